@@ -1,0 +1,15 @@
+/** A retrieved piece of a tenant's knowledge base: what answering and citations need. */
+export interface Passage {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  url?: string | undefined;
+  /** Heading path inside the document, e.g. "Billing › Refunds". */
+  section?: string | undefined;
+  /** The chunk's full text. */
+  content: string;
+  /** Short excerpt around the matched terms, plain text. */
+  snippet: string;
+  /** Relevance from the search (higher is better; comparable within one search only). */
+  score: number;
+}

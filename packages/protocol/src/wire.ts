@@ -1,0 +1,103 @@
+/**
+ * Runtime constants and helpers of the wire contract that carry no zod.
+ * The widget imports only this module at runtime (and types from the package root), so the
+ * pane's byte budget does not pay for the schemas; the backend imports both.
+ */
+
+export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';
+/** Header the Vercel AI SDK's client looks for to recognise a UI message stream. */
+export const UI_MESSAGE_STREAM_HEADER = 'x-vercel-ai-ui-message-stream';
+export const UI_MESSAGE_STREAM_VERSION = 'v1';
+/** Last SSE data line of every answer stream. */
+export const STREAM_DONE = '[DONE]';
+
+export const LIMITS = {
+  /** Longest user message accepted, in characters. */
+  maxMessageChars: 4000,
+  /** Largest JSON request body accepted, in bytes. */
+  maxBodyBytes: 64 * 1024,
+} as const;
+
+/** Express-style route patterns; the builders below fill them for clients. */
+export const ROUTES = {
+  health: '/healthz',
+  widgetConfig: '/v1/widget/config',
+  sessions: '/v1/sessions',
+  history: '/v1/sessions/current/messages',
+  chat: '/v1/chat',
+  resume: '/v1/chat/:messageId/stream',
+  stop: '/v1/chat/:messageId/stop',
+  adminDocuments: '/v1/admin/documents',
+  loaderScript: '/loader.js',
+  widgetAssets: '/widget',
+  paneScript: '/widget/pane.js',
+} as const;
+
+export const resumePath = (messageId: string) =>
+  ROUTES.resume.replace(':messageId', encodeURIComponent(messageId));
+export const stopPath = (messageId: string) =>
+  ROUTES.stop.replace(':messageId', encodeURIComponent(messageId));
+
+/** Where a citation's details ride inside AI SDK source chunks' providerMetadata. */
+export const CITATION_METADATA_KEY = 'prex';
+
+/** A citation in wire shape (mirrors `Citation` in schemas; kept zod-free for the widget). */
+export interface WireCitation {
+  sourceId: string;
+  documentId: string;
+  title: string;
+  url?: string | undefined;
+  section?: string | undefined;
+  snippet: string;
+}
+
+type SourceChunk =
+  | {
+      type: 'source-url';
+      sourceId: string;
+      url: string;
+      title?: string;
+      providerMetadata?: Record<string, Record<string, string>>;
+    }
+  | {
+      type: 'source-document';
+      sourceId: string;
+      mediaType: string;
+      title: string;
+      providerMetadata?: Record<string, Record<string, string>>;
+    };
+
+/** A citation with a link becomes `source-url`; one without becomes `source-document`. */
+export function citationToSourceChunk(citation: WireCitation): SourceChunk {
+  const meta: Record<string, string> = { documentId: citation.documentId, snippet: citation.snippet };
+  if (citation.section) meta.section = citation.section;
+  const providerMetadata = { [CITATION_METADATA_KEY]: meta };
+  if (citation.url) {
+    return { type: 'source-url', sourceId: citation.sourceId, url: citation.url, title: citation.title, providerMetadata };
+  }
+  return {
+    type: 'source-document',
+    sourceId: citation.sourceId,
+    mediaType: 'text/markdown',
+    title: citation.title,
+    providerMetadata,
+  };
+}
+
+/** Inverse of citationToSourceChunk, tolerant of sources sent by other servers. */
+export function citationFromSourceChunk(chunk: SourceChunk): WireCitation {
+  const meta = chunk.providerMetadata?.[CITATION_METADATA_KEY] ?? {};
+  return {
+    sourceId: chunk.sourceId,
+    documentId: meta.documentId ?? chunk.sourceId,
+    title: chunk.title ?? (chunk.type === 'source-url' ? chunk.url : chunk.sourceId),
+    url: chunk.type === 'source-url' ? chunk.url : undefined,
+    section: meta.section,
+    snippet: meta.snippet ?? '',
+  };
+}
+
+/** Only http(s) links may be rendered as clickable citations. */
+export function isSafeLink(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
