@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { Tenant } from '../tenants/tenant.js';
-import type { SessionClaims } from '../sessions/token.js';
+import type { SessionClaims } from '../sessions/claims.js';
 
 /**
  * What the auth middleware learned about a request, kept on res.locals.

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+const originList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)));
+
+/** Every variable Prex reads, with its default. Names are the environment's. */
+const envSchema = z.object({
+  PORT: port.default(8787),
+  HOST: z.string().default('127.0.0.1'),
+  /** Embedded PGlite data directory, used when DATABASE_URL is not set. */
+  PREX_DATA_DIR: z.string().default('.prex/data'),
+  /** postgres://… switches storage to a Postgres server (or a Supabase project's database). */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** HMAC secret for session tokens; at least 32 characters. Generated per process when unset (sessions then end at restart). */
+  PREX_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PREX_SESSION_TTL_DAYS: positiveInt.default(30),
+  /** OpenAI-compatible endpoint; with no key and no base URL, answers are extractive. */
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  PREX_LLM_TIMEOUT_MS: positiveInt.default(60_000),
+  PREX_HEARTBEAT_MS: positiveInt.default(15_000),
+  /** Requests per minute per client IP on public routes. */
+  PREX_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
+  /** Seed the demo tenant on start (default on). */
+  PREX_SEED_DEMO: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  PREX_DEMO_PUBLISHABLE_KEY: z.string().regex(/^pk_[A-Za-z0-9_]{8,64}$/).default('pk_demo_northwind'),
+  /** Origins allowed to use the demo tenant's key (comma-separated). */
+  PREX_DEMO_ORIGINS: originList.default(['http://localhost:8080', 'http://127.0.0.1:8080']),
+  /** Folder with the built loader.js and widget/ assets to serve; defaults to the workspace packages' dist. */
+  PREX_STATIC_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface LlmConfig {
+  apiKey: string;
+  baseUrl: string | undefined;
+  model: string;
+  timeoutMs: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  session: { secret: string; ttlSeconds: number };
+  /** Null when no model is configured: answers are extractive. */
+  llm: LlmConfig | null;
+  heartbeatMs: number;
+  rateLimitPerMinute: number;
+  demo: { enabled: boolean; publishableKey: string; origins: string[] };
+  staticDir: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const llmConfigured = Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },
+    session: {
+      secret: e.PREX_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+      ttlSeconds: e.PREX_SESSION_TTL_DAYS * 24 * 3600,
+    },
+    // Local OpenAI-compatible servers (Ollama, vLLM) need no key, but the client library wants one.
+    llm: llmConfigured
+      ? { apiKey: e.OPENAI_API_KEY ?? 'not-needed', baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.PREX_LLM_TIMEOUT_MS }
+      : null,
+    heartbeatMs: e.PREX_HEARTBEAT_MS,
+    rateLimitPerMinute: e.PREX_RATE_LIMIT_PER_MINUTE,
+    demo: { enabled: e.PREX_SEED_DEMO, publishableKey: e.PREX_DEMO_PUBLISHABLE_KEY, origins: e.PREX_DEMO_ORIGINS },
+    staticDir: e.PREX_STATIC_DIR,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import { badRequest } from './errors.js';
+
+/** Parses input from outside with a schema; failure is a 400 listing each problem by field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const first = issues[0];
+  const summary = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'invalid';
+  throw badRequest(`Invalid ${what}: ${summary}`, issues);
+}

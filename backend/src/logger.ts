@@ -1,0 +1,22 @@
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** One JSON-free line per event: `level message key=value …`, on stderr for warn/error. */
+export function createLogger(level: Level | 'silent' = 'info'): Logger {
+  const emit = (at: Level) => (msg: string, fields?: Record<string, unknown>) => {
+    if (order[at] < order[level]) return;
+    const tail = fields
+      ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+      : '';
+    const line = `[prex] ${at} ${msg}${tail}\n`;
+    (at === 'warn' || at === 'error' ? process.stderr : process.stdout).write(line);
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}

@@ -1,0 +1,6 @@
+/** What a verified session token says. */
+export interface SessionClaims {
+  sessionId: string;
+  tenantId: string;
+  expiresAt: Date;
+}

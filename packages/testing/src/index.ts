@@ -1,0 +1,3 @@
+export * from './postgres.js';
+export * from './openai-server.js';
+export * from './static-server.js';
