@@ -1,3 +1,4 @@
 export * from './postgres.js';
 export * from './openai-server.js';
 export * from './static-server.js';
+export * from './tcp-proxy.js';

@@ -1,0 +1,37 @@
+// `npm run demo`: the Prex backend on the embedded database (port 8787) and a host page with the
+// pasted script tag (port 8080). Run after the workspace is built (scripts/prex.mjs does that).
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStaticServer } from '../packages/testing/dist/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BACKEND_PORT = Number(process.env.PORT ?? 8787);
+const HOST_PAGE_PORT = Number(process.env.PREX_DEMO_PAGE_PORT ?? 8080);
+
+const backend = spawn(process.execPath, [join(root, 'backend', 'dist', 'main.js')], {
+  cwd: root,
+  env: { PREX_DATA_DIR: join(root, '.prex', 'data'), ...process.env, PORT: String(BACKEND_PORT) },
+  stdio: 'inherit',
+});
+
+const hostPage = await startStaticServer({
+  root: join(root, 'examples', 'plain-html'),
+  port: HOST_PAGE_PORT,
+  host: '127.0.0.1',
+  // The example hard-codes the default backend port; follow PORT when it was changed.
+  rewrite: (_path, body) => body.replaceAll('http://localhost:8787', `http://localhost:${BACKEND_PORT}`),
+});
+
+console.log(`\n  Prex demo host page: http://localhost:${HOST_PAGE_PORT}/  (click the launcher, ask "How do I get a refund?")\n`);
+
+const stop = async () => {
+  backend.kill('SIGTERM');
+  await hostPage.close();
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+backend.on('exit', async (code) => {
+  await hostPage.close();
+  process.exit(code ?? 0);
+});
