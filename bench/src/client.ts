@@ -1,0 +1,98 @@
+import { performance } from 'node:perf_hooks';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { PUBLISHABLE_KEY_HEADER, ROUTES, STREAM_DONE } from '@prex/protocol';
+
+/** A server that speaks Prex's public wire contract (Prex itself, or the bench's floor). */
+export interface Target {
+  baseUrl: string;
+  publishableKey: string;
+}
+
+export interface TurnResult {
+  /** POST sent → first `text-delta` chunk parsed, in ms. */
+  firstDeltaMs: number;
+  /** POST sent → `data: [DONE]` parsed, in ms. */
+  doneMs: number;
+  /** From the `data-prex-meta` chunk, when there was one. */
+  answerer: string | undefined;
+  grounded: boolean | undefined;
+  /** Every parsed chunk, in order (kept only when asked: the floor replays one). */
+  chunks: unknown[] | undefined;
+  deltas: number;
+  textChars: number;
+}
+
+const TURN_TIMEOUT_MS = 30_000;
+
+export async function createSession(target: Target): Promise<string> {
+  const res = await fetch(target.baseUrl + ROUTES.sessions, {
+    method: 'POST',
+    headers: { [PUBLISHABLE_KEY_HEADER]: target.publishableKey, 'content-type': 'application/json' },
+    body: '{}',
+    signal: AbortSignal.timeout(TURN_TIMEOUT_MS),
+  });
+  const body = (await res.json()) as { token?: string };
+  if (!res.ok || typeof body.token !== 'string') {
+    throw new Error(`POST ${ROUTES.sessions} → ${res.status} ${JSON.stringify(body)}`);
+  }
+  return body.token;
+}
+
+/** Sends one message and reads its answer stream to the end, timing the first delta and [DONE]. */
+export async function runTurn(target: Target, token: string, text: string, keepChunks = false): Promise<TurnResult> {
+  const t0 = performance.now();
+  const res = await fetch(target.baseUrl + ROUTES.chat, {
+    method: 'POST',
+    headers: {
+      [PUBLISHABLE_KEY_HEADER]: target.publishableKey,
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+    },
+    body: JSON.stringify({ text }),
+    signal: AbortSignal.timeout(TURN_TIMEOUT_MS),
+  });
+  if (!res.ok || !res.body) {
+    throw new Error(`POST ${ROUTES.chat} → ${res.status} ${await res.text().catch(() => '')}`);
+  }
+
+  let firstDeltaMs = Number.NaN;
+  let doneMs = Number.NaN;
+  let answerer: string | undefined;
+  let grounded: boolean | undefined;
+  let deltas = 0;
+  let textChars = 0;
+  let failure: string | undefined;
+  const chunks: unknown[] | undefined = keepChunks ? [] : undefined;
+
+  const parser = createParser({
+    onEvent(event: EventSourceMessage) {
+      if (event.data === STREAM_DONE) {
+        doneMs = performance.now() - t0;
+        return;
+      }
+      const chunk = JSON.parse(event.data) as { type: string; delta?: string; errorText?: string; data?: { answerer?: string; grounded?: boolean } };
+      chunks?.push(chunk);
+      if (chunk.type === 'text-delta') {
+        if (deltas === 0) firstDeltaMs = performance.now() - t0;
+        deltas += 1;
+        textChars += chunk.delta?.length ?? 0;
+      } else if (chunk.type === 'data-prex-meta') {
+        answerer = chunk.data?.answerer;
+        grounded = chunk.data?.grounded;
+      } else if (chunk.type === 'error') {
+        failure = chunk.errorText ?? 'error chunk';
+      }
+    },
+  });
+
+  const decoder = new TextDecoder();
+  // Read to the end of the response (not just to [DONE]) so the keep-alive connection is reusable.
+  for await (const bytes of res.body) parser.feed(decoder.decode(bytes, { stream: true }));
+  parser.feed(decoder.decode());
+
+  if (failure) throw new Error(`answer stream error: ${failure}`);
+  if (Number.isNaN(doneMs)) throw new Error('answer stream ended without [DONE]');
+  if (deltas === 0) throw new Error('answer stream had no text-delta');
+  return { firstDeltaMs, doneMs, answerer, grounded, chunks, deltas, textChars };
+}

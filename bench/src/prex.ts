@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Target } from './client.js';
+
+export interface Stoppable {
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Prex in this process on a free loopback port with a scratch PGlite data dir and the
+ * demo tenant seeded. `env` adds variables (e.g. the model's base URL). The backend is imported
+ * lazily so the rest of the bench still runs when it has not been built.
+ */
+export async function startPrex(env: Record<string, string>): Promise<Stoppable & { target: Target }> {
+  const [{ startServer }, { loadConfig }] = await Promise.all([import('@prex/backend/server'), import('@prex/backend/config')]);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'prex-bench-'));
+  try {
+    // An explicit environment, not process.env: a developer's OPENAI_API_KEY must not leak in.
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PREX_DATA_DIR: path.join(dataDir, 'data'),
+      PREX_SEED_DEMO: 'true',
+      // The bench sends hundreds of requests a minute from one IP.
+      PREX_RATE_LIMIT_PER_MINUTE: '100000000',
+      LOG_LEVEL: 'warn',
+      ...env,
+    });
+    const server = await startServer({ config });
+    return {
+      target: { baseUrl: server.url.replace(/\/$/, ''), publishableKey: config.demo.publishableKey },
+      close: async () => {
+        await server.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * The instant loopback OpenAI-compatible server from @prex/testing (no pacing, no time to first
+ * token), and the env that points Prex at it. `setReply` sets the chunks every completion streams.
+ */
+export async function startLoopbackLlm(): Promise<
+  Stoppable & { env: Record<string, string>; label: string; setReply(chunks: string[]): void }
+> {
+  const { startOpenAICompatibleServer } = await import('@prex/testing');
+  const server = await startOpenAICompatibleServer({});
+  return {
+    env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-bench', OPENAI_MODEL: 'bench-model' },
+    label: 'instant loopback OpenAI',
+    setReply: (chunks) => server.respondWith({ text: chunks }),
+    close: () => server.close(),
+  };
+}
