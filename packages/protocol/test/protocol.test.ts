@@ -31,7 +31,7 @@ describe('sendMessageRequestSchema', () => {
     expect(sendMessageRequestSchema.parse(body)).toEqual({ text: 'How do refunds work?' });
   });
 
-  it.each([
+  it.each<[unknown, string]>([
     [{}, 'no text'],
     [{ text: '' }, 'empty'],
     [{ text: '   ' }, 'blank'],
@@ -40,7 +40,7 @@ describe('sendMessageRequestSchema', () => {
     [{ text: 'hi', extra: true }, 'unknown field'],
     [{ messages: [] }, 'empty AI SDK conversation'],
     [{ messages: [{ role: 'assistant', parts: [{ type: 'text', text: 'x' }] }] }, 'last message not the user'],
-  ])('rejects %j (%s)', (body) => {
+  ])('rejects %j (%s)', (body, _why) => {
     expect(sendMessageRequestSchema.safeParse(body).success).toBe(false);
   });
 });

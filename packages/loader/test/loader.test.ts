@@ -1,0 +1,192 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { install, type MountOptions, type PaneHandle, type PaneModule, type PrexFunction, type PrexWindow } from '../src/loader.js';
+
+const win = window as unknown as PrexWindow;
+const PK = 'pk_demo_northwind';
+
+function fakePane() {
+  const handle = { open: vi.fn(), close: vi.fn(), toggle: vi.fn(), destroy: vi.fn() } satisfies PaneHandle;
+  const mounts: MountOptions[] = [];
+  const mod: PaneModule = {
+    mount: (o) => {
+      mounts.push(o);
+      return handle;
+    },
+  };
+  const load = vi.fn(async (_url: string) => mod);
+  return { handle, mounts, load };
+}
+
+function scriptTag(attrs: Record<string, string>) {
+  const s = document.createElement('script');
+  s.setAttribute('src', 'https://prex.example/loader.js');
+  for (const [k, v] of Object.entries(attrs)) s.setAttribute(k, v);
+  document.head.append(s);
+  return s;
+}
+
+const launcher = () => document.querySelector('prex-launcher');
+const button = () => launcher()!.shadowRoot!.querySelector('button')!;
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+beforeEach(() => {
+  delete win.Prex;
+  document.head.innerHTML = '';
+  document.body.innerHTML = '';
+  localStorage.clear();
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('loader', () => {
+  it('boots from the script tag and draws only an accessible launcher: zero pane bytes before intent', async () => {
+    const pane = fakePane();
+    install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
+    expect(launcher()).not.toBeNull();
+    const b = button();
+    expect(b.getAttribute('aria-label')).toBe('Open support chat');
+    expect(b.getAttribute('aria-expanded')).toBe('false');
+    expect(b.type).toBe('button');
+    expect(b.dataset.testid).toBe('prex-launcher');
+    await flush();
+    expect(pane.load).not.toHaveBeenCalled();
+
+    b.click();
+    expect(pane.load).toHaveBeenCalledTimes(1);
+    expect(pane.load).toHaveBeenCalledWith('https://prex.example/widget/pane.js');
+    expect(b.getAttribute('aria-expanded')).toBe('true');
+    await flush();
+    expect(pane.mounts).toHaveLength(1);
+    const m = pane.mounts[0]!;
+    expect(m.root).toBe(launcher()!.shadowRoot);
+    expect(m.publishableKey).toBe(PK);
+    expect(m.apiBase).toBe('https://prex.example');
+    expect(pane.handle.open).toHaveBeenCalledTimes(1);
+
+    b.click(); // close, then open again: no second import or mount
+    expect(pane.handle.close).toHaveBeenCalledTimes(1);
+    expect(b.getAttribute('aria-expanded')).toBe('false');
+    b.click();
+    await flush();
+    expect(pane.load).toHaveBeenCalledTimes(1);
+    expect(pane.mounts).toHaveLength(1);
+    expect(pane.handle.open).toHaveBeenCalledTimes(2);
+
+    // the pane closing itself resets the launcher
+    m.onClose!();
+    expect(b.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('replays the queued calls in order, then replaces the stub; unknown commands only warn', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // the documented stub: window.Prex=window.Prex||function(){(Prex.q=Prex.q||[]).push(arguments)}
+    const stub: PrexFunction = function (this: unknown) {
+      // eslint-disable-next-line prefer-rest-params
+      (stub.q = stub.q || []).push(arguments);
+    } as unknown as PrexFunction;
+    win.Prex = stub;
+    win.Prex('boot', { publishableKey: PK, apiBase: 'https://api.prex.test/', theme: { accentColor: '#0f766e', launcherLabel: 'Help' } });
+    win.Prex('frobnicate');
+    win.Prex('open');
+
+    const pane = fakePane();
+    const real = install(win, null, pane.load);
+    expect(win.Prex).toBe(real);
+    expect(win.Prex).not.toBe(stub);
+    expect(warn).toHaveBeenCalledWith('[Prex]', 'unknown command "frobnicate"');
+    expect(pane.load).toHaveBeenCalledWith('https://api.prex.test/widget/pane.js');
+    expect(button().getAttribute('aria-label')).toBe('Help');
+    await flush();
+    expect(pane.mounts[0]!.theme).toEqual({ accentColor: '#0f766e', launcherLabel: 'Help' });
+    expect(pane.handle.open).toHaveBeenCalled();
+
+    expect(() => win.Prex!('nope', 1, 2)).not.toThrow();
+    win.Prex!('close');
+    expect(pane.handle.close).toHaveBeenCalled();
+    win.Prex!('toggle');
+    expect(pane.handle.open).toHaveBeenCalledTimes(2);
+  });
+
+  it('an `open` queued before `boot` waits for it', async () => {
+    const pane = fakePane();
+    win.Prex = Object.assign(() => {}, { q: [['open'], ['boot', { publishableKey: PK, apiBase: 'https://api.prex.test' }]] as unknown as ArrayLike<unknown>[] });
+    install(win, null, pane.load);
+    await flush();
+    expect(pane.load).toHaveBeenCalledTimes(1);
+    expect(pane.handle.open).toHaveBeenCalled();
+  });
+
+  it('data-prex-api overrides the backend origin; data-prex-prefetch="idle" fetches the pane but mounts nothing', async () => {
+    const pane = fakePane();
+    install(win, scriptTag({ 'data-prex-key': PK, 'data-prex-api': 'https://api.other.test', 'data-prex-prefetch': 'idle' }), pane.load);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(pane.load).toHaveBeenCalledWith('https://api.other.test/widget/pane.js');
+    expect(pane.mounts).toHaveLength(0);
+    button().click();
+    await flush();
+    expect(pane.load).toHaveBeenCalledTimes(1); // the prefetched module is reused
+    expect(pane.mounts).toHaveLength(1);
+  });
+
+  it('shutdown removes the UI and clears the stored session (of this key only)', async () => {
+    const pane = fakePane();
+    localStorage.setItem(`prex:${PK}:session`, 'tok');
+    localStorage.setItem('prex:pk_other_tenant:session', 'other');
+    install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
+    button().click();
+    await flush();
+    win.Prex!('shutdown');
+    expect(launcher()).toBeNull();
+    expect(pane.handle.destroy).toHaveBeenCalled();
+    expect(localStorage.getItem(`prex:${PK}:session`)).toBeNull();
+    expect(localStorage.getItem('prex:pk_other_tenant:session')).toBe('other');
+    // booting again draws a fresh launcher
+    win.Prex!('boot', { publishableKey: PK });
+    expect(launcher()).not.toBeNull();
+  });
+
+  it('defends the host element against hostile page CSS with !important :host rules in an adopted sheet', () => {
+    install(win, scriptTag({ 'data-prex-key': PK }), fakePane().load);
+    const root = launcher()!.shadowRoot!;
+    expect(root.querySelector('style')).toBeNull();
+    const css = root.adoptedStyleSheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('')).join('');
+    expect(css).toMatch(/:host\s*\{[^}]*all:\s*initial\s*!important/);
+    expect(css).toMatch(/position:\s*fixed\s*!important/);
+    expect(css).toMatch(/z-index:\s*2147483000\s*!important/);
+    expect(button().hasAttribute('style')).toBe(false);
+  });
+
+  it('a second copy of the loader leaves the first alone', () => {
+    const pane = fakePane();
+    const first = install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
+    const second = install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
+    expect(second).toBe(first);
+    expect(document.querySelectorAll('prex-launcher')).toHaveLength(1);
+  });
+});
+
+/** The built artifact itself: nothing of the pane inside, and no import until the click. */
+const built = fileURLToPath(import.meta.url).replace(/test[\\/]loader\.test\.ts$/, 'dist/loader.js');
+describe.skipIf(!existsSync(built))('dist/loader.js', () => {
+  it('imports the pane only on intent', async () => {
+    const code = readFileSync(built, 'utf8');
+    expect(code).not.toMatch(/preact|eventsource/);
+    expect(code.match(/import\(/g)).toHaveLength(1);
+    const imports: string[] = [];
+    const g = globalThis as unknown as { __prexImport: (u: string) => Promise<PaneModule> };
+    g.__prexImport = async (u) => {
+      imports.push(u);
+      return fakePane().load(u);
+    };
+    scriptTag({ 'data-prex-key': PK });
+    // run the IIFE as the page would (document.currentScript is null here: the loader falls back
+    // to script[data-prex-key])
+    new Function(code.replace('import(', 'globalThis.__prexImport('))();
+    expect(typeof win.Prex).toBe('function');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(imports).toEqual([]);
+    button().click();
+    expect(imports).toEqual(['https://prex.example/widget/pane.js']);
+  });
+});

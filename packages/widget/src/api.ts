@@ -1,0 +1,81 @@
+import type {
+  CreateSessionResponse,
+  ErrorBody,
+  HistoryResponse,
+  StopResponse,
+  WidgetConfigResponse,
+} from '@prex/protocol';
+import { PUBLISHABLE_KEY_HEADER, ROUTES, resumePath, stopPath } from '@prex/protocol/wire';
+
+/** A non-2xx answer from the backend (`{ error: { code, message } }`), or status 0 for a bad body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClient {
+  config(): Promise<WidgetConfigResponse>;
+  createSession(): Promise<CreateSessionResponse>;
+  history(token: string): Promise<HistoryResponse>;
+  /** POST /v1/chat → the (OK) SSE response; the body is read by the stream reader. */
+  send(token: string, text: string, signal?: AbortSignal): Promise<Response>;
+  /** GET /v1/chat/:id/stream with `Last-Event-ID` → the rest of that answer's stream. */
+  resume(token: string, messageId: string, lastEventId: number, signal?: AbortSignal): Promise<Response>;
+  stop(token: string, messageId: string): Promise<StopResponse>;
+}
+
+export interface ApiOptions {
+  apiBase: string;
+  publishableKey: string;
+  fetch?: typeof fetch;
+}
+
+export function createApi({ apiBase, publishableKey, fetch: f }: ApiOptions): ApiClient {
+  const base = apiBase.replace(/\/+$/, '');
+  const doFetch: typeof fetch = f ?? ((input, init) => globalThis.fetch(input, init));
+
+  async function call(path: string, init: RequestInit & { token?: string | undefined; sse?: boolean }) {
+    const headers: Record<string, string> = { [PUBLISHABLE_KEY_HEADER]: publishableKey };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    if (init.body) headers['content-type'] = 'application/json';
+    headers.accept = init.sse ? 'text/event-stream' : 'application/json';
+    Object.assign(headers, init.headers as Record<string, string> | undefined);
+    const res = await doFetch(base + path, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body ?? null,
+      signal: init.signal ?? null,
+      credentials: 'omit',
+      mode: 'cors',
+      cache: 'no-store',
+    });
+    if (!res.ok) {
+      let body: Partial<ErrorBody> | undefined;
+      try {
+        body = (await res.json()) as Partial<ErrorBody>;
+      } catch {
+        /* not JSON */
+      }
+      throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `HTTP ${res.status}`);
+    }
+    return res;
+  }
+  const json = async <T,>(p: Promise<Response>): Promise<T> => (await p).json() as Promise<T>;
+
+  return {
+    config: () => json(call(ROUTES.widgetConfig, {})),
+    createSession: () => json(call(ROUTES.sessions, { method: 'POST', body: '{}' })),
+    history: (token) => json(call(ROUTES.history, { token })),
+    send: (token, text, signal) =>
+      call(ROUTES.chat, { method: 'POST', token, body: JSON.stringify({ text }), signal, sse: true }),
+    resume: (token, messageId, lastEventId, signal) =>
+      call(resumePath(messageId), { token, signal, sse: true, headers: { 'last-event-id': String(lastEventId) } }),
+    stop: (token, messageId) => json(call(stopPath(messageId), { method: 'POST', token, body: '{}' })),
+  };
+}

@@ -1,0 +1,1 @@
+export declare function testReporters(name: string): Array<string | [string, Record<string, unknown>]>;
