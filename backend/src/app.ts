@@ -1,0 +1,60 @@
+import cors from 'cors';
+import express from 'express';
+import { LIMITS, ROUTES } from '@prex/protocol';
+import { createAdminRouter } from './admin/router.js';
+import { createChatRouter } from './chat/router.js';
+import type { Config } from './config.js';
+import type { Db } from './db/db.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { publicRateLimit } from './http/rate-limit.js';
+import type { Logger } from './logger.js';
+import { createSessionsRouter } from './sessions/router.js';
+import { createStaticRouter } from './static.js';
+import { createWidgetConfigRouter } from './tenants/router.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+}
+
+export interface PrexApp {
+  app: express.Express;
+  /** Stops live answers and ends open streams; call before closing the HTTP server and the db. */
+  shutdown(): Promise<void>;
+}
+
+/** Mounts every feature's routes; the features own their logic. */
+export function createApp(deps: AppDeps): PrexApp {
+  const { config, db, log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+
+  // Reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth, and the
+  // browser must be able to read that 403 to show it.
+  app.use(cors({ origin: true, maxAge: 600 }));
+  app.get(ROUTES.health, (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  // Admin first: it parses its own, larger bodies, and server-to-server calls are not rate limited.
+  app.use(createAdminRouter(db));
+
+  const limiter = publicRateLimit(config);
+  app.use('/v1', limiter);
+  app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
+  app.use(createWidgetConfigRouter(db));
+  app.use(createSessionsRouter(db, config));
+  const chat = createChatRouter({ config, db, log });
+  app.use(chat.router);
+
+  app.use(createStaticRouter(config, log));
+  app.use(notFoundHandler());
+  app.use(errorHandler(log));
+
+  return {
+    app,
+    // The rate limiter's memory store uses an unref'd timer: nothing to stop there.
+    shutdown: () => chat.shutdown(),
+  };
+}

@@ -1,0 +1,159 @@
+import type { Answerer as AnswererKind, ChatMessage, Citation, MessageStatus, UIStreamChunk } from '@prex/protocol';
+import type { Db } from '../db/db.js';
+import { newId } from '../ids.js';
+
+/** A row of `messages`. Every query below is scoped by tenant (and session where it applies). */
+export interface StoredMessage extends MessageSummary {
+  /** The answer's stream, chunk i having seq i + 1; empty until the answer is finished. */
+  events: UIStreamChunk[];
+}
+
+/** A message without its event log: what history needs. */
+export interface MessageSummary {
+  id: string;
+  tenantId: string;
+  sessionId: string;
+  role: 'user' | 'assistant';
+  text: string;
+  status: MessageStatus;
+  sources: Citation[];
+  answerer: AnswererKind | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+interface MessageRow {
+  id: string;
+  tenant_id: string;
+  session_id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  status: MessageStatus;
+  sources: unknown;
+  events?: unknown;
+  answerer: AnswererKind | null;
+  created_at: Date | string;
+  finished_at: Date | string | null;
+}
+
+const COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, events, answerer, created_at, finished_at';
+/** Everything but the event log, which only resume needs and which is the bulk of a row. */
+const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, answerer, created_at, finished_at';
+
+export const newMessageId = (): string => newId('msg');
+
+/** jsonb arrives parsed from both PGlite and pg; tolerate a string in case a driver returns text. */
+function jsonArray<T>(value: unknown): T[] {
+  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  return Array.isArray(parsed) ? (parsed as T[]) : [];
+}
+
+function fromSummaryRow(row: MessageRow): MessageSummary {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    sessionId: row.session_id,
+    role: row.role,
+    text: row.text,
+    status: row.status,
+    sources: jsonArray<Citation>(row.sources),
+    answerer: row.answerer,
+    createdAt: new Date(row.created_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+  };
+}
+
+function fromRow(row: MessageRow): StoredMessage {
+  return { ...fromSummaryRow(row), events: jsonArray<UIStreamChunk>(row.events) };
+}
+
+export function toChatMessage(message: MessageSummary): ChatMessage {
+  return {
+    id: message.id,
+    role: message.role,
+    text: message.text,
+    status: message.status,
+    sources: message.sources,
+    createdAt: message.createdAt.toISOString(),
+  };
+}
+
+interface SessionScope {
+  tenantId: string;
+  sessionId: string;
+}
+
+/** A user's question is complete the moment it is stored. */
+export async function insertUserMessage(db: Db, scope: SessionScope & { text: string }): Promise<StoredMessage> {
+  const rows = await db.query<MessageRow>(
+    `insert into messages (id, tenant_id, session_id, role, text, status, finished_at)
+     values ($1, $2, $3, 'user', $4, 'complete', clock_timestamp())
+     returning ${COLUMNS}`,
+    [newMessageId(), scope.tenantId, scope.sessionId, scope.text],
+  );
+  return fromRow(rows[0]!);
+}
+
+/** The answer's row exists from its first chunk, so history and resume can find it while it streams. */
+export async function insertAssistantMessage(db: Db, scope: SessionScope): Promise<StoredMessage> {
+  const rows = await db.query<MessageRow>(
+    `insert into messages (id, tenant_id, session_id, role, text, status)
+     values ($1, $2, $3, 'assistant', '', 'streaming')
+     returning ${COLUMNS}`,
+    [newMessageId(), scope.tenantId, scope.sessionId],
+  );
+  return fromRow(rows[0]!);
+}
+
+export interface FinishedAnswer {
+  tenantId: string;
+  messageId: string;
+  text: string;
+  sources: Citation[];
+  status: Exclude<MessageStatus, 'streaming'>;
+  events: UIStreamChunk[];
+  answerer: AnswererKind | null;
+}
+
+/** Persists an answer's final state once, when it completes, is stopped or fails. */
+export async function finishAssistantMessage(db: Db, answer: FinishedAnswer): Promise<void> {
+  await db.query(
+    `update messages
+        set text = $3, sources = $4::jsonb, status = $5, events = $6::jsonb, answerer = $7, finished_at = clock_timestamp()
+      where tenant_id = $1 and id = $2 and role = 'assistant'`,
+    [answer.tenantId, answer.messageId, answer.text, JSON.stringify(answer.sources), answer.status, JSON.stringify(answer.events), answer.answerer],
+  );
+}
+
+/** A session's messages, oldest first, without their event logs. */
+export async function listSessionMessages(db: Db, scope: SessionScope): Promise<MessageSummary[]> {
+  const rows = await db.query<MessageRow>(
+    `select ${SUMMARY_COLUMNS} from messages
+      where tenant_id = $1 and session_id = $2
+      order by created_at, position`,
+    [scope.tenantId, scope.sessionId],
+  );
+  return rows.map(fromSummaryRow);
+}
+
+/** The latest finished turns of a session with text, oldest first: the conversation context of a new answer. */
+export async function recentTurns(db: Db, scope: SessionScope, limit: number): Promise<Array<{ role: 'user' | 'assistant'; text: string }>> {
+  const rows = await db.query<{ role: 'user' | 'assistant'; text: string }>(
+    `select role, text from messages
+      where tenant_id = $1 and session_id = $2 and status in ('complete', 'stopped') and text <> ''
+      order by created_at desc, position desc
+      limit $3`,
+    [scope.tenantId, scope.sessionId, limit],
+  );
+  return rows.reverse();
+}
+
+/** One message, only if it belongs to this tenant's session (anything else looks like "not found"). */
+export async function findSessionMessage(db: Db, scope: SessionScope & { messageId: string }): Promise<StoredMessage | undefined> {
+  const rows = await db.query<MessageRow>(
+    `select ${COLUMNS} from messages where tenant_id = $1 and session_id = $2 and id = $3`,
+    [scope.tenantId, scope.sessionId, scope.messageId],
+  );
+  const row = rows[0];
+  return row ? fromRow(row) : undefined;
+}

@@ -1,0 +1,231 @@
+import express, { type Request, type Response } from 'express';
+import {
+  LIMITS,
+  ROUTES,
+  sendMessageRequestSchema,
+  type ChatMessage,
+  type HistoryResponse,
+  type MessageStatus,
+  type SequencedChunk,
+  type StopResponse,
+  type UIStreamChunk,
+} from '@prex/protocol';
+import type { Config } from '../config.js';
+import type { Db } from '../db/db.js';
+import type { Logger } from '../logger.js';
+import { sessionOf, tenantOf } from '../http/context.js';
+import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
+import { parseJsonBody } from '../http/validate.js';
+import { searchPassages } from '../knowledge/search.js';
+import type { Answerer, PriorTurn } from '../llm/answerer.js';
+import { createAnswerer } from '../llm/index.js';
+import { sessionAuth } from '../sessions/middleware.js';
+import { publishableKeyAuth } from '../tenants/middleware.js';
+import { AnswerHub, LiveAnswer } from './hub.js';
+import {
+  finishAssistantMessage,
+  findSessionMessage,
+  insertAssistantMessage,
+  insertUserMessage,
+  listSessionMessages,
+  recentTurns,
+  toChatMessage,
+  type MessageSummary,
+  type StoredMessage,
+} from './repository.js';
+import { ANSWER_FAILED_TEXT, runAnswer, STOP_REASON, type SearchFn } from './run-answer.js';
+import { SseResponse } from './sse.js';
+
+export interface ChatRouterDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  /** Defaults to createAnswerer(config, log); tests and benches pass their own. */
+  answerer?: Answerer;
+  /** Defaults to the knowledge base's full-text search. */
+  search?: SearchFn;
+}
+
+export interface ChatRouter {
+  router: express.Router;
+  /** Stops live answers (persisted as 'stopped'), ends open streams. */
+  shutdown(): Promise<void>;
+  /** The live-answer registry (exposed for diagnostics and tests). */
+  hub: AnswerHub;
+}
+
+type Scope = { tenantId: string; sessionId: string };
+
+/** How long a stop request waits for the answer to be persisted before replying. */
+const STOP_WAIT_MS = 5_000;
+/** Prior messages given to the answerer as conversation context. */
+const HISTORY_MESSAGES = 8;
+
+function scopeOf(res: Response): Scope {
+  return { tenantId: tenantOf(res).id, sessionId: sessionOf(res).sessionId };
+}
+
+/** The resume cursor from `?after=` or the `Last-Event-ID` header; 0 when neither is given. */
+export function parseCursor(req: Request): number {
+  const fromQuery = req.query.after;
+  const raw = fromQuery !== undefined ? fromQuery : req.get('last-event-id');
+  if (raw === undefined) return 0;
+  const where = fromQuery !== undefined ? 'after' : 'Last-Event-ID';
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw.trim())) {
+    throw badRequest(`Invalid ${where}: expected the non-negative integer id of the last event received`, [
+      { path: where, message: 'must be a non-negative integer' },
+    ]);
+  }
+  return Number(raw.trim());
+}
+
+/** A stored chunk log as the stream sends it; seq is the 1-based position. */
+function sequence(events: readonly UIStreamChunk[]): SequencedChunk[] {
+  return events.map((chunk, i) => ({ seq: i + 1, chunk }));
+}
+
+export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
+  const { config, db, log } = deps;
+  const hub = new AnswerHub();
+  const answerer = deps.answerer ?? createAnswerer(config, log);
+  const search = deps.search ?? searchPassages;
+  const openStreams = new Set<SseResponse>();
+  const runs = new Set<Promise<unknown>>();
+  let closing = false;
+  const auth = [publishableKeyAuth(db), sessionAuth(db, config)];
+  const router = express.Router();
+
+  function openSse(res: Response): SseResponse {
+    const sse = new SseResponse(res, config.heartbeatMs).open();
+    openStreams.add(sse);
+    sse.onClose(() => openStreams.delete(sse));
+    return sse;
+  }
+
+  /** Pipes a live answer's chunks after `afterSeq` into the response until [DONE] or the client leaves. */
+  function streamLive(res: Response, live: LiveAnswer, afterSeq: number): void {
+    const sse = openSse(res);
+    const unsubscribe = live.subscribe(afterSeq, { chunk: (c) => sse.writeChunk(c), end: (last) => sse.done(last) });
+    sse.onClose(unsubscribe);
+  }
+
+  /** Serves a finished answer from its stored event log. */
+  function streamStored(res: Response, message: StoredMessage, afterSeq: number): void {
+    const sse = openSse(res);
+    const log = sequence(message.events);
+    for (const chunk of log.slice(afterSeq)) sse.writeChunk(chunk);
+    sse.done(log.length);
+  }
+
+  /**
+   * An assistant row left 'streaming' with no live answer in this process: the process that ran it
+   * died (or could not persist it). It is settled as failed so clients stop waiting for it.
+   */
+  async function settleOrphan<M extends MessageSummary>(message: M): Promise<M & { events: UIStreamChunk[] }> {
+    const events: UIStreamChunk[] = [{ type: 'start', messageId: message.id }, { type: 'error', errorText: ANSWER_FAILED_TEXT }];
+    log.warn('settling an answer that was interrupted (no live run)', { messageId: message.id });
+    await finishAssistantMessage(db, { tenantId: message.tenantId, messageId: message.id, text: message.text, sources: [], status: 'error', events, answerer: message.answerer });
+    return { ...message, status: 'error', events };
+  }
+
+  /**
+   * The assistant message as it stands: live in this process, or finished in the database. A row
+   * still 'streaming' that is not live here is an orphan (live answers leave the hub only after
+   * they are persisted) and is settled now.
+   */
+  async function currentAnswer(scope: Scope, messageId: string): Promise<LiveAnswer | StoredMessage> {
+    const live = hub.get(messageId, scope);
+    if (live) return live;
+    const stored = await findSessionMessage(db, { ...scope, messageId });
+    if (!stored || stored.role !== 'assistant') throw notFound(`No answer ${messageId} in this session`);
+    return stored.status === 'streaming' ? settleOrphan(stored) : stored;
+  }
+
+  /** Starts the answer in the background; the HTTP request only watches it. */
+  function startRun(live: LiveAnswer, question: string, history: PriorTurn[]): void {
+    const run = runAnswer({ db, hub, answerer, search, log }, live, { question, history }).catch((error: unknown) => {
+      log.error('answer run crashed', { messageId: live.messageId, error: String(error) });
+    });
+    runs.add(run);
+    void run.finally(() => runs.delete(run));
+  }
+
+  async function createAnswer(scope: Scope, text: string): Promise<LiveAnswer> {
+    if (!hub.reserveSession(scope.tenantId, scope.sessionId)) {
+      throw conflict('An answer is still streaming in this session: wait for it to finish or stop it first');
+    }
+    try {
+      const history = await recentTurns(db, scope, HISTORY_MESSAGES);
+      const user = await insertUserMessage(db, { ...scope, text });
+      const assistant = await insertAssistantMessage(db, scope);
+      const live = hub.add({ messageId: assistant.id, ...scope, userMessageId: user.id });
+      // Shutdown began while we were writing: the answer starts already stopped rather than outliving the server.
+      if (closing) live.controller.abort(STOP_REASON.shutdown);
+      startRun(live, text, history);
+      return live;
+    } catch (error) {
+      hub.releaseSession(scope.tenantId, scope.sessionId);
+      throw error;
+    }
+  }
+
+  router.post(ROUTES.chat, ...auth, express.json({ limit: LIMITS.maxBodyBytes }), async (req, res) => {
+    if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
+    const { text } = parseJsonBody(sendMessageRequestSchema, req, 'message');
+    const live = await createAnswer(scopeOf(res), text);
+    streamLive(res, live, 0);
+  });
+
+  router.get(ROUTES.resume, ...auth, async (req, res) => {
+    const afterSeq = parseCursor(req);
+    const answer = await currentAnswer(scopeOf(res), String(req.params.messageId));
+    if (answer instanceof LiveAnswer) streamLive(res, answer, afterSeq);
+    else streamStored(res, answer, afterSeq);
+  });
+
+  router.post(ROUTES.stop, ...auth, async (req, res) => {
+    const answer = await currentAnswer(scopeOf(res), String(req.params.messageId));
+    const messageId = answer instanceof LiveAnswer ? answer.messageId : answer.id;
+    const body: StopResponse = { messageId, status: await stopAndWait(answer) };
+    res.json(body);
+  });
+
+  router.get(ROUTES.history, ...auth, async (_req, res) => {
+    const scope = scopeOf(res);
+    const stored = await listSessionMessages(db, scope);
+    const messages: ChatMessage[] = [];
+    for (const message of stored) messages.push(await historyEntry(scope, message));
+    const body: HistoryResponse = { sessionId: scope.sessionId, messages };
+    res.json(body);
+  });
+
+  /** A message for history; an answer still streaming shows its text so far. */
+  async function historyEntry(scope: Scope, message: MessageSummary): Promise<ChatMessage> {
+    if (message.role !== 'assistant' || message.status !== 'streaming') return toChatMessage(message);
+    const current = await currentAnswer(scope, message.id);
+    if (current instanceof LiveAnswer) return { ...toChatMessage(message), text: current.textSoFar, status: 'streaming', sources: [] };
+    return toChatMessage(current);
+  }
+
+  async function shutdown(): Promise<void> {
+    closing = true;
+    for (const live of hub.all()) live.controller.abort(STOP_REASON.shutdown);
+    await Promise.allSettled([...runs]);
+    for (const sse of [...openStreams]) sse.end();
+  }
+
+  return { router, shutdown, hub };
+}
+
+/** Stops a live answer and waits (bounded) until it is persisted; a finished one just reports its status. */
+async function stopAndWait(answer: LiveAnswer | StoredMessage): Promise<MessageStatus> {
+  if (!(answer instanceof LiveAnswer)) return answer.status;
+  answer.controller.abort(STOP_REASON.user);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<MessageStatus>((resolve) => (timer = setTimeout(() => resolve('streaming'), STOP_WAIT_MS)));
+  try {
+    return await Promise.race([answer.settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

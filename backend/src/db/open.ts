@@ -1,0 +1,33 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Db } from './db.js';
+import { migrate } from './migrate.js';
+import { isMemoryDir, openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openDatabase(config: Config['database'], log: Logger): Promise<Db> {
+  const db = config.kind === 'postgres' ? openPostgres(config.url, log) : await openPglite(config.dataDir);
+  try {
+    await migrate(db, log);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  log.info('database ready', {
+    engine: db.engine,
+    where: config.kind === 'postgres' ? redactUrl(config.url) : isMemoryDir(config.dataDir) ? 'memory' : config.dataDir,
+  });
+  return db;
+}
+
+/** The URL without its password, for logs. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

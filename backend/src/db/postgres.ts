@@ -1,0 +1,61 @@
+import pg from 'pg';
+import { withSavepoint, type Db } from './db.js';
+import type { Logger } from '../logger.js';
+
+const INT8_OID = 20;
+
+/**
+ * The driver returns int8 (count(*), bigint columns) as strings; PGlite returns numbers.
+ * Convert here so both engines hand features the same values. Our int8 values are counts,
+ * far below 2^53.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+type Client = Pick<pg.PoolClient, 'query'>;
+
+/** A pool of connections to a Postgres server (or a Supabase project's database). */
+export function openPostgres(url: string, log: Logger): Db {
+  const pool = new pg.Pool({ connectionString: url, types, max: 10 });
+  // An idle client losing its connection emits 'error' on the pool; unhandled it would crash the process.
+  pool.on('error', (err) => log.warn('postgres idle client error', { error: err.message }));
+  return {
+    ...handle(pool, 0),
+    transaction: async (work) => {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await work(handle(client, 1));
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        await client.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+function handle(client: Client, depth: number): Db {
+  const db: Db = {
+    engine: 'postgres',
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      const result = await client.query(sql, params ? [...params] : []);
+      return result.rows as Row[];
+    },
+    async exec(sql: string) {
+      // No parameters: the driver uses the simple protocol, which accepts several statements.
+      await client.query(sql);
+    },
+    transaction: (work) => withSavepoint(db, depth, () => work(handle(client, depth + 1))),
+    close: async () => {
+      throw new Error('close() called on a transaction handle');
+    },
+  };
+  return db;
+}

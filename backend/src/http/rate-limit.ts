@@ -1,0 +1,23 @@
+import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import type { ErrorBody } from '@prex/protocol';
+import type { Config } from '../config.js';
+
+/**
+ * Per-client-IP limit on public routes: config.rateLimitPerMinute requests per minute, counted in
+ * memory (per process). Standard `RateLimit` / `RateLimit-Policy` headers; 429 with the usual error body.
+ * Behind a reverse proxy, set Express's `trust proxy` so req.ip is the client, not the proxy.
+ */
+export function publicRateLimit(config: Config): RateLimitRequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: config.rateLimitPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res, _next, options) => {
+      const body: ErrorBody = {
+        error: { code: 'rate_limited', message: `Too many requests: at most ${options.limit} per minute from one address. Retry after the time in the Retry-After header.` },
+      };
+      res.status(429).json(body);
+    },
+  });
+}

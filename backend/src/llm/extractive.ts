@@ -1,0 +1,172 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Passage } from '../knowledge/passage.js';
+import type { Answer, Answerer, AnswerRequest } from './answerer.js';
+import { citedNumbers } from './citations.js';
+import { contentWords, coveredWords, relevantPassages, stemOccurs, stemSet } from './relevance.js';
+
+export interface ExtractiveOptions {
+  /** Pause between deltas so the answer reads like typing; 0 for benches (still yields the event loop). */
+  deltaDelayMs?: number;
+  /** Words per delta. */
+  wordsPerDelta?: number;
+}
+
+export const NO_ANSWER_TEXT =
+  "I couldn't find that in our help center. Could you rephrase your question, or ask about something else? " +
+  'If you need more help, our support team can take it from here.';
+
+const MAX_SOURCES = 3;
+/** A top passage up to this long (as plain text) is quoted whole: steps stay complete and in order. */
+const WHOLE_PASSAGE_CHARS = 700;
+const MAX_SENTENCES_TOP = 3;
+const MAX_SENTENCES_OTHER = 2;
+
+/** Inline Markdown → plain text: the answer is rendered as text, so markup would show as symbols. */
+function inlinePlain(line: string): string {
+  return line
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__|\*|`)(.+?)\1/g, '$2')
+    .replace(/\|/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * A Markdown passage as plain lines: headings, code blocks and blank lines dropped, numbered steps
+ * kept as "1. …", bullets as "• …", quotes unwrapped.
+ */
+export function plainLines(markdown: string): string[] {
+  return markdown
+    .replace(/```[\s\S]*?```/g, '')
+    .split('\n')
+    .filter((line) => !/^\s{0,3}#{1,6}\s/.test(line))
+    .map((line) => line.replace(/^\s*>\s?/, '').replace(/^\s*[-*+]\s+/, '• '))
+    .map(inlinePlain)
+    .filter((line) => /\p{L}/u.test(line));
+}
+
+/** Sentences of a passage, list markers dropped: lines split at sentence ends. */
+export function sentencesOf(content: string): string[] {
+  return plainLines(content)
+    .map((line) => line.replace(/^(?:•|\d+[.)])\s+/, ''))
+    .flatMap((line) => line.split(/(?<=[.!?])\s+/))
+    .filter((s) => s.length >= 12);
+}
+
+/** The passage's sentences that mention the most question words, in their original order. */
+export function bestSentences(passage: Passage, questionWords: readonly string[], max: number): string[] {
+  const scored = sentencesOf(passage.content).map((sentence, index) => {
+    const stems = stemSet(sentence);
+    return { sentence, index, hits: questionWords.filter((w) => stemOccurs(w, stems)).length };
+  });
+  const picked = scored
+    .filter((s) => s.hits > 0)
+    .sort((a, b) => b.hits - a.hits || a.index - b.index)
+    .slice(0, max);
+  // A passage whose match is only in its title/heading: its opening sentence is the best summary.
+  if (picked.length === 0 && scored[0]) picked.push(scored[0]);
+  return picked.sort((a, b) => a.index - b.index).map((s) => s.sentence);
+}
+
+/** What to quote from the best passage: all of it when short, else its most relevant sentences. */
+function topExcerpt(passage: Passage, questionWords: readonly string[]): string {
+  const whole = plainLines(passage.content).join('\n');
+  return whole.length <= WHOLE_PASSAGE_CHARS ? whole : bestSentences(passage, questionWords, MAX_SENTENCES_TOP).join(' ');
+}
+
+/** Ends the excerpt with the citation marker before its final punctuation: "… confirm [1]." */
+function withMarker(excerpt: string, marker: number): string {
+  const body = excerpt.replace(/[\s:;,]+$/, '');
+  const ended = /[.!?]$/.test(body) ? body.slice(0, -1) : body;
+  const stop = /[!?]$/.test(body) ? body.slice(-1) : '.';
+  return `${ended} [${marker}]${stop}`;
+}
+
+/**
+ * The grounded answer's full text and the passages its markers refer to ([1] = first).
+ * The best passage answers the question; further passages join only when they cover a part of
+ * the question it does not (a two-topic question), so a single-topic answer stays focused.
+ */
+export function composeAnswer(question: string, relevant: readonly Passage[]): { text: string; cited: Passage[] } {
+  const words = contentWords(question);
+  const [top, ...others] = relevant;
+  if (!top) return { text: NO_ANSWER_TEXT, cited: [] };
+  const cited: Passage[] = [top];
+  const paragraphs = [withMarker(topExcerpt(top, words), 1)];
+  const covered = new Set(coveredWords(words, top));
+  for (const passage of others) {
+    if (cited.length >= MAX_SOURCES) break;
+    const adds = coveredWords(words, passage).filter((w) => !covered.has(w));
+    if (adds.length === 0) continue;
+    adds.forEach((w) => covered.add(w));
+    cited.push(passage);
+    paragraphs.push(withMarker(bestSentences(passage, adds, MAX_SENTENCES_OTHER).join(' '), cited.length));
+  }
+  const lead = cited.length === 1 ? `Here's what our help center says about ${describe(top)}:` : "Here's what I found in our help center:";
+  return { text: [lead, ...paragraphs].join('\n\n'), cited };
+}
+
+/** "Billing › Refunds" → “Refunds”: the most specific heading names the topic. */
+function describe(passage: Passage): string {
+  const heading = passage.section?.split('›').at(-1)?.trim();
+  return `“${heading || passage.title}”`;
+}
+
+/** Splits text into deltas of a few words, keeping every character (whitespace included). */
+export function splitIntoDeltas(text: string, wordsPerDelta: number): string[] {
+  const words = text.match(/\S+\s*/g) ?? [];
+  const leading = text.match(/^\s+/)?.[0] ?? '';
+  const deltas: string[] = [];
+  for (let i = 0; i < words.length; i += wordsPerDelta) deltas.push(words.slice(i, i + wordsPerDelta).join(''));
+  if (leading && deltas.length) deltas[0] = leading + deltas[0];
+  return deltas;
+}
+
+/** Streams a fixed text in word groups, pausing between them, until done or aborted. */
+export async function* paced(text: string, signal: AbortSignal, options: Required<ExtractiveOptions>): AsyncGenerator<string> {
+  for (const delta of splitIntoDeltas(text, options.wordsPerDelta)) {
+    if (signal.aborted) return;
+    yield delta;
+    // Even at 0 ms, give other requests (and a stop) a turn between deltas.
+    if (options.deltaDelayMs > 0) await sleep(options.deltaDelayMs).catch(() => undefined);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * Streams a fixed, fully known answer. `citedPassages()` only reports passages whose marker has
+ * been streamed, so an answer stopped half-way cites what the user actually saw.
+ */
+export function streamComposedAnswer(
+  composed: { text: string; cited: Passage[] },
+  request: AnswerRequest,
+  options: Required<ExtractiveOptions>,
+): Answer {
+  let streamed = '';
+  const source = paced(composed.text, request.signal, options);
+  async function* deltas() {
+    for await (const delta of source) {
+      streamed += delta;
+      yield delta;
+    }
+  }
+  return {
+    answerer: 'extractive',
+    grounded: composed.cited.length > 0,
+    deltas: deltas(),
+    citedPassages: () => citedNumbers(streamed).map((n) => composed.cited[n - 1]).filter((p): p is Passage => !!p),
+  };
+}
+
+/** Answers without a model: the most relevant sentences of the best passages, cited. */
+export function createExtractiveAnswerer(options: ExtractiveOptions = {}): Answerer {
+  const settings: Required<ExtractiveOptions> = { deltaDelayMs: options.deltaDelayMs ?? 4, wordsPerDelta: options.wordsPerDelta ?? 3 };
+  return {
+    kind: 'extractive',
+    async answer(request) {
+      const composed = composeAnswer(request.question, relevantPassages(request.question, request.passages));
+      return streamComposedAnswer(composed, request, settings);
+    },
+  };
+}

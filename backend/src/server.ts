@@ -1,0 +1,58 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import type { Db } from './db/db.js';
+import { openDatabase } from './db/open.js';
+import { createLogger, type Logger } from './logger.js';
+import { seedDemo, type DemoSeedResult } from './seed/demo.js';
+
+export interface StartServerOptions {
+  config: Config;
+  log?: Logger;
+  /** An open, migrated database; when given, the caller keeps ownership and close() leaves it open. */
+  db?: Db;
+}
+
+export interface RunningServer {
+  /** http://host:port, with the port actually bound (config.port may be 0). */
+  url: string;
+  port: number;
+  db: Db;
+  /** The demo seed's outcome when config.demo.enabled. */
+  demo: DemoSeedResult | undefined;
+  /** Stops accepting connections, stops live answers and ends open streams, then closes the db it opened. */
+  close(): Promise<void>;
+}
+
+/** Open (or take) the database, seed the demo tenant if enabled, and listen. */
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const ownsDb = !opts.db;
+  const db = opts.db ?? (await openDatabase(config.database, log));
+  try {
+    const demo = config.demo.enabled ? await seedDemo(db, config.demo, log) : undefined;
+    const { app, shutdown } = createApp({ config, db, log });
+    const server = app.listen(config.port, config.host);
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await shutdown();
+        // Streams were ended by shutdown(); whatever is still open would otherwise hold close() forever.
+        server.closeAllConnections();
+        await stopped;
+        if (ownsDb) await db.close();
+      })());
+    return { url: `http://${host}:${port}`, port, db, demo, close };
+  } catch (err) {
+    if (ownsDb) await db.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Db } from '../db/db.js';
+import { newId } from '../ids.js';
+
+export interface SessionRow {
+  id: string;
+  tenantId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  created_at: Date;
+  last_seen_at: Date;
+}
+
+const toSession = (r: Row): SessionRow => ({ id: r.id, tenantId: r.tenant_id, createdAt: r.created_at, lastSeenAt: r.last_seen_at });
+
+export async function createSession(db: Db, tenantId: string): Promise<SessionRow> {
+  const rows = await db.query<Row>(
+    'insert into sessions (id, tenant_id) values ($1, $2) returning id, tenant_id, created_at, last_seen_at',
+    [newId('ses'), tenantId],
+  );
+  return toSession(rows[0]!);
+}
+
+/** The session, only if it belongs to this tenant. */
+export async function findSession(db: Db, tenantId: string, sessionId: string): Promise<SessionRow | undefined> {
+  const rows = await db.query<Row>(
+    'select id, tenant_id, created_at, last_seen_at from sessions where id = $1 and tenant_id = $2',
+    [sessionId, tenantId],
+  );
+  return rows[0] && toSession(rows[0]);
+}
+
+/**
+ * Records activity. Writes at most once per `minIntervalSeconds` per session so that busy
+ * sessions (a stream resume, a history fetch) do not turn every read into a write.
+ */
+export async function touchSession(db: Db, tenantId: string, sessionId: string, minIntervalSeconds = 60): Promise<void> {
+  await db.query(
+    `update sessions set last_seen_at = now()
+     where id = $1 and tenant_id = $2 and last_seen_at < now() - make_interval(secs => $3)`,
+    [sessionId, tenantId, minIntervalSeconds],
+  );
+}
