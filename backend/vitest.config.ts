@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testReporters } from '../scripts/vitest-reporters.mjs';
 
 export default defineConfig({
   test: {
@@ -8,5 +9,6 @@ export default defineConfig({
     // Creating an embedded PGlite database takes a few seconds on a small machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    reporters: testReporters('backend'),
   },
 });

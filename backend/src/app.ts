@@ -29,6 +29,7 @@ export function createApp(deps: AppDeps): PrexApp {
   const { config, db, log } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxyHops);
 
   // Reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth, and the
   // browser must be able to read that 403 to show it.

@@ -33,6 +33,10 @@ const envSchema = z.object({
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   PREX_LLM_TIMEOUT_MS: positiveInt.default(60_000),
   PREX_HEARTBEAT_MS: positiveInt.default(15_000),
+  /** Pause between the extractive answerer's word groups: a typing pace, not a cost (0 for benches). */
+  PREX_EXTRACTIVE_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(4),
+  /** Express "trust proxy" hops, so rate limits see the client's IP behind a reverse proxy (0 = direct). */
+  PREX_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Requests per minute per client IP on public routes. */
   PREX_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
   /** Seed the demo tenant on start (default on). */
@@ -63,7 +67,9 @@ export interface Config {
   /** Null when no model is configured: answers are extractive. */
   llm: LlmConfig | null;
   heartbeatMs: number;
+  extractiveDelayMs: number;
   rateLimitPerMinute: number;
+  trustProxyHops: number;
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
   staticDir: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -95,7 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { apiKey: e.OPENAI_API_KEY ?? 'not-needed', baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.PREX_LLM_TIMEOUT_MS }
       : null,
     heartbeatMs: e.PREX_HEARTBEAT_MS,
+    extractiveDelayMs: e.PREX_EXTRACTIVE_DELAY_MS,
     rateLimitPerMinute: e.PREX_RATE_LIMIT_PER_MINUTE,
+    trustProxyHops: e.PREX_TRUST_PROXY_HOPS,
     demo: { enabled: e.PREX_SEED_DEMO, publishableKey: e.PREX_DEMO_PUBLISHABLE_KEY, origins: e.PREX_DEMO_ORIGINS },
     staticDir: e.PREX_STATIC_DIR,
     logLevel: e.LOG_LEVEL,

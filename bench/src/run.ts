@@ -241,13 +241,6 @@ function printLatency(reports: RunReport[], skipped: Record<string, string>, flo
     );
   }
   for (const [name, why] of Object.entries(skipped)) console.log(`  ${pad(name, 34)}skipped: ${why}`);
-  const extractive = reports.find((r) => r.name === 'extractive');
-  if (extractive) {
-    console.log(
-      `  note: the extractive answerer paces its deltas on purpose (typing effect; backend default 4 ms apart, not settable via startServer),\n` +
-        `        so its [DONE] includes ~${Math.round((extractive.medianDeltas - 1) * 4)} ms of pacing for a median ${Math.round(extractive.medianDeltas)}-delta answer; its first delta does not.`,
-    );
-  }
   console.log('');
   for (const r of reports) {
     const answerers = Object.entries(r.answerers).map(([k, v]) => `${k}×${v}`).join(' ');

@@ -10,7 +10,11 @@ export { createOpenAIAnswerer, createOpenAIClient } from './openai.js';
 export { passageToCitation } from './citations.js';
 
 /** The model answerer when an OpenAI-compatible endpoint is configured, else the extractive one. */
-export function createAnswerer(config: Pick<Config, 'llm'>, log: Logger, extractive: ExtractiveOptions = {}): Answerer {
+export function createAnswerer(
+  config: Pick<Config, 'llm' | 'extractiveDelayMs'>,
+  log: Logger,
+  extractive: ExtractiveOptions = { deltaDelayMs: config.extractiveDelayMs },
+): Answerer {
   const fallback = createExtractiveAnswerer(extractive);
   if (!config.llm) {
     log.info('no language model configured; answers are extractive');
