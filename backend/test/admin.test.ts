@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema } from '@prex/protocol';
-import type { Db } from '../src/db/db.js';
 import { makeTenant, readJson, startTestApp, type TestApp } from './helpers/app.js';
-import { openMemoryDb } from './helpers/db.js';
 
-let db: Db;
 let app: TestApp;
 
 beforeAll(async () => {
-  db = await openMemoryDb();
-  app = await startTestApp({ db });
+  app = await startTestApp();
 });
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => app?.close());
 
 const doc = {
   externalId: 'returns/policy',
@@ -75,7 +68,7 @@ describe('admin documents', () => {
   });
 
   it('another tenant’s secret sees none of it and cannot delete it', async () => {
-    const other = await makeTenant(db, 'Other');
+    const other = await makeTenant(app.db, 'Other');
     const list = await admin('', { secret: other.secretKey });
     expect((await readJson(list)).documents).toEqual([]);
     const del = await admin(`/${encodeURIComponent(doc.externalId)}`, { method: 'DELETE', secret: other.secretKey });

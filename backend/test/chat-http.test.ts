@@ -15,7 +15,7 @@ import {
   stop,
   textOf,
   type ChatTestServer,
-} from './support/chat-harness.js';
+} from './helpers/chat.js';
 
 let t: ChatTestServer;
 

@@ -17,7 +17,7 @@ import {
   typesOf,
   type ChatTestServer,
   type SseRead,
-} from './support/chat-harness.js';
+} from './helpers/chat.js';
 
 let provider: OpenAICompatibleServer;
 let t: ChatTestServer;

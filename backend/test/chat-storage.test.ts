@@ -18,7 +18,7 @@ import { createSession } from '../src/sessions/repository.js';
 import { makeTenant } from './helpers/app.js';
 import { openEngine, openMemoryDb, silentLog, type Engine } from './helpers/db.js';
 import { REFUNDS } from './fixtures/passages.js';
-import { history, lastAssistant, messageIdOf, newVisitor, readSse, resume, send, startChatTestServer } from './support/chat-harness.js';
+import { history, lastAssistant, messageIdOf, newVisitor, readSse, resume, send, startChatTestServer } from './helpers/chat.js';
 
 const EVENTS: UIStreamChunk[] = [
   { type: 'start', messageId: 'x' },

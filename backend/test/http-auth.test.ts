@@ -3,25 +3,19 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema, widgetConfigResponseSchema, createSessionResponseSchema } from '@prex/protocol';
-import type { Db } from '../src/db/db.js';
 import { errorHandler } from '../src/http/error-handler.js';
 import { sessionAuth } from '../src/sessions/middleware.js';
 import { signSessionToken } from '../src/sessions/token.js';
 import { publishableKeyAuth } from '../src/tenants/middleware.js';
 import { ALLOWED_ORIGIN, createSessionOver, makeTenant, startTestApp, type TestApp } from './helpers/app.js';
-import { openMemoryDb, silentLog } from './helpers/db.js';
+import { silentLog } from './helpers/db.js';
 
-let db: Db;
 let app: TestApp;
 
 beforeAll(async () => {
-  db = await openMemoryDb();
-  app = await startTestApp({ db });
+  app = await startTestApp();
 });
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => app?.close());
 
 async function expectError(res: Response, status: number, code: string, message: RegExp) {
   expect(res.status).toBe(status);
@@ -89,7 +83,7 @@ describe('sessions', () => {
   let closeProbe: () => void;
   beforeAll(async () => {
     const probe = express();
-    probe.get('/probe', publishableKeyAuth(db), sessionAuth(db, app.config), (_req, res) => {
+    probe.get('/probe', publishableKeyAuth(app.db), sessionAuth(app.db, app.config), (_req, res) => {
       res.json(res.locals.session);
     });
     probe.use(errorHandler(silentLog));
@@ -133,7 +127,7 @@ describe('sessions', () => {
   });
 
   it("another tenant's token → 401, even though it is validly signed", async () => {
-    const other = await makeTenant(db, 'Other');
+    const other = await makeTenant(app.db, 'Other');
     const theirs = await createSessionOver(app, other.publishableKey);
     await expectError(await probe(theirs.token), 401, 'unauthorized', /another tenant/);
     expect((await probe(theirs.token, other.publishableKey)).status).toBe(200);
@@ -141,7 +135,7 @@ describe('sessions', () => {
 
   it('a deleted session → 401', async () => {
     const { sessionId, token } = await createSessionOver(app);
-    await db.query('delete from sessions where id = $1 and tenant_id = $2', [sessionId, app.tenant.id]);
+    await app.db.query('delete from sessions where id = $1 and tenant_id = $2', [sessionId, app.tenant.id]);
     await expectError(await probe(token), 401, 'unauthorized', /no longer exists/);
   });
 

@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema, LIMITS } from '@prex/protocol';
-import type { Db } from '../src/db/db.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
-import { openMemoryDb } from './helpers/db.js';
 
-let db: Db;
 let app: TestApp;
 
 beforeAll(async () => {
-  db = await openMemoryDb();
-  app = await startTestApp({ db });
+  app = await startTestApp();
 });
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => app?.close());
 
 async function errorOf(res: Response) {
   return errorBodySchema.parse(await res.json()).error;
@@ -68,7 +61,7 @@ describe('HTTP errors are JSON with a clear message', () => {
 describe('rate limit', () => {
   let limited: TestApp;
   beforeAll(async () => {
-    limited = await startTestApp({ db, env: { PREX_RATE_LIMIT_PER_MINUTE: '3' } });
+    limited = await startTestApp({ db: app.db, env: { PREX_RATE_LIMIT_PER_MINUTE: '3' } });
   });
   afterAll(() => limited?.close());
 

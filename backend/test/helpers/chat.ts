@@ -3,8 +3,8 @@ import type { Db } from '../../src/db/db.js';
 import { upsertDocument } from '../../src/knowledge/ingest.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { PASSWORD, REFUNDS, SHIPPING } from '../fixtures/passages.js';
-import { ALLOWED_ORIGIN, makeTenant, testConfig } from '../helpers/app.js';
-import { silentLog } from '../helpers/db.js';
+import { ALLOWED_ORIGIN, makeTenant, testConfig } from './app.js';
+import { silentLog } from './db.js';
 
 /**
  * A real Prex server on loopback (PGlite in memory) with one tenant, an allowed origin and a small
