@@ -2,6 +2,7 @@ import type { ChatMessage, Citation, Theme, ThemeOverride, UIStreamChunk } from 
 import { LIMITS, citationFromSourceChunk } from '@prex/protocol/wire';
 import { batch, computed, signal, type Signal } from '@preact/signals';
 import { ApiError, type ApiClient } from './api.js';
+import type { Emit } from './events.js';
 import type { TokenStore } from './session.js';
 import { readAnswerStream, StreamDroppedError, type AnswerStreamOptions } from './stream.js';
 import { resolveTheme } from './theme.js';
@@ -32,6 +33,8 @@ export interface StoreOptions {
   /** Passed through to the stream reader (tests shorten the backoff). */
   stream?: Pick<AnswerStreamOptions, 'backoffMs' | 'maxAttempts' | 'stallMs' | 'events'>;
   onTheme?: ((theme: Theme) => void) | undefined;
+  /** Reports widget events to the host page (see events.ts). */
+  emit?: Emit | undefined;
 }
 
 export type Store = ReturnType<typeof createStore>;
