@@ -16,6 +16,7 @@ import {
   textOf,
   type ChatTestServer,
 } from './helpers/chat.js';
+import { failingOn, openMemoryDb } from './helpers/db.js';
 
 let t: ChatTestServer;
 
@@ -209,5 +210,28 @@ describe('stop, history and bad input', () => {
     expect((await withHeaders({ ...v.headers, origin: 'https://evil.example' })).status).toBe(403);
     expect((await withHeaders({ 'x-prex-key': v.headers['x-prex-key']!, origin: v.headers.origin! })).status).toBe(401);
     expect((await withHeaders({ ...v.headers, authorization: 'Bearer forged.token.1.abc' })).status).toBe(401);
+  });
+});
+
+describe('a failed write', () => {
+  it('leaves neither the question nor its answer behind, and the session can ask again', async () => {
+    const base = await openMemoryDb();
+    let failAssistantInsert = true;
+    const flaky = failingOn(base, /values \(\$1, \$2, \$3, 'assistant'/, () => failAssistantInsert);
+    const server = await startChatTestServer({}, flaky);
+    try {
+      const v = await newVisitor(server);
+      const res = await send(v, { text: 'How do I get a refund?' });
+      expect(res.status).toBe(500);
+      expect((await history(v)).messages).toEqual([]);
+
+      failAssistantInsert = false;
+      const retry = await readSse(await send(v, { text: 'How do I get a refund?' }));
+      expect(textOf(retry.chunks)).toMatch(/refund/i);
+      expect((await history(v)).messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    } finally {
+      await server.close();
+      await base.close();
+    }
   });
 });

@@ -1,6 +1,5 @@
 import express, { type Request, type Response } from 'express';
 import {
-  LIMITS,
   ROUTES,
   sendMessageRequestSchema,
   type ChatMessage,
@@ -156,8 +155,11 @@ export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
     }
     try {
       const history = await recentTurns(db, scope, HISTORY_MESSAGES);
-      const user = await insertUserMessage(db, { ...scope, text });
-      const assistant = await insertAssistantMessage(db, scope);
+      // Both rows or neither: a question never sits in history without its answer.
+      const { user, assistant } = await db.transaction(async (tx) => ({
+        user: await insertUserMessage(tx, { ...scope, text }),
+        assistant: await insertAssistantMessage(tx, scope),
+      }));
       const live = hub.add({ messageId: assistant.id, ...scope, userMessageId: user.id });
       // Shutdown began while we were writing: the answer starts already stopped rather than outliving the server.
       if (closing) live.controller.abort(STOP_REASON.shutdown);
@@ -169,7 +171,7 @@ export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
     }
   }
 
-  router.post(ROUTES.chat, ...auth, express.json({ limit: LIMITS.maxBodyBytes }), async (req, res) => {
+  router.post(ROUTES.chat, ...auth, async (req, res) => {
     if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
     const { text } = parseJsonBody(sendMessageRequestSchema, req, 'message');
     const live = await createAnswer(scopeOf(res), text);

@@ -68,10 +68,11 @@ export async function openEngine(engine: Engine): Promise<{ db: Db; url?: string
  * A Db whose statements matching `pattern` fail, inside transactions too: simulates a crash
  * half-way through a multi-statement write.
  */
-export function failingOn(db: Db, pattern: RegExp): Db {
+export function failingOn(db: Db, pattern: RegExp, enabled: () => boolean = () => true): Db {
+  const fails = (sql: string) => enabled() && pattern.test(sql);
   const wrap = (inner: Db): Db => ({
     engine: inner.engine,
-    query: (sql, params) => (pattern.test(sql) ? Promise.reject(new Error(`injected failure: ${pattern}`)) : inner.query(sql, params)),
+    query: (sql, params) => (fails(sql) ? Promise.reject(new Error(`injected failure: ${pattern}`)) : inner.query(sql, params)),
     exec: (sql) => inner.exec(sql),
     transaction: (work) => inner.transaction((tx) => work(wrap(tx))),
     close: () => inner.close(),
