@@ -13,6 +13,13 @@ export const widgetBootConfigSchema = z.object({
   theme: themeOverrideSchema.optional(),
   /** 'idle' fetches the pane in the background once the page is idle. */
   prefetch: z.enum(['none', 'idle']).default('none'),
+  /** UI language (BCP 47, e.g. 'de'); default: the browser's. */
+  locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
+  /**
+   * Global the instance answers to (`data-prex-namespace`): 'Prex' by default. Named instances
+   * (two tenants or two agents on one page) get separate shadow roots and storage keys.
+   */
+  namespace: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]{0,39}$/).default('Prex'),
 });
 export type WidgetBootConfig = z.infer<typeof widgetBootConfigSchema>;
 
@@ -21,4 +28,10 @@ export const widgetConfigResponseSchema = z.object({
   tenant: z.object({ name: z.string() }),
   theme: themeSchema,
 });
+/** PUT /v1/admin/theme: the tenant's stored theme (a partial theme; missing fields use the defaults). */
+export const adminThemeRequestSchema = themeOverrideSchema;
+/** GET/PUT /v1/admin/theme: what is stored, and the theme the widget will draw with. */
+export const adminThemeResponseSchema = z.object({ stored: themeOverrideSchema, theme: themeSchema });
+export type AdminThemeResponse = z.infer<typeof adminThemeResponseSchema>;
+
 export type WidgetConfigResponse = z.infer<typeof widgetConfigResponseSchema>;

@@ -4,3 +4,5 @@ export * from './theme.js';
 export * from './config.js';
 export * from './chat.js';
 export * from './stream.js';
+export * from './feedback.js';
+export * from './admin.js';

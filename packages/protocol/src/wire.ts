@@ -31,6 +31,8 @@ export const ROUTES = {
   loaderScript: '/loader.js',
   widgetAssets: '/widget',
   paneScript: '/widget/pane.js',
+  feedback: '/v1/chat/:messageId/feedback',
+  conversationSummaries: '/v1/conversations/summaries',
 } as const;
 
 export const resumePath = (messageId: string) =>
