@@ -9,17 +9,30 @@ export interface PaneHandle {
   close(): void;
   toggle(): void;
   destroy(): void;
+  update?(patch: UpdatePatch): void;
+  identify?(user: Record<string, unknown>, signature?: string): void;
+}
+export interface UpdatePatch {
+  theme?: ThemeOverride | undefined;
+  locale?: string | undefined;
 }
 export interface LauncherTheme {
   accentColor?: string | undefined;
   position?: 'left' | 'right' | undefined;
   launcherLabel?: string | undefined;
+  launcherIcon?: string | undefined;
+  offsetX?: number | undefined;
+  offsetY?: number | undefined;
 }
+export type Emit = (name: string, payload: unknown) => void;
 export interface MountOptions {
   root: ShadowRoot;
   publishableKey: string;
   apiBase: string;
   theme?: ThemeOverride | undefined;
+  locale?: string | undefined;
+  namespace?: string | undefined;
+  emit?: Emit;
   onClose?: () => void;
   onTheme?: (theme: LauncherTheme) => void;
 }
@@ -35,22 +48,29 @@ export interface BootConfig {
   theme?: ThemeOverride;
   /** 'idle': fetch the pane once the page is idle. */
   prefetch?: 'none' | 'idle';
+  /** UI language, e.g. 'de'; default: the browser's. */
+  locale?: string;
 }
 
-export type PrexFunction = ((command: string, ...args: unknown[]) => void) & {
+export type PrexFunction = ((command: string, ...args: unknown[]) => unknown) & {
   /** Calls made before the loader arrived (the stub's queue). */
   q?: ArrayLike<unknown>[];
   /** Set on the real function; a second copy of the loader leaves it alone. */
   loaded?: true;
 };
 
-export type PrexWindow = Window & typeof globalThis & { Prex?: PrexFunction };
+export type PrexWindow = Window & typeof globalThis & { Prex?: PrexFunction } & { [namespace: string]: unknown };
 
 const PANE_PATH = '/widget/pane.js';
 
-const ICONS =
-  '<svg class="o" viewBox="0 0 24 24" aria-hidden="true"><path d="M21 11.5a8.4 8.4 0 0 1-12.3 7.4L3 21l2.1-5.6A8.4 8.4 0 1 1 21 11.5z"/></svg>' +
-  '<svg class="x" viewBox="0 0 24 24" aria-hidden="true"><path d="m6 9 6 6 6-6"/></svg>';
+/** The launcher icons a theme can pick (`launcherIcon`); our own constant markup. */
+const ICONS: Record<string, string> = {
+  chat: '<path d="M21 11.5a8.4 8.4 0 0 1-12.3 7.4L3 21l2.1-5.6A8.4 8.4 0 1 1 21 11.5z"/>',
+  help: '<circle cx="12" cy="12" r="9"/><path d="M9 9a3 3 0 1 1 3 3v2m0 3v.1"/>',
+  sparkle: '<path d="M12 3l2 6 6 2-6 2-2 6-2-6-6-2 6-2z"/>',
+  headset: '<path d="M4 15v-3a8 8 0 0 1 16 0v3M4 14h3v6H4zm13 0h3v6h-3z"/>',
+};
+const svg = (c: string, d: string) => `<svg class=${c} viewBox="0 0 24 24" aria-hidden=true>${d}</svg>`;
 
 /**
  * Inside the shadow root, `:host` declarations marked !important beat the page's !important
@@ -59,28 +79,32 @@ const ICONS =
  */
 const CSS =
   ':host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;' +
-  'bottom:20px!important;right:20px!important;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif!important;color:#111827!important}' +
-  ':host([data-side=left]){left:20px!important;right:auto!important}' +
-  'button{all:initial;box-sizing:border-box;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;' +
+  'bottom:var(--y,20px)!important;right:var(--x,20px)!important;font:15px/1.4 system-ui,sans-serif!important;color:#111827!important}' +
+  ':host([data-side=left]){left:var(--x,20px)!important;right:auto!important}' +
+  'button{all:initial;position:relative;box-sizing:border-box;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;' +
   'background:var(--a,#4f46e5);color:var(--f,#fff);cursor:pointer;box-shadow:0 6px 20px rgba(17,24,39,.3);transition:transform .15s}' +
   'button:hover{transform:scale(1.06)}button:focus-visible{outline:3px solid var(--a,#4f46e5);outline-offset:3px}' +
   '[aria-busy=true]{cursor:progress;opacity:.85}' +
   'svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}' +
-  '[aria-expanded=true] .o,[aria-expanded=false] .x{display:none}' +
+  '[aria-expanded=true] .o,[aria-expanded=false] .x,b[hidden]{display:none}' +
+  'b{position:absolute;top:-4px;right:-4px;min-width:12px;padding:0 4px;border-radius:9px;background:#b91c1c;color:#fff;font:700 12px/18px sans-serif}' +
   '@media (prefers-reduced-motion:reduce){button{transition:none}}';
 
 const warn = (...a: unknown[]) => console.warn('[Prex]', ...a);
 
 /**
- * Installs `window.Prex`: boots from the script tag's data attributes (if any), replays the
- * calls the page queued before the loader arrived, in order, then replaces the stub.
+ * Installs `window[namespace]` (default `window.Prex`): boots from the script tag's data
+ * attributes (if any), replays the calls the page queued before the loader arrived, in order,
+ * then replaces the stub. Each namespace is a separate instance (own launcher, shadow roots,
+ * storage keys), so two tenants or two agents can share a page.
  */
 export function install(
   win: PrexWindow,
   script: HTMLScriptElement | null,
   load: (url: string) => Promise<PaneModule> = (url) => import(/* @vite-ignore */ url),
+  ns = 'Prex',
 ): PrexFunction {
-  const stub = win.Prex;
+  const stub = win[ns] as PrexFunction | undefined;
   if (stub?.loaded) return stub;
   const doc = win.document;
   script ??= doc.querySelector<HTMLScriptElement>('script[data-prex-key]');
@@ -90,6 +114,7 @@ export function install(
   let host: HTMLElement | undefined;
   let root: ShadowRoot;
   let btn: HTMLButtonElement;
+  let badge: HTMLElement;
   let setThemeCss: (css: string) => void;
   let pane: PaneHandle | undefined;
   let mounting: Promise<void> | undefined;
@@ -97,9 +122,28 @@ export function install(
   let moduleUrl: string | undefined;
   let isOpen = false;
   let wantOpen = false;
+  let identity: [Record<string, unknown>, string?] | undefined;
+  let keeper: MutationObserver | undefined;
+  const listeners: Record<string, Set<(payload: unknown) => void>> = {};
+
+  // Widget events (from the pane) fan out to the page's listeners; a throwing listener is contained.
+  const emit: Emit = (name, payload) => {
+    if (name == 'unread:change') {
+      const n = (payload as { count: number }).count;
+      badge.hidden = !n;
+      badge.textContent = n > 9 ? '9+' : '' + n;
+    }
+    listeners[name]?.forEach((f) => {
+      try {
+        f(payload);
+      } catch (e) {
+        console.error('[Prex]', e);
+      }
+    });
+  };
 
   const storage = (suffix: string, value?: string | null): string | null | undefined => {
-    const key = `prex:${cfg!.publishableKey}:${suffix}`;
+    const key = `prex:${ns == 'Prex' ? '' : ns + ':'}${cfg!.publishableKey}:${suffix}`;
     try {
       const ls = win.localStorage;
       if (value === undefined) return ls.getItem(key);
@@ -125,15 +169,22 @@ export function install(
     }
   };
 
+  const px = (v: unknown) => (typeof v == 'number' && v >= 0 && v <= 400 ? `${v | 0}px!important;` : '');
   const applyTheme = (t: LauncherTheme) => {
+    let css = '';
     const a = t.accentColor;
     if (a && /^#[0-9a-f]{6}$/i.test(a)) {
       const n = parseInt(a.slice(1), 16);
       const light = ((n >> 16) * 299 + ((n >> 8) & 255) * 587 + (n & 255) * 114) / 1000 > 160;
-      setThemeCss(`:host{--a:${a}!important;--f:${light ? '#111827' : '#fff'}!important}`);
+      css = `--a:${a}!important;--f:${light ? '#111827' : '#fff'}!important;`;
     }
-    if (t.position) host!.setAttribute('data-side', t.position === 'left' ? 'left' : 'right');
+    if (px(t.offsetX)) css += '--x:' + px(t.offsetX);
+    if (px(t.offsetY)) css += '--y:' + px(t.offsetY);
+    setThemeCss(`:host{${css}}`);
+    if (t.position) host!.setAttribute('data-side', t.position == 'left' ? 'left' : 'right');
     if (t.launcherLabel) btn.setAttribute('aria-label', t.launcherLabel);
+    btn.innerHTML = svg('o', ICONS[t.launcherIcon!] ?? ICONS.chat!) + svg('x', '<path d="m6 9 6 6 6-6"/>');
+    btn.append(badge);
   };
 
   const setExpanded = (v: boolean) => btn.setAttribute('aria-expanded', String((isOpen = v)));
@@ -159,20 +210,25 @@ export function install(
           publishableKey: c.publishableKey,
           apiBase: c.apiBase,
           theme: c.theme,
+          locale: c.locale,
+          namespace: ns,
+          emit,
           onClose() {
             setExpanded(false);
             btn.focus();
           },
           onTheme(t) {
-            applyTheme(t);
-            storage('theme', JSON.stringify({ accentColor: t.accentColor, position: t.position, launcherLabel: t.launcherLabel }));
+            applyTheme({ ...t, ...c.theme });
+            storage('theme', JSON.stringify(t, ['accentColor', 'position', 'launcherLabel', 'launcherIcon', 'offsetX', 'offsetY']));
           },
         });
+        if (identity) pane.identify?.(...identity);
         if (isOpen) pane.open();
       })
       .catch((e: unknown) => {
         setExpanded(false);
-        console.error('[Prex] could not load the chat pane', e);
+        console.error('[Prex]', e);
+        emit('error', { message: 'could not load the chat pane' });
       })
       .finally(() => {
         mounting = undefined;
@@ -195,25 +251,27 @@ export function install(
   };
 
   const boot = (c: BootConfig | undefined) => {
-    if (!c || typeof c.publishableKey !== 'string' || !c.publishableKey.startsWith('pk_')) {
-      return warn('boot needs { publishableKey: "pk_…" }');
-    }
+    if (!/^pk_/.test(c?.publishableKey as string)) return warn('boot needs { publishableKey: "pk_…" }');
+    c = c!;
     const apiBase = (c.apiBase ?? scriptOrigin)?.replace(/\/+$/, '');
     if (!apiBase || !/^https?:\/\//.test(apiBase)) return warn('boot needs { apiBase: "https://…" }');
     if (cfg) teardown();
     cfg = { ...c, apiBase };
 
     host = doc.createElement('prex-launcher');
+    host.setAttribute('data-prex-namespace', ns);
     root = host.attachShadow({ mode: 'open' });
     sheet(CSS);
     setThemeCss = sheet('');
     btn = doc.createElement('button');
     btn.type = 'button';
     btn.setAttribute('data-testid', 'prex-launcher');
-    btn.innerHTML = ICONS; // our own constant markup, never server text
     btn.setAttribute('aria-haspopup', 'dialog');
     btn.setAttribute('aria-label', 'Open support chat');
     btn.onclick = () => setOpen(!isOpen);
+    badge = doc.createElement('b');
+    badge.hidden = true;
+    badge.setAttribute('data-testid', 'prex-unread');
     root.append(btn);
     setExpanded(false);
     let cached: LauncherTheme = {};
@@ -223,8 +281,11 @@ export function install(
       /* ignore */
     }
     applyTheme({ ...cached, ...c.theme });
-    const attach = () => (doc.body ? doc.body.append(host!) : doc.addEventListener('DOMContentLoaded', attach, { once: true }));
+    // SPAs may re-render <body> (or replace it): put the launcher back, pane and state intact.
+    const attach = () => (doc.body ? host && !host.isConnected && doc.body.append(host) : doc.addEventListener('DOMContentLoaded', attach, { once: true }));
     attach();
+    keeper ??= new MutationObserver(attach);
+    keeper.observe(doc.documentElement, { childList: true, subtree: true });
 
     if (c.prefetch === 'idle') {
       (win.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1)))(() => void fetchPane().catch(() => {}));
@@ -234,18 +295,39 @@ export function install(
   };
 
   const prex: PrexFunction = (command, ...args) => {
+    const [a, b] = args as [never, never];
     try {
       switch (command) {
         case 'boot':
-          return boot(args[0] as BootConfig | undefined);
+          return boot(a);
         case 'open':
           return setOpen(true);
         case 'close':
           return setOpen(false);
         case 'toggle':
           return setOpen(cfg ? !isOpen : !wantOpen);
+        case 'on':
+          // returns the unsubscribe function (a call queued before the loader arrived cannot: use 'off')
+          (listeners[a] ??= new Set()).add(b);
+          return () => listeners[a]!.delete(b);
+        case 'off':
+          return void listeners[a]?.delete(b);
+        case 'identify':
+          identity = [a, b];
+          return pane?.identify?.(a, b);
+        case 'update': {
+          const p = (a ?? {}) as UpdatePatch;
+          if (!cfg) return;
+          cfg.theme = { ...cfg.theme, ...p.theme };
+          if (p.locale) cfg.locale = p.locale;
+          applyTheme(cfg.theme);
+          return pane?.update?.(p);
+        }
         case 'shutdown':
-          if (cfg) storage('session', null);
+          // log-out: forget the session and the visitor's list of past conversations
+          if (cfg) storage('session', null), storage('sessions', null);
+          keeper?.disconnect();
+          identity = undefined;
           return teardown();
         default:
           warn(`unknown command "${String(command)}"`);
@@ -267,7 +349,7 @@ export function install(
   }
   // Replay in order; the queue is read live, so calls made while replaying keep their place.
   const queue = stub?.q ?? [];
-  for (let i = 0; i < queue.length; i++) prex.apply(null, Array.prototype.slice.call(queue[i]) as [string, ...unknown[]]);
-  win.Prex = prex;
+  for (let i = 0; i < queue.length; i++) prex.apply(null, [].slice.call(queue[i]) as unknown as [string, ...unknown[]]);
+  win[ns] = prex;
   return prex;
 }

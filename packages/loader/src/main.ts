@@ -1,4 +1,7 @@
 import { install, type PrexWindow } from './loader.js';
 
 // Only true while this script runs for the first time: capture it synchronously.
-install(window as PrexWindow, document.currentScript as HTMLScriptElement | null);
+const script = document.currentScript as HTMLScriptElement | null;
+// data-prex-namespace="Support" → window.Support (a second, separate instance on the page).
+const ns = script?.getAttribute('data-prex-namespace');
+install(window as PrexWindow, script, undefined, ns && /^[A-Za-z_$][\w$]{0,39}$/.test(ns) ? ns : 'Prex');

@@ -32,6 +32,8 @@ const button = () => launcher()!.shadowRoot!.querySelector('button')!;
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 beforeEach(() => {
+  // instances keep their launcher attached (SPA re-renders): shut the previous test's down
+  if (win.Prex?.loaded) win.Prex('shutdown');
   delete win.Prex;
   document.head.innerHTML = '';
   document.body.innerHTML = '';
@@ -132,6 +134,7 @@ describe('loader', () => {
   it('shutdown removes the UI and clears the stored session (of this key only)', async () => {
     const pane = fakePane();
     localStorage.setItem(`prex:${PK}:session`, 'tok');
+    localStorage.setItem(`prex:${PK}:sessions`, '["tok"]');
     localStorage.setItem('prex:pk_other_tenant:session', 'other');
     install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
     button().click();
@@ -140,6 +143,7 @@ describe('loader', () => {
     expect(launcher()).toBeNull();
     expect(pane.handle.destroy).toHaveBeenCalled();
     expect(localStorage.getItem(`prex:${PK}:session`)).toBeNull();
+    expect(localStorage.getItem(`prex:${PK}:sessions`)).toBeNull();
     expect(localStorage.getItem('prex:pk_other_tenant:session')).toBe('other');
     // booting again draws a fresh launcher
     win.Prex!('boot', { publishableKey: PK });
@@ -163,6 +167,100 @@ describe('loader', () => {
     const second = install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
     expect(second).toBe(first);
     expect(document.querySelectorAll('prex-launcher')).toHaveLength(1);
+  });
+});
+
+describe('loader JS API', () => {
+  const boot = (pane = fakePane(), ns?: string) => {
+    const p = install(win, null, pane.load, ns);
+    p('boot', { publishableKey: PK, apiBase: 'https://api.prex.test' });
+    return { p, pane };
+  };
+
+  it("on() subscribes to the pane's events and returns an unsubscribe; a throwing listener is contained", async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { p, pane } = boot();
+    const seen: unknown[] = [];
+    const off = p('on', 'message:received', (m: unknown) => seen.push(m)) as () => void;
+    p('on', 'message:received', () => {
+      throw new Error('boom');
+    });
+    p('open');
+    await flush();
+    const emit = pane.mounts[0]!.emit!;
+    emit('message:received', { messageId: 'm1' });
+    off();
+    emit('message:received', { messageId: 'm2' });
+    expect(seen).toEqual([{ messageId: 'm1' }]);
+    expect(err).toHaveBeenCalled();
+  });
+
+  it('draws an unread badge from unread:change', async () => {
+    const { p, pane } = boot();
+    p('open');
+    await flush();
+    const badge = launcher()!.shadowRoot!.querySelector<HTMLElement>('[data-testid="prex-unread"]')!;
+    expect(badge.hidden).toBe(true);
+    pane.mounts[0]!.emit!('unread:change', { count: 2 });
+    expect(badge.hidden).toBe(false);
+    expect(badge.textContent).toBe('2');
+    pane.mounts[0]!.emit!('unread:change', { count: 12 });
+    expect(badge.textContent).toBe('9+');
+    pane.mounts[0]!.emit!('unread:change', { count: 0 });
+    expect(badge.hidden).toBe(true);
+  });
+
+  it('identify and update reach the pane (identify also when it mounts later); update restyles the launcher', async () => {
+    const pane = fakePane();
+    const identify = vi.fn();
+    const update = vi.fn();
+    Object.assign(pane.handle, { identify, update });
+    const { p } = boot(pane);
+    p('identify', { id: 'u1', email: 'a@b.c' }, 'sig');
+    p('open');
+    await flush();
+    expect(identify).toHaveBeenCalledWith({ id: 'u1', email: 'a@b.c' }, 'sig');
+    p('update', { theme: { launcherLabel: 'Hilfe', position: 'left', launcherIcon: 'help', offsetX: 40 }, locale: 'de' });
+    expect(update).toHaveBeenCalledWith({ theme: { launcherLabel: 'Hilfe', position: 'left', launcherIcon: 'help', offsetX: 40 }, locale: 'de' });
+    expect(button().getAttribute('aria-label')).toBe('Hilfe');
+    expect(launcher()!.getAttribute('data-side')).toBe('left');
+    expect(button().querySelector('circle')).not.toBeNull();
+    const css = launcher()!.shadowRoot!.adoptedStyleSheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('')).join('');
+    expect(css).toMatch(/--x:\s*40px/);
+  });
+
+  it('puts the launcher back when a SPA re-renders <body>', async () => {
+    boot();
+    document.body.innerHTML = '<main>new route</main>';
+    await flush();
+    expect(launcher()).not.toBeNull();
+    expect(launcher()!.isConnected).toBe(true);
+  });
+
+  it('named instances are separate: own global, launcher and storage keys', async () => {
+    const w = win as unknown as Record<string, PrexFunction | undefined>;
+    delete w.Support;
+    const a = fakePane();
+    const b = fakePane();
+    boot(a);
+    const s = install(win, null, b.load, 'Support');
+    s('boot', { publishableKey: PK, apiBase: 'https://api2.prex.test' });
+    expect(w.Support).toBe(s);
+    expect(win.Prex).not.toBe(s);
+    expect(document.querySelectorAll('prex-launcher')).toHaveLength(2);
+    expect(document.querySelector('prex-launcher[data-prex-namespace="Support"]')).not.toBeNull();
+    s('open');
+    await flush();
+    expect(b.load).toHaveBeenCalledWith('https://api2.prex.test/widget/pane.js');
+    expect(a.load).not.toHaveBeenCalled();
+    expect(b.mounts[0]!.namespace).toBe('Support');
+    localStorage.setItem(`prex:Support:${PK}:session`, 't2');
+    localStorage.setItem(`prex:${PK}:session`, 't1');
+    s('shutdown');
+    expect(localStorage.getItem(`prex:Support:${PK}:session`)).toBeNull();
+    expect(localStorage.getItem(`prex:${PK}:session`)).toBe('t1');
+    expect(document.querySelectorAll('prex-launcher')).toHaveLength(1);
+    delete w.Support;
   });
 });
 

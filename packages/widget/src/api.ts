@@ -1,5 +1,7 @@
 import type {
+  ConversationSummariesResponse,
   CreateSessionResponse,
+  FeedbackResponse,
   ErrorBody,
   HistoryResponse,
   StopResponse,
@@ -28,6 +30,11 @@ export interface ApiClient {
   /** GET /v1/chat/:id/stream with `Last-Event-ID` → the rest of that answer's stream. */
   resume(token: string, messageId: string, lastEventId: number, signal?: AbortSignal): Promise<Response>;
   stop(token: string, messageId: string): Promise<StopResponse>;
+  /** POST /v1/chat/:id/feedback (sending again replaces the earlier feedback). */
+  feedback(token: string, messageId: string, rating: 'up' | 'down', comment?: string): Promise<FeedbackResponse>;
+  /** POST /v1/conversations/summaries for the session tokens the visitor kept. */
+  summaries(tokens: string[]): Promise<ConversationSummariesResponse>;
+  readonly publishableKey: string;
 }
 
 export interface ApiOptions {
@@ -77,5 +84,15 @@ export function createApi({ apiBase, publishableKey, fetch: f }: ApiOptions): Ap
     resume: (token, messageId, lastEventId, signal) =>
       call(resumePath(messageId), { token, signal, sse: true, headers: { 'last-event-id': String(lastEventId) } }),
     stop: (token, messageId) => json(call(stopPath(messageId), { method: 'POST', token, body: '{}' })),
+    feedback: (token, messageId, rating, comment) =>
+      json(
+        call(ROUTES.feedback.replace(':messageId', encodeURIComponent(messageId)), {
+          method: 'POST',
+          token,
+          body: JSON.stringify(comment ? { rating, comment } : { rating }),
+        }),
+      ),
+    summaries: (tokens) => json(call(ROUTES.conversationSummaries, { method: 'POST', body: JSON.stringify({ tokens }) })),
+    publishableKey,
   };
 }

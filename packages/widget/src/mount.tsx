@@ -1,13 +1,19 @@
 import type { Theme, ThemeOverride } from '@prex/protocol';
+import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { createApi } from './api.js';
 import { Pane } from './components/Pane.js';
+import { definePrexChat } from './element.js';
+import type { Emit } from './events.js';
+import { createConversationTokens } from './conversations.js';
 import { createTokenStore } from './session.js';
 import { createStore } from './store.js';
 import css from './styles.css?inline';
 import { adoptStyles } from './styles.js';
+import { INLINE_CSS, resolveTheme, THEME_CSS } from './theme.js';
 
 export type { Theme, ThemeOverride };
+export type { Emit, PrexEventMap, PrexEventName, Listener } from './events.js';
 
 /** What the loader (or any embedder) passes to `mount`. */
 export interface MountOptions {
@@ -22,9 +28,17 @@ export interface MountOptions {
   apiBase: string;
   /** Host-page theme override; wins over the tenant's theme. */
   theme?: ThemeOverride | undefined;
+  /** UI language (e.g. 'de'); default: the browser's. */
+  locale?: string | undefined;
+  /** Instance name for storage keys ('Prex' or absent: the default instance). */
+  namespace?: string | undefined;
+  /** Inline placement (`<prex-chat>`): the pane fills its container, is always open, has no close button. */
+  inline?: boolean | undefined;
+  /** Receives the widget's events (ready, open, close, message:*, unread:change, handoff, error). */
+  emit?: Emit | undefined;
   /** The visitor closed the pane from inside (close button, Escape). */
   onClose?: (() => void) | undefined;
-  /** The resolved theme once the tenant's config arrived (the loader restyles its launcher). */
+  /** The resolved theme once the tenant's config arrived, and after `update` (the loader restyles its launcher). */
   onTheme?: ((theme: Theme) => void) | undefined;
   /** Where the session token is kept; default localStorage. */
   storage?: Storage | undefined;
@@ -32,10 +46,21 @@ export interface MountOptions {
   fetch?: typeof fetch | undefined;
 }
 
+/** Who the visitor is, as the host page says (`identify`). Not verified or sent yet: see docs/embedding.md. */
+export interface Identity {
+  user: Record<string, unknown>;
+  signature?: string | undefined;
+}
+
 export interface PaneHandle {
   open(): void;
   close(): void;
   toggle(): void;
+  /** Runtime changes: a theme override (merged into the current one) and/or the UI language. */
+  update(patch: { theme?: ThemeOverride | undefined; locale?: string | undefined }): void;
+  /** Remembers who the visitor is (client-side only for now). */
+  identify(user: Record<string, unknown>, signature?: string): void;
+  readonly identity: Identity | undefined;
   /** Stops streams, unmounts and removes the pane (the stored session is kept). */
   destroy(): void;
 }
@@ -45,34 +70,104 @@ export function mount(options: MountOptions): PaneHandle {
   const doc = options.root.ownerDocument ?? document;
   const host = doc.createElement('prex-pane');
   const shadow = host.attachShadow({ mode: 'open' });
-  const unstyle = adoptStyles(shadow, css);
+  const unstyle = [adoptStyles(shadow, css), adoptStyles(shadow, THEME_CSS)];
+  if (options.inline) unstyle.push(adoptStyles(shadow, INLINE_CSS));
   options.root.appendChild(host);
+  const emit: Emit = options.emit ?? (() => {});
 
-  const store = createStore({
-    api: createApi({ apiBase: options.apiBase, publishableKey: options.publishableKey, fetch: options.fetch }),
-    tokens: createTokenStore(options.publishableKey, options.storage),
-    themeOverride: options.theme,
+  // The tenant's own theme, kept so `update` can re-layer a new override on top of it.
+  let tenantTheme: Partial<Theme> | undefined;
+  let override: ThemeOverride = { ...options.theme };
+  const baseApi = createApi({ apiBase: options.apiBase, publishableKey: options.publishableKey, fetch: options.fetch });
+  const api = {
+    ...baseApi,
+    config: () =>
+      baseApi.config().then((c) => {
+        tenantTheme = c.theme;
+        return c;
+      }),
+  };
+  const tokens = createTokenStore(options.publishableKey, options.storage, options.namespace);
+  const storeOptions = {
+    api,
+    tokens,
+    themeOverride: override,
     onTheme: options.onTheme,
+    emit,
+    locale: options.locale,
+    conversations: createConversationTokens(options.publishableKey, options.storage, options.namespace),
+  };
+  const store = createStore(storeOptions);
+
+  // Tenant CSS: a sanitized constructable sheet in this shadow root only (it cannot leak out).
+  let tenantCss = '';
+  let dropTenantCss: (() => void) | undefined;
+  const stopCss = effect(() => {
+    const next = store.theme.value.customCss ?? '';
+    if (next === tenantCss) return;
+    tenantCss = next;
+    dropTenantCss?.();
+    dropTenantCss = next ? adoptStyles(shadow, next) : undefined;
   });
+
+  let wasOpen = store.isOpen.peek();
+  const stopOpen = effect(() => {
+    const open = store.isOpen.value;
+    if (open !== wasOpen) emit((wasOpen = open) ? 'open' : 'close', {});
+  });
+  const stopErrors = effect(() => {
+    const f = store.failure.value;
+    if (f) emit('error', { message: f.message });
+  });
+
   const close = () => {
+    if (options.inline) return;
     store.isOpen.value = false;
     options.onClose?.();
   };
   render(<Pane store={store} onClose={close} />, shadow);
-  void store.init();
-
   let alive = true;
+  void store.init().then(() => {
+    if (alive) emit('ready', { sessionId: tokens.get()?.split('.')[0] });
+  });
+  if (options.inline) store.isOpen.value = true;
+
+  let identity: Identity | undefined;
   return {
     open: () => void (store.isOpen.value = alive),
-    close: () => void (store.isOpen.value = false),
-    toggle: () => void (store.isOpen.value = alive && !store.isOpen.peek()),
+    close: () => void (store.isOpen.value = !!options.inline && alive),
+    toggle: () => void (store.isOpen.value = alive && (!!options.inline || !store.isOpen.peek())),
+    update(patch) {
+      if (!alive || !patch) return;
+      if (patch.theme) {
+        override = { ...override, ...patch.theme };
+        store.theme.value = resolveTheme(tenantTheme, override);
+        options.onTheme?.(store.theme.peek());
+      }
+      const locale = (store as { locale?: { value: string | undefined } }).locale;
+      if (patch.locale && locale) locale.value = patch.locale;
+    },
+    identify(user, signature) {
+      if (user && typeof user === 'object') identity = { user: { ...user }, signature };
+    },
+    get identity() {
+      return identity;
+    },
     destroy() {
       if (!alive) return;
       alive = false;
+      stopCss();
+      stopOpen();
+      stopErrors();
       store.dispose();
       render(null, shadow);
-      unstyle();
+      dropTenantCss?.();
+      for (const u of unstyle) u();
       host.remove();
     },
   };
 }
+
+// `<prex-chat>` for pages that load pane.js as a module directly (inline placement). Guarded, so
+// importing this module during server-side rendering touches no browser globals.
+definePrexChat(mount);

@@ -1,8 +1,12 @@
 /**
  * Where the session token lives: `prex:<publishableKey>:session` in localStorage, so two tenants
- * embedded on one origin never share a session. (The loader clears the same key on shutdown.)
+ * embedded on one origin never share a session; a named instance (`data-prex-namespace="Support"`)
+ * uses `prex:Support:<publishableKey>:session`, so two agents of one tenant never share one either.
+ * (The loader clears the same key on shutdown.)
  */
-export const sessionStorageKey = (publishableKey: string) => `prex:${publishableKey}:session`;
+export const storagePrefix = (publishableKey: string, namespace?: string) =>
+  `prex:${namespace && namespace !== 'Prex' ? `${namespace}:` : ''}${publishableKey}:`;
+export const sessionStorageKey = (publishableKey: string, namespace?: string) => `${storagePrefix(publishableKey, namespace)}session`;
 
 export interface TokenStore {
   get(): string | null;
@@ -11,8 +15,8 @@ export interface TokenStore {
 }
 
 /** localStorage can throw (blocked third-party storage, Safari private mode): fall back to memory. */
-export function createTokenStore(publishableKey: string, storage?: Storage | null): TokenStore {
-  const key = sessionStorageKey(publishableKey);
+export function createTokenStore(publishableKey: string, storage?: Storage | null, namespace?: string): TokenStore {
+  const key = sessionStorageKey(publishableKey, namespace);
   let memory: string | null = null;
   let store: Storage | null = null;
   try {

@@ -1,7 +1,9 @@
-import type { ChatMessage, Citation, Theme, ThemeOverride, UIStreamChunk } from '@prex/protocol';
+import type { ChatMessage, Citation, ConversationSummary, MessageAuthor, Theme, ThemeOverride, UIStreamChunk } from '@prex/protocol';
 import { LIMITS, citationFromSourceChunk } from '@prex/protocol/wire';
-import { batch, computed, signal, type Signal } from '@preact/signals';
+import { batch, computed, effect, signal, type Signal } from '@preact/signals';
 import { ApiError, type ApiClient } from './api.js';
+import { createConversationTokens, type ConversationTokens } from './conversations.js';
+import { stringsFor, type Strings } from './i18n/index.js';
 import type { Emit } from './events.js';
 import type { TokenStore } from './session.js';
 import { readAnswerStream, StreamDroppedError, type AnswerStreamOptions } from './stream.js';
@@ -18,6 +20,23 @@ export interface UiMessage {
   readonly text: Signal<string>;
   readonly status: Signal<UiStatus>;
   readonly sources: Signal<Citation[]>;
+  /** Assistant messages: Prex's bot, or a human agent after a handoff. */
+  readonly author: MessageAuthor;
+  /** The visitor's thumbs on an answer (sent to the backend). */
+  readonly feedback: Signal<Feedback | null>;
+}
+
+export interface Feedback {
+  rating: 'up' | 'down';
+  comment?: string | undefined;
+  /** 'saving' until the backend stored it; 'failed' if it did not. */
+  state: 'saving' | 'saved' | 'failed';
+}
+
+/** A previous conversation in the history list. */
+export interface Conversation extends Omit<ConversationSummary, 'index'> {
+  token: string;
+  current: boolean;
 }
 
 export interface Failure {
@@ -35,12 +54,23 @@ export interface StoreOptions {
   onTheme?: ((theme: Theme) => void) | undefined;
   /** Reports widget events to the host page (see events.ts). */
   emit?: Emit | undefined;
+  /** UI language (boot option `locale`); default: the browser's. */
+  locale?: string | undefined;
+  /** The visitor's conversation tokens; default localStorage per publishable key. */
+  conversations?: ConversationTokens | undefined;
 }
 
 export type Store = ReturnType<typeof createStore>;
 
 let keySeq = 0;
-function makeMessage(role: UiMessage['role'], text = '', status: UiStatus = 'complete', id?: string, sources: Citation[] = []): UiMessage {
+function makeMessage(
+  role: UiMessage['role'],
+  text = '',
+  status: UiStatus = 'complete',
+  id?: string,
+  sources: Citation[] = [],
+  author: MessageAuthor = 'bot',
+): UiMessage {
   return {
     key: `m${++keySeq}`,
     role,
@@ -48,19 +78,35 @@ function makeMessage(role: UiMessage['role'], text = '', status: UiStatus = 'com
     text: signal(text),
     status: signal(status),
     sources: signal(sources),
+    author,
+    feedback: signal(null),
   };
 }
 
-const friendly = (e: unknown): string => {
+const makeFriendly = (t: Strings) => (e: unknown): string => {
   if (e instanceof ApiError) {
-    if (e.code === 'rate_limited' || e.status === 429) return 'Too many messages. Please wait a moment and try again.';
-    if (e.code === 'forbidden_origin') return 'Chat is not enabled on this website.';
+    if (e.code === 'rate_limited' || e.status === 429) return t.errRate;
+    if (e.code === 'forbidden_origin') return t.errOrigin;
     if (e.status >= 400 && e.status < 500 && e.message) return e.message;
   }
-  return 'Something went wrong. Please try again.';
+  return t.errGeneric;
 };
 
-export function createStore({ api, tokens, themeOverride, stream, onTheme }: StoreOptions) {
+/** Markdown → roughly what a screen reader should say (markers dropped). */
+const plain = (md: string) =>
+  md
+    .replace(/```[^\n]*\n?/g, '')
+    .replace(/\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, '$1')
+    .replace(/[*_`#>|~]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+export function createStore({ api, tokens, themeOverride, stream, onTheme, emit, locale, conversations: convTokens }: StoreOptions) {
+  /** UI language; `update({ locale })` sets it at run time. */
+  const lang = signal(locale);
+  const strings = computed(() => stringsFor(lang.value));
+  const friendly = (e: unknown) => makeFriendly(strings.peek())(e);
+  const kept = convTokens ?? createConversationTokens(api.publishableKey);
   const messages = signal<UiMessage[]>([]);
   const theme = signal<Theme>(resolveTheme(themeOverride));
   const isOpen = signal(false);
@@ -72,8 +118,17 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
   const current = signal<UiMessage | null>(null);
   /** An answer is on its way (Send turns into Stop). */
   const busy = computed(() => current.value !== null);
+  /** Answers that finished while the pane was closed (the launcher shows a badge). */
+  const unread = signal(0);
+  /** The last finished answer, for the polite live region (not every token is announced). */
+  const announcement = signal('');
+  const view = signal<'chat' | 'history'>('chat');
+  const conversations = signal<Conversation[] | null>(null);
 
   const life = new AbortController();
+  /** Aborted when the visitor switches conversations (streams of the old one stop reading). */
+  let conv = new AbortController();
+  life.signal.addEventListener('abort', () => conv.abort());
   let sessionPromise: Promise<string> | null = null;
   let stopRequested = false;
 
@@ -83,6 +138,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
     sessionPromise ??= api.createSession().then(
       (s) => {
         tokens.set(s.token);
+        kept.add(s.token);
         sessionPromise = null;
         return s.token;
       },
@@ -116,13 +172,19 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
   async function restore() {
     const token = tokens.get();
     if (!token) return prepareSession();
+    if (!kept.list().includes(token)) kept.add(token);
+    const gone = conv.signal;
     phase.value = 'loading';
     try {
       const h = await api.history(token);
-      const list = h.messages.map((m: ChatMessage) =>
-        makeMessage(m.role, m.text, m.status, m.id, m.sources),
-      );
+      if (gone.aborted) return;
+      const list = h.messages.map((m: ChatMessage & { author?: MessageAuthor; feedback?: { rating: 'up' | 'down'; comment?: string | null } | null }) => {
+        const ui = makeMessage(m.role, m.text, m.status, m.id, m.sources, m.author === 'human' ? 'human' : 'bot');
+        if (m.feedback?.rating) ui.feedback.value = { rating: m.feedback.rating, comment: m.feedback.comment ?? undefined, state: 'saved' };
+        return ui;
+      });
       messages.value = list;
+      if (list.some((m) => m.author === 'human')) emit?.('handoff', {});
       const lastMsg = list.at(-1);
       if (lastMsg?.role === 'assistant' && lastMsg.status.peek() === 'streaming' && lastMsg.id.peek()) {
         void resume(lastMsg, lastMsg.id.peek()!, 0);
@@ -170,8 +232,10 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
           break;
         }
         case 'finish':
-          reply.text.value = text;
-          reply.status.value = 'complete';
+          batch(() => {
+            reply.text.value = text;
+            reply.status.value = 'complete';
+          });
           break;
         case 'abort':
           reply.text.value = text;
@@ -202,7 +266,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
       const end = await readAnswerStream({
         ...stream,
         ...opts,
-        signal: life.signal,
+        signal: conv.signal,
         reconnect: async (id, last, signal) => api.resume(await session(), id, last, signal),
         onChunk: applier(reply, question, replayFrom),
         onConnection: (s) => (connection.value = s),
@@ -210,12 +274,13 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
       if (end === 'done' && (reply.status.peek() === 'streaming' || reply.status.peek() === 'pending')) {
         reply.status.value = 'complete';
       }
+      if (end === 'done') finished(reply);
     } catch (e) {
       if (e instanceof StreamDroppedError && e.messageId) {
         const id = e.messageId;
         reply.status.value = 'error';
         failure.value = {
-          message: 'The connection was lost.',
+          message: strings.peek().errLost,
           // A replay from 0 (restored answer) starts over; otherwise continue after the last seq.
           retry: () => void resume(reply, id, replayFrom === undefined ? e.lastEventId : 0),
         };
@@ -266,7 +331,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
       }
       question.status.value = 'error';
       failure.value = {
-        message: e instanceof StreamDroppedError ? 'Your message could not be sent.' : friendly(e),
+        message: e instanceof StreamDroppedError ? strings.peek().errNotSent : friendly(e),
         retry: () => resend(question),
       };
     }
@@ -286,8 +351,10 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
     const text = raw.trim();
     if (!text || text.length > LIMITS.maxMessageChars || busy.peek() || life.signal.aborted) return false;
     failure.value = null;
+    view.value = 'chat';
     const question = makeMessage('user', text, 'pending');
     messages.value = [...messages.peek(), question];
+    emit?.('message:sent', { text });
     void ask(question);
     return true;
   }
@@ -309,7 +376,95 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
     }
   }
 
+  /** An answer reached its end: tell the host page, count it if unseen, announce it. */
+  function finished(reply: UiMessage) {
+    const status = reply.status.peek();
+    if (status !== 'complete' && status !== 'stopped' && status !== 'error') return;
+    emit?.('message:received', { messageId: reply.id.peek() ?? '', text: reply.text.peek(), status });
+    if (status !== 'complete') return;
+    if (!isOpen.peek()) unread.value++;
+    announcement.value = `${strings.peek().answer}: ${plain(reply.text.peek())}`;
+  }
+
+  // Opening the pane marks everything read; the count goes to the host page (launcher badge).
+  let lastUnread = 0;
+  const stopEffects = [
+    effect(() => {
+      if (isOpen.value) unread.value = 0;
+    }),
+    effect(() => {
+      const n = unread.value;
+      if (n !== lastUnread) emit?.('unread:change', { count: (lastUnread = n) });
+    }),
+  ];
+
+  async function sendFeedback(m: UiMessage, rating: 'up' | 'down', comment?: string) {
+    const id = m.id.peek();
+    if (!id || m.role !== 'assistant') return;
+    const text = comment?.trim() || undefined;
+    m.feedback.value = { rating, comment: text, state: 'saving' };
+    try {
+      await api.feedback(await session(), id, rating, text);
+      m.feedback.value = { rating, comment: text, state: 'saved' };
+    } catch {
+      m.feedback.value = { rating, comment: text, state: 'failed' };
+    }
+  }
+
+  /** Leaves the current conversation (it stays in the history list). */
+  function reset() {
+    conv.abort();
+    conv = new AbortController();
+    batch(() => {
+      current.value = null;
+      messages.value = [];
+      failure.value = null;
+      connection.value = 'live';
+      view.value = 'chat';
+      phase.value = 'ready';
+    });
+  }
+
+  function newConversation() {
+    reset();
+    tokens.clear();
+    prepareSession();
+  }
+
+  function openConversation(token: string) {
+    if (token === tokens.get()) return void (view.value = 'chat');
+    reset();
+    tokens.set(token);
+    void restore();
+  }
+
+  /** Fetches summaries of the conversations kept on this device (history view). */
+  async function loadConversations() {
+    const list = kept.list();
+    const now = tokens.get();
+    try {
+      const { conversations: found } = list.length ? await api.summaries(list) : { conversations: [] };
+      kept.keep(found.map((c) => list[c.index]!));
+      conversations.value = found
+        .map(({ index, ...c }) => ({ ...c, token: list[index]!, current: list[index] === now }))
+        .filter((c) => c.messageCount > 0 || c.current);
+    } catch {
+      conversations.value = [];
+    }
+  }
+
   return {
+    strings,
+    locale: lang,
+    unread,
+    announcement,
+    view,
+    conversations,
+    loadConversations,
+    newConversation,
+    openConversation,
+    feedback: sendFeedback,
+    resend,
     messages,
     theme,
     isOpen,
@@ -324,6 +479,9 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme }: Sto
     send,
     stop,
     retry: () => failure.peek()?.retry(),
-    dispose: () => life.abort(),
+    dispose: () => {
+      life.abort();
+      for (const stop of stopEffects) stop();
+    },
   };
 }

@@ -3,31 +3,98 @@ import type { Theme, ThemeOverride } from '@prex/protocol';
 /** Mirrors `defaultTheme` in @prex/protocol (kept here so zod stays out of the bundle). */
 export const DEFAULT_THEME: Theme = {
   accentColor: '#4f46e5',
+  fontFamily: 'system',
+  cornerRadius: 16,
   position: 'right',
+  offsetX: 20,
+  offsetY: 20,
   colorScheme: 'light',
+  launcherIcon: 'chat',
+  launcherLabel: 'Open support chat',
   title: 'Support',
   greeting: 'Hi! Ask me anything about our product.',
-  launcherLabel: 'Open support chat',
+  suggestions: [],
 };
 
 const HEX = /^#[0-9a-f]{6}$/i;
+const FONT = /^[A-Za-z0-9 ,'"-]{1,200}$/;
+const ICONS = ['chat', 'help', 'sparkle', 'headset'];
+/** Mirrors the protocol's scheme colours; used to keep host-page overrides readable. */
+const SCHEME = { light: ['#ffffff', '#111827'], dark: ['#111827', '#f9fafb'] } as const;
+
+const int = (v: unknown, min: number, max: number): number | undefined =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : undefined;
+
+/** Mirrors `sanitizeTenantCss` in @prex/protocol (zod-free): no @import, no url(), no comments. */
+export function sanitizeCss(css: string): string {
+  return css
+    .replace(/\/\*[\s\S]*?(\*\/|$)/g, '')
+    .replace(/[<>\\]/g, '')
+    .replace(/@import[^;]*;?/gi, '')
+    .replace(/@namespace[^;]*;?/gi, '')
+    .replace(/url\s*\([^)]*\)?/gi, 'none')
+    .replace(/expression\s*\(/gi, '(')
+    .replace(/(-moz-binding|behavior)\s*:[^;}]*/gi, '')
+    .trim()
+    .slice(0, 10_000);
+}
+
+/** WCAG contrast ratio of two #rrggbb colours. */
+export function contrast(a: string, b: string): number {
+  const la = luminance(a);
+  const lb = luminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+function luminance(hex: string): number {
+  const n = parseInt(hex.slice(1), 16);
+  const lin = (c: number) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+}
 
 /**
  * defaults ← tenant theme (GET /v1/widget/config) ← the host page's override. Every value is
- * re-checked, because the override comes from the host page and ends up in CSS.
+ * re-checked, because the override comes from the host page and ends up in CSS. Text/background
+ * pairs under WCAG AA (4.5:1) are auto-corrected here (the admin API refuses them outright):
+ * the text colour falls back to black or white, whichever reads better.
  */
 export function resolveTheme(...layers: (ThemeOverride | Partial<Theme> | undefined | null)[]): Theme {
-  const t: Theme = { ...DEFAULT_THEME };
+  const t: Theme = { ...DEFAULT_THEME, suggestions: [] };
   for (const layer of layers) {
     if (!layer || typeof layer !== 'object') continue;
-    if (typeof layer.accentColor === 'string' && HEX.test(layer.accentColor)) t.accentColor = layer.accentColor;
+    for (const k of ['accentColor', 'backgroundColor', 'textColor'] as const) {
+      const v = layer[k];
+      if (typeof v === 'string' && HEX.test(v)) t[k] = v;
+    }
     if (layer.position === 'left' || layer.position === 'right') t.position = layer.position;
     if (layer.colorScheme === 'light' || layer.colorScheme === 'dark' || layer.colorScheme === 'auto') {
       t.colorScheme = layer.colorScheme;
     }
+    if (typeof layer.fontFamily === 'string' && FONT.test(layer.fontFamily.trim())) t.fontFamily = layer.fontFamily.trim();
+    t.cornerRadius = int(layer.cornerRadius, 0, 32) ?? t.cornerRadius;
+    t.offsetX = int(layer.offsetX, 0, 400) ?? t.offsetX;
+    t.offsetY = int(layer.offsetY, 0, 400) ?? t.offsetY;
+    if (typeof layer.launcherIcon === 'string' && ICONS.includes(layer.launcherIcon)) t.launcherIcon = layer.launcherIcon;
     for (const k of ['title', 'greeting', 'launcherLabel'] as const) {
       const v = layer[k];
       if (typeof v === 'string' && (v.trim() || k === 'greeting')) t[k] = v.trim();
+    }
+    if (typeof layer.avatarUrl === 'string' && /^https?:\/\//i.test(layer.avatarUrl)) t.avatarUrl = layer.avatarUrl;
+    if (Array.isArray(layer.suggestions)) {
+      t.suggestions = layer.suggestions.filter((s): s is string => typeof s === 'string' && !!s.trim()).map((s) => s.trim().slice(0, 80)).slice(0, 4);
+    }
+    if (typeof layer.customCss === 'string') t.customCss = sanitizeCss(layer.customCss);
+  }
+  if (t.backgroundColor || t.textColor) {
+    const scheme = t.colorScheme === 'dark' ? SCHEME.dark : SCHEME.light;
+    const bg = t.backgroundColor ?? scheme[0];
+    const fg = t.textColor ?? scheme[1];
+    if (contrast(fg, bg) < 4.5) {
+      t.backgroundColor = bg;
+      t.textColor = contrast('#111827', bg) >= contrast('#ffffff', bg) ? '#111827' : '#ffffff';
     }
   }
   return t;
@@ -35,17 +102,40 @@ export function resolveTheme(...layers: (ThemeOverride | Partial<Theme> | undefi
 
 /** Black or white, whichever reads better on the accent colour (WCAG relative luminance). */
 export function onAccent(hex: string): string {
-  const n = parseInt(hex.slice(1), 16);
-  const lin = (c: number) => {
-    const s = c / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  const l = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
-  return l > 0.179 ? '#111827' : '#ffffff';
+  return luminance(hex) > 0.179 ? '#111827' : '#ffffff';
 }
 
-/** Theme → CSS custom properties via CSSOM (allowed under a strict style-src CSP). */
+/**
+ * Theme → CSS custom properties via CSSOM (allowed under a strict style-src CSP). Consumed by
+ * styles.css and by THEME_CSS below: --prex-accent, --prex-on-accent, --prex-bg, --prex-fg,
+ * --prex-font, --prex-radius, --prex-offset-x, --prex-offset-y.
+ */
 export function applyThemeVars(el: HTMLElement, theme: Theme): void {
-  el.style.setProperty('--prex-accent', theme.accentColor);
-  el.style.setProperty('--prex-on-accent', onAccent(theme.accentColor));
+  const set = (name: string, value: string | undefined) =>
+    value === undefined ? el.style.removeProperty(name) : el.style.setProperty(name, value);
+  set('--prex-accent', theme.accentColor);
+  set('--prex-on-accent', onAccent(theme.accentColor));
+  set('--prex-bg', theme.backgroundColor);
+  set('--prex-fg', theme.textColor);
+  set('--prex-font', theme.fontFamily === 'system' ? undefined : theme.fontFamily);
+  set('--prex-radius', `${theme.cornerRadius}px`);
+  set('--prex-offset-x', `${theme.offsetX}px`);
+  set('--prex-offset-y', `${theme.offsetY}px`);
 }
+
+/**
+ * Layout rules that read the theme's custom properties; adopted after styles.css in the pane's
+ * shadow root. Desktop only: under the mobile breakpoint the pane is full screen.
+ */
+export const THEME_CSS =
+  '.prex-pane{font-family:var(--prex-font,inherit)}' +
+  '@media (min-width:481px){.prex-pane{border-radius:var(--prex-radius,16px);right:var(--prex-offset-x,20px);' +
+  'bottom:calc(var(--prex-offset-y,20px) + 72px)}' +
+  '.prex-pane[data-position=left]{left:var(--prex-offset-x,20px);right:auto}}';
+
+/** Inline placement (`<prex-chat>`): the pane fills its element instead of floating. */
+export const INLINE_CSS =
+  ':host{display:block!important;width:100%!important;height:100%!important}' +
+  '.prex-pane,.prex-pane[data-position=left]{position:relative;inset:auto;width:100%;height:100%;' +
+  'max-width:none;max-height:none;box-shadow:none;animation:none;z-index:auto}' +
+  '.prex-close{display:none}';

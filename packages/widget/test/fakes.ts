@@ -37,14 +37,15 @@ export const msg = (p: Partial<ChatMessage> & Pick<ChatMessage, 'id' | 'role' | 
   ...p,
 });
 
-type Calls = { [K in keyof ApiClient]: Parameters<ApiClient[K]>[] };
+type Methods = Exclude<keyof ApiClient, 'publishableKey'>;
+type Calls = { [K in Methods]: Parameters<ApiClient[K]>[] };
 
 /** A scripted ApiClient that records every call. */
 export function fakeApi(impl: Partial<ApiClient> = {}) {
-  const calls: Calls = { config: [], createSession: [], history: [], send: [], resume: [], stop: [] };
+  const calls: Calls = { config: [], createSession: [], history: [], send: [], resume: [], stop: [], feedback: [], summaries: [] };
   let sessions = 0;
-  const base: ApiClient = {
-    config: async () => ({ tenant: { name: 'Northwind' }, theme: { accentColor: '#0f766e', position: 'right', colorScheme: 'light', title: 'Northwind help', greeting: 'Hello from Northwind', launcherLabel: 'Chat' } }),
+  const base: Omit<ApiClient, 'publishableKey'> = {
+    config: async () => ({ tenant: { name: 'Northwind' }, theme: { accentColor: '#0f766e', position: 'right', colorScheme: 'light', title: 'Northwind help', greeting: 'Hello from Northwind', launcherLabel: 'Chat' } as never }),
     createSession: async () => {
       sessions++;
       return { sessionId: `s${sessions}`, token: `tok${sessions}`, expiresAt: '2099-01-01T00:00:00.000Z' };
@@ -57,9 +58,11 @@ export function fakeApi(impl: Partial<ApiClient> = {}) {
       throw new ApiError(404, 'not_found', 'no resume scripted');
     },
     stop: async (_t, id) => ({ messageId: id, status: 'stopped' }),
+    feedback: async (_t, messageId, rating, comment) => ({ messageId, rating, comment: comment ?? null, updatedAt: '2026-01-01T00:00:00.000Z' }),
+    summaries: async () => ({ conversations: [] }),
   };
-  const api = {} as ApiClient;
-  for (const k of Object.keys(base) as (keyof ApiClient)[]) {
+  const api = { publishableKey: 'pk_test_tenant_a' } as ApiClient;
+  for (const k of Object.keys(base) as Methods[]) {
     const f = (impl[k] ?? base[k]) as (...a: unknown[]) => unknown;
     (api as unknown as Record<string, unknown>)[k] = (...args: unknown[]) => {
       (calls[k] as unknown[][]).push(args);

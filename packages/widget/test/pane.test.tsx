@@ -59,7 +59,7 @@ const enter = (input: HTMLElement, shiftKey = false) =>
 describe('pane', () => {
   it('mounts closed in its own shadow root with adopted stylesheets, opens, shows the tenant theme', async () => {
     const { shadow, $, el } = setup({ 'GET /v1/widget/config': config, 'POST /v1/sessions': session });
-    expect(shadow.adoptedStyleSheets.length).toBe(1);
+    expect(shadow.adoptedStyleSheets.length).toBe(2);
     expect(shadow.querySelector('style')).toBeNull();
     expect($('prex-pane')!.hidden).toBe(true);
     handle!.open();
@@ -151,7 +151,7 @@ describe('pane', () => {
     });
     handle!.open();
     await until(() => $$('prex-message').length === 2);
-    expect($$('prex-message').map((m) => m.textContent)).toEqual(['Earlier question', 'Earlier answer']);
+    expect($$('prex-message-text').map((m) => m.textContent)).toEqual(['Earlier question', 'Earlier answer']);
     type($<HTMLTextAreaElement>('prex-input')!, 'Again');
     $<HTMLFormElement>('prex-composer')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await until(() => !!$('prex-error'));
@@ -163,7 +163,7 @@ describe('pane', () => {
     s.push(sse(1, { type: 'start', messageId: 'a2' }) + sse(2, { type: 'text-delta', id: 't0', delta: 'OK' }) + sse(3, { type: 'finish' }) + sseDone(3));
     s.end();
     await until(() => $$('prex-message').at(-1)?.dataset.status === 'complete');
-    expect($$('prex-message').map((m) => m.dataset.role + ':' + m.textContent)).toEqual([
+    expect($$('prex-message').map((m) => m.dataset.role + ':' + m.querySelector('[data-testid="prex-message-text"]')?.textContent)).toEqual([
       'user:Earlier question',
       'assistant:Earlier answer',
       'user:Again',

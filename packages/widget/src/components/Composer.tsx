@@ -1,15 +1,24 @@
 import { LIMITS } from '@prex/protocol/wire';
 import type { Ref } from 'preact';
-import { useLayoutEffect } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store.js';
-import { SendIcon, StopIcon } from './icons.js';
+import { MicIcon, SendIcon, StopIcon } from './icons.js';
 
 const MAX_INPUT_PX = 140;
+
+/** Shown only where the browser can do speech recognition; the code itself is a lazy chunk. */
+const canListen = () => {
+  const g = globalThis as { SpeechRecognition?: unknown; webkitSpeechRecognition?: unknown };
+  return !!(g.SpeechRecognition ?? g.webkitSpeechRecognition);
+};
 
 /** Textarea + Send (Enter sends, Shift+Enter is a newline); Send becomes Stop while answering. */
 export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTMLTextAreaElement> & { current: HTMLTextAreaElement | null } }) {
   const draft = store.draft.value;
   const busy = store.busy.value;
+  const t = store.strings.value;
+  const [listening, setListening] = useState(false);
+  const stopListening = useRef<(() => void) | null>(null);
 
   // Grow with the text up to a limit (CSSOM height: allowed under a strict CSP).
   useLayoutEffect(() => {
@@ -18,9 +27,28 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
     el.style.height = 'auto';
     el.style.height = `${Math.min(el.scrollHeight + 2, MAX_INPUT_PX)}px`;
   }, [draft]);
+  useEffect(() => () => stopListening.current?.(), []);
 
   const submit = () => {
+    stopListening.current?.();
     if (store.send(store.draft.peek())) store.draft.value = '';
+  };
+
+  const voice = () => {
+    if (listening) return stopListening.current?.();
+    setListening(true);
+    void import('../voice.js').then(({ listen }) => {
+      stopListening.current = listen(
+        t.lang,
+        store.draft.peek(),
+        (text) => (store.draft.value = text),
+        () => {
+          stopListening.current = null;
+          setListening(false);
+          inputRef.current?.focus();
+        },
+      );
+    });
   };
 
   return (
@@ -36,8 +64,9 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
         ref={inputRef}
         class="prex-input"
         data-testid="prex-input"
-        aria-label="Message"
-        placeholder="Ask a question…"
+        aria-label={t.message}
+        placeholder={t.placeholder}
+        enterkeyhint="send"
         rows={1}
         maxLength={LIMITS.maxMessageChars}
         value={draft}
@@ -49,13 +78,27 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
           }
         }}
       />
+      {!busy && canListen() && (
+        <button
+          type="button"
+          class="prex-voice"
+          data-testid="prex-voice"
+          data-listening={listening ? 'true' : 'false'}
+          aria-pressed={listening ? 'true' : 'false'}
+          aria-label={listening ? t.voiceStop : t.voice}
+          title={listening ? t.voiceStop : t.voice}
+          onClick={voice}
+        >
+          <MicIcon />
+        </button>
+      )}
       {busy ? (
         <button type="button" class="prex-stop" data-testid="prex-stop" onClick={() => void store.stop()}>
           <StopIcon />
-          Stop
+          {t.stop}
         </button>
       ) : (
-        <button type="submit" class="prex-send" data-testid="prex-send" aria-label="Send" disabled={!draft.trim()}>
+        <button type="submit" class="prex-send" data-testid="prex-send" aria-label={t.send} disabled={!draft.trim()}>
           <SendIcon />
         </button>
       )}

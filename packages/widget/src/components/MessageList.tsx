@@ -2,12 +2,17 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { Store } from '../store.js';
 import { Message } from './Message.js';
 
-/** The conversation; follows the bottom while the visitor has not scrolled up. */
+/**
+ * The conversation; follows the bottom while the visitor has not scrolled up. It is a `log` with
+ * live announcements off: a separate polite region announces each answer once it has finished,
+ * instead of a screen reader reading every streamed token.
+ */
 export function MessageList({ store }: { store: Store }) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const list = store.messages.value;
-  const greeting = store.theme.value.greeting;
+  const { greeting, suggestions } = store.theme.value;
+  const t = store.strings.value;
 
   useEffect(() => {
     const el = ref.current;
@@ -33,20 +38,40 @@ export function MessageList({ store }: { store: Store }) {
   };
 
   return (
-    <div class="prex-messages" data-testid="prex-messages" ref={ref} onScroll={onScroll} role="log" aria-live="polite">
+    <div
+      class="prex-messages"
+      data-testid="prex-messages"
+      ref={ref}
+      onScroll={onScroll}
+      role="log"
+      aria-live="off"
+      aria-label={store.theme.value.title}
+      tabIndex={0}
+    >
       {greeting && (
         <div class="prex-msg" data-testid="prex-greeting" data-role="assistant" data-status="complete">
-          <div class="prex-bubble">
-            <p class="prex-text">{greeting}</p>
+          <div class="prex-body">
+            <div class="prex-bubble">
+              <p class="prex-text">{greeting}</p>
+            </div>
           </div>
         </div>
       )}
+      {list.length === 0 && store.phase.value === 'ready' && (suggestions?.length ?? 0) > 0 && (
+        <div class="prex-suggestions" data-testid="prex-suggestions">
+          {suggestions!.map((q) => (
+            <button type="button" class="prex-chip" data-testid="prex-suggestion" key={q} onClick={() => store.send(q)}>
+              {q}
+            </button>
+          ))}
+        </div>
+      )}
       {list.map((m) => (
-        <Message key={m.key} m={m} />
+        <Message key={m.key} m={m} store={store} />
       ))}
       {store.phase.value === 'loading' && (
         <p class="prex-loading" data-testid="prex-loading" role="status">
-          Loading conversation…
+          {t.loading}
         </p>
       )}
     </div>

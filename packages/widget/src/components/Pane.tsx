@@ -1,25 +1,73 @@
+import { isSafeLink } from '@prex/protocol/wire';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { Store } from '../store.js';
 import { applyThemeVars } from '../theme.js';
 import { Composer } from './Composer.js';
-import { CloseIcon } from './icons.js';
+// Small (≈0.5 kB gzipped): bundled, since a lazy chunk would split out the shared code and cost more.
+import { History } from './History.js';
+import { BackIcon, CloseIcon, HistoryIcon, NewIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
 
-/** The whole pane: header, conversation, status line, composer. */
+/** The focused element, looking inside shadow roots (the launcher lives in the loader's). */
+function deepActive(): HTMLElement | null {
+  let a = document.activeElement as HTMLElement | null;
+  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement as HTMLElement;
+  return a;
+}
+
+/** The whole pane: header, conversation (or the history list), status line, composer. */
 export function Pane({ store, onClose }: { store: Store; onClose: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
   const theme = store.theme.value;
   const open = store.isOpen.value;
   const failure = store.failure.value;
+  const t = store.strings.value;
+  const history = store.view.value === 'history';
 
   useLayoutEffect(() => {
     if (ref.current) applyThemeVars(ref.current, theme);
   }, [theme]);
 
+  // Focus moves into the pane on open and back to where it was (the launcher) on close.
   useEffect(() => {
-    if (open) inputRef.current?.focus();
+    if (open) {
+      const from = deepActive();
+      if (from && !ref.current?.contains(from)) returnFocus.current = from;
+      inputRef.current?.focus();
+      return;
+    }
+    const back = returnFocus.current;
+    returnFocus.current = null;
+    const now = deepActive();
+    if (back?.isConnected && (!now || now === document.body || ref.current?.contains(now))) back.focus();
   }, [open]);
+
+  // On phones the pane is full screen: size it to the visual viewport, so the on-screen keyboard
+  // never covers the composer (CSSOM custom properties, fine under a strict CSP).
+  useEffect(() => {
+    const vv = globalThis.visualViewport;
+    const el = ref.current;
+    if (!open || !vv || !el) return;
+    const fit = () => {
+      el.style.setProperty('--prex-vvh', `${Math.round(vv.height)}px`);
+      el.style.setProperty('--prex-vvt', `${Math.round(vv.offsetTop)}px`);
+    };
+    fit();
+    vv.addEventListener('resize', fit);
+    vv.addEventListener('scroll', fit);
+    return () => {
+      vv.removeEventListener('resize', fit);
+      vv.removeEventListener('scroll', fit);
+    };
+  }, [open]);
+
+  const headerButton = (id: string, label: string, Icon: () => preact.JSX.Element, onClick: () => void) => (
+    <button type="button" class={id === 'prex-close' ? 'prex-hbtn prex-close' : 'prex-hbtn'} data-testid={id} aria-label={label} title={label} onClick={onClick}>
+      <Icon />
+    </button>
+  );
 
   return (
     <div
@@ -29,11 +77,13 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
       data-testid="prex-pane"
       role="dialog"
       aria-label={theme.title}
+      lang={t.lang}
       hidden={!open}
       data-open={open ? 'true' : 'false'}
       data-busy={store.busy.value ? 'true' : 'false'}
       data-position={theme.position}
       data-scheme={theme.colorScheme}
+      data-view={store.view.value}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.stopPropagation();
@@ -41,29 +91,38 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
         }
       }}
     >
-      <header class="prex-header">
+      <div class="prex-header">
+        {theme.avatarUrl && isSafeLink(theme.avatarUrl) && <img class="prex-header-avatar" src={theme.avatarUrl} alt="" />}
         <h2 class="prex-title" data-testid="prex-title">
           {theme.title}
         </h2>
-        <button type="button" class="prex-close" data-testid="prex-close" aria-label="Close chat" onClick={onClose}>
-          <CloseIcon />
-        </button>
-      </header>
-      <MessageList store={store} />
+        {history
+          ? headerButton('prex-back', t.back, BackIcon, () => (store.view.value = 'chat'))
+          : headerButton('prex-history-button', t.history, HistoryIcon, () => (store.view.value = 'history'))}
+        {headerButton('prex-new-chat', t.newChat, NewIcon, () => {
+          store.newConversation();
+          inputRef.current?.focus();
+        })}
+        {headerButton('prex-close', t.close, CloseIcon, onClose)}
+      </div>
+      {history ? <History store={store} /> : <MessageList store={store} />}
       {store.connection.value === 'reconnecting' && (
         <p class="prex-note" role="status" data-testid="prex-reconnecting">
-          Connection lost. Reconnecting…
+          {t.reconnecting}
         </p>
       )}
       {failure && (
         <div class="prex-alert" role="alert" data-testid="prex-error">
           <span>{failure.message}</span>
           <button type="button" class="prex-retry" data-testid="prex-retry" onClick={() => store.retry()}>
-            Retry
+            {t.retry}
           </button>
         </div>
       )}
       <Composer store={store} inputRef={inputRef} />
+      <div class="prex-sr" role="status" aria-live="polite" aria-atomic="true" data-testid="prex-announcer">
+        {store.announcement.value}
+      </div>
     </div>
   );
 }

@@ -1,0 +1,153 @@
+/**
+ * `@prex/widget` for bundler users: the same widget the script tag loads, as an ES module with
+ * types. Importing it touches no browser globals (safe in SSR code); call `createPrex` in the
+ * browser (e.g. in a `useEffect` / `onMounted`).
+ *
+ *   import { createPrex } from '@prex/widget';
+ *   const prex = createPrex({ publishableKey: 'pk_…', apiBase: 'https://prex.example' });
+ *   const off = prex.on('message:received', (m) => console.log(m.text));
+ */
+import type { ThemeOverride } from '@prex/protocol';
+import { definePrexChat as define } from './element.js';
+import { createEmitter, type Listener, type PrexEventName } from './events.js';
+import { mount, type PaneHandle } from './mount.js';
+import { storagePrefix } from './session.js';
+import { adoptStyles } from './styles.js';
+import { onAccent } from './theme.js';
+
+export { mount };
+export type { Identity, MountOptions, PaneHandle, Theme, ThemeOverride } from './mount.js';
+export type { Emit, Listener, PrexEventMap, PrexEventName } from './events.js';
+
+/** Defines `<prex-chat>` (inline placement) in the browser; a no-op on the server. */
+export const definePrexChat = (tag?: string) => define(mount, tag);
+
+export interface PrexConfig {
+  publishableKey: string;
+  /** Backend origin, e.g. https://prex.example */
+  apiBase: string;
+  theme?: ThemeOverride;
+  locale?: string;
+  /** Separate storage keys for a second instance on the page (e.g. 'Sales'). */
+  namespace?: string;
+}
+
+export interface PrexInstance {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  update(patch: { theme?: ThemeOverride; locale?: string }): void;
+  /** Remembers who the visitor is. Client-side only for now (not sent, not verified). */
+  identify(user: Record<string, unknown>, signature?: string): void;
+  on<K extends PrexEventName>(name: K, listener: Listener<K>): () => void;
+  /** Removes the widget and forgets the stored session and conversation list (e.g. at log-out). */
+  shutdown(): void;
+}
+
+const CSS =
+  ':host{all:initial!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;right:20px!important}' +
+  ':host([data-side=left]){left:20px!important;right:auto!important}' +
+  'button{all:initial;position:relative;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;cursor:pointer;' +
+  'background:var(--a,#4f46e5);color:var(--f,#fff);box-shadow:0 6px 20px rgba(17,24,39,.3)}' +
+  'button:focus-visible{outline:3px solid var(--a,#4f46e5);outline-offset:3px}' +
+  'svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2}' +
+  'b{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#b91c1c;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}' +
+  'b[hidden]{display:none}';
+
+/**
+ * A floating launcher plus the pane (mounted on first open), with the same JS API as the script
+ * tag's `Prex(…)` function, as methods.
+ */
+export function createPrex(config: PrexConfig): PrexInstance {
+  const doc = document;
+  const events = createEmitter();
+  const host = doc.createElement('prex-launcher');
+  if (config.namespace) host.setAttribute('data-prex-namespace', config.namespace);
+  const root = host.attachShadow({ mode: 'open' });
+  adoptStyles(root, CSS);
+  const button = doc.createElement('button');
+  button.type = 'button';
+  button.setAttribute('data-testid', 'prex-launcher');
+  button.setAttribute('aria-haspopup', 'dialog');
+  button.setAttribute('aria-expanded', 'false');
+  button.setAttribute('aria-label', config.theme?.launcherLabel ?? 'Open support chat');
+  button.innerHTML =
+    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M21 11.5a8.4 8.4 0 0 1-12.3 7.4L3 21l2.1-5.6A8.4 8.4 0 1 1 21 11.5z"/></svg><b hidden></b>';
+  const badge = button.querySelector('b')!;
+  root.append(button);
+  doc.body.append(host);
+  // SPA frameworks may replace <body>'s content: put the launcher back (its pane keeps its state).
+  const keep = new MutationObserver(() => !host.isConnected && doc.body?.append(host));
+  keep.observe(doc.documentElement, { childList: true, subtree: true });
+
+  let pane: PaneHandle | undefined;
+  let identity: [Record<string, unknown>, string | undefined] | undefined;
+  let theme = config.theme;
+  let locale = config.locale;
+  const restyle = (t: ThemeOverride | undefined) => {
+    if (t?.accentColor && /^#[0-9a-f]{6}$/i.test(t.accentColor)) {
+      host.style.setProperty('--a', t.accentColor);
+      host.style.setProperty('--f', onAccent(t.accentColor));
+    }
+    if (t?.position) host.setAttribute('data-side', t.position);
+    if (t?.launcherLabel) button.setAttribute('aria-label', t.launcherLabel);
+  };
+  restyle(theme);
+  events.on('unread:change', ({ count }) => {
+    badge.hidden = !count;
+    badge.textContent = count > 9 ? '9+' : String(count);
+  });
+  const setOpen = (open: boolean) => {
+    button.setAttribute('aria-expanded', String(open));
+    if (!pane && open) {
+      pane = mount({
+        root,
+        publishableKey: config.publishableKey,
+        apiBase: config.apiBase,
+        theme,
+        locale,
+        namespace: config.namespace,
+        emit: events.emit,
+        onTheme: restyle,
+        onClose: () => {
+          button.setAttribute('aria-expanded', 'false');
+          button.focus();
+        },
+      });
+      if (identity) pane.identify(...identity);
+    }
+    if (pane) open ? pane.open() : pane.close();
+  };
+  button.onclick = () => setOpen(button.getAttribute('aria-expanded') !== 'true');
+
+  return {
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(button.getAttribute('aria-expanded') !== 'true'),
+    update(patch) {
+      if (patch.theme) theme = { ...theme, ...patch.theme };
+      if (patch.locale) locale = patch.locale;
+      restyle(theme);
+      pane?.update(patch);
+    },
+    identify(user, signature) {
+      identity = [user, signature];
+      pane?.identify(user, signature);
+    },
+    on: events.on,
+    shutdown() {
+      keep.disconnect();
+      pane?.destroy();
+      host.remove();
+      events.clear();
+      try {
+        // the current session and the list of past conversations (this visitor's history)
+        const prefix = storagePrefix(config.publishableKey, config.namespace);
+        localStorage.removeItem(`${prefix}session`);
+        localStorage.removeItem(`${prefix}sessions`);
+      } catch {
+        /* storage blocked */
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { render } from 'preact';
+import { describe, expect, it } from 'vitest';
+import { Markdown, safeHref } from '../src/markdown/index.js';
+
+const t = { copy: 'Copy code', copied: 'Copied' };
+function md(text: string, partial = false) {
+  const el = document.createElement('div');
+  render(<Markdown text={text} partial={partial} t={t} />, el);
+  return el;
+}
+
+describe('markdown', () => {
+  it('renders paragraphs, emphasis, inline code and soft line breaks', () => {
+    const el = md('Hello **bold** and *it* and `co*de*` ~~gone~~\nnext line\n\nSecond para with snake_case_word');
+    expect(el.innerHTML).toBe(
+      '<p>Hello <strong>bold</strong> and <em>it</em> and <code>co*de*</code> <s>gone</s>\nnext line</p><p>Second para with snake_case_word</p>',
+    );
+  });
+
+  it('renders lists (ordered, unordered, nested) and headings', () => {
+    const el = md('# Title\n\n1. one\n2. two **b**\n\n- a\n  - nested\n- b');
+    expect(el.querySelector('.prex-h strong')?.textContent).toBe('Title');
+    expect([...el.querySelectorAll('ol > li')].map((li) => li.textContent)).toEqual(['one', 'two b']);
+    expect(el.querySelectorAll('ul')).toHaveLength(2);
+    expect(el.querySelector('ul ul li')?.textContent).toBe('nested');
+  });
+
+  it('renders tables with alignment', () => {
+    const el = md('| Plan | Price |\n|:--|--:|\n| Basic | $5 |\n| Pro | $10 |');
+    expect([...el.querySelectorAll('th')].map((c) => c.textContent)).toEqual(['Plan', 'Price']);
+    expect(el.querySelectorAll('tbody tr')).toHaveLength(2);
+    expect(el.querySelector('td.prex-right')?.textContent).toBe('$5');
+  });
+
+  it('renders fenced code blocks with a copy button, even while the fence is open', () => {
+    const el = md('Run:\n```sh\nnpm i <b>x</b>\n```\ndone');
+    expect(el.querySelector('pre code')?.textContent).toBe('npm i <b>x</b>');
+    expect(el.querySelector('b')).toBeNull();
+    expect(el.querySelector('[data-testid="prex-copy"]')?.getAttribute('aria-label')).toBe('Copy code');
+    expect(md('```js\nlet a', true).querySelector('pre code')?.textContent).toBe('let a');
+  });
+
+  it('links only http(s) and mailto targets', () => {
+    const el = md('[ok](https://x.example/a?b=1) [bad](javascript:alert(1)) [data](data:text/html,<script>alert(1)</script>) <https://auto.example> see https://bare.example/p. [m](mailto:a@b.example) [nested [x]](https://n.example)');
+    const links = [...el.querySelectorAll('a')].map((a) => a.getAttribute('href'));
+    expect(links).toEqual(['https://x.example/a?b=1', 'https://auto.example/', 'https://bare.example/p', 'mailto:a@b.example', 'https://n.example/']);
+    expect(el.textContent).toContain('bad');
+    for (const a of el.querySelectorAll('a')) expect(a.getAttribute('rel')).toContain('noopener');
+    expect(safeHref('JaVaScRiPt:alert(1)')).toBeNull();
+    expect(safeHref('https://x" onmouseover="a')).toBeNull();
+    expect(safeHref('//evil.example')).toBeNull();
+  });
+
+  it('never turns HTML in the text into elements', () => {
+    const el = md('<script>alert(1)</script> <img src=x onerror=alert(1)> <svg onload=alert(1)> &lt;b&gt; **<i>x</i>**');
+    expect(el.querySelectorAll('script, img, svg, i, b')).toHaveLength(0);
+    expect(el.textContent).toContain('<img src=x onerror=alert(1)>');
+  });
+
+  it('renders unclosed markers as closed while streaming (no raw markers flashing)', () => {
+    expect(md('Some **bol', true).innerHTML).toBe('<p>Some <strong>bol</strong></p>');
+    expect(md('Some `co', true).innerHTML).toBe('<p>Some <code>co</code></p>');
+    expect(md('See [the gui', true).innerHTML).toBe('<p>See the gui</p>');
+    expect(md('See [the guide](https://exa', true).innerHTML).toBe('<p>See the guide</p>');
+    expect(md('Some **bol', false).innerHTML).toBe('<p>Some **bol</p>');
+    expect(md('5 * 3 = 15', true).innerHTML).toBe('<p>5 * 3 = 15</p>');
+    expect(md('Here is **', true).innerHTML).toBe('<p>Here is </p>');
+    expect(md('Here is *', true).innerHTML).toBe('<p>Here is </p>');
+    expect(md('Here is **', false).innerHTML).toBe('<p>Here is **</p>');
+  });
+});
