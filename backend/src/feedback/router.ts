@@ -1,0 +1,63 @@
+import { Router } from 'express';
+import {
+  conversationSummariesRequestSchema,
+  feedbackRequestSchema,
+  ROUTES,
+  type ConversationSummariesResponse,
+  type FeedbackResponse,
+} from '@prex/protocol';
+import type { Config } from '../config.js';
+import type { Db } from '../db/db.js';
+import { sessionOf, tenantOf } from '../http/context.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { parseJsonBody } from '../http/validate.js';
+import { sessionAuth } from '../sessions/middleware.js';
+import { verifySessionToken } from '../sessions/token.js';
+import { publishableKeyAuth } from '../tenants/middleware.js';
+import { listConversationSummaries, saveFeedback } from './repository.js';
+
+const MESSAGE_ID = /^msg_[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Visitor-facing extras of the chat:
+ * - POST /v1/chat/:messageId/feedback: thumbs (and an optional comment) on one of the session's
+ *   answers; idempotent (sending again replaces it).
+ * - POST /v1/conversations/summaries: summaries of the conversations whose session tokens the
+ *   visitor presents; every token is verified and must belong to the key's tenant.
+ */
+export function createFeedbackRouter(db: Db, config: Config): Router {
+  const router = Router();
+
+  router.post(ROUTES.feedback, publishableKeyAuth(db), sessionAuth(db, config), async (req, res) => {
+    const messageId = String(req.params.messageId);
+    if (!MESSAGE_ID.test(messageId)) throw badRequest('Invalid message id', [{ path: 'messageId', message: 'not a message id' }]);
+    const body = parseJsonBody(feedbackRequestSchema, req, 'feedback');
+    const { sessionId, tenantId } = sessionOf(res);
+    const saved = await saveFeedback(db, { tenantId, sessionId, messageId, rating: body.rating, comment: body.comment || null });
+    if (saved === 'missing') throw notFound('No such answer in this session');
+    if (saved === 'streaming') throw conflict('The answer is still being written: send feedback once it has finished');
+    const out: FeedbackResponse = saved;
+    res.json(out);
+  });
+
+  router.post(ROUTES.conversationSummaries, publishableKeyAuth(db), async (req, res) => {
+    const { tokens } = parseJsonBody(conversationSummariesRequestSchema, req, 'summaries request');
+    const tenantId = tenantOf(res).id;
+    const sessions = new Map<string, number>();
+    tokens.forEach((token, index) => {
+      try {
+        const claims = verifySessionToken(token, config.session.secret);
+        if (claims.tenantId === tenantId && !sessions.has(claims.sessionId)) sessions.set(claims.sessionId, index);
+      } catch {
+        /* forged, malformed or expired: left out */
+      }
+    });
+    const rows = sessions.size ? await listConversationSummaries(db, tenantId, [...sessions.keys()]) : [];
+    const out: ConversationSummariesResponse = {
+      conversations: rows.map((r) => ({ index: sessions.get(r.sessionId)!, ...r })),
+    };
+    res.json(out);
+  });
+
+  return router;
+}
