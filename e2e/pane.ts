@@ -23,6 +23,66 @@ export class Widget {
     return answer.getByTestId('prex-message-text');
   }
 
+  /** The pane's shadow root content as a list of problems: elements or attributes that could run script. */
+  async dangerousNodes(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const bad: string[] = [];
+      const ALLOWED_URL = /^(https?:|mailto:)/i;
+      const visit = (root: Document | ShadowRoot) => {
+        for (const el of root.querySelectorAll('*')) {
+          const tag = el.tagName.toLowerCase();
+          if (['script', 'iframe', 'object', 'embed', 'style', 'link', 'meta', 'base', 'form', 'math', 'details', 'video', 'audio', 'source'].includes(tag)) {
+            if (!(tag === 'form' && el.classList.contains('prex-composer')) && !(tag === 'form' && el.classList.contains('prex-comment'))) bad.push(`<${tag}>`);
+          }
+          if (tag === 'img' && !el.classList.contains('prex-header-avatar')) bad.push('<img>');
+          if (tag === 'svg' && !el.closest('button, .prex-avatar')) bad.push('<svg> outside an icon');
+          for (const attr of el.attributes) {
+            const name = attr.name.toLowerCase();
+            if (name.startsWith('on')) bad.push(`${tag}[${name}]`);
+            if (['href', 'src', 'action', 'formaction', 'xlink:href', 'srcdoc'].includes(name) && !ALLOWED_URL.test(attr.value.trim())) {
+              bad.push(`${tag}[${name}=${attr.value}]`);
+            }
+          }
+          if (el.shadowRoot) visit(el.shadowRoot);
+        }
+      };
+      const pane = (function find(root: Document | ShadowRoot): ShadowRoot | null {
+        for (const el of root.querySelectorAll('*')) {
+          if (el.tagName.toLowerCase() === 'prex-pane' && el.shadowRoot) return el.shadowRoot;
+          if (el.shadowRoot) {
+            const inner = find(el.shadowRoot);
+            if (inner) return inner;
+          }
+        }
+        return null;
+      })(document);
+      if (!pane) return ['no pane'];
+      visit(pane);
+      return bad;
+    });
+  }
+
+  /** Every text the last answer showed, one entry per animation frame where it changed. */
+  async recordAnswerTexts(): Promise<() => Promise<string[]>> {
+    await this.page.evaluate(() => {
+      const selector = '[data-testid="prex-message"][data-role="assistant"] [data-testid="prex-message-text"]';
+      const findAll = (root: Document | ShadowRoot): Element[] => {
+        const found = [...root.querySelectorAll(selector)];
+        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) found.push(...findAll(el.shadowRoot));
+        return found;
+      };
+      const seen: string[] = [];
+      (window as unknown as { __prexTexts: string[] }).__prexTexts = seen;
+      const tick = () => {
+        const text = findAll(document).at(-1)?.textContent;
+        if (text !== undefined && text !== null && seen.at(-1) !== text) seen.push(text);
+        requestAnimationFrame(tick);
+      };
+      tick();
+    });
+    return () => this.page.evaluate(() => (window as unknown as { __prexTexts: string[] }).__prexTexts);
+  }
+
   async open(): Promise<void> {
     await this.launcher.click();
     await expect(this.pane).toBeVisible();

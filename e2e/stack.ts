@@ -41,14 +41,23 @@ export interface StackOptions {
   example?: string;
   /** Configure the backend with a loopback OpenAI-compatible model scripted like this. */
   llm?: ScriptedReply | Responder;
+  /**
+   * Extra response headers for the host pages, given the Prex origin the browser uses (known only
+   * once the backend is up), e.g. a strict Content-Security-Policy naming it.
+   */
+  headers?: (prex: { apiUrl: string }) => Record<string, string>;
+  /** Serve the example from this directory instead of examples/<example> (e.g. a build output). */
+  root?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const root = join(examples, options.example ?? 'plain-html');
+  const root = options.root ?? join(examples, options.example ?? 'plain-html');
   let apiUrl = '';
   const pointAtBackend = (_path: string, body: string) => body.replaceAll(EXAMPLE_BACKEND, apiUrl);
-  const host = await startStaticServer({ root, host: '127.0.0.1', rewrite: pointAtBackend });
-  const foreign = await startStaticServer({ root, host: '127.0.0.1', rewrite: pointAtBackend });
+  // The static server reads this object on every response: filled in once apiUrl is known.
+  const headers: Record<string, string> = {};
+  const host = await startStaticServer({ root, host: '127.0.0.1', rewrite: pointAtBackend, headers });
+  const foreign = await startStaticServer({ root, host: '127.0.0.1', rewrite: pointAtBackend, headers });
   const llm = options.llm ? await startOpenAICompatibleServer({ respond: options.llm }) : undefined;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'prex-e2e-'));
@@ -65,6 +74,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const backend = await startServer({ config });
   const proxy = await startTcpProxy({ port: backend.port });
   apiUrl = proxy.url;
+  Object.assign(headers, options.headers?.({ apiUrl }));
 
   return {
     hostUrl: `${host.url}/`,
@@ -80,3 +90,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/** Where the example host pages live. */
+export const EXAMPLES_DIR = examples;
+
+/** The exact policy docs/embedding.md gives hosts: no 'unsafe-inline', no 'unsafe-eval'. */
+export const strictCsp = (prexOrigin: string) =>
+  `default-src 'self'; script-src 'self' ${prexOrigin}; style-src 'self'; connect-src 'self' ${prexOrigin}`;

@@ -1,6 +1,8 @@
-// `npm run demo`: the Prex backend on the embedded database (port 8787) and a host page with the
-// pasted script tag (port 8080). Run after the workspace is built (scripts/prex.mjs does that).
-import { spawn } from 'node:child_process';
+// `npm run demo`: the Prex backend on the embedded database (port 8787) and the example host pages
+// (port 8080: an index linking plain-html, strict-csp, inline and spa). Run after the workspace is
+// built (scripts/prex.mjs does that).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../packages/testing/dist/index.js';
@@ -15,15 +17,21 @@ const backend = spawn(process.execPath, [join(root, 'backend', 'dist', 'main.js'
   stdio: 'inherit',
 });
 
+// The SPA example is a Vite app: build it under /spa/dist/ with the workspace's vite, if present.
+const vite = join(root, 'packages', 'widget', 'node_modules', 'vite', 'bin', 'vite.js');
+if (existsSync(vite)) {
+  spawnSync(process.execPath, [vite, 'build', join(root, 'examples', 'spa'), '--base', '/spa/dist/', '--logLevel', 'warn'], { stdio: 'inherit' });
+}
+
 const hostPage = await startStaticServer({
-  root: join(root, 'examples', 'plain-html'),
+  root: join(root, 'examples'),
   port: HOST_PAGE_PORT,
   host: '127.0.0.1',
   // The example hard-codes the default backend port; follow PORT when it was changed.
   rewrite: (_path, body) => body.replaceAll('http://localhost:8787', `http://localhost:${BACKEND_PORT}`),
 });
 
-console.log(`\n  Prex demo host page: http://localhost:${HOST_PAGE_PORT}/  (click the launcher, ask "How do I get a refund?")\n`);
+console.log(`\n  Prex demo: http://localhost:${HOST_PAGE_PORT}/  (pick an example, click the launcher, ask "How do I get a refund?")\n`);
 
 const stop = async () => {
   backend.kill('SIGTERM');
