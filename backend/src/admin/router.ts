@@ -1,89 +1,320 @@
-import express, { Router } from 'express';
-import { z } from 'zod';
-import { ROUTES } from '@prex/protocol';
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import multer from 'multer';
+import {
+  ADMIN_LIMITS,
+  ADMIN_ROUTES,
+  adminSearchQuerySchema,
+  createJobRequestSchema,
+  documentUpsertRequestSchema,
+  type DocumentDetailResponse,
+  type DocumentListResponse,
+  type DocumentSummaryInfo,
+  type DocumentUpsertResponse,
+  type JobDetailResponse,
+  type JobInfo,
+  type JobItemInfo,
+} from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { tenantOf } from '../http/context.js';
-import { notFound } from '../http/errors.js';
+import { badRequest, HttpError, notFound } from '../http/errors.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
-import { deleteDocument, listDocuments, upsertDocument } from '../knowledge/ingest.js';
-import { searchPassages } from '../knowledge/search.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { ChunkOptions } from '../knowledge/chunker.js';
+import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer } from '../knowledge/ingest.js';
+import { createJob, findJob, latestItems, listJobItems, listJobs, type Job, type JobItem, type JobItemInput } from '../knowledge/jobs/repository.js';
+import { IngestionWorker } from '../knowledge/jobs/worker.js';
+import { detectFormat, ParseError, unsupportedReason } from '../knowledge/parse/index.js';
+import { findDocument, listVersions, type DocumentSummary } from '../knowledge/repository.js';
+import { indexChunkEmbeddings, searchPassages } from '../knowledge/search/index.js';
 import { secretKeyAuth } from '../tenants/middleware.js';
 
-/** Largest document accepted, in characters of Markdown. */
-export const MAX_DOCUMENT_CHARS = 1_000_000;
-/** The JSON around a 1 MB document (escapes, other fields) needs some room above it. */
-const ADMIN_BODY_LIMIT = '2mb';
+/** Largest document accepted in a JSON body, in characters. */
+export const MAX_DOCUMENT_CHARS = ADMIN_LIMITS.maxDocumentChars;
+/** The JSON around documents (escapes, other fields) needs room above them; a job holds several. */
+const ADMIN_JSON_LIMIT = '25mb';
 
-const documentBodySchema = z.strictObject({
-  externalId: z
-    .string()
-    .trim()
-    .min(1, 'externalId is empty')
-    .max(200, 'externalId is longer than 200 characters')
-    .regex(/^[^\u0000-\u001f\u007f]+$/, 'externalId contains control characters'),
-  title: z.string().trim().min(1, 'title is empty').max(300, 'title is longer than 300 characters'),
-  url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' }).optional(),
-  content: z
-    .string()
-    .min(1, 'content is empty')
-    .max(MAX_DOCUMENT_CHARS, `content is longer than ${MAX_DOCUMENT_CHARS} characters`)
-    .refine((s) => !s.includes('\u0000'), 'content contains a NUL character'),
-});
+export interface AdminDeps {
+  log?: Logger | undefined;
+  /** The embedding step after a document's chunks are written; default knowledge/search's indexChunkEmbeddings. */
+  indexChunks?: ChunkIndexer | undefined;
+  chunking?: ChunkOptions | undefined;
+}
 
-const searchQuerySchema = z.object({
-  q: z.string().max(1000),
-  limit: z.coerce.number().int().min(1).max(20).optional(),
-});
+export interface AdminApi {
+  router: Router;
+  /** The background ingestion worker of this process; stop() it before closing the database. */
+  worker: IngestionWorker;
+}
 
 /**
- * The tenant's knowledge base, for its own servers (secret key):
- * POST upserts a Markdown document, GET lists them, DELETE removes one, GET …/search tries retrieval.
- * Mounted before the app's JSON parser because documents are larger than chat bodies.
+ * The tenant's knowledge base, for its own servers (secret key). Mounted before the app's JSON
+ * parser because documents are larger than chat bodies.
+ *
+ * - POST   /v1/admin/documents            JSON: one text document, ingested now (201/200)
+ *                                         multipart/form-data: files, queued as a job (202)
+ * - GET    /v1/admin/documents            list with version and status
+ * - GET    /v1/admin/documents/search     run a test search
+ * - GET    /v1/admin/documents/:externalId status, versions, latest upload
+ * - DELETE /v1/admin/documents/:externalId remove it and its chunks (204)
+ * - POST   /v1/admin/jobs                 JSON: several text documents queued as a job (202)
+ * - GET    /v1/admin/jobs                 recent jobs with counts
+ * - GET    /v1/admin/jobs/:jobId          a job with the status of each document
  */
-export function createAdminRouter(db: Db): Router {
+export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
+  const log = deps.log ?? createLogger('silent');
+  const indexChunks = deps.indexChunks ?? indexChunkEmbeddings;
+  const worker = new IngestionWorker(db, { log, indexChunks, chunking: deps.chunking, keepAlive: false });
   const router = Router();
-  const base = ROUTES.adminDocuments;
-  router.use(base, secretKeyAuth(db), express.json({ limit: ADMIN_BODY_LIMIT, strict: true }));
+  const json = express.json({ limit: ADMIN_JSON_LIMIT, strict: true });
+  router.use('/v1/admin', secretKeyAuth(db));
 
-  router.post(base, async (req, res) => {
-    const input = parseJsonBody(documentBodySchema, req, 'document');
-    const result = await upsertDocument(db, tenantOf(res).id, input);
-    res.status(result.created ? 201 : 200).json({
+  router.post(ADMIN_ROUTES.documents, (req, res, next) => {
+    if (req.is('multipart/form-data')) return upload(req, res, next);
+    if (req.is('application/json')) return json(req, res, next);
+    const type = req.get('content-type');
+    next(badRequest(`Expected a JSON body with Content-Type: application/json (got ${type ?? 'no Content-Type'}), or files as multipart/form-data`));
+  });
+
+  router.post(ADMIN_ROUTES.documents, async (req, res) => {
+    const tenantId = tenantOf(res).id;
+    if (req.is('multipart/form-data')) {
+      const items = uploadedItems(req);
+      const jobId = await createJob(db, tenantId, 'api', items);
+      worker.kick();
+      res.status(202).location(ADMIN_ROUTES.job.replace(':jobId', jobId)).json(await jobDetail(db, tenantId, jobId));
+      return;
+    }
+    const input = parseJsonBody(documentUpsertRequestSchema, req, 'document');
+    let result;
+    try {
+      result = await ingestFile(
+        db,
+        tenantId,
+        { externalId: input.externalId, bytes: new TextEncoder().encode(input.content), format: input.format ?? 'markdown', title: input.title, url: input.url },
+        { ...deps.chunking, indexChunks },
+      );
+    } catch (err) {
+      if (err instanceof ParseError) throw badRequest(`Invalid document: ${err.message}`, [{ path: 'content', message: err.message }]);
+      throw err;
+    }
+    const body: DocumentUpsertResponse = {
       documentId: result.documentId,
       externalId: input.externalId,
       chunks: result.chunks,
+      version: result.version,
       unchanged: result.unchanged,
-    });
+    };
+    res.status(result.created ? 201 : 200).json(body);
   });
 
-  router.get(base, async (_req, res) => {
-    const documents = await listDocuments(db, tenantOf(res).id);
-    res.json({
-      documents: documents.map((d) => ({
-        documentId: d.id,
-        externalId: d.externalId,
-        title: d.title,
-        url: d.url,
-        chunks: d.chunks,
-        createdAt: d.createdAt.toISOString(),
-        updatedAt: d.updatedAt.toISOString(),
-      })),
-    });
+  router.get(ADMIN_ROUTES.documents, async (_req, res) => {
+    const tenantId = tenantOf(res).id;
+    const documents = await listDocuments(db, tenantId);
+    const latest = await latestItems(db, tenantId);
+    const body: DocumentListResponse = { documents: documents.map((d) => documentInfo(d, latest.get(d.externalId))) };
+    res.json(body);
   });
 
-  router.get(`${base}/search`, async (req, res) => {
-    const query = parseInput(searchQuerySchema, req.query, 'search query');
+  router.get(ADMIN_ROUTES.search, async (req, res) => {
+    const query = parseInput(adminSearchQuerySchema, req.query, 'search query');
     const passages = await searchPassages(db, tenantOf(res).id, query.q, { limit: query.limit ?? 5 });
     res.json({ passages });
   });
 
-  router.delete(`${base}/:externalId`, async (req, res) => {
-    const externalId = req.params.externalId;
+  router.get(DOCUMENT_PATH, async (req, res) => {
+    const tenantId = tenantOf(res).id;
+    const externalId = externalIdParam(req);
+    const [document, latest] = await Promise.all([findDocument(db, tenantId, externalId), latestItems(db, tenantId, [externalId])]);
+    const upload = latest.get(externalId);
+    if (!document && !upload) throw notFound(`No document with externalId ${externalId}`);
+    const versions = document ? await listVersions(db, tenantId, document.id) : [];
+    const info = document ? documentInfo(document, upload) : undefined;
+    const body: DocumentDetailResponse = {
+      externalId,
+      status: info?.status ?? upload!.status,
+      ...(info?.error ?? (!info && upload?.error) ? { error: info?.error ?? upload!.error! } : {}),
+      ...(info ? { document: info } : {}),
+      versions: versions.map((v) => ({
+        version: v.version,
+        checksum: v.checksum,
+        title: v.title,
+        ...(v.url ? { url: v.url } : {}),
+        format: v.format,
+        byteSize: v.byteSize,
+        chunkCount: v.chunkCount,
+        createdAt: v.createdAt.toISOString(),
+      })),
+      ...(upload ? { latestUpload: itemInfo(upload) } : {}),
+    };
+    res.json(body);
+  });
+
+  router.delete(DOCUMENT_PATH, async (req, res) => {
+    const externalId = externalIdParam(req);
     if (!(await deleteDocument(db, tenantOf(res).id, externalId))) {
       throw notFound(`No document with externalId ${externalId}`);
     }
     res.status(204).end();
   });
 
-  return router;
+  router.post(ADMIN_ROUTES.jobs, json, async (req, res) => {
+    const tenantId = tenantOf(res).id;
+    const input = parseJsonBody(createJobRequestSchema, req, 'job');
+    const seen = new Set<string>();
+    for (const [i, d] of input.documents.entries()) {
+      if (seen.has(d.externalId)) throw badRequest(`Invalid job: documents.${i}.externalId ${d.externalId} appears twice`, [{ path: `documents.${i}.externalId`, message: 'duplicate externalId' }]);
+      seen.add(d.externalId);
+    }
+    const items: JobItemInput[] = input.documents.map((d) => ({
+      externalId: d.externalId,
+      bytes: new TextEncoder().encode(d.content),
+      format: d.format ?? 'markdown',
+      title: d.title ?? d.externalId,
+      url: d.url,
+    }));
+    const jobId = await createJob(db, tenantId, 'api', items);
+    worker.kick();
+    res.status(202).location(ADMIN_ROUTES.job.replace(':jobId', jobId)).json(await jobDetail(db, tenantId, jobId));
+  });
+
+  router.get(ADMIN_ROUTES.jobs, async (_req, res) => {
+    const jobs = await listJobs(db, tenantOf(res).id);
+    res.json({ jobs: jobs.map(jobInfo) });
+  });
+
+  router.get(ADMIN_ROUTES.job, async (req, res) => {
+    const tenantId = tenantOf(res).id;
+    const jobId = String(req.params.jobId);
+    res.json(await jobDetail(db, tenantId, jobId));
+  });
+
+  // Resume what a previous process left queued (or half-done: its lease expires).
+  worker.kick();
+  return { router, worker };
+}
+
+/**
+ * `/v1/admin/documents/:externalId`, where the id may also be sent with unencoded slashes
+ * (`/v1/admin/documents/billing/refunds.md`) as well as encoded (`billing%2Frefunds.md`).
+ */
+const DOCUMENT_PATH = `${ADMIN_ROUTES.documents}/*externalId`;
+
+function externalIdParam(req: Request): string {
+  const value = (req.params as Record<string, string | string[]>).externalId;
+  return Array.isArray(value) ? value.join('/') : String(value);
+}
+
+/** The admin routes alone (the worker runs until the process ends); see createAdminApi. */
+export function createAdminRouter(db: Db, deps: AdminDeps = {}): Router {
+  return createAdminApi(db, deps).router;
+}
+
+const multerUpload = multer({
+  storage: multer.memoryStorage(),
+  // Relative paths are kept (the CLI's --api mode sends "billing/refunds.md"); names are UTF-8.
+  preservePath: true,
+  defParamCharset: 'utf8',
+  limits: { fileSize: ADMIN_LIMITS.maxFileBytes, files: ADMIN_LIMITS.maxFiles, fields: 20, fieldSize: 10_000, parts: ADMIN_LIMITS.maxFiles + 20 },
+}).any();
+
+/** multer with its errors turned into clear 4xx answers. */
+const upload: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  multerUpload(req, res, (err: unknown) => {
+    if (!err) return next();
+    if (err instanceof multer.MulterError) {
+      switch (err.code) {
+        case 'LIMIT_FILE_SIZE':
+          return next(new HttpError(413, 'payload_too_large', `File ${err.field ? `in field "${err.field}" ` : ''}is larger than ${ADMIN_LIMITS.maxFileBytes} bytes`));
+        case 'LIMIT_FILE_COUNT':
+        case 'LIMIT_PART_COUNT':
+          return next(new HttpError(413, 'payload_too_large', `Too many files: at most ${ADMIN_LIMITS.maxFiles} per upload`));
+        default:
+          return next(badRequest(`Invalid upload: ${err.message}${err.field ? ` (${err.field})` : ''}`));
+      }
+    }
+    next(badRequest(`Invalid multipart body: ${err instanceof Error ? err.message : String(err)}`));
+  });
+};
+
+const uploadFieldsSchema = documentUpsertRequestSchema.pick({ externalId: true, title: true, url: true }).partial();
+
+/** The uploaded files as job items; 400 / 415 for what cannot be queued at all. */
+function uploadedItems(req: Request): JobItemInput[] {
+  const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+  if (files.length === 0) throw badRequest('No file in the upload: send one or more files as multipart/form-data parts (field name "files")');
+  const fields = parseInput(uploadFieldsSchema, req.body ?? {}, 'upload fields');
+  if (files.length > 1 && (fields.externalId || fields.title || fields.url)) {
+    throw badRequest('externalId, title and url fields apply to a single file; with several files each file name is its externalId');
+  }
+  const unsupported = files.filter((f) => !detectFormat({ filename: f.originalname, mimeType: f.mimetype }));
+  if (unsupported.length > 0) {
+    const names = unsupported.map((f) => `"${f.originalname}"`).join(', ');
+    throw new HttpError(415, 'unsupported_media_type', `${names}: ${unsupportedReason({ filename: unsupported[0]!.originalname, mimeType: unsupported[0]!.mimetype })}`);
+  }
+  const empty = files.find((f) => f.size === 0);
+  if (empty) throw badRequest(`File "${empty.originalname}" is empty`);
+  const ids = files.map((f) => fields.externalId ?? normalizeName(f.originalname));
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw badRequest(`Two files have the same name (externalId) ${duplicate}`);
+  for (const id of ids) parseInput(uploadFieldsSchema, { externalId: id }, 'file name');
+  return files.map((f, i) => ({
+    externalId: ids[i]!,
+    bytes: f.buffer,
+    filename: f.originalname,
+    mimeType: f.mimetype,
+    title: fields.title,
+    url: fields.url,
+  }));
+}
+
+/** A client path as an externalId: forward slashes, no leading ./ or /. */
+function normalizeName(name: string): string {
+  return name.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '');
+}
+
+function documentInfo(d: DocumentSummary, upload: JobItem | undefined): DocumentSummaryInfo {
+  // The latest upload tells the status only when it is about a newer version than the stored one.
+  const pending = upload && upload.status !== 'ready' && upload.createdAt.getTime() >= d.updatedAt.getTime() - 1;
+  return {
+    documentId: d.id,
+    externalId: d.externalId,
+    title: d.title,
+    ...(d.url ? { url: d.url } : {}),
+    format: d.format,
+    version: d.version,
+    chunks: d.chunks,
+    byteSize: d.byteSize,
+    status: pending ? upload.status : 'ready',
+    ...(pending && upload.error && upload.status === 'failed' ? { error: upload.error } : {}),
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+  };
+}
+
+function itemInfo(i: JobItem): JobItemInfo {
+  return {
+    itemId: i.id,
+    externalId: i.externalId,
+    ...(i.filename ? { filename: i.filename } : {}),
+    byteSize: i.byteSize,
+    status: i.status,
+    ...(i.error ? { error: i.error } : {}),
+    attempts: i.attempts,
+    ...(i.documentId ? { documentId: i.documentId } : {}),
+    ...(i.version !== undefined ? { version: i.version } : {}),
+    ...(i.chunks !== undefined ? { chunks: i.chunks } : {}),
+    ...(i.unchanged !== undefined ? { unchanged: i.unchanged } : {}),
+    updatedAt: i.updatedAt.toISOString(),
+  };
+}
+
+function jobInfo(j: Job): JobInfo {
+  return { jobId: j.id, origin: j.origin, status: j.status, counts: j.counts, createdAt: j.createdAt.toISOString(), updatedAt: j.updatedAt.toISOString() };
+}
+
+async function jobDetail(db: Db, tenantId: string, jobId: string): Promise<JobDetailResponse> {
+  const job = await findJob(db, tenantId, jobId);
+  if (!job) throw notFound(`No job ${jobId}`);
+  const items = await listJobItems(db, tenantId, jobId);
+  return { ...jobInfo(job), items: items.map(itemInfo) };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/db.js';
-import { chunkMarkdown } from './chunker.js';
-import { findDocument, replaceChunks, writeDocument } from './repository.js';
+import { chunkMarkdown, resolveChunkOptions, type ChunkOptions } from './chunker.js';
+import { parseDocument, type DocumentFormat, type ParsedDocument, type ParseInput } from './parse/index.js';
+import { chunkIdsOf, findDocument, recordVersion, replaceChunks, writeDocument } from './repository.js';
 
 export { deleteDocument, listDocuments } from './repository.js';
 
@@ -10,38 +11,103 @@ export interface DocumentInput {
   externalId: string;
   title: string;
   url?: string | undefined;
-  /** Markdown or plain text. */
+  /** Markdown: its headings give the sections (other formats go through parse/ first, see ingestFile). */
   content: string;
+  /** What the content was parsed from (stored with the version). Default 'markdown'. */
+  format?: DocumentFormat | undefined;
+  /** Size of what was uploaded, in bytes. Default: the content's UTF-8 size. */
+  byteSize?: number | undefined;
+}
+
+/**
+ * Called after a document's chunks are committed, with their ids, to compute what else the search
+ * needs for them: knowledge/search's indexChunkEmbeddings (a no-op where the vector channel is off).
+ * Must be safe to call again for the same chunks: a retried job item calls it for an unchanged
+ * document (its chunks were committed but indexing them failed). A throw makes a job item retry.
+ */
+export type ChunkIndexer = (db: Db, tenantId: string, chunkIds: string[]) => Promise<void>;
+
+export interface IngestOptions extends ChunkOptions {
+  /** The embedding step; none = lexical search only. */
+  indexChunks?: ChunkIndexer | undefined;
+  /** Call indexChunks for an unchanged document too (a retry after indexing failed). */
+  reindexUnchanged?: boolean | undefined;
 }
 
 export interface UpsertResult {
   documentId: string;
   chunks: number;
-  /** The stored document already had this exact title, url and content: nothing was written. */
+  /** The document's current version after this call. */
+  version: number;
+  /** The stored document already had this exact checksum: nothing was written. */
   unchanged: boolean;
   created: boolean;
 }
 
-/** Covers everything that ends up in chunks, so a title or url change re-ingests too. */
-export function documentChecksum(input: DocumentInput): string {
-  return createHash('sha256').update(JSON.stringify([input.title, input.url ?? null, input.content])).digest('hex');
+/**
+ * Covers everything that ends up in chunks (title, url, text) and how it is cut (budget, overlap),
+ * so a change to any of them re-ingests, and nothing else does.
+ */
+export function documentChecksum(input: Pick<DocumentInput, 'title' | 'url' | 'content'>, chunking: ChunkOptions = {}): string {
+  const { maxTokens, overlapTokens } = resolveChunkOptions(chunking);
+  return createHash('sha256').update(JSON.stringify([input.title, input.url ?? null, input.content, maxTokens, overlapTokens])).digest('hex');
 }
 
 /**
  * Adds or replaces a document and its chunks in one transaction: searches see either the old
- * chunks or the new ones, never a mix or none.
+ * chunks or the new ones, never a mix or none. The new version's metadata is recorded next to the
+ * earlier versions'. An unchanged checksum writes nothing. After the commit, `indexChunks` runs.
  */
-export async function upsertDocument(db: Db, tenantId: string, input: DocumentInput): Promise<UpsertResult> {
-  const checksum = documentChecksum(input);
-  return db.transaction(async (tx) => {
-    const written = await writeDocument(tx, tenantId, { ...input, checksum });
+export async function upsertDocument(db: Db, tenantId: string, input: DocumentInput, opts: IngestOptions = {}): Promise<UpsertResult> {
+  const content = input.content;
+  const checksum = documentChecksum(input, opts);
+  const format = input.format ?? 'markdown';
+  const byteSize = input.byteSize ?? Buffer.byteLength(content, 'utf8');
+  // Chunk before the transaction: it is CPU work that should not hold the document's row lock.
+  const chunks = chunkMarkdown(content, opts);
+  const result = await db.transaction(async (tx) => {
+    const written = await writeDocument(tx, tenantId, { ...input, content, checksum, format, byteSize });
     if (!written) {
       const existing = await findDocument(tx, tenantId, input.externalId);
       if (!existing) throw new Error(`document ${input.externalId} vanished during upsert`);
-      return { documentId: existing.id, chunks: existing.chunks, unchanged: true, created: false };
+      return { documentId: existing.id, chunks: existing.chunks, version: existing.version, unchanged: true, created: false, chunkIds: undefined };
     }
-    const chunks = chunkMarkdown(input.content);
-    await replaceChunks(tx, tenantId, written.id, input.title, chunks);
-    return { documentId: written.id, chunks: chunks.length, unchanged: false, created: written.created };
+    const chunkIds = await replaceChunks(tx, tenantId, written.id, input.title, chunks, { isNew: written.created });
+    await recordVersion(tx, tenantId, written.id, {
+      version: written.version,
+      checksum,
+      title: input.title,
+      url: input.url,
+      format,
+      byteSize,
+      chunkCount: chunks.length,
+    });
+    return { documentId: written.id, chunks: chunks.length, version: written.version, unchanged: false, created: written.created, chunkIds };
   });
+  if (opts.indexChunks && (result.chunkIds || opts.reindexUnchanged)) {
+    const ids = result.chunkIds ?? (await chunkIdsOf(db, tenantId, result.documentId));
+    if (ids.length > 0) await opts.indexChunks(db, tenantId, ids);
+  }
+  const { chunkIds: _ids, ...out } = result;
+  return out;
+}
+
+/** A parsed document (any format) into the tenant's knowledge base under `externalId`. */
+export function upsertParsed(db: Db, tenantId: string, externalId: string, doc: ParsedDocument, byteSize: number, opts: IngestOptions = {}): Promise<UpsertResult> {
+  return upsertDocument(db, tenantId, { externalId, title: doc.title, url: doc.url, content: doc.markdown, format: doc.format, byteSize }, opts);
+}
+
+export interface FileInput extends ParseInput {
+  externalId: string;
+}
+
+/**
+ * Parses a file of any supported format and upserts it: the one path that the admin API's jobs,
+ * the CLI and the eval command share. A ParseError (unsupported, unreadable, empty) is thrown
+ * before anything is written.
+ */
+export async function ingestFile(db: Db, tenantId: string, file: FileInput, opts: IngestOptions = {}): Promise<UpsertResult & { title: string; format: DocumentFormat }> {
+  const parsed = await parseDocument(file);
+  const result = await upsertParsed(db, tenantId, file.externalId, parsed, file.bytes.byteLength, opts);
+  return { ...result, title: parsed.title, format: parsed.format };
 }

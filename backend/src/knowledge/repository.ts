@@ -8,6 +8,8 @@ export interface DocumentFields {
   url?: string | undefined;
   content: string;
   checksum: string;
+  format: string;
+  byteSize: number;
 }
 
 export interface DocumentSummary {
@@ -17,6 +19,10 @@ export interface DocumentSummary {
   url: string | undefined;
   checksum: string;
   chunks: number;
+  /** The current version (1 for the first ingest, +1 for each changed re-ingest). */
+  version: number;
+  format: string;
+  byteSize: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,6 +34,9 @@ interface SummaryRow {
   url: string | null;
   checksum: string;
   chunks: number;
+  version: number;
+  format: string;
+  byte_size: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -39,12 +48,15 @@ const toSummary = (r: SummaryRow): DocumentSummary => ({
   url: r.url ?? undefined,
   checksum: r.checksum,
   chunks: r.chunks,
+  version: r.version,
+  format: r.format,
+  byteSize: r.byte_size,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
 
 const SUMMARY_SELECT = `
-  select d.id, d.external_id, d.title, d.url, d.checksum, d.created_at, d.updated_at,
+  select d.id, d.external_id, d.title, d.url, d.checksum, d.version, d.format, d.byte_size, d.created_at, d.updated_at,
          (select count(*) from chunks c where c.document_id = d.id and c.tenant_id = d.tenant_id) as chunks
   from documents d`;
 
@@ -59,43 +71,94 @@ export async function findDocument(db: Db, tenantId: string, externalId: string)
 }
 
 /**
- * Inserts the document or updates it when its checksum changed. One statement, so two concurrent
- * ingests of a new externalId cannot both insert. Returns undefined when the stored checksum
- * already matches (nothing to do).
+ * Inserts the document or updates it when its checksum changed, bumping its version. One statement,
+ * so two concurrent ingests of a new externalId cannot both insert, and the row lock it takes
+ * serialises concurrent re-ingests of one document until the transaction ends. Returns undefined
+ * when the stored checksum already matches (nothing to do).
  */
-export async function writeDocument(db: Db, tenantId: string, doc: DocumentFields): Promise<{ id: string; created: boolean } | undefined> {
-  const rows = await db.query<{ id: string; created: boolean }>(
-    `insert into documents (id, tenant_id, external_id, title, url, content, checksum)
-     values ($1, $2, $3, $4, $5, $6, $7)
+export async function writeDocument(db: Db, tenantId: string, doc: DocumentFields): Promise<{ id: string; created: boolean; version: number } | undefined> {
+  const rows = await db.query<{ id: string; created: boolean; version: number }>(
+    `insert into documents (id, tenant_id, external_id, title, url, content, checksum, format, byte_size)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      on conflict (tenant_id, external_id) do update
        set title = excluded.title, url = excluded.url, content = excluded.content,
-           checksum = excluded.checksum, updated_at = now()
+           checksum = excluded.checksum, format = excluded.format, byte_size = excluded.byte_size,
+           version = documents.version + 1, updated_at = now()
        where documents.checksum <> excluded.checksum
-     returning id, (xmax = 0) as created`,
-    [newId('doc'), tenantId, doc.externalId, doc.title, doc.url ?? null, doc.content, doc.checksum],
+     returning id, (xmax = 0) as created, version`,
+    [newId('doc'), tenantId, doc.externalId, doc.title, doc.url ?? null, doc.content, doc.checksum, doc.format, doc.byteSize],
   );
   return rows[0];
 }
 
-/** Replaces all chunks of a document; call inside the transaction that wrote the document. */
-export async function replaceChunks(tx: Db, tenantId: string, documentId: string, title: string, chunks: Chunk[]): Promise<void> {
-  await tx.query('delete from chunks where tenant_id = $1 and document_id = $2', [tenantId, documentId]);
-  if (chunks.length === 0) return;
+/** Replaces all chunks of a document; call inside the transaction that wrote the document. Returns the new chunk ids in order. */
+export async function replaceChunks(tx: Db, tenantId: string, documentId: string, title: string, chunks: Chunk[], opts: { isNew?: boolean } = {}): Promise<string[]> {
+  // A document created in this transaction has no chunks yet.
+  if (!opts.isNew) await tx.query('delete from chunks where tenant_id = $1 and document_id = $2', [tenantId, documentId]);
+  if (chunks.length === 0) return [];
+  const ids = chunks.map(() => newId('chk'));
   // One statement for all chunks: arrays unnested in parallel.
   await tx.query(
-    `insert into chunks (id, tenant_id, document_id, title, ordinal, section, content)
-     select id, $1, $2, $3, ordinal, section, content
-     from unnest($4::text[], $5::int[], $6::text[], $7::text[]) as c(id, ordinal, section, content)`,
+    `insert into chunks (id, tenant_id, document_id, title, ordinal, section, content, token_count)
+     select id, $1, $2, $3, ordinal, section, content, token_count
+     from unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::int[]) as c(id, ordinal, section, content, token_count)`,
     [
       tenantId,
       documentId,
       title,
-      chunks.map(() => newId('chk')),
+      ids,
       chunks.map((c) => c.ordinal),
       chunks.map((c) => c.section ?? null),
       chunks.map((c) => c.content),
+      chunks.map((c) => c.tokens),
     ],
   );
+  return ids;
+}
+
+export interface DocumentVersion {
+  version: number;
+  checksum: string;
+  title: string;
+  url: string | undefined;
+  format: string;
+  byteSize: number;
+  chunkCount: number;
+  createdAt: Date;
+}
+
+/** Records a version's metadata; call inside the transaction that wrote it. */
+export async function recordVersion(tx: Db, tenantId: string, documentId: string, v: Omit<DocumentVersion, 'createdAt'>): Promise<void> {
+  await tx.query(
+    `insert into document_versions (tenant_id, document_id, version, checksum, title, url, format, byte_size, chunk_count)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [tenantId, documentId, v.version, v.checksum, v.title, v.url ?? null, v.format, v.byteSize, v.chunkCount],
+  );
+}
+
+/** A document's versions, newest first. */
+export async function listVersions(db: Db, tenantId: string, documentId: string): Promise<DocumentVersion[]> {
+  const rows = await db.query<{ version: number; checksum: string; title: string; url: string | null; format: string; byte_size: number; chunk_count: number; created_at: Date }>(
+    `select version, checksum, title, url, format, byte_size, chunk_count, created_at from document_versions
+     where tenant_id = $1 and document_id = $2 order by version desc`,
+    [tenantId, documentId],
+  );
+  return rows.map((r) => ({
+    version: r.version,
+    checksum: r.checksum,
+    title: r.title,
+    url: r.url ?? undefined,
+    format: r.format,
+    byteSize: r.byte_size,
+    chunkCount: r.chunk_count,
+    createdAt: r.created_at,
+  }));
+}
+
+/** The ids of a document's chunks in order. */
+export async function chunkIdsOf(db: Db, tenantId: string, documentId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>('select id from chunks where tenant_id = $1 and document_id = $2 order by ordinal', [tenantId, documentId]);
+  return rows.map((r) => r.id);
 }
 
 /** Deletes a document and (by cascade) its chunks. True when it existed. */
@@ -110,13 +173,21 @@ export interface StoredChunk {
   ordinal: number;
   section: string | undefined;
   content: string;
+  tokens: number | undefined;
 }
 
 /** A document's chunks in order (for tests, admin and debugging). */
 export async function listChunks(db: Db, tenantId: string, documentId: string): Promise<StoredChunk[]> {
-  const rows = await db.query<{ id: string; document_id: string; ordinal: number; section: string | null; content: string }>(
-    'select id, document_id, ordinal, section, content from chunks where tenant_id = $1 and document_id = $2 order by ordinal',
+  const rows = await db.query<{ id: string; document_id: string; ordinal: number; section: string | null; content: string; token_count: number | null }>(
+    'select id, document_id, ordinal, section, content, token_count from chunks where tenant_id = $1 and document_id = $2 order by ordinal',
     [tenantId, documentId],
   );
-  return rows.map((r) => ({ id: r.id, documentId: r.document_id, ordinal: r.ordinal, section: r.section ?? undefined, content: r.content }));
+  return rows.map((r) => ({
+    id: r.id,
+    documentId: r.document_id,
+    ordinal: r.ordinal,
+    section: r.section ?? undefined,
+    content: r.content,
+    tokens: r.token_count ?? undefined,
+  }));
 }

@@ -1,0 +1,172 @@
+import type { Db } from '../../db/db.js';
+import type { Logger } from '../../logger.js';
+import type { ChunkOptions } from '../chunker.js';
+import { ingestFile, type ChunkIndexer, type UpsertResult } from '../ingest.js';
+import { ParseError } from '../parse/index.js';
+import { claimNextItem, markItemFailed, markItemReady, msUntilNextDue, scheduleItemRetry, type ClaimedItem } from './repository.js';
+
+/** Attempts per document before a transient failure becomes a failed item. */
+export const DEFAULT_MAX_ATTEMPTS = 4;
+/** First retry delay; doubled for each further attempt (0.5 s, 1 s, 2 s …). */
+export const DEFAULT_RETRY_BASE_MS = 500;
+/** How long a worker may hold an item before another worker may assume it died and take it. */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+/** Upper bound on a sleep while waiting for a retry to come due (a kick wakes it earlier). */
+const MAX_IDLE_WAIT_MS = 5_000;
+
+export type WorkerEvent =
+  | { type: 'started'; item: ClaimedItem }
+  | { type: 'ready'; item: ClaimedItem; result: UpsertResult & { title: string } }
+  | { type: 'retry'; item: ClaimedItem; error: string; delayMs: number }
+  | { type: 'failed'; item: ClaimedItem; error: string };
+
+export interface WorkerOptions {
+  log: Logger;
+  /** Only this job's items (the CLI runs its own job); default every tenant's queue. */
+  jobId?: string | undefined;
+  maxAttempts?: number | undefined;
+  retryBaseMs?: number | undefined;
+  leaseMs?: number | undefined;
+  chunking?: ChunkOptions | undefined;
+  /** The embedding step after chunks are written (see ingest.ts ChunkIndexer). */
+  indexChunks?: ChunkIndexer | undefined;
+  onEvent?: ((event: WorkerEvent) => void) | undefined;
+  /**
+   * Whether a wait for a retry keeps the process alive (default true: the CLI waits for its job).
+   * A server passes false so a pending retry never delays its exit; the item stays queued.
+   */
+  keepAlive?: boolean | undefined;
+}
+
+/**
+ * Failures worth another attempt. A ParseError (bad file) will fail the same way again, so it
+ * fails its item at once; so does a RangeError from bad chunking options. Everything else (a
+ * serialization failure or deadlock, a dropped connection, the embedding endpoint's 429/5xx or
+ * timeout) is retried with backoff up to maxAttempts.
+ */
+export function isPermanentFailure(err: unknown): boolean {
+  return err instanceof ParseError || err instanceof RangeError || (err as { permanent?: unknown })?.permanent === true;
+}
+
+/**
+ * The background ingestion loop, in-process: takes one queued item at a time, parses and ingests it
+ * (its own transaction, so a failure never touches what other items indexed), records the outcome,
+ * and goes on until nothing is due; retries wait in the queue with a backoff (next_attempt_at).
+ * `kick()` after queueing work; `run()` to process until the queue (or the job) is empty.
+ */
+export class IngestionWorker {
+  private running: Promise<void> | undefined;
+  private kicked = false;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: WorkerOptions,
+  ) {
+    this.maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.retryBaseMs = opts.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+    this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /** New work was queued: start the loop if idle, or wake it from a backoff sleep. */
+  kick(): void {
+    if (this.stopped) return;
+    this.kicked = true;
+    if (this.wake) this.wake();
+    if (!this.running) this.running = this.loop().finally(() => (this.running = undefined));
+  }
+
+  /** Processes until nothing is pending (retries included). Resolves when idle. */
+  async run(): Promise<void> {
+    this.kick();
+    while (this.running) await this.running;
+  }
+
+  /** Stops after the item in hand; pending items stay queued for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      this.kicked = false;
+      let item: ClaimedItem | undefined;
+      try {
+        item = await claimNextItem(this.db, { jobId: this.opts.jobId, leaseMs: this.leaseMs });
+        if (!item) {
+          const wait = await msUntilNextDue(this.db, { jobId: this.opts.jobId });
+          if (wait === undefined) {
+            if (this.kicked) continue;
+            return;
+          }
+          await this.sleep(Math.min(Math.max(wait, 10), MAX_IDLE_WAIT_MS));
+          continue;
+        }
+      } catch (err) {
+        // The database went away (shutdown) or failed: leave the queue as it is; leases expire.
+        if (!this.stopped) this.opts.log.warn('ingestion worker stopped on a database error', { error: message(err) });
+        return;
+      }
+      await this.process(item);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      if (this.opts.keepAlive === false) timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+
+  private async process(item: ClaimedItem): Promise<void> {
+    const { db, opts } = this;
+    opts.onEvent?.({ type: 'started', item });
+    try {
+      const result = await ingestFile(
+        db,
+        item.tenantId,
+        { externalId: item.externalId, bytes: item.bytes, filename: item.filename, mimeType: item.mimeType, format: item.format, title: item.title, url: item.url },
+        { ...opts.chunking, indexChunks: opts.indexChunks, reindexUnchanged: item.attempts > 1 },
+      );
+      await markItemReady(db, item.tenantId, item.id, { documentId: result.documentId, version: result.version, chunks: result.chunks, unchanged: result.unchanged });
+      opts.onEvent?.({ type: 'ready', item, result });
+    } catch (err) {
+      try {
+        if (isPermanentFailure(err)) {
+          await markItemFailed(db, item.tenantId, item.id, message(err));
+          opts.onEvent?.({ type: 'failed', item, error: message(err) });
+        } else if (item.attempts >= this.maxAttempts) {
+          const reason = `${message(err)} (gave up after ${item.attempts} attempts)`;
+          await markItemFailed(db, item.tenantId, item.id, reason);
+          opts.onEvent?.({ type: 'failed', item, error: reason });
+        } else {
+          const delayMs = this.retryBaseMs * 2 ** (item.attempts - 1);
+          await scheduleItemRetry(db, item.tenantId, item.id, message(err), delayMs);
+          opts.log.info('ingestion item will be retried', { item: item.id, attempt: item.attempts, delayMs, error: message(err) });
+          opts.onEvent?.({ type: 'retry', item, error: message(err), delayMs });
+        }
+      } catch (recordErr) {
+        // Could not even record the outcome: the lease expires and the item is taken again.
+        if (!this.stopped) opts.log.warn('ingestion item outcome not recorded', { item: item.id, error: message(recordErr) });
+      }
+    }
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
