@@ -1,8 +1,9 @@
 import cors from 'cors';
 import express from 'express';
 import { LIMITS, ROUTES } from '@prex/protocol';
-import { createAdminRouter } from './admin/router.js';
+import { createAdminApi } from './admin/router.js';
 import { createChatRouter } from './chat/router.js';
+import { createFeedbackRouter } from './feedback/router.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -11,6 +12,7 @@ import type { Logger } from './logger.js';
 import { createSessionsRouter } from './sessions/router.js';
 import { createStaticRouter } from './static.js';
 import { createWidgetConfigRouter } from './tenants/router.js';
+import { createThemeAdminRouter } from './tenants/theme-router.js';
 
 export interface AppDeps {
   config: Config;
@@ -39,13 +41,16 @@ export function createApp(deps: AppDeps): PrexApp {
   });
 
   // Admin first: it parses its own, larger bodies, and server-to-server calls are not rate limited.
-  app.use(createAdminRouter(db));
+  const admin = createAdminApi(db, { log });
+  app.use(admin.router);
+  app.use(createThemeAdminRouter(db));
 
   const limiter = publicRateLimit(config);
   app.use('/v1', limiter);
   app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
   app.use(createWidgetConfigRouter(db));
   app.use(createSessionsRouter(db, config));
+  app.use(createFeedbackRouter(db, config));
   const chat = createChatRouter({ config, db, log });
   app.use(chat.router);
 
@@ -56,6 +61,8 @@ export function createApp(deps: AppDeps): PrexApp {
   return {
     app,
     // The rate limiter's memory store uses an unref'd timer: nothing to stop there.
-    shutdown: () => chat.shutdown(),
+    async shutdown() {
+      await Promise.all([chat.shutdown(), admin.worker.stop()]);
+    },
   };
 }

@@ -32,6 +32,15 @@ const envSchema = z.object({
   OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   PREX_LLM_TIMEOUT_MS: positiveInt.default(60_000),
+  /** Embeddings for the vector channel (any OpenAI-compatible /embeddings endpoint); off unless the model is set. */
+  PREX_EMBEDDINGS_MODEL: optionalText,
+  PREX_EMBEDDINGS_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PREX_EMBEDDINGS_API_KEY: optionalText,
+  /** Vector size asked of the endpoint and stored (pgvector's HNSW indexes up to 2000). */
+  PREX_EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(1).max(2000).default(1536),
+  /** Texts per /embeddings request. */
+  PREX_EMBEDDINGS_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
+  PREX_EMBEDDINGS_TIMEOUT_MS: positiveInt.default(30_000),
   PREX_HEARTBEAT_MS: positiveInt.default(15_000),
   /** Pause between the extractive answerer's word groups: a typing pace, not a cost (0 for benches). */
   PREX_EXTRACTIVE_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(4),
@@ -59,6 +68,18 @@ export interface LlmConfig {
   timeoutMs: number;
 }
 
+/** The vector channel's embeddings endpoint (knowledge/search/vector.ts). */
+export interface EmbeddingsConfig {
+  apiKey: string;
+  baseUrl: string | undefined;
+  model: string;
+  dimensions: number;
+  batchSize: number;
+  timeoutMs: number;
+  /** Retries of a failed request (429, 5xx, network), with the client's exponential backoff. */
+  maxRetries: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -66,6 +87,8 @@ export interface Config {
   session: { secret: string; ttlSeconds: number };
   /** Null when no model is configured: answers are extractive. */
   llm: LlmConfig | null;
+  /** Null when no embeddings model is configured: retrieval is lexical only. */
+  embeddings: EmbeddingsConfig | null;
   heartbeatMs: number;
   extractiveDelayMs: number;
   rateLimitPerMinute: number;
@@ -99,6 +122,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Local OpenAI-compatible servers (Ollama, vLLM) need no key, but the client library wants one.
     llm: llmConfigured
       ? { apiKey: e.OPENAI_API_KEY ?? 'not-needed', baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.PREX_LLM_TIMEOUT_MS }
+      : null,
+    // Endpoint and key default to the chat model's (OPENAI_*).
+    embeddings: e.PREX_EMBEDDINGS_MODEL
+      ? {
+          apiKey: e.PREX_EMBEDDINGS_API_KEY ?? e.OPENAI_API_KEY ?? 'not-needed',
+          baseUrl: e.PREX_EMBEDDINGS_BASE_URL ?? e.OPENAI_BASE_URL,
+          model: e.PREX_EMBEDDINGS_MODEL,
+          dimensions: e.PREX_EMBEDDINGS_DIMENSIONS,
+          batchSize: e.PREX_EMBEDDINGS_BATCH_SIZE,
+          timeoutMs: e.PREX_EMBEDDINGS_TIMEOUT_MS,
+          maxRetries: 3,
+        }
       : null,
     heartbeatMs: e.PREX_HEARTBEAT_MS,
     extractiveDelayMs: e.PREX_EXTRACTIVE_DELAY_MS,

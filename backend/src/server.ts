@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { openDatabase } from './db/open.js';
+import { configureRetrieval, createOpenAIEmbedder } from './knowledge/search/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
 
@@ -32,6 +33,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(config.database, log));
   try {
+    await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
     const demo = config.demo.enabled ? await seedDemo(db, config.demo, log) : undefined;
     const { app, shutdown } = createApp({ config, db, log });
     const server = app.listen(config.port, config.host);

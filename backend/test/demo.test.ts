@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { widgetConfigResponseSchema } from '@prex/protocol';
 import type { Db } from '../src/db/db.js';
 import { listDocuments } from '../src/knowledge/repository.js';
-import { aboveRelevanceFloor, RELEVANCE_FLOOR, searchPassages } from '../src/knowledge/search.js';
+import { aboveRelevanceFloor, RELEVANCE_FLOOR, searchPassages } from '../src/knowledge/search/index.js';
 import { loadDemoArticles, seedDemo, type DemoSeedResult } from '../src/seed/demo.js';
 import { startServer } from '../src/server.js';
 import { verifySecretKey } from '../src/tenants/repository.js';

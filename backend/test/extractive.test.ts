@@ -4,7 +4,7 @@ import { createExtractiveAnswerer, NO_ANSWER_TEXT, splitIntoDeltas } from '../sr
 import { contentWords, relevantPassages } from '../src/llm/relevance.js';
 import type { Answer } from '../src/llm/answerer.js';
 import type { Passage } from '../src/knowledge/passage.js';
-import { RELEVANCE_FLOOR } from '../src/knowledge/search.js';
+import { RELEVANCE_FLOOR } from '../src/knowledge/search/index.js';
 import { ALL_PASSAGES, PASSWORD, REFUNDS, SHIPPING } from './fixtures/passages.js';
 
 async function collect(answer: Answer): Promise<{ deltas: string[]; text: string }> {

@@ -4,7 +4,7 @@ import { openPostgres } from '../src/db/postgres.js';
 import { loadMigrations, migrate } from '../src/db/migrate.js';
 import { upsertDocument } from '../src/knowledge/ingest.js';
 import { deleteDocument, findDocument, listChunks, listDocuments } from '../src/knowledge/repository.js';
-import { searchPassages } from '../src/knowledge/search.js';
+import { searchPassages } from '../src/knowledge/search/index.js';
 import { createSession, findSession, touchSession } from '../src/sessions/repository.js';
 import { createTenant, findById, findByPublishableKey, verifySecretKey } from '../src/tenants/repository.js';
 import { failingOn, openEngine, silentLog, type Engine } from './helpers/db.js';
@@ -149,7 +149,7 @@ describe.each<Engine>(['pglite', 'postgres'])('storage on %s', (engine) => {
       const chunksBefore = await listChunks(db, a.tenant.id, first.documentId);
       const docBefore = await findDocument(db, a.tenant.id, REFUNDS.externalId);
       const second = await upsertDocument(db, a.tenant.id, REFUNDS);
-      expect(second).toEqual({ documentId: first.documentId, chunks: first.chunks, unchanged: true, created: false });
+      expect(second).toEqual({ documentId: first.documentId, chunks: first.chunks, version: 1, unchanged: true, created: false });
       expect(await listChunks(db, a.tenant.id, first.documentId)).toEqual(chunksBefore);
       expect((await findDocument(db, a.tenant.id, REFUNDS.externalId))!.updatedAt).toEqual(docBefore!.updatedAt);
     });

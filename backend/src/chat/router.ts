@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js';
 import { sessionOf, tenantOf } from '../http/context.js';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import { parseJsonBody } from '../http/validate.js';
-import { searchPassages } from '../knowledge/search.js';
+import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer, PriorTurn } from '../llm/answerer.js';
 import { createAnswerer } from '../llm/index.js';
 import { sessionAuth } from '../sessions/middleware.js';

@@ -2,6 +2,7 @@ import { citationToSourceChunk, type Citation, type MessageStatus, type UIStream
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import type { Passage } from '../knowledge/passage.js';
+import { retrievalEnabled } from '../knowledge/search/settings.js';
 import type { Answer, Answerer, PriorTurn } from '../llm/answerer.js';
 import { passageToCitation } from '../llm/citations.js';
 import type { AnswerHub, LiveAnswer } from './hub.js';
@@ -67,7 +68,10 @@ async function streamAnswer(deps: RunDeps, state: RunState, input: RunInput): Pr
   const { live } = state;
   const signal = live.controller.signal;
   state.emit({ type: 'start', messageId: live.messageId });
-  const passages = await deps.search(deps.db, live.tenantId, input.question, { limit: RETRIEVAL_LIMIT });
+  // The tenant's retrieval switch (tenants.agent.retrieval): off means no knowledge-base passages.
+  const passages = (await retrievalEnabled(deps.db, live.tenantId))
+    ? await deps.search(deps.db, live.tenantId, input.question, { limit: RETRIEVAL_LIMIT })
+    : [];
   const answer = await deps.answerer.answer({ question: input.question, passages, history: input.history, signal });
   state.answer = answer;
   state.emit({

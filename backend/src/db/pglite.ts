@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { withSavepoint, type Db } from './db.js';
 
 type Queryable = Pick<Transaction, 'query' | 'exec'>;
@@ -19,6 +20,8 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } 
     ...(isMemoryDir(dataDir) ? {} : { dataDir: dataDir! }),
     // A snapshot from dumpPglite(): several times faster than initialising a new cluster (tests).
     ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    // pgvector, for the optional vector channel (created by knowledge/search/vector.ts when used).
+    extensions: { vector },
   });
   // PGlite already parses int8 as number, timestamptz as Date and jsonb as objects,
   // which is the shape postgres.ts converts the `pg` driver's values to.

@@ -10,6 +10,6 @@ export interface Passage {
   content: string;
   /** Short excerpt around the matched terms, plain text. */
   snippet: string;
-  /** Relevance in [0, 1) from searchPassages: higher is better; see knowledge/search.ts for the formula and RELEVANCE_FLOOR. */
+  /** Relevance in [0, 1) from searchPassages: higher is better; see knowledge/search/lexical.ts for the formula and RELEVANCE_FLOOR. */
   score: number;
 }

@@ -1,5 +1,5 @@
 import type { Passage } from '../knowledge/passage.js';
-import { RELEVANCE_FLOOR } from '../knowledge/search.js';
+import { RELEVANCE_FLOOR } from '../knowledge/search/index.js';
 
 /**
  * The relevance floor. Full-text search ranks whatever matched, and a match on one generic word

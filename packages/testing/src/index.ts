@@ -2,3 +2,4 @@ export * from './postgres.js';
 export * from './openai-server.js';
 export * from './static-server.js';
 export * from './tcp-proxy.js';
+export * from './embeddings-server.js';

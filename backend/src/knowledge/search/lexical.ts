@@ -1,21 +1,31 @@
-import type { Db } from '../db/db.js';
-import type { Passage } from './passage.js';
+import type { Db } from '../../db/db.js';
+import type { Passage } from '../passage.js';
 
 /**
- * Full-text search over one tenant's chunks.
+ * The lexical channel: Postgres full-text search over one tenant's chunks, ranked BM25-style.
  *
- * Matching: first chunks that contain every term of the question (websearch_to_tsquery, which also
- * honours "quoted phrases" and -exclusions), then, to fill up to `limit`, chunks containing any term.
+ * - Language: each chunk's tsvector is built with its `language` text-search configuration
+ *   (the tenant's `agent.language`, default english: stemming and stop words), and the question
+ *   is parsed with the same one.
+ * - Fields: the vector keeps title (weight A), heading path (B) and body (C) apart; an occurrence
+ *   in the title or heading path counts `titleWeight` / `headingWeight` times one in the body.
+ * - Ranking: BM25-style. Per question term, ts_rank against that term alone gives a weighted,
+ *   saturating term frequency; BM25's length normalisation (k1, b) and the term's inverse document
+ *   frequency from `search_terms` (a per-tenant lexeme → document-frequency table kept current by
+ *   triggers, migration 004) turn it into the term's share of the score. Any question term may
+ *   match (OR), rare terms weigh most; a chunk need not contain every word.
+ * - Query syntax: "quoted phrases" must occur as phrases, -word excludes chunks with that word,
+ *   word* matches any word starting with it. Everything else is free text.
+ * - Candidates: the rarest terms of the question select the candidate chunks through the GIN index
+ *   until about CANDIDATE_BUDGET chunks are reached; every question term still counts in the
+ *   score. Keeps latency flat on big knowledge bases where a common word matches most chunks.
  *
- * Score: a relevance in [0, 1), comparable across searches and both phases:
- *   score = rank / (rank + 1) × coverage
- * - rank: ts_rank_cd of the chunk against an OR of the question's terms over the weighted vector
- *   (each occurrence counts: title A = 1.0, heading path B = 0.4, content C = 0.2);
- * - coverage: the share of the question's search terms (its English lexemes, stop words dropped)
- *   that occur anywhere in the chunk.
- * So a chunk that has one word of a four-word question once in its body scores about 0.04, while one
- * with every term, some in its title or heading, scores 0.5 and more. Lexical search cannot tell a
- * rare word from a common one, so the floor below is a heuristic, not a guarantee.
+ * Passage.score is not the BM25 rank (unbounded, not comparable across questions) but a relevance
+ * in [0, 1) comparable across searches, used for the answer floor (RELEVANCE_FLOOR):
+ *   score = rank_cd / (rank_cd + 1) × coverage
+ * - rank_cd: ts_rank_cd of the chunk against an OR of the question's terms over the weighted vector
+ *   (title A = 1.0, heading path B = 0.4, content C = 0.2);
+ * - coverage: the share of the question's lexemes that occur anywhere in the chunk.
  */
 
 /**
@@ -25,83 +35,242 @@ import type { Passage } from './passage.js';
  */
 export const RELEVANCE_FLOOR = 0.08;
 
-export const DEFAULT_SEARCH_LIMIT = 5;
-const MAX_SEARCH_LIMIT = 20;
 /** Longer input is cut: a question longer than this is not made more precise by its tail. */
-const MAX_QUERY_CHARS = 1000;
+export const MAX_QUERY_CHARS = 1000;
 
-export interface SearchOptions {
-  limit?: number;
+export interface LexicalTuning {
+  k1: number;
+  b: number;
+  /** How many body occurrences one occurrence in the title is worth. */
+  titleWeight: number;
+  /** How many body occurrences one occurrence in the heading path is worth. */
+  headingWeight: number;
 }
 
-/** The passages worth answering from: score at or above the floor. */
-export function aboveRelevanceFloor(passages: readonly Passage[], floor = RELEVANCE_FLOOR): Passage[] {
-  return passages.filter((p) => p.score >= floor);
+/** Tuned on the FeedbackQA train splits (see docs/retrieval.md). */
+export const DEFAULT_TUNING: LexicalTuning = { k1: 1.5, b: 0.4, titleWeight: 2, headingWeight: 3 };
+
+/** Target number of candidate chunks taken from the index before scoring. */
+export const CANDIDATE_BUDGET = 1000;
+/** Hard cap on candidates (a question of words present nearly everywhere). */
+const CANDIDATE_CAP = 1000;
+
+export interface ParsedQuery {
+  /** Free text to rank with (phrases' words included, exclusions and operators removed). */
+  text: string;
+  /** websearch_to_tsquery input that candidates must match: phrases and exclusions; '' = none. */
+  filter: string;
+  /** Words typed with a trailing `*`. */
+  prefixes: string[];
+}
+
+/** Splits a question into ranking text, must-match filter and prefix words. */
+export function parseQuery(raw: string): ParsedQuery {
+  let rest = raw.slice(0, MAX_QUERY_CHARS);
+  const filters: string[] = [];
+  rest = rest.replace(/"([^"]*)"/g, (_m, phrase: string) => {
+    const words = phrase.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    if (words) filters.push(`"${words}"`);
+    return ` ${words} `;
+  });
+  rest = rest.replace(/(^|\s)-([\p{L}\p{N}][\p{L}\p{N}'’]*)/gu, (_m, lead: string, word: string) => {
+    filters.push(`-${word.replace(/['’]/g, '')}`);
+    return lead;
+  });
+  const prefixes: string[] = [];
+  rest = rest.replace(/([\p{L}\p{N}]{2,})\*/gu, (_m, word: string) => {
+    prefixes.push(word.toLowerCase());
+    return ' ';
+  });
+  return { text: rest.replace(/\s+/g, ' ').trim(), filter: filters.join(' '), prefixes };
+}
+
+/** One term of the question with its statistics in the tenant's knowledge base. */
+export interface QueryTerm {
+  lexeme: string;
+  prefix: boolean;
+  df: number;
+}
+
+export interface QueryAnalysis {
+  /** Text-search configuration of the tenant (regconfig name). */
+  language: string;
+  terms: QueryTerm[];
+  /** The tenant's chunk count and average vector length. */
+  chunks: number;
+  avgLength: number;
+  parsed: ParsedQuery;
+}
+
+interface TermRow {
+  lexeme: string;
+  prefix: boolean;
+  language: string;
+  df: number | string;
+  total_len: number | string;
+}
+
+const ANALYZE_SQL = `
+  with cfg as (
+    select coalesce(
+      (select c.oid::regconfig from tenants t join pg_ts_config c on c.cfgname = t.agent ->> 'language' where t.id = $1),
+      'english'::regconfig) as lang
+  ), words as (
+    select distinct w.lexeme, false as prefix from cfg, unnest(tsvector_to_array(to_tsvector(cfg.lang, $2))) as w(lexeme)
+    union
+    select distinct w.lexeme, true from cfg, unnest(tsvector_to_array(to_tsvector(cfg.lang, $3))) as w(lexeme)
+  )
+  select w.lexeme, w.prefix, (select lang::text from cfg) as language,
+         case when w.prefix
+           then (select coalesce(sum(s.df), 0) from search_terms s where s.tenant_id = $1 and s.lexeme <> '' and starts_with(s.lexeme, w.lexeme))
+           else coalesce((select s.df from search_terms s where s.tenant_id = $1 and s.lexeme = w.lexeme), 0)
+         end as df,
+         0 as total_len
+  from words w
+  union all
+  select '', false, (select lang::text from cfg), coalesce(s.df, 0), coalesce(s.total_len, 0)
+  from (select 1) one left join search_terms s on s.tenant_id = $1 and s.lexeme = ''`;
+
+/** The question's lexemes (as the tenant's language parses them) with document frequencies. */
+export async function analyzeQuery(db: Db, tenantId: string, query: string): Promise<QueryAnalysis> {
+  const parsed = parseQuery(query);
+  const rows = await db.query<TermRow>(ANALYZE_SQL, [tenantId, parsed.text, parsed.prefixes.join(' ')]);
+  const totals = rows.find((r) => r.lexeme === '');
+  const chunks = Number(totals?.df ?? 0);
+  const terms = rows.filter((r) => r.lexeme !== '').map((r) => ({ lexeme: r.lexeme, prefix: r.prefix, df: Number(r.df) }));
+  return {
+    language: totals?.language ?? 'english',
+    terms,
+    chunks,
+    avgLength: chunks > 0 ? Math.max(1, Number(totals?.total_len ?? 0) / chunks) : 1,
+    parsed,
+  };
+}
+
+/** BM25's inverse document frequency (always positive). */
+export function idf(df: number, n: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
 /**
- * Best passages for a natural-language question, best first. First an AND match of the question
- * (websearch_to_tsquery); when that finds fewer than `limit`, the rest is filled from an OR of the
- * question's terms, because "how do I get a refund?" rarely has every word in one chunk.
- * Empty or term-less input returns [].
+ * The terms that pick candidate chunks, and how: the rarest terms, in order of document frequency,
+ * OR-ed until their chunks add up to the budget. When even the rarest term is in more chunks than
+ * the budget (a question of common words only), chunks must contain both of the two rarest terms.
  */
-export async function searchPassages(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<Passage[]> {
-  const wanted = Number.isFinite(opts.limit) ? Math.floor(opts.limit!) : DEFAULT_SEARCH_LIMIT;
-  const limit = Math.min(Math.max(1, wanted), MAX_SEARCH_LIMIT);
-  const question = query.slice(0, MAX_QUERY_CHARS);
-  const terms = await searchTerms(db, question);
-  if (terms.length === 0) return [];
-  const strict = await runSearch(db, STRICT_SQL, [tenantId, terms, limit, [], question]);
-  if (strict.length >= limit) return strict;
-  const loose = await runSearch(db, LOOSE_SQL, [tenantId, terms, limit - strict.length, strict.map((p) => p.chunkId)]);
-  return [...strict, ...loose].sort((a, b) => b.score - a.score);
+export function probeTerms(terms: readonly QueryTerm[], budget = CANDIDATE_BUDGET): QueryTerm[] {
+  return candidateProbe(terms, budget).terms;
 }
 
-/** The question's distinct English lexemes, computed by Postgres so they match the stored vectors. */
-async function searchTerms(db: Db, question: string): Promise<string[]> {
-  const rows = await db.query<{ terms: string[] }>(`select tsvector_to_array(to_tsvector('english', $1)) as terms`, [question]);
-  return rows[0]?.terms ?? [];
+export function candidateProbe(terms: readonly QueryTerm[], budget = CANDIDATE_BUDGET): { terms: QueryTerm[]; join: ' | ' | ' & ' } {
+  const present = [...terms].filter((t) => t.df > 0).sort((a, b) => a.df - b.df);
+  if (present.length >= 2 && present[0]!.df > budget) return { terms: present.slice(0, 2), join: ' & ' };
+  const out: QueryTerm[] = [];
+  let total = 0;
+  for (const term of present) {
+    if (out.length > 0 && total + term.df > budget) break;
+    out.push(term);
+    total += term.df;
+  }
+  return { terms: out, join: ' | ' };
 }
+
+/** Quotes a lexeme as a tsquery literal (backslash and quote escaped): input never shapes the query. */
+const TSQUERY_LITERAL = String.raw`'''' || replace(replace(t.lexeme, '\', '\\'), '''', '''''') || ''''`;
 
 /**
- * An OR tsquery built from the lexeme array $2: each lexeme is quoted as a tsquery literal
- * (backslash and quote escaped) and cast, never parsed as SQL and never run through to_tsquery's
- * operator syntax, so no input can change the query's shape.
+ * BM25 over ts_rank: for each question term, ts_rank of the chunk against that term alone (weights
+ * D, C, B, A = body, body, heading, title) is a weighted term frequency that already saturates
+ * (occurrence j counts 1/j²); BM25's k1 and b then normalise it for the chunk's length, and the
+ * term's idf weighs it. ts_rank runs inside Postgres per (candidate, term): no tsvector is unnested.
  */
-const OR_OF_TERMS = String.raw`(select string_agg('''' || replace(replace(t, '\', '\\'), '''', '''''') || '''', ' | ') from unnest($2::text[]) as t)::tsquery`;
+const RANK_SQL = `
+  with terms as (
+    select t.lexeme, t.idf, t.probe, (${TSQUERY_LITERAL} || case when t.prefix then ':*' else '' end)::tsquery as q
+    from unnest($2::text[], $3::float8[], $4::bool[], $5::bool[]) as t(lexeme, idf, prefix, probe)
+  ), probe as (
+    select string_agg(t.q::text, $14::text)::tsquery as q from terms t where t.probe
+  ), cand as (
+    select c.id, c.tsv, length(c.tsv) as len from chunks c, probe
+    where c.tenant_id = $1 and c.tsv @@ probe.q
+      and ($6::text = '' or c.tsv @@ websearch_to_tsquery($7::regconfig, $6::text))
+    limit ${CANDIDATE_CAP}
+  ), freq as (
+    select c.id, c.len, t.idf, ts_rank($10::float4[], c.tsv, t.q, 0) * $11::float8 as tf
+    from cand c cross join terms t
+    where c.tsv @@ t.q
+  )
+  select id, sum(idf * tf * ($8::float8 + 1) / (tf + $8::float8 * (1 - $9::float8 + $9::float8 * len / $12::float8))) as rank
+  from freq
+  group by id
+  order by rank desc, id
+  limit $13`;
+
+/** ts_rank's weights array {D, C, B, A}, scaled to ≤ 1, and the factor that undoes the scaling. */
+function rankWeights(tuning: LexicalTuning): { weights: number[]; scale: number } {
+  const top = Math.max(1, tuning.titleWeight, tuning.headingWeight);
+  return { weights: [1 / top, 1 / top, tuning.headingWeight / top, tuning.titleWeight / top], scale: top };
+}
+
+export interface RankedChunk {
+  chunkId: string;
+  rank: number;
+}
+
+/** The best `limit` chunks for the question by BM25, best first (ids and ranks only). */
+export async function lexicalRank(
+  db: Db,
+  tenantId: string,
+  analysis: QueryAnalysis,
+  limit: number,
+  tuning: LexicalTuning = DEFAULT_TUNING,
+): Promise<RankedChunk[]> {
+  const candidates = candidateProbe(analysis.terms);
+  const probe = new Set(candidates.terms);
+  if (probe.size === 0) return [];
+  const terms = analysis.terms.filter((t) => t.df > 0);
+  const weights = rankWeights(tuning);
+  const rows = await db.query<{ id: string; rank: number }>(RANK_SQL, [
+    tenantId,
+    terms.map((t) => t.lexeme),
+    terms.map((t) => idf(t.df, analysis.chunks)),
+    terms.map((t) => t.prefix),
+    terms.map((t) => probe.has(t)),
+    analysis.parsed.filter,
+    analysis.language,
+    tuning.k1,
+    tuning.b,
+    weights.weights,
+    weights.scale,
+    analysis.avgLength,
+    limit,
+    candidates.join,
+  ]);
+  return rows.map((r) => ({ chunkId: r.id, rank: Number(r.rank) }));
+}
 
 /** Plain-text snippet: empty selection markers, up to two fragments around the matches. */
 const HEADLINE_OPTIONS = 'StartSel="", StopSel="", MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "';
 
-/**
- * $1 tenant id, $2 the question's lexemes, $3 limit, $4 chunk ids to leave out, and for the strict
- * search $5 the question itself.
- * ts_headline is costly, so it runs only on the rows that made the cut.
- */
-function searchSql(tsquery: string): string {
-  return `
-    with q as (select ${tsquery} as query, ${OR_OF_TERMS} as ranking, $2::text[] as terms)
-    select top.id, top.document_id, top.title, top.section, top.content, d.url, top.score,
-           ts_headline('english', top.content, q.ranking, '${HEADLINE_OPTIONS}') as snippet
-    from (
-      select c.id, c.document_id, c.ordinal, c.title, c.section, c.content,
-             ts_rank_cd(c.tsv, q.ranking, 32)
-               * cardinality(array(select unnest(tsvector_to_array(c.tsv)) intersect select unnest(q.terms)))
-               / greatest(cardinality(q.terms), 1)::float8 as score
-      from chunks c, q
-      where c.tenant_id = $1 and c.tsv @@ q.query and c.id <> all($4::text[])
-      order by score desc, c.document_id, c.ordinal
-      limit $3
-    ) top
-    join documents d on d.id = top.document_id and d.tenant_id = $1
-    cross join q
-    order by top.score desc, top.document_id, top.ordinal`;
-}
+/** An OR tsquery of the lexeme array $3 (plain terms only). */
+const OR_OF_TERMS = `(select string_agg(${TSQUERY_LITERAL}, ' | ') from unnest($3::text[]) as t(lexeme))::tsquery`;
 
-const STRICT_SQL = searchSql(`websearch_to_tsquery('english', $5::text)`);
-const LOOSE_SQL = searchSql(OR_OF_TERMS);
+const HYDRATE_SQL = `
+  with q as (select ${OR_OF_TERMS} as ranking, $3::text[] as terms),
+  picked as (select * from unnest($2::text[]) with ordinality as p(id, ord))
+  select c.id, c.document_id, c.title, c.section, c.content, d.url,
+         coalesce(
+           ts_rank_cd(c.tsv, q.ranking, 32)
+             * cardinality(array(select unnest(tsvector_to_array(c.tsv)) intersect select unnest(q.terms)))
+             / greatest(cardinality(q.terms), 1)::float8,
+           0) as score,
+         ts_headline($4::regconfig, c.content, q.ranking, '${HEADLINE_OPTIONS}') as snippet
+  from picked
+  join chunks c on c.id = picked.id and c.tenant_id = $1
+  join documents d on d.id = c.document_id and d.tenant_id = $1
+  cross join q
+  order by picked.ord`;
 
-interface SearchRow {
+interface HydrateRow {
   id: string;
   document_id: string;
   title: string;
@@ -109,21 +278,25 @@ interface SearchRow {
   content: string;
   url: string | null;
   score: number;
-  snippet: string;
+  snippet: string | null;
 }
 
-async function runSearch(db: Db, sql: string, params: unknown[]): Promise<Passage[]> {
-  const rows = await db.query<SearchRow>(sql, params);
-  // A score of 0 means no term of the question is in the chunk (a websearch "-word" exclusion
-  // alone matches everything else): nothing to answer from.
-  return rows.filter((r) => Number(r.score) > 0).map((r) => ({
+/**
+ * The passages for chunk ids, in the given order, with the calibrated score and a snippet around
+ * the question's terms. Ids of other tenants or deleted chunks are skipped.
+ */
+export async function hydratePassages(db: Db, tenantId: string, chunkIds: readonly string[], analysis: QueryAnalysis): Promise<Passage[]> {
+  if (chunkIds.length === 0) return [];
+  const lexemes = analysis.terms.filter((t) => !t.prefix).map((t) => t.lexeme);
+  const rows = await db.query<HydrateRow>(HYDRATE_SQL, [tenantId, [...chunkIds], lexemes, analysis.language]);
+  return rows.map((r) => ({
     chunkId: r.id,
     documentId: r.document_id,
     title: r.title,
     url: r.url ?? undefined,
     section: r.section ?? undefined,
     content: r.content,
-    snippet: plainSnippet(r.snippet),
+    snippet: plainSnippet(r.snippet ?? r.content.slice(0, 240)),
     score: Number(r.score),
   }));
 }

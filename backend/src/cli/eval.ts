@@ -1,0 +1,177 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { Db } from '../db/db.js';
+import { migrate } from '../db/migrate.js';
+import { openPglite } from '../db/pglite.js';
+import { upsertDocument } from '../knowledge/ingest.js';
+import { indexChunkEmbeddings, searchPassages, MAX_SEARCH_LIMIT, type LexicalTuning } from '../knowledge/search/index.js';
+import { createLogger } from '../logger.js';
+import { createTenant } from '../tenants/repository.js';
+
+/**
+ * `prex eval retrieval FILE.json`: knowledge-base search quality on a file in the FeedbackQA
+ * format (passages + questions that each point to one relevant passage). The passages go into a
+ * scratch tenant of a scratch database through the normal ingestion path, every question through
+ * the normal search path, and the relevant passage's rank is scored.
+ */
+
+const evalFileSchema = z.object({
+  passages: z.array(
+    z.object({
+      passage_id: z.union([z.number(), z.string()]),
+      uri: z.string().optional().nullable(),
+      reference: z.object({
+        page_title: z.string().optional().nullable(),
+        section_headers: z.array(z.string()).optional().nullable(),
+        section_content: z.string(),
+      }),
+    }),
+  ),
+  examples: z.array(z.object({ question: z.string(), passage_id: z.union([z.number(), z.string()]) })),
+});
+
+export type EvalFile = z.infer<typeof evalFileSchema>;
+
+export function parseEvalFile(json: unknown): EvalFile {
+  return evalFileSchema.parse(json);
+}
+
+/** Where the relevant item ranked (1 = first), or undefined when it was not retrieved. */
+export type Rank = number | undefined;
+
+export interface Metrics {
+  questions: number;
+  recallAt5: number;
+  mrrAt10: number;
+  ndcgAt10: number;
+}
+
+/** Metrics for one relevant item per question: recall@5, MRR@10 and nDCG@10 (binary relevance). */
+export function retrievalMetrics(ranks: readonly Rank[]): Metrics {
+  const n = ranks.length;
+  if (n === 0) return { questions: 0, recallAt5: 0, mrrAt10: 0, ndcgAt10: 0 };
+  let recall = 0;
+  let mrr = 0;
+  let ndcg = 0;
+  for (const rank of ranks) {
+    if (rank === undefined || rank < 1) continue;
+    if (rank <= 5) recall += 1;
+    if (rank <= 10) {
+      mrr += 1 / rank;
+      // One relevant item: the ideal DCG is 1 (relevant at rank 1).
+      ndcg += 1 / Math.log2(rank + 1);
+    }
+  }
+  return { questions: n, recallAt5: recall / n, mrrAt10: mrr / n, ndcgAt10: ndcg / n };
+}
+
+/** The required last line: `recall@5=0.000 mrr@10=0.000 ndcg@10=0.000`. */
+export function formatMetrics(m: Metrics): string {
+  return `recall@5=${m.recallAt5.toFixed(3)} mrr@10=${m.mrrAt10.toFixed(3)} ndcg@10=${m.ndcgAt10.toFixed(3)}`;
+}
+
+/** A passage as a Markdown document: its section headers as headings, so chunks keep the heading path. */
+export function passageMarkdown(p: EvalFile['passages'][number]): string {
+  const headers = (p.reference.section_headers ?? []).map((h) => h.trim()).filter(Boolean);
+  const headings = headers.map((h, i) => `${'#'.repeat(Math.min(i + 2, 6))} ${h.replace(/\s+/g, ' ')}`);
+  return [...headings, p.reference.section_content.trim()].join('\n\n');
+}
+
+export interface EvalOptions {
+  /** Passages retrieved per question (≥ 10 for MRR@10/nDCG@10). */
+  limit?: number;
+  /** Chunk budget in tokens passed to ingestion (default: ingestion's own). */
+  chunkTokens?: number;
+  /** Lexical ranking parameters (tuning). */
+  tuning?: LexicalTuning;
+  /** Progress and summary lines; the last line is formatMetrics(). */
+  print?: (line: string) => void;
+  /** An open, migrated database to use (tests); default a scratch PGlite in a temp dir. */
+  db?: Db;
+}
+
+export interface EvalResult extends Metrics {
+  passages: number;
+  chunks: number;
+  ingestSeconds: number;
+  searchSeconds: number;
+}
+
+/** Ingests the file's passages into a scratch tenant, asks every question, scores the ranks. */
+export async function runRetrievalEval(file: EvalFile, opts: EvalOptions = {}): Promise<EvalResult> {
+  const print = opts.print ?? (() => undefined);
+  const limit = Math.min(opts.limit ?? MAX_SEARCH_LIMIT, MAX_SEARCH_LIMIT);
+  const scratchDir = opts.db ? undefined : await mkdtemp(path.join(tmpdir(), 'prex-eval-'));
+  const db = opts.db ?? (await openPglite(scratchDir));
+  try {
+    if (!opts.db) await migrate(db, createLogger('silent'));
+    const { tenant } = await createTenant(db, { name: 'eval scratch', allowedOrigins: [] });
+    const passageOfDocument = new Map<string, string>();
+    let chunks = 0;
+    const ingestStart = performance.now();
+    for (const p of file.passages) {
+      const id = String(p.passage_id);
+      const result = await upsertDocument(
+        db,
+        tenant.id,
+        {
+          externalId: `passage-${id}`,
+          title: p.reference.page_title?.trim() || `Passage ${id}`,
+          url: p.uri ?? undefined,
+          content: passageMarkdown(p),
+        },
+        { ...(opts.chunkTokens ? { maxTokens: opts.chunkTokens } : {}), indexChunks: indexChunkEmbeddings },
+      );
+      passageOfDocument.set(result.documentId, id);
+      chunks += result.chunks;
+    }
+    const ingestSeconds = (performance.now() - ingestStart) / 1000;
+    print(`ingested ${file.passages.length} passages as ${chunks} chunks in ${ingestSeconds.toFixed(1)} s`);
+
+    const ranks: Rank[] = [];
+    const searchStart = performance.now();
+    for (const example of file.examples) {
+      const passages = await searchPassages(db, tenant.id, example.question, { limit, ...(opts.tuning ? { tuning: opts.tuning } : {}) });
+      // Several chunks of one passage count once, at the best one's place.
+      const ranked = [...new Set(passages.map((p) => passageOfDocument.get(p.documentId)))];
+      const at = ranked.indexOf(String(example.passage_id));
+      ranks.push(at >= 0 ? at + 1 : undefined);
+    }
+    const searchSeconds = (performance.now() - searchStart) / 1000;
+    const metrics = retrievalMetrics(ranks);
+    print(`asked ${file.examples.length} questions in ${searchSeconds.toFixed(1)} s (${((searchSeconds * 1000) / Math.max(1, file.examples.length)).toFixed(1)} ms each)`);
+    return { ...metrics, passages: file.passages.length, chunks, ingestSeconds, searchSeconds };
+  } finally {
+    if (!opts.db) await db.close().catch(() => undefined);
+    if (scratchDir) await rm(scratchDir, { recursive: true, force: true });
+  }
+}
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
+  return n;
+};
+
+export function registerEvalCommands(program: Command): void {
+  const evalCommand = program.command('eval').description('measure Prex');
+  evalCommand
+    .command('retrieval')
+    .description('knowledge-base search quality on a FeedbackQA-format file: recall@5, MRR@10, nDCG@10')
+    .argument('<file>', 'JSON file with passages[] and examples[]')
+    .option('--limit <n>', `passages retrieved per question (max ${MAX_SEARCH_LIMIT})`, positiveInt('--limit'), MAX_SEARCH_LIMIT)
+    .option('--chunk-tokens <n>', 'chunk budget in tokens (default: ingestion default)', positiveInt('--chunk-tokens'))
+    .action(async (file: string, options: { limit: number; chunkTokens?: number }) => {
+      const data = parseEvalFile(JSON.parse(await readFile(file, 'utf8')));
+      const result = await runRetrievalEval(data, {
+        limit: options.limit,
+        ...(options.chunkTokens ? { chunkTokens: options.chunkTokens } : {}),
+        print: (line) => console.log(line),
+      });
+      console.log(`${result.questions} questions, ${result.passages} passages, ${result.chunks} chunks`);
+      console.log(formatMetrics(result));
+    });
+}

@@ -1,0 +1,58 @@
+import type { Db } from '../../db/db.js';
+import type { Passage } from '../passage.js';
+import { CANDIDATES_PER_CHANNEL, reciprocalRankFusion } from './hybrid.js';
+import { analyzeQuery, DEFAULT_TUNING, hydratePassages, lexicalRank, RELEVANCE_FLOOR, type LexicalTuning } from './lexical.js';
+import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
+
+/**
+ * Knowledge-base search: the lexical channel (Postgres full-text, BM25-ranked; always on) and,
+ * where configured, the vector channel (embeddings + pgvector), fused by reciprocal rank.
+ * See docs/retrieval.md.
+ */
+
+export { RELEVANCE_FLOOR, parseQuery, type LexicalTuning } from './lexical.js';
+export { configureRetrieval, createOpenAIEmbedder, embedMissingChunks, indexChunkEmbeddings, vectorEnabled, type Embedder, type VectorStatus } from './vector.js';
+export { reciprocalRankFusion, CANDIDATES_PER_CHANNEL, RRF_K } from './hybrid.js';
+export { retrievalEnabled, setRetrievalEnabled, setSearchLanguage } from './settings.js';
+
+export const DEFAULT_SEARCH_LIMIT = 5;
+export const MAX_SEARCH_LIMIT = 20;
+
+export interface SearchOptions {
+  limit?: number;
+  /** Lexical ranking parameters (evaluation and tuning only). */
+  tuning?: LexicalTuning;
+  /** 'lexical' skips the vector channel even where it is on (evaluation). */
+  channels?: 'auto' | 'lexical';
+}
+
+/** The passages worth answering from: score at or above the floor. */
+export function aboveRelevanceFloor(passages: readonly Passage[], floor = RELEVANCE_FLOOR): Passage[] {
+  return passages.filter((p) => p.score >= floor);
+}
+
+/**
+ * Best passages for a natural-language question, best first. Lexical BM25 ranking over the
+ * tenant's chunks; with the vector channel on, the best CANDIDATES_PER_CHANNEL of each channel
+ * are fused by reciprocal rank. A question with phrases or exclusions ("…", -word) is answered
+ * lexically only: those are exact-match requests. A question with no searchable word returns [].
+ * A failing embeddings endpoint is logged and the search goes on lexically.
+ */
+export async function searchPassages(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<Passage[]> {
+  const wanted = Number.isFinite(opts.limit) ? Math.floor(opts.limit!) : DEFAULT_SEARCH_LIMIT;
+  const limit = Math.min(Math.max(1, wanted), MAX_SEARCH_LIMIT);
+  const analysis = await analyzeQuery(db, tenantId, query);
+  if (analysis.terms.length === 0) return [];
+  const hybrid = opts.channels !== 'lexical' && vectorEnabled(db) && analysis.parsed.filter === '' && analysis.parsed.text !== '';
+  const lexical = await lexicalRank(db, tenantId, analysis, hybrid ? CANDIDATES_PER_CHANNEL : limit, opts.tuning ?? DEFAULT_TUNING);
+  let ids = lexical.map((r) => r.chunkId);
+  if (hybrid) {
+    try {
+      const vector = await vectorRank(db, tenantId, analysis.parsed.text, CANDIDATES_PER_CHANNEL);
+      ids = reciprocalRankFusion([ids, vector]);
+    } catch (error) {
+      vectorLog(db)?.warn('vector search failed; lexical results only', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return hydratePassages(db, tenantId, ids.slice(0, limit), analysis);
+}

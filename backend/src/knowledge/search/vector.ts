@@ -1,0 +1,208 @@
+import OpenAI from 'openai';
+import type { EmbeddingsConfig } from '../../config.js';
+import type { Db } from '../../db/db.js';
+import type { Logger } from '../../logger.js';
+
+/**
+ * The vector channel: chunk embeddings from an OpenAI-compatible `/embeddings` endpoint, stored
+ * with pgvector in `chunk_embeddings` (HNSW, cosine), searched per tenant.
+ *
+ * It exists only where both hold: an embeddings model is configured and the database has the
+ * `vector` extension (PGlite always does; a Postgres server when pgvector is installed, as on
+ * Supabase). configureRetrieval() checks both once per database handle and creates the table;
+ * otherwise search is lexical only and one log line says why.
+ *
+ * Tenant filtering: HNSW finds the nearest vectors of all tenants and the tenant filter applies
+ * after, which would starve a small tenant next to a big one. pgvector's iterative index scan
+ * (`hnsw.iterative_scan = relaxed_order`, pgvector ≥ 0.8) keeps scanning the graph until enough
+ * rows pass the filter; the outer ORDER BY restores exact order among them.
+ */
+
+export interface Embedder {
+  model: string;
+  dimensions: number;
+  /** One vector per text, in order. */
+  embed(texts: readonly string[]): Promise<number[][]>;
+}
+
+/** Embeddings through the `openai` client: batched, with the client's bounded retries and backoff. */
+export function createOpenAIEmbedder(config: EmbeddingsConfig): Embedder {
+  const client = new OpenAI({ apiKey: config.apiKey, baseURL: config.baseUrl, maxRetries: config.maxRetries, timeout: config.timeoutMs });
+  return {
+    model: config.model,
+    dimensions: config.dimensions,
+    async embed(texts) {
+      const out: number[][] = [];
+      for (let i = 0; i < texts.length; i += config.batchSize) {
+        const batch = texts.slice(i, i + config.batchSize);
+        const response = await client.embeddings.create({ model: config.model, input: batch, dimensions: config.dimensions, encoding_format: 'float' });
+        const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+        if (vectors.length !== batch.length) throw new Error(`embeddings endpoint returned ${vectors.length} vectors for ${batch.length} inputs`);
+        for (const v of vectors) {
+          if (v.length !== config.dimensions) {
+            throw new Error(`embeddings endpoint returned ${v.length} dimensions; PREX_EMBEDDINGS_DIMENSIONS is ${config.dimensions}`);
+          }
+        }
+        out.push(...vectors);
+      }
+      return out;
+    },
+  };
+}
+
+interface RetrievalContext {
+  embedder: Embedder;
+  log: Logger;
+}
+
+/** Databases whose vector channel is ready, with their embedder. */
+const contexts = new WeakMap<Db, RetrievalContext>();
+
+export type VectorStatus = 'ready' | 'not-configured' | 'no-extension';
+
+/** Lock key for the one-time vector setup on a shared server. */
+const VECTOR_SETUP_LOCK = 7_238_401_114;
+
+/**
+ * Enables the vector channel on `db` when embeddings are configured and the `vector` extension is
+ * available: creates the extension, the `chunk_embeddings` table (dimension from config) and its
+ * HNSW index, idempotently. Otherwise search stays lexical and one line is logged. Returns the outcome.
+ */
+export async function configureRetrieval(db: Db, embedder: Embedder | null, log: Logger): Promise<VectorStatus> {
+  contexts.delete(db);
+  if (!embedder) return 'not-configured';
+  const available = await db.query(`select 1 from pg_available_extensions where name = 'vector'`);
+  if (available.length === 0) {
+    log.warn('vector search off: the database has no "vector" extension (pgvector); retrieval is lexical only', { engine: db.engine });
+    return 'no-extension';
+  }
+  await db.transaction(async (tx) => {
+    if (tx.engine === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [VECTOR_SETUP_LOCK]);
+    await tx.exec('create extension if not exists vector');
+    const existing = await tx.query<{ dims: number }>(
+      `select a.atttypmod as dims from pg_attribute a
+       where a.attrelid = to_regclass('chunk_embeddings') and a.attname = 'embedding'`,
+    );
+    if (existing[0] && Number(existing[0].dims) !== embedder.dimensions) {
+      log.warn('embedding dimensions changed: stored embeddings dropped, chunks are re-embedded as they are indexed', {
+        was: existing[0].dims,
+        now: embedder.dimensions,
+      });
+      await tx.exec('drop table chunk_embeddings');
+    }
+    await tx.exec(`
+      create table if not exists chunk_embeddings (
+        chunk_id text primary key references chunks (id) on delete cascade,
+        tenant_id text not null,
+        model text not null,
+        embedding vector(${Math.floor(embedder.dimensions)}) not null
+      );
+      create index if not exists chunk_embeddings_hnsw_idx on chunk_embeddings using hnsw (embedding vector_cosine_ops);
+      create index if not exists chunk_embeddings_tenant_idx on chunk_embeddings (tenant_id);`);
+  });
+  contexts.set(db, { embedder, log });
+  log.info('vector search on', { model: embedder.model, dimensions: embedder.dimensions, engine: db.engine });
+  return 'ready';
+}
+
+/** True when `db` has a ready vector channel (configureRetrieval said 'ready'). */
+export function vectorEnabled(db: Db): boolean {
+  return contexts.has(db);
+}
+
+/** pgvector's text input format. */
+export function vectorLiteral(v: readonly number[]): string {
+  return `[${v.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
+}
+
+/** What a chunk's embedding is computed from: where it sits, then what it says. */
+function embeddingText(c: { title: string; section: string | null; content: string }): string {
+  return [c.title, c.section, c.content].filter(Boolean).join('\n');
+}
+
+/**
+ * The hook for ingestion: embeds and stores the given chunks of a tenant, skipping those already
+ * embedded by the current model (idempotent). A no-op when the vector channel is off. Call it with the root Db after the
+ * chunks are committed (not with a transaction handle: embedding is a network call). Unknown ids,
+ * other tenants' ids and chunks deleted meanwhile are skipped. Throws when the endpoint fails
+ * after its retries; the chunks stay searchable lexically (embedMissingChunks catches up later).
+ */
+export async function indexChunkEmbeddings(db: Db, tenantId: string, chunkIds: readonly string[]): Promise<void> {
+  const ctx = contexts.get(db);
+  if (!ctx || chunkIds.length === 0) return;
+  const step = 512;
+  for (let i = 0; i < chunkIds.length; i += step) {
+    // A chunk id's text never changes (re-ingestion writes new chunks), so one already embedded by
+    // this model is skipped: retried ingestion does not pay for embeddings twice.
+    const rows = await db.query<{ id: string; title: string; section: string | null; content: string }>(
+      `select c.id, c.title, c.section, c.content from chunks c
+       left join chunk_embeddings e on e.chunk_id = c.id and e.model = $3
+       where c.tenant_id = $1 and c.id = any($2::text[]) and e.chunk_id is null
+       order by c.id`,
+      [tenantId, chunkIds.slice(i, i + step), ctx.embedder.model],
+    );
+    if (rows.length === 0) continue;
+    const vectors = await ctx.embedder.embed(rows.map(embeddingText));
+    await db.query(
+      `insert into chunk_embeddings (chunk_id, tenant_id, model, embedding)
+       select c.id, c.tenant_id, $3, e.v::vector
+       from unnest($2::text[], $4::text[]) as e(id, v)
+       join chunks c on c.id = e.id and c.tenant_id = $1
+       on conflict (chunk_id) do update set tenant_id = excluded.tenant_id, model = excluded.model, embedding = excluded.embedding`,
+      [tenantId, rows.map((r) => r.id), ctx.embedder.model, vectors.map(vectorLiteral)],
+    );
+  }
+}
+
+/**
+ * Embeds a tenant's chunks that have no embedding from the current model (backfill after the
+ * model changed or the endpoint was down). Returns how many were embedded.
+ */
+export async function embedMissingChunks(db: Db, tenantId: string, batch = 256): Promise<number> {
+  const ctx = contexts.get(db);
+  if (!ctx) return 0;
+  let done = 0;
+  for (;;) {
+    const rows = await db.query<{ id: string }>(
+      `select c.id from chunks c
+       left join chunk_embeddings e on e.chunk_id = c.id and e.model = $2
+       where c.tenant_id = $1 and e.chunk_id is null
+       order by c.id limit $3`,
+      [tenantId, ctx.embedder.model, batch],
+    );
+    if (rows.length === 0) return done;
+    await indexChunkEmbeddings(db, tenantId, rows.map((r) => r.id));
+    done += rows.length;
+  }
+}
+
+/** How many neighbours the HNSW scan keeps while searching (pgvector's default is 40). */
+const EF_SEARCH = 100;
+
+/** The tenant's chunks nearest to the question, best first (cosine distance). */
+export async function vectorRank(db: Db, tenantId: string, question: string, limit: number): Promise<string[]> {
+  const ctx = contexts.get(db);
+  if (!ctx) return [];
+  const [vector] = await ctx.embedder.embed([question]);
+  if (!vector) return [];
+  return db.transaction(async (tx) => {
+    await tx.exec(`set local hnsw.iterative_scan = relaxed_order; set local hnsw.ef_search = ${EF_SEARCH}`);
+    const rows = await tx.query<{ chunk_id: string }>(
+      `with nearest as materialized (
+         select chunk_id, embedding <=> $2::vector as distance
+         from chunk_embeddings
+         where tenant_id = $1 and model = $3
+         order by embedding <=> $2::vector
+         limit $4
+       )
+       select chunk_id from nearest order by distance, chunk_id`,
+      [tenantId, vectorLiteral(vector), ctx.embedder.model, limit],
+    );
+    return rows.map((r) => r.chunk_id);
+  });
+}
+
+/** For the vector channel's failures at search time: logged, and the search goes on lexically. */
+export function vectorLog(db: Db): Logger | undefined {
+  return contexts.get(db)?.log;
+}

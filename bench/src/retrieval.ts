@@ -1,0 +1,271 @@
+/**
+ * Retrieval bench: ingestion throughput (MB of text per second through the normal ingestion path,
+ * lexical only) on the FeedbackQA corpora (when ../shared/eval is present) and on a generated
+ * corpus, then search latency (median, p95) in one tenant of --chunks chunks with 10 other tenants'
+ * data present, on PGlite and on a Postgres server (Debian's, started on loopback).
+ * Prints; never asserts timings.
+ *
+ *   pnpm --filter @prex/bench bench:retrieval [--chunks 100000] [--others 10] [--other-chunks 5000] [--queries 300]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startPostgres } from '@prex/testing';
+import { percentile, round } from './stats.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    chunks: { type: 'string', default: '100000' },
+    others: { type: 'string', default: '10' },
+    'other-chunks': { type: 'string', default: '5000' },
+    queries: { type: 'string', default: '300' },
+    'skip-postgres': { type: 'boolean', default: false },
+    /** Skip the ingestion-throughput part; the measured tenant is bulk-loaded instead. */
+    'latency-only': { type: 'boolean', default: false },
+  },
+});
+const CHUNKS = Number(values.chunks);
+const OTHERS = Number(values.others);
+const OTHER_CHUNKS = Number(values['other-chunks']);
+const QUERIES = Number(values.queries);
+const SECTIONS_PER_DOC = 10;
+
+// The backend's modules, run from source by tsx (they are not part of its package exports).
+interface Db {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  close(): Promise<void>;
+}
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const backend = (p: string): Promise<any> => import(path.join(repoRoot, 'backend/src', p));
+const [{ openPglite }, { openPostgres }, { migrate }, { createLogger }, { createTenant }, { upsertDocument }, search, evalCli] = await Promise.all([
+  backend('db/pglite.ts'),
+  backend('db/postgres.ts'),
+  backend('db/migrate.ts'),
+  backend('logger.ts'),
+  backend('tenants/repository.ts'),
+  backend('knowledge/ingest.ts'),
+  backend('knowledge/search/index.ts'),
+  backend('cli/eval.ts'),
+]);
+const log = createLogger('silent');
+
+// ---------------------------------------------------------------------------------------------
+// A generated help-center corpus: pseudo-words with a Zipf distribution, so some words are in
+// most chunks and most words in few, as in real text.
+
+let seed = 42;
+function random(): number {
+  // mulberry32: deterministic across runs.
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const SYLLABLES = 'ba be bi bo bu ca ce co cu da de di do fa fe fi fo ga ge go ka ke ki ko la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so ta te ti to tu va ve vi vo za ze zo'.split(' ');
+const VOCABULARY = Array.from({ length: 30_000 }, (_, i) => {
+  let n = i + 7;
+  let w = '';
+  while (n > 0) {
+    w += SYLLABLES[n % SYLLABLES.length];
+    n = Math.floor(n / SYLLABLES.length);
+  }
+  return `${w}n`;
+});
+const CUMULATIVE = (() => {
+  let sum = 0;
+  return VOCABULARY.map((_, r) => (sum += 1 / (r + 1)));
+})();
+function word(): string {
+  const x = random() * CUMULATIVE.at(-1)!;
+  let lo = 0;
+  let hi = CUMULATIVE.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (CUMULATIVE[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return VOCABULARY[lo]!;
+}
+const words = (n: number) => Array.from({ length: n }, word).join(' ');
+function sentence(): string {
+  const s = words(8 + Math.floor(random() * 10));
+  return `${s[0]!.toUpperCase()}${s.slice(1)}.`;
+}
+/** A document of SECTIONS_PER_DOC sections of ~100 words: one chunk each under the default budget. */
+function generatedDocument(i: number): { externalId: string; title: string; url: string; content: string } {
+  const sections = Array.from({ length: SECTIONS_PER_DOC }, () => `## ${words(3)}\n\n${Array.from({ length: 6 }, sentence).join(' ')}`);
+  return { externalId: `gen-${i}`, title: words(4), url: `https://help.example/gen/${i}`, content: sections.join('\n\n') };
+}
+/** A question: a few words of a random section of a random document (as a visitor would paraphrase). */
+function generatedQuestion(): string {
+  return `how do I ${words(2)} ${words(2)}?`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(2);
+}
+
+async function freshPglite(): Promise<Db> {
+  const db = await openPglite(':memory:');
+  await migrate(db, log);
+  return db;
+}
+
+async function ingestThroughput(db: Db, tenantId: string, docs: Iterable<{ externalId: string; title: string; url?: string; content: string }>): Promise<{ docs: number; chunks: number; bytes: number; seconds: number }> {
+  let n = 0;
+  let chunks = 0;
+  let bytes = 0;
+  const start = performance.now();
+  for (const doc of docs) {
+    const result = await upsertDocument(db, tenantId, doc);
+    n += 1;
+    chunks += result.chunks;
+    bytes += Buffer.byteLength(doc.title) + Buffer.byteLength(doc.content);
+  }
+  return { docs: n, chunks, bytes, seconds: (performance.now() - start) / 1000 };
+}
+
+function printThroughput(label: string, r: { docs: number; chunks: number; bytes: number; seconds: number }): void {
+  console.log(
+    `  ${label.padEnd(28)} ${String(r.docs).padStart(7)} docs ${String(r.chunks).padStart(7)} chunks ${mb(r.bytes).padStart(7)} MB ${r.seconds.toFixed(1).padStart(7)} s  ${(r.bytes / 1e6 / r.seconds).toFixed(3)} MB/s  ${Math.round(r.chunks / r.seconds)} chunks/s`,
+  );
+}
+
+/** Bulk-loads documents (one row each) and their chunks with set-based inserts: fixture data, not the ingestion path. */
+async function bulkLoad(db: Db, tenantId: string, docs: number, prefix: string): Promise<void> {
+  const batch = 500;
+  for (let first = 0; first < docs; first += batch) {
+    const ids: string[] = [];
+    const titles: string[] = [];
+    const chunkDoc: string[] = [];
+    const chunkTitle: string[] = [];
+    const ordinals: number[] = [];
+    const sections: string[] = [];
+    const contents: string[] = [];
+    for (let i = first; i < Math.min(docs, first + batch); i++) {
+      const id = `${prefix}-doc-${i}`;
+      const title = words(4);
+      ids.push(id);
+      titles.push(title);
+      for (let s = 0; s < SECTIONS_PER_DOC; s++) {
+        chunkDoc.push(id);
+        chunkTitle.push(title);
+        ordinals.push(s);
+        sections.push(words(3));
+        contents.push(Array.from({ length: 6 }, sentence).join(' '));
+      }
+    }
+    await db.query(
+      `insert into documents (id, tenant_id, external_id, title, url, content, checksum)
+       select id, $1, id, title, null, '', id from unnest($2::text[], $3::text[]) as d(id, title)`,
+      [tenantId, ids, titles],
+    );
+    await db.query(
+      `insert into chunks (id, tenant_id, document_id, title, ordinal, section, content)
+       select d || '-' || o, $1, d, t, o, s, c from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[]) as x(d, t, o, s, c)`,
+      [tenantId, chunkDoc, chunkTitle, ordinals, sections, contents],
+    );
+  }
+}
+
+async function latency(db: Db, tenantId: string): Promise<{ median: number; p95: number; hits: number }> {
+  const questions = Array.from({ length: QUERIES + 30 }, generatedQuestion);
+  const samples: number[] = [];
+  let hits = 0;
+  for (const [i, q] of questions.entries()) {
+    const start = performance.now();
+    const passages = await search.searchPassages(db, tenantId, q, { limit: 5 });
+    const ms = performance.now() - start;
+    if (i >= 30) {
+      samples.push(ms);
+      hits += passages.length > 0 ? 1 : 0;
+    }
+  }
+  samples.sort((a, b) => a - b);
+  return { median: round(percentile(samples, 0.5)), p95: round(percentile(samples, 0.95)), hits: hits / samples.length };
+}
+
+async function chunkCount(db: Db, tenantId?: string): Promise<number> {
+  const rows = await db.query<{ n: number }>(`select count(*)::int as n from chunks ${tenantId ? 'where tenant_id = $1' : ''}`, tenantId ? [tenantId] : []);
+  return Number(rows[0]!.n);
+}
+
+async function latencySetup(db: Db, engine: string, mainFromIngest?: string): Promise<void> {
+  const main: string = mainFromIngest ?? (await createTenant(db, { name: 'main', allowedOrigins: [] })).tenant.id;
+  if (!mainFromIngest) {
+    const t0 = performance.now();
+    await bulkLoad(db, main, Math.ceil(CHUNKS / SECTIONS_PER_DOC), `${engine}-main`);
+    console.log(`  ${engine}: bulk-loaded ${await chunkCount(db, main)} chunks in the measured tenant (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  const t1 = performance.now();
+  for (let t = 0; t < OTHERS; t++) {
+    const other = (await createTenant(db, { name: `other ${t}`, allowedOrigins: [] })).tenant.id;
+    await bulkLoad(db, other, Math.ceil(OTHER_CHUNKS / SECTIONS_PER_DOC), `${engine}-o${t}`);
+  }
+  await db.query('analyze');
+  console.log(`  ${engine}: ${OTHERS} other tenants, ${(await chunkCount(db)) - (await chunkCount(db, main))} chunks (${((performance.now() - t1) / 1000).toFixed(1)} s); total ${await chunkCount(db)} chunks`);
+  const r = await latency(db, main);
+  console.log(`  ${engine.padEnd(10)} lexical search, ${await chunkCount(db, main)} chunks in tenant: median ${r.median} ms  p95 ${r.p95} ms  (${QUERIES} questions, ${(r.hits * 100).toFixed(0)}% with results)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+console.log(`retrieval bench — ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`chunks ${CHUNKS} in the measured tenant, ${OTHERS} other tenants × ${OTHER_CHUNKS} chunks, ${QUERIES} questions\n`);
+
+const LATENCY_ONLY = values['latency-only'];
+if (!LATENCY_ONLY) console.log('ingestion throughput (normal ingestion path, lexical only, PGlite in memory)');
+const evalDir = path.resolve(repoRoot, '../shared/eval/feedbackqa');
+if (LATENCY_ONLY) {
+  // measured tenant bulk-loaded below
+} else if (existsSync(evalDir)) {
+  for (const domain of ['UK', 'Australia']) {
+    const file = path.join(evalDir, domain, 'test.json');
+    if (!existsSync(file)) continue;
+    const data = evalCli.parseEvalFile(JSON.parse(readFileSync(file, 'utf8')));
+    const db = await freshPglite();
+    const tenant = (await createTenant(db, { name: domain, allowedOrigins: [] })).tenant.id;
+    const docs = data.passages.map((p: any) => ({
+      externalId: `passage-${p.passage_id}`,
+      title: p.reference.page_title ?? 'untitled',
+      url: p.uri ?? undefined,
+      content: evalCli.passageMarkdown(p),
+    }));
+    printThroughput(`FeedbackQA ${domain}`, await ingestThroughput(db, tenant, docs));
+    await db.close();
+  }
+} else {
+  console.log(`  (FeedbackQA corpora not found at ${evalDir}: skipped)`);
+}
+
+const pglite = await freshPglite();
+const mainTenant = (await createTenant(pglite, { name: 'main', allowedOrigins: [] })).tenant.id;
+function* generated(): Generator<ReturnType<typeof generatedDocument>> {
+  for (let i = 0; i < Math.ceil(CHUNKS / SECTIONS_PER_DOC); i++) yield generatedDocument(i);
+}
+if (!LATENCY_ONLY) printThroughput(`generated (${CHUNKS} chunks)`, await ingestThroughput(pglite, mainTenant, generated()));
+
+console.log('\nsearch latency (searchPassages, limit 5, lexical)');
+await latencySetup(pglite, 'pglite', LATENCY_ONLY ? undefined : mainTenant);
+await pglite.close();
+
+if (!values['skip-postgres']) {
+  const server = await startPostgres({ database: 'bench' });
+  const pg: Db = openPostgres(server.url, log);
+  try {
+    await migrate(pg, log);
+    await latencySetup(pg, 'postgres');
+  } finally {
+    await pg.close();
+    await server.stop();
+  }
+}
