@@ -18,6 +18,7 @@ import {
   type ChatTestServer,
   type SseRead,
 } from './helpers/chat.js';
+import { setRetrievalEnabled } from '../src/knowledge/search/settings.js';
 
 let provider: OpenAICompatibleServer;
 let t: ChatTestServer;
@@ -86,6 +87,24 @@ describe('POST /v1/chat with a model (real openai client → loopback provider)'
     expect(read.chunks[1]!.chunk).toMatchObject({ data: { answerer: 'extractive', grounded: false } });
     expect(typesOf(read.chunks).filter((type) => type.startsWith('source-'))).toEqual([]);
     expect(provider.requests).toHaveLength(0);
+  });
+
+  it('with retrieval turned off, chats with the model without passages and cites nothing', async () => {
+    await setRetrievalEnabled(t.server.db, t.tenantId, false);
+    try {
+      provider.respondWith({ text: 'Happy to help with that [1].' });
+      const v = await newVisitor(t);
+      const read = await readSse(await send(v, { text: 'How do I get a refund?' }));
+      expect(read.chunks[1]!.chunk).toMatchObject({ data: { answerer: 'llm', grounded: false } });
+      expect(textOf(read.chunks)).toBe('Happy to help with that.');
+      expect(typesOf(read.chunks).filter((type) => type.startsWith('source-'))).toEqual([]);
+      const prompt = JSON.stringify(provider.completionRequests.at(-1)!.body!.messages);
+      expect(prompt).toContain('How do I get a refund?');
+      expect(prompt).not.toContain('<passage');
+    } finally {
+      await setRetrievalEnabled(t.server.db, t.tenantId, true);
+      provider.respondWith({});
+    }
   });
 
   it('ends with an error chunk, keeping the text, when the provider drops mid-answer', async () => {

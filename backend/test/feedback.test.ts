@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationSummariesResponseSchema, errorBodySchema, feedbackResponseSchema, PUBLISHABLE_KEY_HEADER } from '@prex/protocol';
+import { conversationSummariesResponseSchema, errorBodySchema, feedbackResponseSchema, historyResponseSchema, PUBLISHABLE_KEY_HEADER } from '@prex/protocol';
 import { addTenant, lastAssistant, history, messageIdOf, newVisitor, ORIGIN, readSse, send, startChatTestServer, type ChatTestServer, type Visitor } from './helpers/chat.js';
 
 let t: ChatTestServer;
@@ -43,7 +43,9 @@ describe('POST /v1/chat/:messageId/feedback', () => {
       [answerId],
     );
     expect(rows).toEqual([{ feedback_rating: 'up', feedback_comment: null }]);
-    expect(lastAssistant(await history(visitor)).id).toBe(answerId);
+    // After a reload the widget finds the rating in history.
+    const answer = lastAssistant(historyResponseSchema.parse(await history(visitor)));
+    expect(answer).toMatchObject({ id: answerId, author: 'bot', feedback: { rating: 'up', comment: null } });
   });
 
   it('rejects bad input with 400', async () => {

@@ -20,6 +20,7 @@ export interface MessageSummary {
   answerer: AnswererKind | null;
   createdAt: Date;
   finishedAt: Date | null;
+  feedback: { rating: 'up' | 'down'; comment: string | null } | null;
 }
 
 interface MessageRow {
@@ -34,11 +35,13 @@ interface MessageRow {
   answerer: AnswererKind | null;
   created_at: Date | string;
   finished_at: Date | string | null;
+  feedback_rating: 'up' | 'down' | null;
+  feedback_comment: string | null;
 }
 
-const COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, events, answerer, created_at, finished_at';
+const COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, events, answerer, created_at, finished_at, feedback_rating, feedback_comment';
 /** Everything but the event log, which only resume needs and which is the bulk of a row. */
-const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, answerer, created_at, finished_at';
+const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, answerer, created_at, finished_at, feedback_rating, feedback_comment';
 
 export const newMessageId = (): string => newId('msg');
 
@@ -60,6 +63,7 @@ function fromSummaryRow(row: MessageRow): MessageSummary {
     answerer: row.answerer,
     createdAt: new Date(row.created_at),
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+    feedback: row.feedback_rating ? { rating: row.feedback_rating, comment: row.feedback_comment } : null,
   };
 }
 
@@ -75,6 +79,8 @@ export function toChatMessage(message: MessageSummary): ChatMessage {
     status: message.status,
     sources: message.sources,
     createdAt: message.createdAt.toISOString(),
+    ...(message.role === 'assistant' ? { author: 'bot' as const } : {}),
+    ...(message.feedback ? { feedback: message.feedback } : {}),
   };
 }
 

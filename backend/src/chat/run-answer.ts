@@ -68,11 +68,10 @@ async function streamAnswer(deps: RunDeps, state: RunState, input: RunInput): Pr
   const { live } = state;
   const signal = live.controller.signal;
   state.emit({ type: 'start', messageId: live.messageId });
-  // The tenant's retrieval switch (tenants.agent.retrieval): off means no knowledge-base passages.
-  const passages = (await retrievalEnabled(deps.db, live.tenantId))
-    ? await deps.search(deps.db, live.tenantId, input.question, { limit: RETRIEVAL_LIMIT })
-    : [];
-  const answer = await deps.answerer.answer({ question: input.question, passages, history: input.history, signal });
+  // The tenant's retrieval switch (tenants.agent.retrieval): off means a plain chat with the model.
+  const retrieval = await retrievalEnabled(deps.db, live.tenantId);
+  const passages = retrieval ? await deps.search(deps.db, live.tenantId, input.question, { limit: RETRIEVAL_LIMIT }) : [];
+  const answer = await deps.answerer.answer({ question: input.question, passages, history: input.history, retrieval, signal });
   state.answer = answer;
   state.emit({
     type: 'data-prex-meta',

@@ -12,6 +12,11 @@ export interface AnswerRequest {
   /** Retrieved passages, best first; the answerer decides which are relevant enough to use. */
   passages: Passage[];
   history: PriorTurn[];
+  /**
+   * False when the tenant turned retrieval off: a plain chat with the model, no passages and no
+   * citations. Default true (answers grounded in the knowledge base).
+   */
+  retrieval?: boolean;
   /** Aborted when the user stops the answer (or the server shuts down). */
   signal: AbortSignal;
 }

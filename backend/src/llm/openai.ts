@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Passage } from '../knowledge/passage.js';
 import type { Answer, Answerer, AnswerRequest } from './answerer.js';
 import { CitationRenumberer } from './citations.js';
-import { buildMessages } from './prompt.js';
+import { buildMessages, buildPlainMessages } from './prompt.js';
 import { relevantPassages } from './relevance.js';
 
 /** Passages handed to the model: the relevant ones, best first. */
@@ -63,14 +63,17 @@ async function* modelDeltas(first: string, chunks: ChunkIterator, renumberer: Ci
 }
 
 /**
- * Answers with an OpenAI-compatible chat model, grounded in the retrieved passages.
+ * Answers with an OpenAI-compatible chat model, grounded in the retrieved passages — or, when the
+ * tenant turned retrieval off, as a plain chat (no passages, so every [n] marker is dropped).
  * Falls back to `fallback` (the extractive answerer) when nothing relevant was retrieved (the
  * model is not called) or when the provider fails before producing any text.
  */
 export function createOpenAIAnswerer(client: OpenAI, model: string, fallback: Answerer, log: Logger): Answerer {
   async function openStream(request: AnswerRequest, passages: Passage[]): Promise<ChunkIterator> {
+    const messages =
+      request.retrieval === false ? buildPlainMessages(request.question, request.history) : buildMessages(request.question, passages, request.history);
     const stream = await client.chat.completions.create(
-      { model, stream: true, stream_options: { include_usage: true }, messages: buildMessages(request.question, passages, request.history) },
+      { model, stream: true, stream_options: { include_usage: true }, messages },
       { signal: request.signal },
     );
     return stream[Symbol.asyncIterator]();
@@ -79,8 +82,9 @@ export function createOpenAIAnswerer(client: OpenAI, model: string, fallback: An
   return {
     kind: 'llm',
     async answer(request) {
-      const passages = relevantPassages(request.question, request.passages).slice(0, MAX_PROMPT_PASSAGES);
-      if (passages.length === 0) return fallback.answer({ ...request, passages: [] });
+      const plain = request.retrieval === false;
+      const passages = plain ? [] : relevantPassages(request.question, request.passages).slice(0, MAX_PROMPT_PASSAGES);
+      if (passages.length === 0 && !plain) return fallback.answer({ ...request, passages: [] });
 
       let chunks: ChunkIterator | undefined;
       let first: string | undefined;
@@ -102,7 +106,7 @@ export function createOpenAIAnswerer(client: OpenAI, model: string, fallback: An
       const renumberer = new CitationRenumberer(passages.length);
       return {
         answerer: 'llm',
-        grounded: true,
+        grounded: !plain,
         deltas: modelDeltas(first, chunks, renumberer, request.signal, log),
         citedPassages: () => renumberer.citedPassageIndexes().map((i) => passages[i]!),
       };

@@ -17,6 +17,13 @@ export const SYSTEM_PROMPT = [
   '5. Be concise and friendly. Reply in plain text in the language of the question.',
 ].join('\n');
 
+/** Retrieval turned off by the tenant: the model answers on its own, without reference passages. */
+export const PLAIN_SYSTEM_PROMPT = [
+  "You are a customer-support assistant for this company's product.",
+  'Be concise and friendly. Reply in plain text in the language of the question.',
+  'If you are not sure of a fact about the product, say so and offer to hand the conversation to a human.',
+].join('\n');
+
 /** Keeps a passage from closing its own delimiter early and smuggling text out of the reference block. */
 function neutralizeDelimiters(text: string): string {
   return text.replace(/<\/?passage\b[^>]*>/gi, (tag) => tag.replace(/</g, '‹').replace(/>/g, '›'));
@@ -48,4 +55,9 @@ export function buildMessages(question: string, passages: readonly Passage[], hi
     `Question: ${question}`,
   ].join('\n');
   return [{ role: 'system', content: SYSTEM_PROMPT }, ...recentHistory(history), { role: 'user', content: latest }];
+}
+
+/** Plain chat (retrieval off): system rules, prior turns, the question. */
+export function buildPlainMessages(question: string, history: readonly PriorTurn[]): ChatCompletionMessageParam[] {
+  return [{ role: 'system', content: PLAIN_SYSTEM_PROMPT }, ...recentHistory(history), { role: 'user', content: question }];
 }

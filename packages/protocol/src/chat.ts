@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageAuthorSchema } from './feedback.js';
 import { LIMITS } from './wire.js';
 
 export const messageTextSchema = z
@@ -29,6 +30,10 @@ export const chatMessageSchema = z.object({
   status: messageStatusSchema,
   sources: z.array(citationSchema),
   createdAt: z.iso.datetime(),
+  /** Assistant messages: the bot, or a human agent after a handoff. */
+  author: messageAuthorSchema.optional(),
+  /** The visitor's rating of an answer, when given. */
+  feedback: z.object({ rating: z.enum(['up', 'down']), comment: z.string().nullable() }).optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 

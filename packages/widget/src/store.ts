@@ -178,7 +178,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     try {
       const h = await api.history(token);
       if (gone.aborted) return;
-      const list = h.messages.map((m: ChatMessage & { author?: MessageAuthor; feedback?: { rating: 'up' | 'down'; comment?: string | null } | null }) => {
+      const list = h.messages.map((m: ChatMessage) => {
         const ui = makeMessage(m.role, m.text, m.status, m.id, m.sources, m.author === 'human' ? 'human' : 'bot');
         if (m.feedback?.rating) ui.feedback.value = { rating: m.feedback.rating, comment: m.feedback.comment ?? undefined, state: 'saved' };
         return ui;
