@@ -116,7 +116,7 @@ function test() {
   const typecheck = run('pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only'], { env: testEnv });
   // One at a time: the end-to-end suite and the Postgres-backed suites compete for 2 cores otherwise.
   log('Tests: unit, integration and end-to-end in Chromium (turbo run test)');
-  const tests = run('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1'], { env: testEnv });
+  const tests = run('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue'], { env: testEnv });
 
   const { passed, failed, skipped } = summarize(reportDir);
   const ok = typecheck === 0 && tests === 0;

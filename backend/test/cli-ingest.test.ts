@@ -115,7 +115,7 @@ describe('prex ingest (direct to the database)', () => {
   });
 
   it('named files: an unsupported one is a failure with its reason; bad usage says what is wrong', async () => {
-    const out = await prex(['ingest', path.join(kb, 'faq.csv'), path.join(kb, 'logo.png'), '--tenant', tenantId, '--chunk-tokens', '200'], env());
+    const out = await prex(['ingest', path.join(kb, 'faq.csv'), path.join(kb, 'logo.png'), '--tenant', tenantId, '--chunk-tokens', '120'], env());
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('faq.csv: 1 chunks (version 2)');
     expect(out.stdout).toContain('  logo.png: Unsupported file type .png');
