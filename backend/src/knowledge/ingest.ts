@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/db.js';
-import { chunkMarkdown, resolveChunkOptions, type ChunkOptions } from './chunker.js';
+import { chunkMarkdown, resolveChunkOptions, SECTION_SEPARATOR, type Chunk, type ChunkOptions } from './chunker.js';
 import { parseDocument, type DocumentFormat, type ParsedDocument, type ParseInput } from './parse/index.js';
 import { chunkIdsOf, findDocument, recordVersion, replaceChunks, writeDocument } from './repository.js';
 
@@ -64,7 +64,7 @@ export async function upsertDocument(db: Db, tenantId: string, input: DocumentIn
   const format = input.format ?? 'markdown';
   const byteSize = input.byteSize ?? Buffer.byteLength(content, 'utf8');
   // Chunk before the transaction: it is CPU work that should not hold the document's row lock.
-  const chunks = chunkMarkdown(content, opts);
+  const chunks = withoutTitleHeading(chunkMarkdown(content, opts), input.title);
   const result = await db.transaction(async (tx) => {
     const written = await writeDocument(tx, tenantId, { ...input, content, checksum, format, byteSize });
     if (!written) {
@@ -90,6 +90,20 @@ export async function upsertDocument(db: Db, tenantId: string, input: DocumentIn
   }
   const { chunkIds: _ids, ...out } = result;
   return out;
+}
+
+/**
+ * Drops a leading heading that only repeats the document's title from each chunk's section path.
+ * The title is indexed (and weighted) on its own; kept in the path too, it would count twice and
+ * make a document's short intro outrank the section that actually answers.
+ */
+function withoutTitleHeading(chunks: Chunk[], title: string): Chunk[] {
+  const same = (heading: string | undefined) => heading?.trim().toLowerCase() === title.trim().toLowerCase();
+  return chunks.map((chunk) => {
+    if (!same(chunk.headings[0])) return chunk;
+    const headings = chunk.headings.slice(1);
+    return { ...chunk, headings, section: headings.length > 0 ? headings.join(SECTION_SEPARATOR) : undefined };
+  });
 }
 
 /** A parsed document (any format) into the tenant's knowledge base under `externalId`. */
