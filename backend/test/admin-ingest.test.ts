@@ -86,7 +86,7 @@ describe('admin ingestion API', () => {
     ]);
     expect(documents.find((d) => d.externalId === 'warranty.pdf')).toMatchObject({ title: 'Warranty', chunks: 1 });
     const search = await readJson(await admin('/documents/search?q=damaged+item+photo'));
-    expect(search.passages[0]).toMatchObject({ title: 'Returns', section: 'Returns › Damaged items' });
+    expect(search.passages[0]).toMatchObject({ title: 'Returns', section: 'Damaged items' });
     const faq = await readJson(await admin('/documents/search?q=ship+abroad'));
     expect(faq.passages[0]).toMatchObject({ section: 'Do you ship abroad?' });
   });

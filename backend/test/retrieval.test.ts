@@ -73,7 +73,7 @@ describe.each<Engine>(['pglite', 'postgres'])('lexical search on %s', (engine) =
     const hits = await searchPassages(db, tenant, 'refunded');
     expect(hits.map((h) => h.documentId).length).toBe(2);
     expect(hits[0]!.title).toBe('Refunds');
-    expect(hits[0]!.section).toBe('Refunds › Refund policy');
+    expect(hits[0]!.section).toBe('Refund policy');
     expect(hits[0]!.url).toBe('https://help.example/refunds');
     expect(hits[0]!.snippet).toContain('refund');
     expect(hits.every((h) => h.score > 0 && h.score < 1)).toBe(true);

@@ -209,7 +209,7 @@ describe.each<Engine>(['pglite', 'postgres'])('storage on %s', (engine) => {
       await upsertDocument(db, a.tenant.id, REFUNDS);
       await upsertDocument(db, a.tenant.id, { externalId: 'ship', title: 'Shipping', content: 'We ship worldwide within 3 days. Tracking numbers are emailed.' });
       const hits = await searchPassages(db, a.tenant.id, 'how long until my refund arrives?');
-      expect(hits[0]).toMatchObject({ title: 'Refunds', url: REFUNDS.url, section: 'Refunds › Timing' });
+      expect(hits[0]).toMatchObject({ title: 'Refunds', url: REFUNDS.url, section: 'Timing' });
       expect(hits[0]!.snippet).toContain('Refunds arrive');
       expect(hits[0]!.snippet).not.toMatch(/<b>|\*\*/);
       expect(hits[0]!.score).toBeGreaterThan(0);
