@@ -4,6 +4,8 @@
  * pane's byte budget does not pay for the schemas; the backend imports both.
  */
 
+export { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, contrastRatio, relativeLuminance, sanitizeTenantCss } from './style.js';
+
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';
 /** Header the Vercel AI SDK's client looks for to recognise a UI message stream. */
 export const UI_MESSAGE_STREAM_HEADER = 'x-vercel-ai-ui-message-stream';

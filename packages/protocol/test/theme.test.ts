@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contrastRatio, defaultTheme, sanitizeTenantCss, themeContrastProblems, themeOverrideSchema, themeSchema } from '../src/theme.js';
+import { contrastRatio, sanitizeTenantCss } from '../src/style.js';
+import { defaultTheme, themeContrastProblems, themeOverrideSchema, themeSchema } from '../src/theme.js';
 
 describe('theme schema', () => {
   it('completes defaults; an override keeps only what was given', () => {

@@ -1,4 +1,5 @@
 import type { Theme, ThemeOverride } from '@prex/protocol';
+import { contrastRatio, MIN_TEXT_CONTRAST, relativeLuminance, sanitizeTenantCss, SCHEME_COLORS } from '@prex/protocol/wire';
 
 /** Mirrors `defaultTheme` in @prex/protocol (kept here so zod stays out of the bundle). */
 export const DEFAULT_THEME: Theme = {
@@ -19,41 +20,9 @@ export const DEFAULT_THEME: Theme = {
 const HEX = /^#[0-9a-f]{6}$/i;
 const FONT = /^[A-Za-z0-9 ,'"-]{1,200}$/;
 const ICONS = ['chat', 'help', 'sparkle', 'headset'];
-/** Mirrors the protocol's scheme colours; used to keep host-page overrides readable. */
-const SCHEME = { light: ['#ffffff', '#111827'], dark: ['#111827', '#f9fafb'] } as const;
 
 const int = (v: unknown, min: number, max: number): number | undefined =>
   typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : undefined;
-
-/** Mirrors `sanitizeTenantCss` in @prex/protocol (zod-free): no @import, no url(), no comments. */
-export function sanitizeCss(css: string): string {
-  return css
-    .replace(/\/\*[\s\S]*?(\*\/|$)/g, '')
-    .replace(/[<>\\]/g, '')
-    .replace(/@import[^;]*;?/gi, '')
-    .replace(/@namespace[^;]*;?/gi, '')
-    .replace(/url\s*\([^)]*\)?/gi, 'none')
-    .replace(/expression\s*\(/gi, '(')
-    .replace(/(-moz-binding|behavior)\s*:[^;}]*/gi, '')
-    .trim()
-    .slice(0, 10_000);
-}
-
-/** WCAG contrast ratio of two #rrggbb colours. */
-export function contrast(a: string, b: string): number {
-  const la = luminance(a);
-  const lb = luminance(b);
-  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
-}
-
-function luminance(hex: string): number {
-  const n = parseInt(hex.slice(1), 16);
-  const lin = (c: number) => {
-    const s = c / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
-}
 
 /**
  * defaults ← tenant theme (GET /v1/widget/config) ← the host page's override. Every value is
@@ -86,15 +55,15 @@ export function resolveTheme(...layers: (ThemeOverride | Partial<Theme> | undefi
     if (Array.isArray(layer.suggestions)) {
       t.suggestions = layer.suggestions.filter((s): s is string => typeof s === 'string' && !!s.trim()).map((s) => s.trim().slice(0, 80)).slice(0, 4);
     }
-    if (typeof layer.customCss === 'string') t.customCss = sanitizeCss(layer.customCss);
+    if (typeof layer.customCss === 'string') t.customCss = sanitizeTenantCss(layer.customCss);
   }
   if (t.backgroundColor || t.textColor) {
-    const scheme = t.colorScheme === 'dark' ? SCHEME.dark : SCHEME.light;
-    const bg = t.backgroundColor ?? scheme[0];
-    const fg = t.textColor ?? scheme[1];
-    if (contrast(fg, bg) < 4.5) {
+    const scheme = SCHEME_COLORS[t.colorScheme === 'dark' ? 'dark' : 'light'];
+    const bg = t.backgroundColor ?? scheme.backgroundColor;
+    const fg = t.textColor ?? scheme.textColor;
+    if (contrastRatio(fg, bg) < MIN_TEXT_CONTRAST) {
       t.backgroundColor = bg;
-      t.textColor = contrast('#111827', bg) >= contrast('#ffffff', bg) ? '#111827' : '#ffffff';
+      t.textColor = contrastRatio('#111827', bg) >= contrastRatio('#ffffff', bg) ? '#111827' : '#ffffff';
     }
   }
   return t;
@@ -102,7 +71,7 @@ export function resolveTheme(...layers: (ThemeOverride | Partial<Theme> | undefi
 
 /** Black or white, whichever reads better on the accent colour (WCAG relative luminance). */
 export function onAccent(hex: string): string {
-  return luminance(hex) > 0.179 ? '#111827' : '#ffffff';
+  return relativeLuminance(hex) > 0.179 ? '#111827' : '#ffffff';
 }
 
 /**

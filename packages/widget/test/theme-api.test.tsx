@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmitter } from '../src/events.js';
 import { mount, type PaneHandle } from '../src/mount.js';
-import { contrast, resolveTheme, sanitizeCss } from '../src/theme.js';
+import { contrastRatio as contrast, sanitizeTenantCss as sanitizeCss } from '@prex/protocol/wire';
+import { resolveTheme } from '../src/theme.js';
 import { until } from './fakes.js';
 
 const PK = 'pk_test_tenant_theme';
