@@ -98,22 +98,7 @@ export class Widget {
    * so a test can tell an answer that streamed in from one that appeared at once.
    */
   async recordAnswerLengths(): Promise<() => Promise<number[]>> {
-    await this.page.evaluate(() => {
-      const selector = '[data-testid="prex-message"][data-role="assistant"] [data-testid="prex-message-text"]';
-      const findAll = (root: Document | ShadowRoot): Element[] => {
-        const found = [...root.querySelectorAll(selector)];
-        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) found.push(...findAll(el.shadowRoot));
-        return found;
-      };
-      const seen: number[] = [];
-      (window as unknown as { __prexLengths: number[] }).__prexLengths = seen;
-      const tick = () => {
-        const length = findAll(document).at(-1)?.textContent?.length;
-        if (length !== undefined && seen.at(-1) !== length) seen.push(length);
-        requestAnimationFrame(tick);
-      };
-      tick();
-    });
-    return () => this.page.evaluate(() => (window as unknown as { __prexLengths: number[] }).__prexLengths);
+    const texts = await this.recordAnswerTexts();
+    return async () => (await texts()).map((t) => t.length).filter((n, i, all) => i === 0 || all[i - 1] !== n);
   }
 }

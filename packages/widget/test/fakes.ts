@@ -80,3 +80,33 @@ export async function until(cond: () => boolean, ms = 2000) {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** A backend route of fakeFetch: given the request, a `{ status?, json }` or a Response. */
+export type Route = (init: RequestInit, url: string) => unknown;
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * A fetch that answers the backend's routes from a table keyed `"METHOD /path"`, and records every
+ * request. A path the table does not know is a 404 with the backend's error shape.
+ */
+export function fakeFetch(routes: Record<string, Route>) {
+  const requests: RecordedRequest[] = [];
+  const f = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = String(input);
+    const method = init.method ?? 'GET';
+    const path = new URL(url).pathname;
+    requests.push({ method, url, path, headers: init.headers as Record<string, string>, body: init.body as string });
+    const route = routes[`${method} ${path}`] ?? (method === 'POST' && /\/feedback$/.test(path) ? routes['POST feedback'] : undefined);
+    const out = route ? route(init, url) : { status: 404, json: { error: { code: 'not_found', message: 'nope' } } };
+    if (out && typeof out === 'object' && 'body' in out) return out as Response;
+    const { status = 200, json } = out as { status?: number; json: unknown };
+    return { ok: status < 400, status, json: async () => json, body: null } as unknown as Response;
+  }) as typeof fetch;
+  return { fetch: f, requests };
+}

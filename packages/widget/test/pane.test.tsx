@@ -1,26 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mount, type PaneHandle } from '../src/mount.js';
-import { sse, sseDone, sseResponse, until } from './fakes.js';
+import { fakeFetch, sse, sseDone, sseResponse, until, type Route } from './fakes.js';
 
 const PK = 'pk_test_tenant_a';
-type Route = (init: RequestInit, url: string) => unknown;
 
-/** A fetch that answers the backend's routes from a table; records every request. */
-function fakeFetch(routes: Record<string, Route>) {
-  const requests: { method: string; url: string; headers: Record<string, string>; body?: string }[] = [];
-  const f = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = String(input);
-    const method = init.method ?? 'GET';
-    requests.push({ method, url, headers: init.headers as Record<string, string>, body: init.body as string });
-    const path = new URL(url).pathname;
-    const route = routes[`${method} ${path}`];
-    const out = route ? route(init, url) : { status: 404, json: { error: { code: 'not_found', message: 'nope' } } };
-    if (out && typeof out === 'object' && 'body' in out) return out as Response;
-    const { status = 200, json } = out as { status?: number; json: unknown };
-    return { ok: status < 400, status, json: async () => json, body: null } as unknown as Response;
-  }) as typeof fetch;
-  return { fetch: f, requests };
-}
 
 const config = () => ({
   json: {

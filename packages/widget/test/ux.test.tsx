@@ -3,27 +3,10 @@ import type { PrexEventMap, PrexEventName } from '../src/events.js';
 import { mount, type PaneHandle } from '../src/mount.js';
 import { createConversationTokens } from '../src/conversations.js';
 import { pickLocale, stringsFor } from '../src/i18n/index.js';
-import { sse, sseDone, sseResponse, until } from './fakes.js';
+import { fakeFetch, sse, sseDone, sseResponse, until, type Route } from './fakes.js';
 
 const PK = 'pk_test_tenant_a';
-type Route = (init: RequestInit, url: string) => unknown;
-type Req = { method: string; path: string; headers: Record<string, string>; body?: string };
 
-function fakeFetch(routes: Record<string, Route>) {
-  const requests: Req[] = [];
-  const f = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = String(input);
-    const method = init.method ?? 'GET';
-    const path = new URL(url).pathname;
-    requests.push({ method, path, headers: init.headers as Record<string, string>, body: init.body as string });
-    const route = routes[`${method} ${path}`] ?? (method === 'POST' && /\/feedback$/.test(path) ? routes['POST feedback'] : undefined);
-    const out = route ? route(init, url) : { status: 404, json: { error: { code: 'not_found', message: 'nope' } } };
-    if (out && typeof out === 'object' && 'body' in out) return out as Response;
-    const { status = 200, json } = out as { status?: number; json: unknown };
-    return { ok: status < 400, status, json: async () => json, body: null } as unknown as Response;
-  }) as typeof fetch;
-  return { fetch: f, requests };
-}
 
 const config = () => ({ json: { tenant: { name: 'N' }, theme: { title: 'Help', greeting: 'Hi', suggestions: ['How do refunds work?'] } } });
 let sessions = 0;
