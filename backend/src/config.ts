@@ -32,6 +32,45 @@ const envSchema = z.object({
   OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   PREX_LLM_TIMEOUT_MS: positiveInt.default(60_000),
+  /** Retries of a model request that failed before streaming (429, 5xx, network), with backoff. */
+  PREX_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** A streamed answer whose first token takes longer fails over to the extractive answer. */
+  PREX_LLM_FIRST_TOKEN_TIMEOUT_MS: positiveInt.default(20_000),
+  /** A stream that goes silent this long mid-answer is ended with an error instead of hanging. */
+  PREX_LLM_IDLE_TIMEOUT_MS: positiveInt.default(20_000),
+  /** Tokens of earlier turns sent to the model with each question (counted with gpt-tokenizer). */
+  PREX_HISTORY_TOKEN_BUDGET: z.coerce.number().int().min(0).max(100_000).default(2_000),
+  /**
+   * Per-model prices in USD per million tokens, as JSON:
+   * {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}. Merged over the built-in table (usage/prices.ts).
+   */
+  PREX_MODEL_PRICES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return {};
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), z.strictObject({ input: z.number().min(0), output: z.number().min(0) }))),
+  /** How user messages are labelled: by the model when one is configured (auto), or always by rules. */
+  PREX_CLASSIFIER: z.enum(['auto', 'rules']).default('auto'),
+  /** smtp(s)://user:pass@host:port — any provider's SMTP relay. Unset: mails go to PREX_OUTBOX_DIR. */
+  PREX_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  PREX_MAIL_FROM: z.string().trim().min(3).default('Prex <no-reply@prex.localhost>'),
+  /** Where mails are written when no SMTP relay is configured (the demo works offline). */
+  PREX_OUTBOX_DIR: z.string().default('.prex/outbox'),
+  /** Minutes of quiet after which a verified customer's conversation summary is emailed (0 = never). */
+  PREX_SUMMARY_INACTIVITY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(30),
+  /** How often the summary scheduler looks for quiet conversations. */
+  PREX_SUMMARY_SCAN_MS: positiveInt.default(60_000),
   /** Embeddings for the vector channel (any OpenAI-compatible /embeddings endpoint); off unless the model is set. */
   PREX_EMBEDDINGS_MODEL: optionalText,
   PREX_EMBEDDINGS_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -66,6 +105,22 @@ export interface LlmConfig {
   baseUrl: string | undefined;
   model: string;
   timeoutMs: number;
+  maxRetries: number;
+  firstTokenTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+/** USD per million tokens. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+}
+
+export interface EmailConfig {
+  /** Null: no relay configured, mails are written to outboxDir. */
+  smtpUrl: string | null;
+  from: string;
+  outboxDir: string;
 }
 
 /** The vector channel's embeddings endpoint (knowledge/search/vector.ts). */
@@ -91,6 +146,13 @@ export interface Config {
   embeddings: EmbeddingsConfig | null;
   heartbeatMs: number;
   extractiveDelayMs: number;
+  historyTokenBudget: number;
+  /** Per-model prices from PREX_MODEL_PRICES (merged over the built-in table by usage/prices.ts). */
+  modelPrices: Record<string, ModelPrice>;
+  classifier: 'auto' | 'rules';
+  email: EmailConfig;
+  /** Automatic conversation summaries: inactivityMinutes 0 turns them off. */
+  summaries: { inactivityMinutes: number; scanIntervalMs: number };
   rateLimitPerMinute: number;
   trustProxyHops: number;
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
@@ -121,7 +183,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     // Local OpenAI-compatible servers (Ollama, vLLM) need no key, but the client library wants one.
     llm: llmConfigured
-      ? { apiKey: e.OPENAI_API_KEY ?? 'not-needed', baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.PREX_LLM_TIMEOUT_MS }
+      ? { apiKey: e.OPENAI_API_KEY ?? 'not-needed', baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL,
+          timeoutMs: e.PREX_LLM_TIMEOUT_MS,
+          maxRetries: e.PREX_LLM_MAX_RETRIES,
+          firstTokenTimeoutMs: e.PREX_LLM_FIRST_TOKEN_TIMEOUT_MS,
+          idleTimeoutMs: e.PREX_LLM_IDLE_TIMEOUT_MS,
+        }
       : null,
     // Endpoint and key default to the chat model's (OPENAI_*).
     embeddings: e.PREX_EMBEDDINGS_MODEL
@@ -137,6 +204,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     heartbeatMs: e.PREX_HEARTBEAT_MS,
     extractiveDelayMs: e.PREX_EXTRACTIVE_DELAY_MS,
+    historyTokenBudget: e.PREX_HISTORY_TOKEN_BUDGET,
+    modelPrices: e.PREX_MODEL_PRICES,
+    classifier: e.PREX_CLASSIFIER,
+    email: { smtpUrl: e.PREX_SMTP_URL ?? null, from: e.PREX_MAIL_FROM, outboxDir: e.PREX_OUTBOX_DIR },
+    summaries: { inactivityMinutes: e.PREX_SUMMARY_INACTIVITY_MINUTES, scanIntervalMs: e.PREX_SUMMARY_SCAN_MS },
     rateLimitPerMinute: e.PREX_RATE_LIMIT_PER_MINUTE,
     trustProxyHops: e.PREX_TRUST_PROXY_HOPS,
     demo: { enabled: e.PREX_SEED_DEMO, publishableKey: e.PREX_DEMO_PUBLISHABLE_KEY, origins: e.PREX_DEMO_ORIGINS },

@@ -13,7 +13,7 @@ let answerer: Answerer;
 
 beforeAll(async () => {
   provider = await startOpenAICompatibleServer({ apiKey: 'test-key' });
-  const client = createOpenAIClient({ apiKey: 'test-key', baseUrl: provider.url, model: 'test-model', timeoutMs: 5_000 });
+  const client = createOpenAIClient({ apiKey: 'test-key', baseUrl: provider.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 2, firstTokenTimeoutMs: 5_000, idleTimeoutMs: 5_000 });
   answerer = createOpenAIAnswerer(client, 'test-model', createExtractiveAnswerer({ deltaDelayMs: 0 }), silentLog);
 });
 afterAll(() => provider?.close());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { messageLabelSchema } from './classification.js';
 
 /**
  * The answer stream: the Vercel AI SDK UI message stream protocol (v1), so any client of the
@@ -48,6 +49,36 @@ export const prexMetaChunkSchema = z.object({
     answerer: answererSchema,
     /** False when the knowledge base had nothing relevant and the answer says so. */
     grounded: z.boolean(),
+    /** Name of the agent answering (absent from servers before agents existed). */
+    agent: z.string().optional(),
+    /** How the user's message was classified. */
+    label: messageLabelSchema.optional(),
+  }),
+});
+
+/** The agent called a tool while writing this answer (details are visible to the tenant, not here). */
+export const prexToolChunkSchema = z.object({
+  type: z.literal('data-prex-tool'),
+  data: z.object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(['done', 'failed', 'needs-confirmation']),
+  }),
+});
+
+/**
+ * Human handoff, as the widget shows it:
+ * - offered: the knowledge base had nothing; the widget offers a "talk to a human" button (POST /v1/handoff);
+ * - proposed: the agent wants to hand over and asks first (POST /v1/handoff/:id/confirm);
+ * - open: the conversation is with the team now; a human will reply here.
+ */
+export const handoffStatusSchema = z.enum(['offered', 'proposed', 'open']);
+export const prexHandoffChunkSchema = z.object({
+  type: z.literal('data-prex-handoff'),
+  data: z.object({
+    status: handoffStatusSchema,
+    escalationId: z.string().optional(),
+    reason: z.string().optional(),
   }),
 });
 
@@ -71,6 +102,8 @@ export const uiStreamChunkSchema = z.discriminatedUnion('type', [
   sourceUrlChunkSchema,
   sourceDocumentChunkSchema,
   prexMetaChunkSchema,
+  prexToolChunkSchema,
+  prexHandoffChunkSchema,
   finishChunkSchema,
   abortChunkSchema,
   errorChunkSchema,

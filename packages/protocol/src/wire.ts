@@ -35,7 +35,25 @@ export const ROUTES = {
   paneScript: '/widget/pane.js',
   feedback: '/v1/chat/:messageId/feedback',
   conversationSummaries: '/v1/conversations/summaries',
+  /** Human handoff (visitor side): ask for a human; answer the agent's proposal; the current state. */
+  handoff: '/v1/handoff',
+  handoffConfirm: '/v1/handoff/:escalationId/confirm',
+  handoffCurrent: '/v1/handoff/current',
+  /** Identity ladder: a host-signed identity; an email one-time code (start, then verify). */
+  identity: '/v1/identity',
+  emailCodeStart: '/v1/identity/email/start',
+  emailCodeVerify: '/v1/identity/email/verify',
+  /** The verified customer: profile, their conversations on any device, data export and deletion. */
+  customerMe: '/v1/customers/me',
+  customerConversations: '/v1/customers/me/conversations',
+  customerExport: '/v1/customers/me/export',
+  customerDelete: '/v1/customers/me/delete',
+  /** "Email me this conversation". */
+  emailConversation: '/v1/conversations/current/email',
 } as const;
+
+export const handoffConfirmPath = (escalationId: string) =>
+  ROUTES.handoffConfirm.replace(':escalationId', encodeURIComponent(escalationId));
 
 export const resumePath = (messageId: string) =>
   ROUTES.resume.replace(':messageId', encodeURIComponent(messageId));

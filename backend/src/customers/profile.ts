@@ -1,0 +1,16 @@
+/** What Prex knows of a verified customer (per tenant). */
+export interface CustomerProfile {
+  id: string;
+  tenantId: string;
+  email: string | null;
+  externalId: string | null;
+  name: string | null;
+  preferences: Record<string, unknown>;
+  interests: string[];
+  notes: string;
+  emailVerifiedAt: Date | null;
+  createdAt: Date;
+}
+
+/** How far up the identity ladder a session is. */
+export type IdentityLevel = 'anonymous' | 'host' | 'email';

@@ -1,0 +1,2 @@
+// Owned by the agents feature; filled in as it lands.
+export {};

@@ -1,0 +1,2 @@
+// Owned by the customers feature; filled in as it lands.
+export {};

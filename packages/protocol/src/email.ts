@@ -1,0 +1,2 @@
+// Owned by the email feature; filled in as it lands.
+export {};

@@ -1,0 +1,2 @@
+// Owned by the handoff feature; filled in as it lands.
+export {};

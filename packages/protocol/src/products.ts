@@ -1,0 +1,2 @@
+// Owned by the products feature; filled in as it lands.
+export {};

@@ -1,0 +1,2 @@
+// Owned by the quality feature; filled in as it lands.
+export {};

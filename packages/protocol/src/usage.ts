@@ -1,0 +1,2 @@
+// Owned by the usage feature; filled in as it lands.
+export {};
