@@ -5,6 +5,7 @@ import {
   ADMIN_ROUTES,
   adminSearchQuerySchema,
   createJobRequestSchema,
+  documentPatchRequestSchema,
   documentUpsertRequestSchema,
   type DocumentDetailResponse,
   type DocumentListResponse,
@@ -14,6 +15,7 @@ import {
   type JobInfo,
   type JobItemInfo,
 } from '@prex/protocol';
+import { resolveAgent } from '../agents/repository.js';
 import type { Db } from '../db/db.js';
 import { tenantOf } from '../http/context.js';
 import { badRequest, HttpError, notFound } from '../http/errors.js';
@@ -24,7 +26,7 @@ import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer } from '..
 import { createJob, findJob, latestItems, listJobItems, listJobs, type Job, type JobItem, type JobItemInput } from '../knowledge/jobs/repository.js';
 import { IngestionWorker } from '../knowledge/jobs/worker.js';
 import { detectFormat, ParseError, unsupportedReason } from '../knowledge/parse/index.js';
-import { findDocument, listVersions, type DocumentSummary } from '../knowledge/repository.js';
+import { findDocument, listVersions, setDocumentTags, type DocumentSummary } from '../knowledge/repository.js';
 import { indexChunkEmbeddings, searchPassages } from '../knowledge/search/index.js';
 import { secretKeyAuth } from '../tenants/middleware.js';
 
@@ -53,8 +55,9 @@ export interface AdminApi {
  * - POST   /v1/admin/documents            JSON: one text document, ingested now (201/200)
  *                                         multipart/form-data: files, queued as a job (202)
  * - GET    /v1/admin/documents            list with version and status
- * - GET    /v1/admin/documents/search     run a test search
+ * - GET    /v1/admin/documents/search     run a test search (?agent=: through that agent's knowledge filter)
  * - GET    /v1/admin/documents/:externalId status, versions, latest upload
+ * - PATCH  /v1/admin/documents/:externalId JSON {tags}: retag it (agents' knowledge filters)
  * - DELETE /v1/admin/documents/:externalId remove it and its chunks (204)
  * - POST   /v1/admin/jobs                 JSON: several text documents queued as a job (202)
  * - GET    /v1/admin/jobs                 recent jobs with counts
@@ -90,7 +93,7 @@ export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
       result = await ingestFile(
         db,
         tenantId,
-        { externalId: input.externalId, bytes: new TextEncoder().encode(input.content), format: input.format ?? 'markdown', title: input.title, url: input.url },
+        { externalId: input.externalId, bytes: new TextEncoder().encode(input.content), format: input.format ?? 'markdown', title: input.title, url: input.url, tags: input.tags },
         { ...deps.chunking, indexChunks },
       );
     } catch (err) {
@@ -117,7 +120,10 @@ export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
 
   router.get(ADMIN_ROUTES.search, async (req, res) => {
     const query = parseInput(adminSearchQuerySchema, req.query, 'search query');
-    const passages = await searchPassages(db, tenantOf(res).id, query.q, { limit: query.limit ?? 5 });
+    const tenantId = tenantOf(res).id;
+    // With ?agent=, what that agent's knowledge filter lets it retrieve (404 for an unknown agent).
+    const tags = query.agent !== undefined ? (await resolveAgent(db, tenantId, query.agent)).knowledgeFilter.tags : undefined;
+    const passages = await searchPassages(db, tenantId, query.q, { limit: query.limit ?? 5, tags });
     res.json({ passages });
   });
 
@@ -147,6 +153,19 @@ export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
       ...(upload ? { latestUpload: itemInfo(upload) } : {}),
     };
     res.json(body);
+  });
+
+  router.patch(DOCUMENT_PATH, json, async (req, res) => {
+    const tenantId = tenantOf(res).id;
+    const externalId = externalIdParam(req);
+    const input = parseJsonBody(documentPatchRequestSchema, req, 'document patch');
+    const document = await findDocument(db, tenantId, externalId);
+    if (!document) throw notFound(`No document with externalId ${externalId}`);
+    await setDocumentTags(db, tenantId, document.id, input.tags);
+    const updated = await findDocument(db, tenantId, externalId);
+    if (!updated) throw notFound(`No document with externalId ${externalId}`);
+    const latest = await latestItems(db, tenantId, [externalId]);
+    res.json(documentInfo(updated, latest.get(externalId)));
   });
 
   router.delete(DOCUMENT_PATH, async (req, res) => {
@@ -284,6 +303,7 @@ function documentInfo(d: DocumentSummary, upload: JobItem | undefined): Document
     version: d.version,
     chunks: d.chunks,
     byteSize: d.byteSize,
+    tags: d.tags,
     status: pending ? upload.status : 'ready',
     ...(pending && upload.error && upload.status === 'failed' ? { error: upload.error } : {}),
     createdAt: d.createdAt.toISOString(),

@@ -1,3 +1,5 @@
+import type { PersonaDraft } from '@prex/protocol';
+
 /** An agent as the answering pipeline uses it (a row of `agents`, defaults applied). */
 export interface Agent {
   id: string;
@@ -16,4 +18,11 @@ export interface Agent {
   knowledgeFilter: { tags: string[] };
   /** Tool names (tools/registry.ts) this agent may call. */
   tools: string[];
+}
+
+/** An agent with what only the admin routes show: the pending persona draft and timestamps. */
+export interface AgentRecord extends Agent {
+  personaDraft: PersonaDraft | null;
+  createdAt: Date;
+  updatedAt: Date;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/db.js';
 import { chunkMarkdown, resolveChunkOptions, SECTION_SEPARATOR, type Chunk, type ChunkOptions } from './chunker.js';
 import { parseDocument, type DocumentFormat, type ParsedDocument, type ParseInput } from './parse/index.js';
-import { chunkIdsOf, findDocument, recordVersion, replaceChunks, writeDocument } from './repository.js';
+import { chunkIdsOf, findDocument, recordVersion, replaceChunks, setDocumentTags, writeDocument } from './repository.js';
 
 export { deleteDocument, listDocuments } from './repository.js';
 
@@ -17,6 +17,8 @@ export interface DocumentInput {
   format?: DocumentFormat | undefined;
   /** Size of what was uploaded, in bytes. Default: the content's UTF-8 size. */
   byteSize?: number | undefined;
+  /** For agents' knowledge filters: replaces the stored tags. Undefined keeps them (none for a new document). */
+  tags?: readonly string[] | undefined;
 }
 
 /**
@@ -67,9 +69,11 @@ export async function upsertDocument(db: Db, tenantId: string, input: DocumentIn
   const chunks = withoutTitleHeading(chunkMarkdown(content, opts), input.title);
   const result = await db.transaction(async (tx) => {
     const written = await writeDocument(tx, tenantId, { ...input, content, checksum, format, byteSize });
+    if (written && input.tags) await setDocumentTags(tx, tenantId, written.id, input.tags);
     if (!written) {
       const existing = await findDocument(tx, tenantId, input.externalId);
       if (!existing) throw new Error(`document ${input.externalId} vanished during upsert`);
+      if (input.tags) await setDocumentTags(tx, tenantId, existing.id, input.tags);
       return { documentId: existing.id, chunks: existing.chunks, version: existing.version, unchanged: true, created: false, chunkIds: undefined };
     }
     const chunkIds = await replaceChunks(tx, tenantId, written.id, input.title, chunks, { isNew: written.created });
@@ -107,12 +111,22 @@ function withoutTitleHeading(chunks: Chunk[], title: string): Chunk[] {
 }
 
 /** A parsed document (any format) into the tenant's knowledge base under `externalId`. */
-export function upsertParsed(db: Db, tenantId: string, externalId: string, doc: ParsedDocument, byteSize: number, opts: IngestOptions = {}): Promise<UpsertResult> {
-  return upsertDocument(db, tenantId, { externalId, title: doc.title, url: doc.url, content: doc.markdown, format: doc.format, byteSize }, opts);
+export function upsertParsed(
+  db: Db,
+  tenantId: string,
+  externalId: string,
+  doc: ParsedDocument,
+  byteSize: number,
+  opts: IngestOptions = {},
+  tags?: readonly string[],
+): Promise<UpsertResult> {
+  return upsertDocument(db, tenantId, { externalId, title: doc.title, url: doc.url, content: doc.markdown, format: doc.format, byteSize, tags }, opts);
 }
 
 export interface FileInput extends ParseInput {
   externalId: string;
+  /** See DocumentInput.tags. */
+  tags?: readonly string[] | undefined;
 }
 
 /**
@@ -122,6 +136,6 @@ export interface FileInput extends ParseInput {
  */
 export async function ingestFile(db: Db, tenantId: string, file: FileInput, opts: IngestOptions = {}): Promise<UpsertResult & { title: string; format: DocumentFormat }> {
   const parsed = await parseDocument(file);
-  const result = await upsertParsed(db, tenantId, file.externalId, parsed, file.bytes.byteLength, opts);
+  const result = await upsertParsed(db, tenantId, file.externalId, parsed, file.bytes.byteLength, opts, file.tags);
   return { ...result, title: parsed.title, format: parsed.format };
 }

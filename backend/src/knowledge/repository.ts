@@ -23,6 +23,8 @@ export interface DocumentSummary {
   version: number;
   format: string;
   byteSize: number;
+  /** For agents' knowledge filters. */
+  tags: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,6 +39,7 @@ interface SummaryRow {
   version: number;
   format: string;
   byte_size: number;
+  tags: string[];
   created_at: Date;
   updated_at: Date;
 }
@@ -51,12 +54,13 @@ const toSummary = (r: SummaryRow): DocumentSummary => ({
   version: r.version,
   format: r.format,
   byteSize: r.byte_size,
+  tags: r.tags,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
 
 const SUMMARY_SELECT = `
-  select d.id, d.external_id, d.title, d.url, d.checksum, d.version, d.format, d.byte_size, d.created_at, d.updated_at,
+  select d.id, d.external_id, d.title, d.url, d.checksum, d.version, d.format, d.byte_size, d.tags, d.created_at, d.updated_at,
          (select count(*) from chunks c where c.document_id = d.id and c.tenant_id = d.tenant_id) as chunks
   from documents d`;
 
@@ -89,6 +93,19 @@ export async function writeDocument(db: Db, tenantId: string, doc: DocumentField
     [newId('doc'), tenantId, doc.externalId, doc.title, doc.url ?? null, doc.content, doc.checksum, doc.format, doc.byteSize],
   );
   return rows[0];
+}
+
+/**
+ * Replaces a document's tags (agents' knowledge filters) when they differ. Tags are not part of
+ * the checksum: retagging changes no chunk, so it needs no new version. True when they changed.
+ */
+export async function setDocumentTags(db: Db, tenantId: string, documentId: string, tags: readonly string[]): Promise<boolean> {
+  const rows = await db.query(
+    `update documents set tags = $3::text[], updated_at = now()
+     where tenant_id = $1 and id = $2 and tags is distinct from $3::text[] returning id`,
+    [tenantId, documentId, [...tags]],
+  );
+  return rows.length > 0;
 }
 
 /** Replaces all chunks of a document; call inside the transaction that wrote the document. Returns the new chunk ids in order. */

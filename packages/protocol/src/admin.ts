@@ -36,6 +36,26 @@ export const externalIdSchema = z
   .max(200, 'externalId is longer than 200 characters')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'externalId contains control characters');
 
+/**
+ * A document tag (agents' knowledge filters pick documents by tag): trimmed, lower-cased, 1-50
+ * characters of letters, digits and . _ : - (so tags compare exactly on both sides).
+ */
+export const documentTagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, 'tag is empty')
+  .max(50, 'tag is longer than 50 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:-]*$/u, 'tag may hold only letters, digits and . _ : - (starting with a letter or digit)');
+
+export const MAX_DOCUMENT_TAGS = 20;
+
+/** A document's tags: duplicates after normalising are dropped. */
+export const documentTagsSchema = z
+  .array(documentTagSchema)
+  .max(MAX_DOCUMENT_TAGS, `at most ${MAX_DOCUMENT_TAGS} tags`)
+  .transform((tags) => [...new Set(tags)]);
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' });
 
 /** `POST /v1/admin/documents` with a JSON body: one text document, ingested synchronously. */
@@ -50,8 +70,19 @@ export const documentUpsertRequestSchema = z.strictObject({
     .refine((s) => !s.includes('\u0000'), 'content contains a NUL character'),
   /** What `content` is; default markdown. */
   format: textFormatSchema.optional(),
+  /** For agents' knowledge filters: replaces the stored tags; omitted keeps them (none for a new document). */
+  tags: documentTagsSchema.optional(),
 });
 export type DocumentUpsertRequest = z.infer<typeof documentUpsertRequestSchema>;
+
+/**
+ * `PATCH /v1/admin/documents/:externalId`: changes a stored document's tags without re-uploading
+ * it (documents uploaded as files or through jobs get their tags this way). → DocumentSummaryInfo.
+ */
+export const documentPatchRequestSchema = z.strictObject({
+  tags: documentTagsSchema,
+});
+export type DocumentPatchRequest = z.infer<typeof documentPatchRequestSchema>;
 
 /** 201 when the document was created, 200 when updated or unchanged. */
 export const documentUpsertResponseSchema = z.object({
@@ -87,6 +118,7 @@ export const documentSummarySchema = z.object({
   version: z.number().int(),
   chunks: z.number().int(),
   byteSize: z.number().int(),
+  tags: z.array(z.string()),
   /**
    * 'ready' when what is stored is current; otherwise the state of the latest upload of this
    * externalId ('queued' / 'indexing' while a new version is on its way, 'failed' when it did not
@@ -168,6 +200,8 @@ export type CreateJobRequest = z.infer<typeof createJobRequestSchema>;
 export const adminSearchQuerySchema = z.object({
   q: z.string().max(1000, 'q is longer than 1000 characters'),
   limit: z.coerce.number().int().min(1).max(20).optional(),
+  /** Search as this agent would: only the documents its knowledge filter allows. */
+  agent: z.string().min(1, 'agent is empty').max(40, 'agent is longer than 40 characters').optional(),
 });
 
 export const adminPassageSchema = z.object({

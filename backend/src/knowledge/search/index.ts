@@ -10,7 +10,7 @@ import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
  * See docs/retrieval.md.
  */
 
-export { RELEVANCE_FLOOR, parseQuery, type LexicalTuning } from './lexical.js';
+export { RELEVANCE_FLOOR, parseQuery, type DocumentFilter, type LexicalTuning } from './lexical.js';
 export { configureRetrieval, createOpenAIEmbedder, embedMissingChunks, indexChunkEmbeddings, vectorEnabled, type Embedder, type VectorStatus } from './vector.js';
 export { reciprocalRankFusion, CANDIDATES_PER_CHANNEL, RRF_K } from './hybrid.js';
 export { retrievalEnabled, setRetrievalEnabled, setSearchLanguage } from './settings.js';
@@ -24,6 +24,8 @@ export interface SearchOptions {
   tuning?: LexicalTuning;
   /** 'lexical' skips the vector channel even where it is on (evaluation). */
   channels?: 'auto' | 'lexical';
+  /** Only documents carrying at least one of these tags (an agent's knowledge filter); empty = all. */
+  tags?: readonly string[] | undefined;
 }
 
 /** The passages worth answering from: score at or above the floor. */
@@ -44,11 +46,12 @@ export async function searchPassages(db: Db, tenantId: string, query: string, op
   const analysis = await analyzeQuery(db, tenantId, query);
   if (analysis.terms.length === 0) return [];
   const hybrid = opts.channels !== 'lexical' && vectorEnabled(db) && analysis.parsed.filter === '' && analysis.parsed.text !== '';
-  const lexical = await lexicalRank(db, tenantId, analysis, hybrid ? CANDIDATES_PER_CHANNEL : limit, opts.tuning ?? DEFAULT_TUNING);
+  const filter = { tags: opts.tags };
+  const lexical = await lexicalRank(db, tenantId, analysis, hybrid ? CANDIDATES_PER_CHANNEL : limit, opts.tuning ?? DEFAULT_TUNING, filter);
   let ids = lexical.map((r) => r.chunkId);
   if (hybrid) {
     try {
-      const vector = await vectorRank(db, tenantId, analysis.parsed.text, CANDIDATES_PER_CHANNEL);
+      const vector = await vectorRank(db, tenantId, analysis.parsed.text, CANDIDATES_PER_CHANNEL, filter);
       ids = reciprocalRankFusion([ids, vector]);
     } catch (error) {
       vectorLog(db)?.warn('vector search failed; lexical results only', { error: error instanceof Error ? error.message : String(error) });

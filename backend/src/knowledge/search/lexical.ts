@@ -196,6 +196,7 @@ const RANK_SQL = `
     select c.id, c.tsv, length(c.tsv) as len from chunks c, probe
     where c.tenant_id = $1 and c.tsv @@ probe.q
       and ($6::text = '' or c.tsv @@ websearch_to_tsquery($7::regconfig, $6::text))
+      and ($15::text[] is null or c.document_id in (select d.id from documents d where d.tenant_id = $1 and d.tags && $15::text[]))
     limit ${CANDIDATE_CAP}
   ), freq as (
     select c.id, c.len, t.idf, ts_rank($10::float4[], c.tsv, t.q, 0) * $11::float8 as tf
@@ -214,6 +215,17 @@ function rankWeights(tuning: LexicalTuning): { weights: number[]; scale: number 
   return { weights: [1 / top, 1 / top, tuning.headingWeight / top, tuning.titleWeight / top], scale: top };
 }
 
+/** Which documents a search may draw from (an agent's knowledge filter). */
+export interface DocumentFilter {
+  /** Only chunks of documents carrying at least one of these tags; undefined or empty = all documents. */
+  tags?: readonly string[] | undefined;
+}
+
+/** The filter's tags as a text[] parameter; null (no filter) when there are none. */
+export function tagsParam(filter: DocumentFilter): string[] | null {
+  return filter.tags && filter.tags.length > 0 ? [...filter.tags] : null;
+}
+
 export interface RankedChunk {
   chunkId: string;
   rank: number;
@@ -226,6 +238,7 @@ export async function lexicalRank(
   analysis: QueryAnalysis,
   limit: number,
   tuning: LexicalTuning = DEFAULT_TUNING,
+  filter: DocumentFilter = {},
 ): Promise<RankedChunk[]> {
   const candidates = candidateProbe(analysis.terms);
   const probe = new Set(candidates.terms);
@@ -247,6 +260,7 @@ export async function lexicalRank(
     analysis.avgLength,
     limit,
     candidates.join,
+    tagsParam(filter),
   ]);
   return rows.map((r) => ({ chunkId: r.id, rank: Number(r.rank) }));
 }

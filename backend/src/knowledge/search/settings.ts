@@ -1,22 +1,21 @@
+import { ensureDefaultAgent, updateAgent } from '../../agents/repository.js';
 import type { Db } from '../../db/db.js';
 
 /**
- * The tenant-level retrieval switch, stored in `tenants.agent` (jsonb, migration 004):
- * `{ "retrieval": false }` turns knowledge-base search off for the tenant's chat, so answers get no
- * passages. Missing or non-boolean means on. (Agents are a later issue; this is their first setting.)
+ * The retrieval switch of the tenant's default agent (agents/): off means knowledge-base search is
+ * off for chat, so answers get no passages. It began as a tenant-level setting in `tenants.agent`
+ * (jsonb, migration 004); the default agent carries that value over when it is created, and these
+ * two functions now act on the default agent (creating it if need be).
  */
 export async function retrievalEnabled(db: Db, tenantId: string): Promise<boolean> {
-  const rows = await db.query<{ on: boolean | null }>(
-    `select case when jsonb_typeof(agent -> 'retrieval') = 'boolean' then (agent ->> 'retrieval')::boolean end as on
-     from tenants where id = $1`,
-    [tenantId],
-  );
-  return rows[0]?.on ?? true;
+  return (await ensureDefaultAgent(db, tenantId)).retrieval;
 }
 
-/** Sets the tenant's retrieval switch (and keeps the other agent settings). */
+/** Sets the default agent's retrieval switch (and the old tenant-level value, kept in step). */
 export async function setRetrievalEnabled(db: Db, tenantId: string, enabled: boolean): Promise<void> {
   await db.query(`update tenants set agent = agent || jsonb_build_object('retrieval', $2::boolean) where id = $1`, [tenantId, enabled]);
+  const agent = await ensureDefaultAgent(db, tenantId);
+  if (agent.retrieval !== enabled) await updateAgent(db, tenantId, agent.name, { retrieval: enabled });
 }
 
 /**

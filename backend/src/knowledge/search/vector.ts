@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { EmbeddingsConfig } from '../../config.js';
 import type { Db } from '../../db/db.js';
 import type { Logger } from '../../logger.js';
+import { tagsParam, type DocumentFilter } from './lexical.js';
 
 /**
  * The vector channel: chunk embeddings from an OpenAI-compatible `/embeddings` endpoint, stored
@@ -180,7 +181,7 @@ export async function embedMissingChunks(db: Db, tenantId: string, batch = 256):
 const EF_SEARCH = 100;
 
 /** The tenant's chunks nearest to the question, best first (cosine distance). */
-export async function vectorRank(db: Db, tenantId: string, question: string, limit: number): Promise<string[]> {
+export async function vectorRank(db: Db, tenantId: string, question: string, limit: number, filter: DocumentFilter = {}): Promise<string[]> {
   const ctx = contexts.get(db);
   if (!ctx) return [];
   const [vector] = await ctx.embedder.embed([question]);
@@ -192,11 +193,14 @@ export async function vectorRank(db: Db, tenantId: string, question: string, lim
          select chunk_id, embedding <=> $2::vector as distance
          from chunk_embeddings
          where tenant_id = $1 and model = $3
+           and ($5::text[] is null or chunk_id in (
+             select c.id from chunks c join documents d on d.id = c.document_id and d.tenant_id = $1
+             where c.tenant_id = $1 and d.tags && $5::text[]))
          order by embedding <=> $2::vector
          limit $4
        )
        select chunk_id from nearest order by distance, chunk_id`,
-      [tenantId, vectorLiteral(vector), ctx.embedder.model, limit],
+      [tenantId, vectorLiteral(vector), ctx.embedder.model, limit, tagsParam(filter)],
     );
     return rows.map((r) => r.chunk_id);
   });
