@@ -1,0 +1,41 @@
+import OpenAI from 'openai';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { UsageRecorder } from '../usage/types.js';
+import { createModelClassifier } from './model.js';
+import { classifyByRules } from './rules.js';
+import type { Classifier } from './types.js';
+
+export { classifyByRules } from './rules.js';
+export { saveLabel, type LabelToSave } from './repository.js';
+export { labelCounts } from './label-counts.js';
+export type { Classification, Classifier, ClassifyContext } from './types.js';
+
+/** A label is worth little once the answer had to wait for it: past this, the rules decide. */
+export const CLASSIFY_TIMEOUT_MS = 4000;
+
+export interface ClassifierDeps {
+  config: Pick<Config, 'llm' | 'classifier'>;
+  log: Logger;
+  usage: UsageRecorder;
+  /** The `openai` client to use (tests, or sharing the answerer's); one is made from config.llm otherwise. */
+  client?: OpenAI;
+  timeoutMs?: number;
+}
+
+/** Labels by rules only: no model configured, or PREX_CLASSIFIER=rules. */
+const rulesClassifier: Classifier = {
+  classify: async (text) => ({ label: classifyByRules(text), source: 'rules' }),
+};
+
+/**
+ * The classifier for user messages: the configured model when there is one and PREX_CLASSIFIER is
+ * 'auto' (falling back to the rules on any failure), otherwise the rules. Never throws.
+ */
+export function createClassifier(deps: ClassifierDeps): Classifier {
+  const { config, log, usage } = deps;
+  if (!config.llm || config.classifier === 'rules') return rulesClassifier;
+  const timeoutMs = deps.timeoutMs ?? CLASSIFY_TIMEOUT_MS;
+  const client = deps.client ?? new OpenAI({ apiKey: config.llm.apiKey, baseURL: config.llm.baseUrl, timeout: timeoutMs, maxRetries: 0 });
+  return createModelClassifier({ client, model: config.llm.model, usage, log, timeoutMs });
+}
