@@ -42,3 +42,7 @@ create table escalations (
 );
 create index escalations_tenant_status_idx on escalations (tenant_id, status, created_at desc);
 create index escalations_session_idx on escalations (tenant_id, session_id);
+
+-- At most one active (proposed or open) escalation per conversation: two clicks on "talk to a
+-- human", or the model proposing twice, reuse it instead of filing duplicates for the team.
+create unique index escalations_one_active_idx on escalations (tenant_id, session_id) where status in ('proposed', 'open');

@@ -1,0 +1,83 @@
+import express, { Router } from 'express';
+import {
+  adminEscalationsQuerySchema,
+  adminEscalationUpdateSchema,
+  HANDOFF_ADMIN_ROUTES,
+  staffReplyRequestSchema,
+  type AdminConversationResponse,
+  type AdminEscalationResponse,
+  type AdminEscalationsResponse,
+  type StaffReplyResponse,
+} from '@prex/protocol';
+import type { Db } from '../db/db.js';
+import { tenantOf } from '../http/context.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { parseInput, parseJsonBody } from '../http/validate.js';
+import { secretKeyAuth } from '../tenants/middleware.js';
+import { findConversationSession, insertStaffReply, listConversationMessages } from './conversation.js';
+import { listEscalations, listSessionEscalations, resolveEscalation } from './repository.js';
+
+const ESCALATION_ID = /^esc_[A-Za-z0-9_-]{1,64}$/;
+const SESSION_ID = /^ses_[A-Za-z0-9_-]{1,64}$/;
+
+function idParam(value: unknown, pattern: RegExp, what: string): string {
+  const id = String(value);
+  if (!pattern.test(id)) throw badRequest(`Invalid ${what}`, [{ path: what, message: `not a valid ${what}` }]);
+  return id;
+}
+
+/**
+ * The tenant's team (secret key): escalations to work on and the conversations behind them.
+ * - GET   /v1/admin/escalations?status=&limit=&offset=   newest first
+ * - PATCH /v1/admin/escalations/:escalationId {status: 'resolved'}
+ * - GET   /v1/admin/conversations/:sessionId             messages (author, label, tool calls, feedback), escalations, customer
+ * - POST  /v1/admin/conversations/:sessionId/replies {text}   a staff reply the visitor sees as from a human
+ */
+export function createHandoffAdminRouter(db: Db): Router {
+  const router = Router();
+  router.use(['/v1/admin/escalations', '/v1/admin/conversations'], secretKeyAuth(db), express.json({ limit: '64kb', strict: true }));
+
+  router.get(HANDOFF_ADMIN_ROUTES.escalations, async (req, res) => {
+    const query = parseInput(adminEscalationsQuerySchema, req.query, 'query');
+    const out: AdminEscalationsResponse = { escalations: await listEscalations(db, tenantOf(res).id, query) };
+    res.set('Cache-Control', 'no-store').json(out);
+  });
+
+  router.patch(HANDOFF_ADMIN_ROUTES.escalation, async (req, res) => {
+    const escalationId = idParam(req.params.escalationId, ESCALATION_ID, 'escalationId');
+    parseJsonBody(adminEscalationUpdateSchema, req, 'escalation update');
+    const outcome = await resolveEscalation(db, tenantOf(res).id, escalationId);
+    if (outcome === 'missing') throw notFound(`No escalation ${escalationId}`);
+    if (outcome === 'declined') throw conflict(`Escalation ${escalationId} was declined by the visitor; there is nothing to resolve`);
+    const out: AdminEscalationResponse = outcome;
+    res.json(out);
+  });
+
+  router.get(HANDOFF_ADMIN_ROUTES.conversation, async (req, res) => {
+    const sessionId = idParam(req.params.sessionId, SESSION_ID, 'sessionId');
+    const tenantId = tenantOf(res).id;
+    const session = await findConversationSession(db, tenantId, sessionId);
+    if (!session) throw notFound(`No conversation ${sessionId}`);
+    const [messages, escalations] = await Promise.all([listConversationMessages(db, tenantId, sessionId), listSessionEscalations(db, tenantId, sessionId)]);
+    const out: AdminConversationResponse = {
+      sessionId,
+      customerId: session.customerId,
+      createdAt: session.createdAt.toISOString(),
+      lastSeenAt: session.lastSeenAt.toISOString(),
+      messages,
+      escalations,
+    };
+    res.set('Cache-Control', 'no-store').json(out);
+  });
+
+  router.post(HANDOFF_ADMIN_ROUTES.conversationReplies, async (req, res) => {
+    const sessionId = idParam(req.params.sessionId, SESSION_ID, 'sessionId');
+    const { text } = parseJsonBody(staffReplyRequestSchema, req, 'reply');
+    const tenantId = tenantOf(res).id;
+    if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
+    const out: StaffReplyResponse = { message: await insertStaffReply(db, { tenantId, sessionId, text }) };
+    res.status(201).json(out);
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { handoffConfirmRequestSchema, handoffRequestSchema, ROUTES, type HandoffCurrentResponse, type HandoffResponse } from '@prex/protocol';
+import type { Config } from '../config.js';
+import type { Db } from '../db/db.js';
+import { sessionOf } from '../http/context.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { parseJsonBody } from '../http/validate.js';
+import { sessionAuth } from '../sessions/middleware.js';
+import { publishableKeyAuth } from '../tenants/middleware.js';
+import { latestUserMessageId } from './conversation.js';
+import { answerProposal, createOrReuseEscalation, findActiveEscalation, toVisitorEscalation } from './repository.js';
+
+const ESCALATION_ID = /^esc_[A-Za-z0-9_-]{1,64}$/;
+const DEFAULT_REASON = 'The visitor asked to talk to a person.';
+
+/**
+ * The visitor's side of the handoff (publishable key + session; mounted behind the public rate limit):
+ * - POST /v1/handoff {reason?}: talk to a person now → 201 with the open escalation, 200 when one was already open;
+ * - POST /v1/handoff/:escalationId/confirm {accept}: the answer to the agent's proposal → open or declined;
+ * - GET  /v1/handoff/current: the session's proposed or open escalation, or null.
+ */
+export function createHandoffRouter(db: Db, config: Config): Router {
+  const router = Router();
+  const visitor = [publishableKeyAuth(db), sessionAuth(db, config)];
+
+  router.post(ROUTES.handoff, ...visitor, async (req, res) => {
+    const body = parseJsonBody(handoffRequestSchema, req, 'handoff request');
+    const { tenantId, sessionId } = sessionOf(res);
+    const { escalation, created } = await createOrReuseEscalation(db, {
+      tenantId,
+      sessionId,
+      messageId: await latestUserMessageId(db, tenantId, sessionId),
+      reason: body.reason ?? DEFAULT_REASON,
+      source: 'visitor',
+      status: 'open',
+    });
+    const out: HandoffResponse = { escalation: toVisitorEscalation(escalation) };
+    res.status(created ? 201 : 200).json(out);
+  });
+
+  router.post(ROUTES.handoffConfirm, ...visitor, async (req, res) => {
+    const escalationId = String(req.params.escalationId);
+    if (!ESCALATION_ID.test(escalationId)) throw badRequest('Invalid escalation id', [{ path: 'escalationId', message: 'not an escalation id (esc_…)' }]);
+    const { accept } = parseJsonBody(handoffConfirmRequestSchema, req, 'confirmation');
+    const outcome = await answerProposal(db, { ...sessionOf(res), escalationId, accept });
+    if (outcome === 'missing') throw notFound(`No escalation ${escalationId} in this conversation`);
+    if ('notProposed' in outcome) throw conflict(`Escalation ${escalationId} is ${outcome.notProposed.status}, not waiting for confirmation`);
+    const out: HandoffResponse = { escalation: toVisitorEscalation(outcome.escalation) };
+    res.json(out);
+  });
+
+  router.get(ROUTES.handoffCurrent, ...visitor, async (_req, res) => {
+    const { tenantId, sessionId } = sessionOf(res);
+    const active = await findActiveEscalation(db, tenantId, sessionId);
+    const out: HandoffCurrentResponse = { escalation: active ? toVisitorEscalation(active) : null };
+    res.set('Cache-Control', 'no-store').json(out);
+  });
+
+  return router;
+}
