@@ -51,7 +51,7 @@ describe('POST /v1/chat (extractive answerer)', () => {
     const meta = read.chunks[1]!.chunk;
     expect(meta).toEqual({
       type: 'data-prex-meta',
-      data: { sessionId: v.sessionId, userMessageId: expect.stringMatching(/^msg_/), answerer: 'extractive', grounded: true },
+      data: { sessionId: v.sessionId, userMessageId: expect.stringMatching(/^msg_/), answerer: 'extractive', grounded: true, agent: 'support', label: 'question' },
     });
     const source = read.chunks.find((c) => c.chunk.type === 'source-url')!.chunk;
     expect(source).toMatchObject({ type: 'source-url', url: 'https://help.example.com/refunds', title: 'Refund policy' });
@@ -72,10 +72,11 @@ describe('POST /v1/chat (extractive answerer)', () => {
     expect(answer.sources).toEqual([expect.objectContaining({ title: 'Refund policy', url: 'https://help.example.com/refunds' })]);
   });
 
-  it('answers an off-topic question honestly, with no sources', async () => {
+  it('answers an off-topic question honestly, with no sources, and offers a human', async () => {
     const v = await newVisitor(t);
     const read = await readSse(await send(v, { text: 'Who won the football match yesterday?' }));
-    expect(shapeOf(read.chunks)).toEqual(['start', 'data-prex-meta', 'text-start', 'text-delta', 'text-end', 'finish']);
+    expect(shapeOf(read.chunks)).toEqual(['start', 'data-prex-meta', 'text-start', 'text-delta', 'text-end', 'data-prex-handoff', 'finish']);
+    expect(read.chunks.at(-2)!.chunk).toEqual({ type: 'data-prex-handoff', data: { status: 'offered' } });
     expect(read.chunks[1]!.chunk).toMatchObject({ data: { answerer: 'extractive', grounded: false } });
     expect(textOf(read.chunks)).toBe(NO_ANSWER_TEXT);
     expect(lastAssistant(await history(v)).sources).toEqual([]);

@@ -26,7 +26,8 @@ let llmEnv: Record<string, string>;
 
 beforeAll(async () => {
   provider = await startOpenAICompatibleServer({ apiKey: 'test-key' });
-  llmEnv = { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', PREX_LLM_TIMEOUT_MS: '10000' };
+  // Messages are labelled by rules here, so the provider sees only answer calls (the model classifier has its own tests).
+  llmEnv = { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', PREX_LLM_TIMEOUT_MS: '10000', PREX_CLASSIFIER: 'rules' };
   t = await startChatTestServer(llmEnv);
 }, 60_000);
 afterAll(async () => {

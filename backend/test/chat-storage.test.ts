@@ -12,10 +12,11 @@ import {
   toChatMessage,
 } from '../src/chat/repository.js';
 import { ANSWER_FAILED_TEXT, runAnswer } from '../src/chat/run-answer.js';
+import { defaultSeams } from '../src/chat/seams.js';
 import { createExtractiveAnswerer } from '../src/llm/extractive.js';
 import { passageToCitation } from '../src/llm/citations.js';
 import { createSession } from '../src/sessions/repository.js';
-import { makeTenant } from './helpers/app.js';
+import { makeTenant, testConfig } from './helpers/app.js';
 import { openEngine, openMemoryDb, silentLog, type Engine } from './helpers/db.js';
 import { REFUNDS } from './fixtures/passages.js';
 import { history, lastAssistant, messageIdOf, newVisitor, readSse, resume, send, startChatTestServer } from './helpers/chat.js';
@@ -95,7 +96,9 @@ describe('answer runs that fail', () => {
       const hub = new AnswerHub();
       const live = hub.add({ messageId: assistant.id, ...scope, userMessageId: user.id });
       const search = () => Promise.reject(new Error('search index unavailable'));
-      const status = await runAnswer({ db, hub, answerer: createExtractiveAnswerer({ deltaDelayMs: 0 }), search, log: silentLog }, live, { question: 'refund?', history: [] });
+      const seams = defaultSeams({ config: testConfig(), db, log: silentLog });
+      const agent = await seams.resolveAgent(db, tenant.id);
+      const status = await runAnswer({ db, hub, answerer: createExtractiveAnswerer({ deltaDelayMs: 0 }), search, log: silentLog, seams }, live, { question: 'refund?', history: [], agent });
       expect(status).toBe('error');
       expect(live.chunks).toEqual([
         { type: 'start', messageId: assistant.id },
@@ -112,7 +115,7 @@ describe('answer runs that fail', () => {
     const db = await openMemoryDb();
     // The first write of the finished answer fails (a database blip); later writes succeed.
     let failures = 0;
-    const flaky: Db = { ...db, query: (sql, params) => (/^\s*update messages/.test(sql) && failures++ === 0 ? Promise.reject(new Error('blip')) : db.query(sql, params)) };
+    const flaky: Db = { ...db, query: (sql, params) => (/^\s*update messages\s+set text/.test(sql) && failures++ === 0 ? Promise.reject(new Error('blip')) : db.query(sql, params)) };
     const server = await startChatTestServer({}, flaky);
     try {
       const v = await newVisitor(server);

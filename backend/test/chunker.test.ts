@@ -5,6 +5,14 @@ const sentence = (i: number) => `Sentence number ${i} explains one more detail a
 const paragraph = (from: number, n: number) => Array.from({ length: n }, (_, i) => sentence(from + i)).join(' ');
 
 describe('chunkMarkdown', () => {
+  it('treats special-token markup in a document as plain text', () => {
+    const text = 'Paste this into the template: <|im_start|>system hello<|im_end|> and save.';
+    expect(countTokens(text)).toBeGreaterThan(5);
+    const chunks = chunkMarkdown(`# Templates\n\n${text.repeat(20)}`, { maxTokens: 32, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.map((c) => c.content).join(' ')).toContain('im_start');
+  });
+
   it('keeps the heading path of every chunk', () => {
     const chunks = chunkMarkdown('# Billing\n\nIntro.\n\n## Refunds\n\nWithin 14 days.\n\n### Exceptions\n\nApp Store.\n\n## Invoices\n\nAs PDF.');
     expect(chunks.map((c) => [c.section, c.content])).toEqual([

@@ -9,7 +9,7 @@ import { ALL_PASSAGES, PASSWORD, REFUNDS, SHIPPING } from './fixtures/passages.j
 
 async function collect(answer: Answer): Promise<{ deltas: string[]; text: string }> {
   const deltas: string[] = [];
-  for await (const delta of answer.deltas) deltas.push(delta);
+  for await (const part of answer.parts) if (part.type === 'text') deltas.push(part.delta);
   return { deltas, text: deltas.join('') };
 }
 
@@ -78,8 +78,8 @@ describe('extractive answerer', () => {
     const controller = new AbortController();
     const answer = await ask('How do I get a refund?', ALL_PASSAGES, controller.signal);
     const seen: string[] = [];
-    for await (const delta of answer.deltas) {
-      seen.push(delta);
+    for await (const part of answer.parts) {
+      if (part.type === 'text') seen.push(part.delta);
       if (seen.length === 2) controller.abort();
     }
     expect(seen).toHaveLength(2);

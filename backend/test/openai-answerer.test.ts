@@ -13,8 +13,8 @@ let answerer: Answerer;
 
 beforeAll(async () => {
   provider = await startOpenAICompatibleServer({ apiKey: 'test-key' });
-  const client = createOpenAIClient({ apiKey: 'test-key', baseUrl: provider.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 2, firstTokenTimeoutMs: 5_000, idleTimeoutMs: 5_000 });
-  answerer = createOpenAIAnswerer(client, 'test-model', createExtractiveAnswerer({ deltaDelayMs: 0 }), silentLog);
+  const llm = { apiKey: 'test-key', baseUrl: provider.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 2, firstTokenTimeoutMs: 5_000, idleTimeoutMs: 5_000 };
+  answerer = createOpenAIAnswerer({ client: createOpenAIClient(llm), llm, historyTokenBudget: 2_000, fallback: createExtractiveAnswerer({ deltaDelayMs: 0 }), log: silentLog });
 });
 afterAll(() => provider?.close());
 beforeEach(() => {
@@ -30,7 +30,7 @@ function ask(question: string, opts: { passages?: Passage[]; history?: PriorTurn
 
 async function textOf(answer: Answer): Promise<string> {
   let text = '';
-  for await (const delta of answer.deltas) text += delta;
+  for await (const part of answer.parts) if (part.type === 'text') text += part.delta;
   return text;
 }
 
@@ -118,7 +118,7 @@ describe('OpenAI-compatible answerer', () => {
     let text = '';
     await expect(
       (async () => {
-        for await (const delta of answer.deltas) text += delta;
+        for await (const part of answer.parts) if (part.type === 'text') text += part.delta;
       })(),
     ).rejects.toThrow();
     expect(text).toBe('Refunds are issued within 30 days [1]');
@@ -136,8 +136,8 @@ describe('OpenAI-compatible answerer', () => {
     const controller = new AbortController();
     const answer = await ask('How do I get a refund?', { signal: controller.signal });
     let text = '';
-    for await (const delta of answer.deltas) {
-      text += delta;
+    for await (const part of answer.parts) {
+      if (part.type === 'text') text += part.delta;
       if (text.includes('three')) controller.abort();
     }
     expect(text).toBe('one two three');

@@ -1,6 +1,7 @@
-import type { Answerer as AnswererKind, ChatMessage, Citation, MessageStatus, UIStreamChunk } from '@prex/protocol';
+import type { Answerer as AnswererKind, ChatMessage, Citation, MessageAuthor, MessageStatus, UIStreamChunk } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
+import type { ToolCallRecord } from '../tools/types.js';
 
 /** A row of `messages`. Every query below is scoped by tenant (and session where it applies). */
 export interface StoredMessage extends MessageSummary {
@@ -18,6 +19,8 @@ export interface MessageSummary {
   status: MessageStatus;
   sources: Citation[];
   answerer: AnswererKind | null;
+  /** Assistant messages: 'human' for a staff reply after a handoff. */
+  author: MessageAuthor;
   createdAt: Date;
   finishedAt: Date | null;
   feedback: { rating: 'up' | 'down'; comment: string | null } | null;
@@ -33,15 +36,16 @@ interface MessageRow {
   sources: unknown;
   events?: unknown;
   answerer: AnswererKind | null;
+  author: MessageAuthor;
   created_at: Date | string;
   finished_at: Date | string | null;
   feedback_rating: 'up' | 'down' | null;
   feedback_comment: string | null;
 }
 
-const COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, events, answerer, created_at, finished_at, feedback_rating, feedback_comment';
+const COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, events, answerer, author, created_at, finished_at, feedback_rating, feedback_comment';
 /** Everything but the event log, which only resume needs and which is the bulk of a row. */
-const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, answerer, created_at, finished_at, feedback_rating, feedback_comment';
+const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, answerer, author, created_at, finished_at, feedback_rating, feedback_comment';
 
 export const newMessageId = (): string => newId('msg');
 
@@ -61,6 +65,7 @@ function fromSummaryRow(row: MessageRow): MessageSummary {
     status: row.status,
     sources: jsonArray<Citation>(row.sources),
     answerer: row.answerer,
+    author: row.author,
     createdAt: new Date(row.created_at),
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
     feedback: row.feedback_rating ? { rating: row.feedback_rating, comment: row.feedback_comment } : null,
@@ -79,7 +84,7 @@ export function toChatMessage(message: MessageSummary): ChatMessage {
     status: message.status,
     sources: message.sources,
     createdAt: message.createdAt.toISOString(),
-    ...(message.role === 'assistant' ? { author: 'bot' as const } : {}),
+    ...(message.role === 'assistant' ? { author: message.author } : {}),
     ...(message.feedback ? { feedback: message.feedback } : {}),
   };
 }
@@ -89,24 +94,27 @@ interface SessionScope {
   sessionId: string;
 }
 
+/** The agent a message was addressed to (user) or written by (assistant); null before agents existed. */
+type AgentScope = SessionScope & { agentId?: string | null };
+
 /** A user's question is complete the moment it is stored. */
-export async function insertUserMessage(db: Db, scope: SessionScope & { text: string }): Promise<StoredMessage> {
+export async function insertUserMessage(db: Db, scope: AgentScope & { text: string }): Promise<StoredMessage> {
   const rows = await db.query<MessageRow>(
-    `insert into messages (id, tenant_id, session_id, role, text, status, finished_at)
-     values ($1, $2, $3, 'user', $4, 'complete', clock_timestamp())
+    `insert into messages (id, tenant_id, session_id, role, text, status, finished_at, agent_id)
+     values ($1, $2, $3, 'user', $4, 'complete', clock_timestamp(), $5)
      returning ${COLUMNS}`,
-    [newMessageId(), scope.tenantId, scope.sessionId, scope.text],
+    [newMessageId(), scope.tenantId, scope.sessionId, scope.text, scope.agentId ?? null],
   );
   return fromRow(rows[0]!);
 }
 
 /** The answer's row exists from its first chunk, so history and resume can find it while it streams. */
-export async function insertAssistantMessage(db: Db, scope: SessionScope): Promise<StoredMessage> {
+export async function insertAssistantMessage(db: Db, scope: AgentScope): Promise<StoredMessage> {
   const rows = await db.query<MessageRow>(
-    `insert into messages (id, tenant_id, session_id, role, text, status)
-     values ($1, $2, $3, 'assistant', '', 'streaming')
+    `insert into messages (id, tenant_id, session_id, role, text, status, agent_id)
+     values ($1, $2, $3, 'assistant', '', 'streaming', $4)
      returning ${COLUMNS}`,
-    [newMessageId(), scope.tenantId, scope.sessionId],
+    [newMessageId(), scope.tenantId, scope.sessionId, scope.agentId ?? null],
   );
   return fromRow(rows[0]!);
 }
@@ -119,15 +127,27 @@ export interface FinishedAnswer {
   status: Exclude<MessageStatus, 'streaming'>;
   events: UIStreamChunk[];
   answerer: AnswererKind | null;
+  /** The tool calls made while writing it; omitted = leave the stored ones. */
+  toolCalls?: ToolCallRecord[];
 }
 
 /** Persists an answer's final state once, when it completes, is stopped or fails. */
 export async function finishAssistantMessage(db: Db, answer: FinishedAnswer): Promise<void> {
   await db.query(
     `update messages
-        set text = $3, sources = $4::jsonb, status = $5, events = $6::jsonb, answerer = $7, finished_at = clock_timestamp()
+        set text = $3, sources = $4::jsonb, status = $5, events = $6::jsonb, answerer = $7, finished_at = clock_timestamp(),
+            tool_calls = coalesce($8::jsonb, tool_calls)
       where tenant_id = $1 and id = $2 and role = 'assistant'`,
-    [answer.tenantId, answer.messageId, answer.text, JSON.stringify(answer.sources), answer.status, JSON.stringify(answer.events), answer.answerer],
+    [
+      answer.tenantId,
+      answer.messageId,
+      answer.text,
+      JSON.stringify(answer.sources),
+      answer.status,
+      JSON.stringify(answer.events),
+      answer.answerer,
+      answer.toolCalls ? JSON.stringify(answer.toolCalls) : null,
+    ],
   );
 }
 

@@ -9,6 +9,7 @@ import {
   type StopResponse,
   type UIStreamChunk,
 } from '@prex/protocol';
+import type { Agent } from '../agents/agent.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
@@ -33,6 +34,7 @@ import {
   type StoredMessage,
 } from './repository.js';
 import { ANSWER_FAILED_TEXT, runAnswer, STOP_REASON, type SearchFn } from './run-answer.js';
+import { defaultSeams, type AnsweringSeams } from './seams.js';
 import { SseResponse } from './sse.js';
 
 export interface ChatRouterDeps {
@@ -43,6 +45,8 @@ export interface ChatRouterDeps {
   answerer?: Answerer;
   /** Defaults to the knowledge base's full-text search. */
   search?: SearchFn;
+  /** The other features an answer composes (agents, tools, handoff, usage, classifier, customers); defaults are the real ones. */
+  seams?: Partial<AnsweringSeams>;
 }
 
 export interface ChatRouter {
@@ -57,8 +61,8 @@ type Scope = { tenantId: string; sessionId: string };
 
 /** How long a stop request waits for the answer to be persisted before replying. */
 const STOP_WAIT_MS = 5_000;
-/** Prior messages given to the answerer as conversation context. */
-const HISTORY_MESSAGES = 8;
+/** Prior messages loaded as conversation context; the answerer keeps those within the token budget. */
+const HISTORY_MESSAGES = 40;
 
 function scopeOf(res: Response): Scope {
   return { tenantId: tenantOf(res).id, sessionId: sessionOf(res).sessionId };
@@ -88,6 +92,7 @@ export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
   const hub = new AnswerHub();
   const answerer = deps.answerer ?? createAnswerer(config, log);
   const search = deps.search ?? searchPassages;
+  const seams = defaultSeams({ config, db, log }, deps.seams);
   const openStreams = new Set<SseResponse>();
   const runs = new Set<Promise<unknown>>();
   let closing = false;
@@ -141,15 +146,17 @@ export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
   }
 
   /** Starts the answer in the background; the HTTP request only watches it. */
-  function startRun(live: LiveAnswer, question: string, history: PriorTurn[]): void {
-    const run = runAnswer({ db, hub, answerer, search, log }, live, { question, history }).catch((error: unknown) => {
+  function startRun(live: LiveAnswer, question: string, history: PriorTurn[], agent: Agent): void {
+    const run = runAnswer({ db, hub, answerer, search, log, seams }, live, { question, history, agent }).catch((error: unknown) => {
       log.error('answer run crashed', { messageId: live.messageId, error: String(error) });
     });
     runs.add(run);
     void run.finally(() => runs.delete(run));
   }
 
-  async function createAnswer(scope: Scope, text: string): Promise<LiveAnswer> {
+  async function createAnswer(scope: Scope, text: string, agentName: string | undefined): Promise<LiveAnswer> {
+    // An unknown agent is a 404 before anything is stored.
+    const agent = await seams.resolveAgent(db, scope.tenantId, agentName);
     if (!hub.reserveSession(scope.tenantId, scope.sessionId)) {
       throw conflict('An answer is still streaming in this session: wait for it to finish or stop it first');
     }
@@ -157,13 +164,13 @@ export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
       const history = await recentTurns(db, scope, HISTORY_MESSAGES);
       // Both rows or neither: a question never sits in history without its answer.
       const { user, assistant } = await db.transaction(async (tx) => ({
-        user: await insertUserMessage(tx, { ...scope, text }),
-        assistant: await insertAssistantMessage(tx, scope),
+        user: await insertUserMessage(tx, { ...scope, text, agentId: agent.id }),
+        assistant: await insertAssistantMessage(tx, { ...scope, agentId: agent.id }),
       }));
       const live = hub.add({ messageId: assistant.id, ...scope, userMessageId: user.id });
       // Shutdown began while we were writing: the answer starts already stopped rather than outliving the server.
       if (closing) live.controller.abort(STOP_REASON.shutdown);
-      startRun(live, text, history);
+      startRun(live, text, history, agent);
       return live;
     } catch (error) {
       hub.releaseSession(scope.tenantId, scope.sessionId);
@@ -173,8 +180,8 @@ export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
 
   router.post(ROUTES.chat, ...auth, async (req, res) => {
     if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
-    const { text } = parseJsonBody(sendMessageRequestSchema, req, 'message');
-    const live = await createAnswer(scopeOf(res), text);
+    const body = parseJsonBody(sendMessageRequestSchema, req, 'message');
+    const live = await createAnswer(scopeOf(res), body.text, body.agent);
     streamLive(res, live, 0);
   });
 

@@ -1,15 +1,20 @@
-import { citationToSourceChunk, type Citation, type MessageStatus, type UIStreamChunk } from '@prex/protocol';
+import type { Citation, MessageStatus } from '@prex/protocol';
+import type { Agent } from '../agents/agent.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import type { Passage } from '../knowledge/passage.js';
-import { retrievalEnabled } from '../knowledge/search/settings.js';
-import type { Answer, Answerer, PriorTurn } from '../llm/answerer.js';
-import { passageToCitation } from '../llm/citations.js';
+import { AnswerStalledError, type Answer, type Answerer, type AnswerPart, type ModelCallReport, type PriorTurn } from '../llm/answerer.js';
 import type { AnswerHub, LiveAnswer } from './hub.js';
+import { handOver } from './handover.js';
 import { finishAssistantMessage } from './repository.js';
+import { RunState } from './run-state.js';
+import type { AnsweringSeams } from './seams.js';
+import { toolboxFor } from './toolbox.js';
+
+export { TEXT_PART_ID } from './run-state.js';
 
 /** Retrieval as the run needs it (the knowledge module's searchPassages fits). */
-export type SearchFn = (db: Db, tenantId: string, query: string, options: { limit: number }) => Promise<Passage[]>;
+export type SearchFn = (db: Db, tenantId: string, query: string, options: { limit: number; tags?: readonly string[] }) => Promise<Passage[]>;
 
 export interface RunDeps {
   db: Db;
@@ -17,50 +22,93 @@ export interface RunDeps {
   answerer: Answerer;
   search: SearchFn;
   log: Logger;
+  seams: AnsweringSeams;
 }
 
 export interface RunInput {
   question: string;
   history: PriorTurn[];
+  /** The agent answering, resolved before the messages were stored. */
+  agent: Agent;
 }
 
 /** How many passages retrieval hands to the answerer. */
 export const RETRIEVAL_LIMIT = 5;
-/** The one text part of an answer. */
-export const TEXT_PART_ID = 't0';
 /** What a client sees when an answer fails; details stay in the server log. */
 export const ANSWER_FAILED_TEXT = 'Sorry, something went wrong while answering. Please try again.';
 
 /** Reasons passed to AbortController.abort(), echoed in the `abort` chunk. */
 export const STOP_REASON = { user: 'stopped by user', shutdown: 'server shutting down' } as const;
 
-/** The state of one run, so a failure at any step can close the stream consistently. */
-class RunState {
-  textOpen = false;
-  answer: Answer | undefined;
+/** Labels the question on its row; a failure to store the label must not cost the answer. */
+async function classify(deps: RunDeps, state: RunState, input: RunInput): Promise<void> {
+  const { live } = state;
+  const classification = await deps.seams.classifier.classify(input.question, {
+    tenantId: live.tenantId,
+    agentId: input.agent.id,
+    sessionId: live.sessionId,
+    messageId: live.userMessageId,
+    signal: live.controller.signal,
+  });
+  state.label = classification.label;
+  await deps.seams.saveLabel(deps.db, { tenantId: live.tenantId, messageId: live.userMessageId, ...classification }).catch((error: unknown) => {
+    deps.log.error('could not store a message label', { messageId: live.userMessageId, error: String(error) });
+  });
+}
 
-  constructor(readonly live: LiveAnswer) {}
+/** Records a model call of this answer as a usage row (awaited before the answer is persisted). */
+function usageReporter(deps: RunDeps, state: RunState, agent: Agent): (report: ModelCallReport) => void {
+  const { live } = state;
+  return (report) => {
+    const call = { tenantId: live.tenantId, agentId: agent.id, sessionId: live.sessionId, messageId: live.messageId, purpose: 'answer' as const };
+    state.pendingWrites.push(deps.seams.usage.record({ ...call, ...report }));
+  };
+}
 
-  emit(chunk: UIStreamChunk): void {
-    this.live.append(chunk);
-  }
+/** The agent's own switch (the tenant-level one of older releases now lives on the default agent). */
+async function passagesFor(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<{ retrieval: boolean; passages: Passage[] }> {
+  const retrieval = input.agent.retrieval;
+  if (!retrieval) return { retrieval, passages: [] };
+  const tags = input.agent.knowledgeFilter.tags;
+  const passages = await deps.search(deps.db, live.tenantId, input.question, { limit: RETRIEVAL_LIMIT, ...(tags.length ? { tags } : {}) });
+  return { retrieval, passages };
+}
 
-  openText(): void {
-    this.emit({ type: 'text-start', id: TEXT_PART_ID });
-    this.textOpen = true;
-  }
+/** Asks the answerer, with everything the agent knows for this conversation. */
+async function startAnswer(deps: RunDeps, state: RunState, input: RunInput): Promise<Answer> {
+  const { live } = state;
+  const { retrieval, passages } = await passagesFor(deps, live, input);
+  const customer = await deps.seams.customerOfSession(deps.db, live.tenantId, live.sessionId);
+  // The extractive answerer calls no tools: don't build their schemas for it.
+  const tools = deps.answerer.kind !== 'llm' ? undefined : toolboxFor(deps.seams, input.agent, {
+    db: deps.db,
+    log: deps.log,
+    tenantId: live.tenantId,
+    sessionId: live.sessionId,
+    customerId: customer?.id ?? null,
+    agentId: input.agent.id,
+    userMessageId: live.userMessageId,
+  });
+  return deps.answerer.answer({
+    question: input.question,
+    passages,
+    history: input.history,
+    retrieval,
+    signal: live.controller.signal,
+    agent: input.agent,
+    customer,
+    ...(tools ? { tools } : {}),
+    onModelCall: usageReporter(deps, state, input.agent),
+  });
+}
 
-  closeText(): void {
-    if (!this.textOpen) return;
-    this.emit({ type: 'text-end', id: TEXT_PART_ID });
-    this.textOpen = false;
-  }
-
-  /** Sources of what was actually streamed; emitted once, after the text. */
-  emitSources(): Citation[] {
-    const citations = (this.answer?.citedPassages() ?? []).map(passageToCitation);
-    for (const citation of citations) this.emit(citationToSourceChunk(citation));
-    return citations;
+/** A tool call as the visitor's stream shows it; a proposed handoff also asks for their confirmation. */
+function emitToolPart(state: RunState, part: Extract<AnswerPart, { type: 'tool' }>): void {
+  state.toolCalls.push(part.record);
+  state.emit({ type: 'data-prex-tool', data: { id: part.record.id, name: part.record.name, status: part.record.status } });
+  const { outcome } = part;
+  if (outcome.status === 'needs-confirmation' && outcome.handoff) {
+    state.emit({ type: 'data-prex-handoff', data: { status: 'proposed', ...outcome.handoff } });
   }
 }
 
@@ -68,19 +116,19 @@ async function streamAnswer(deps: RunDeps, state: RunState, input: RunInput): Pr
   const { live } = state;
   const signal = live.controller.signal;
   state.emit({ type: 'start', messageId: live.messageId });
-  // The tenant's retrieval switch (tenants.agent.retrieval): off means a plain chat with the model.
-  const retrieval = await retrievalEnabled(deps.db, live.tenantId);
-  const passages = retrieval ? await deps.search(deps.db, live.tenantId, input.question, { limit: RETRIEVAL_LIMIT }) : [];
-  const answer = await deps.answerer.answer({ question: input.question, passages, history: input.history, retrieval, signal });
+  await classify(deps, state, input);
+  // Stopped while being classified: nothing more is done on the visitor's behalf.
+  if (signal.aborted) return;
+  if (state.label === 'human_request') return handOver({ db: deps.db, seams: deps.seams }, state, input.agent, input.question);
+
+  const answer = await startAnswer(deps, state, input);
   state.answer = answer;
-  state.emit({
-    type: 'data-prex-meta',
-    data: { sessionId: live.sessionId, userMessageId: live.userMessageId, answerer: answer.answerer, grounded: answer.grounded },
-  });
+  state.emitMeta({ answerer: answer.answerer, grounded: answer.grounded, agent: input.agent.name });
   state.openText();
-  for await (const delta of answer.deltas) {
+  for await (const part of answer.parts) {
     if (signal.aborted) break;
-    if (delta) state.emit({ type: 'text-delta', id: TEXT_PART_ID, delta });
+    if (part.type === 'text') state.emitText(part.delta);
+    else emitToolPart(state, part);
   }
 }
 
@@ -89,11 +137,13 @@ function abortReason(signal: AbortSignal): string {
 }
 
 /**
- * Runs one answer to the end: retrieval, answering, the chunk sequence of the wire contract
- * (start, data-prex-meta, text-start, text-delta…, text-end, sources, finish | abort | error),
- * then persistence, then the hub lets go of it. Nothing here knows about HTTP: a client that
- * disconnects only unsubscribes; the answer stops only when its AbortController is aborted.
- * Never rejects.
+ * Runs one answer to the end: classification (a request for a person hands over without a model
+ * call), retrieval with the agent's filter, answering with its persona and tools, the chunk
+ * sequence of the wire contract (start, data-prex-meta, text-start, text-delta… with
+ * data-prex-tool / data-prex-handoff where they happen, text-end, sources, data-prex-handoff
+ * 'offered' when nothing was found, finish | abort | error), then usage rows and persistence,
+ * then the hub lets go of it. Nothing here knows about HTTP: a client that disconnects only
+ * unsubscribes; the answer stops only when its AbortController is aborted. Never rejects.
  */
 export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<MessageStatus> {
   const state = new RunState(live);
@@ -104,6 +154,7 @@ export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput
     await streamAnswer(deps, state, input);
     state.closeText();
     sources = state.emitSources();
+    if (state.answer?.unanswered && !signal.aborted) state.emit({ type: 'data-prex-handoff', data: { status: 'offered' } });
     status = signal.aborted ? 'stopped' : 'complete';
     state.emit(signal.aborted ? { type: 'abort', reason: abortReason(signal) } : { type: 'finish', finishReason: 'stop' });
   } catch (error) {
@@ -112,9 +163,10 @@ export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput
     // Text already shown keeps its markers meaningful, so its sources still go out.
     sources = safely(() => state.emitSources(), []);
     status = 'error';
-    state.emit({ type: 'error', errorText: ANSWER_FAILED_TEXT });
+    state.emit({ type: 'error', errorText: error instanceof AnswerStalledError ? error.userMessage : ANSWER_FAILED_TEXT });
   }
-  await persist(deps, live, { status, sources, answerer: state.answer?.answerer ?? null });
+  await Promise.allSettled(state.pendingWrites);
+  await persist(deps, state, { status, sources });
   deps.hub.finish(live, status);
   return status;
 }
@@ -127,11 +179,8 @@ function safely<T>(work: () => T, fallback: T): T {
   }
 }
 
-async function persist(
-  deps: RunDeps,
-  live: LiveAnswer,
-  outcome: { status: Exclude<MessageStatus, 'streaming'>; sources: Citation[]; answerer: Answer['answerer'] | null },
-): Promise<void> {
+async function persist(deps: RunDeps, state: RunState, outcome: { status: Exclude<MessageStatus, 'streaming'>; sources: Citation[] }): Promise<void> {
+  const { live } = state;
   try {
     await finishAssistantMessage(deps.db, {
       tenantId: live.tenantId,
@@ -140,7 +189,8 @@ async function persist(
       sources: outcome.sources,
       status: outcome.status,
       events: [...live.chunks],
-      answerer: outcome.answerer,
+      answerer: state.answerer,
+      toolCalls: state.toolCalls,
     });
   } catch (error) {
     // The streams still end; the row stays 'streaming' and is settled as an orphan when next read.

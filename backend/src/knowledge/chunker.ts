@@ -56,9 +56,15 @@ export interface Section {
   paragraphs: string[];
 }
 
+/**
+ * Documents are text: a literal `<|im_start|>` in one is counted as ordinary characters, not
+ * refused as a special token (gpt-tokenizer throws on them by default).
+ */
+const ALLOW_SPECIAL_TEXT = { disallowedSpecial: new Set<string>() };
+
 /** Tokens in `text` as the chunker counts them (cl100k_base). */
 export function countTokens(text: string): number {
-  return countCl100k(text);
+  return countCl100k(text, ALLOW_SPECIAL_TEXT);
 }
 
 export function resolveChunkOptions(opts: ChunkOptions = {}): Required<{ maxTokens: number; overlapTokens: number }> {
@@ -214,7 +220,7 @@ function hardSplit(text: string, maxTokens: number): Piece[] {
   const out: Piece[] = [];
   let rest = text.trim();
   while (rest) {
-    const tokens = encode(rest);
+    const tokens = encode(rest, ALLOW_SPECIAL_TEXT);
     if (tokens.length <= maxTokens) {
       out.push({ text: rest, tokens: tokens.length });
       break;

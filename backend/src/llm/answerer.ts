@@ -1,10 +1,47 @@
 import type { Answerer as AnswererKind } from '@prex/protocol';
+import type { ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { Agent } from '../agents/agent.js';
+import type { CustomerProfile } from '../customers/profile.js';
 import type { Passage } from '../knowledge/passage.js';
+import type { ToolCallRecord, ToolOutcome } from '../tools/types.js';
+import type { LlmOutcome } from '../usage/types.js';
 
 /** One earlier message of the conversation, oldest first. */
 export interface PriorTurn {
   role: 'user' | 'assistant';
   text: string;
+}
+
+/** What of the agent shapes the prompt and the model call. */
+export type AgentProfile = Pick<Agent, 'name' | 'persona' | 'instructions' | 'model' | 'temperature'>;
+
+/** What of the customer the prompt may mention (never ids, emails or notes). */
+export type CustomerFacts = Pick<CustomerProfile, 'name' | 'interests' | 'preferences'>;
+
+/** A function call as the model streamed it (arguments are the raw JSON text). */
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** The agent's tools, bound to the conversation they run for (tenant, session, customer). */
+export interface Toolbox {
+  /** The schemas offered to the model. */
+  specs: ChatCompletionTool[];
+  /** Runs (or, for a tool that changes something, only proposes) one call; never throws. */
+  run(call: ModelToolCall): Promise<{ record: ToolCallRecord; outcome: ToolOutcome }>;
+}
+
+/** How one model call went, for the usage record. */
+export interface ModelCallReport {
+  model: string;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  outcome: LlmOutcome;
+  error?: string;
 }
 
 export interface AnswerRequest {
@@ -13,27 +50,42 @@ export interface AnswerRequest {
   passages: Passage[];
   history: PriorTurn[];
   /**
-   * False when the tenant turned retrieval off: a plain chat with the model, no passages and no
-   * citations. Default true (answers grounded in the knowledge base).
+   * False when retrieval is off (agent or tenant): a plain chat with the model, no passages and
+   * no citations. Default true (answers grounded in the knowledge base).
    */
   retrieval?: boolean;
   /** Aborted when the user stops the answer (or the server shuts down). */
   signal: AbortSignal;
+  /** The agent answering; absent = no persona, the configured model. */
+  agent?: AgentProfile;
+  /** What is known of a verified customer; null or absent for an anonymous visitor. */
+  customer?: CustomerFacts | null;
+  /** Tools the model may call; absent = none. */
+  tools?: Toolbox;
+  /** Called once per model call, whatever its outcome (usage accounting). */
+  onModelCall?: (report: ModelCallReport) => void;
 }
+
+/** A piece of the answer, in the order it happened. */
+export type AnswerPart =
+  | { type: 'text'; delta: string }
+  | { type: 'tool'; record: ToolCallRecord; outcome: ToolOutcome };
 
 /** An answer that has committed to a strategy and is ready to stream. */
 export interface Answer {
   answerer: AnswererKind;
-  /** False when the knowledge base had nothing relevant and the answer says so. */
+  /** False when the answer is not drawn from the knowledge base (nothing relevant, or retrieval off). */
   grounded: boolean;
+  /** True when the knowledge base had nothing relevant and the answer says so (a human is offered). */
+  unanswered: boolean;
   /**
-   * The answer's text in small pieces. Ends early (without throwing) when the signal aborts;
-   * throws when the provider fails after text has started.
+   * Text and tool calls, in order. Ends early (without throwing) when the signal aborts; throws
+   * when the provider fails after text has started.
    */
-  deltas: AsyncIterable<string>;
+  parts: AsyncIterable<AnswerPart>;
   /**
    * Passages cited by the text streamed so far, in marker order: the n-th passage is what `[n]`
-   * in the text refers to. Complete once `deltas` is exhausted.
+   * in the text refers to. Complete once `parts` is exhausted.
    */
   citedPassages(): Passage[];
 }
@@ -46,4 +98,10 @@ export interface Answer {
 export interface Answerer {
   readonly kind: AnswererKind;
   answer(request: AnswerRequest): Promise<Answer>;
+}
+
+/** Thrown when a model stream goes silent mid-answer; its message is safe to show the visitor. */
+export class AnswerStalledError extends Error {
+  override name = 'AnswerStalledError';
+  readonly userMessage = 'Sorry, the answer stopped arriving and was cut short. Please try again.';
 }

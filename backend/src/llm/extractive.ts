@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Passage } from '../knowledge/passage.js';
-import type { Answer, Answerer, AnswerRequest } from './answerer.js';
+import type { Answer, Answerer, AnswerPart, AnswerRequest } from './answerer.js';
 import { citedNumbers } from './citations.js';
 import { contentWords, coveredWords, relevantPassages, stemOccurs, stemSet } from './relevance.js';
 
@@ -145,16 +145,18 @@ export function streamComposedAnswer(
 ): Answer {
   let streamed = '';
   const source = paced(composed.text, request.signal, options);
-  async function* deltas() {
+  async function* parts(): AsyncGenerator<AnswerPart> {
     for await (const delta of source) {
       streamed += delta;
-      yield delta;
+      yield { type: 'text', delta };
     }
   }
+  const grounded = composed.cited.length > 0;
   return {
     answerer: 'extractive',
-    grounded: composed.cited.length > 0,
-    deltas: deltas(),
+    grounded,
+    unanswered: !grounded,
+    parts: parts(),
     citedPassages: () => citedNumbers(streamed).map((n) => composed.cited[n - 1]).filter((p): p is Passage => !!p),
   };
 }

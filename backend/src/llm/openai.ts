@@ -1,82 +1,77 @@
 import OpenAI from 'openai';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { LlmConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Passage } from '../knowledge/passage.js';
-import type { Answer, Answerer, AnswerRequest } from './answerer.js';
+import { AnswerStalledError, type Answer, type Answerer, type AnswerPart, type AnswerRequest } from './answerer.js';
 import { CitationRenumberer } from './citations.js';
-import { buildMessages, buildPlainMessages } from './prompt.js';
+import { converse } from './conversation.js';
+import { turnsWithinBudget } from './history.js';
+import { ModelTimeoutError } from './model-call.js';
+import { buildPrompt } from './prompt.js';
 import { relevantPassages } from './relevance.js';
 
 /** Passages handed to the model: the relevant ones, best first. */
 const MAX_PROMPT_PASSAGES = 5;
 
-type ChunkIterator = AsyncIterator<ChatCompletionChunk>;
-
+/** Retries (429, 5xx, network errors before streaming) are the client's own, with its backoff. */
 export function createOpenAIClient(llm: LlmConfig): OpenAI {
-  return new OpenAI({ apiKey: llm.apiKey, baseURL: llm.baseUrl, timeout: llm.timeoutMs, maxRetries: 2 });
+  return new OpenAI({ apiKey: llm.apiKey, baseURL: llm.baseUrl, timeout: llm.timeoutMs, maxRetries: llm.maxRetries });
 }
 
-const contentOf = (chunk: ChatCompletionChunk): string => chunk.choices[0]?.delta?.content ?? '';
-
-/** Reads until the first chunk with text; undefined when the stream ended without any. */
-async function firstText(chunks: ChunkIterator): Promise<string | undefined> {
-  for (;;) {
-    const next = await chunks.next();
-    if (next.done) return undefined;
-    const text = contentOf(next.value);
-    if (text) return text;
-  }
+export interface OpenAIAnswererOptions {
+  client: OpenAI;
+  llm: Pick<LlmConfig, 'model' | 'firstTokenTimeoutMs' | 'idleTimeoutMs'>;
+  historyTokenBudget: number;
+  /** Answers when nothing relevant was retrieved, or when the provider fails before any text. */
+  fallback: Answerer;
+  log: Logger;
 }
 
-/** An answer that produced nothing because the user stopped it before the model spoke. */
-function stoppedBeforeText(): Answer {
-  return { answerer: 'llm', grounded: true, deltas: (async function* () {})(), citedPassages: () => [] };
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The parts already read, then the rest; stopping early closes the rest (and its provider connection). */
+async function* replay(buffered: readonly AnswerPart[], rest: AsyncIterator<AnswerPart>): AsyncGenerator<AnswerPart> {
+  yield* buffered;
+  yield* { [Symbol.asyncIterator]: () => rest };
 }
 
-/**
- * The model's deltas with citation markers renumbered to match the sources sent. Ends quietly
- * when the user stops; a provider failure mid-text is rethrown after the text held back so far.
- */
-async function* modelDeltas(first: string, chunks: ChunkIterator, renumberer: CitationRenumberer, signal: AbortSignal, log: Logger) {
+/** Tool calls that ran before the fallback took over still reach the stream (and the record). */
+function withToolParts(answer: Answer, toolParts: readonly AnswerPart[]): Answer {
+  if (toolParts.length === 0) return answer;
+  return { ...answer, parts: replay(toolParts, answer.parts[Symbol.asyncIterator]()) };
+}
+
+/** An answer that produced nothing because the visitor stopped it before the model spoke. */
+function stoppedBeforeText(toolParts: readonly AnswerPart[], grounded: boolean): Answer {
+  return { answerer: 'llm', grounded, unanswered: false, parts: replay(toolParts, (async function* () {})()), citedPassages: () => [] };
+}
+
+/** The model went silent mid-answer: the error names it, so the visitor is told more than "failed". */
+async function* stallsAsErrors(parts: AsyncIterable<AnswerPart>): AsyncGenerator<AnswerPart> {
   try {
-    const head = renumberer.push(first);
-    if (head) yield head;
-    for (;;) {
-      const next = await chunks.next();
-      if (next.done) break;
-      if (next.value.usage) log.debug('llm usage', { ...next.value.usage });
-      const text = renumberer.push(contentOf(next.value));
-      if (text) yield text;
-    }
+    yield* parts;
   } catch (error) {
-    if (signal.aborted) return;
-    const tail = renumberer.flush();
-    if (tail) yield tail;
+    if (error instanceof ModelTimeoutError) throw new AnswerStalledError(error.message);
     throw error;
-  } finally {
-    // Closes the HTTP response to the provider when we stop early.
-    await chunks.return?.().catch(() => undefined);
   }
-  const tail = renumberer.flush();
-  if (tail) yield tail;
 }
 
 /**
- * Answers with an OpenAI-compatible chat model, grounded in the retrieved passages — or, when the
- * tenant turned retrieval off, as a plain chat (no passages, so every [n] marker is dropped).
- * Falls back to `fallback` (the extractive answerer) when nothing relevant was retrieved (the
- * model is not called) or when the provider fails before producing any text.
+ * Answers with an OpenAI-compatible chat model, grounded in the retrieved passages — or, when
+ * retrieval is off, as a plain chat (no passages, so every [n] marker is dropped). The agent's
+ * persona, model and temperature, the customer profile, the history within its token budget and
+ * the agent's tools shape the call (see prompt.ts and conversation.ts).
+ *
+ * Falls back to the extractive answerer when nothing relevant was retrieved (the model is not
+ * called), and when the provider fails, times out or says nothing before the first text (tool
+ * calls that already ran are kept).
  */
-export function createOpenAIAnswerer(client: OpenAI, model: string, fallback: Answerer, log: Logger): Answerer {
-  async function openStream(request: AnswerRequest, passages: Passage[]): Promise<ChunkIterator> {
-    const messages =
-      request.retrieval === false ? buildPlainMessages(request.question, request.history) : buildMessages(request.question, passages, request.history);
-    const stream = await client.chat.completions.create(
-      { model, stream: true, stream_options: { include_usage: true }, messages },
-      { signal: request.signal },
-    );
-    return stream[Symbol.asyncIterator]();
+export function createOpenAIAnswerer(options: OpenAIAnswererOptions): Answerer {
+  const { client, llm, fallback, log } = options;
+
+  async function fallBack(request: AnswerRequest, passages: Passage[], toolParts: AnswerPart[], why: string, error?: unknown): Promise<Answer> {
+    log.warn(`llm ${why}; answering extractively`, error === undefined ? {} : { error: errorText(error) });
+    return withToolParts(await fallback.answer({ ...request, passages }), toolParts);
   }
 
   return {
@@ -86,28 +81,43 @@ export function createOpenAIAnswerer(client: OpenAI, model: string, fallback: An
       const passages = plain ? [] : relevantPassages(request.question, request.passages).slice(0, MAX_PROMPT_PASSAGES);
       if (passages.length === 0 && !plain) return fallback.answer({ ...request, passages: [] });
 
-      let chunks: ChunkIterator | undefined;
-      let first: string | undefined;
-      try {
-        chunks = await openStream(request, passages);
-        first = await firstText(chunks);
-      } catch (error) {
-        await chunks?.return?.().catch(() => undefined);
-        if (request.signal.aborted) return stoppedBeforeText();
-        log.warn('llm failed before any text; answering extractively', { error: error instanceof Error ? error.message : String(error) });
-        return fallback.answer({ ...request, passages });
-      }
-      if (first === undefined) {
-        if (request.signal.aborted) return stoppedBeforeText();
-        log.warn('llm returned no text; answering extractively');
-        return fallback.answer({ ...request, passages });
-      }
-
+      const prompt = buildPrompt({
+        question: request.question,
+        passages: plain ? null : passages,
+        history: turnsWithinBudget(request.history, options.historyTokenBudget),
+        agent: request.agent,
+        customer: request.customer,
+      });
       const renumberer = new CitationRenumberer(passages.length);
+      const settings = {
+        client,
+        model: request.agent?.model ?? llm.model,
+        temperature: request.agent?.temperature ?? null,
+        limits: { firstTokenTimeoutMs: llm.firstTokenTimeoutMs, idleTimeoutMs: llm.idleTimeoutMs },
+      };
+      const parts = converse(settings, request, prompt, renumberer);
+
+      // Commit to the model once it has said something; tool calls before that are held.
+      const held: AnswerPart[] = [];
+      try {
+        for (;;) {
+          const next = await parts.next();
+          if (next.done) break;
+          held.push(next.value);
+          if (next.value.type === 'text') break;
+        }
+      } catch (error) {
+        if (request.signal.aborted) return stoppedBeforeText(held, !plain);
+        return fallBack(request, passages, held, error instanceof ModelTimeoutError ? 'timed out before any text' : 'failed before any text', error);
+      }
+      if (request.signal.aborted) return stoppedBeforeText(held, !plain);
+      if (!held.some((p) => p.type === 'text')) return fallBack(request, passages, held, 'returned no text');
+
       return {
         answerer: 'llm',
         grounded: !plain,
-        deltas: modelDeltas(first, chunks, renumberer, request.signal, log),
+        unanswered: false,
+        parts: stallsAsErrors(replay(held, parts)),
         citedPassages: () => renumberer.citedPassageIndexes().map((i) => passages[i]!),
       };
     },

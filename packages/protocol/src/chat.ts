@@ -53,9 +53,20 @@ export const historyResponseSchema = z.object({
 });
 export type HistoryResponse = z.infer<typeof historyResponseSchema>;
 
+/**
+ * Which agent answers (its name, e.g. 'sales'); absent = the tenant's default agent. Only shape is
+ * checked here: an unknown name is a 404 from the server, naming it.
+ */
+export const agentRefSchema = z
+  .string({ error: 'agent must be a string (an agent name)' })
+  .trim()
+  .min(1, 'agent is empty')
+  .max(100, 'agent is longer than 100 characters');
+
 /** Prex's own request body. */
 const prexSendSchema = z.strictObject({
   text: messageTextSchema,
+  agent: agentRefSchema.optional(),
 });
 
 /**
@@ -73,6 +84,8 @@ const aiSdkSendSchema = z
         }),
       )
       .min(1, 'messages is empty'),
+    /** Extra body fields of useChat (`body: { agent }`). */
+    agent: agentRefSchema.optional(),
   })
   .transform((body, ctx) => {
     const last = body.messages.at(-1);
@@ -82,11 +95,21 @@ const aiSdkSendSchema = z
       ctx.addIssue({ code: 'custom', path: ['messages'], message: `last user message: ${parsed.error.issues[0]?.message}` });
       return z.NEVER;
     }
-    return { text: parsed.data };
+    return body.agent === undefined ? { text: parsed.data } : { text: parsed.data, agent: body.agent };
   });
 
-/** POST /v1/chat: either body shape, normalised to `{ text }`. */
-export const sendMessageRequestSchema = z.union([prexSendSchema, aiSdkSendSchema]);
+/**
+ * POST /v1/chat: either body shape, normalised to `{ text, agent? }`. A body with `messages` is the
+ * AI SDK's; it is checked against the shape it claims, so an error names the real problem
+ * ("agent: agent must be a string") instead of a union's "Invalid input".
+ */
+export const sendMessageRequestSchema = z.unknown().transform((body, ctx): { text: string; agent?: string } => {
+  const claimsAiSdk = typeof body === 'object' && body !== null && 'messages' in body;
+  const parsed = (claimsAiSdk ? aiSdkSendSchema : prexSendSchema).safeParse(body);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  return z.NEVER;
+});
 export type SendMessageRequest = z.output<typeof sendMessageRequestSchema>;
 
 /** POST /v1/chat/:messageId/stop */

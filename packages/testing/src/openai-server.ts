@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A real loopback HTTP server speaking the OpenAI chat-completions protocol, for tests and
  * benches that run the real `openai` client (or any OpenAI-compatible client) against a model
- * whose every reply is scripted: streamed text chunks, pacing, HTTP errors, errors inside the
+ * whose every reply is scripted: streamed text chunks, tool calls (streamed as `tool_calls` deltas
+ * with ids, names and argument fragments), token usage, pacing, HTTP errors, errors inside the
  * stream, and connections dropped mid-answer. Never used by production code.
  *
  * Routes: `POST /v1/chat/completions` (SSE when `stream: true`, JSON otherwise) and `GET /v1/models`.
@@ -19,22 +20,38 @@ export interface ChatCompletionRequest {
   [key: string]: unknown;
 }
 
+/** A function call the scripted model makes. */
+export interface ScriptedToolCall {
+  /** Defaults to `call_<n>`. */
+  id?: string;
+  name: string;
+  /** The arguments: an object is sent as its JSON; a string is sent as is (it may be invalid JSON on purpose). */
+  arguments?: string | Record<string, unknown>;
+  /** How many fragments the arguments are streamed in (default 2), as models do. */
+  fragments?: number;
+}
+
 /** What the server does for one request. Every field is optional; the default is a short reply. */
 export interface ScriptedReply {
-  /** The reply: a string is split into word-sized chunks (" word"); an array is sent chunk by chunk. */
+  /**
+   * The reply: a string is split into word-sized chunks (" word"); an array is sent chunk by chunk.
+   * Defaults to a short text, or to no text when `toolCalls` are scripted.
+   */
   text?: string | string[];
+  /** Function calls, streamed after the text as `tool_calls` deltas; finish_reason becomes 'tool_calls'. */
+  toolCalls?: ScriptedToolCall[];
   /** Pause before each chunk after the first, in ms. */
   delayMs?: number;
   /** Pause before the first content chunk (time to first token), in ms. Headers go out at once. */
   firstChunkDelayMs?: number;
   /** Reply with this HTTP error instead of a completion (OpenAI's error body shape). */
   error?: ScriptedHttpError;
-  /** After this many content chunks, destroy the socket without finishing the response. */
+  /** After this many content chunks (text and tool-call deltas), destroy the socket without finishing the response. */
   dropAfterChunks?: number;
   /** After this many content chunks, send an `{ error }` event (as OpenAI does mid-stream) and end. */
   streamErrorAfterChunks?: { after: number; message?: string };
   finishReason?: 'stop' | 'length' | 'content_filter' | 'tool_calls';
-  /** Token usage to report; by default estimated from the request and the reply. */
+  /** Token usage to report (in the final chunk when the client asks for it); by default estimated from the request and the reply. */
   usage?: { prompt_tokens: number; completion_tokens: number };
   /** Model name echoed in the response; defaults to the requested one. */
   model?: string;
@@ -140,26 +157,72 @@ function estimateTokens(value: unknown): number {
   return Math.max(1, Math.ceil(JSON.stringify(value ?? '').length / 4));
 }
 
+interface ResolvedToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+  fragments: number;
+}
+
+function resolveToolCalls(calls: readonly ScriptedToolCall[]): ResolvedToolCall[] {
+  return calls.map((call, i) => ({
+    id: call.id ?? `call_${i + 1}`,
+    name: call.name,
+    arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}),
+    fragments: Math.max(1, call.fragments ?? 2),
+  }));
+}
+
+/** Splits a string into about `count` pieces of equal length (the last may be shorter). */
+function fragmentsOf(text: string, count: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / count));
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces.length ? pieces : [''];
+}
+
+/** The `delta` objects of a streamed tool call: id, type and name first, then argument fragments. */
+function toolCallDeltas(calls: readonly ResolvedToolCall[]): Array<Record<string, unknown>> {
+  return calls.flatMap((call, index) =>
+    fragmentsOf(call.arguments, call.fragments).map((fragment, i) => ({
+      tool_calls: [
+        i === 0
+          ? { index, id: call.id, type: 'function', function: { name: call.name, arguments: fragment } }
+          : { index, function: { arguments: fragment } },
+      ],
+    })),
+  );
+}
+
 /** State of one completion being produced. */
 class Completion {
   readonly id = `chatcmpl-${Math.random().toString(36).slice(2, 12)}`;
   readonly created = Math.floor(Date.now() / 1000);
   readonly chunks: string[];
+  readonly toolCalls: ResolvedToolCall[];
+  /** Every streamed delta in order: the text chunks, then the tool-call pieces. */
+  readonly deltas: Array<Record<string, unknown>>;
   readonly model: string;
 
   constructor(
     readonly request: ChatCompletionRequest,
     readonly reply: ScriptedReply,
   ) {
-    const text = reply.text ?? DEFAULT_REPLY_TEXT;
+    this.toolCalls = resolveToolCalls(reply.toolCalls ?? []);
+    const text = reply.text ?? (this.toolCalls.length ? [] : DEFAULT_REPLY_TEXT);
     this.chunks = Array.isArray(text) ? text : splitIntoTokens(text);
+    this.deltas = [...this.chunks.map((content) => ({ content })), ...toolCallDeltas(this.toolCalls)];
     this.model = reply.model ?? request.model ?? 'test-model';
+  }
+
+  get finishReason(): string {
+    return this.reply.finishReason ?? (this.toolCalls.length ? 'tool_calls' : 'stop');
   }
 
   get usage() {
     const usage = this.reply.usage ?? {
       prompt_tokens: estimateTokens(this.request.messages),
-      completion_tokens: this.chunks.length,
+      completion_tokens: this.deltas.length,
     };
     return { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
   }
@@ -187,9 +250,16 @@ class Completion {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: this.chunks.join(''), refusal: null },
+          message: {
+            role: 'assistant',
+            content: this.chunks.length || !this.toolCalls.length ? this.chunks.join('') : null,
+            refusal: null,
+            ...(this.toolCalls.length
+              ? { tool_calls: this.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+              : {}),
+          },
           logprobs: null,
-          finish_reason: this.reply.finishReason ?? 'stop',
+          finish_reason: this.finishReason,
         },
       ],
       usage: this.usage,
@@ -211,7 +281,7 @@ async function streamCompletion(res: ServerResponse, completion: Completion, rec
   };
 
   send(completion.chunk({ role: 'assistant', content: '' }));
-  for (const [i, text] of completion.chunks.entries()) {
+  for (const [i, delta] of completion.deltas.entries()) {
     const pause = i === 0 ? reply.firstChunkDelayMs : reply.delayMs;
     if (pause) await sleep(pause);
     if (record.clientClosed) return;
@@ -225,9 +295,9 @@ async function streamCompletion(res: ServerResponse, completion: Completion, rec
       res.end();
       return;
     }
-    send(completion.chunk({ content: text }));
+    send(completion.chunk(delta));
   }
-  send(completion.chunk({}, reply.finishReason ?? 'stop'));
+  send(completion.chunk({}, completion.finishReason));
   if (completion.request.stream_options?.include_usage) send(completion.usageChunk());
   send('[DONE]');
   res.end();
@@ -256,7 +326,7 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
     if (reply.error) return sendError(res, reply.error);
     const completion = new Completion(body, reply);
     if (body.stream) return streamCompletion(res, completion, record);
-    if (reply.delayMs || reply.firstChunkDelayMs) await sleep((reply.firstChunkDelayMs ?? 0) + (reply.delayMs ?? 0) * completion.chunks.length);
+    if (reply.delayMs || reply.firstChunkDelayMs) await sleep((reply.firstChunkDelayMs ?? 0) + (reply.delayMs ?? 0) * completion.deltas.length);
     if (reply.dropAfterChunks !== undefined) {
       res.socket?.destroy();
       return;
