@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/db.js';
+
+/** Refusals counted for abuse monitoring and send limits (auth_events.kind). */
+export type AuthEventKind =
+  | 'otp_sent'
+  | 'otp_wrong_code'
+  | 'otp_expired'
+  | 'otp_replayed'
+  | 'otp_locked'
+  | 'otp_send_limited'
+  | 'otp_wrong_session'
+  | 'invalid_signature'
+  | 'signature_required';
+
+/** Emails and IPs are counted by hash, never kept in clear. */
+export const hashIdentifier = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+
+export async function recordAuthEvent(
+  db: Db,
+  event: { tenantId: string; kind: AuthEventKind; email?: string | null; ip?: string | null; at?: Date },
+): Promise<void> {
+  await db.query('insert into auth_events (tenant_id, kind, email_hash, ip_hash, created_at) values ($1, $2, $3, $4, coalesce($5, now()))', [
+    event.tenantId,
+    event.kind,
+    event.email ? hashIdentifier(event.email) : null,
+    event.ip ? hashIdentifier(event.ip) : null,
+    event.at ?? null,
+  ]);
+}
+
+/** How many events of `kind` since `since`, for the tenant, optionally for one email or IP. */
+export async function countAuthEvents(
+  db: Db,
+  q: { tenantId: string; kind: AuthEventKind; since: Date; email?: string; ip?: string },
+): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `select count(*)::int as n from auth_events
+      where tenant_id = $1 and kind = $2 and created_at >= $3
+        and ($4::text is null or email_hash = $4) and ($5::text is null or ip_hash = $5)`,
+    [q.tenantId, q.kind, q.since, q.email ? hashIdentifier(q.email) : null, q.ip ? hashIdentifier(q.ip) : null],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Events of the tenant since `since`, counted by kind. */
+export async function authEventCounts(db: Db, tenantId: string, since: Date): Promise<Record<string, number>> {
+  const rows = await db.query<{ kind: string; n: number }>(
+    'select kind, count(*)::int as n from auth_events where tenant_id = $1 and created_at >= $2 group by kind order by kind',
+    [tenantId, since],
+  );
+  return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+}

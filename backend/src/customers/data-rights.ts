@@ -1,0 +1,91 @@
+import type { CustomerExport } from '@prex/protocol';
+import type { Db } from '../db/db.js';
+import { hashIdentifier } from './auth-events.js';
+import { findCustomer } from './repository.js';
+
+interface SessionRow { id: string; identity_level: CustomerExport['conversations'][number]['identityLevel']; created_at: Date; last_seen_at: Date }
+interface MessageRow { id: string; session_id: string; role: 'user' | 'assistant'; author: string; text: string; created_at: Date }
+interface EscalationRow { id: string; session_id: string; status: string; reason: string; created_at: Date }
+interface EmailEventRow { kind: string; recipient: string; status: string; created_at: Date }
+
+/** Everything Prex holds about one customer of the tenant, or null when there is no such customer. */
+export async function exportCustomer(db: Db, tenantId: string, customerId: string, now: Date): Promise<CustomerExport | null> {
+  const customer = await findCustomer(db, tenantId, customerId);
+  if (!customer) return null;
+  const sessions = await db.query<SessionRow>(
+    'select id, identity_level, created_at, last_seen_at from sessions where tenant_id = $1 and customer_id = $2 order by created_at',
+    [tenantId, customerId],
+  );
+  const ids = sessions.map((s) => s.id);
+  const [messages, escalations, emails] = await Promise.all([
+    db.query<MessageRow>(
+      `select id, session_id, role, author, text, created_at from messages
+        where tenant_id = $1 and session_id = any($2::text[]) order by created_at, position`,
+      [tenantId, ids],
+    ),
+    db.query<EscalationRow>(
+      'select id, session_id, status, reason, created_at from escalations where tenant_id = $1 and session_id = any($2::text[]) order by created_at',
+      [tenantId, ids],
+    ),
+    db.query<EmailEventRow>(
+      `select kind, recipient, status, created_at from email_events
+        where tenant_id = $1 and (customer_id = $2 or session_id = any($3::text[]) or recipient = $4) order by created_at`,
+      [tenantId, customerId, ids, customer.email ?? ''],
+    ),
+  ]);
+  return {
+    exportedAt: now.toISOString(),
+    customer: {
+      id: customer.id,
+      email: customer.email,
+      emailVerified: customer.emailVerifiedAt !== null,
+      externalId: customer.externalId,
+      name: customer.name,
+      preferences: customer.preferences as CustomerExport['customer']['preferences'],
+      interests: customer.interests,
+      notes: customer.notes,
+      createdAt: customer.createdAt.toISOString(),
+    },
+    conversations: sessions.map((s) => ({
+      sessionId: s.id,
+      identityLevel: s.identity_level,
+      createdAt: s.created_at.toISOString(),
+      lastSeenAt: s.last_seen_at.toISOString(),
+      messages: messages
+        .filter((m) => m.session_id === s.id)
+        .map((m) => ({ id: m.id, role: m.role, author: m.author, text: m.text, createdAt: m.created_at.toISOString() })),
+      escalations: escalations
+        .filter((e) => e.session_id === s.id)
+        .map((e) => ({ id: e.id, status: e.status, reason: e.reason, createdAt: e.created_at.toISOString() })),
+    })),
+    emailEvents: emails.map((e) => ({ kind: e.kind, recipient: e.recipient, status: e.status, createdAt: e.created_at.toISOString() })),
+  };
+}
+
+/**
+ * Erases a customer in one transaction: their sessions (messages and escalations cascade), codes,
+ * emails sent, refusals counted for their email, and the profile. Usage records stay, detached from
+ * any session or message: that anonymized row is what the tenant must keep. Returns false when
+ * there was no such customer.
+ */
+export async function deleteCustomer(db: Db, tenantId: string, customerId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const customer = await findCustomer(tx, tenantId, customerId);
+    if (!customer) return false;
+    const rows = await tx.query<{ id: string }>('select id from sessions where tenant_id = $1 and customer_id = $2', [tenantId, customerId]);
+    const ids = rows.map((r) => r.id);
+    const email = customer.email ?? '';
+    await tx.query(
+      `update llm_calls set session_id = null, message_id = null
+        where tenant_id = $1 and (session_id = any($2::text[])
+          or message_id in (select id from messages where tenant_id = $1 and session_id = any($2::text[])))`,
+      [tenantId, ids],
+    );
+    await tx.query('delete from email_events where tenant_id = $1 and (customer_id = $2 or session_id = any($3::text[]) or recipient = $4)', [tenantId, customerId, ids, email]);
+    await tx.query('delete from email_codes where tenant_id = $1 and (email = $2 or session_id = any($3::text[]))', [tenantId, email, ids]);
+    if (customer.email) await tx.query('delete from auth_events where tenant_id = $1 and email_hash = $2', [tenantId, hashIdentifier(customer.email)]);
+    await tx.query('delete from sessions where tenant_id = $1 and id = any($2::text[])', [tenantId, ids]);
+    await tx.query('delete from customers where tenant_id = $1 and id = $2', [tenantId, customerId]);
+    return true;
+  });
+}

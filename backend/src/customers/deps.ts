@@ -1,0 +1,15 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/db.js';
+import type { Mailer } from '../email/types.js';
+import type { Logger } from '../logger.js';
+
+/** What the customer routes need. `now` is injectable so tests can move the clock instead of sleeping. */
+export interface CustomersDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  mailer: Mailer;
+  now?: () => Date;
+}
+
+export const clockOf = (deps: { now?: (() => Date) | undefined }): (() => Date) => deps.now ?? (() => new Date());

@@ -1,0 +1,78 @@
+import { Router } from 'express';
+import {
+  EMAIL_CODE,
+  emailCodeStartRequestSchema,
+  emailCodeVerifyRequestSchema,
+  ROUTES,
+  type EmailCodePurpose,
+  type EmailCodeStartResponse,
+  type EmailCodeVerifyResponse,
+} from '@prex/protocol';
+import { sendCodeEmail } from '../email/send.js';
+import { sessionOf, tenantOf } from '../http/context.js';
+import { parseJsonBody } from '../http/validate.js';
+import { sessionAuth } from '../sessions/middleware.js';
+import { publishableKeyAuth } from '../tenants/middleware.js';
+import { checkCode, issueCode, type CheckOutcome, type CodeDeps } from './codes.js';
+import { customerConversations } from './conversations.js';
+import { clockOf, type CustomersDeps } from './deps.js';
+import { invalidCode, tooManyCodes, verificationRequired } from './errors.js';
+import { linkVerifiedEmail } from './link.js';
+import { toWireCustomer } from './presenter.js';
+import { customerOfSession, identityLevelOf } from './repository.js';
+
+const LIMIT_SCOPE = { email: 'for this email address', ip: 'from this network', tenant: 'on this site' } as const;
+
+/**
+ * Email one-time codes: POST …/email/start sends a 6-digit code; POST …/email/verify checks it and
+ * links the session to the customer owning that email, returning their conversations.
+ */
+export function createEmailCodeRouter(deps: CustomersDeps): Router {
+  const { db, config } = deps;
+  const codeDeps: CodeDeps = { db, secret: config.session.secret, now: clockOf(deps) };
+  const router = Router();
+  const visitor = [publishableKeyAuth(db), sessionAuth(db, config)];
+
+  router.post(ROUTES.emailCodeStart, ...visitor, async (req, res) => {
+    const { email, purpose } = parseJsonBody(emailCodeStartRequestSchema, req, 'email code request');
+    const { tenantId, sessionId } = sessionOf(res);
+    if (purpose !== 'verify') await requireVerifiedFor(deps, { tenantId, sessionId }, email, purpose);
+    const issued = await issueCode(codeDeps, { tenantId, sessionId, email, purpose, ip: req.ip ?? null });
+    if (!issued.issued) throw tooManyCodes(LIMIT_SCOPE[issued.limit]);
+    // Sent whether or not the email belongs to a customer: the response and the work are the same.
+    await sendCodeEmail(deps, { tenantId, tenantName: tenantOf(res).name, to: email, code: issued.code, purpose, sessionId });
+    const out: EmailCodeStartResponse = { sent: true, expiresInSeconds: EMAIL_CODE.ttlSeconds };
+    res.status(202).json(out);
+  });
+
+  router.post(ROUTES.emailCodeVerify, ...visitor, async (req, res) => {
+    const { email, code } = parseJsonBody(emailCodeVerifyRequestSchema, req, 'email code');
+    const { tenantId, sessionId } = sessionOf(res);
+    throwUnlessOk(await checkCode(codeDeps, { tenantId, sessionId, email, code, purpose: 'verify', ip: req.ip ?? null }));
+    const customer = await linkVerifiedEmail(db, { tenantId, sessionId }, email, codeDeps.now());
+    const out: EmailCodeVerifyResponse = {
+      level: 'email',
+      customer: toWireCustomer(customer),
+      conversations: await customerConversations({ db, config, now: codeDeps.now }, tenantId, customer.id),
+    };
+    res.json(out);
+  });
+
+  return router;
+}
+
+export function throwUnlessOk(outcome: CheckOutcome): void {
+  if (outcome.ok) return;
+  throw invalidCode(outcome.reason === 'wrong_code' ? outcome.attemptsLeft : undefined);
+}
+
+/** Codes for export or deletion go only to the email this session already verified. */
+async function requireVerifiedFor(deps: CustomersDeps, scope: { tenantId: string; sessionId: string }, email: string, purpose: EmailCodePurpose): Promise<void> {
+  const [level, customer] = await Promise.all([
+    identityLevelOf(deps.db, scope.tenantId, scope.sessionId),
+    customerOfSession(deps.db, scope.tenantId, scope.sessionId),
+  ]);
+  if (level !== 'email' || customer?.email !== email || !customer.emailVerifiedAt) {
+    throw verificationRequired(purpose === 'export' ? 'Downloading your data' : 'Deleting your data');
+  }
+}

@@ -1,0 +1,72 @@
+import { Router, type Request } from 'express';
+import { customerEmailSchema, identityRequestSchema, ROUTES, type CustomerMeResponse, type IdentityRequest } from '@prex/protocol';
+import type { Db } from '../db/db.js';
+import { sessionOf } from '../http/context.js';
+import { parseJsonBody } from '../http/validate.js';
+import { sessionAuth } from '../sessions/middleware.js';
+import { publishableKeyAuth } from '../tenants/middleware.js';
+import { recordAuthEvent } from './auth-events.js';
+import { clockOf, type CustomersDeps } from './deps.js';
+import { invalidSignature, signatureRequired } from './errors.js';
+import { verifyIdentityToken, verifyUserIdSignature, type SignatureCheck } from './host-signature.js';
+import { linkHostIdentity } from './link.js';
+import { toWireCustomer } from './presenter.js';
+import { identityLevelOf } from './repository.js';
+import { customerSettings, identitySecret } from './settings.js';
+
+/**
+ * POST /v1/identity: the host site says who the visitor is, signed on its server with the tenant's
+ * identity secret (an HMAC of the user id, or an HS256 JWT). A valid signature links the session to
+ * that customer (level 'host'). An unsigned identity is never linked to anyone: refused when the
+ * tenant requires signing, otherwise acknowledged and ignored (the session stays anonymous).
+ */
+export function createIdentityRouter(deps: CustomersDeps): Router {
+  const { db, config } = deps;
+  const now = clockOf(deps);
+  const router = Router();
+
+  router.post(ROUTES.identity, publishableKeyAuth(db), sessionAuth(db, config), async (req, res) => {
+    const body = parseJsonBody(identityRequestSchema, req, 'identity');
+    const { tenantId, sessionId } = sessionOf(res);
+    if (!body.signature && !body.token) {
+      await refuseUnsigned(db, tenantId, req);
+      const out: CustomerMeResponse = { level: await identityLevelOf(db, tenantId, sessionId), customer: null };
+      res.json(out);
+      return;
+    }
+    const check = await checkSignature(db, tenantId, body, now());
+    if (!check.valid) {
+      await recordAuthEvent(db, { tenantId, kind: 'invalid_signature', ip: req.ip ?? null });
+      throw invalidSignature(check.why);
+    }
+    const customer = await linkHostIdentity(db, { tenantId, sessionId }, check.identity);
+    const out: CustomerMeResponse = { level: await identityLevelOf(db, tenantId, sessionId), customer: toWireCustomer(customer) };
+    res.json(out);
+  });
+
+  return router;
+}
+
+async function refuseUnsigned(db: Db, tenantId: string, req: Request): Promise<void> {
+  if (!(await customerSettings(db, tenantId)).requireSignedIdentity) return;
+  await recordAuthEvent(db, { tenantId, kind: 'signature_required', ip: req.ip ?? null });
+  throw signatureRequired();
+}
+
+async function checkSignature(db: Db, tenantId: string, body: IdentityRequest, now: Date): Promise<SignatureCheck> {
+  const secret = await identitySecret(db, tenantId);
+  if (body.signature) {
+    return verifyUserIdSignature(body.userId, body.signature, secret)
+      ? // The HMAC covers the user id only: an email beside it is unsigned, so it is not kept (use a JWT to pass one).
+        { valid: true, identity: { userId: body.userId, email: null, name: body.name ?? null } }
+      : { valid: false, why: 'signature is not the HMAC-SHA256 of userId with the identity secret' };
+  }
+  const check = await verifyIdentityToken(body.token!, body.userId, secret, now);
+  if (!check.valid) return check;
+  // Only the signed claim counts for the email; a malformed one is dropped.
+  const claimedEmail = customerEmailSchema.safeParse(check.identity.email);
+  return {
+    valid: true,
+    identity: { userId: body.userId, email: claimedEmail.success ? claimedEmail.data : null, name: check.identity.name ?? body.name ?? null },
+  };
+}

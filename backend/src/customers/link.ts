@@ -1,0 +1,65 @@
+import type { Db } from '../db/db.js';
+import { conflict } from '../http/errors.js';
+import type { CustomerProfile } from './profile.js';
+import {
+  customerOfSession,
+  identityLevelOf,
+  linkSession,
+  releaseAssertedEmail,
+  setExternalId,
+  setVerifiedEmail,
+  upsertHostCustomer,
+  upsertVerifiedCustomer,
+} from './repository.js';
+import type { HostIdentity } from './host-signature.js';
+
+const otherCustomer = () =>
+  conflict('This conversation already belongs to another customer: start a new conversation (POST /v1/sessions) to sign in as someone else');
+
+/**
+ * Links the session to the customer whose email it just proved. Never merges two customers: a
+ * session already linked to someone else is refused (409). An email the host only asserted for
+ * another customer gives way to the person who proved they own the mailbox.
+ */
+export async function linkVerifiedEmail(db: Db, scope: { tenantId: string; sessionId: string }, email: string, now: Date): Promise<CustomerProfile> {
+  return db.transaction(async (tx) => {
+    const current = await customerOfSession(tx, scope.tenantId, scope.sessionId);
+    let customer: CustomerProfile | null;
+    if (current) {
+      customer = current.email === null || current.email === email ? await claimEmail(tx, current, email, now) : null;
+    } else {
+      await releaseAssertedEmail(tx, scope.tenantId, email, null);
+      customer = await upsertVerifiedCustomer(tx, scope.tenantId, email, now);
+    }
+    if (!customer) throw otherCustomer();
+    await linkSession(tx, scope.tenantId, scope.sessionId, customer.id, 'email');
+    return customer;
+  });
+}
+
+async function claimEmail(tx: Db, current: CustomerProfile, email: string, now: Date): Promise<CustomerProfile | null> {
+  await releaseAssertedEmail(tx, current.tenantId, email, current.id);
+  return setVerifiedEmail(tx, current, email, now);
+}
+
+/**
+ * Links the session to the host site's user. A session already linked to another customer is
+ * refused (409), except an email-verified customer the host has not named yet, who takes the id.
+ */
+export async function linkHostIdentity(db: Db, scope: { tenantId: string; sessionId: string }, identity: HostIdentity): Promise<CustomerProfile> {
+  return db.transaction(async (tx) => {
+    const current = await customerOfSession(tx, scope.tenantId, scope.sessionId);
+    const customer = current ? await adoptHostId(tx, current, identity) : await upsertHostCustomer(tx, scope.tenantId, { externalId: identity.userId, email: identity.email, name: identity.name });
+    if (!customer) throw otherCustomer();
+    // An email-verified session stays at 'email': the host's word adds to it, it does not lower it.
+    const level = (await identityLevelOf(tx, scope.tenantId, scope.sessionId)) === 'email' ? 'email' : 'host';
+    await linkSession(tx, scope.tenantId, scope.sessionId, customer.id, level);
+    return customer;
+  });
+}
+
+async function adoptHostId(tx: Db, current: CustomerProfile, identity: HostIdentity): Promise<CustomerProfile | null> {
+  if (current.externalId === identity.userId) return current;
+  if (current.externalId !== null) return null;
+  return setExternalId(tx, current, identity.userId);
+}

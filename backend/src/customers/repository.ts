@@ -1,0 +1,194 @@
+import type { Db } from '../db/db.js';
+import { newId } from '../ids.js';
+import type { CustomerProfile, IdentityLevel } from './profile.js';
+
+interface CustomerRow {
+  id: string;
+  tenant_id: string;
+  email: string | null;
+  external_id: string | null;
+  name: string | null;
+  preferences: Record<string, unknown>;
+  interests: string[];
+  notes: string;
+  email_verified_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = 'c.id, c.tenant_id, c.email, c.external_id, c.name, c.preferences, c.interests, c.notes, c.email_verified_at, c.created_at';
+
+function toProfile(r: CustomerRow): CustomerProfile {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    email: r.email,
+    externalId: r.external_id,
+    name: r.name,
+    preferences: r.preferences ?? {},
+    interests: r.interests ?? [],
+    notes: r.notes,
+    emailVerifiedAt: r.email_verified_at,
+    createdAt: r.created_at,
+  };
+}
+
+/** The customer a session is linked to (host-signed or email-verified), or null for an anonymous one. */
+export async function customerOfSession(db: Db, tenantId: string, sessionId: string): Promise<CustomerProfile | null> {
+  const rows = await db.query<CustomerRow>(
+    `select ${COLUMNS} from sessions s join customers c on c.id = s.customer_id and c.tenant_id = s.tenant_id
+      where s.tenant_id = $1 and s.id = $2`,
+    [tenantId, sessionId],
+  );
+  return rows[0] ? toProfile(rows[0]) : null;
+}
+
+/** How far up the identity ladder a session is; 'anonymous' for an unknown session too. */
+export async function identityLevelOf(db: Db, tenantId: string, sessionId: string): Promise<IdentityLevel> {
+  const rows = await db.query<{ identity_level: IdentityLevel }>(
+    'select identity_level from sessions where tenant_id = $1 and id = $2',
+    [tenantId, sessionId],
+  );
+  return rows[0]?.identity_level ?? 'anonymous';
+}
+
+export async function findCustomer(db: Db, tenantId: string, customerId: string): Promise<CustomerProfile | null> {
+  const rows = await db.query<CustomerRow>(`select ${COLUMNS} from customers c where c.tenant_id = $1 and c.id = $2`, [tenantId, customerId]);
+  return rows[0] ? toProfile(rows[0]) : null;
+}
+
+export async function findCustomerByEmail(db: Db, tenantId: string, email: string): Promise<CustomerProfile | null> {
+  const rows = await db.query<CustomerRow>(`select ${COLUMNS} from customers c where c.tenant_id = $1 and c.email = $2`, [tenantId, email]);
+  return rows[0] ? toProfile(rows[0]) : null;
+}
+
+/**
+ * The customer the host site knows as `externalId`, created on first use. A name or email the host
+ * asserts fills empty fields only: it never overwrites what the customer verified or edited.
+ */
+export async function upsertHostCustomer(
+  db: Db,
+  tenantId: string,
+  identity: { externalId: string; email: string | null; name: string | null },
+): Promise<CustomerProfile> {
+  const rows = await db.query<CustomerRow>(
+    `insert into customers as c (id, tenant_id, external_id, email, name)
+     values ($1, $2, $3, $4, $5)
+     on conflict (tenant_id, external_id) do update
+        set name = coalesce(c.name, excluded.name), updated_at = now()
+     returning ${COLUMNS}`,
+    [newId('cus'), tenantId, identity.externalId, null, identity.name],
+  );
+  const customer = toProfile(rows[0]!);
+  return identity.email && !customer.email ? await assertHostEmail(db, customer, identity.email) : customer;
+}
+
+/**
+ * Records an email the host asserted (not verified by Prex) when no other customer of the tenant
+ * holds it; otherwise the email is left off rather than merging two people.
+ */
+async function assertHostEmail(db: Db, customer: CustomerProfile, email: string): Promise<CustomerProfile> {
+  const rows = await db.query<CustomerRow>(
+    `update customers c set email = $3, updated_at = now()
+      where c.tenant_id = $1 and c.id = $2 and c.email is null
+        and not exists (select 1 from customers o where o.tenant_id = $1 and o.email = $3)
+     returning ${COLUMNS}`,
+    [customer.tenantId, customer.id, email],
+  );
+  return rows[0] ? toProfile(rows[0]) : customer;
+}
+
+/** The customer with this verified email, created on first verification. */
+export async function upsertVerifiedCustomer(db: Db, tenantId: string, email: string, now: Date): Promise<CustomerProfile> {
+  const rows = await db.query<CustomerRow>(
+    `insert into customers as c (id, tenant_id, email, email_verified_at) values ($1, $2, $3, $4)
+     on conflict (tenant_id, email) do update
+        set email_verified_at = coalesce(c.email_verified_at, excluded.email_verified_at), updated_at = now()
+     returning ${COLUMNS}`,
+    [newId('cus'), tenantId, email, now],
+  );
+  return toProfile(rows[0]!);
+}
+
+/**
+ * Gives a customer without an email (a host-signed one) the email the session just verified.
+ * Returns null when another customer of the tenant already holds it.
+ */
+export async function setVerifiedEmail(db: Db, customer: CustomerProfile, email: string, now: Date): Promise<CustomerProfile | null> {
+  const rows = await db.query<CustomerRow>(
+    `update customers c set email = $3, email_verified_at = $4, updated_at = now()
+      where c.tenant_id = $1 and c.id = $2 and (c.email is null or c.email = $3)
+        and not exists (select 1 from customers o where o.tenant_id = $1 and o.email = $3 and o.id <> $2)
+     returning ${COLUMNS}`,
+    [customer.tenantId, customer.id, email, now],
+  );
+  return rows[0] ? toProfile(rows[0]) : null;
+}
+
+/** Links a session to its customer at an identity level. */
+export async function linkSession(db: Db, tenantId: string, sessionId: string, customerId: string, level: Exclude<IdentityLevel, 'anonymous'>): Promise<void> {
+  await db.query(
+    'update sessions set customer_id = $3, identity_level = $4 where tenant_id = $1 and id = $2',
+    [tenantId, sessionId, customerId, level],
+  );
+}
+
+export interface ProfileChanges {
+  name?: string | null | undefined;
+  preferences?: Record<string, unknown> | undefined;
+  interests?: string[] | undefined;
+  notes?: string | undefined;
+}
+
+/** Applies the fields present in `changes`; absent fields are kept. */
+export async function updateProfile(db: Db, tenantId: string, customerId: string, changes: ProfileChanges): Promise<CustomerProfile | null> {
+  const rows = await db.query<CustomerRow>(
+    `update customers c set
+        name = case when $3::boolean then $4 else c.name end,
+        preferences = coalesce($5::jsonb, c.preferences),
+        interests = coalesce($6::text[], c.interests),
+        notes = coalesce($7, c.notes),
+        updated_at = now()
+      where c.tenant_id = $1 and c.id = $2
+     returning ${COLUMNS}`,
+    [
+      tenantId,
+      customerId,
+      changes.name !== undefined,
+      changes.name ?? null,
+      changes.preferences === undefined ? null : JSON.stringify(changes.preferences),
+      changes.interests ?? null,
+      changes.notes ?? null,
+    ],
+  );
+  return rows[0] ? toProfile(rows[0]) : null;
+}
+
+/**
+ * Frees an email the host only asserted (never verified) for a customer other than `keepFor`, so
+ * the person who proves they own the mailbox gets it; an assertion never outranks a proof.
+ */
+export async function releaseAssertedEmail(db: Db, tenantId: string, email: string, keepFor: string | null): Promise<void> {
+  await db.query(
+    `update customers set email = null, updated_at = now()
+      where tenant_id = $1 and email = $2 and email_verified_at is null and ($3::text is null or id <> $3)`,
+    [tenantId, email, keepFor],
+  );
+}
+
+/** Gives a customer the host's user id, unless another customer of the tenant already has it. */
+export async function setExternalId(db: Db, customer: CustomerProfile, externalId: string): Promise<CustomerProfile | null> {
+  const rows = await db.query<CustomerRow>(
+    `update customers c set external_id = $3, updated_at = now()
+      where c.tenant_id = $1 and c.id = $2 and c.external_id is null
+        and not exists (select 1 from customers o where o.tenant_id = $1 and o.external_id = $3)
+     returning ${COLUMNS}`,
+    [customer.tenantId, customer.id, externalId],
+  );
+  return rows[0] ? toProfile(rows[0]) : null;
+}
+
+/** The tenant's customers, most recently updated first. */
+export async function listCustomers(db: Db, tenantId: string, limit = 100): Promise<CustomerProfile[]> {
+  const rows = await db.query<CustomerRow>(`select ${COLUMNS} from customers c where c.tenant_id = $1 order by c.updated_at desc limit $2`, [tenantId, limit]);
+  return rows.map(toProfile);
+}
