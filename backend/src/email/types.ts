@@ -4,6 +4,10 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** Display name on the configured From address (the tenant's name), so the mail is recognisable. */
+  fromName?: string | undefined;
+  /** Where a reply goes: the customer, in the tenant's copy of a summary. */
+  replyTo?: string | undefined;
 }
 
 export interface SentMail {

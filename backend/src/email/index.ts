@@ -1,0 +1,10 @@
+export { createMailer } from './mailer.js';
+export { sendEmail, sendCodeEmail, EmailNotSentError, type EmailDeps, type SendEmailInput, type CodeEmailInput } from './send.js';
+export { sendConversationSummary, verifiedCustomerOfSession, type SummaryDeps, type SummaryKind } from './conversation-summary.js';
+export { summarizeConversation } from './summary.js';
+export { startSummaryScheduler, type SummaryScheduler, type SummarySchedulerOptions } from './scheduler.js';
+export { createEmailRouter } from './router.js';
+export { createEmailFeature, type EmailFeature } from './feature.js';
+export { listEmailEvents, type EmailEvent } from './events.js';
+export { CODE_TTL_MINUTES, type CodePurpose } from './templates.js';
+export type { EmailKind, Mailer, OutgoingMail, SentMail } from './types.js';

@@ -1,0 +1,122 @@
+import { escapeHtml, htmlDocument, paragraphs, safeHttpUrl } from './html.js';
+import { speakerName, transcriptAsText, type TranscriptEntry } from './transcript.js';
+import type { OutgoingMail } from './types.js';
+
+/** What a one-time code is for; it decides the sentence that tells the reader why they got it. */
+export type CodePurpose = 'verify' | 'export' | 'delete';
+
+export const CODE_TTL_MINUTES = 10;
+
+const PURPOSE_TEXT: Record<CodePurpose, string> = {
+  verify: 'to confirm your email address in the chat',
+  export: 'to download a copy of your data',
+  delete: 'to delete your data',
+};
+
+export function codeMail(input: { to: string; tenantName: string; code: string; purpose: CodePurpose }): OutgoingMail {
+  const { tenantName, code } = input;
+  const why = PURPOSE_TEXT[input.purpose];
+  const expiry = `It expires in ${CODE_TTL_MINUTES} minutes.`;
+  const ignore = 'If you did not ask for this code, you can ignore this email: nothing happens without it.';
+  const text = [`Your ${tenantName} code is: ${code}`, '', `Enter it ${why}. ${expiry}`, '', ignore, '', `— ${tenantName}`].join('\n');
+  const html = htmlDocument(
+    `Your ${tenantName} code`,
+    [
+      `<p style="margin:0 0 12px">Your ${escapeHtml(tenantName)} code is:</p>`,
+      `<p style="margin:0 0 16px;font-size:28px;font-weight:bold;letter-spacing:4px">${escapeHtml(code)}</p>`,
+      `<p style="margin:0 0 12px">Enter it ${escapeHtml(why)}. ${escapeHtml(expiry)}</p>`,
+      `<p style="margin:0 0 12px;color:#57606a">${escapeHtml(ignore)}</p>`,
+      footerHtml(tenantName),
+    ].join('\n'),
+  );
+  return { to: input.to, subject: `Your ${tenantName} code: ${code}`, text, html, fromName: tenantName };
+}
+
+export interface SummaryMailInput {
+  to: string;
+  tenantName: string;
+  /** The customer reads their own conversation; the tenant gets a copy that names the customer. */
+  audience: 'customer' | 'tenant';
+  /** The customer's name and verified address, when known. */
+  customerName: string | null;
+  customerEmail: string | null;
+  /** The model's summary, or null when there is none (the transcript says it all). */
+  summary: string | null;
+  transcript: readonly TranscriptEntry[];
+}
+
+interface SummaryWording {
+  subject: string;
+  greeting: string;
+  intro: string;
+  customerLabel: string;
+}
+
+function summaryWording(input: SummaryMailInput): SummaryWording {
+  const { tenantName, customerName, customerEmail } = input;
+  if (input.audience === 'customer') {
+    return {
+      subject: `Your conversation with ${tenantName}`,
+      greeting: customerName ? `Hello ${customerName},` : 'Hello,',
+      intro: `Here is your conversation with ${tenantName}.`,
+      customerLabel: 'You',
+    };
+  }
+  const who = [customerName, customerEmail].filter(Boolean).join(' ') || 'a visitor';
+  return {
+    subject: `Conversation summary: ${who}`,
+    greeting: 'Hello,',
+    intro: `Here is a conversation between ${who} and your ${tenantName} assistant.`,
+    customerLabel: 'Customer',
+  };
+}
+
+export function summaryMail(input: SummaryMailInput): OutgoingMail {
+  const { tenantName, summary, transcript } = input;
+  const { subject, greeting, intro, customerLabel } = summaryWording(input);
+  const text = [
+    greeting,
+    '',
+    intro,
+    ...(summary ? ['', 'Summary', '-------', summary.trim()] : []),
+    '',
+    'Conversation',
+    '------------',
+    transcriptAsText(transcript, tenantName, customerLabel),
+    '',
+    `— Sent by ${tenantName}.`,
+  ].join('\n');
+  const html = htmlDocument(
+    subject,
+    [
+      `<p style="margin:0 0 12px">${escapeHtml(greeting)}</p>`,
+      `<p style="margin:0 0 16px">${escapeHtml(intro)}</p>`,
+      summary ? `<h2 style="font-size:17px;margin:0 0 8px">Summary</h2>\n${paragraphs(summary)}` : '',
+      '<h2 style="font-size:17px;margin:16px 0 8px">Conversation</h2>',
+      transcript.map((entry) => entryHtml(entry, tenantName, customerLabel)).join('\n'),
+      footerHtml(tenantName),
+    ].join('\n'),
+  );
+  // The tenant's team can answer the customer straight from their copy.
+  const replyTo = input.audience === 'tenant' ? (input.customerEmail ?? undefined) : undefined;
+  return { to: input.to, subject, text, html, fromName: tenantName, replyTo };
+}
+
+function entryHtml(entry: TranscriptEntry, tenantName: string, customerLabel: string): string {
+  const background = entry.speaker === 'customer' ? '#eef2ff' : '#f6f8fa';
+  const sources = entry.sources.map((s) => {
+    const href = safeHttpUrl(s.url);
+    return href ? `<li><a href="${escapeHtml(href)}">${escapeHtml(s.title)}</a></li>` : `<li>${escapeHtml(s.title)}</li>`;
+  });
+  return [
+    `<div style="margin:0 0 12px;padding:12px;border-radius:6px;background:${background}">`,
+    `<div style="font-weight:bold;margin:0 0 4px">${escapeHtml(speakerName(entry.speaker, tenantName, customerLabel))}</div>`,
+    paragraphs(entry.text),
+    sources.length ? `<div style="font-size:13px;color:#57606a">Sources:<ul style="margin:4px 0 0;padding-left:20px">${sources.join('')}</ul></div>` : '',
+    '</div>',
+  ].join('\n');
+}
+
+function footerHtml(tenantName: string): string {
+  return `<p style="margin:24px 0 0;font-size:12px;color:#57606a">Sent by ${escapeHtml(tenantName)}.</p>`;
+}
