@@ -10,6 +10,7 @@ import { upsertDocument } from '../knowledge/ingest.js';
 import { indexChunkEmbeddings, searchPassages, MAX_SEARCH_LIMIT, type LexicalTuning } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
 import { createTenant } from '../tenants/repository.js';
+import { registerEvalAgentCommand } from './eval-agent.js';
 
 /**
  * `prex eval retrieval FILE.json`: knowledge-base search quality on a file in the FeedbackQA
@@ -174,4 +175,5 @@ export function registerEvalCommands(program: Command): void {
       console.log(`${result.questions} questions, ${result.passages} passages, ${result.chunks} chunks`);
       console.log(formatMetrics(result));
     });
+  registerEvalAgentCommand(evalCommand);
 }
