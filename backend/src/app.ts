@@ -2,17 +2,26 @@ import cors from 'cors';
 import express from 'express';
 import { LIMITS, ROUTES } from '@prex/protocol';
 import { createAdminApi } from './admin/router.js';
+import { createAgentsRouter } from './agents/router.js';
 import { createChatRouter } from './chat/router.js';
+import { createEmailFeature } from './email/feature.js';
+import { createCustomersAdminRouter, createCustomersRouter } from './customers/index.js';
 import { createFeedbackRouter } from './feedback/router.js';
+import { createHandoffAdminRouter } from './handoff/admin-router.js';
+import { createHandoffRouter } from './handoff/visitor-router.js';
+import { createProductsAdminRouter } from './products/router.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { publicRateLimit } from './http/rate-limit.js';
+import { createQualityAdminRouter } from './quality/router.js';
 import type { Logger } from './logger.js';
 import { createSessionsRouter } from './sessions/router.js';
 import { createStaticRouter } from './static.js';
 import { createWidgetConfigRouter } from './tenants/router.js';
 import { createThemeAdminRouter } from './tenants/theme-router.js';
+import { createUsageAdminRouter } from './usage/router.js';
+import { createUsageRecorder } from './usage/recorder.js';
 
 export interface AppDeps {
   config: Config;
@@ -44,6 +53,15 @@ export function createApp(deps: AppDeps): PrexApp {
   const admin = createAdminApi(db, { log });
   app.use(admin.router);
   app.use(createThemeAdminRouter(db));
+  app.use(createAgentsRouter({ db, config, log, usage: createUsageRecorder(db, config, log) }));
+  app.use(createUsageAdminRouter(db));
+  app.use(createQualityAdminRouter(db, log));
+  app.use(createProductsAdminRouter(db));
+  app.use(createHandoffAdminRouter(db));
+  // Email: its mailer (shared with the customers routes), routes and the automatic summary scheduler.
+  const email = createEmailFeature({ config, db, log, usage: createUsageRecorder(db, config, log) });
+  app.use(email.router);
+  app.use(createCustomersAdminRouter({ db }));
 
   const limiter = publicRateLimit(config);
   app.use('/v1', limiter);
@@ -51,6 +69,8 @@ export function createApp(deps: AppDeps): PrexApp {
   app.use(createWidgetConfigRouter(db));
   app.use(createSessionsRouter(db, config));
   app.use(createFeedbackRouter(db, config));
+  app.use(createHandoffRouter(db, config));
+  app.use(createCustomersRouter({ config, db, log, mailer: email.mailer }));
   const chat = createChatRouter({ config, db, log });
   app.use(chat.router);
 
@@ -62,7 +82,7 @@ export function createApp(deps: AppDeps): PrexApp {
     app,
     // The rate limiter's memory store uses an unref'd timer: nothing to stop there.
     async shutdown() {
-      await Promise.all([chat.shutdown(), admin.worker.stop()]);
+      await Promise.all([chat.shutdown(), admin.worker.stop(), email.shutdown()]);
     },
   };
 }
