@@ -156,7 +156,7 @@ describe('customer settings (secret key)', () => {
     const res = await adminCall(t.app, 'GET', '/v1/admin/customer-settings');
     expect(res.status).toBe(200);
     const body = await readJson(res);
-    expect(body.settings).toEqual({ requireSignedIdentity: false, summaryEmails: { toCustomer: false, tenantAddress: null } });
+    expect(body.settings).toEqual({ requireSignedIdentity: false, summaryEmails: { toCustomer: true, tenantAddress: null } });
     expect(body.identitySecret).toMatch(/^ids_[A-Za-z0-9_-]{40,}$/);
     expect((await readJson(await adminCall(t.app, 'GET', '/v1/admin/customer-settings'))).identitySecret).toBe(body.identitySecret);
     const withPk = await fetch(`${t.app.url}/v1/admin/customer-settings`, { headers: { authorization: `Bearer ${t.app.publishableKey}` } });

@@ -201,6 +201,7 @@ describe('a relay that cannot be reached', () => {
       const res = await emailMe(visitor);
       expect(res.status).toBe(502);
       const body = await readJson(res);
+      expect(body.error.code).toBe('email_unavailable');
       expect(body.error.message).toBe('The email could not be sent right now. Please try again in a few minutes.');
       expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|hunter2/);
 

@@ -1,4 +1,4 @@
-import type { CustomerErrorBody, CustomerErrorCode, ErrorBody } from '@prex/protocol';
+import type { CustomerErrorCode, ErrorBody } from '@prex/protocol';
 import { HttpError } from '../http/errors.js';
 
 /**
@@ -12,15 +12,13 @@ export class CustomerError extends HttpError {
     message: string,
     readonly attemptsLeft?: number,
   ) {
-    super(status, status === 401 ? 'unauthorized' : 'invalid_request', message);
+    super(status, customerCode, message);
   }
 
   override toBody(): ErrorBody {
-    const body: CustomerErrorBody = {
-      error: { code: this.customerCode, message: this.message, ...(this.attemptsLeft !== undefined ? { attemptsLeft: this.attemptsLeft } : {}) },
-    };
-    // The common ErrorCode enum does not list the customer codes yet (see docs/customers.md).
-    return body as unknown as ErrorBody;
+    const body = super.toBody();
+    if (this.attemptsLeft !== undefined) body.error.attemptsLeft = this.attemptsLeft;
+    return body;
   }
 }
 

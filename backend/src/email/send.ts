@@ -26,8 +26,7 @@ export interface SendEmailInput {
 export class EmailNotSentError extends HttpError {
   override name = 'EmailNotSentError';
   constructor(readonly event: EmailEvent) {
-    // TODO(protocol): a dedicated error code ('email_unavailable') needs errorCodeSchema; 'internal' until then.
-    super(502, 'internal', 'The email could not be sent right now. Please try again in a few minutes.');
+    super(502, 'email_unavailable', 'The email could not be sent right now. Please try again in a few minutes.');
   }
 }
 

@@ -217,9 +217,13 @@ export const customerSettingsSchema = z.strictObject({
 });
 export type CustomerSettings = z.output<typeof customerSettingsSchema>;
 
+/**
+ * A customer who verified their email in the widget gets the summary of a conversation that went
+ * quiet (PREX_SUMMARY_INACTIVITY_MINUTES; 0 turns the scheduler off for every tenant).
+ */
 export const defaultCustomerSettings: CustomerSettings = {
   requireSignedIdentity: false,
-  summaryEmails: { toCustomer: false, tenantAddress: null },
+  summaryEmails: { toCustomer: true, tenantAddress: null },
 };
 
 /** GET /v1/admin/customer-settings and POST …/identity-secret/rotate */
@@ -237,16 +241,6 @@ export const authEventCountsResponseSchema = z.object({
 });
 export type AuthEventCountsResponse = z.infer<typeof authEventCountsResponseSchema>;
 
-/** Error codes of the customer routes, beyond the common ErrorCode set. */
+/** Error codes of the customer routes (a subset of the common ErrorCode set). */
 export const customerErrorCodeSchema = z.enum(['signature_required', 'invalid_signature', 'invalid_code', 'verification_required']);
 export type CustomerErrorCode = z.infer<typeof customerErrorCodeSchema>;
-
-/** invalid_code carries how many tries the current code has left (absent once it is burnt). */
-export const customerErrorBodySchema = z.object({
-  error: z.object({
-    code: customerErrorCodeSchema,
-    message: z.string(),
-    attemptsLeft: z.number().int().optional(),
-  }),
-});
-export type CustomerErrorBody = z.infer<typeof customerErrorBodySchema>;

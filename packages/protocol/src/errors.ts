@@ -10,6 +10,13 @@ export const errorCodeSchema = z.enum([
   'rate_limited',
   'conflict',
   'internal',
+  // Identity and one-time codes (customers): the widget tells these apart.
+  'signature_required',
+  'invalid_signature',
+  'invalid_code',
+  'verification_required',
+  /** The mail relay failed; the details stay in the server log and email_events. */
+  'email_unavailable',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
@@ -25,6 +32,8 @@ export const errorBodySchema = z.object({
     code: errorCodeSchema,
     message: z.string(),
     issues: z.array(errorIssueSchema).optional(),
+    /** invalid_code: tries the current code has left (absent once it is burnt). */
+    attemptsLeft: z.number().int().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
