@@ -18,14 +18,15 @@ type Client = Pick<pg.PoolClient, 'query'>;
 
 /** A pool of connections to a Postgres server (or a Supabase project's database). */
 export function openPostgres(url: string, log: Logger): Db {
-  const pool = new pg.Pool({ connectionString: url, types, max: 10 });
-  // An idle client losing its connection emits 'error' on the pool; unhandled it would crash the process.
-  pool.on('error', (err) => log.warn('postgres idle client error', { error: err.message }));
   // JIT compilation costs tens of ms per query and pays off only for long analytical queries;
   // Prex runs short ones (a full-text search over 100k chunks took 35 ms median with it, see docs/retrieval.md).
-  pool.on('connect', (client) => {
-    client.query('set jit = off').catch(() => undefined);
-  });
+  // onConnect is awaited before the client is handed out, so no query can overlap the SET.
+  const onConnect = async (client: pg.ClientBase): Promise<void> => {
+    await client.query('set jit = off').catch(() => undefined);
+  };
+  const pool = new pg.Pool({ connectionString: url, types, max: 10, onConnect });
+  // An idle client losing its connection emits 'error' on the pool; unhandled it would crash the process.
+  pool.on('error', (err) => log.warn('postgres idle client error', { error: err.message }));
   return {
     ...handle(pool, 0),
     transaction: async (work) => {

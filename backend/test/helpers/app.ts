@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ThemeOverride } from '@prex/protocol';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
@@ -6,6 +8,7 @@ import { createTenant } from '../../src/tenants/repository.js';
 import type { Tenant } from '../../src/tenants/tenant.js';
 import { openMemoryDb, silentLog } from './db.js';
 
+export const TEST_OUTBOX_DIR = join(tmpdir(), `prex-test-outbox-${process.pid}`);
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
 export const ALLOWED_ORIGIN = 'https://shop.example';
 
@@ -18,6 +21,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     PREX_SEED_DEMO: 'false',
     PREX_SESSION_SECRET: TEST_SESSION_SECRET,
     LOG_LEVEL: 'silent',
+    // Mail with no relay configured goes to the outbox: keep it out of the working tree.
+    PREX_OUTBOX_DIR: TEST_OUTBOX_DIR,
     ...env,
   });
 }
