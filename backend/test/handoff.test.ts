@@ -218,8 +218,8 @@ describe('admin: conversations and staff replies', () => {
     const toolCalls = [{ id: 'call_1', name: 'handoff_to_human', arguments: { reason: 'Wants a person' }, status: 'needs-confirmation', result: { escalationId }, at: new Date().toISOString() }];
     const answerId = newId('msg');
     await app.db.query(
-      `insert into messages (id, tenant_id, session_id, role, text, status, agent_id, tool_calls, feedback_rating, feedback_comment, finished_at)
-       values ($1, $2, $3, 'assistant', 'Shall I get a person?', 'complete', 'agt_support', $4::jsonb, 'down', 'slow', now())`,
+      `insert into messages (id, tenant_id, session_id, role, text, status, agent_id, tool_calls, feedback_rating, feedback_comment, marked_good, finished_at)
+       values ($1, $2, $3, 'assistant', 'Shall I get a person?', 'complete', 'agt_support', $4::jsonb, 'down', 'slow', true, now())`,
       [answerId, app.tenant.id, v.sessionId, JSON.stringify(toolCalls)],
     );
     await app.db.query(`update messages set label = 'complaint', label_source = 'rules' where tenant_id = $1 and session_id = $2 and role = 'user'`, [app.tenant.id, v.sessionId]);
@@ -232,8 +232,8 @@ describe('admin: conversations and staff replies', () => {
     const view = await readJson<AdminConversationResponse>(res);
     expect(view.customerId).toBe(customerId);
     expect(view.messages).toEqual([
-      expect.objectContaining({ role: 'user', text: 'Can I get a refund after 60 days?', label: 'complaint', labelSource: 'rules', toolCalls: [] }),
-      expect.objectContaining({ id: answerId, role: 'assistant', author: 'bot', agentId: 'agt_support', toolCalls, feedback: { rating: 'down', comment: 'slow' } }),
+      expect.objectContaining({ role: 'user', text: 'Can I get a refund after 60 days?', label: 'complaint', labelSource: 'rules', toolCalls: [], markedGood: false }),
+      expect.objectContaining({ id: answerId, role: 'assistant', author: 'bot', agentId: 'agt_support', toolCalls, feedback: { rating: 'down', comment: 'slow' }, markedGood: true }),
     ]);
     expect(view.escalations).toEqual([expect.objectContaining({ id: escalationId, status: 'proposed', customerId })]);
   });

@@ -17,10 +17,11 @@ interface ConversationMessageRow {
   tool_calls: ToolCallRecordWire[];
   feedback_rating: 'up' | 'down' | null;
   feedback_comment: string | null;
+  marked_good: boolean;
   created_at: Date;
 }
 
-const COLUMNS = `id, role, author, text, status, sources, label, label_source, agent_id, tool_calls, feedback_rating, feedback_comment, created_at`;
+const COLUMNS = `id, role, author, text, status, sources, label, label_source, agent_id, tool_calls, feedback_rating, feedback_comment, marked_good, created_at`;
 
 function toAdminMessage(row: ConversationMessageRow): AdminConversationMessage {
   return {
@@ -36,6 +37,7 @@ function toAdminMessage(row: ConversationMessageRow): AdminConversationMessage {
     agentId: row.agent_id,
     toolCalls: Array.isArray(row.tool_calls) ? row.tool_calls : [],
     feedback: row.feedback_rating ? { rating: row.feedback_rating, comment: row.feedback_comment } : null,
+    markedGood: row.marked_good,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }

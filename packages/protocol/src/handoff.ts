@@ -119,6 +119,8 @@ export const adminConversationMessageSchema = z.object({
   agentId: z.string().nullable(),
   toolCalls: z.array(toolCallRecordSchema),
   feedback: z.object({ rating: z.enum(['up', 'down']), comment: z.string().nullable() }).nullable(),
+  /** Staff marked this answer as a good example (PUT /v1/admin/messages/:id/good; fine-tuning export). */
+  markedGood: z.boolean(),
   createdAt: z.iso.datetime(),
 });
 export type AdminConversationMessage = z.infer<typeof adminConversationMessageSchema>;
