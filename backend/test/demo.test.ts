@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { widgetConfigResponseSchema } from '@prex/protocol';
 import type { Db } from '../src/db/db.js';
+import { listAgents, resolveAgent } from '../src/agents/repository.js';
 import { listDocuments } from '../src/knowledge/repository.js';
+import { deleteProduct, getProduct } from '../src/products/repository.js';
 import { aboveRelevanceFloor, RELEVANCE_FLOOR, searchPassages } from '../src/knowledge/search/index.js';
 import { loadDemoArticles, seedDemo, type DemoSeedResult } from '../src/seed/demo.js';
 import { startServer } from '../src/server.js';
@@ -41,8 +43,22 @@ describe('demo seed', () => {
     const second = await seedDemo(db, demo, silentLog);
     expect(second.tenant.id).toBe(first.tenant.id);
     expect(second.secretKey).toBeUndefined();
-    expect(second).toMatchObject({ ingested: 0, unchanged: before.length });
+    expect(second).toMatchObject({ ingested: 0, unchanged: before.length, agents: 0, products: 0 });
     expect(await listDocuments(db, first.tenant.id)).toEqual(before);
+  });
+
+  it('gives the demo a default support agent, a sales agent and a product catalog, once', async () => {
+    expect(first).toMatchObject({ agents: 2, products: 8 });
+    const agents = await listAgents(db, first.tenant.id);
+    expect(agents.map((a) => [a.name, a.isDefault])).toEqual(expect.arrayContaining([['support', true], ['sales', false]]));
+    expect((await resolveAgent(db, first.tenant.id)).persona).toContain('Happy writing!');
+    const plus = await getProduct(db, first.tenant.id, 'plan-plus-yearly');
+    expect(plus).toMatchObject({ name: 'Plus (yearly)', currency: 'USD', inStock: true });
+
+    await deleteProduct(db, first.tenant.id, 'sticker-pack');
+    const again = await seedDemo(db, demo, silentLog);
+    expect(again).toMatchObject({ agents: 0, products: 0 });
+    expect(await getProduct(db, first.tenant.id, 'sticker-pack')).toBeUndefined();
   });
 
   it('updates the allowed origins when the configuration changes', async () => {

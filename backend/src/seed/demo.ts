@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { upsertDocument, type DocumentInput } from '../knowledge/ingest.js';
 import { createTenant, findByPublishableKey, normalizeOrigins, updateAllowedOrigins } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/tenant.js';
+import { seedDemoAgentsAndCatalog } from './demo-extras.js';
 
 /** backend/seed/demo-kb, from backend/src/seed or backend/dist/seed. */
 export const DEMO_KB_DIR = fileURLToPath(new URL('../../seed/demo-kb/', import.meta.url));
@@ -26,6 +27,9 @@ export interface DemoSeedResult {
   /** How many knowledge-base articles were (re)ingested, and how many were already up to date. */
   ingested: number;
   unchanged: number;
+  /** Agents and products written on this start (0 once the tenant has its own). */
+  agents: number;
+  products: number;
 }
 
 /**
@@ -41,8 +45,9 @@ export async function seedDemo(db: Db, demo: Config['demo'], log: Logger): Promi
     if (result.unchanged) unchanged += 1;
     else ingested += 1;
   }
-  log.info('demo knowledge base ready', { tenant: tenant.id, ingested, unchanged });
-  return { tenant, ingested, unchanged, ...(secretKey ? { secretKey } : {}) };
+  const { agents, products } = await seedDemoAgentsAndCatalog(db, tenant.id);
+  log.info('demo knowledge base ready', { tenant: tenant.id, ingested, unchanged, agents, products });
+  return { tenant, ingested, unchanged, agents, products, ...(secretKey ? { secretKey } : {}) };
 }
 
 async function ensureDemoTenant(db: Db, demo: Config['demo'], log: Logger): Promise<{ tenant: Tenant; secretKey?: string }> {
