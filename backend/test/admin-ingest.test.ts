@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  adminSearchResponseSchema,
   documentDetailResponseSchema,
   documentListResponseSchema,
   errorBodySchema,
@@ -198,5 +199,133 @@ describe('admin ingestion API', () => {
   it('a file above the size limit is 413', async () => {
     const big = new Uint8Array(20 * 1024 * 1024 + 1).fill(0x61);
     await expectError(await admin('/documents', { method: 'POST', body: form([['big.txt', big]]) }), 413, /larger than 20971520 bytes/);
+  });
+});
+
+describe('tags through uploads and jobs (agents’ knowledge filters)', () => {
+  let secret: string;
+  beforeAll(async () => {
+    // A tenant of its own: the tests above count this app's jobs and documents.
+    secret = (await makeTenant(app.db, 'Tagged')).secretKey;
+    const agent = await admin('/agents', { method: 'POST', secret, body: JSON.stringify({ name: 'sales', knowledgeFilter: { tags: ['pricing'] } }) });
+    expect(agent.status).toBe(201);
+  });
+  const upload = async (files: Parameters<typeof form>[0], fields: Record<string, string> | FormData = {}) => {
+    const body = fields instanceof FormData ? fields : form(files, fields);
+    if (fields instanceof FormData) for (const [name, bytes, type] of files) body.append('files', new Blob([bytes], type ? { type } : {}), name);
+    const res = await admin('/documents', { method: 'POST', secret, body });
+    expect(res.status).toBe(202);
+    return waitForJob(jobDetailResponseSchema.parse(await readJson(res)).jobId, secret);
+  };
+  const tagsOf = async (externalId: string) => documentDetailResponseSchema.parse(await readJson(await admin(`/documents/${encodeURIComponent(externalId)}`, { secret }))).document?.tags;
+  const searchAs = async (query: string) => adminSearchResponseSchema.parse(await readJson(await admin(`/documents/search?${query}`, { secret }))).passages.map((p) => p.title).sort();
+
+  it('multipart: a comma-separated and a repeated tags field tag every file; the agent’s filter retrieves them', async () => {
+    const fields = new FormData();
+    fields.append('tags', 'Pricing, plans');
+    fields.append('tags', 'eu');
+    const job = await upload(
+      [
+        ['plans.md', '# Plans\n\nThe Pro plan costs 20 euros a month.'],
+        ['vat.txt', 'Plan prices include VAT for every plan.'],
+      ],
+      fields,
+    );
+    expect(job.items.map((i) => [i.status, i.tags])).toEqual([
+      ['ready', ['pricing', 'plans', 'eu']],
+      ['ready', ['pricing', 'plans', 'eu']],
+    ]);
+    expect(await tagsOf('plans.md')).toEqual(['pricing', 'plans', 'eu']);
+    expect(await tagsOf('vat.txt')).toEqual(['pricing', 'plans', 'eu']);
+    // An untagged document on the same subject: only the unfiltered search finds it.
+    await upload([['internal.md', '# Staff plan\n\nStaff get the Pro plan for free.']]);
+    expect(await tagsOf('internal.md')).toEqual([]);
+    expect(await searchAs('q=plan')).toEqual(['Plans', 'Staff plan', 'vat']);
+    expect(await searchAs('q=plan&agent=sales')).toEqual(['Plans', 'vat']);
+  });
+
+  it('multipart: a re-upload without tags keeps them, with tags replaces them, with an empty field clears them', async () => {
+    const job = await upload([['plans.md', '# Plans\n\nThe Pro plan now costs 25 euros a month.']]);
+    expect(job.items[0]).toMatchObject({ status: 'ready', version: 2 });
+    expect(job.items[0]!.tags).toBeUndefined();
+    expect(await tagsOf('plans.md')).toEqual(['pricing', 'plans', 'eu']);
+    // Unchanged content, new tags: retagged without a new version.
+    const retag = await upload([['plans.md', '# Plans\n\nThe Pro plan now costs 25 euros a month.']], { tags: 'pricing' });
+    expect(retag.items[0]).toMatchObject({ unchanged: true, version: 2, tags: ['pricing'] });
+    expect(await tagsOf('plans.md')).toEqual(['pricing']);
+    await upload([['vat.txt', 'Plan prices include VAT for every plan.']], { tags: '' });
+    expect(await tagsOf('vat.txt')).toEqual([]);
+    expect(await searchAs('q=plan&agent=sales')).toEqual(['Plans']);
+  });
+
+  it('POST /v1/admin/jobs: each document’s tags land on it; one without tags keeps its own', async () => {
+    const res = await admin('/jobs', {
+      method: 'POST',
+      secret,
+      body: JSON.stringify({
+        documents: [
+          { externalId: 'discounts', title: 'Discounts', content: '# Discounts\n\nAnnual plans get two months free.', tags: ['pricing', 'Promo'] },
+          { externalId: 'internal.md', title: 'Staff plan', content: '# Staff plan\n\nStaff get the Pro plan and annual plans for free.' },
+        ],
+      }),
+    });
+    expect(res.status).toBe(202);
+    const job = await waitForJob(jobDetailResponseSchema.parse(await readJson(res)).jobId, secret);
+    expect(job.items.map((i) => [i.externalId, i.status, i.tags])).toEqual([
+      ['discounts', 'ready', ['pricing', 'promo']],
+      ['internal.md', 'ready', undefined],
+    ]);
+    expect(await tagsOf('discounts')).toEqual(['pricing', 'promo']);
+    expect(await tagsOf('internal.md')).toEqual([]);
+    // The pricing-tagged Plans also says "plans"; the staff document never reaches the agent.
+    expect(await searchAs('q=annual+plans&agent=sales')).toEqual(['Discounts', 'Plans']);
+    expect(await searchAs('q=annual+plans')).toContain('Staff plan');
+  });
+
+  it('bad tags are a 400 naming the tag, and nothing is queued', async () => {
+    const before = jobListResponseSchema.parse(await readJson(await admin('/jobs', { secret }))).jobs.length;
+    const bad = await expectError(await admin('/documents', { method: 'POST', secret, body: form([['a.md', '# A\n\nx']], { tags: 'ok,not ok' }) }), 400, /Invalid upload fields: tags\.1: tag may hold only letters/);
+    expect(bad.error.issues?.[0]?.path).toBe('tags.1');
+    const many = Array.from({ length: 21 }, (_, i) => `t${i}`).join(',');
+    await expectError(await admin('/documents', { method: 'POST', secret, body: form([['a.md', '# A\n\nx']], { tags: many }) }), 400, /tags: at most 20 tags/);
+    await expectError(await admin('/documents', { method: 'POST', secret, body: form([['a.md', '# A\n\nx']], { tags: 'x'.repeat(51) }) }), 400, /tag is longer than 50 characters/);
+    const job = await admin('/jobs', { method: 'POST', secret, body: JSON.stringify({ documents: [{ externalId: 'a', content: 'x', tags: ['bad tag'] }] }) });
+    expect((await expectError(job, 400, /tag may hold only/)).error.issues?.[0]?.path).toBe('documents.0.tags.0');
+    expect(jobListResponseSchema.parse(await readJson(await admin('/jobs', { secret }))).jobs).toHaveLength(before);
+  });
+});
+
+describe('external ids that collide with a fixed route', () => {
+  let secret: string;
+  beforeAll(async () => {
+    secret = (await makeTenant(app.db, 'Reserved')).secretKey;
+  });
+  const json = (externalId: string) => JSON.stringify({ externalId, title: 'T', content: '# T\n\nText.' });
+
+  it('"search" is refused at every upload path with a 400 that says why', async () => {
+    for (const id of ['search', 'Search', ' SEARCH ', 'search/']) {
+      const res = await admin('/documents', { method: 'POST', secret, body: json(id) });
+      const body = await expectError(res, 400, /externalId ".*" is reserved .*\/v1\/admin\/documents\/search/);
+      expect(body.error.issues?.[0]?.path).toBe('externalId');
+    }
+    await expectError(await admin('/documents', { method: 'POST', secret, body: form([['a.md', '# A\n\nx']], { externalId: 'search' }) }), 400, /externalId: externalId "search" is reserved/);
+    await expectError(await admin('/documents', { method: 'POST', secret, body: form([['search', 'plain text', 'text/plain']]) }), 400, /Invalid file name: externalId: externalId "search" is reserved/);
+    const job = await admin('/jobs', { method: 'POST', secret, body: JSON.stringify({ documents: [{ externalId: 'search', content: 'x' }] }) });
+    expect((await expectError(job, 400, /reserved/)).error.issues?.[0]?.path).toBe('documents.0.externalId');
+    expect(documentListResponseSchema.parse(await readJson(await admin('/documents', { secret }))).documents).toEqual([]);
+  });
+
+  it('ids near the fixed routes ("jobs", "search.md", "search/x") are fetched by id; the search route still searches', async () => {
+    for (const id of ['jobs', 'search.md', 'search/x', 'searches']) {
+      expect((await admin('/documents', { method: 'POST', secret, body: json(id) })).status).toBe(201);
+      const detail = documentDetailResponseSchema.parse(await readJson(await admin(`/documents/${id}`, { secret })));
+      expect(detail.document?.externalId).toBe(id);
+    }
+    const search = adminSearchResponseSchema.parse(await readJson(await admin('/documents/search?q=text', { secret })));
+    expect(search.passages).toHaveLength(4);
+    // Why "Search" and "search/" are reserved too: routing ignores case and a trailing slash.
+    for (const path of ['/documents/SEARCH?q=text', '/documents/search/?q=text']) {
+      expect(adminSearchResponseSchema.parse(await readJson(await admin(path, { secret }))).passages).toHaveLength(4);
+    }
   });
 });

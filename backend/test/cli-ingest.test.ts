@@ -5,9 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent, resolveAgent } from '../src/agents/repository.js';
 import { migrate } from '../src/db/migrate.js';
 import { openPglite } from '../src/db/pglite.js';
 import { findDocument, listVersions } from '../src/knowledge/repository.js';
+import { searchPassages } from '../src/knowledge/search/index.js';
 import { createTenant } from '../src/tenants/repository.js';
 import { makeDocx, makePdf } from './fixtures/documents.js';
 import { readJson, startTestApp } from './helpers/app.js';
@@ -44,6 +46,8 @@ async function prex(args: string[], env: Record<string, string>): Promise<{ code
 
 let dir: string;
 let kb: string;
+/** A second tree for the --tags runs: tagged documents next to the untagged ones in kb. */
+let priced: string;
 let dataDir: string;
 let tenantId: string;
 
@@ -61,6 +65,10 @@ beforeAll(async () => {
   await writeFile(path.join(kb, 'broken.pdf'), 'this is not a pdf');
   await writeFile(path.join(kb, 'logo.png'), 'png');
   await writeFile(path.join(kb, '.git/config'), 'ignored');
+  priced = path.join(dir, 'priced');
+  await mkdir(priced, { recursive: true });
+  await writeFile(path.join(priced, 'plans.md'), '# Plans\n\nThe Pro plan costs 20 dollars; refunds of the plan within 14 days.');
+  await writeFile(path.join(priced, 'discounts.txt'), 'Annual plans get two months free.');
   const [, db] = await Promise.all([ensureBuilt(), openPglite(dataDir)]);
   await migrate(db, silentLog);
   tenantId = (await createTenant(db, { name: 'Acme', allowedOrigins: [], publishableKey: 'pk_cli_test_tenant' })).tenant.id;
@@ -130,9 +138,65 @@ describe('prex ingest (direct to the database)', () => {
     const badBudget = await prex(['ingest', kb, '--tenant', tenantId, '--chunk-tokens', '3'], env());
     expect(badBudget.stderr).toMatch(/--chunk-tokens.*between 32 and 8000/);
   });
+
+  it('--tags (comma-separated and repeated) tags every file; an agent’s filter then retrieves only them', async () => {
+    const out = await prex(['ingest', priced, '--tenant', tenantId, '--tags', 'Pricing, eu', '--tags', 'promo', '--no-progress'], env());
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/Ingesting 2 document\(s\) into tenant .* with tags pricing, eu, promo\n/);
+    const again = await prex(['ingest', priced, '--tenant', tenantId, '--no-progress'], env());
+    expect(again.stdout).toMatch(/skipped unchanged: 2\n/);
+
+    const db = await openPglite(dataDir);
+    try {
+      // The run without --tags kept them.
+      for (const id of ['plans.md', 'discounts.txt']) expect((await findDocument(db, tenantId, id))!.tags).toEqual(['pricing', 'eu', 'promo']);
+      expect((await findDocument(db, tenantId, 'billing/refunds.md'))!.tags).toEqual([]);
+      await createAgent(db, tenantId, { name: 'sales', knowledgeFilter: { tags: ['pricing'] } });
+      const sales = await resolveAgent(db, tenantId, 'sales');
+      const titles = async (tags?: string[]) => [...new Set((await searchPassages(db, tenantId, 'refunds plan', { tags })).map((p) => p.title))].sort();
+      expect(await titles()).toEqual(expect.arrayContaining(['Plans', 'Refunds']));
+      expect(await titles(sales.knowledgeFilter.tags)).toEqual(['Plans', 'discounts']);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('bad --tags are refused before anything is read, saying what is wrong', async () => {
+    const bad = await prex(['ingest', priced, '--tenant', tenantId, '--tags', 'ok,not ok'], env());
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/option '--tags <list>' argument 'ok,not ok' is invalid\. tag may hold only letters, digits/);
+    const many = await prex(['ingest', priced, '--tenant', tenantId, '--tags', Array.from({ length: 21 }, (_, i) => `t${i}`).join(',')], env());
+    expect(many.stderr).toMatch(/at most 20 tags/);
+  });
 });
 
 describe('prex ingest --api (through the admin API)', () => {
+  it('--tags travel in the upload: every document gets them; an empty --tags clears them', async () => {
+    const app = await startTestApp();
+    const headers = { authorization: `Bearer ${app.secretKey}` };
+    const tagsOf = async (id: string) => (await readJson(await fetch(`${app.url}/v1/admin/documents/${encodeURIComponent(id)}`, { headers }))).document.tags;
+    try {
+      const out = await prex(['ingest', priced, '--api', app.url, '--tags', 'pricing,eu', '--no-progress'], { PREX_SECRET_KEY: app.secretKey });
+      expect(out.stderr).toBe('');
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain(`Uploading 2 document(s) to ${app.url} with tags pricing, eu`);
+      expect(await tagsOf('plans.md')).toEqual(['pricing', 'eu']);
+      expect(await tagsOf('discounts.txt')).toEqual(['pricing', 'eu']);
+      await fetch(`${app.url}/v1/admin/agents`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'sales', knowledgeFilter: { tags: ['pricing'] } }) });
+      const search = await readJson(await fetch(`${app.url}/v1/admin/documents/search?q=annual+plans&agent=sales`, { headers }));
+      expect(search.passages.map((p: { title: string }) => p.title)).toContain('discounts');
+
+      const cleared = await prex(['ingest', priced, '--api', app.url, '--tags', '', '--no-progress'], { PREX_SECRET_KEY: app.secretKey });
+      expect(cleared.stdout).toContain('clearing their tags');
+      expect(await tagsOf('plans.md')).toEqual([]);
+      const none = await readJson(await fetch(`${app.url}/v1/admin/documents/search?q=annual+plans&agent=sales`, { headers }));
+      expect(none.passages).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('uploads, waits for the job, and prints the same summary', async () => {
     const app = await startTestApp();
     try {

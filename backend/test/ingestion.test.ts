@@ -163,6 +163,51 @@ describe.each<Engine>(['pglite', 'postgres'])('ingestion on %s', (engine) => {
       expect(payloads[0]!.n).toBe(0);
     });
 
+    it('carries an item’s tags onto the document: named tags replace, none keep, an empty list clears', async () => {
+      const t = await tenant();
+      const run = async (items: Parameters<typeof createJob>[3]) => {
+        const jobId = await createJob(db, t, 'api', items);
+        await new IngestionWorker(db, { log: silentLog, jobId }).run();
+        return listJobItems(db, t, jobId);
+      };
+      const first = await run([
+        { externalId: 'plans.md', filename: 'plans.md', bytes: utf8('# Plans\n\nThe gadget plan costs 20 euros.'), tags: ['pricing', 'eu'] },
+        { externalId: 'staff.md', filename: 'staff.md', bytes: utf8('# Staff\n\nStaff get the gadget plan for free.') },
+      ]);
+      expect(first.map((i) => [i.status, i.tags])).toEqual([
+        ['ready', ['pricing', 'eu']],
+        ['ready', undefined],
+      ]);
+      expect((await findDocument(db, t, 'plans.md'))!.tags).toEqual(['pricing', 'eu']);
+      expect((await findDocument(db, t, 'staff.md'))!.tags).toEqual([]);
+      const titles = async (tags?: string[]) => (await searchPassages(db, t, 'gadget plan', { tags })).map((p) => p.title).sort();
+      expect(await titles()).toEqual(['Plans', 'Staff']);
+      expect(await titles(['pricing'])).toEqual(['Plans']);
+
+      // A new version without tags keeps them; unchanged bytes with tags only retag (no new version).
+      await run([{ externalId: 'plans.md', filename: 'plans.md', bytes: utf8('# Plans\n\nThe gadget plan costs 25 euros.') }]);
+      expect(await findDocument(db, t, 'plans.md')).toMatchObject({ version: 2, tags: ['pricing', 'eu'] });
+      const [retag] = await run([{ externalId: 'plans.md', filename: 'plans.md', bytes: utf8('# Plans\n\nThe gadget plan costs 25 euros.'), tags: ['sales'] }]);
+      expect(retag).toMatchObject({ unchanged: true, version: 2, tags: ['sales'] });
+      expect((await findDocument(db, t, 'plans.md'))!.tags).toEqual(['sales']);
+      await run([{ externalId: 'plans.md', filename: 'plans.md', bytes: utf8('# Plans\n\nThe gadget plan costs 25 euros.'), tags: [] }]);
+      expect((await findDocument(db, t, 'plans.md'))!.tags).toEqual([]);
+      expect(await titles(['pricing', 'sales'])).toEqual([]);
+    });
+
+    it('tags are written in the content’s transaction: a failed tag write rolls back the version, the retry writes both', async () => {
+      const t = await tenant();
+      const flaky = flakyOn(db, /update documents set tags/, 1);
+      const jobId = await createJob(db, t, 'api', [{ externalId: 't.md', filename: 't.md', bytes: utf8('# T\n\nTagged text.'), tags: ['billing'] }]);
+      await new IngestionWorker(flaky.db, { log: silentLog, jobId, retryBaseMs: 5 }).run();
+      expect(flaky.state.failures).toBe(1);
+      const [item] = await listJobItems(db, t, jobId);
+      expect(item).toMatchObject({ status: 'ready', attempts: 2, version: 1, unchanged: false, tags: ['billing'] });
+      const doc = await findDocument(db, t, 't.md');
+      expect(doc).toMatchObject({ version: 1, tags: ['billing'] });
+      expect(await listVersions(db, t, doc!.id)).toHaveLength(1);
+    });
+
     it('retries a transient indexing failure with backoff, then succeeds', async () => {
       const t = await tenant();
       const calls: string[][] = [];

@@ -7,6 +7,7 @@ import {
   createJobRequestSchema,
   documentPatchRequestSchema,
   documentUpsertRequestSchema,
+  tagListFieldSchema,
   type DocumentDetailResponse,
   type DocumentListResponse,
   type DocumentSummaryInfo,
@@ -53,7 +54,7 @@ export interface AdminApi {
  * parser because documents are larger than chat bodies.
  *
  * - POST   /v1/admin/documents            JSON: one text document, ingested now (201/200)
- *                                         multipart/form-data: files, queued as a job (202)
+ *                                         multipart/form-data: files (+ tags for all of them), queued as a job (202)
  * - GET    /v1/admin/documents            list with version and status
  * - GET    /v1/admin/documents/search     run a test search (?agent=: through that agent's knowledge filter)
  * - GET    /v1/admin/documents/:externalId status, versions, latest upload
@@ -190,6 +191,7 @@ export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
       format: d.format ?? 'markdown',
       title: d.title ?? d.externalId,
       url: d.url,
+      tags: d.tags,
     }));
     const jobId = await createJob(db, tenantId, 'api', items);
     worker.kick();
@@ -255,7 +257,11 @@ const upload: RequestHandler = (req: Request, res: Response, next: NextFunction)
   });
 };
 
-const uploadFieldsSchema = documentUpsertRequestSchema.pick({ externalId: true, title: true, url: true }).partial();
+/** The text fields of a multipart upload; `tags` (comma-separated or repeated) applies to every file in it. */
+const uploadFieldsSchema = documentUpsertRequestSchema
+  .pick({ externalId: true, title: true, url: true })
+  .partial()
+  .extend({ tags: tagListFieldSchema.optional() });
 
 /** The uploaded files as job items; 400 / 415 for what cannot be queued at all. */
 function uploadedItems(req: Request): JobItemInput[] {
@@ -283,6 +289,7 @@ function uploadedItems(req: Request): JobItemInput[] {
     mimeType: f.mimetype,
     title: fields.title,
     url: fields.url,
+    tags: fields.tags,
   }));
 }
 
@@ -324,6 +331,7 @@ function itemInfo(i: JobItem): JobItemInfo {
     ...(i.version !== undefined ? { version: i.version } : {}),
     ...(i.chunks !== undefined ? { chunks: i.chunks } : {}),
     ...(i.unchanged !== undefined ? { unchanged: i.unchanged } : {}),
+    ...(i.tags ? { tags: i.tags } : {}),
     updatedAt: i.updatedAt.toISOString(),
   };
 }

@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ADMIN_LIMITS, ADMIN_ROUTES, type JobDetailResponse } from '@prex/protocol';
+import { ADMIN_LIMITS, ADMIN_ROUTES, tagListFieldSchema, type JobDetailResponse } from '@prex/protocol';
 import { loadConfig } from '../config.js';
 import type { Db } from '../db/db.js';
 import { openDatabase } from '../db/open.js';
@@ -20,6 +20,8 @@ interface IngestCliOptions {
   tenant?: string;
   api?: string;
   chunkTokens?: number;
+  /** Normalised; undefined = no --tags (stored tags are kept). */
+  tags?: string[];
   progress: boolean;
 }
 
@@ -55,6 +57,7 @@ export function registerIngestCommand(program: Command): void {
     .option('--tenant <id-or-key>', 'tenant id (ten_…) or publishable key (pk_…); required without --api')
     .option('--api <url>', 'base URL of a Prex server (e.g. https://prex.example.com); needs PREX_SECRET_KEY')
     .option('--chunk-tokens <n>', `chunk budget in tokens (${MIN_CHUNK_TOKENS}-${MAX_CHUNK_TOKENS}; direct mode only; default: ingestion default)`, chunkTokens)
+    .option('--tags <list>', 'tags for every document, comma-separated or repeated (agents’ knowledge filters); an empty list clears them; without it stored tags are kept', tagList)
     .option('--no-progress', 'no progress bar: one line per document')
     .action(async (paths: string[], options: IngestCliOptions) => {
       const summary = options.api ? await ingestViaApi(paths, options) : await ingestDirect(paths, options);
@@ -69,6 +72,13 @@ function chunkTokens(value: string): number {
     throw new InvalidArgumentError(`must be an integer between ${MIN_CHUNK_TOKENS} and ${MAX_CHUNK_TOKENS}`);
   }
   return n;
+}
+
+/** `--tags a,b --tags c`: validated like the admin API's tags (zod), accumulated over repeats. */
+function tagList(value: string, previous: string[] | undefined): string[] {
+  const result = tagListFieldSchema.safeParse([...(previous ?? []), value]);
+  if (!result.success) throw new InvalidArgumentError(result.error.issues.map((i) => i.message).join('; '));
+  return result.data;
 }
 
 /** The files to ingest: named files as they are, directories walked (hidden entries skipped). */
@@ -143,11 +153,11 @@ async function ingestDirect(paths: string[], options: IngestCliOptions): Promise
     await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
     const tenant = await findTenant(db, options.tenant);
     const items: JobItemInput[] = [];
-    for (const f of files) items.push({ externalId: f.externalId, filename: f.externalId, bytes: await readFile(f.file) });
+    for (const f of files) items.push({ externalId: f.externalId, filename: f.externalId, bytes: await readFile(f.file), tags: options.tags });
     const summary = emptySummary(skippedUnsupported, unsupported);
     if (items.length === 0) return summary;
     const jobId = await createJob(db, tenant.id, 'cli', items);
-    console.log(`Ingesting ${items.length} document(s) into tenant ${tenant.id} (${tenant.name}), job ${jobId}`);
+    console.log(`Ingesting ${items.length} document(s) into tenant ${tenant.id} (${tenant.name}), job ${jobId}${tagsNote(options.tags)}`);
     const progress = progressReporter(items.length, options.progress);
     const worker = new IngestionWorker(db, {
       log,
@@ -173,6 +183,11 @@ async function ingestDirect(paths: string[], options: IngestCliOptions): Promise
   } finally {
     await db.close();
   }
+}
+
+function tagsNote(tags: string[] | undefined): string {
+  if (!tags) return '';
+  return tags.length > 0 ? ` with tags ${tags.join(', ')}` : ' clearing their tags';
 }
 
 async function findTenant(db: Db, idOrKey: string) {
@@ -241,7 +256,7 @@ async function ingestViaApi(paths: string[], options: IngestCliOptions): Promise
   }
   const total = batches.reduce((n, b) => n + b.length, 0);
   if (total === 0) return summary;
-  console.log(`Uploading ${total} document(s) to ${base}`);
+  console.log(`Uploading ${total} document(s) to ${base}${tagsNote(options.tags)}`);
   const progress = progressReporter(total, options.progress);
   const headers = { authorization: `Bearer ${secret}` };
   const jobIds: string[] = [];
@@ -249,6 +264,8 @@ async function ingestViaApi(paths: string[], options: IngestCliOptions): Promise
     for (const batch of batches) {
       if (batch.length === 0) continue;
       const form = new FormData();
+      // One field for every file in the batch; an empty list goes as an empty field, which clears tags.
+      if (options.tags) form.append('tags', options.tags.join(','));
       for (const { file, bytes } of batch) form.append('files', new Blob([bytes]), file.externalId);
       const res = await fetch(`${base}${ADMIN_ROUTES.documents}`, { method: 'POST', headers, body: form });
       if (res.status !== 202) throw new Error(`upload failed: ${res.status} ${await errorText(res)}`);

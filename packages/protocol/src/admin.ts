@@ -29,12 +29,28 @@ export type DocumentFormatName = z.infer<typeof documentFormatSchema>;
 /** Formats a JSON text body may declare (binary formats are uploaded as files). */
 export const textFormatSchema = z.enum(['markdown', 'text', 'html']);
 
+/**
+ * External ids that `GET /v1/admin/documents/:externalId` could never reach because a fixed route
+ * under /v1/admin/documents answers that path first (`/search`). Express matches paths ignoring
+ * letter case and a trailing slash, so `Search` and `search/` collide too. Refused at upload rather
+ * than worked around in routing: every other id stays addressable by the plain path.
+ */
+export const RESERVED_EXTERNAL_IDS = ['search'] as const;
+
+function isReservedExternalId(id: string): boolean {
+  const bare = id.replace(/\/$/, '').toLowerCase();
+  return (RESERVED_EXTERNAL_IDS as readonly string[]).includes(bare);
+}
+
 export const externalIdSchema = z
   .string()
   .trim()
   .min(1, 'externalId is empty')
   .max(200, 'externalId is longer than 200 characters')
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'externalId contains control characters');
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'externalId contains control characters')
+  .refine((id) => !isReservedExternalId(id), {
+    error: (issue) => `externalId "${String(issue.input)}" is reserved (GET /v1/admin/documents/search is the test search); choose another id, e.g. "search.md"`,
+  });
 
 /**
  * A document tag (agents' knowledge filters pick documents by tag): trimmed, lower-cased, 1-50
@@ -57,6 +73,21 @@ export const documentTagsSchema = z
   .transform((tags) => [...new Set(tags)]);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' });
+
+/**
+ * The `tags` field of a multipart upload (and `prex ingest --tags`): comma-separated and/or
+ * repeated (`-F tags=a,b -F tags=c`), then the same rules as JSON tags. Empty pieces are separator
+ * leftovers (`a,b,`) and are dropped, so an empty field means "no tags": it clears them.
+ */
+export const tagListFieldSchema = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) =>
+    (Array.isArray(value) ? value : [value])
+      .flatMap((v) => v.split(','))
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+  )
+  .pipe(documentTagsSchema);
 
 /** `POST /v1/admin/documents` with a JSON body: one text document, ingested synchronously. */
 export const documentUpsertRequestSchema = z.strictObject({
@@ -149,6 +180,8 @@ export const jobItemSchema = z.object({
   chunks: z.number().int().optional(),
   /** True when the content was already stored (same checksum): nothing was re-indexed. */
   unchanged: z.boolean().optional(),
+  /** The tags this upload sets on the document; absent when it named none (the stored tags stay). */
+  tags: z.array(z.string()).optional(),
   updatedAt: z.string(),
 });
 export type JobItemInfo = z.infer<typeof jobItemSchema>;

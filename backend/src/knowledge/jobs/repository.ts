@@ -16,6 +16,8 @@ export interface JobItemInput {
   format?: DocumentFormat | undefined;
   title?: string | undefined;
   url?: string | undefined;
+  /** Set on the document with its content; undefined keeps the document's tags (see 011_ingestion_tags.sql). */
+  tags?: readonly string[] | undefined;
 }
 
 export interface JobItem {
@@ -32,6 +34,7 @@ export interface JobItem {
   version: number | undefined;
   chunks: number | undefined;
   unchanged: boolean | undefined;
+  tags: string[] | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -65,6 +68,7 @@ export interface ClaimedItem {
   format: DocumentFormat | undefined;
   title: string | undefined;
   url: string | undefined;
+  tags: string[] | undefined;
   bytes: Uint8Array;
   /** Including this one. */
   attempts: number;
@@ -78,8 +82,8 @@ export async function createJob(db: Db, tenantId: string, origin: JobOrigin, ite
     // One row at a time: bytea arrays do not unnest the same way on both drivers.
     for (const [ordinal, item] of items.entries()) {
       await tx.query(
-        `insert into ingestion_job_items (id, tenant_id, job_id, ordinal, external_id, filename, mime_type, format, title, url, payload, byte_size)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        `insert into ingestion_job_items (id, tenant_id, job_id, ordinal, external_id, filename, mime_type, format, title, url, tags, payload, byte_size)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13)`,
         [
           newId('jit'),
           tenantId,
@@ -91,6 +95,7 @@ export async function createJob(db: Db, tenantId: string, origin: JobOrigin, ite
           item.format ?? null,
           item.title ?? null,
           item.url ?? null,
+          item.tags ? [...item.tags] : null,
           Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength),
           item.bytes.byteLength,
         ],
@@ -117,6 +122,7 @@ export async function claimNextItem(db: Db, opts: { jobId?: string | undefined; 
     format: string | null;
     title: string | null;
     url: string | null;
+    tags: string[] | null;
     payload: Uint8Array | null;
     attempts: number;
   }>(
@@ -130,7 +136,7 @@ export async function claimNextItem(db: Db, opts: { jobId?: string | undefined; 
          order by next_attempt_at, created_at, ordinal
          limit 1
          for update skip locked)
-      returning id, tenant_id, job_id, external_id, filename, mime_type, format, title, url, payload, attempts`,
+      returning id, tenant_id, job_id, external_id, filename, mime_type, format, title, url, tags, payload, attempts`,
     [opts.jobId ?? null, Math.round(opts.leaseMs)],
   );
   const r = rows[0];
@@ -145,6 +151,7 @@ export async function claimNextItem(db: Db, opts: { jobId?: string | undefined; 
     format: (r.format ?? undefined) as DocumentFormat | undefined,
     title: r.title ?? undefined,
     url: r.url ?? undefined,
+    tags: r.tags ?? undefined,
     bytes: r.payload ? new Uint8Array(r.payload) : new Uint8Array(),
     attempts: r.attempts,
   };
@@ -252,11 +259,12 @@ interface ItemRow {
   version: number | null;
   chunk_count: number | null;
   unchanged: boolean | null;
+  tags: string[] | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const ITEM_COLUMNS = 'id, job_id, ordinal, external_id, filename, byte_size, status, error, attempts, document_id, version, chunk_count, unchanged, created_at, updated_at';
+const ITEM_COLUMNS = 'id, job_id, ordinal, external_id, filename, byte_size, status, error, attempts, document_id, version, chunk_count, unchanged, tags, created_at, updated_at';
 
 function toItem(r: ItemRow): JobItem {
   return {
@@ -273,6 +281,7 @@ function toItem(r: ItemRow): JobItem {
     version: r.version ?? undefined,
     chunks: r.chunk_count ?? undefined,
     unchanged: r.unchanged ?? undefined,
+    tags: r.tags ?? undefined,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

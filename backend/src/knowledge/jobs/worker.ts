@@ -139,7 +139,7 @@ export class IngestionWorker {
       const result = await ingestFile(
         db,
         item.tenantId,
-        { externalId: item.externalId, bytes: item.bytes, filename: item.filename, mimeType: item.mimeType, format: item.format, title: item.title, url: item.url },
+        { externalId: item.externalId, bytes: item.bytes, filename: item.filename, mimeType: item.mimeType, format: item.format, title: item.title, url: item.url, tags: item.tags },
         { ...opts.chunking, indexChunks: opts.indexChunks, reindexUnchanged: item.attempts > 1 },
       );
       await markItemReady(db, item.tenantId, item.id, { documentId: result.documentId, version: result.version, chunks: result.chunks, unchanged: result.unchanged });
