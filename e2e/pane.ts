@@ -32,7 +32,9 @@ export class Widget {
         for (const el of root.querySelectorAll('*')) {
           const tag = el.tagName.toLowerCase();
           if (['script', 'iframe', 'object', 'embed', 'style', 'link', 'meta', 'base', 'form', 'math', 'details', 'video', 'audio', 'source'].includes(tag)) {
-            if (!(tag === 'form' && el.classList.contains('prex-composer')) && !(tag === 'form' && el.classList.contains('prex-comment'))) bad.push(`<${tag}>`);
+            // the pane's own forms: composer, feedback comment, the account panel's steps
+            const ownForm = tag === 'form' && ['prex-composer', 'prex-comment', 'prex-form', 'prex-card'].some((c) => el.classList.contains(c));
+            if (!ownForm) bad.push(`<${tag}>`);
           }
           if (tag === 'img' && !el.classList.contains('prex-header-avatar')) bad.push('<img>');
           if (tag === 'svg' && !el.closest('button, .prex-avatar')) bad.push('<svg> outside an icon');

@@ -6,10 +6,12 @@ import { loadConfig } from '@prex/backend/config';
 import { startServer } from '@prex/backend/server';
 import {
   startOpenAICompatibleServer,
+  startSmtpServer,
   startStaticServer,
   startTcpProxy,
   type OpenAICompatibleServer,
   type Responder,
+  type RunningSmtpServer,
   type ScriptedReply,
   type StaticServer,
   type TcpProxy,
@@ -34,6 +36,14 @@ export interface Stack {
   apiUrl: string;
   proxy: TcpProxy;
   llm: OpenAICompatibleServer | undefined;
+  /** The backend itself (not through the proxy): for the tenant's admin calls from the test. */
+  backendUrl: string;
+  /** The demo tenant's secret key (sk_…), for /v1/admin routes. */
+  secretKey: string;
+  /** The loopback SMTP server the backend mails through (with `smtp: true`). */
+  smtp: RunningSmtpServer | undefined;
+  /** Calls an admin route of the demo tenant; throws on a non-2xx answer (with its body). */
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -48,6 +58,8 @@ export interface StackOptions {
   headers?: (prex: { apiUrl: string }) => Record<string, string>;
   /** Serve the example from this directory instead of examples/<example> (e.g. a build output). */
   root?: string;
+  /** Mail through a real SMTP server on loopback (one-time codes, conversation emails) instead of the outbox. */
+  smtp?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -59,6 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const host = await startStaticServer({ root, host: '127.0.0.1', rewrite: pointAtBackend, headers });
   const foreign = await startStaticServer({ root, host: '127.0.0.1', rewrite: pointAtBackend, headers });
   const llm = options.llm ? await startOpenAICompatibleServer({ respond: options.llm }) : undefined;
+  const smtp = options.smtp ? await startSmtpServer() : undefined;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'prex-e2e-'));
   const config = loadConfig({
@@ -69,6 +82,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PREX_SEED_DEMO: 'true',
     PREX_RATE_LIMIT_PER_MINUTE: '10000',
     LOG_LEVEL: 'warn',
+    // Messages are labelled by rules, not by a model call: the scripted model's replies are all
+    // answers, in the order the tests queue them.
+    PREX_CLASSIFIER: 'rules',
+    // Mails never land in the working tree: the outbox (used without SMTP) is in the scratch dir.
+    PREX_OUTBOX_DIR: join(dataDir, 'outbox'),
+    ...(smtp ? { PREX_SMTP_URL: smtp.url } : {}),
     ...(llm ? { OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'scripted' } : {}),
   });
   const backend = await startServer({ config });
@@ -82,10 +101,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiUrl,
     proxy,
     llm,
+    backendUrl: backend.url,
+    secretKey: backend.demo?.secretKey ?? '',
+    smtp,
+    async admin<T>(method: string, path: string, body?: unknown) {
+      const res = await fetch(backend.url + path, {
+        method,
+        headers: { authorization: `Bearer ${backend.demo?.secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
     async close() {
       await proxy.close();
       await backend.close();
-      await Promise.all([host.close(), foreign.close(), llm?.close()]);
+      await Promise.all([host.close(), foreign.close(), llm?.close(), smtp?.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

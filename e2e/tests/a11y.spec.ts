@@ -1,6 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { startStack, type Stack } from '../stack.js';
+import { axe } from '../axe.js';
 import { Widget } from '../pane.js';
 
 /** A model answer with the Markdown the pane renders (list, table, code, link) and a citation. */
@@ -15,20 +15,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await stack?.close();
 });
-
-/** axe-core on the open pane only (it reaches into the open shadow roots); serious and critical fail. */
-async function axe(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .include({ fromShadowDom: ['prex-launcher', 'prex-pane', '#prex-pane'] })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .disableRules(['region']) // the pane is a widget on someone else's page, not a page with landmarks
-    .analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  return {
-    checked: results.passes.map((p) => p.id),
-    bad: bad.map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`),
-  };
-}
 
 async function conversation(page: Page, widget: Widget) {
   await page.goto(stack.hostUrl);

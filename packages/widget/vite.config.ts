@@ -22,6 +22,9 @@ export default defineConfig({
       fileName: () => 'pane.js',
     },
     rolldownOptions: {
+      // Lazy chunks (voice, account) import the Preact/signals/api code they share with pane.js
+      // from pane.js itself: a strict entry signature would split that code into a third file.
+      preserveEntrySignatures: 'allow-extension',
       // Vite keeps whitespace and /*#__PURE__*/ comments in ES library builds (for re-bundling);
       // pane.js is served to browsers as is, so minify fully.
       output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true, comments: false },

@@ -1,30 +1,57 @@
 // Fails the build when the pane's initial download (pane.js plus the chunks it imports
-// statically) is over budget gzipped. Lazy chunks (import()) are not counted.
-import { readFileSync } from 'node:fs';
+// statically) is over budget gzipped, or when a budgeted lazy chunk (import()) is. A lazy chunk's
+// size is its own file plus anything it imports statically that the pane has not loaded already.
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET = 30_000;
+const PANE_BUDGET = 30_000;
+/** Lazy chunks by name (chunks/<name>-<hash>.js) and their gzip budgets. */
+const LAZY_BUDGETS = { 'account-panel': 8_000 };
+
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const seen = new Set();
-let raw = 0;
-let gz = 0;
-function visit(file) {
-  if (seen.has(file)) return;
-  seen.add(file);
-  const code = readFileSync(file);
-  raw += code.length;
-  gz += gzipSync(code, { level: 9 }).length;
-  // static imports only: `import"./x.js"`, `from"./x.js"` (not `import("./x.js")`)
-  for (const m of code.toString().matchAll(/(?:\bfrom\s*|\bimport\s*)["'`](\.{1,2}\/[^"'`]+)["'`]/g)) {
-    visit(resolve(dirname(file), m[1]));
+
+/** Sizes of `file` and its static imports, skipping files in `loaded` (which it fills). */
+function measure(file, loaded) {
+  let raw = 0;
+  let gz = 0;
+  const files = [];
+  const visit = (f) => {
+    if (loaded.has(f)) return;
+    loaded.add(f);
+    files.push(f.slice(dist.length + 1));
+    const code = readFileSync(f);
+    raw += code.length;
+    gz += gzipSync(code, { level: 9 }).length;
+    // static imports only: `import"./x.js"`, `from"./x.js"` (not `import("./x.js")`)
+    for (const m of code.toString().matchAll(/(?:\bfrom\s*|\bimport\s*)["'`](\.{1,2}\/[^"'`]+)["'`]/g)) {
+      visit(resolve(dirname(f), m[1]));
+    }
+  };
+  visit(file);
+  return { raw, gz, files: files.join(' + ') };
+}
+
+let failed = false;
+function report(label, { raw, gz, files }, budget) {
+  console.log(`${label} (${files}): ${raw} B raw, ${gz} B gzip (budget ${budget} B)`);
+  if (gz > budget) {
+    console.error(`${label} is over budget by ${gz - budget} B gzipped`);
+    failed = true;
   }
 }
-visit(join(dist, 'pane.js'));
-const files = [...seen].map((f) => f.slice(dist.length + 1)).join(' + ');
-console.log(`pane initial JS (${files}): ${raw} B raw, ${gz} B gzip (budget ${BUDGET} B)`);
-if (gz > BUDGET) {
-  console.error(`pane.js is over budget by ${gz - BUDGET} B gzipped`);
-  process.exit(1);
+
+const paneFiles = new Set();
+report('pane initial JS', measure(join(dist, 'pane.js'), paneFiles), PANE_BUDGET);
+const chunks = readdirSync(join(dist, 'chunks'));
+for (const [name, budget] of Object.entries(LAZY_BUDGETS)) {
+  const file = chunks.find((f) => f.startsWith(`${name}-`) && f.endsWith('.js'));
+  if (!file) {
+    console.error(`lazy chunk ${name} not found in dist/chunks`);
+    failed = true;
+    continue;
+  }
+  report(`lazy chunk ${name}`, measure(join(dist, 'chunks', file), new Set(paneFiles)), budget);
 }
+if (failed) process.exit(1);

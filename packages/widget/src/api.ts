@@ -9,12 +9,14 @@ import type {
 } from '@prex/protocol';
 import { PUBLISHABLE_KEY_HEADER, ROUTES, resumePath, stopPath } from '@prex/protocol/wire';
 
-/** A non-2xx answer from the backend (`{ error: { code, message } }`), or status 0 for a bad body. */
+/** A non-2xx answer from the backend (`{ error: { code, message, … } }`), or status 0 for a bad body. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error body's other fields (e.g. `attemptsLeft` of a wrong one-time code). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -34,16 +36,23 @@ export interface ApiClient {
   feedback(token: string, messageId: string, rating: 'up' | 'down', comment?: string): Promise<FeedbackResponse>;
   /** POST /v1/conversations/summaries for the session tokens the visitor kept. */
   summaries(tokens: string[]): Promise<ConversationSummariesResponse>;
+  /**
+   * Any other JSON route (handoff, identity, the account panel): a body means POST unless
+   * `method` says otherwise. Resolves to the parsed body, rejects with ApiError.
+   */
+  request<T>(path: string, token?: string, body?: unknown, method?: string): Promise<T>;
   readonly publishableKey: string;
 }
 
 export interface ApiOptions {
   apiBase: string;
   publishableKey: string;
+  /** The agent that answers (`agent` of every POST /v1/chat); absent: the tenant's default. */
+  agent?: string | undefined;
   fetch?: typeof fetch;
 }
 
-export function createApi({ apiBase, publishableKey, fetch: f }: ApiOptions): ApiClient {
+export function createApi({ apiBase, publishableKey, agent, fetch: f }: ApiOptions): ApiClient {
   const base = apiBase.replace(/\/+$/, '');
   const doFetch: typeof fetch = f ?? ((input, init) => globalThis.fetch(input, init));
 
@@ -69,7 +78,9 @@ export function createApi({ apiBase, publishableKey, fetch: f }: ApiOptions): Ap
       } catch {
         /* not JSON */
       }
-      throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `HTTP ${res.status}`);
+      const err = typeof body?.error === 'object' && body.error ? body.error : {};
+      const { code = 'http_error', message = `HTTP ${res.status}`, ...details } = err as Partial<ErrorBody['error']>;
+      throw new ApiError(res.status, code, message, details);
     }
     return res;
   }
@@ -80,7 +91,7 @@ export function createApi({ apiBase, publishableKey, fetch: f }: ApiOptions): Ap
     createSession: () => json(call(ROUTES.sessions, { method: 'POST', body: '{}' })),
     history: (token) => json(call(ROUTES.history, { token })),
     send: (token, text, signal) =>
-      call(ROUTES.chat, { method: 'POST', token, body: JSON.stringify({ text }), signal, sse: true }),
+      call(ROUTES.chat, { method: 'POST', token, body: JSON.stringify({ text, agent }), signal, sse: true }),
     resume: (token, messageId, lastEventId, signal) =>
       call(resumePath(messageId), { token, signal, sse: true, headers: { 'last-event-id': String(lastEventId) } }),
     stop: (token, messageId) => json(call(stopPath(messageId), { method: 'POST', token, body: '{}' })),
@@ -93,6 +104,8 @@ export function createApi({ apiBase, publishableKey, fetch: f }: ApiOptions): Ap
         }),
       ),
     summaries: (tokens) => json(call(ROUTES.conversationSummaries, { method: 'POST', body: JSON.stringify({ tokens }) })),
+    request: (path, token, body, method) =>
+      json(call(path, { method: method ?? (body ? 'POST' : 'GET'), token, body: body ? JSON.stringify(body) : undefined })),
     publishableKey,
   };
 }

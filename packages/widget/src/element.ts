@@ -7,7 +7,7 @@ type MountFn = (options: MountOptions) => PaneHandle;
 /**
  * Defines `<prex-chat publishable-key="pk_…" api-base="https://prex.example">`: the chat pane
  * placed inline (it fills the element, which the page sizes), always open, no launcher.
- * Optional attributes: `locale`, `namespace` (separate storage key). Widget events are dispatched
+ * Optional attributes: `locale`, `namespace` (separate storage key), `agent` (which agent answers). Widget events are dispatched
  * on the element as `prex:<name>` CustomEvents (`detail` = payload, bubbling, composed).
  * Moving the element (SPA re-renders) remounts the pane, which restores the conversation.
  *
@@ -26,7 +26,7 @@ export function definePrexChat(mount: MountFn, tag = 'prex-chat'): void {
 
   class PrexChat extends HTMLElement {
     static get observedAttributes() {
-      return ['publishable-key', 'api-base', 'locale', 'namespace'];
+      return ['publishable-key', 'api-base', 'locale', 'namespace', 'agent'];
     }
     _h: PaneHandle | undefined;
 
@@ -70,6 +70,7 @@ export function definePrexChat(mount: MountFn, tag = 'prex-chat'): void {
         apiBase,
         locale: this.getAttribute('locale') ?? undefined,
         namespace: this.getAttribute('namespace') ?? undefined,
+        agent: this.getAttribute('agent') ?? undefined,
         inline: true,
         emit,
       });

@@ -28,6 +28,8 @@ export interface PrexConfig {
   apiBase: string;
   theme?: ThemeOverride;
   locale?: string;
+  /** The agent that answers, by name (e.g. 'sales'); absent: the tenant's default agent. */
+  agent?: string;
   /** Separate storage keys for a second instance on the page (e.g. 'Sales'). */
   namespace?: string;
 }
@@ -37,7 +39,7 @@ export interface PrexInstance {
   close(): void;
   toggle(): void;
   update(patch: { theme?: ThemeOverride; locale?: string }): void;
-  /** Remembers who the visitor is. Client-side only for now (not sent, not verified). */
+  /** Who the visitor is (`{ userId, email?, name? }`) and the host server's signature (hex HMAC or JWT); see docs/embedding.md. */
   identify(user: Record<string, unknown>, signature?: string): void;
   on<K extends PrexEventName>(name: K, listener: Listener<K>): () => void;
   /** Removes the widget and forgets the stored session and conversation list (e.g. at log-out). */
@@ -106,6 +108,7 @@ export function createPrex(config: PrexConfig): PrexInstance {
         apiBase: config.apiBase,
         theme,
         locale,
+        agent: config.agent,
         namespace: config.namespace,
         emit: events.emit,
         onTheme: restyle,

@@ -30,6 +30,8 @@ export interface MountOptions {
   theme?: ThemeOverride | undefined;
   /** UI language (e.g. 'de'); default: the browser's. */
   locale?: string | undefined;
+  /** The agent that answers, by name (e.g. 'sales'); absent: the tenant's default agent. */
+  agent?: string | undefined;
   /** Instance name for storage keys ('Prex' or absent: the default instance). */
   namespace?: string | undefined;
   /** Inline placement (`<prex-chat>`): the pane fills its container, is always open, has no close button. */
@@ -44,9 +46,11 @@ export interface MountOptions {
   storage?: Storage | undefined;
   /** Injected fetch (tests); default globalThis.fetch. */
   fetch?: typeof fetch | undefined;
+  /** Staff-reply polling interval while a human has the conversation, in ms (tests shorten it); default 4000. */
+  pollMs?: number | undefined;
 }
 
-/** Who the visitor is, as the host page says (`identify`). Not verified or sent yet: see docs/embedding.md. */
+/** Who the visitor is, as the host page said (`identify`); sent to the backend, which verifies the signature. */
 export interface Identity {
   user: Record<string, unknown>;
   signature?: string | undefined;
@@ -58,7 +62,11 @@ export interface PaneHandle {
   toggle(): void;
   /** Runtime changes: a theme override (merged into the current one) and/or the UI language. */
   update(patch: { theme?: ThemeOverride | undefined; locale?: string | undefined }): void;
-  /** Remembers who the visitor is (client-side only for now). */
+  /**
+   * Who the visitor is: `{ userId, email?, name? }` and the host server's signature of it (hex
+   * HMAC-SHA256 of the user id, or an HS256 JWT). Sent with POST /v1/identity once a session exists;
+   * a refusal is an `error` event (the visitor stays anonymous).
+   */
   identify(user: Record<string, unknown>, signature?: string): void;
   readonly identity: Identity | undefined;
   /** Stops streams, unmounts and removes the pane (the stored session is kept). */
@@ -78,7 +86,7 @@ export function mount(options: MountOptions): PaneHandle {
   // The tenant's own theme, kept so `update` can re-layer a new override on top of it.
   let tenantTheme: Partial<Theme> | undefined;
   let override: ThemeOverride = { ...options.theme };
-  const baseApi = createApi({ apiBase: options.apiBase, publishableKey: options.publishableKey, fetch: options.fetch });
+  const baseApi = createApi({ apiBase: options.apiBase, publishableKey: options.publishableKey, agent: agentName(options.agent), fetch: options.fetch });
   const api = {
     ...baseApi,
     config: () =>
@@ -96,6 +104,7 @@ export function mount(options: MountOptions): PaneHandle {
     emit,
     locale: options.locale,
     conversations: createConversationTokens(options.publishableKey, options.storage, options.namespace),
+    pollMs: options.pollMs,
   };
   const store = createStore(storeOptions);
 
@@ -148,7 +157,9 @@ export function mount(options: MountOptions): PaneHandle {
       if (patch.locale && locale) locale.value = patch.locale;
     },
     identify(user, signature) {
+      if (!alive) return;
       if (user && typeof user === 'object') identity = { user: { ...user }, signature };
+      store.identify(user, signature);
     },
     get identity() {
       return identity;
@@ -166,6 +177,14 @@ export function mount(options: MountOptions): PaneHandle {
       host.remove();
     },
   };
+}
+
+/** An agent name as the host gave it; anything else is reported and the default agent answers. */
+function agentName(agent: unknown): string | undefined {
+  if (agent === undefined || agent === null || agent === '') return undefined;
+  if (typeof agent === 'string' && agent.trim()) return agent.trim();
+  console.warn('[Prex] agent must be an agent name such as "sales"; the default agent answers');
+  return undefined;
 }
 
 // `<prex-chat>` for pages that load pane.js as a module directly (inline placement). Guarded, so

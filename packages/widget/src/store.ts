@@ -5,6 +5,9 @@ import { ApiError, type ApiClient } from './api.js';
 import { createConversationTokens, type ConversationTokens } from './conversations.js';
 import { stringsFor, type Strings } from './i18n/index.js';
 import type { Emit } from './events.js';
+import { createHandoff } from './handoff.js';
+import { createIdentity } from './identity.js';
+import { pollWhileVisible } from './poll.js';
 import type { TokenStore } from './session.js';
 import { readAnswerStream, StreamDroppedError, type AnswerStreamOptions } from './stream.js';
 import { resolveTheme } from './theme.js';
@@ -58,6 +61,8 @@ export interface StoreOptions {
   locale?: string | undefined;
   /** The visitor's conversation tokens; default localStorage per publishable key. */
   conversations?: ConversationTokens | undefined;
+  /** How often staff replies are fetched while a human has the conversation (ms; it backs off to 8×). */
+  pollMs?: number | undefined;
 }
 
 export type Store = ReturnType<typeof createStore>;
@@ -101,7 +106,7 @@ const plain = (md: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-export function createStore({ api, tokens, themeOverride, stream, onTheme, emit, locale, conversations: convTokens }: StoreOptions) {
+export function createStore({ api, tokens, themeOverride, stream, onTheme, emit, locale, conversations: convTokens, pollMs = 4000 }: StoreOptions) {
   /** UI language; `update({ locale })` sets it at run time. */
   const lang = signal(locale);
   const strings = computed(() => stringsFor(lang.value));
@@ -122,7 +127,12 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   const unread = signal(0);
   /** The last finished answer, for the polite live region (not every token is announced). */
   const announcement = signal('');
-  const view = signal<'chat' | 'history'>('chat');
+  const view = signal<'chat' | 'history' | 'account'>('chat');
+  /**
+   * What the account view is asked to do: show the profile (or verification), or send this
+   * conversation by email. A new object per request, so asking twice acts twice.
+   */
+  const accountIntent = signal<{ intent: 'profile' | 'email' }>({ intent: 'profile' });
   const conversations = signal<Conversation[] | null>(null);
 
   const life = new AbortController();
@@ -140,6 +150,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
         tokens.set(s.token);
         kept.add(s.token);
         sessionPromise = null;
+        void identity.send();
         return s.token;
       },
       (e: unknown) => {
@@ -175,16 +186,13 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     if (!kept.list().includes(token)) kept.add(token);
     const gone = conv.signal;
     phase.value = 'loading';
+    void identity.send();
+    void handoff.refresh(token);
     try {
       const h = await api.history(token);
       if (gone.aborted) return;
-      const list = h.messages.map((m: ChatMessage) => {
-        const ui = makeMessage(m.role, m.text, m.status, m.id, m.sources, m.author === 'human' ? 'human' : 'bot');
-        if (m.feedback?.rating) ui.feedback.value = { rating: m.feedback.rating, comment: m.feedback.comment ?? undefined, state: 'saved' };
-        return ui;
-      });
+      const list = h.messages.map(fromServer);
       messages.value = list;
-      if (list.some((m) => m.author === 'human')) emit?.('handoff', {});
       const lastMsg = list.at(-1);
       if (lastMsg?.role === 'assistant' && lastMsg.status.peek() === 'streaming' && lastMsg.id.peek()) {
         void resume(lastMsg, lastMsg.id.peek()!, 0);
@@ -199,6 +207,44 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
       phase.value = 'ready';
     }
   }
+
+  function fromServer(m: ChatMessage): UiMessage {
+    const ui = makeMessage(m.role, m.text, m.status, m.id, m.sources, m.author === 'human' ? 'human' : 'bot');
+    if (m.feedback?.rating) ui.feedback.value = { rating: m.feedback.rating, comment: m.feedback.comment ?? undefined, state: 'saved' };
+    return ui;
+  }
+
+  /**
+   * Adds what the server has and the pane does not (staff replies), announcing human replies.
+   * Not while an answer streams: its messages are still getting their ids.
+   */
+  function mergeNew(server: ChatMessage[]): boolean {
+    if (busy.peek()) return false;
+    const known = new Set(messages.peek().map((m) => m.id.peek()));
+    const added = server.filter((m) => !known.has(m.id) && m.status !== 'streaming').map(fromServer);
+    if (!added.length) return false;
+    messages.value = [...messages.peek(), ...added];
+    const human = added.filter((m) => m.author === 'human').at(-1);
+    if (human) announcement.value = `${strings.peek().human}: ${plain(human.text.peek())}`;
+    return true;
+  }
+
+  /** One staff-reply poll: new messages of this conversation, and whether a human still has it. */
+  async function pollOnce(): Promise<boolean> {
+    const token = tokens.get();
+    if (!token) return false;
+    const [h] = await Promise.all([api.history(token), handoff.refresh(token)]);
+    return token === tokens.get() && mergeNew(h.messages);
+  }
+
+  const handoff = createHandoff({
+    api,
+    session,
+    emit,
+    fail: (e, retry) => (failure.value = { message: friendly(e), retry }),
+  });
+
+  const identity = createIdentity({ api, tokens, emit });
 
   /** Applies one stream chunk to the assistant message (and its user message). */
   function applier(reply: UiMessage, question: UiMessage | null, replayFrom?: string) {
@@ -231,6 +277,9 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
           }
           break;
         }
+        case 'data-prex-handoff':
+          handoff.fromStream(chunk.data);
+          break;
         case 'finish':
           batch(() => {
             reply.text.value = text;
@@ -354,6 +403,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     view.value = 'chat';
     const question = makeMessage('user', text, 'pending');
     messages.value = [...messages.peek(), question];
+    handoff.asked();
     emit?.('message:sent', { text });
     void ask(question);
     return true;
@@ -386,6 +436,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     announcement.value = `${strings.peek().answer}: ${plain(reply.text.peek())}`;
   }
 
+  const staffMayReply = computed(() => handoff.state.value?.status === 'open' && isOpen.value);
   // Opening the pane marks everything read; the count goes to the host page (launcher badge).
   let lastUnread = 0;
   const stopEffects = [
@@ -395,6 +446,11 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     effect(() => {
       const n = unread.value;
       if (n !== lastUnread) emit?.('unread:change', { count: (lastUnread = n) });
+    }),
+    // Staff replies appear without a reload, fetched only while someone can see them. (Each poll
+    // re-reads the escalation: the effect must follow "open or not", not every new state object.)
+    effect(() => {
+      if (staffMayReply.value) return pollWhileVisible(pollOnce, pollMs, pollMs * 8);
     }),
   ];
 
@@ -416,6 +472,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     conv.abort();
     conv = new AbortController();
     batch(() => {
+      handoff.clear();
       current.value = null;
       messages.value = [];
       failure.value = null;
@@ -429,6 +486,17 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     reset();
     tokens.clear();
     prepareSession();
+  }
+
+  /** After "delete my data": nothing of the old conversations stays on this device. */
+  function forget() {
+    kept.keep([]);
+    newConversation();
+  }
+
+  /** The customer's conversations from other devices join the history list (after verification). */
+  function adoptConversations(list: string[]) {
+    for (const token of list.slice().reverse()) if (!kept.list().includes(token)) kept.add(token);
   }
 
   function openConversation(token: string) {
@@ -454,6 +522,13 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   }
 
   return {
+    api,
+    session,
+    handoff,
+    identify: identity.identify,
+    accountIntent,
+    forget,
+    adoptConversations,
     strings,
     locale: lang,
     unread,

@@ -42,7 +42,7 @@ type Calls = { [K in Methods]: Parameters<ApiClient[K]>[] };
 
 /** A scripted ApiClient that records every call. */
 export function fakeApi(impl: Partial<ApiClient> = {}) {
-  const calls: Calls = { config: [], createSession: [], history: [], send: [], resume: [], stop: [], feedback: [], summaries: [] };
+  const calls: Calls = { config: [], createSession: [], history: [], send: [], resume: [], stop: [], feedback: [], summaries: [], request: [] };
   let sessions = 0;
   const base: Omit<ApiClient, 'publishableKey'> = {
     config: async () => ({ tenant: { name: 'Northwind' }, theme: { accentColor: '#0f766e', position: 'right', colorScheme: 'light', title: 'Northwind help', greeting: 'Hello from Northwind', launcherLabel: 'Chat' } as never }),
@@ -60,6 +60,9 @@ export function fakeApi(impl: Partial<ApiClient> = {}) {
     stop: async (_t, id) => ({ messageId: id, status: 'stopped' }),
     feedback: async (_t, messageId, rating, comment) => ({ messageId, rating, comment: comment ?? null, updatedAt: '2026-01-01T00:00:00.000Z' }),
     summaries: async () => ({ conversations: [] }),
+    request: async (path) => {
+      throw new ApiError(404, 'not_found', `no route scripted for ${path}`);
+    },
   };
   const api = { publishableKey: 'pk_test_tenant_a' } as ApiClient;
   for (const k of Object.keys(base) as Methods[]) {
@@ -89,6 +92,8 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** When it was sent (Date.now()). */
+  at: number;
 }
 
 /**
@@ -101,7 +106,7 @@ export function fakeFetch(routes: Record<string, Route>) {
     const url = String(input);
     const method = init.method ?? 'GET';
     const path = new URL(url).pathname;
-    requests.push({ method, url, path, headers: init.headers as Record<string, string>, body: init.body as string });
+    requests.push({ method, url, path, headers: init.headers as Record<string, string>, body: init.body as string, at: Date.now() });
     const route = routes[`${method} ${path}`] ?? (method === 'POST' && /\/feedback$/.test(path) ? routes['POST feedback'] : undefined);
     const out = route ? route(init, url) : { status: 404, json: { error: { code: 'not_found', message: 'nope' } } };
     if (out && typeof out === 'object' && 'body' in out) return out as Response;

@@ -2,7 +2,10 @@ import { isSafeLink } from '@prex/protocol/wire';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { Store } from '../store.js';
 import { applyThemeVars } from '../theme.js';
+import { Account } from './Account.js';
 import { Composer } from './Composer.js';
+import { Handoff } from './Handoff.js';
+import { Menu } from './Menu.js';
 // Small (≈0.5 kB gzipped): bundled, since a lazy chunk would split out the shared code and cost more.
 import { History } from './History.js';
 import { BackIcon, CloseIcon, HistoryIcon, NewIcon } from './icons.js';
@@ -24,7 +27,8 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
   const open = store.isOpen.value;
   const failure = store.failure.value;
   const t = store.strings.value;
-  const history = store.view.value === 'history';
+  const view = store.view.value;
+  const focusInput = () => inputRef.current?.focus();
 
   useLayoutEffect(() => {
     if (ref.current) applyThemeVars(ref.current, theme);
@@ -96,16 +100,18 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
         <h2 class="prex-title" data-testid="prex-title">
           {theme.title}
         </h2>
-        {history
+        {view !== 'chat'
           ? headerButton('prex-back', t.back, BackIcon, () => (store.view.value = 'chat'))
           : headerButton('prex-history-button', t.history, HistoryIcon, () => (store.view.value = 'history'))}
         {headerButton('prex-new-chat', t.newChat, NewIcon, () => {
           store.newConversation();
-          inputRef.current?.focus();
+          focusInput();
         })}
+        <Menu store={store} />
         {headerButton('prex-close', t.close, CloseIcon, onClose)}
       </div>
-      {history ? <History store={store} /> : <MessageList store={store} />}
+      {view === 'history' ? <History store={store} /> : view === 'account' ? <Account store={store} /> : <MessageList store={store} />}
+      {view === 'chat' && <Handoff store={store} focusInput={focusInput} />}
       {store.connection.value === 'reconnecting' && (
         <p class="prex-note" role="status" data-testid="prex-reconnecting">
           {t.reconnecting}

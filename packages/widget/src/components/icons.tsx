@@ -20,3 +20,4 @@ export const BackIcon = icon('M19 12H5M11 5l-7 7 7 7');
 export const MicIcon = icon('M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3');
 export const BotIcon = icon('M5 9h14v10H5zM12 5v4M9 13v1M15 13v1M9 17h6');
 export const PersonIcon = icon('M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0');
+export const MoreIcon = icon('M5 12h.01M12 12h.01M19 12h.01');

@@ -41,6 +41,14 @@ const en = {
   voice: 'Speak your question',
   voiceStop: 'Stop listening',
   answer: 'Answer',
+  talkToHuman: 'Talk to a human',
+  handoffAsk: 'Shall I connect you with our team?',
+  handoffYes: 'Yes, connect me',
+  handoffNo: 'No thanks',
+  handoffOpen: 'Our team has your conversation and will reply here.',
+  more: 'More options',
+  account: 'Your account and data',
+  emailChat: 'Email me this conversation',
 };
 export type Strings = typeof en;
 
@@ -83,6 +91,14 @@ const de: Partial<Strings> = {
   voice: 'Frage sprechen',
   voiceStop: 'Zuhören beenden',
   answer: 'Antwort',
+  talkToHuman: 'Mit einem Menschen sprechen',
+  handoffAsk: 'Soll ich Sie mit unserem Team verbinden?',
+  handoffYes: 'Ja, bitte verbinden',
+  handoffNo: 'Nein, danke',
+  handoffOpen: 'Unser Team übernimmt Ihre Unterhaltung und antwortet hier.',
+  more: 'Weitere Optionen',
+  account: 'Ihr Konto und Ihre Daten',
+  emailChat: 'Diese Unterhaltung per E-Mail senden',
 };
 
 const tables: Record<string, Partial<Strings>> = { en, de };
