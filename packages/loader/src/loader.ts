@@ -32,6 +32,8 @@ export interface MountOptions {
   theme?: ThemeOverride | undefined;
   locale?: string | undefined;
   namespace?: string | undefined;
+  /** The agent that answers, by name; absent: the tenant's default. */
+  agent?: string | undefined;
   emit?: Emit;
   onClose?: () => void;
   onTheme?: (theme: LauncherTheme) => void;
@@ -50,6 +52,8 @@ export interface BootConfig {
   prefetch?: 'none' | 'idle';
   /** UI language, e.g. 'de'; default: the browser's. */
   locale?: string;
+  /** The agent that answers, by name (e.g. 'sales'); default: the tenant's default agent. */
+  agent?: string;
 }
 
 export type PrexFunction = ((command: string, ...args: unknown[]) => unknown) & {
@@ -205,12 +209,10 @@ export function install(
     mounting ??= fetchPane()
       .then((m) => {
         if (cfg !== c || pane) return; // shut down or re-booted meanwhile
+        // The whole boot config travels (key, apiBase, theme, locale, agent): fewer bytes than naming each.
         pane = m.mount({
+          ...c,
           root,
-          publishableKey: c.publishableKey,
-          apiBase: c.apiBase,
-          theme: c.theme,
-          locale: c.locale,
           namespace: ns,
           emit,
           onClose() {
@@ -345,6 +347,7 @@ export function install(
       publishableKey: key,
       apiBase: script!.getAttribute('data-prex-api') || undefined,
       prefetch: prefetch === 'idle' ? 'idle' : 'none',
+      agent: script!.getAttribute('data-prex-agent') || undefined,
     });
   }
   // Replay in order; the queue is read live, so calls made while replaying keep their place.

@@ -131,6 +131,24 @@ describe('loader', () => {
     expect(pane.mounts).toHaveLength(1);
   });
 
+  it('hands the pane the agent named by data-prex-agent or by boot()', async () => {
+    const pane = fakePane();
+    install(win, scriptTag({ 'data-prex-key': PK, 'data-prex-agent': 'sales' }), pane.load);
+    button().click();
+    await flush();
+    expect(pane.mounts[0]).toMatchObject({ publishableKey: PK, agent: 'sales' });
+
+    win.Prex!('shutdown');
+    const booted = fakePane();
+    document.head.innerHTML = '';
+    delete win.Prex;
+    install(win, null, booted.load);
+    win.Prex!('boot', { publishableKey: PK, apiBase: 'https://prex.example', agent: 'billing' });
+    win.Prex!('open');
+    await flush();
+    expect(booted.mounts[0]).toMatchObject({ publishableKey: PK, agent: 'billing' });
+  });
+
   it('shutdown removes the UI and clears the stored session (of this key only)', async () => {
     const pane = fakePane();
     localStorage.setItem(`prex:${PK}:session`, 'tok');
