@@ -5,7 +5,7 @@ import { createAgent, resolveAgent } from '../src/agents/repository.js';
 import { linkSession, updateProfile, upsertVerifiedCustomer } from '../src/customers/repository.js';
 import { upsertDocument } from '../src/knowledge/ingest.js';
 import { HANDOVER_TEXT } from '../src/chat/handover.js';
-import { SYSTEM_PROMPT } from '../src/llm/prompt.js';
+import { NO_PASSAGES_NOTE, SYSTEM_PROMPT } from '../src/llm/prompt.js';
 import { history, lastAssistant, messageIdOf, newVisitor, readSse, send, shapeOf, startChatTestServer, textOf, type ChatTestServer } from './helpers/chat.js';
 
 /**
@@ -112,12 +112,15 @@ describe('classification and handoff', () => {
     }
   }, 90_000);
 
-  it('offers a human when the knowledge base has nothing relevant', async () => {
+  it('offers a human when the knowledge base has nothing relevant and no tool answered', async () => {
+    provider.respondWith({ text: "I couldn't find that in our help center. Shall I ask a colleague to help?" });
     const v = await newVisitor(t);
     const read = await readSse(await send(v, { text: 'Who won the football match yesterday?' }));
     expect(read.chunks.map((c) => c.chunk).filter((c) => c.type === 'data-prex-handoff')).toEqual([{ type: 'data-prex-handoff', data: { status: 'offered' } }]);
     expect(metaOf(read.chunks)).toMatchObject({ grounded: false });
-    expect(provider.requests).toHaveLength(0);
+    // The agent has tools, so the model is asked, told that the help center had nothing.
+    expect(provider.completionRequests).toHaveLength(1);
+    expect(String(provider.completionRequests[0]!.body!.messages!.at(-1)!.content)).toContain(NO_PASSAGES_NOTE);
   });
 });
 
@@ -164,7 +167,10 @@ describe('the agent', () => {
     // Shipping is in the knowledge base, but not tagged 'billing'.
     const shipping = await readSse(await send(v, { text: 'How long does shipping take?', agent: 'billing' }));
     expect(metaOf(shipping.chunks).grounded).toBe(false);
-    expect(provider.completionRequests).toHaveLength(1);
+    // The agent's tools still get their chance, but no shipping passage reaches the model.
+    const asked = JSON.stringify(provider.completionRequests.at(-1)!.body!.messages);
+    expect(asked).not.toContain('<passage number');
+    expect(asked).toContain(NO_PASSAGES_NOTE);
   });
 
   it('with retrieval off and no tools, chats with the model without passages or tool schemas', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DefaultChatTransport, parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema, type UIMessage, type UIMessageChunk } from 'ai';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/testing';
 import { CITATION_METADATA_KEY, errorBodySchema, ROUTES, stopResponseSchema } from '@prex/protocol';
+import { createAgent } from '../src/agents/repository.js';
 import {
   history,
   lastAssistant,
@@ -82,11 +83,13 @@ describe('POST /v1/chat with a model (real openai client → loopback provider)'
     expect(provider.completionRequests).toHaveLength(3);
   });
 
-  it('does not call the model for a question the knowledge base cannot answer', async () => {
+  it('does not call the model for a question the knowledge base cannot answer when the agent has no tools', async () => {
+    await createAgent(t.server.db, t.tenantId, { name: 'faq-only', tools: [] });
     const v = await newVisitor(t);
-    const read = await readSse(await send(v, { text: 'Who won the football match yesterday?' }));
+    const read = await readSse(await send(v, { text: 'Who won the football match yesterday?', agent: 'faq-only' }));
     expect(read.chunks[1]!.chunk).toMatchObject({ data: { answerer: 'extractive', grounded: false } });
     expect(typesOf(read.chunks).filter((type) => type.startsWith('source-'))).toEqual([]);
+    expect(read.chunks.map((c) => c.chunk).find((c) => c.type === 'data-prex-handoff')).toMatchObject({ data: { status: 'offered' } });
     expect(provider.requests).toHaveLength(0);
   });
 

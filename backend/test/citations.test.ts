@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CITATION_METADATA_KEY, chatMessageSchema, citationFromSourceChunk, citationToSourceChunk } from '@prex/protocol';
 import { CitationRenumberer, citedNumbers, passageToCitation } from '../src/llm/citations.js';
 import { PASSWORD, REFUNDS } from './fixtures/passages.js';
 
@@ -46,5 +47,22 @@ describe('citation markers', () => {
       snippet: REFUNDS.snippet,
     });
     expect(passageToCitation(PASSWORD)).not.toHaveProperty('url');
+  });
+
+  it("carries the document's external id (the tenant's own id) through the source chunk and back", () => {
+    const citation = passageToCitation({ ...REFUNDS, externalId: 'refund-policy' });
+    expect(citation.externalId).toBe('refund-policy');
+    const chunk = citationToSourceChunk(citation);
+    expect(chunk.providerMetadata?.[CITATION_METADATA_KEY]).toMatchObject({ externalId: 'refund-policy', documentId: 'doc_refunds' });
+    expect(citationFromSourceChunk(chunk)).toEqual(citation);
+  });
+
+  it('keeps citations stored or sent before external ids readable', () => {
+    const old = { sourceId: 'chk_refunds', documentId: 'doc_refunds', title: 'Refund policy', snippet: 'Refunds within 30 days.' };
+    const message = chatMessageSchema.parse({ id: 'msg_1', role: 'assistant', text: 'Yes [1].', status: 'complete', sources: [old], createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(message.sources[0]).toEqual(old);
+    const fromOldServer = citationFromSourceChunk({ type: 'source-document', sourceId: 'chk_refunds', mediaType: 'text/markdown', title: 'Refund policy', providerMetadata: { [CITATION_METADATA_KEY]: { documentId: 'doc_refunds', snippet: old.snippet } } });
+    expect(fromOldServer).toMatchObject(old);
+    expect(fromOldServer.externalId).toBeUndefined();
   });
 });

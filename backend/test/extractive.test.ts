@@ -35,6 +35,19 @@ describe('relevance floor', () => {
   it('also honours the search’s own score floor', () => {
     expect(relevantPassages('How can I get a refund?', [{ ...REFUNDS, score: RELEVANCE_FLOOR / 2 }])).toEqual([]);
   });
+
+  it('"how does … work?" is about its topic, not about working', () => {
+    expect(contentWords('How do refunds work?')).toEqual(['refund']);
+    expect(contentWords('How do I work offline?')).toEqual(['offline']);
+    expect(relevantPassages('How do refunds work?', ALL_PASSAGES)).toEqual([REFUNDS]);
+  });
+
+  it('prefers the section that names the topic over one that only sits in a document titled with it', () => {
+    const billing = 'Billing and refunds';
+    const failedPayments: Passage = { ...REFUNDS, chunkId: 'chk_failed', title: billing, section: 'Failed payments', content: 'If a renewal payment fails, your plan keeps working while we retry.' };
+    const refundPolicy: Passage = { ...REFUNDS, chunkId: 'chk_policy', title: billing, section: 'Refund policy' };
+    expect(relevantPassages('How do refunds work?', [failedPayments, refundPolicy])).toEqual([refundPolicy, failedPayments]);
+  });
 });
 
 describe('extractive answerer', () => {

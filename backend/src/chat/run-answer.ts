@@ -108,6 +108,7 @@ function emitToolPart(state: RunState, part: Extract<AnswerPart, { type: 'tool' 
   state.emit({ type: 'data-prex-tool', data: { id: part.record.id, name: part.record.name, status: part.record.status } });
   const { outcome } = part;
   if (outcome.status === 'needs-confirmation' && outcome.handoff) {
+    state.handoffProposed = true;
     state.emit({ type: 'data-prex-handoff', data: { status: 'proposed', ...outcome.handoff } });
   }
 }
@@ -154,7 +155,7 @@ export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput
     await streamAnswer(deps, state, input);
     state.closeText();
     sources = state.emitSources();
-    if (state.answer?.unanswered && !signal.aborted) state.emit({ type: 'data-prex-handoff', data: { status: 'offered' } });
+    if (state.answer?.unanswered() && !state.handoffProposed && !signal.aborted) state.emit({ type: 'data-prex-handoff', data: { status: 'offered' } });
     status = signal.aborted ? 'stopped' : 'complete';
     state.emit(signal.aborted ? { type: 'abort', reason: abortReason(signal) } : { type: 'finish', finishReason: 'stop' });
   } catch (error) {

@@ -14,6 +14,8 @@ export class RunState {
   /** Who is speaking, once known (no model speaks for a handoff: that text is fixed). */
   answerer: AnswererKind | null = null;
   label: MessageLabel | undefined;
+  /** A handoff the visitor is asked to confirm: offering one again at the end would repeat it. */
+  handoffProposed = false;
   readonly toolCalls: ToolCallRecord[] = [];
   /** Usage rows being written; awaited before the answer is persisted. */
   readonly pendingWrites: Array<Promise<void>> = [];

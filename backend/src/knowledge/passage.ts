@@ -2,6 +2,8 @@
 export interface Passage {
   chunkId: string;
   documentId: string;
+  /** The tenant's own id of the document (documents.external_id), e.g. its slug; search always fills it. */
+  externalId?: string | undefined;
   title: string;
   url?: string | undefined;
   /** Heading path inside the document, e.g. "Billing › Refunds". */

@@ -74,10 +74,17 @@ export type AnswerPart =
 /** An answer that has committed to a strategy and is ready to stream. */
 export interface Answer {
   answerer: AnswererKind;
-  /** False when the answer is not drawn from the knowledge base (nothing relevant, or retrieval off). */
+  /**
+   * Whether the answer is drawn from the knowledge base or a tool's result, as known when the
+   * answer commits (before its text): false with nothing relevant and no useful tool result yet,
+   * or with retrieval off.
+   */
   grounded: boolean;
-  /** True when the knowledge base had nothing relevant and the answer says so (a human is offered). */
-  unanswered: boolean;
+  /**
+   * True when the answer cited no passage and used no tool result, so it can only be "I couldn't
+   * find that" (a human is offered). Complete once `parts` is exhausted.
+   */
+  unanswered(): boolean;
   /**
    * Text and tool calls, in order. Ends early (without throwing) when the signal aborts; throws
    * when the provider fails after text has started.

@@ -6,6 +6,7 @@ export function passageToCitation(passage: Passage): Citation {
   return {
     sourceId: passage.chunkId,
     documentId: passage.documentId,
+    ...(passage.externalId ? { externalId: passage.externalId } : {}),
     title: passage.title,
     ...(passage.url ? { url: passage.url } : {}),
     ...(passage.section ? { section: passage.section } : {}),

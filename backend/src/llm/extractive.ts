@@ -155,7 +155,7 @@ export function streamComposedAnswer(
   return {
     answerer: 'extractive',
     grounded,
-    unanswered: !grounded,
+    unanswered: () => !grounded,
     parts: parts(),
     citedPassages: () => citedNumbers(streamed).map((n) => composed.cited[n - 1]).filter((p): p is Passage => !!p),
   };

@@ -22,7 +22,7 @@ export interface OpenAIAnswererOptions {
   client: OpenAI;
   llm: Pick<LlmConfig, 'model' | 'firstTokenTimeoutMs' | 'idleTimeoutMs'>;
   historyTokenBudget: number;
-  /** Answers when nothing relevant was retrieved, or when the provider fails before any text. */
+  /** Answers when nothing relevant was retrieved and the agent has no tools, or when the provider fails before any text. */
   fallback: Answerer;
   log: Logger;
 }
@@ -43,7 +43,27 @@ function withToolParts(answer: Answer, toolParts: readonly AnswerPart[]): Answer
 
 /** An answer that produced nothing because the visitor stopped it before the model spoke. */
 function stoppedBeforeText(toolParts: readonly AnswerPart[], grounded: boolean): Answer {
-  return { answerer: 'llm', grounded, unanswered: false, parts: replay(toolParts, (async function* () {})()), citedPassages: () => [] };
+  return { answerer: 'llm', grounded, unanswered: () => false, parts: replay(toolParts, (async function* () {})()), citedPassages: () => [] };
+}
+
+/** True when a value carries information: a note alone, `false`, '' or an empty list say "nothing found". */
+function hasSubstance(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasSubstance);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, v]) => key !== 'note' && hasSubstance(v));
+  return value !== null && value !== undefined && value !== false && value !== '';
+}
+
+/** A tool call whose result can ground an answer: it ran and found something (not "no product matches"). */
+function usefulToolResult(part: AnswerPart): boolean {
+  return part.type === 'tool' && part.outcome.status === 'done' && hasSubstance(part.outcome.result);
+}
+
+/** Notes whether any part so far was a useful tool result, as the parts stream through. */
+async function* noticingToolResults(parts: AsyncIterable<AnswerPart>, seen: { useful: boolean }): AsyncGenerator<AnswerPart> {
+  for await (const part of parts) {
+    if (usefulToolResult(part)) seen.useful = true;
+    yield part;
+  }
 }
 
 /** The model went silent mid-answer: the error names it, so the visitor is told more than "failed". */
@@ -62,9 +82,14 @@ async function* stallsAsErrors(parts: AsyncIterable<AnswerPart>): AsyncGenerator
  * persona, model and temperature, the customer profile, the history within its token budget and
  * the agent's tools shape the call (see prompt.ts and conversation.ts).
  *
- * Falls back to the extractive answerer when nothing relevant was retrieved (the model is not
- * called), and when the provider fails, times out or says nothing before the first text (tool
- * calls that already ran are kept).
+ * When nothing relevant was retrieved, the model is still called if the agent has tools (a
+ * product or the customer's own data may answer), told that no passages were found; without
+ * tools it has nothing to go on, and the extractive answerer says so. Falls back to the
+ * extractive answerer too when the provider fails, times out or says nothing before the first
+ * text (tool calls that already ran are kept).
+ *
+ * An answer in retrieval mode that cites no passage and used no useful tool result is
+ * `unanswered`: whatever the model wrote, it is not grounded, so a human is offered.
  */
 export function createOpenAIAnswerer(options: OpenAIAnswererOptions): Answerer {
   const { client, llm, fallback, log } = options;
@@ -79,7 +104,8 @@ export function createOpenAIAnswerer(options: OpenAIAnswererOptions): Answerer {
     async answer(request) {
       const plain = request.retrieval === false;
       const passages = plain ? [] : relevantPassages(request.question, request.passages).slice(0, MAX_PROMPT_PASSAGES);
-      if (passages.length === 0 && !plain) return fallback.answer({ ...request, passages: [] });
+      const hasTools = (request.tools?.specs.length ?? 0) > 0;
+      if (passages.length === 0 && !plain && !hasTools) return fallback.answer({ ...request, passages: [] });
 
       const prompt = buildPrompt({
         question: request.question,
@@ -95,7 +121,8 @@ export function createOpenAIAnswerer(options: OpenAIAnswererOptions): Answerer {
         temperature: request.agent?.temperature ?? null,
         limits: { firstTokenTimeoutMs: llm.firstTokenTimeoutMs, idleTimeoutMs: llm.idleTimeoutMs },
       };
-      const parts = converse(settings, request, prompt, renumberer);
+      const toolResults = { useful: false };
+      const parts = noticingToolResults(converse(settings, request, prompt, renumberer), toolResults);
 
       // Commit to the model once it has said something; tool calls before that are held.
       const held: AnswerPart[] = [];
@@ -107,16 +134,17 @@ export function createOpenAIAnswerer(options: OpenAIAnswererOptions): Answerer {
           if (next.value.type === 'text') break;
         }
       } catch (error) {
-        if (request.signal.aborted) return stoppedBeforeText(held, !plain);
+        if (request.signal.aborted) return stoppedBeforeText(held, !plain && (passages.length > 0 || toolResults.useful));
         return fallBack(request, passages, held, error instanceof ModelTimeoutError ? 'timed out before any text' : 'failed before any text', error);
       }
-      if (request.signal.aborted) return stoppedBeforeText(held, !plain);
+      const groundedSoFar = !plain && (passages.length > 0 || toolResults.useful);
+      if (request.signal.aborted) return stoppedBeforeText(held, groundedSoFar);
       if (!held.some((p) => p.type === 'text')) return fallBack(request, passages, held, 'returned no text');
 
       return {
         answerer: 'llm',
-        grounded: !plain,
-        unanswered: false,
+        grounded: groundedSoFar,
+        unanswered: () => !plain && renumberer.citedPassageIndexes().length === 0 && !toolResults.useful,
         parts: stallsAsErrors(replay(held, parts)),
         citedPassages: () => renumberer.citedPassageIndexes().map((i) => passages[i]!),
       };

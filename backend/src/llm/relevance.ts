@@ -10,7 +10,9 @@ import { RELEVANCE_FLOOR } from '../knowledge/search/index.js';
  * ("get my money back" vs "refund") are missed: the honest answer is the safe failure.
  */
 
-// Function words plus the filler people wrap support questions in ("hi, could you tell me…").
+// Function words plus the filler people wrap support questions in ("hi, could you tell me…", "how
+// does … work?", "… isn't working"): words that frame a question say nothing about its topic, and
+// counting them let a passage that merely mentions "working" outrank the one about the topic.
 const STOPWORDS = new Set(
   (
     'a about above after again against all am an and any are as at be because been before being below between both but by ' +
@@ -22,7 +24,7 @@ const STOPWORDS = new Set(
     'help anyone someone something anything thing things also really still even much many one ok okay yes dont im ive cant whats hows ' +
     'use using make go going see look able may might must shall within without across along around behind beyond ' +
     'inside outside toward towards upon via per etc every since though although whether yet ever always never often ' +
-    'sometimes already soon another either neither'
+    'sometimes already soon another either neither work works working worked'
   ).split(/\s+/),
 );
 
@@ -91,6 +93,16 @@ export function coveredWords(questionWords: readonly string[], passage: Passage)
 }
 
 /**
+ * The question words a passage names itself, in its heading path or text. The document title is
+ * shared by every section of the document: "Failed payments" in "Billing and refunds" is not about
+ * refunds, while "Refund policy" is.
+ */
+export function wordsInOwnText(questionWords: readonly string[], passage: Passage): number {
+  const stems = stemSet(`${passage.section ?? ''} ${passage.content}`);
+  return questionWords.filter((w) => stemOccurs(w, stems)).length;
+}
+
+/**
  * How many of the question's content words a passage must contain to answer it: half of them,
  * and at least two when the question has two or more, so one generic word ("account", "days")
  * shared with a page never makes it an answer.
@@ -102,7 +114,8 @@ export function requiredMatches(wordCount: number): number {
 /**
  * The passages worth answering from: above the search's own score floor and, on top of it, the
  * content-word check. First those that clear the floor on their own (most words
- * covered first, then the search's rank); then, for a question with two topics ("refund … and
+ * covered first, then most words named by the section itself rather than only by its document's
+ * title, then the search's rank); then, for a question with two topics ("refund … and
  * reset my password"), passages that cover a question word none of the chosen ones covers.
  * Empty when the question has no content words ("hi!") or no passage clears the floor.
  */
@@ -110,11 +123,11 @@ export function relevantPassages(question: string, passages: readonly Passage[])
   const words = contentWords(question);
   if (words.length === 0) return [];
   const scored = passages
-    .map((passage, rank) => ({ passage, rank, covered: coveredWords(words, passage) }))
+    .map((passage, rank) => ({ passage, rank, covered: coveredWords(words, passage), own: wordsInOwnText(words, passage) }))
     .filter((p) => p.passage.score >= RELEVANCE_FLOOR);
   const primary = scored
     .filter((p) => p.covered.length >= requiredMatches(words.length))
-    .sort((a, b) => b.covered.length - a.covered.length || a.rank - b.rank);
+    .sort((a, b) => b.covered.length - a.covered.length || b.own - a.own || a.rank - b.rank);
   if (primary.length === 0) return [];
   const covered = new Set(primary.flatMap((p) => p.covered));
   const complementary = scored.filter((p) => !primary.includes(p) && p.covered.some((w) => !covered.has(w)));

@@ -11,6 +11,8 @@ export const messageTextSchema = z
 export const citationSchema = z.object({
   sourceId: z.string(),
   documentId: z.string(),
+  /** The tenant's own id of the document (e.g. its slug); absent in citations stored before it was sent. */
+  externalId: z.string().optional(),
   title: z.string(),
   url: z.string().optional(),
   /** Heading path inside the document, e.g. "Billing › Refunds". */

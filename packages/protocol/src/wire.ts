@@ -67,6 +67,8 @@ export const CITATION_METADATA_KEY = 'prex';
 export interface WireCitation {
   sourceId: string;
   documentId: string;
+  /** The tenant's own id of the document (e.g. its slug); absent from older servers and stored answers. */
+  externalId?: string | undefined;
   title: string;
   url?: string | undefined;
   section?: string | undefined;
@@ -92,6 +94,7 @@ type SourceChunk =
 /** A citation with a link becomes `source-url`; one without becomes `source-document`. */
 export function citationToSourceChunk(citation: WireCitation): SourceChunk {
   const meta: Record<string, string> = { documentId: citation.documentId, snippet: citation.snippet };
+  if (citation.externalId) meta.externalId = citation.externalId;
   if (citation.section) meta.section = citation.section;
   const providerMetadata = { [CITATION_METADATA_KEY]: meta };
   if (citation.url) {
@@ -112,6 +115,7 @@ export function citationFromSourceChunk(chunk: SourceChunk): WireCitation {
   return {
     sourceId: chunk.sourceId,
     documentId: meta.documentId ?? chunk.sourceId,
+    externalId: meta.externalId,
     title: chunk.title ?? (chunk.type === 'source-url' ? chunk.url : chunk.sourceId),
     url: chunk.type === 'source-url' ? chunk.url : undefined,
     section: meta.section,

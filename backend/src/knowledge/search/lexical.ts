@@ -274,7 +274,7 @@ const OR_OF_TERMS = `(select string_agg(${TSQUERY_LITERAL}, ' | ') from unnest($
 const HYDRATE_SQL = `
   with q as (select ${OR_OF_TERMS} as ranking, $3::text[] as terms),
   picked as (select * from unnest($2::text[]) with ordinality as p(id, ord))
-  select c.id, c.document_id, c.title, c.section, c.content, d.url,
+  select c.id, c.document_id, d.external_id, c.title, c.section, c.content, d.url,
          coalesce(
            ts_rank_cd(c.tsv, q.ranking, 32)
              * cardinality(array(select unnest(tsvector_to_array(c.tsv)) intersect select unnest(q.terms)))
@@ -290,6 +290,7 @@ const HYDRATE_SQL = `
 interface HydrateRow {
   id: string;
   document_id: string;
+  external_id: string;
   title: string;
   section: string | null;
   content: string;
@@ -309,6 +310,7 @@ export async function hydratePassages(db: Db, tenantId: string, chunkIds: readon
   return rows.map((r) => ({
     chunkId: r.id,
     documentId: r.document_id,
+    externalId: r.external_id,
     title: r.title,
     url: r.url ?? undefined,
     section: r.section ?? undefined,
