@@ -1,4 +1,5 @@
 import { citationFromSourceChunk, CITATION_METADATA_KEY, STREAM_DONE, uiStreamChunkSchema, type UIStreamChunk } from '@prex/protocol';
+import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
 import type { HandoffStatus } from './agent-eval-file.js';
 
 /**
@@ -40,50 +41,36 @@ export class AnswerStreamRead {
   private streamError: string | undefined;
 
   /**
-   * Reads SSE events (`id:` + `data:` lines, blank-line separated) until [DONE] or the end of the
-   * body. A connection lost mid-stream just ends the read (the caller resumes from lastSeq); only
-   * the turn's own time limit (`signal`) is an error.
+   * Reads SSE events until [DONE] or the end of the body. A connection lost mid-stream just ends
+   * the read (the caller resumes from lastSeq); only the turn's own time limit (`signal`) is an error.
    */
   async consume(res: Response, signal: AbortSignal): Promise<void> {
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
+    const events = res.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
     try {
       for (;;) {
-        const { value, done } = await reader.read().catch((error: unknown) => {
+        const { value, done } = await events.read().catch((error: unknown) => {
           if (signal.aborted) throw error;
           return { value: undefined, done: true as const };
         });
         if (done) return;
-        buffer += value.replace(/\r\n?/g, '\n');
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          this.event(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
-          if (this.done) return;
-        }
+        this.event(value);
+        if (this.done) return;
       }
     } finally {
-      await reader.cancel().catch(() => undefined);
+      await events.cancel().catch(() => undefined);
     }
   }
 
-  private event(block: string): void {
-    let id: number | undefined;
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith('id:')) id = Number(line.slice(3).trim());
-      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-    }
-    if (data.length === 0) return; // a heartbeat comment
-    if (id !== undefined && Number.isInteger(id)) this.lastSeq = id;
-    const payload = data.join('\n');
-    if (payload === STREAM_DONE) {
+  private event(message: EventSourceMessage): void {
+    const id = Number(message.id);
+    if (message.id && Number.isInteger(id)) this.lastSeq = id;
+    if (message.data === STREAM_DONE) {
       this.done = true;
       return;
     }
     let json: unknown;
     try {
-      json = JSON.parse(payload);
+      json = JSON.parse(message.data);
     } catch {
       return;
     }
