@@ -45,7 +45,8 @@ export async function startPrex(env: Record<string, string>): Promise<Stoppable 
 
 /**
  * The instant loopback OpenAI-compatible server from @prex/testing (no pacing, no time to first
- * token), and the env that points Prex at it. `setReply` sets the chunks every completion streams.
+ * token), and the env that points Prex at it. `setReply` sets the chunks every answer streams;
+ * classification calls get a fixed label.
  */
 export async function startLoopbackLlm(): Promise<
   Stoppable & { env: Record<string, string>; label: string; setReply(chunks: string[]): void }
@@ -55,7 +56,9 @@ export async function startLoopbackLlm(): Promise<
   return {
     env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-bench', OPENAI_MODEL: 'bench-model' },
     label: 'instant loopback OpenAI',
-    setReply: (chunks) => server.respondWith({ text: chunks }),
+    // The classifier asks for a JSON object; every other call is an answer.
+    setReply: (chunks) =>
+      server.respondWith((request) => (request.response_format ? { text: '{"label":"question"}' } : { text: chunks })),
     close: () => server.close(),
   };
 }

@@ -3,7 +3,7 @@
  * to first text-delta and to [DONE], against a bare Express 5 SSE floor. It prints; it never
  * asserts timings (they depend on the machine). Results also go to bench/results/latest.json.
  *
- *   pnpm --filter @prex/bench bench [--turns 300] [--warmup 30] [--session-every 20] [--only floor,extractive,llm]
+ *   pnpm --filter @prex/bench bench [--turns 300] [--warmup 30] [--session-every 20] [--only floor,extractive,llm,llm-rules]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform } from 'node:os';
@@ -22,7 +22,8 @@ const repoRoot = path.resolve(benchDir, '..');
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const ALL_CONFIGS = ['floor', 'extractive', 'llm'] as const;
+/** llm: messages labelled by the model (a second, small call per turn); llm-rules: by rules (PREX_CLASSIFIER=rules). */
+const ALL_CONFIGS = ['floor', 'extractive', 'llm', 'llm-rules'] as const;
 type ConfigName = (typeof ALL_CONFIGS)[number];
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');
@@ -37,7 +38,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: pnpm --filter @prex/bench bench [--turns 300] [--warmup 30] [--session-every 20] [--only floor,extractive,llm]');
+  console.log('usage: pnpm --filter @prex/bench bench [--turns 300] [--warmup 30] [--session-every 20] [--only floor,extractive,llm,llm-rules]');
   process.exit(0);
 }
 function positiveInt(name: string, raw: string): number {
@@ -292,18 +293,24 @@ async function main() {
         skipped['prex, extractive answerer'] = String((err as Error).message ?? err);
       }
     }
-    let llm: Run | undefined;
+    const llmRuns: Run[] = [];
     let model: Awaited<ReturnType<typeof startLoopbackLlm>> | undefined;
-    if (wanted.has('llm')) {
+    const llmConfigs = [
+      { name: 'llm', label: 'llm, model labels', env: {} },
+      { name: 'llm-rules', label: 'llm, rule labels', env: { PREX_CLASSIFIER: 'rules' } },
+    ] as const;
+    for (const config of llmConfigs.filter((c) => wanted.has(c.name))) {
       try {
-        progress('starting the loopback OpenAI-compatible server and Prex (llm answerer)…');
-        model = await startLoopbackLlm();
-        stoppables.push(model);
-        const prex = await startPrex(model.env);
+        progress(`starting the loopback OpenAI-compatible server and Prex (${config.label})…`);
+        if (!model) {
+          model = await startLoopbackLlm();
+          stoppables.push(model);
+        }
+        const prex = await startPrex({ ...model.env, ...config.env });
         stoppables.push(prex);
-        llm = newRun('llm', `prex, llm (${model.label})`, prex.target, 'llm');
+        llmRuns.push(newRun(config.name, `prex, ${config.label}`, prex.target, 'llm'));
       } catch (err) {
-        skipped['prex, llm answerer'] = String((err as Error).message ?? err);
+        skipped[`prex, ${config.label}`] = String((err as Error).message ?? err);
       }
     }
 
@@ -322,14 +329,14 @@ async function main() {
     }
     floorServer.setAnswer(answer, extractive ? 'captured' : 'builtin');
     model?.setReply(textDeltas(answer));
-    if (llm) {
+    for (const llm of llmRuns) {
       for (let i = 0; i < WARMUP; i++) await turn(llm, i);
       resetSession(llm);
     }
     for (let i = 0; i < WARMUP; i++) await turn(floor, i);
     resetSession(floor);
 
-    runs.push(floor, ...(extractive ? [extractive] : []), ...(llm ? [llm] : []));
+    runs.push(floor, ...(extractive ? [extractive] : []), ...llmRuns);
 
     // Measure, interleaved: turn i of every configuration runs before turn i+1 of any, and the
     // order rotates, so drift (GC, thermals, other load) spreads evenly.
