@@ -6,7 +6,7 @@ import { linkSession, updateProfile, upsertVerifiedCustomer } from '../src/custo
 import { upsertDocument } from '../src/knowledge/ingest.js';
 import { HANDOVER_TEXT } from '../src/chat/handover.js';
 import { NO_PASSAGES_NOTE, SYSTEM_PROMPT } from '../src/llm/prompt.js';
-import { history, lastAssistant, messageIdOf, newVisitor, readSse, send, shapeOf, startChatTestServer, textOf, type ChatTestServer } from './helpers/chat.js';
+import { type ChatTestServer, history, lastAssistant, messageIdOf, modelEnv, newVisitor, readSse, send, shapeOf, startChatTestServer, textOf } from './helpers/chat.js';
 
 /**
  * The answer run as a visitor drives it: classification and handoff, the agent picked by name
@@ -19,13 +19,7 @@ let t: ChatTestServer;
 
 beforeAll(async () => {
   provider = await startOpenAICompatibleServer({ apiKey: 'test-key' });
-  t = await startChatTestServer({
-    OPENAI_BASE_URL: provider.url,
-    OPENAI_API_KEY: 'test-key',
-    OPENAI_MODEL: 'test-model',
-    PREX_CLASSIFIER: 'rules',
-    PREX_LLM_MAX_RETRIES: '1',
-  });
+  t = await startChatTestServer(modelEnv(provider, { PREX_LLM_MAX_RETRIES: '1' }));
   // The default agent first (the first agent created is the default).
   await resolveAgent(t.server.db, t.tenantId);
   await createAgent(t.server.db, t.tenantId, {
@@ -94,7 +88,7 @@ describe('classification and handoff', () => {
   });
 
   it('with the model classifier, a request for a person the model recognises hands over; both calls are recorded', async () => {
-    const auto = await startChatTestServer({ OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', PREX_CLASSIFIER: 'auto' }, t.server.db);
+    const auto = await startChatTestServer(modelEnv(provider, { PREX_CLASSIFIER: 'auto' }), t.server.db);
     try {
       // The classifier's call is not streamed; an answer's is.
       provider.respondWith((request) => (request.stream ? { text: 'Unused [1].' } : { text: '{"label": "human_request"}' }));

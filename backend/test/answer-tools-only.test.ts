@@ -3,7 +3,7 @@ import { startOpenAICompatibleServer, type OpenAICompatibleServer, type Scripted
 import type { UIStreamChunk } from '@prex/protocol';
 import { NO_PASSAGES_NOTE } from '../src/llm/prompt.js';
 import { upsertProducts } from '../src/products/repository.js';
-import { newVisitor, readSse, send, shapeOf, startChatTestServer, textOf, type ChatTestServer } from './helpers/chat.js';
+import { type ChatTestServer, modelEnv, newVisitor, readSse, send, shapeOf, startChatTestServer, textOf } from './helpers/chat.js';
 
 /**
  * A question the knowledge base cannot answer but a tool can ("Do you sell a leather notebook?"):
@@ -15,7 +15,7 @@ let t: ChatTestServer;
 
 beforeAll(async () => {
   provider = await startOpenAICompatibleServer({ apiKey: 'test-key' });
-  t = await startChatTestServer({ OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', PREX_CLASSIFIER: 'rules' });
+  t = await startChatTestServer(modelEnv(provider));
   await upsertProducts(t.server.db, t.tenantId, [
     { sku: 'NB-LTH', name: 'Leather notebook', description: 'A5 notebook bound in brown leather, 192 pages.', priceCents: 3900, currency: 'USD', url: 'https://shop.example/nb-lth', inStock: true, attributes: {} },
   ]);

@@ -5,7 +5,7 @@ import type { UIStreamChunk } from '@prex/protocol';
 import { resolveAgent } from '../src/agents/repository.js';
 import { MAX_TOOL_ROUNDS } from '../src/llm/conversation.js';
 import { upsertProducts } from '../src/products/repository.js';
-import { messageIdOf, newVisitor, readSse, send, shapeOf, startChatTestServer, textOf, type ChatTestServer } from './helpers/chat.js';
+import { type ChatTestServer, messageIdOf, modelEnv, newVisitor, readSse, send, shapeOf, startChatTestServer, textOf } from './helpers/chat.js';
 
 /**
  * The tools loop end to end: the real server, the real `openai` client and the loopback provider
@@ -17,7 +17,7 @@ let t: ChatTestServer;
 
 beforeAll(async () => {
   provider = await startOpenAICompatibleServer({ apiKey: 'test-key' });
-  t = await startChatTestServer({ OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', PREX_CLASSIFIER: 'rules' });
+  t = await startChatTestServer(modelEnv(provider));
   await upsertProducts(t.server.db, t.tenantId, [
     { sku: 'GC-50', name: 'Gift card 50', description: 'A gift card worth 50 dollars.', priceCents: 5000, currency: 'USD', url: 'https://shop.example/gc-50', inStock: true, attributes: {} },
   ]);

@@ -3,22 +3,7 @@ import { DefaultChatTransport, parseJsonEventStream, readUIMessageStream, uiMess
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/testing';
 import { CITATION_METADATA_KEY, errorBodySchema, ROUTES, stopResponseSchema } from '@prex/protocol';
 import { createAgent } from '../src/agents/repository.js';
-import {
-  history,
-  lastAssistant,
-  messageIdOf,
-  newVisitor,
-  readSse,
-  resume,
-  send,
-  shapeOf,
-  startChatTestServer,
-  stop,
-  textOf,
-  typesOf,
-  type ChatTestServer,
-  type SseRead,
-} from './helpers/chat.js';
+import { type ChatTestServer, history, lastAssistant, messageIdOf, modelEnv, newVisitor, readSse, resume, send, shapeOf, type SseRead, startChatTestServer, stop, textOf, typesOf } from './helpers/chat.js';
 import { setRetrievalEnabled } from '../src/knowledge/search/settings.js';
 
 let provider: OpenAICompatibleServer;
@@ -27,8 +12,7 @@ let llmEnv: Record<string, string>;
 
 beforeAll(async () => {
   provider = await startOpenAICompatibleServer({ apiKey: 'test-key' });
-  // Messages are labelled by rules here, so the provider sees only answer calls (the model classifier has its own tests).
-  llmEnv = { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', PREX_LLM_TIMEOUT_MS: '10000', PREX_CLASSIFIER: 'rules' };
+  llmEnv = modelEnv(provider, { PREX_LLM_TIMEOUT_MS: '10000' });
   t = await startChatTestServer(llmEnv);
 }, 60_000);
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { upsertDocument } from '../src/knowledge/ingest.js';
 import { SYSTEM_PROMPT, PLAIN_SYSTEM_PROMPT } from '../src/llm/prompt.js';
 import { upsertProducts } from '../src/products/repository.js';
 import { makeTenant } from './helpers/app.js';
-import { KB_DOCUMENTS, newVisitor, readSse, send, startChatTestServer, type ChatTestServer, type Visitor } from './helpers/chat.js';
+import { type ChatTestServer, KB_DOCUMENTS, modelEnv, newVisitor, readSse, send, startChatTestServer, type Visitor } from './helpers/chat.js';
 
 /**
  * Prompt-injection attempts against the structural defenses. A scripted model cannot tell us
@@ -33,7 +33,7 @@ const HOSTILE_DOC = [
 
 beforeAll(async () => {
   provider = await startOpenAICompatibleServer({ apiKey: 'test-key' });
-  t = await startChatTestServer({ OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', PREX_CLASSIFIER: 'rules' });
+  t = await startChatTestServer(modelEnv(provider));
   const db = t.server.db;
   await upsertDocument(db, t.tenantId, { externalId: 'hostile', title: 'Refund exceptions', content: HOSTILE_DOC });
   await resolveAgent(db, t.tenantId);

@@ -41,6 +41,14 @@ export async function startChatTestServer(env: Record<string, string> = {}, db?:
   return { server, url: server.url, publishableKey: tenant.publishableKey, tenantId: tenant.id, close: () => server.close() };
 }
 
+/**
+ * The environment that points Prex at a loopback OpenAI-compatible provider. Messages are labelled
+ * by rules, so the provider sees only answer calls (the model classifier has its own tests).
+ */
+export function modelEnv(provider: { url: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'test-model', PREX_CLASSIFIER: 'rules', ...extra };
+}
+
 /** Another tenant on the same server, with the same documents. */
 export async function addTenant(t: ChatTestServer): Promise<{ publishableKey: string }> {
   const { tenant } = await makeTenant(t.server.db, 'Other shop');
