@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { watchCsp } from '../csp-watch.js';
 import { Widget } from '../pane.js';
 import { startStack, strictCsp, type Stack } from '../stack.js';
 
@@ -14,19 +15,8 @@ test.afterAll(async () => {
   await stack?.close();
 });
 
-type CspWindow = Window & { __csp: string[] };
-
 test('account panel, data download and handoff work under a strict CSP with zero violations', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) errors.push(`${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(() => {
-    const w = window as unknown as CspWindow;
-    w.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`), true);
-  });
+  const watch = await watchCsp(page);
   const widget = new Widget(page);
   await page.goto(stack.hostUrl);
   await widget.open();
@@ -66,6 +56,6 @@ test('account panel, data download and handoff work under a strict CSP with zero
   await page.getByTestId('prex-menu-human').click();
   await expect(page.getByTestId('prex-handoff-open')).toBeVisible();
 
-  expect(await page.evaluate(() => (window as unknown as CspWindow).__csp)).toEqual([]);
-  expect(errors).toEqual([]);
+  expect(await watch.violations()).toEqual([]);
+  expect(watch.errors).toEqual([]);
 });

@@ -5,10 +5,8 @@ import { startStack, type Stack } from '../stack.js';
 
 let stack: Stack;
 test.beforeAll(async () => {
+  // The demo tenant ships two agents: support (the default) and sales (backend/seed/demo-agents.yaml).
   stack = await startStack({ example: 'inline' });
-  // The default agent exists first (created on first use), so "sales" is a second, named agent.
-  await stack.admin('GET', '/v1/admin/agents');
-  await stack.admin('POST', '/v1/admin/agents', { name: 'sales', persona: 'You are Northwind sales.' });
 });
 test.afterAll(async () => {
   await stack?.close();

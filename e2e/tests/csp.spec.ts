@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startStack, strictCsp, type Stack } from '../stack.js';
+import { watchCsp } from '../csp-watch.js';
 import { Widget } from '../pane.js';
 
 /**
@@ -15,19 +16,8 @@ test.afterAll(async () => {
   await stack?.close();
 });
 
-type CspWindow = Window & { __csp: string[] };
-
 test('the widget works under a strict CSP with zero violations, theme applied through CSSOM', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) errors.push(`${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(() => {
-    const w = window as unknown as CspWindow;
-    w.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`), true);
-  });
+  const watch = await watchCsp(page);
 
   const response = await page.goto(stack.hostUrl);
   expect(response?.headers()['content-security-policy']).toBe(strictCsp(stack.apiUrl));
@@ -53,8 +43,8 @@ test('the widget works under a strict CSP with zero violations, theme applied th
   await widget.pane.getByTestId('prex-close').click();
   await expect(widget.pane).toBeHidden();
 
-  expect(await page.evaluate(() => (window as unknown as CspWindow).__csp)).toEqual([]);
-  expect(errors).toEqual([]);
+  expect(await watch.violations()).toEqual([]);
+  expect(watch.errors).toEqual([]);
 
   // Control: the policy is enforced and the listener sees violations (an inline <style> is refused).
   await page.evaluate(() => {
@@ -62,5 +52,5 @@ test('the widget works under a strict CSP with zero violations, theme applied th
     style.textContent = 'body { outline: 1px solid red }';
     document.head.append(style);
   });
-  await expect.poll(() => page.evaluate(() => (window as unknown as CspWindow).__csp.length)).toBeGreaterThan(0); // (once per policy: header and meta)
+  await expect.poll(async () => (await watch.violations()).length).toBeGreaterThan(0); // (once per policy: header and meta)
 });
