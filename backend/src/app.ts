@@ -9,6 +9,8 @@ import { createCustomersAdminRouter, createCustomersRouter } from './customers/i
 import { createFeedbackRouter } from './feedback/router.js';
 import { createHandoffAdminRouter } from './handoff/admin-router.js';
 import { createHandoffRouter } from './handoff/visitor-router.js';
+import { createHandoffService } from './handoff/service.js';
+import { notifyStaffOfHandoff } from './email/index.js';
 import { createProductsAdminRouter } from './products/router.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
@@ -33,6 +35,8 @@ export interface PrexApp {
   app: express.Express;
   /** Stops live answers and ends open streams; call before closing the HTTP server and the db. */
   shutdown(): Promise<void>;
+  /** Resolves when the staff notices of handoffs opened so far were sent (or failed). */
+  handoffNoticesSettled(): Promise<void>;
 }
 
 /** Mounts every feature's routes; the features own their logic. */
@@ -62,6 +66,13 @@ export function createApp(deps: AppDeps): PrexApp {
   const email = createEmailFeature({ config, db, log, usage: createUsageRecorder(db, config, log) });
   app.use(email.router);
   app.use(createCustomersAdminRouter({ db }));
+  // Every path that opens an escalation goes through this service; it emails the tenant's staff once.
+  const handoff = createHandoffService({
+    db,
+    log,
+    onOpened: (tenantId, escalation) =>
+      notifyStaffOfHandoff({ db, log, mailer: email.mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
+  });
 
   const limiter = publicRateLimit(config);
   app.use('/v1', limiter);
@@ -69,9 +80,9 @@ export function createApp(deps: AppDeps): PrexApp {
   app.use(createWidgetConfigRouter(db));
   app.use(createSessionsRouter(db, config));
   app.use(createFeedbackRouter(db, config));
-  app.use(createHandoffRouter(db, config));
+  app.use(createHandoffRouter(db, config, handoff));
   app.use(createCustomersRouter({ config, db, log, mailer: email.mailer }));
-  const chat = createChatRouter({ config, db, log });
+  const chat = createChatRouter({ config, db, log, seams: { createEscalation: handoff.createEscalation } });
   app.use(chat.router);
 
   app.use(createStaticRouter(config, log));
@@ -80,9 +91,13 @@ export function createApp(deps: AppDeps): PrexApp {
 
   return {
     app,
+    handoffNoticesSettled: () => handoff.settled(),
     // The rate limiter's memory store uses an unref'd timer: nothing to stop there.
     async shutdown() {
-      await Promise.all([chat.shutdown(), admin.worker.stop(), email.shutdown()]);
+      await Promise.all([chat.shutdown(), admin.worker.stop()]);
+      // Handoff notices still with the relay finish before the mailer closes.
+      await handoff.settled();
+      await email.shutdown();
     },
   };
 }

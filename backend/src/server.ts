@@ -24,6 +24,8 @@ export interface RunningServer {
   demo: DemoSeedResult | undefined;
   /** Stops accepting connections, stops live answers and ends open streams, then closes the db it opened. */
   close(): Promise<void>;
+  /** Resolves when the staff notices of handoffs opened so far were sent (or failed): for tests. */
+  handoffNoticesSettled(): Promise<void>;
 }
 
 /** Open (or take) the database, seed the demo tenant if enabled, and listen. */
@@ -35,7 +37,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   try {
     await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
     const demo = config.demo.enabled ? await seedDemo(db, config.demo, log) : undefined;
-    const { app, shutdown } = createApp({ config, db, log });
+    const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log });
     const server = app.listen(config.port, config.host);
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
@@ -52,7 +54,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         await stopped;
         if (ownsDb) await db.close();
       })());
-    return { url: `http://${host}:${port}`, port, db, demo, close };
+    return { url: `http://${host}:${port}`, port, db, demo, close, handoffNoticesSettled };
   } catch (err) {
     if (ownsDb) await db.close().catch(() => undefined);
     throw err;

@@ -156,7 +156,7 @@ describe('customer settings (secret key)', () => {
     const res = await adminCall(t.app, 'GET', '/v1/admin/customer-settings');
     expect(res.status).toBe(200);
     const body = await readJson(res);
-    expect(body.settings).toEqual({ requireSignedIdentity: false, summaryEmails: { toCustomer: true, tenantAddress: null } });
+    expect(body.settings).toEqual({ requireSignedIdentity: false, summaryEmails: { toCustomer: true, tenantAddress: null }, handoffEmails: { to: null } });
     expect(body.identitySecret).toMatch(/^ids_[A-Za-z0-9_-]{40,}$/);
     expect((await readJson(await adminCall(t.app, 'GET', '/v1/admin/customer-settings'))).identitySecret).toBe(body.identitySecret);
     const withPk = await fetch(`${t.app.url}/v1/admin/customer-settings`, { headers: { authorization: `Bearer ${t.app.publishableKey}` } });
@@ -170,7 +170,11 @@ describe('customer settings (secret key)', () => {
     const res = await adminCall(t.app, 'PUT', '/v1/admin/customer-settings', settings);
     expect(res.status).toBe(200);
     expect((await readJson(res)).settings.summaryEmails.tenantAddress).toBe('support@shop.example');
-    expect(await customerSettings(t.app.db, t.app.tenant.id)).toEqual({ requireSignedIdentity: true, summaryEmails: { toCustomer: true, tenantAddress: 'support@shop.example' } });
+    expect(await customerSettings(t.app.db, t.app.tenant.id)).toEqual({
+      requireSignedIdentity: true,
+      summaryEmails: { toCustomer: true, tenantAddress: 'support@shop.example' },
+      handoffEmails: { to: null },
+    });
     for (const [body, field] of [
       [{ requireSignedIdentity: 'yes', summaryEmails: { toCustomer: true, tenantAddress: null } }, 'requireSignedIdentity'],
       [{ requireSignedIdentity: true, summaryEmails: { toCustomer: true, tenantAddress: 'nope' } }, 'tenantAddress'],

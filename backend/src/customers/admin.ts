@@ -86,6 +86,8 @@ export function createCustomersAdminRouter(deps: { db: Db; now?: () => Date }): 
   router.put(CUSTOMER_ADMIN_ROUTES.settings, async (req, res) => {
     const settings = parseJsonBody(customerSettingsSchema, req, 'customer settings');
     const tenantId = tenantOf(res).id;
+    // A client that predates handoff notices sends no handoffEmails: keep the stored address.
+    if ((req.body as Record<string, unknown>).handoffEmails === undefined) settings.handoffEmails = (await customerSettings(db, tenantId)).handoffEmails;
     await saveCustomerSettings(db, tenantId, settings);
     res.set('Cache-Control', 'no-store').json(await settingsResponse(db, tenantId));
   });

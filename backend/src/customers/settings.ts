@@ -3,7 +3,7 @@ import { customerSettingsSchema, defaultCustomerSettings, type CustomerSettings 
 import type { Db } from '../db/db.js';
 
 /**
- * The tenant's customer settings (signed identity required? summary emails?). Stored as a partial
+ * The tenant's customer settings (signed identity required? summary emails? handoff notices?). Stored as a partial
  * document; what is missing, or was edited by hand into nonsense, reads as the defaults.
  */
 export async function customerSettings(db: Db, tenantId: string): Promise<CustomerSettings> {
@@ -13,6 +13,8 @@ export async function customerSettings(db: Db, tenantId: string): Promise<Custom
     ...defaultCustomerSettings,
     ...stored,
     summaryEmails: { ...defaultCustomerSettings.summaryEmails, ...(stored.summaryEmails ?? {}) },
+    // Settings stored before handoff emails existed have none: they read as the default (nobody).
+    handoffEmails: { ...defaultCustomerSettings.handoffEmails, ...(stored.handoffEmails ?? {}) },
   };
   const parsed = customerSettingsSchema.safeParse(merged);
   return parsed.success ? parsed.data : defaultCustomerSettings;

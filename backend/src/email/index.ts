@@ -1,6 +1,7 @@
 export { createMailer } from './mailer.js';
 export { sendEmail, sendCodeEmail, EmailNotSentError, type EmailDeps, type SendEmailInput, type CodeEmailInput } from './send.js';
 export { sendConversationSummary, verifiedCustomerOfSession, type SummaryDeps, type SummaryKind } from './conversation-summary.js';
+export { notifyStaffOfHandoff, type OpenedHandoff } from './handoff-notice.js';
 export { summarizeConversation } from './summary.js';
 export { startSummaryScheduler, type SummaryScheduler, type SummarySchedulerOptions } from './scheduler.js';
 export { createEmailRouter } from './router.js';

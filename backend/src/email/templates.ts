@@ -1,3 +1,4 @@
+import type { EscalationSource } from '@prex/protocol';
 import { escapeHtml, htmlDocument, paragraphs, safeHttpUrl } from './html.js';
 import { speakerName, transcriptAsText, type TranscriptEntry } from './transcript.js';
 import type { OutgoingMail } from './types.js';
@@ -119,4 +120,65 @@ function entryHtml(entry: TranscriptEntry, tenantName: string, customerLabel: st
 
 function footerHtml(tenantName: string): string {
   return `<p style="margin:24px 0 0;font-size:12px;color:#57606a">Sent by ${escapeHtml(tenantName)}.</p>`;
+}
+
+export interface HandoffMailInput {
+  to: string;
+  tenantName: string;
+  reason: string;
+  /** Who asked: the visitor's button, the classifier reading their message, or the agent's accepted proposal. */
+  source: EscalationSource;
+  sessionId: string;
+  /** The verified customer's address, when there is one. */
+  customerEmail: string | null;
+  /** The last few messages, oldest first, already truncated. */
+  recent: readonly TranscriptEntry[];
+}
+
+const HANDOFF_SOURCE_TEXT: Record<EscalationSource, string> = {
+  visitor: 'The visitor pressed "Talk to a human".',
+  classifier: 'The visitor asked for a person in the chat.',
+  tool: "The visitor accepted the assistant's offer to hand the conversation to a person.",
+  no_answer: 'The assistant found no answer and the visitor accepted a handoff.',
+};
+
+/** The staff notice (kind 'handoff'): a conversation waits for a person. Every tenant/visitor string is escaped. */
+export function handoffMail(input: HandoffMailInput): OutgoingMail {
+  const { tenantName, reason, sessionId, customerEmail, recent } = input;
+  const subject = `${tenantName}: a visitor asked for a person`;
+  const how = HANDOFF_SOURCE_TEXT[input.source];
+  const who = customerEmail ? `Customer (verified email): ${customerEmail}` : 'Customer: anonymous visitor (no verified email)';
+  const open = `Open it with GET /v1/admin/conversations/${sessionId} (secret key) and reply there.`;
+  const text = [
+    'Hello,',
+    '',
+    `A conversation with your ${tenantName} assistant is waiting for a person.`,
+    '',
+    `Reason: ${reason}`,
+    `Source: ${input.source}. ${how}`,
+    who,
+    `Session: ${sessionId}`,
+    '',
+    ...(recent.length ? ['Last messages', '-------------', transcriptAsText(recent, tenantName, 'Customer'), ''] : []),
+    open,
+    '',
+    `— Sent by Prex for ${tenantName}.`,
+  ].join('\n');
+  const html = htmlDocument(
+    subject,
+    [
+      '<p style="margin:0 0 12px">Hello,</p>',
+      `<p style="margin:0 0 16px">A conversation with your ${escapeHtml(tenantName)} assistant is waiting for a person.</p>`,
+      `<p style="margin:0 0 8px"><strong>Reason:</strong> ${escapeHtml(reason)}</p>`,
+      `<p style="margin:0 0 8px"><strong>Source:</strong> ${escapeHtml(input.source)}. ${escapeHtml(how)}</p>`,
+      `<p style="margin:0 0 8px">${escapeHtml(who)}</p>`,
+      `<p style="margin:0 0 16px"><strong>Session:</strong> <code>${escapeHtml(sessionId)}</code></p>`,
+      recent.length ? '<h2 style="font-size:17px;margin:16px 0 8px">Last messages</h2>' : '',
+      recent.map((entry) => entryHtml(entry, tenantName, 'Customer')).join('\n'),
+      `<p style="margin:16px 0 0">${escapeHtml(open)}</p>`,
+      footerHtml(tenantName),
+    ].join('\n'),
+  );
+  // Staff can answer the customer straight from the notice when the address is verified.
+  return { to: input.to, subject, text, html, fromName: tenantName, replyTo: customerEmail ?? undefined };
 }

@@ -8,7 +8,8 @@ import { parseJsonBody } from '../http/validate.js';
 import { sessionAuth } from '../sessions/middleware.js';
 import { publishableKeyAuth } from '../tenants/middleware.js';
 import { latestUserMessageId } from './conversation.js';
-import { answerProposal, createOrReuseEscalation, findActiveEscalation, toVisitorEscalation } from './repository.js';
+import { findActiveEscalation, toVisitorEscalation } from './repository.js';
+import type { HandoffService } from './service.js';
 
 const ESCALATION_ID = /^esc_[A-Za-z0-9_-]{1,64}$/;
 const DEFAULT_REASON = 'The visitor asked to talk to a person.';
@@ -18,15 +19,16 @@ const DEFAULT_REASON = 'The visitor asked to talk to a person.';
  * - POST /v1/handoff {reason?}: talk to a person now → 201 with the open escalation, 200 when one was already open;
  * - POST /v1/handoff/:escalationId/confirm {accept}: the answer to the agent's proposal → open or declined;
  * - GET  /v1/handoff/current: the session's proposed or open escalation, or null.
+ * Opening goes through the handoff service, which tells the staff (the notice email) once.
  */
-export function createHandoffRouter(db: Db, config: Config): Router {
+export function createHandoffRouter(db: Db, config: Config, handoff: HandoffService): Router {
   const router = Router();
   const visitor = [publishableKeyAuth(db), sessionAuth(db, config)];
 
   router.post(ROUTES.handoff, ...visitor, async (req, res) => {
     const body = parseJsonBody(handoffRequestSchema, req, 'handoff request');
     const { tenantId, sessionId } = sessionOf(res);
-    const { escalation, created } = await createOrReuseEscalation(db, {
+    const { escalation, created } = await handoff.openOrReuse({
       tenantId,
       sessionId,
       messageId: await latestUserMessageId(db, tenantId, sessionId),
@@ -42,7 +44,7 @@ export function createHandoffRouter(db: Db, config: Config): Router {
     const escalationId = String(req.params.escalationId);
     if (!ESCALATION_ID.test(escalationId)) throw badRequest('Invalid escalation id', [{ path: 'escalationId', message: 'not an escalation id (esc_…)' }]);
     const { accept } = parseJsonBody(handoffConfirmRequestSchema, req, 'confirmation');
-    const outcome = await answerProposal(db, { ...sessionOf(res), escalationId, accept });
+    const outcome = await handoff.answer({ ...sessionOf(res), escalationId, accept });
     if (outcome === 'missing') throw notFound(`No escalation ${escalationId} in this conversation`);
     if ('notProposed' in outcome) throw conflict(`Escalation ${escalationId} is ${outcome.notProposed.status}, not waiting for confirmation`);
     const out: HandoffResponse = { escalation: toVisitorEscalation(outcome.escalation) };

@@ -214,6 +214,15 @@ export const customerSettingsSchema = z.strictObject({
     /** Where the tenant receives a copy of summaries; null for none. */
     tenantAddress: customerEmailSchema.nullable(),
   }),
+  /**
+   * Where the tenant's staff are told that a conversation was handed to a person; null for nobody.
+   * Optional in a PUT for clients that predate it: omitted keeps the stored value (or the default).
+   */
+  handoffEmails: z
+    .strictObject({
+      to: customerEmailSchema.nullable(),
+    })
+    .default({ to: null }),
 });
 export type CustomerSettings = z.output<typeof customerSettingsSchema>;
 
@@ -224,6 +233,7 @@ export type CustomerSettings = z.output<typeof customerSettingsSchema>;
 export const defaultCustomerSettings: CustomerSettings = {
   requireSignedIdentity: false,
   summaryEmails: { toCustomer: true, tenantAddress: null },
+  handoffEmails: { to: null },
 };
 
 /** GET /v1/admin/customer-settings and POST …/identity-secret/rotate */
