@@ -53,17 +53,20 @@ export function createApp(deps: AppDeps): PrexApp {
     res.json({ ok: true });
   });
 
+  // One usage recorder for every feature that calls a model (answers, classification, personas, summaries).
+  const usage = createUsageRecorder(db, config, log);
+
   // Admin first: it parses its own, larger bodies, and server-to-server calls are not rate limited.
   const admin = createAdminApi(db, { log });
   app.use(admin.router);
   app.use(createThemeAdminRouter(db));
-  app.use(createAgentsRouter({ db, config, log, usage: createUsageRecorder(db, config, log) }));
+  app.use(createAgentsRouter({ db, config, log, usage }));
   app.use(createUsageAdminRouter(db));
   app.use(createQualityAdminRouter(db, log));
   app.use(createProductsAdminRouter(db));
   app.use(createHandoffAdminRouter(db));
   // Email: its mailer (shared with the customers routes), routes and the automatic summary scheduler.
-  const email = createEmailFeature({ config, db, log, usage: createUsageRecorder(db, config, log) });
+  const email = createEmailFeature({ config, db, log, usage });
   app.use(email.router);
   app.use(createCustomersAdminRouter({ db }));
   // Every path that opens an escalation goes through this service; it emails the tenant's staff once.
@@ -82,7 +85,7 @@ export function createApp(deps: AppDeps): PrexApp {
   app.use(createFeedbackRouter(db, config));
   app.use(createHandoffRouter(db, config, handoff));
   app.use(createCustomersRouter({ config, db, log, mailer: email.mailer }));
-  const chat = createChatRouter({ config, db, log, seams: { createEscalation: handoff.createEscalation } });
+  const chat = createChatRouter({ config, db, log, seams: { createEscalation: handoff.createEscalation, usage } });
   app.use(chat.router);
 
   app.use(createStaticRouter(config, log));
