@@ -54,24 +54,15 @@ async function loadFile(path: string): Promise<AgentEvalFile> {
   return parseAgentEvalFile(text, path);
 }
 
-/** With the secret key, `cites` may name documents by external id: resolved once, up front. */
-async function documentIdsForCites(client: EvalClient, file: AgentEvalFile): Promise<Map<string, string>> {
-  const secretKey = process.env.PREX_SECRET_KEY;
-  const cited = file.cases.flatMap((c) => c.turns.flatMap((t) => t.expect?.cites ?? []));
-  return secretKey && cited.length ? client.documentIdsOf(cited, secretKey) : new Map();
-}
-
 async function runFile(file: AgentEvalFile, key: string, options: EvalAgentOptions, io: CliIo): Promise<number> {
   const agent = options.agent ?? file.agent;
   const client = new EvalClient({ baseUrl: options.url, publishableKey: key, turnTimeoutMs: options.timeout * 1000 });
   await client.checkServer();
-  const documentIds = await documentIdsForCites(client, file);
   const started = performance.now();
   const results = await runAgentEval(file, {
     client,
     agent,
     concurrency: options.concurrency,
-    judge: { documentIds },
     ...(options.json ? {} : { onCase: (r) => io.err(`${r.passed ? 'pass' : 'FAIL'}: ${r.name}`) }),
   });
   const seconds = (performance.now() - started) / 1000;
@@ -119,7 +110,7 @@ export function registerEvalAgentCommand(evalCommand: Command, deps: RegisterDep
     .description(
       'Run a YAML file of agent regression tests against a running server: each case in a fresh session over the ' +
         'public API, judged on citations, mentions, handoff and grounding. Exit code 0: all passed, 1: a case failed, ' +
-        '2: the file or the server could not be used. With PREX_SECRET_KEY set, `cites` may name documents by external id. ' +
+        '2: the file or the server could not be used.' +
         'See docs/quality.md.',
     )
     .argument('<file>', 'YAML file: agent (optional) and cases[] with name, turns, expect')

@@ -1,4 +1,4 @@
-import { ADMIN_ROUTES, PUBLISHABLE_KEY_HEADER, ROUTES, createSessionResponseSchema, documentDetailResponseSchema, resumePath, stopPath } from '@prex/protocol';
+import { PUBLISHABLE_KEY_HEADER, ROUTES, createSessionResponseSchema, resumePath, stopPath } from '@prex/protocol';
 import { AnswerStreamRead, type TurnOutcome } from './answer-stream.js';
 
 export type { CitedSource, TurnOutcome } from './answer-stream.js';
@@ -111,21 +111,5 @@ export class EvalClient {
   /** Best effort: a timed-out answer is stopped so it does not keep running server-side. */
   private async stop(headers: Record<string, string>, messageId: string): Promise<void> {
     await this.request(stopPath(messageId), { method: 'POST', headers }, AbortSignal.timeout(5_000)).then((r) => r.body?.cancel(), () => undefined);
-  }
-
-  /** Document ids of these external ids (needs the secret key); unknown ones are left out. */
-  async documentIdsOf(externalIds: readonly string[], secretKey: string): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    for (const externalId of new Set(externalIds)) {
-      const res = await this.request(ADMIN_ROUTES.document.replace(':externalId', encodeURIComponent(externalId)), { method: 'GET', headers: { authorization: `Bearer ${secretKey}` } });
-      if (res.status === 401) throw new ServerUnusableError(`the server refused the secret key: ${await errorMessage(res)}`);
-      if (res.status !== 200) {
-        await res.body?.cancel();
-        continue;
-      }
-      const detail = documentDetailResponseSchema.safeParse(await res.json());
-      if (detail.success && detail.data.document) found.set(externalId, detail.data.document.documentId);
-    }
-    return found;
   }
 }

@@ -9,27 +9,22 @@ import type { Expectations, HandoffExpectation, HandoffStatus, Matcher } from '.
 /** Handoff statuses that mean the agent actually handed over (offered is only a button). */
 const HANDED_OFF: ReadonlySet<HandoffStatus> = new Set(['proposed', 'open']);
 
-export interface JudgeContext {
-  /** External id → document id, when the CLI could resolve them with the secret key. */
-  documentIds: ReadonlyMap<string, string>;
-}
-
 const quote = (s: string) => JSON.stringify(s);
 const same = (a: string | undefined, b: string) => a !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
 
-function cites(source: CitedSource, wanted: string, ctx: JudgeContext): boolean {
+/** A document is named by its id, its external id (the tenant's slug), its title or its URL. */
+function cites(source: CitedSource, wanted: string): boolean {
   return (
     source.documentId === wanted ||
-    source.documentId === ctx.documentIds.get(wanted) ||
     same(source.externalId, wanted) ||
     same(source.title, wanted) ||
     source.url === wanted
   );
 }
 
-function citationReasons(outcome: TurnOutcome, wanted: readonly string[], ctx: JudgeContext): string[] {
+function citationReasons(outcome: TurnOutcome, wanted: readonly string[]): string[] {
   const cited = outcome.sources.map((s) => quote(s.title)).join(', ') || 'nothing';
-  return wanted.filter((w) => !outcome.sources.some((s) => cites(s, w, ctx))).map((w) => `did not cite ${quote(w)} (cited ${cited})`);
+  return wanted.filter((w) => !outcome.sources.some((s) => cites(s, w))).map((w) => `did not cite ${quote(w)} (cited ${cited})`);
 }
 
 function handoffReason(seen: readonly HandoffStatus[], expected: HandoffExpectation): string | undefined {
@@ -47,11 +42,11 @@ const matches = (m: Matcher, text: string) => {
 };
 
 /** The reasons this answer fails its expectations; empty when it passes. */
-export function judgeTurn(outcome: TurnOutcome, expect: Expectations | undefined, ctx: JudgeContext): string[] {
+export function judgeTurn(outcome: TurnOutcome, expect: Expectations | undefined): string[] {
   if (outcome.error) return [outcome.error];
   if (!expect) return [];
   const reasons = [
-    ...citationReasons(outcome, expect.cites ?? [], ctx),
+    ...citationReasons(outcome, expect.cites ?? []),
     ...(expect.mentions ?? []).filter((m) => !matches(m, outcome.text)).map((m) => `does not mention ${quote(m.label)}`),
     ...(expect.notMentions ?? []).filter((m) => matches(m, outcome.text)).map((m) => `mentions ${quote(m.label)} (must not)`),
   ];

@@ -1,6 +1,6 @@
 import type { EvalClient, TurnOutcome } from './agent-eval-client.js';
 import type { AgentEvalFile, EvalCase } from './agent-eval-file.js';
-import { judgeTurn, type JudgeContext } from './agent-eval-judge.js';
+import { judgeTurn } from './agent-eval-judge.js';
 
 /** One case's verdict, with what each turn produced (for --json and for debugging a failure). */
 export interface CaseResult {
@@ -16,7 +16,6 @@ export interface RunOptions {
   /** Agent name sent with every message; undefined = the tenant's default agent. */
   agent: string | undefined;
   concurrency: number;
-  judge: JudgeContext;
   /** Called as each case finishes (progress). */
   onCase?: (result: CaseResult) => void;
 }
@@ -36,7 +35,7 @@ export async function runCase(c: EvalCase, options: RunOptions): Promise<CaseRes
     const outcome = await options.client.sendTurn(token, turn.text, options.agent);
     turns.push(turnReport(turn.text, outcome));
     const prefix = c.turns.length > 1 && (judged > 1 || !turn.expect) ? `turn ${i + 1}: ` : '';
-    reasons.push(...judgeTurn(outcome, turn.expect, options.judge).map((r) => prefix + r));
+    reasons.push(...judgeTurn(outcome, turn.expect).map((r) => prefix + r));
     if (outcome.error) break;
   }
   return { name: c.name, passed: reasons.length === 0, reasons, durationMs: performance.now() - started, turns };
