@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOpenAICompatibleServer, type OpenAICompatibleServer, type ScriptedReply } from '@prex/testing';
+import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/testing';
 import type { UIStreamChunk } from '@prex/protocol';
 import { NO_PASSAGES_NOTE } from '../src/llm/prompt.js';
 import { upsertProducts } from '../src/products/repository.js';
@@ -28,18 +28,13 @@ beforeEach(() => {
   provider.requests.length = 0;
 });
 
-function script(...replies: ScriptedReply[]): void {
-  let next = 0;
-  provider.respondWith(() => replies[Math.min(next++, replies.length - 1)]!);
-}
-
 const QUESTION = 'Do you sell a leather notebook?';
 const meta = (chunks: ReadonlyArray<{ chunk: UIStreamChunk }>) => chunks.map((c) => c.chunk).find((c) => c.type === 'data-prex-meta');
 const handoffs = (chunks: ReadonlyArray<{ chunk: UIStreamChunk }>) => chunks.map((c) => c.chunk).filter((c) => c.type === 'data-prex-handoff');
 
 describe('nothing relevant in the knowledge base, but the agent has tools', () => {
   it('calls the model, which answers from search_products: grounded, no human offered', async () => {
-    script(
+    provider.respondInOrder(
       { toolCalls: [{ id: 'call_p', name: 'search_products', arguments: { query: 'leather notebook' } }] },
       { text: 'Yes: the Leather notebook costs $39.00 and is in stock.' },
     );
@@ -61,7 +56,7 @@ describe('nothing relevant in the knowledge base, but the agent has tools', () =
   });
 
   it('when neither passages nor tools answer, the model says so and a human is offered', async () => {
-    script(
+    provider.respondInOrder(
       { toolCalls: [{ id: 'call_q', name: 'search_products', arguments: { query: 'fountain pen' } }] },
       { text: "I couldn't find that. Would you like me to connect you with a person?" },
     );
@@ -75,7 +70,7 @@ describe('nothing relevant in the knowledge base, but the agent has tools', () =
   });
 
   it('a model that answers without any tool or passage is not grounded: a human is offered', async () => {
-    script({ text: 'Sure, we sell everything!' });
+    provider.respondInOrder({ text: 'Sure, we sell everything!' });
     const v = await newVisitor(t);
     const read = await readSse(await send(v, { text: 'Do you sell skateboards?' }));
     expect(meta(read.chunks)).toMatchObject({ data: { answerer: 'llm', grounded: false } });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { startOpenAICompatibleServer, type OpenAICompatibleServer, type ScriptedReply } from '@prex/testing';
+import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/testing';
 import type { UIStreamChunk } from '@prex/protocol';
 import { resolveAgent } from '../src/agents/repository.js';
 import { MAX_TOOL_ROUNDS } from '../src/llm/conversation.js';
@@ -30,12 +30,6 @@ beforeEach(() => {
   provider.requests.length = 0;
 });
 
-/** The provider answers each completion request with the next reply (the last one repeats). */
-function script(...replies: ScriptedReply[]): void {
-  let next = 0;
-  provider.respondWith(() => replies[Math.min(next++, replies.length - 1)]!);
-}
-
 const USAGE = { prompt_tokens: 120, completion_tokens: 7 };
 const QUESTION = 'Can I get a refund on a gift card?';
 
@@ -49,7 +43,7 @@ async function storedToolCalls(messageId: string): Promise<unknown[]> {
 
 describe('tool calls', () => {
   it('runs a read tool, sends its result back as a tool message, streams the final text, persists the call and records both model calls', async () => {
-    script(
+    provider.respondInOrder(
       { toolCalls: [{ id: 'call_a', name: 'search_products', arguments: { query: 'gift card' }, fragments: 3 }], usage: USAGE },
       { text: 'Gift cards cannot be refunded [1]. We sell the Gift card 50 for $50.00.', usage: USAGE },
     );
@@ -86,7 +80,7 @@ describe('tool calls', () => {
   });
 
   it('handoff_to_human only proposes: the escalation waits for the visitor, who is asked to confirm', async () => {
-    script(
+    provider.respondInOrder(
       { text: 'Let me check. ', toolCalls: [{ id: 'call_h', name: 'handoff_to_human', arguments: { reason: 'Wants an exception to the gift card policy' } }] },
       { text: 'I have asked to bring in a colleague; please confirm in the chat.' },
     );
@@ -107,7 +101,7 @@ describe('tool calls', () => {
 
   it(`allows at most ${MAX_TOOL_ROUNDS} tool rounds, then makes the model answer in text`, async () => {
     const lookup = { toolCalls: [{ name: 'search_products', arguments: { query: 'gift card' } }] };
-    script(lookup, lookup, lookup, { text: 'Gift cards cannot be refunded [1].' });
+    provider.respondInOrder(lookup, lookup, lookup, { text: 'Gift cards cannot be refunded [1].' });
     const v = await newVisitor(t);
     const read = await readSse(await send(v, { text: QUESTION }));
     expect(provider.completionRequests.map((r) => r.body!.tool_choice)).toEqual(['auto', 'auto', 'auto', 'none']);
@@ -117,7 +111,7 @@ describe('tool calls', () => {
   });
 
   it('a model that keeps calling tools past the limit is not obeyed: the visitor still gets an answer', async () => {
-    script({ toolCalls: [{ name: 'search_products', arguments: { query: 'gift card' } }] });
+    provider.respondInOrder({ toolCalls: [{ name: 'search_products', arguments: { query: 'gift card' } }] });
     const v = await newVisitor(t);
     const read = await readSse(await send(v, { text: QUESTION }));
     expect(provider.completionRequests).toHaveLength(MAX_TOOL_ROUNDS + 1);

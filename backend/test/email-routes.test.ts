@@ -1,9 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROUTES } from '@prex/protocol';
-import { startSmtpServer, type RunningSmtpServer } from '@prex/testing';
+import { closedPort, type RunningSmtpServer, startSmtpServer } from '@prex/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/db.js';
 import { readJson } from './helpers/app.js';
@@ -216,10 +215,3 @@ describe('a relay that cannot be reached', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,8 +1,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSmtpServer, type RunningSmtpServer } from '@prex/testing';
+import { closedPort, type RunningSmtpServer, startSmtpServer } from '@prex/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/db.js';
 import { createMailer, EmailNotSentError, listEmailEvents, sendCodeEmail, sendEmail } from '../src/email/index.js';
@@ -119,8 +118,8 @@ describe('email through a real SMTP relay on loopback', () => {
   });
 
   it('an unreachable relay: a failed event with the error, and an error that tells the visitor nothing of the relay', async () => {
-    const closedPort = await freePort();
-    const mailer = createMailer({ email: { smtpUrl: `smtp://user:pw@127.0.0.1:${closedPort}`, from: FROM, outboxDir: '/nonexistent' } }, silentLog);
+    const port = await closedPort();
+    const mailer = createMailer({ email: { smtpUrl: `smtp://user:pw@127.0.0.1:${port}`, from: FROM, outboxDir: '/nonexistent' } }, silentLog);
     try {
       const attempt = sendEmail({ db, mailer, log: silentLog }, {
         tenantId, sessionId: 'ses_x', kind: 'summary', mail: { to: 'nobody@example.com', subject: 'Hi', text: 'Hi', html: '<p>Hi</p>' },
@@ -205,11 +204,3 @@ describe('email to the local outbox (no relay configured)', () => {
   });
 });
 
-/** A loopback port with nothing listening on it. */
-async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

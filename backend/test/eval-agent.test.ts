@@ -1,9 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAICompatibleServer, startTcpProxy, type OpenAICompatibleServer } from '@prex/testing';
+import { closedPort, type OpenAICompatibleServer, startOpenAICompatibleServer, startTcpProxy } from '@prex/testing';
 import { EXIT, runEvalAgentCli } from '../src/cli/eval-agent.js';
 import { upsertDocument } from '../src/knowledge/ingest.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
@@ -40,15 +39,6 @@ async function prexEvalAgent(args: string[]): Promise<{ code: number; stdout: st
   const err: string[] = [];
   const code = await runEvalAgentCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
-/** A loopback port nothing listens on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const against = (app: TestApp, ...more: string[]) => ['--url', app.url, '--key', app.publishableKey, ...more];
@@ -182,9 +172,9 @@ describe('prex eval agent refuses to run (exit 2) when it cannot', () => {
 
   it('an unreachable server, a refused key, a missing key, bad options', async () => {
     const file = await caseFile(PASSING);
-    const closedPort = await freePort();
-    const unreachable = await prexEvalAgent([file, '--url', `http://127.0.0.1:${closedPort}`, '--key', extractive.publishableKey]);
-    expect(unreachable.stderr).toBe(`prex: cannot reach http://127.0.0.1:${closedPort}: ECONNREFUSED`);
+    const port = await closedPort();
+    const unreachable = await prexEvalAgent([file, '--url', `http://127.0.0.1:${port}`, '--key', extractive.publishableKey]);
+    expect(unreachable.stderr).toBe(`prex: cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
     expect(unreachable.code).toBe(EXIT.unusable);
     const refused = await prexEvalAgent([file, '--url', extractive.url, '--key', 'pk_not_a_real_key_1234']);
     expect(refused.stderr).toMatch(/refused the publishable key: Unknown publishable key/);

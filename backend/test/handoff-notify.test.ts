@@ -1,14 +1,12 @@
-import { createServer } from 'node:net';
 import { handoffConfirmPath, ROUTES } from '@prex/protocol';
-import { startSmtpServer, type ReceivedMail, type RunningSmtpServer } from '@prex/testing';
+import { closedPort, type ReceivedMail, type RunningSmtpServer, startSmtpServer } from '@prex/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertUserMessage } from '../src/chat/repository.js';
 import type { Db } from '../src/db/db.js';
 import { listEmailEvents } from '../src/email/events.js';
-import { ALL_TOOLS, runToolCall } from '../src/tools/registry.js';
 import { readJson } from './helpers/app.js';
 import { newVisitor, readSse, send, type Visitor } from './helpers/chat.js';
-import { openMemoryDb, silentLog } from './helpers/db.js';
+import { openMemoryDb } from './helpers/db.js';
+import { proposeByTool } from './helpers/handoff.js';
 import { linkVerifiedCustomer, startEmailTestServer, visitorWithAnswer, type EmailTestServer } from './helpers/email.js';
 
 const HOSTILE = '<script>alert("x")</script> & <b>bold</b>';
@@ -29,34 +27,10 @@ async function setHandoffAddress(t: EmailTestServer, to: string | null): Promise
 const handoffEvents = (t: EmailTestServer, sessionId: string) => listEmailEvents(t.db, t.tenant.id, { sessionId, kind: 'handoff', limit: 10 });
 const mailsFor = (smtp: RunningSmtpServer, sessionId: string) => smtp.messages.filter((m) => m.text.includes(sessionId));
 
-/** The agent proposes a handoff through the real tool (as in handoff.test.ts). */
-async function proposeByTool(t: EmailTestServer, v: Visitor, reason: string): Promise<string> {
-  const question = await insertUserMessage(t.db, { tenantId: t.tenant.id, sessionId: v.sessionId, text: 'Can I get a refund after 60 days?' });
-  const { outcome } = await runToolCall(ALL_TOOLS, { id: 'call_1', name: 'handoff_to_human', arguments: JSON.stringify({ reason }) }, {
-    db: t.db,
-    log: silentLog,
-    tenantId: t.tenant.id,
-    sessionId: v.sessionId,
-    customerId: null,
-    agentId: 'agt_test',
-    userMessageId: question.id,
-  });
-  if (outcome.status !== 'needs-confirmation' || !outcome.handoff) throw new Error(`expected a proposal, got ${JSON.stringify(outcome)}`);
-  return outcome.handoff.escalationId;
-}
-
 function expectEscaped(mail: ReceivedMail): void {
   expect(mail.html).not.toContain('<script>');
   expect(mail.html).not.toContain('<b>bold</b>');
   expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('staff notice when a conversation is handed to a person', () => {
@@ -230,7 +204,7 @@ describe('staff notice when a conversation is handed to a person', () => {
 describe('staff notice with the relay down', () => {
   it('the visitor still gets 201 / 200 and the stream; each failed notice is recorded as failed', async () => {
     const db = await openMemoryDb();
-    const down = await startEmailTestServer({ PREX_SMTP_URL: `smtp://127.0.0.1:${await freePort()}` }, db);
+    const down = await startEmailTestServer({ PREX_SMTP_URL: `smtp://127.0.0.1:${await closedPort()}` }, db);
     try {
       await setHandoffAddress(down, 'support@northwind.example');
       const pressed = await visitorWithAnswer(down);

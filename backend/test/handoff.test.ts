@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffConfirmPath, ROUTES, type AdminConversationResponse, type AdminEscalation, type Escalation } from '@prex/protocol';
 import { insertUserMessage } from '../src/chat/repository.js';
 import { newId } from '../src/ids.js';
-import { ALL_TOOLS, runToolCall } from '../src/tools/registry.js';
 import { readJson, startTestApp, type TestApp } from './helpers/app.js';
 import { history, newVisitor, type Visitor } from './helpers/chat.js';
-import { silentLog } from './helpers/db.js';
+import { proposeByTool } from './helpers/handoff.js';
 
 /**
  * Human handoff over HTTP against a real server and PGlite: the visitor's requests and answers to
@@ -38,22 +37,6 @@ function admin(t: TestApp, path: string, init: { method?: string; body?: unknown
     headers: { authorization: `Bearer ${t.secretKey}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   });
-}
-
-/** The agent proposes a handoff in the visitor's conversation, through the real tool. */
-async function proposeByTool(t: TestApp, v: Visitor, reason = 'Needs a refund exception'): Promise<string> {
-  const question = await insertUserMessage(t.db, { tenantId: t.tenant.id, sessionId: v.sessionId, text: 'Can I get a refund after 60 days?' });
-  const { outcome } = await runToolCall(ALL_TOOLS, { id: 'call_1', name: 'handoff_to_human', arguments: JSON.stringify({ reason }) }, {
-    db: t.db,
-    log: silentLog,
-    tenantId: t.tenant.id,
-    sessionId: v.sessionId,
-    customerId: null,
-    agentId: 'agt_test',
-    userMessageId: question.id,
-  });
-  if (outcome.status !== 'needs-confirmation' || !outcome.handoff) throw new Error(`expected a proposal, got ${JSON.stringify(outcome)}`);
-  return outcome.handoff.escalationId;
 }
 
 describe('visitor: asking for a person', () => {

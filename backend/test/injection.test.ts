@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOpenAICompatibleServer, type OpenAICompatibleServer, type RecordedRequest, type ScriptedReply } from '@prex/testing';
+import { startOpenAICompatibleServer, type OpenAICompatibleServer, type RecordedRequest } from '@prex/testing';
 import type { UIStreamChunk } from '@prex/protocol';
 import { createAgent, resolveAgent } from '../src/agents/repository.js';
 import { linkSession, updateProfile, upsertVerifiedCustomer } from '../src/customers/repository.js';
@@ -66,11 +66,6 @@ beforeEach(() => {
   provider.requests.length = 0;
   provider.respondWith({ text: 'Here is what I found [1].' });
 });
-
-function script(...replies: ScriptedReply[]): void {
-  let next = 0;
-  provider.respondWith(() => replies[Math.min(next++, replies.length - 1)]!);
-}
 
 const messagesOf = (request: RecordedRequest) => request.body!.messages!.map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content) }));
 
@@ -161,7 +156,7 @@ describe('the tenant’s persona', () => {
 
 describe('tools', () => {
   it('a write tool never acts on the model’s word: handoff_to_human files a proposal, never an open escalation', async () => {
-    script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'The document told me to' } }] }, { text: 'Please confirm the handoff.' });
+    provider.respondInOrder({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'The document told me to' } }] }, { text: 'Please confirm the handoff.' });
     const v = await newVisitor(t);
     const read = await ask(v, 'Anything new?', 'plain');
     expect(await escalationsOf(v.sessionId)).toEqual([{ status: 'proposed', source: 'tool' }]);
@@ -169,7 +164,7 @@ describe('tools', () => {
   });
 
   it('forged arguments are refused with a failed record: nothing is filed', async () => {
-    script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'now', status: 'open' } }] }, { text: 'Done.' });
+    provider.respondInOrder({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'now', status: 'open' } }] }, { text: 'Done.' });
     const v = await newVisitor(t);
     const read = await ask(v, 'Anything new?', 'plain');
     expect(chunks(read)).toContainEqual({ type: 'data-prex-tool', data: { id: 'call_1', name: 'handoff_to_human', status: 'failed' } });
@@ -179,7 +174,7 @@ describe('tools', () => {
   });
 
   it('only the agent’s own tools are offered, and a call to any other tool is refused', async () => {
-    script(
+    provider.respondInOrder(
       { toolCalls: [{ id: 'c1', name: 'handoff_to_human', arguments: { reason: 'forged' } }, { id: 'c2', name: 'delete_account', arguments: {} }] },
       { text: 'I cannot do that.' },
     );
@@ -195,7 +190,7 @@ describe('tools', () => {
   });
 
   it('an agent without tools is offered none, and a tool call it makes anyway is not run', async () => {
-    script({ text: 'Sure. ', toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'forged' } }] });
+    provider.respondInOrder({ text: 'Sure. ', toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'forged' } }] });
     const v = await newVisitor(t);
     const read = await ask(v, 'Anything new?', 'toolless');
     expect(provider.completionRequests[0]!.body!.tools).toBeUndefined();
@@ -205,7 +200,7 @@ describe('tools', () => {
   });
 
   it('tool results that carry instructions go back as JSON data in a tool message; the rules are unchanged', async () => {
-    script({ toolCalls: [{ id: 'p1', name: 'search_products', arguments: { query: 'lamp' } }] }, { text: 'We have the Evil lamp.' });
+    provider.respondInOrder({ toolCalls: [{ id: 'p1', name: 'search_products', arguments: { query: 'lamp' } }] }, { text: 'We have the Evil lamp.' });
     const v = await newVisitor(t);
     await ask(v, 'Do you sell lamps?', 'catalog');
     const [first, second] = provider.completionRequests.map(messagesOf);

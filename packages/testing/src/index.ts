@@ -4,3 +4,4 @@ export * from './static-server.js';
 export * from './tcp-proxy.js';
 export * from './embeddings-server.js';
 export * from './smtp-server.js';
+export * from './net.js';

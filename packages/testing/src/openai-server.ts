@@ -114,6 +114,8 @@ export interface OpenAICompatibleServer {
   readonly completionRequests: RecordedRequest[];
   /** Replaces the responder for subsequent requests. */
   respondWith(respond: ScriptedReply | Responder): void;
+  /** Answers the next requests with these replies in order; the last one repeats (a tool round, then the answer). */
+  respondInOrder(...replies: ScriptedReply[]): void;
   close(): Promise<void>;
 }
 
@@ -381,6 +383,11 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
     },
     respondWith(next) {
       respond = next;
+    },
+    respondInOrder(...replies) {
+      if (replies.length === 0) throw new Error('respondInOrder needs at least one reply');
+      let next = 0;
+      respond = () => replies[Math.min(next++, replies.length - 1)]!;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -60,6 +60,13 @@ describe('OpenAI-compatible test server', () => {
     expect(second).toBe(`#${index + 1}: second`);
   });
 
+  it('answers requests with replies in order, repeating the last', async () => {
+    server.respondInOrder({ text: 'one' }, { text: 'two' });
+    const texts = [];
+    for (let i = 0; i < 3; i++) texts.push((await streamText()).text.trim());
+    expect(texts).toEqual(['one', 'two', 'two']);
+  });
+
   it('answers scripted HTTP errors in OpenAI’s error shape', async () => {
     server.respondWith({ error: { status: 429, message: 'slow down', code: 'rate_limit_exceeded' } });
     const error = await streamText().catch((e: unknown) => e);

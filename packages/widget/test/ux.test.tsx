@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PrexEventMap, PrexEventName } from '../src/events.js';
-import { mount, type PaneHandle } from '../src/mount.js';
+import type { PaneHandle } from '../src/mount.js';
 import { createConversationTokens } from '../src/conversations.js';
 import { pickLocale, stringsFor } from '../src/i18n/index.js';
-import { fakeFetch, sse, sseDone, sseResponse, until, type Route } from './fakes.js';
+import { sse, sseDone, sseResponse, until, type Route } from './fakes.js';
+import { mountPane, PK } from './harness.js';
 
-const PK = 'pk_test_tenant_a';
 
 
 const config = () => ({ json: { tenant: { name: 'N' }, theme: { title: 'Help', greeting: 'Hi', suggestions: ['How do refunds work?'] } } });
@@ -23,22 +22,9 @@ afterEach(() => {
 });
 
 function setup(routes: Record<string, Route>, opts: { locale?: string } = {}) {
-  const el = document.createElement('div');
-  document.body.append(el);
-  const { fetch, requests } = fakeFetch({ 'GET /v1/widget/config': config, 'POST /v1/sessions': session, ...routes });
-  const events: { name: PrexEventName; payload: unknown }[] = [];
-  const emit = <K extends PrexEventName>(name: K, payload: PrexEventMap[K]) => void events.push({ name, payload });
-  handle = mount({ root: el, publishableKey: PK, apiBase: 'https://api.prex.test', fetch, storage: localStorage, emit, ...opts });
-  const shadow = el.querySelector('prex-pane')!.shadowRoot!;
-  const $ = <T extends Element = HTMLElement>(id: string) => shadow.querySelector<T>(`[data-testid="${id}"]`);
-  const $$ = (id: string) => [...shadow.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
-  const ask = (text: string) => {
-    const input = $<HTMLTextAreaElement>('prex-input')!;
-    input.value = text;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    $<HTMLFormElement>('prex-composer')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-  };
-  return { shadow, $, $$, requests, events, ask };
+  const pane = mountPane({ 'GET /v1/widget/config': config, 'POST /v1/sessions': session, ...routes }, opts);
+  handle = pane.handle;
+  return pane;
 }
 
 describe('answers', () => {
