@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageLabel } from '@prex/protocol';
+import { classifyByRules } from '../../src/classification/rules.js';
+
+const cases: Record<MessageLabel, string[]> = {
+  human_request: [
+    'I want to talk to a human',
+    'Can I speak to a real person please?',
+    'let me talk to an agent',
+    'Please connect me to a representative.',
+    'Transfer me to customer service',
+    'human',
+    'Agent please!',
+    'REAL PERSON',
+    'I need a human agent',
+    'No bots, I want a human',
+    "I don't want to talk to a bot",
+    'Why can’t I talk to a person?',
+    'Get me a human, you idiot',
+    'I’ve been waiting for days, let me speak with someone',
+    'This is useless but talk to someone for me',
+    'Ich möchte mit einem Menschen sprechen',
+    'Kann ich bitte mit einem Mitarbeiter sprechen?',
+    'Verbinden Sie mich mit einem Mitarbeiter',
+    'Mitarbeiter bitte',
+    'Ich brauche einen echten Menschen',
+    'Ich will keinen Bot, ich will mit jemandem reden',
+    'Einen Mitarbeiter bitte!',
+    'Is there a way to speak to a human?',
+    'Hi, I need to speak to your manager',
+    'Could you put me through to someone?',
+    'Can a human help me with this?',
+    'Can you connect me with support?',
+    'Please escalate this',
+    'Can I get a callback from someone?',
+    'Is there anyone I can talk to?',
+    'Bitte verbinden Sie mich mit dem Kundenservice',
+    'Ich hätte gerne einen Mitarbeiter',
+    'Ich bitte um einen Rückruf',
+  ],
+  abuse: [
+    'you are an idiot',
+    "you're so stupid",
+    'stupid bot',
+    'fuck this',
+    'shut up',
+    'Du bist so dumm',
+    'Halt die Klappe',
+    'blöder Bot',
+    'Arschloch',
+    'You suck',
+  ],
+  complaint: [
+    'This is unacceptable, my order never arrived',
+    'I am very disappointed with your service',
+    'Terrible experience.',
+    'I received the wrong item and nobody answers',
+    "I've been waiting three weeks for my refund",
+    'I want my money back',
+    'I want to file a complaint',
+    'Ich bin sehr unzufrieden',
+    'Das ist eine Frechheit!',
+    'Mein Paket ist nie angekommen',
+    'Ich warte schon seit zwei Wochen',
+    'Your staff was really unfriendly and rude, I am angry',
+    'Ihr Mitarbeiter war sehr unfreundlich',
+    'Die Lieferung ist kaputt angekommen',
+    'I hate this',
+    'this sucks',
+  ],
+  question: [
+    'Where is my order?',
+    'how do I reset my password',
+    'What are your opening hours',
+    'Do you ship to Austria',
+    'Hi! How long do refunds take?',
+    'Thanks. Can I change my delivery address?',
+    'I need help with my invoice',
+    "I can't log in",
+    'Wo ist meine Bestellung?',
+    'Wie lange dauert der Versand',
+    'Kann ich meine Adresse ändern',
+    'Hallo, ich suche eine Rechnung',
+    'Was kostet der Versand nach Österreich',
+    'What does "talk to an agent" mean on your help page?',
+    'Not bad, but how do I export my data?',
+    'Are you a bot?',
+    'Is this a real person?',
+    'Am I talking to a human?',
+    'Bist du ein echter Mensch?',
+    'I have a problem with my order',
+    'Please help',
+    'How do I set the callback URL for webhooks?',
+    'Guten Abend, ich habe eine Frage zum Versand',
+    'Hilfe',
+  ],
+  small_talk: [
+    'Hi',
+    'hello there',
+    'Good morning!',
+    'Thanks!',
+    'thank you so much, that helped',
+    'ok cool',
+    'How are you?',
+    'bye',
+    'Hallo',
+    'Guten Tag',
+    'Danke schön',
+    'Vielen Dank, das hat geholfen',
+    'Tschüss',
+    'Moin 👋',
+    'Talk to you later',
+    'Bis später!',
+  ],
+  other: [
+    'I don’t want to talk to a human, my order number is 12345',
+    "I don't want to talk to a human",
+    'I do not need an agent',
+    'Please do not connect me to a representative',
+    'Ich möchte nicht mit einem Menschen sprechen',
+    'Kein Mitarbeiter nötig',
+    'The page said "talk to a human" so I clicked it',
+    'My order number is 12345',
+    'The blue one',
+    'I am not complaining',
+    'not terrible at all',
+    'asdfgh',
+    'Stop sending me to a human',
+    'I spoke to an agent yesterday and they said refunds take 5 days',
+    'My agent number is 5',
+    'Ich möchte mit Ihnen über meine Rechnung sprechen',
+    'Ich möchte meine Bestellung stornieren',
+    "I don't hate it",
+    "I'm not a robot",
+    "No, I don't want to talk to an agent",
+    '',
+    '   ',
+  ],
+};
+
+describe('classifyByRules', () => {
+  for (const [label, texts] of Object.entries(cases)) {
+    it.each(texts)(`labels %j as ${label}`, (text) => {
+      expect(classifyByRules(text)).toBe(label);
+    });
+  }
+
+  it('is deterministic and ignores case and curly apostrophes', () => {
+    expect(classifyByRules('I DON’T WANT TO TALK TO A HUMAN')).toBe(classifyByRules("i don't want to talk to a human"));
+    expect(classifyByRules('Talk To A Human')).toBe('human_request');
+  });
+
+  it('ignores quoted lines and code, which are not the user’s own words', () => {
+    expect(classifyByRules('> talk to a human\nwhat does this mean?')).toBe('question');
+    expect(classifyByRules('The docs show `connect me to an agent`.')).toBe('other');
+  });
+});

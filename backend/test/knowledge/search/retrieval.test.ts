@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../src/db/db.js';
+import { upsertDocument } from '../../../src/knowledge/ingest.js';
+import { analyzeQuery, candidateProbe, idf, parseQuery, probeTerms } from '../../../src/knowledge/search/lexical.js';
+import {
+  reciprocalRankFusion,
+  retrievalEnabled,
+  searchPassages,
+  setRetrievalEnabled,
+  setSearchLanguage,
+} from '../../../src/knowledge/search/index.js';
+import { createTenant } from '../../../src/tenants/repository.js';
+import { openEngine, type Engine } from '../../helpers/db.js';
+
+const doc = (externalId: string, title: string, content: string) => ({ externalId, title, url: `https://help.example/${externalId}`, content });
+
+describe('query parsing', () => {
+  it('separates phrases, exclusions and prefixes from the ranking text', () => {
+    expect(parseQuery('how do I "reset my password" quickly -email')).toEqual({
+      text: 'how do I reset my password quickly',
+      filter: '"reset my password" -email',
+      prefixes: [],
+    });
+    expect(parseQuery('refun* policy')).toEqual({ text: 'policy', filter: '', prefixes: ['refun'] });
+    expect(parseQuery('well-known co-op')).toEqual({ text: 'well-known co-op', filter: '', prefixes: [] });
+    expect(parseQuery('"" -')).toEqual({ text: '-', filter: '', prefixes: [] });
+  });
+
+  it('picks candidates with the rarest terms first, within the candidate budget', () => {
+    const terms = [
+      { lexeme: 'common', prefix: false, df: 900 },
+      { lexeme: 'rare', prefix: false, df: 3 },
+      { lexeme: 'absent', prefix: false, df: 0 },
+      { lexeme: 'mid', prefix: false, df: 50 },
+    ];
+    expect(probeTerms(terms, 100).map((t) => t.lexeme)).toEqual(['rare', 'mid']);
+    // Even the rarest term is too common: chunks must contain both of the two rarest.
+    expect(candidateProbe(terms, 1)).toMatchObject({ join: ' & ', terms: [{ lexeme: 'rare' }, { lexeme: 'mid' }] });
+    expect(candidateProbe(terms, 100).join).toBe(' | ');
+    expect(idf(1, 100)).toBeGreaterThan(idf(50, 100));
+  });
+
+  it('fuses ranked lists by reciprocal rank', () => {
+    expect(reciprocalRankFusion([['a', 'b', 'c'], ['b', 'd']])).toEqual(['b', 'a', 'd', 'c']);
+    expect(reciprocalRankFusion([['a'], []])).toEqual(['a']);
+  });
+});
+
+describe.each<Engine>(['pglite', 'postgres'])('lexical search on %s', (engine) => {
+  let db: Db;
+  let close: () => Promise<void>;
+  let tenant: string;
+  let other: string;
+
+  beforeAll(async () => {
+    ({ db, close } = await openEngine(engine));
+    tenant = (await createTenant(db, { name: 'A', allowedOrigins: [] })).tenant.id;
+    other = (await createTenant(db, { name: 'B', allowedOrigins: [] })).tenant.id;
+    for (const d of [
+      doc('refunds', 'Refunds', '# Refunds\n\n## Refund policy\n\nYou can get a full refund within 14 days of purchase.'),
+      doc('shipping', 'Shipping', '# Shipping\n\n## Delivery times\n\nOrders ship in 2 days. A refund of shipping costs is not possible.'),
+      doc('password', 'Account security', '# Passwords\n\n## Reset your password\n\nOpen Settings and choose Reset password. We email you a link.'),
+      doc('email', 'Email settings', '# Email\n\n## Change your email\n\nTo change your email address, open Settings. Your password stays the same.'),
+    ]) {
+      await upsertDocument(db, tenant, d);
+    }
+    // Another tenant with the same words: never seen from A, and its statistics are its own.
+    for (let i = 0; i < 5; i++) await upsertDocument(db, other, doc(`o${i}`, 'Refunds elsewhere', `# Refunds\n\nRefund refund refund number ${i}.`));
+  });
+  afterAll(() => close());
+
+  it('ranks title and heading matches above body mentions, with stemming', async () => {
+    const hits = await searchPassages(db, tenant, 'refunded');
+    expect(hits.map((h) => h.documentId).length).toBe(2);
+    expect(hits[0]!.title).toBe('Refunds');
+    expect(hits[0]!.section).toBe('Refund policy');
+    expect(hits[0]!.url).toBe('https://help.example/refunds');
+    expect(hits[0]!.snippet).toContain('refund');
+    expect(hits.every((h) => h.score > 0 && h.score < 1)).toBe(true);
+  });
+
+  it('weighs rare terms above common ones (idf per tenant)', async () => {
+    // "settings" is in two chunks, "link" in one: the chunk with the rare word wins.
+    const hits = await searchPassages(db, tenant, 'settings link');
+    expect(hits[0]!.title).toBe('Account security');
+  });
+
+  it('honours "phrases", -exclusions and prefix*', async () => {
+    const phrase = await searchPassages(db, tenant, '"reset your password"');
+    expect(phrase.map((h) => h.title)).toEqual(['Account security']);
+    const excluded = await searchPassages(db, tenant, 'password -address');
+    expect(excluded.map((h) => h.title)).toEqual(['Account security']);
+    const prefix = await searchPassages(db, tenant, 'passw*');
+    expect(prefix.map((h) => h.title).sort()).toEqual(['Account security', 'Email settings']);
+    expect(await searchPassages(db, tenant, '"refund within 3 weeks"')).toEqual([]);
+  });
+
+  it('keeps document frequencies current through inserts, replacements and deletes', async () => {
+    const before = await analyzeQuery(db, tenant, 'refund');
+    expect(before.terms).toEqual([{ lexeme: 'refund', prefix: false, df: 2 }]);
+    expect(before.chunks).toBe(4);
+    await upsertDocument(db, tenant, doc('shipping', 'Shipping', '# Shipping\n\nOrders ship in 2 days.'));
+    expect((await analyzeQuery(db, tenant, 'refund')).terms[0]!.df).toBe(1);
+    await db.query(`delete from documents where tenant_id = $1 and external_id = 'shipping'`, [tenant]);
+    const after = await analyzeQuery(db, tenant, 'refund');
+    expect(after.chunks).toBe(3);
+    expect((await analyzeQuery(db, other, 'refund')).terms[0]!.df).toBe(5);
+  });
+
+  it('searches in the tenant’s configured language', async () => {
+    const fr = (await createTenant(db, { name: 'FR', allowedOrigins: [] })).tenant.id;
+    await setSearchLanguage(db, fr, 'french');
+    await upsertDocument(db, fr, doc('remb', 'Remboursements', '# Remboursements\n\nVous pouvez être remboursé sous quatorze jours.'));
+    expect((await searchPassages(db, fr, 'remboursement')).map((h) => h.title)).toEqual(['Remboursements']);
+    await expect(setSearchLanguage(db, fr, 'klingon')).rejects.toThrow(/unknown/);
+  });
+
+  it('has a tenant-level retrieval switch, on by default', async () => {
+    expect(await retrievalEnabled(db, tenant)).toBe(true);
+    await setRetrievalEnabled(db, tenant, false);
+    expect(await retrievalEnabled(db, tenant)).toBe(false);
+    await setRetrievalEnabled(db, tenant, true);
+    expect(await retrievalEnabled(db, tenant)).toBe(true);
+  });
+});

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminThemeResponseSchema, errorBodySchema, widgetConfigResponseSchema } from '@prex/protocol';
+import { readJson, startTestApp, type TestApp } from '../helpers/app.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.close());
+
+function theme(init: RequestInit & { secret?: string } = {}) {
+  const { secret = app.secretKey, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (secret) headers.set('Authorization', `Bearer ${secret}`);
+  if (rest.body) headers.set('Content-Type', 'application/json');
+  return fetch(`${app.url}/v1/admin/theme`, { ...rest, headers });
+}
+
+describe('admin theme', () => {
+  it('needs the secret key', async () => {
+    expect((await theme({ secret: '' })).status).toBe(401);
+    expect((await theme({ secret: app.publishableKey })).status).toBe(401);
+    expect((await theme({ method: 'PUT', secret: app.publishableKey, body: '{}' })).status).toBe(401);
+  });
+
+  it('PUT stores a validated theme that GET and the widget config return', async () => {
+    const body = {
+      accentColor: '#0f766e',
+      backgroundColor: '#fffbeb',
+      textColor: '#1c1917',
+      fontFamily: 'Georgia, serif',
+      cornerRadius: 8,
+      position: 'left',
+      offsetX: 32,
+      offsetY: 24,
+      launcherIcon: 'help',
+      launcherLabel: 'Help',
+      title: 'Acme help',
+      avatarUrl: 'https://cdn.acme.example/avatar.png',
+      greeting: 'Hello!',
+      suggestions: ['Where is my order?', 'Refunds'],
+      colorScheme: 'auto',
+      customCss: '@import url(https://evil.example/x.css); .prex-header{background:url(https://evil.example/t.png) #eee}',
+    };
+    // auto = both schemes: dark text on light background is what the tenant asked for, checked as a pair
+    const res = await theme({ method: 'PUT', body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    const saved = adminThemeResponseSchema.parse(await readJson(res));
+    expect(saved.stored).toMatchObject({ ...body, customCss: '.prex-header{background:none #eee}' });
+    expect(saved.theme.title).toBe('Acme help');
+
+    const got = adminThemeResponseSchema.parse(await readJson(await theme()));
+    expect(got).toEqual(saved);
+
+    const cfg = widgetConfigResponseSchema.parse(await readJson(await app.request('/v1/widget/config', { key: true })));
+    expect(cfg.theme).toMatchObject({ accentColor: '#0f766e', position: 'left', suggestions: ['Where is my order?', 'Refunds'], customCss: '.prex-header{background:none #eee}' });
+  });
+
+  it('refuses text/background pairs under WCAG AA, naming the pair and its ratio', async () => {
+    const res = await theme({ method: 'PUT', body: JSON.stringify({ backgroundColor: '#ffffff', textColor: '#aaaaaa' }) });
+    expect(res.status).toBe(400);
+    const err = errorBodySchema.parse(await readJson(res));
+    expect(err.error.message).toMatch(/textColor #aaaaaa on backgroundColor #ffffff has a contrast ratio of 2\.32:1; WCAG AA needs at least 4\.5:1/);
+    // one colour alone is checked against the scheme's default for the other
+    const alone = errorBodySchema.parse(await readJson(await theme({ method: 'PUT', body: JSON.stringify({ backgroundColor: '#1f2937' }) })));
+    expect(alone.error.message).toMatch(/the light scheme's text #111827 on backgroundColor #1f2937/);
+    // nothing was stored
+    expect(adminThemeResponseSchema.parse(await readJson(await theme())).stored.textColor).toBe('#1c1917');
+  });
+
+  it('refuses other invalid fields with a 400 listing them', async () => {
+    for (const bad of [{ avatarUrl: 'javascript:alert(1)' }, { launcherIcon: 'skull' }, { fontFamily: 'x;}body{color:red' }, { suggestions: ['a', 'b', 'c', 'd', 'e'] }, { cornerRadius: 99 }]) {
+      const res = await theme({ method: 'PUT', body: JSON.stringify(bad) });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+    }
+  });
+
+  it('PUT {} resets to the defaults', async () => {
+    const res = adminThemeResponseSchema.parse(await readJson(await theme({ method: 'PUT', body: '{}' })));
+    expect(res.stored).toEqual({});
+    expect(res.theme.title).toBe('Support');
+  });
+});
