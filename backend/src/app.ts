@@ -1,29 +1,35 @@
 import cors from 'cors';
-import express from 'express';
-import { LIMITS, ROUTES } from '@prex/protocol';
-import { createAdminApi } from './admin/router.js';
-import { createAgentsRouter } from './agents/router.js';
-import { createChatRouter } from './chat/router.js';
-import { createEmailFeature } from './email/feature.js';
-import { createCustomersAdminRouter, createCustomersRouter } from './customers/index.js';
-import { createFeedbackRouter } from './feedback/router.js';
-import { createHandoffAdminRouter } from './handoff/admin-router.js';
-import { createHandoffRouter } from './handoff/visitor-router.js';
-import { createHandoffService } from './handoff/service.js';
-import { notifyStaffOfHandoff } from './email/index.js';
-import { createProductsAdminRouter } from './products/router.js';
+import express, { type Router } from 'express';
+import { ROUTES } from '@prex/protocol';
+import { resolveAgent } from './agents/repository.js';
+import { createAgentsFeature } from './agents/routes.js';
+import { adminPreflight } from './auth/admin-cors.js';
+import { createChatFeature } from './chat/routes.js';
+import { createLabelAnalyticsFeature } from './classification/routes.js';
 import type { Config } from './config.js';
+import { createCustomersFeature } from './customers/index.js';
 import type { Db } from './db/db.js';
+import { createEmailFeature } from './email/feature.js';
+import { notifyStaffOfHandoff } from './email/handoff-notice.js';
+import { createMailer } from './email/mailer.js';
+import type { Feature, FeatureRoutes } from './feature.js';
+import { createFeedbackFeature } from './feedback/routes.js';
+import { createHandoffFeature } from './handoff/feature.js';
+import { createHandoffService } from './handoff/service.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
-import { publicRateLimit } from './http/rate-limit.js';
-import { createQualityAdminRouter } from './quality/router.js';
+import { createKnowledgeFeature } from './knowledge/admin-routes.js';
 import type { Logger } from './logger.js';
-import { createSessionsRouter } from './sessions/router.js';
+import { createProductsFeature } from './products/routes.js';
+import { createQualityFeature } from './quality/routes.js';
+import { createRoutePolicies } from './routes.js';
+import { createSessionsFeature } from './sessions/routes.js';
+import { createSettingsFeature } from './settings/index.js';
 import { createStaticRouter } from './static.js';
-import { createWidgetConfigRouter } from './tenants/router.js';
-import { createThemeAdminRouter } from './tenants/theme-router.js';
-import { createUsageAdminRouter } from './usage/router.js';
 import { createUsageRecorder } from './usage/recorder.js';
+import { createUsageFeature } from './usage/routes.js';
+
+/** Every route of the tenant's own servers (secret key) lives under this path. */
+const ADMIN_PREFIX = '/v1/admin';
 
 export interface AppDeps {
   config: Config;
@@ -39,68 +45,81 @@ export interface PrexApp {
   handoffNoticesSettled(): Promise<void>;
 }
 
-/** Mounts every feature's routes; the features own their logic. */
+/**
+ * The composition root: builds every collaborator once, hands each feature its deps and the route
+ * policies, and mounts what the features return. No business logic lives here.
+ */
 export function createApp(deps: AppDeps): PrexApp {
   const { config, db, log } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxyHops);
 
-  // Reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth, and the
-  // browser must be able to read that 403 to show it.
-  app.use(cors({ origin: true, maxAge: 600 }));
+  // Public routes reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth,
+  // and the browser must be able to read that 403 to show it. The admin API has its own CORS policy.
+  const publicCors = cors({ origin: true, maxAge: 600 });
+  app.use((req, res, next) => (req.path.startsWith(ADMIN_PREFIX) ? next() : publicCors(req, res, next)));
+  app.use(ADMIN_PREFIX, adminPreflight(db));
   app.get(ROUTES.health, (_req, res) => {
     res.json({ ok: true });
   });
 
-  // One usage recorder for every feature that calls a model (answers, classification, personas, summaries).
+  // Collaborators, built once.
+  const routes = createRoutePolicies({ config, db, log });
   const usage = createUsageRecorder(db, config, log);
-
-  // Admin first: it parses its own, larger bodies, and server-to-server calls are not rate limited.
-  const admin = createAdminApi(db, { log });
-  app.use(admin.router);
-  app.use(createThemeAdminRouter(db));
-  app.use(createAgentsRouter({ db, config, log, usage }));
-  app.use(createUsageAdminRouter(db));
-  app.use(createQualityAdminRouter(db, log));
-  app.use(createProductsAdminRouter(db));
-  app.use(createHandoffAdminRouter(db));
-  // Email: its mailer (shared with the customers routes), routes and the automatic summary scheduler.
-  const email = createEmailFeature({ config, db, log, usage });
-  app.use(email.router);
-  app.use(createCustomersAdminRouter({ db }));
+  const mailer = createMailer(config, log);
   // Every path that opens an escalation goes through this service; it emails the tenant's staff once.
   const handoff = createHandoffService({
     db,
     log,
     onOpened: (tenantId, escalation) =>
-      notifyStaffOfHandoff({ db, log, mailer: email.mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
+      notifyStaffOfHandoff({ db, log, mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
   });
 
-  const limiter = publicRateLimit(config);
-  app.use('/v1', limiter);
-  app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
-  app.use(createWidgetConfigRouter(db));
-  app.use(createSessionsRouter(db, config));
-  app.use(createFeedbackRouter(db, config));
-  app.use(createHandoffRouter(db, config, handoff));
-  app.use(createCustomersRouter({ config, db, log, mailer: email.mailer }));
-  const chat = createChatRouter({ config, db, log, seams: { createEscalation: handoff.createEscalation, usage } });
-  app.use(chat.router);
+  const features: Feature[] = [
+    createSettingsFeature({ db, routes }),
+    createSessionsFeature({ db, config, routes }),
+    createKnowledgeFeature({
+      db,
+      log,
+      routes,
+      agentTags: async (tenantId, name) => (await resolveAgent(db, tenantId, name)).knowledgeFilter.tags,
+    }),
+    createAgentsFeature({ db, config, log, usage, routes }),
+    createUsageFeature({ db, routes }),
+    createLabelAnalyticsFeature({ db, routes }),
+    createQualityFeature({ db, log, routes }),
+    createProductsFeature({ db, routes }),
+    createHandoffFeature({ db, routes, handoff }),
+    createCustomersFeature({ db, config, log, mailer, routes }),
+    createEmailFeature({ db, config, log, mailer, usage, routes }),
+    createFeedbackFeature({ db, config, routes }),
+    createChatFeature({ db, config, log, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
+  ];
+  for (const feature of features) {
+    for (const router of routersOf(feature.adminRoutes)) app.use(router);
+    for (const router of routersOf(feature.publicRoutes)) app.use(router);
+  }
 
   app.use(createStaticRouter(config, log));
   app.use(notFoundHandler());
   app.use(errorHandler(log));
+  for (const feature of features) feature.start?.();
 
   return {
     app,
     handoffNoticesSettled: () => handoff.settled(),
     // The rate limiter's memory store uses an unref'd timer: nothing to stop there.
     async shutdown() {
-      await Promise.all([chat.shutdown(), admin.worker.stop()]);
+      await Promise.all(features.map((f) => f.stop?.()));
       // Handoff notices still with the relay finish before the mailer closes.
       await handoff.settled();
-      await email.shutdown();
+      await mailer.close();
     },
   };
+}
+
+function routersOf(routes: FeatureRoutes | undefined): readonly Router[] {
+  if (!routes) return [];
+  return Array.isArray(routes) ? routes : [routes as Router];
 }

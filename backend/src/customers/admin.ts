@@ -1,4 +1,4 @@
-import express, { Router, type Response } from 'express';
+import type { Response } from 'express';
 import { z } from 'zod';
 import {
   adminCustomerPatchRequestSchema,
@@ -10,11 +10,11 @@ import {
   type CustomerSettingsResponse,
 } from '@prex/protocol';
 import type { Db } from '../db/db.js';
-import { tenantOf } from '../http/context.js';
+import { tenantOf } from '../auth/context.js';
 import { notFound } from '../http/errors.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
-import { secretKeyAuth } from '../tenants/middleware.js';
-import { authEventCounts } from './auth-events.js';
+import type { RouteGroup } from '../http/route-group.js';
+import { authEventCounts } from '../auth/events.js';
 import { customerConversationSummaries } from './conversations.js';
 import { deleteCustomer, exportCustomer } from './data-rights.js';
 import { clockOf } from './deps.js';
@@ -34,12 +34,9 @@ const DEFAULT_EVENTS_WINDOW_MS = 24 * 3600_000;
  * The tenant's side (secret key): find customers, export or erase one on request, customer settings
  * and the identity secret, and counts of refused identity and code attempts.
  */
-export function createCustomersAdminRouter(deps: { db: Db; now?: () => Date }): Router {
+export function addCustomerAdminRoutes(router: RouteGroup, deps: { db: Db; now?: (() => Date) | undefined }): void {
   const { db } = deps;
   const now = clockOf(deps);
-  const router = Router();
-  const paths = Object.values(CUSTOMER_ADMIN_ROUTES).map((p) => p.replace(/\/:customerId.*/, ''));
-  router.use([...new Set(paths)], secretKeyAuth(db), express.json({ limit: '16kb', strict: true }));
 
   router.get(CUSTOMER_ADMIN_ROUTES.customers, async (req, res) => {
     const { email } = parseInput(listQuerySchema, req.query, 'query');
@@ -104,13 +101,11 @@ export function createCustomersAdminRouter(deps: { db: Db; now?: () => Date }): 
     const out: AuthEventCountsResponse = { since: from.toISOString(), counts: await authEventCounts(db, tenantOf(res).id, from) };
     res.set('Cache-Control', 'no-store').json(out);
   });
-
-  return router;
 }
 
 const noSuchCustomer = () => notFound('No such customer for this tenant');
 
-function customerIdOf(params: Record<string, string | undefined>): string {
+function customerIdOf(params: Record<string, unknown>): string {
   return parseInput(customerIdSchema, params.customerId, 'customer id');
 }
 

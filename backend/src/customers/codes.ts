@@ -1,7 +1,7 @@
 import { EMAIL_CODE, type EmailCodePurpose } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
-import { recordAuthEvent } from './auth-events.js';
+import { recordAuthEvent } from '../auth/events.js';
 import { generateCode, hashCode, sameHash } from './code-hash.js';
 import { sendLimitHit, type SendLimitHit, type SendLimits } from './send-limits.js';
 

@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import {
   EMAIL_CODE,
   emailCodeStartRequestSchema,
@@ -9,10 +8,9 @@ import {
   type EmailCodeVerifyResponse,
 } from '@prex/protocol';
 import { sendCodeEmail } from '../email/send.js';
-import { sessionOf, tenantOf } from '../http/context.js';
+import { sessionOf, tenantOf } from '../auth/context.js';
+import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
-import { sessionAuth } from '../sessions/middleware.js';
-import { publishableKeyAuth } from '../tenants/middleware.js';
 import { checkCode, issueCode, type CheckOutcome, type CodeDeps } from './codes.js';
 import { customerConversations } from './conversations.js';
 import { clockOf, type CustomersDeps } from './deps.js';
@@ -27,13 +25,11 @@ const LIMIT_SCOPE = { email: 'for this email address', ip: 'from this network', 
  * Email one-time codes: POST …/email/start sends a 6-digit code; POST …/email/verify checks it and
  * links the session to the customer owning that email, returning their conversations.
  */
-export function createEmailCodeRouter(deps: CustomersDeps): Router {
+export function addEmailCodeRoutes(routes: RouteGroup, deps: CustomersDeps): void {
   const { db, config } = deps;
   const codeDeps: CodeDeps = { db, secret: config.session.secret, now: clockOf(deps) };
-  const router = Router();
-  const visitor = [publishableKeyAuth(db), sessionAuth(db, config)];
 
-  router.post(ROUTES.emailCodeStart, ...visitor, async (req, res) => {
+  routes.post(ROUTES.emailCodeStart, async (req, res) => {
     const { email, purpose } = parseJsonBody(emailCodeStartRequestSchema, req, 'email code request');
     const { tenantId, sessionId } = sessionOf(res);
     if (purpose !== 'verify') await requireVerifiedFor(deps, { tenantId, sessionId }, email, purpose);
@@ -45,7 +41,7 @@ export function createEmailCodeRouter(deps: CustomersDeps): Router {
     res.status(202).json(out);
   });
 
-  router.post(ROUTES.emailCodeVerify, ...visitor, async (req, res) => {
+  routes.post(ROUTES.emailCodeVerify, async (req, res) => {
     const { email, code } = parseJsonBody(emailCodeVerifyRequestSchema, req, 'email code');
     const { tenantId, sessionId } = sessionOf(res);
     throwUnlessOk(await checkCode(codeDeps, { tenantId, sessionId, email, code, purpose: 'verify', ip: req.ip ?? null }));
@@ -58,7 +54,6 @@ export function createEmailCodeRouter(deps: CustomersDeps): Router {
     res.json(out);
   });
 
-  return router;
 }
 
 export function throwUnlessOk(outcome: CheckOutcome): void {

@@ -1,11 +1,10 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { customerEmailSchema, identityRequestSchema, ROUTES, type CustomerMeResponse, type IdentityRequest } from '@prex/protocol';
 import type { Db } from '../db/db.js';
-import { sessionOf } from '../http/context.js';
+import { sessionOf } from '../auth/context.js';
+import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
-import { sessionAuth } from '../sessions/middleware.js';
-import { publishableKeyAuth } from '../tenants/middleware.js';
-import { recordAuthEvent } from './auth-events.js';
+import { recordAuthEvent } from '../auth/events.js';
 import { clockOf, type CustomersDeps } from './deps.js';
 import { invalidSignature, signatureRequired } from './errors.js';
 import { verifyIdentityToken, verifyUserIdSignature, type SignatureCheck } from './host-signature.js';
@@ -20,12 +19,11 @@ import { customerSettings, identitySecret } from './settings.js';
  * that customer (level 'host'). An unsigned identity is never linked to anyone: refused when the
  * tenant requires signing, otherwise acknowledged and ignored (the session stays anonymous).
  */
-export function createIdentityRouter(deps: CustomersDeps): Router {
+export function addIdentityRoutes(routes: RouteGroup, deps: CustomersDeps): void {
   const { db, config } = deps;
   const now = clockOf(deps);
-  const router = Router();
 
-  router.post(ROUTES.identity, publishableKeyAuth(db), sessionAuth(db, config), async (req, res) => {
+  routes.post(ROUTES.identity, async (req, res) => {
     const body = parseJsonBody(identityRequestSchema, req, 'identity');
     const { tenantId, sessionId } = sessionOf(res);
     if (!body.signature && !body.token) {
@@ -44,7 +42,6 @@ export function createIdentityRouter(deps: CustomersDeps): Router {
     res.json(out);
   });
 
-  return router;
 }
 
 async function refuseUnsigned(db: Db, tenantId: string, req: Request): Promise<void> {

@@ -1,18 +1,26 @@
-import { Router } from 'express';
+import type { Feature } from '../feature.js';
+import type { Routes } from '../http/route-group.js';
+import { addCustomerAdminRoutes } from './admin.js';
 import type { CustomersDeps } from './deps.js';
-import { createEmailCodeRouter } from './email-codes.js';
-import { createIdentityRouter } from './identity.js';
-import { createCustomerMeRouter } from './me.js';
+import { addEmailCodeRoutes } from './email-codes.js';
+import { addIdentityRoutes } from './identity.js';
+import { addCustomerMeRoutes } from './me.js';
 
-export { createCustomersAdminRouter } from './admin.js';
 export { customerOfSession, identityLevelOf } from './repository.js';
 export { customerSettings } from './settings.js';
 export type { CustomerProfile, IdentityLevel } from './profile.js';
 export type { CustomersDeps } from './deps.js';
 
-/** The visitor's side of customers: identity ladder, email codes, profile and data rights. */
-export function createCustomersRouter(deps: CustomersDeps): Router {
-  const router = Router();
-  router.use(createIdentityRouter(deps), createEmailCodeRouter(deps), createCustomerMeRouter(deps));
-  return router;
+/**
+ * Customers: the visitor's identity ladder, email codes, profile and data rights; and the tenant's
+ * side (find, export, erase customers; customer settings and the identity secret).
+ */
+export function createCustomersFeature(deps: CustomersDeps & { routes: Routes }): Feature {
+  const visitor = deps.routes.visitor();
+  addIdentityRoutes(visitor, deps);
+  addEmailCodeRoutes(visitor, deps);
+  addCustomerMeRoutes(visitor, deps);
+  const admin = deps.routes.admin();
+  addCustomerAdminRoutes(admin, deps);
+  return { publicRoutes: visitor.router, adminRoutes: admin.router };
 }

@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import {
   customerPatchRequestSchema,
   dataRightsRequestSchema,
@@ -9,10 +8,9 @@ import {
   type EmailCodePurpose,
 } from '@prex/protocol';
 import type { Request, Response } from 'express';
-import { sessionOf } from '../http/context.js';
+import { sessionOf } from '../auth/context.js';
+import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
-import { sessionAuth } from '../sessions/middleware.js';
-import { publishableKeyAuth } from '../tenants/middleware.js';
 import { checkCode, type CodeDeps } from './codes.js';
 import { customerConversations } from './conversations.js';
 import { deleteCustomer, exportCustomer } from './data-rights.js';
@@ -27,21 +25,19 @@ import { customerOfSession, identityLevelOf, updateProfile } from './repository.
  * The visitor's own customer: profile (read, edit), conversations on every device, and data rights
  * (export, delete) behind a fresh email code of that purpose.
  */
-export function createCustomerMeRouter(deps: CustomersDeps): Router {
+export function addCustomerMeRoutes(routes: RouteGroup, deps: CustomersDeps): void {
   const { db, config } = deps;
   const now = clockOf(deps);
   const codeDeps: CodeDeps = { db, secret: config.session.secret, now };
-  const router = Router();
-  const visitor = [publishableKeyAuth(db), sessionAuth(db, config)];
 
-  router.get(ROUTES.customerMe, ...visitor, async (_req, res) => {
+  routes.get(ROUTES.customerMe, async (_req, res) => {
     const { tenantId, sessionId } = sessionOf(res);
     const customer = await customerOfSession(db, tenantId, sessionId);
     const out: CustomerMeResponse = { level: await identityLevelOf(db, tenantId, sessionId), customer: customer && toWireCustomer(customer) };
     res.set('Cache-Control', 'no-store').json(out);
   });
 
-  router.patch(ROUTES.customerMe, ...visitor, async (req, res) => {
+  routes.patch(ROUTES.customerMe, async (req, res) => {
     const changes = parseJsonBody(customerPatchRequestSchema, req, 'profile changes');
     const { tenantId, sessionId } = sessionOf(res);
     // Signed by the host or proven by email: either way the profile is this visitor's own.
@@ -52,19 +48,19 @@ export function createCustomerMeRouter(deps: CustomersDeps): Router {
     res.json(out);
   });
 
-  router.get(ROUTES.customerConversations, ...visitor, async (_req, res) => {
+  routes.get(ROUTES.customerConversations, async (_req, res) => {
     const { tenantId, sessionId } = sessionOf(res);
     const customer = await customerOfSession(db, tenantId, sessionId);
     const out: CustomerConversationsResponse = { conversations: customer ? await customerConversations({ db, config, now }, tenantId, customer.id) : [] };
     res.set('Cache-Control', 'no-store').json(out);
   });
 
-  router.post(ROUTES.customerExport, ...visitor, async (req, res) => {
+  routes.post(ROUTES.customerExport, async (req, res) => {
     const customer = await provenWithCode(req, res, 'export');
     res.set('Cache-Control', 'no-store').json(await exportCustomer(db, customer.tenantId, customer.id, now()));
   });
 
-  router.post(ROUTES.customerDelete, ...visitor, async (req, res) => {
+  routes.post(ROUTES.customerDelete, async (req, res) => {
     const customer = await provenWithCode(req, res, 'delete');
     await deleteCustomer(db, customer.tenantId, customer.id);
     const out: CustomerDeleteResponse = { deleted: true };
@@ -87,5 +83,4 @@ export function createCustomerMeRouter(deps: CustomersDeps): Router {
     return customer;
   }
 
-  return router;
 }

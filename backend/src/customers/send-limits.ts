@@ -1,5 +1,5 @@
 import type { Db } from '../db/db.js';
-import { countAuthEvents } from './auth-events.js';
+import { countAuthEvents } from '../auth/events.js';
 
 /**
  * How many codes may be sent in a window. Counted in the database (email_codes, auth_events), so

@@ -4,7 +4,7 @@ export { sendConversationSummary, verifiedCustomerOfSession, type SummaryDeps, t
 export { notifyStaffOfHandoff, type OpenedHandoff } from './handoff-notice.js';
 export { summarizeConversation } from './summary.js';
 export { startSummaryScheduler, type SummaryScheduler, type SummarySchedulerOptions } from './scheduler.js';
-export { createEmailRouter } from './router.js';
+export { addEmailRoutes } from './routes.js';
 export { createEmailFeature, type EmailFeature } from './feature.js';
 export { listEmailEvents, type EmailEvent } from './events.js';
 export { CODE_TTL_MINUTES, type CodePurpose } from './templates.js';

@@ -35,13 +35,19 @@ export async function findSession(db: Db, tenantId: string, sessionId: string): 
 }
 
 /**
- * Records activity. Writes at most once per `minIntervalSeconds` per session so that busy
- * sessions (a stream resume, a history fetch) do not turn every read into a write.
+ * True when the session exists, recording activity on the way, in one round trip. Writes at most
+ * once per `minIntervalSeconds` per session so that busy sessions (a stream resume, a history
+ * fetch) do not turn every read into a write.
  */
-export async function touchSession(db: Db, tenantId: string, sessionId: string, minIntervalSeconds = 60): Promise<void> {
-  await db.query(
-    `update sessions set last_seen_at = now()
-     where id = $1 and tenant_id = $2 and last_seen_at < now() - make_interval(secs => $3)`,
+export async function touchLiveSession(db: Db, tenantId: string, sessionId: string, minIntervalSeconds = 60): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(
+    `with found as (select id, last_seen_at from sessions where id = $1 and tenant_id = $2),
+          touched as (
+            update sessions set last_seen_at = now()
+             where id = $1 and tenant_id = $2 and exists (select 1 from found where last_seen_at < now() - make_interval(secs => $3))
+          )
+     select id from found`,
     [sessionId, tenantId, minIntervalSeconds],
   );
+  return rows.length > 0;
 }

@@ -1,20 +1,21 @@
-import { defaultTheme, themeOverrideSchema, themeSchema, type Theme, type ThemeOverride } from '@prex/protocol';
+import { defaultTheme, themeOverrideSchema, themeSchema, type AdminThemeResponse, type Theme, type ThemeOverride } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
-import { generatePublishableKey, generateSecretKey, hashSecretKey, verifySecretKeyHash, SECRET_KEY_PATTERN } from './keys.js';
+import { generatePublishableKey, generateSecretKey, hashSecretKey, secretKeyId, verifySecretKeyHash, SECRET_KEY_PATTERN } from './keys.js';
 import type { Tenant } from './tenant.js';
 
 interface TenantRow {
   id: string;
   name: string;
   publishable_key: string;
-  secret_key_hash: string;
   allowed_origins: string[];
+  admin_origins: string[];
   theme: unknown;
   created_at: Date;
 }
 
-const COLUMNS = 'id, name, publishable_key, secret_key_hash, allowed_origins, theme, created_at';
+const COLUMNS = 'id, name, publishable_key, allowed_origins, admin_origins, theme, created_at';
+const TENANT_COLUMNS = COLUMNS.split(', ').map((c) => `t.${c}`).join(', ');
 
 export interface CreateTenantInput {
   name: string;
@@ -25,16 +26,24 @@ export interface CreateTenantInput {
   publishableKey?: string;
 }
 
-/** Creates a tenant. The secret key is returned here once and only its hash is stored. */
+/** Creates a tenant and its first secret key. The key is returned here once and only its hash is stored. */
 export async function createTenant(db: Db, input: CreateTenantInput): Promise<{ tenant: Tenant; secretKey: string }> {
-  const secretKey = generateSecretKey();
   const theme = themeOverrideSchema.parse(input.theme ?? {});
-  const rows = await db.query<TenantRow>(
-    `insert into tenants (id, name, publishable_key, secret_key_hash, allowed_origins, theme)
-     values ($1, $2, $3, $4, $5, $6::jsonb) returning ${COLUMNS}`,
-    [newId('ten'), input.name, input.publishableKey ?? generatePublishableKey(), hashSecretKey(secretKey), normalizeOrigins(input.allowedOrigins), JSON.stringify(theme)],
-  );
-  return { tenant: toTenant(rows[0]!), secretKey };
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<TenantRow>(
+      `insert into tenants (id, name, publishable_key, allowed_origins, theme)
+       values ($1, $2, $3, $4, $5::jsonb) returning ${COLUMNS}`,
+      [newId('ten'), input.name, input.publishableKey ?? generatePublishableKey(), normalizeOrigins(input.allowedOrigins), JSON.stringify(theme)],
+    );
+    const tenant = toTenant(rows[0]!);
+    return { tenant, secretKey: await insertSecretKey(tx, tenant.id) };
+  });
+}
+
+async function insertSecretKey(db: Db, tenantId: string): Promise<string> {
+  const { keyId, secretKey } = generateSecretKey();
+  await db.query('insert into secret_keys (id, tenant_id, key_hash) values ($1, $2, $3)', [keyId, tenantId, hashSecretKey(secretKey)]);
+  return secretKey;
 }
 
 export async function findByPublishableKey(db: Db, publishableKey: string): Promise<Tenant | undefined> {
@@ -47,26 +56,87 @@ export async function findById(db: Db, id: string): Promise<Tenant | undefined> 
   return rows[0] && toTenant(rows[0]);
 }
 
+/** A presented secret key: the tenant it opens, or why not (and whose key id it named, if any). */
+export type SecretKeyCheck =
+  | { ok: true; tenant: Tenant }
+  | { ok: false; reason: 'unknown' | 'expired'; tenantId: string | undefined };
+
 /**
- * The tenant owning this secret key, if any. Looking the row up by the key's SHA-256 reveals nothing
- * useful through timing (the hash of a 256-bit secret); the final comparison is constant-time anyway.
+ * Checks a secret key. Looking the row up by the key's SHA-256 reveals nothing useful through
+ * timing (the hash of a 256-bit secret); the final comparison is constant-time anyway. A wrong
+ * secret under a real key id is attributed to that id's tenant, so the tenant can see the attempts.
  */
-export async function verifySecretKey(db: Db, secret: string): Promise<Tenant | undefined> {
-  if (!SECRET_KEY_PATTERN.test(secret)) return undefined;
-  const rows = await db.query<TenantRow>(`select ${COLUMNS} from tenants where secret_key_hash = $1`, [hashSecretKey(secret)]);
+export async function verifySecretKey(db: Db, secret: string): Promise<SecretKeyCheck> {
+  if (!SECRET_KEY_PATTERN.test(secret)) return { ok: false, reason: 'unknown', tenantId: undefined };
+  const rows = await db.query<TenantRow & { key_hash: string; expired: boolean }>(
+    `select ${TENANT_COLUMNS}, k.key_hash, (k.expires_at is not null and k.expires_at <= now()) as expired
+       from secret_keys k join tenants t on t.id = k.tenant_id
+      where k.key_hash = $1`,
+    [hashSecretKey(secret)],
+  );
   const row = rows[0];
-  return row && verifySecretKeyHash(secret, row.secret_key_hash) ? toTenant(row) : undefined;
+  if (row && verifySecretKeyHash(secret, row.key_hash)) {
+    return row.expired ? { ok: false, reason: 'expired', tenantId: row.id } : { ok: true, tenant: toTenant(row) };
+  }
+  return { ok: false, reason: 'unknown', tenantId: await tenantOfKeyId(db, secretKeyId(secret)) };
+}
+
+async function tenantOfKeyId(db: Db, keyId: string | undefined): Promise<string | undefined> {
+  if (!keyId) return undefined;
+  const rows = await db.query<{ tenant_id: string }>('select tenant_id from secret_keys where id = $1', [keyId]);
+  return rows[0]?.tenant_id;
 }
 
 export async function updateAllowedOrigins(db: Db, tenantId: string, origins: string[]): Promise<void> {
   await db.query('update tenants set allowed_origins = $2 where id = $1', [tenantId, normalizeOrigins(origins)]);
 }
 
-/** Issues a new secret key (the old one stops working); returns it once. */
-export async function rotateSecretKey(db: Db, tenantId: string): Promise<string> {
-  const secretKey = generateSecretKey();
-  await db.query('update tenants set secret_key_hash = $2 where id = $1', [tenantId, hashSecretKey(secretKey)]);
-  return secretKey;
+/** Changes the given settings; undefined when the tenant does not exist. */
+export async function updateTenantSettings(
+  db: Db,
+  tenantId: string,
+  patch: { name?: string | undefined; allowedOrigins?: string[] | undefined; adminOrigins?: string[] | undefined },
+): Promise<Tenant | undefined> {
+  const rows = await db.query<TenantRow>(
+    `update tenants set name = coalesce($2, name), allowed_origins = coalesce($3, allowed_origins), admin_origins = coalesce($4, admin_origins)
+      where id = $1 returning ${COLUMNS}`,
+    [tenantId, patch.name ?? null, patch.allowedOrigins ? normalizeOrigins(patch.allowedOrigins) : null, patch.adminOrigins ? normalizeOrigins(patch.adminOrigins) : null],
+  );
+  return rows[0] && toTenant(rows[0]);
+}
+
+/**
+ * Issues a new secret key, returned once. The tenant's other keys stop working after
+ * `graceSeconds` (0: at once), so servers can switch over without downtime.
+ */
+export async function rotateSecretKey(db: Db, tenantId: string, graceSeconds = 0): Promise<string> {
+  return db.transaction(async (tx) => {
+    await tx.query(
+      `update secret_keys set expires_at = least(coalesce(expires_at, 'infinity'), now() + make_interval(secs => $2))
+        where tenant_id = $1`,
+      [tenantId, graceSeconds],
+    );
+    return insertSecretKey(tx, tenantId);
+  });
+}
+
+/** Every tenant, oldest first (the operator's CLI). */
+export async function listTenants(db: Db): Promise<Tenant[]> {
+  const rows = await db.query<TenantRow>(`select ${COLUMNS} from tenants order by created_at, id`);
+  return rows.map(toTenant);
+}
+
+/** What is stored for the tenant (a partial theme) and the complete theme the widget draws with. */
+export async function readStoredTheme(db: Db, tenantId: string): Promise<AdminThemeResponse> {
+  const rows = await db.query<{ theme: unknown }>('select theme from tenants where id = $1', [tenantId]);
+  const parsed = themeOverrideSchema.safeParse(rows[0]?.theme ?? {});
+  const stored: ThemeOverride = parsed.success ? parsed.data : {};
+  return { stored, theme: readTheme(stored) };
+}
+
+/** Replaces the tenant's stored theme (already validated by the caller's schema). */
+export async function saveTheme(db: Db, tenantId: string, theme: ThemeOverride): Promise<void> {
+  await db.query('update tenants set theme = $2::jsonb where id = $1', [tenantId, JSON.stringify(theme)]);
 }
 
 /** scheme://host[:port] exactly as browsers send it in the Origin header; throws on anything else. */
@@ -85,6 +155,7 @@ function toTenant(row: TenantRow): Tenant {
     name: row.name,
     publishableKey: row.publishable_key,
     allowedOrigins: row.allowed_origins,
+    adminOrigins: row.admin_origins,
     theme: readTheme(row.theme),
     createdAt: row.created_at,
   };

@@ -6,6 +6,8 @@ export interface Tenant {
   name: string;
   publishableKey: string;
   allowedOrigins: string[];
+  /** Origins whose pages may read the admin API with the secret key (CORS); empty by default. */
+  adminOrigins: string[];
   theme: Theme;
   createdAt: Date;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
-import { authEventCounts } from '../../src/customers/auth-events.js';
+import { authEventCounts } from '../../src/auth/events.js';
 import { checkCode, issueCode, type CodeDeps } from '../../src/customers/codes.js';
 import { createSession } from '../../src/sessions/repository.js';
 import { openEngine, type Engine } from '../helpers/db.js';

@@ -5,7 +5,7 @@ import { loadMigrations, migrate } from '../../src/db/migrate.js';
 import { upsertDocument } from '../../src/knowledge/ingest.js';
 import { deleteDocument, findDocument, listChunks, listDocuments } from '../../src/knowledge/repository.js';
 import { searchPassages } from '../../src/knowledge/search/index.js';
-import { createSession, findSession, touchSession } from '../../src/sessions/repository.js';
+import { createSession, findSession, touchLiveSession } from '../../src/sessions/repository.js';
 import { createTenant, findById, findByPublishableKey, verifySecretKey } from '../../src/tenants/repository.js';
 import { failingOn, openEngine, silentLog, type Engine } from '../helpers/db.js';
 
@@ -88,11 +88,13 @@ describe.each<Engine>(['pglite', 'postgres'])('storage on %s', (engine) => {
       expect(tenant.allowedOrigins).toEqual(['https://keys.example']);
       expect(tenant.theme.accentColor).toBe('#112233');
       expect(tenant.theme.position).toBe('right');
-      const raw = await db.query<{ secret_key_hash: string }>('select secret_key_hash from tenants where id = $1', [tenant.id]);
-      expect(raw[0]!.secret_key_hash).not.toContain(secretKey);
-      expect((await verifySecretKey(db, secretKey))?.id).toBe(tenant.id);
+      const raw = await db.query<{ key_hash: string }>('select key_hash from secret_keys where tenant_id = $1', [tenant.id]);
+      expect(raw).toHaveLength(1);
+      expect(raw[0]!.key_hash).not.toContain(secretKey);
+      expect(await verifySecretKey(db, secretKey)).toMatchObject({ ok: true, tenant: { id: tenant.id } });
       const tampered = `${secretKey.slice(0, -1)}${secretKey.endsWith('0') ? '1' : '0'}`;
-      expect(await verifySecretKey(db, tampered)).toBeUndefined();
+      // A wrong secret under the tenant's key id is attributed to that tenant (it can see the attempts).
+      expect(await verifySecretKey(db, tampered)).toEqual({ ok: false, reason: 'unknown', tenantId: tenant.id });
       expect((await findByPublishableKey(db, tenant.publishableKey))?.id).toBe(tenant.id);
     });
   });
@@ -127,9 +129,9 @@ describe.each<Engine>(['pglite', 'postgres'])('storage on %s', (engine) => {
       const session = await createSession(db, a.tenant.id);
       await db.query(`update sessions set last_seen_at = now() - interval '1 hour' where id = $1`, [session.id]);
       const before = (await findSession(db, a.tenant.id, session.id))!.lastSeenAt;
-      await touchSession(db, b.tenant.id, session.id);
+      expect(await touchLiveSession(db, b.tenant.id, session.id)).toBe(false);
       expect((await findSession(db, a.tenant.id, session.id))!.lastSeenAt).toEqual(before);
-      await touchSession(db, a.tenant.id, session.id);
+      expect(await touchLiveSession(db, a.tenant.id, session.id)).toBe(true);
       expect((await findSession(db, a.tenant.id, session.id))!.lastSeenAt.getTime()).toBeGreaterThan(before.getTime());
     });
 

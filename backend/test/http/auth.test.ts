@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema, widgetConfigResponseSchema, createSessionResponseSchema } from '@prex/protocol';
 import { errorHandler } from '../../src/http/error-handler.js';
-import { sessionAuth } from '../../src/sessions/middleware.js';
-import { signSessionToken } from '../../src/sessions/token.js';
-import { publishableKeyAuth } from '../../src/tenants/middleware.js';
+import { sessionAuth } from '../../src/auth/session.js';
+import { signSessionToken } from '../../src/auth/session-token.js';
+import { publishableKeyAuth } from '../../src/auth/publishable-key.js';
 import { ALLOWED_ORIGIN, createSessionOver, makeTenant, startTestApp, type TestApp } from '../helpers/app.js';
 import { silentLog } from '../helpers/db.js';
 

@@ -14,3 +14,4 @@ export * from './usage.js';
 export * from './quality.js';
 export * from './customers.js';
 export * from './email.js';
+export * from './tenant.js';

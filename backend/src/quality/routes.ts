@@ -1,11 +1,11 @@
-import express, { Router } from 'express';
 import { fineTuningExportQuerySchema, markGoodRequestSchema, answerMessageIdSchema, QUALITY_ROUTES, type MarkGoodResponse } from '@prex/protocol';
 import type { Db } from '../db/db.js';
-import { tenantOf } from '../http/context.js';
+import { tenantOf } from '../auth/context.js';
 import { conflict, notFound } from '../http/errors.js';
+import type { Feature } from '../feature.js';
+import type { Routes } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import type { Logger } from '../logger.js';
-import { secretKeyAuth } from '../tenants/middleware.js';
 import { agentPrompts, markAnswerGood } from './export-repository.js';
 import { fineTuningLines } from './export-stream.js';
 import { sendNdjson } from './ndjson-response.js';
@@ -15,11 +15,11 @@ import { sendNdjson } from './ndjson-response.js';
  * - GET /v1/admin/exports/fine-tuning?since=&agent=&minRating=up  → application/x-ndjson, streamed
  * - PUT /v1/admin/messages/:messageId/good {good}                   → { messageId, good }
  */
-export function createQualityAdminRouter(db: Db, log: Logger): Router {
-  const router = Router();
-  const auth = secretKeyAuth(db);
+export function createQualityFeature(deps: { db: Db; log: Logger; routes: Routes }): Feature {
+  const { db, log } = deps;
+  const routes = deps.routes.admin();
 
-  router.get(QUALITY_ROUTES.fineTuningExport, auth, async (req, res) => {
+  routes.get(QUALITY_ROUTES.fineTuningExport, async (req, res) => {
     const query = parseInput(fineTuningExportQuerySchema, req.query, 'export query');
     const tenant = tenantOf(res);
     const agents = await agentPrompts(db, tenant.id);
@@ -29,7 +29,7 @@ export function createQualityAdminRouter(db: Db, log: Logger): Router {
     await sendNdjson(res, fineTuningLines(db, filter, agents, tenant.name), { filename: 'fine-tuning.jsonl', log, context: { tenantId: tenant.id, export: 'fine-tuning' } });
   });
 
-  router.put(QUALITY_ROUTES.markGood, auth, express.json({ limit: '4kb', strict: true }), async (req, res) => {
+  routes.put(QUALITY_ROUTES.markGood, async (req, res) => {
     const messageId = parseInput(answerMessageIdSchema, req.params.messageId, 'messageId');
     const { good } = parseJsonBody(markGoodRequestSchema, req, 'body');
     const outcome = await markAnswerGood(db, tenantOf(res).id, messageId, good);
@@ -38,6 +38,5 @@ export function createQualityAdminRouter(db: Db, log: Logger): Router {
     const body: MarkGoodResponse = { messageId, good: outcome.good };
     res.json(body);
   });
-
-  return router;
+  return { adminRoutes: routes.router };
 }

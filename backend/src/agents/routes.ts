@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import {
   AGENT_LIMITS,
   AGENT_ROUTES,
@@ -13,12 +13,13 @@ import {
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
-import { tenantOf } from '../http/context.js';
+import { tenantOf } from '../auth/context.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import { createOpenAIClient } from '../llm/openai.js';
 import type { Logger } from '../logger.js';
-import { secretKeyAuth } from '../tenants/middleware.js';
+import type { Feature } from '../feature.js';
+import type { Routes } from '../http/route-group.js';
 import type { UsageRecorder } from '../usage/types.js';
 import type { AgentRecord } from './agent.js';
 import { importAgents, validateAgentsDocument } from './import.js';
@@ -26,8 +27,9 @@ import { draftPersona } from './persona.js';
 import { applyPersonaDraft, createAgent, deleteAgent, ensureDefaultAgent, getAgent, listAgents, updateAgent } from './repository.js';
 import { agentsToYaml, readAgentsYaml } from './yaml.js';
 
-export interface AgentsRouterDeps {
+export interface AgentsFeatureDeps {
   db: Db;
+  routes: Routes;
   config: Pick<Config, 'llm'>;
   log: Logger;
   /** Records the persona-draft model calls (purpose 'persona'); none = not recorded. */
@@ -46,19 +48,24 @@ const importQuerySchema = z.object({
  * GET/POST /v1/admin/agents; GET/PATCH/DELETE /v1/admin/agents/:name; GET …/export (YAML);
  * POST …/import (YAML or JSON, ?dryRun=1); POST/GET …/:name/persona-draft; POST …/persona-draft/apply.
  */
-export function createAgentsRouter(deps: AgentsRouterDeps): Router {
+export function createAgentsFeature(deps: AgentsFeatureDeps): Feature {
   const { db } = deps;
-  const router = Router();
+  const routes = deps.routes.admin();
   const client = deps.config.llm ? createOpenAIClient(deps.config.llm) : null;
   const personaDeps = { db, llm: deps.config.llm, client, usage: deps.usage ?? null, log: deps.log };
-  router.use(AGENT_ROUTES.agents, secretKeyAuth(db), express.json({ limit: AGENT_LIMITS.maxImportBytes, strict: true }), async (req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    // The default agent exists from the first look (list, export, /support…): it is what answers
-    // the widget, so the admin routes show and edit it like any other agent. Creating and
-    // importing do not make it: a tenant's first agent (or an imported set) starts as it is given.
-    if (!createsAgents(req)) await ensureDefaultAgent(db, tenantOf(res).id);
+  // The default agent exists from the first look (list, export, /support…): it is what answers
+  // the widget, so the admin routes show and edit it like any other agent. Creating and
+  // importing do not make it: a tenant's first agent (or an imported set) starts as it is given.
+  const withDefault: RequestHandler = async (_req, res, next) => {
+    await ensureDefaultAgent(db, tenantOf(res).id);
     next();
-  });
+  };
+  const router = {
+    get: (path: string, ...h: RequestHandler[]) => routes.get(path, noStore, withDefault, ...h),
+    patch: (path: string, ...h: RequestHandler[]) => routes.patch(path, noStore, withDefault, ...h),
+    delete: (path: string, ...h: RequestHandler[]) => routes.delete(path, noStore, withDefault, ...h),
+    post: (path: string, ...h: RequestHandler[]) => routes.post(path, noStore, ...(createsAgents(path) ? [] : [withDefault]), ...h),
+  };
 
   router.get(AGENT_ROUTES.agents, async (_req, res) => {
     const tenantId = tenantOf(res).id;
@@ -119,12 +126,17 @@ export function createAgentsRouter(deps: AgentsRouterDeps): Router {
     res.json(toAgentResponse(await applyPersonaDraft(db, tenantOf(res).id, nameParam(req))));
   });
 
-  return router;
+  return { adminRoutes: routes.router };
 }
 
-/** POST /v1/admin/agents and POST …/import (paths relative to the collection's mount point). */
-function createsAgents(req: Request): boolean {
-  return req.method === 'POST' && (req.path === '/' || req.path === '' || req.path === '/import');
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+/** POST /v1/admin/agents and POST …/import make agents: they start from what they are given. */
+function createsAgents(path: string): boolean {
+  return path === AGENT_ROUTES.agents || path === AGENT_ROUTES.import;
 }
 
 /** The :name path parameter, validated like a name in a body (a 400 rather than a puzzling 404). */

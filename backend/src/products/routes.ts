@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import express, { type Request } from 'express';
 import {
   PRODUCT_LIMITS,
   PRODUCT_ROUTES,
@@ -11,16 +11,15 @@ import {
   type ProductUpsertResponse,
 } from '@prex/protocol';
 import type { Db } from '../db/db.js';
-import { tenantOf } from '../http/context.js';
+import { tenantOf } from '../auth/context.js';
 import { badRequest, notFound } from '../http/errors.js';
+import type { Feature } from '../feature.js';
+import type { Routes } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
-import { secretKeyAuth } from '../tenants/middleware.js';
 import { readProductCsv } from './csv.js';
 import { deleteProduct, getProduct, listProducts, upsertProducts } from './repository.js';
 import { validateProducts } from './validate.js';
 
-/** A full batch of products with long descriptions and attributes, escaped as JSON. */
-const BATCH_JSON_LIMIT = '12mb';
 const CSV_TYPES = ['text/csv', 'application/csv'];
 
 function skuParam(req: Request): string {
@@ -34,40 +33,38 @@ function skuParam(req: Request): string {
  * - POST   /v1/admin/products/import             text/csv with a header row, all or nothing
  * - GET | PUT | DELETE /v1/admin/products/:sku
  */
-export function createProductsAdminRouter(db: Db): Router {
-  const router = Router();
-  router.use('/v1/admin/products', secretKeyAuth(db));
-  const json = express.json({ limit: BATCH_JSON_LIMIT, strict: true });
-
-  router.get(PRODUCT_ROUTES.products, async (req, res) => {
+export function createProductsFeature(deps: { db: Db; routes: Routes }): Feature {
+  const { db } = deps;
+  const routes = deps.routes.admin();
+  routes.get(PRODUCT_ROUTES.products, async (req, res) => {
     const query = parseInput(productListQuerySchema, req.query, 'query');
     const { products, total } = await listProducts(db, tenantOf(res).id, query);
     const out: ProductListResponse = { products, total, limit: query.limit, offset: query.offset };
     res.set('Cache-Control', 'no-store').json(out);
   });
 
-  router.post(PRODUCT_ROUTES.products, json, async (req, res) => {
+  routes.post(PRODUCT_ROUTES.products, async (req, res) => {
     const items = parseJsonBody(productBatchSchema, req, 'products');
     const records = validateProducts(items.map((value, i) => ({ at: `item ${i}`, value })), 'products');
     const out: ProductUpsertResponse = await upsertProducts(db, tenantOf(res).id, records);
     res.json(out);
   });
 
-  router.post(PRODUCT_ROUTES.productsImport, express.text({ type: CSV_TYPES, limit: PRODUCT_LIMITS.maxCsvBytes }), async (req, res) => {
+  routes.post(PRODUCT_ROUTES.productsImport, express.text({ type: CSV_TYPES, limit: PRODUCT_LIMITS.maxCsvBytes }), async (req, res) => {
     if (typeof req.body !== 'string') throw badRequest(`Expected a CSV body with Content-Type: text/csv (got ${req.get('content-type') ?? 'no Content-Type'})`);
     const records = validateProducts(readProductCsv(req.body), 'CSV');
     const out: ProductUpsertResponse = await upsertProducts(db, tenantOf(res).id, records);
     res.json(out);
   });
 
-  router.get(PRODUCT_ROUTES.product, async (req, res) => {
+  routes.get(PRODUCT_ROUTES.product, async (req, res) => {
     const sku = skuParam(req);
     const product = await getProduct(db, tenantOf(res).id, sku);
     if (!product) throw notFound(`No product with sku ${sku}`);
     res.set('Cache-Control', 'no-store').json({ product } satisfies { product: Product });
   });
 
-  router.put(PRODUCT_ROUTES.product, json, async (req, res) => {
+  routes.put(PRODUCT_ROUTES.product, async (req, res) => {
     const sku = skuParam(req);
     const body = parseJsonBody(productPutSchema, req, 'product');
     if (body.sku !== undefined && body.sku !== sku) throw badRequest(`The body's sku ${body.sku} differs from the sku in the path (${sku}); to rename a product, delete it and create the new one`);
@@ -77,11 +74,10 @@ export function createProductsAdminRouter(db: Db): Router {
     res.status(created ? 201 : 200).json({ product: (await getProduct(db, tenantId, sku))! } satisfies { product: Product });
   });
 
-  router.delete(PRODUCT_ROUTES.product, async (req, res) => {
+  routes.delete(PRODUCT_ROUTES.product, async (req, res) => {
     const sku = skuParam(req);
     if (!(await deleteProduct(db, tenantOf(res).id, sku))) throw notFound(`No product with sku ${sku}`);
     res.status(204).end();
   });
-
-  return router;
+  return { adminRoutes: routes.router };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/http/errors.js';
-import { signSessionToken, verifySessionToken } from '../../src/sessions/token.js';
-import { generatePublishableKey, generateSecretKey, hashSecretKey, verifySecretKeyHash } from '../../src/tenants/keys.js';
+import { signSessionToken, verifySessionToken } from '../../src/auth/session-token.js';
+import { generatePublishableKey, generateSecretKey, hashSecretKey, secretKeyId, verifySecretKeyHash } from '../../src/tenants/keys.js';
 import { publishableKeySchema } from '@prex/protocol';
 
 const SECRET = 'a-very-long-session-secret-for-these-tests';
@@ -45,6 +45,20 @@ describe('session tokens', () => {
     expect(expired.message).toMatch(/expired/);
     for (const err of malformed) expect(err.message).toMatch(/Malformed/);
   });
+
+  it('accepts one spelling of a token only: no padding, no other encoding of the same signature bits', () => {
+    const token = signSessionToken(claims, SECRET);
+    const [s, t, exp, mac] = token.split('.') as [string, string, string, string];
+    // 32 bytes take 43 base64url characters; the last one carries 2 spare bits.
+    const last = mac.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sameBits = alphabet[(alphabet.indexOf(last) & ~3) | ((alphabet.indexOf(last) + 1) & 3)]!;
+    expect(Buffer.from(`${mac.slice(0, -1)}${sameBits}`, 'base64url')).toEqual(Buffer.from(mac, 'base64url'));
+    for (const variant of [`${token}=`, `${token}==`, `${s}.${t}.${exp}.${mac.slice(0, -1)}${sameBits}`]) {
+      expect(rejection(() => verifySessionToken(variant, SECRET)).status).toBe(401);
+    }
+    expect(verifySessionToken(token, SECRET).sessionId).toBe(claims.sessionId);
+  });
 });
 
 describe('keys', () => {
@@ -55,12 +69,15 @@ describe('keys', () => {
     expect(generatePublishableKey()).not.toBe(key);
   });
 
-  it('secret keys verify against their hash only', () => {
-    const secret = generateSecretKey();
+  it('secret keys carry a public id and 256 random bits, and verify against their hash only', () => {
+    const { keyId, secretKey: secret } = generateSecretKey();
+    expect(secret).toMatch(new RegExp(`^sk_${keyId}_[0-9a-f]{64}$`));
+    expect(secretKeyId(secret)).toBe(keyId);
+    expect(secretKeyId(`sk_${'a'.repeat(64)}`)).toBeUndefined();
     const hash = hashSecretKey(secret);
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(verifySecretKeyHash(secret, hash)).toBe(true);
-    expect(verifySecretKeyHash(generateSecretKey(), hash)).toBe(false);
+    expect(verifySecretKeyHash(generateSecretKey().secretKey, hash)).toBe(false);
     expect(verifySecretKeyHash(secret, 'not-hex')).toBe(false);
   });
 });

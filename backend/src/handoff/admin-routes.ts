@@ -1,4 +1,3 @@
-import express, { Router } from 'express';
 import {
   adminEscalationsQuerySchema,
   adminEscalationUpdateSchema,
@@ -10,10 +9,10 @@ import {
   type StaffReplyResponse,
 } from '@prex/protocol';
 import type { Db } from '../db/db.js';
-import { tenantOf } from '../http/context.js';
+import { tenantOf } from '../auth/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
+import type { RouteGroup } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
-import { secretKeyAuth } from '../tenants/middleware.js';
 import { findConversationSession, insertStaffReply, listConversationMessages } from './conversation.js';
 import { listEscalations, listSessionEscalations, resolveEscalation } from './repository.js';
 
@@ -33,17 +32,14 @@ function idParam(value: unknown, pattern: RegExp, what: string): string {
  * - GET   /v1/admin/conversations/:sessionId             messages (author, label, tool calls, feedback), escalations, customer
  * - POST  /v1/admin/conversations/:sessionId/replies {text}   a staff reply the visitor sees as from a human
  */
-export function createHandoffAdminRouter(db: Db): Router {
-  const router = Router();
-  router.use(['/v1/admin/escalations', '/v1/admin/conversations'], secretKeyAuth(db), express.json({ limit: '64kb', strict: true }));
-
-  router.get(HANDOFF_ADMIN_ROUTES.escalations, async (req, res) => {
+export function addHandoffAdminRoutes(routes: RouteGroup, db: Db): void {
+  routes.get(HANDOFF_ADMIN_ROUTES.escalations, async (req, res) => {
     const query = parseInput(adminEscalationsQuerySchema, req.query, 'query');
     const out: AdminEscalationsResponse = { escalations: await listEscalations(db, tenantOf(res).id, query) };
     res.set('Cache-Control', 'no-store').json(out);
   });
 
-  router.patch(HANDOFF_ADMIN_ROUTES.escalation, async (req, res) => {
+  routes.patch(HANDOFF_ADMIN_ROUTES.escalation, async (req, res) => {
     const escalationId = idParam(req.params.escalationId, ESCALATION_ID, 'escalationId');
     parseJsonBody(adminEscalationUpdateSchema, req, 'escalation update');
     const outcome = await resolveEscalation(db, tenantOf(res).id, escalationId);
@@ -53,7 +49,7 @@ export function createHandoffAdminRouter(db: Db): Router {
     res.json(out);
   });
 
-  router.get(HANDOFF_ADMIN_ROUTES.conversation, async (req, res) => {
+  routes.get(HANDOFF_ADMIN_ROUTES.conversation, async (req, res) => {
     const sessionId = idParam(req.params.sessionId, SESSION_ID, 'sessionId');
     const tenantId = tenantOf(res).id;
     const session = await findConversationSession(db, tenantId, sessionId);
@@ -70,7 +66,7 @@ export function createHandoffAdminRouter(db: Db): Router {
     res.set('Cache-Control', 'no-store').json(out);
   });
 
-  router.post(HANDOFF_ADMIN_ROUTES.conversationReplies, async (req, res) => {
+  routes.post(HANDOFF_ADMIN_ROUTES.conversationReplies, async (req, res) => {
     const sessionId = idParam(req.params.sessionId, SESSION_ID, 'sessionId');
     const { text } = parseJsonBody(staffReplyRequestSchema, req, 'reply');
     const tenantId = tenantOf(res).id;
@@ -78,6 +74,4 @@ export function createHandoffAdminRouter(db: Db): Router {
     const out: StaffReplyResponse = { message: await insertStaffReply(db, { tenantId, sessionId, text }) };
     res.status(201).json(out);
   });
-
-  return router;
 }

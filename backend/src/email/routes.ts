@@ -1,10 +1,9 @@
-import express, { Router } from 'express';
+import type { Response } from 'express';
 import {
   CONVERSATION_EMAILS_PER_HOUR,
   EMAIL_EVENTS_ROUTE,
   emailConversationRequestSchema,
   emailEventsQuerySchema,
-  LIMITS,
   ROUTES,
   type EmailConversationResponse,
   type EmailEventsResponse,
@@ -12,36 +11,30 @@ import {
 import type { Config } from '../config.js';
 import { verificationRequired } from '../customers/errors.js';
 import type { Db } from '../db/db.js';
-import { sessionOf, tenantOf } from '../http/context.js';
+import { sessionOf, tenantOf } from '../auth/context.js';
 import { conflict, HttpError } from '../http/errors.js';
 import { parseInput } from '../http/validate.js';
-import { sessionAuth } from '../sessions/middleware.js';
-import { publishableKeyAuth, secretKeyAuth } from '../tenants/middleware.js';
+import type { RouteGroup } from '../http/route-group.js';
 import { maskEmail } from './address.js';
 import { sendConversationSummary, verifiedCustomerOfSession, type SummaryDeps } from './conversation-summary.js';
 import { listEmailEvents, sessionEmailsSince, type EmailEvent } from './events.js';
 
 const HOUR_MS = 3_600_000;
 
-export type EmailRouterDeps = SummaryDeps & { config: Config };
+export type EmailRoutesDeps = SummaryDeps & { config: Config };
 
 /**
  * - POST /v1/conversations/current/email (publishable key + session): "email me this conversation"
  *   to the session's verified address; 403 verification_required without one; 429 past
  *   CONVERSATION_EMAILS_PER_HOUR; 502 (generic message) when the relay fails.
  * - GET /v1/admin/email-events (secret key): the tenant's sends, newest first.
- * Mounted with the admin routers (before the public body parser), so the visitor route parses its own body.
  */
-export function createEmailRouter(deps: EmailRouterDeps): Router {
-  const { db, config } = deps;
-  const router = Router();
+export function addEmailRoutes(routes: { visitor: RouteGroup; admin: RouteGroup }, deps: EmailRoutesDeps): void {
+  const { db } = deps;
   const oneAtATime = oneSendPerSession();
 
-  router.post(
+  routes.visitor.post(
     ROUTES.emailConversation,
-    express.json({ limit: LIMITS.maxBodyBytes, strict: true }),
-    publishableKeyAuth(db),
-    sessionAuth(db, config),
     async (req, res) => {
       // The widget sends {}; a bodyless POST is the same one click.
       parseInput(emailConversationRequestSchema, req.body ?? {}, 'email request');
@@ -58,14 +51,12 @@ export function createEmailRouter(deps: EmailRouterDeps): Router {
     },
   );
 
-  router.get(EMAIL_EVENTS_ROUTE, secretKeyAuth(db), async (req, res) => {
+  routes.admin.get(EMAIL_EVENTS_ROUTE, async (req, res) => {
     const query = parseInput(emailEventsQuerySchema, req.query, 'email events query');
     const events = await listEmailEvents(db, tenantOf(res).id, query);
     const out: EmailEventsResponse = { events: events.map(toWire) };
     res.json(out);
   });
-
-  return router;
 }
 
 /**
@@ -85,7 +76,7 @@ function oneSendPerSession() {
   };
 }
 
-async function enforceHourlyLimit(db: Db, tenantId: string, sessionId: string, res: express.Response): Promise<void> {
+async function enforceHourlyLimit(db: Db, tenantId: string, sessionId: string, res: Response): Promise<void> {
   const now = Date.now();
   const recent = await sessionEmailsSince(db, tenantId, sessionId, 'summary', new Date(now - HOUR_MS));
   if (recent.count < CONVERSATION_EMAILS_PER_HOUR) return;

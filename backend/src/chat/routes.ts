@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import {
   ROUTES,
   sendMessageRequestSchema,
@@ -12,15 +12,15 @@ import {
 import type { Agent } from '../agents/agent.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
+import type { Feature } from '../feature.js';
+import type { Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
-import { sessionOf, tenantOf } from '../http/context.js';
+import { sessionOf, tenantOf } from '../auth/context.js';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import { parseJsonBody } from '../http/validate.js';
 import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer, PriorTurn } from '../llm/answerer.js';
 import { createAnswerer } from '../llm/index.js';
-import { sessionAuth } from '../sessions/middleware.js';
-import { publishableKeyAuth } from '../tenants/middleware.js';
 import { AnswerHub, LiveAnswer } from './hub.js';
 import {
   finishAssistantMessage,
@@ -37,10 +37,11 @@ import { ANSWER_FAILED_TEXT, runAnswer, STOP_REASON, type SearchFn } from './run
 import { defaultSeams, type AnsweringSeams } from './seams.js';
 import { SseResponse } from './sse.js';
 
-export interface ChatRouterDeps {
+export interface ChatFeatureDeps {
   config: Config;
   db: Db;
   log: Logger;
+  routes: Routes;
   /** Defaults to createAnswerer(config, log); tests and benches pass their own. */
   answerer?: Answerer;
   /** Defaults to the knowledge base's full-text search. */
@@ -49,10 +50,9 @@ export interface ChatRouterDeps {
   seams?: Partial<AnsweringSeams>;
 }
 
-export interface ChatRouter {
-  router: express.Router;
+export interface ChatFeature extends Feature {
   /** Stops live answers (persisted as 'stopped'), ends open streams. */
-  shutdown(): Promise<void>;
+  stop(): Promise<void>;
   /** The live-answer registry (exposed for diagnostics and tests). */
   hub: AnswerHub;
 }
@@ -87,7 +87,8 @@ function sequence(events: readonly UIStreamChunk[]): SequencedChunk[] {
   return events.map((chunk, i) => ({ seq: i + 1, chunk }));
 }
 
-export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
+/** The visitor's chat: send a message and stream the answer, resume it, stop it, read the history. */
+export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   const { config, db, log } = deps;
   const hub = new AnswerHub();
   const answerer = deps.answerer ?? createAnswerer(config, log);
@@ -96,8 +97,7 @@ export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
   const openStreams = new Set<SseResponse>();
   const runs = new Set<Promise<unknown>>();
   let closing = false;
-  const auth = [publishableKeyAuth(db), sessionAuth(db, config)];
-  const router = express.Router();
+  const routes = deps.routes.visitor();
 
   function openSse(res: Response): SseResponse {
     const sse = new SseResponse(res, config.heartbeatMs).open();
@@ -178,28 +178,28 @@ export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
     }
   }
 
-  router.post(ROUTES.chat, ...auth, async (req, res) => {
+  routes.post(ROUTES.chat, async (req, res) => {
     if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
     const body = parseJsonBody(sendMessageRequestSchema, req, 'message');
     const live = await createAnswer(scopeOf(res), body.text, body.agent);
     streamLive(res, live, 0);
   });
 
-  router.get(ROUTES.resume, ...auth, async (req, res) => {
+  routes.get(ROUTES.resume, async (req, res) => {
     const afterSeq = parseCursor(req);
     const answer = await currentAnswer(scopeOf(res), String(req.params.messageId));
     if (answer instanceof LiveAnswer) streamLive(res, answer, afterSeq);
     else streamStored(res, answer, afterSeq);
   });
 
-  router.post(ROUTES.stop, ...auth, async (req, res) => {
+  routes.post(ROUTES.stop, async (req, res) => {
     const answer = await currentAnswer(scopeOf(res), String(req.params.messageId));
     const messageId = answer instanceof LiveAnswer ? answer.messageId : answer.id;
     const body: StopResponse = { messageId, status: await stopAndWait(answer) };
     res.json(body);
   });
 
-  router.get(ROUTES.history, ...auth, async (_req, res) => {
+  routes.get(ROUTES.history, async (_req, res) => {
     const scope = scopeOf(res);
     const stored = await listSessionMessages(db, scope);
     const messages: ChatMessage[] = [];
@@ -223,7 +223,7 @@ export function createChatRouter(deps: ChatRouterDeps): ChatRouter {
     for (const sse of [...openStreams]) sse.end();
   }
 
-  return { router, shutdown, hub };
+  return { publicRoutes: routes.router, stop: shutdown, hub };
 }
 
 /** Stops a live answer and waits (bounded) until it is persisted; a finished one just reports its status. */

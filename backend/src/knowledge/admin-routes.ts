@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import {
   ADMIN_LIMITS,
@@ -16,42 +16,39 @@ import {
   type JobInfo,
   type JobItemInfo,
 } from '@prex/protocol';
-import { resolveAgent } from '../agents/repository.js';
 import type { Db } from '../db/db.js';
-import { tenantOf } from '../http/context.js';
+import { tenantOf } from '../auth/context.js';
 import { badRequest, HttpError, notFound } from '../http/errors.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
-import { createLogger, type Logger } from '../logger.js';
-import type { ChunkOptions } from '../knowledge/chunker.js';
-import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer } from '../knowledge/ingest.js';
-import { createJob, findJob, latestItems, listJobItems, listJobs, type Job, type JobItem, type JobItemInput } from '../knowledge/jobs/repository.js';
-import { IngestionWorker } from '../knowledge/jobs/worker.js';
-import { detectFormat, ParseError, unsupportedReason } from '../knowledge/parse/index.js';
-import { findDocument, listVersions, setDocumentTags, type DocumentSummary } from '../knowledge/repository.js';
-import { indexChunkEmbeddings, searchPassages } from '../knowledge/search/index.js';
-import { secretKeyAuth } from '../tenants/middleware.js';
+import type { Feature } from '../feature.js';
+import type { RouteGroup, Routes } from '../http/route-group.js';
+import type { Logger } from '../logger.js';
+import type { ChunkOptions } from './chunker.js';
+import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer } from './ingest.js';
+import { createJob, findJob, latestItems, listJobItems, listJobs, type Job, type JobItem, type JobItemInput } from './jobs/repository.js';
+import { IngestionWorker } from './jobs/worker.js';
+import { detectFormat, ParseError, unsupportedReason } from './parse/index.js';
+import { findDocument, listVersions, setDocumentTags, type DocumentSummary } from './repository.js';
+import { indexChunkEmbeddings, searchPassages } from './search/index.js';
 
-/** Largest document accepted in a JSON body, in characters. */
-export const MAX_DOCUMENT_CHARS = ADMIN_LIMITS.maxDocumentChars;
-/** The JSON around documents (escapes, other fields) needs room above them; a job holds several. */
-const ADMIN_JSON_LIMIT = '25mb';
-
-export interface AdminDeps {
-  log?: Logger | undefined;
+export interface KnowledgeFeatureDeps {
+  db: Db;
+  log: Logger;
+  routes: Routes;
+  /** The document tags an agent's knowledge filter allows (404 for an unknown agent): the test search's ?agent=. */
+  agentTags(tenantId: string, agentName: string): Promise<string[] | undefined>;
   /** The embedding step after a document's chunks are written; default knowledge/search's indexChunkEmbeddings. */
   indexChunks?: ChunkIndexer | undefined;
   chunking?: ChunkOptions | undefined;
 }
 
-export interface AdminApi {
-  router: Router;
-  /** The background ingestion worker of this process; stop() it before closing the database. */
+export interface KnowledgeFeature extends Feature {
+  /** The background ingestion worker of this process. */
   worker: IngestionWorker;
 }
 
 /**
- * The tenant's knowledge base, for its own servers (secret key). Mounted before the app's JSON
- * parser because documents are larger than chat bodies.
+ * The tenant's knowledge base, for its own servers (secret key), and the worker that ingests queued uploads.
  *
  * - POST   /v1/admin/documents            JSON: one text document, ingested now (201/200)
  *                                         multipart/form-data: files (+ tags for all of them), queued as a job (202)
@@ -64,22 +61,33 @@ export interface AdminApi {
  * - GET    /v1/admin/jobs                 recent jobs with counts
  * - GET    /v1/admin/jobs/:jobId          a job with the status of each document
  */
-export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
-  const log = deps.log ?? createLogger('silent');
+export function createKnowledgeFeature(deps: KnowledgeFeatureDeps): KnowledgeFeature {
+  const { db, log } = deps;
   const indexChunks = deps.indexChunks ?? indexChunkEmbeddings;
   const worker = new IngestionWorker(db, { log, indexChunks, chunking: deps.chunking, keepAlive: false });
-  const router = Router();
-  const json = express.json({ limit: ADMIN_JSON_LIMIT, strict: true });
-  router.use('/v1/admin', secretKeyAuth(db));
+  const routes = deps.routes.admin();
+  addDocumentRoutes(routes, deps, worker, indexChunks);
+  addJobRoutes(routes, db, worker);
+  return {
+    adminRoutes: routes.router,
+    worker,
+    // Resume what a previous process left queued (or half-done: its lease expires).
+    start: () => worker.kick(),
+    stop: () => worker.stop(),
+  };
+}
 
-  router.post(ADMIN_ROUTES.documents, (req, res, next) => {
-    if (req.is('multipart/form-data')) return upload(req, res, next);
-    if (req.is('application/json')) return json(req, res, next);
-    const type = req.get('content-type');
-    next(badRequest(`Expected a JSON body with Content-Type: application/json (got ${type ?? 'no Content-Type'}), or files as multipart/form-data`));
-  });
+/** JSON bodies were parsed by the admin policy; files arrive as multipart. */
+const jsonOrFiles: RequestHandler = (req, res, next) => {
+  if (req.is('multipart/form-data')) return upload(req, res, next);
+  if (req.is('application/json')) return next();
+  const type = req.get('content-type');
+  next(badRequest(`Expected a JSON body with Content-Type: application/json (got ${type ?? 'no Content-Type'}), or files as multipart/form-data`));
+};
 
-  router.post(ADMIN_ROUTES.documents, async (req, res) => {
+function addDocumentRoutes(routes: RouteGroup, deps: KnowledgeFeatureDeps, worker: IngestionWorker, indexChunks: ChunkIndexer): void {
+  const { db } = deps;
+  routes.post(ADMIN_ROUTES.documents, jsonOrFiles, async (req, res) => {
     const tenantId = tenantOf(res).id;
     if (req.is('multipart/form-data')) {
       const items = uploadedItems(req);
@@ -111,7 +119,7 @@ export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
     res.status(result.created ? 201 : 200).json(body);
   });
 
-  router.get(ADMIN_ROUTES.documents, async (_req, res) => {
+  routes.get(ADMIN_ROUTES.documents, async (_req, res) => {
     const tenantId = tenantOf(res).id;
     const documents = await listDocuments(db, tenantId);
     const latest = await latestItems(db, tenantId);
@@ -119,16 +127,16 @@ export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
     res.json(body);
   });
 
-  router.get(ADMIN_ROUTES.search, async (req, res) => {
+  routes.get(ADMIN_ROUTES.search, async (req, res) => {
     const query = parseInput(adminSearchQuerySchema, req.query, 'search query');
     const tenantId = tenantOf(res).id;
-    // With ?agent=, what that agent's knowledge filter lets it retrieve (404 for an unknown agent).
-    const tags = query.agent !== undefined ? (await resolveAgent(db, tenantId, query.agent)).knowledgeFilter.tags : undefined;
+    // With ?agent=, what that agent's knowledge filter lets it retrieve.
+    const tags = query.agent !== undefined ? await deps.agentTags(tenantId, query.agent) : undefined;
     const passages = await searchPassages(db, tenantId, query.q, { limit: query.limit ?? 5, tags });
     res.json({ passages });
   });
 
-  router.get(DOCUMENT_PATH, async (req, res) => {
+  routes.get(DOCUMENT_PATH, async (req, res) => {
     const tenantId = tenantOf(res).id;
     const externalId = externalIdParam(req);
     const [document, latest] = await Promise.all([findDocument(db, tenantId, externalId), latestItems(db, tenantId, [externalId])]);
@@ -156,7 +164,7 @@ export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
     res.json(body);
   });
 
-  router.patch(DOCUMENT_PATH, json, async (req, res) => {
+  routes.patch(DOCUMENT_PATH, async (req, res) => {
     const tenantId = tenantOf(res).id;
     const externalId = externalIdParam(req);
     const input = parseJsonBody(documentPatchRequestSchema, req, 'document patch');
@@ -169,15 +177,17 @@ export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
     res.json(documentInfo(updated, latest.get(externalId)));
   });
 
-  router.delete(DOCUMENT_PATH, async (req, res) => {
+  routes.delete(DOCUMENT_PATH, async (req, res) => {
     const externalId = externalIdParam(req);
     if (!(await deleteDocument(db, tenantOf(res).id, externalId))) {
       throw notFound(`No document with externalId ${externalId}`);
     }
     res.status(204).end();
   });
+}
 
-  router.post(ADMIN_ROUTES.jobs, json, async (req, res) => {
+function addJobRoutes(routes: RouteGroup, db: Db, worker: IngestionWorker): void {
+  routes.post(ADMIN_ROUTES.jobs, async (req, res) => {
     const tenantId = tenantOf(res).id;
     const input = parseJsonBody(createJobRequestSchema, req, 'job');
     const seen = new Set<string>();
@@ -198,20 +208,17 @@ export function createAdminApi(db: Db, deps: AdminDeps = {}): AdminApi {
     res.status(202).location(ADMIN_ROUTES.job.replace(':jobId', jobId)).json(await jobDetail(db, tenantId, jobId));
   });
 
-  router.get(ADMIN_ROUTES.jobs, async (_req, res) => {
+  routes.get(ADMIN_ROUTES.jobs, async (_req, res) => {
     const jobs = await listJobs(db, tenantOf(res).id);
     res.json({ jobs: jobs.map(jobInfo) });
   });
 
-  router.get(ADMIN_ROUTES.job, async (req, res) => {
+  routes.get(ADMIN_ROUTES.job, async (req, res) => {
     const tenantId = tenantOf(res).id;
     const jobId = String(req.params.jobId);
     res.json(await jobDetail(db, tenantId, jobId));
   });
 
-  // Resume what a previous process left queued (or half-done: its lease expires).
-  worker.kick();
-  return { router, worker };
 }
 
 /**
@@ -223,11 +230,6 @@ const DOCUMENT_PATH = `${ADMIN_ROUTES.documents}/*externalId`;
 function externalIdParam(req: Request): string {
   const value = (req.params as Record<string, string | string[]>).externalId;
   return Array.isArray(value) ? value.join('/') : String(value);
-}
-
-/** The admin routes alone (the worker runs until the process ends); see createAdminApi. */
-export function createAdminRouter(db: Db, deps: AdminDeps = {}): Router {
-  return createAdminApi(db, deps).router;
 }
 
 const multerUpload = multer({

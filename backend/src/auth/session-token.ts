@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { unauthorized } from '../http/errors.js';
-import type { SessionClaims } from './claims.js';
+import type { SessionClaims } from './session-claims.js';
 
 /** Session and tenant ids: prefix, '_', base64url. Never contain '.', the token separator. */
 const ID_PATTERN = /^[a-z]+_[A-Za-z0-9_-]+$/;
@@ -27,7 +27,10 @@ export function verifySessionToken(token: string, secret: string, now: Date = ne
   }
   const expected = mac(`${sessionId}.${tenantId}.${exp}`, secret);
   const presented = Buffer.from(signature, 'base64url');
-  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+  // One token, one spelling: base64url decoding ignores padding and the last character's spare
+  // bits, so only the canonical encoding of the decoded bytes is accepted.
+  const canonical = presented.toString('base64url') === signature;
+  if (!canonical || presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
     throw unauthorized('Invalid session token signature: create a new session with POST /v1/sessions');
   }
   const expiresAt = new Date(Number(exp) * 1000);

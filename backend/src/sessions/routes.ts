@@ -1,16 +1,17 @@
-import { Router } from 'express';
 import { ROUTES, type CreateSessionResponse } from '@prex/protocol';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
-import { tenantOf } from '../http/context.js';
-import { publishableKeyAuth } from '../tenants/middleware.js';
+import { tenantOf } from '../auth/context.js';
 import { createSession } from './repository.js';
-import { signSessionToken } from './token.js';
+import { signSessionToken } from '../auth/session-token.js';
+import type { Feature } from '../feature.js';
+import type { Routes } from '../http/route-group.js';
 
 /** POST /v1/sessions: a new anonymous session and its signed token. No body needed. */
-export function createSessionsRouter(db: Db, config: Config): Router {
-  const router = Router();
-  router.post(ROUTES.sessions, publishableKeyAuth(db), async (_req, res) => {
+export function createSessionsFeature(deps: { db: Db; config: Config; routes: Routes }): Feature {
+  const { db, config } = deps;
+  const routes = deps.routes.keyed();
+  routes.post(ROUTES.sessions, async (_req, res) => {
     const tenant = tenantOf(res);
     const session = await createSession(db, tenant.id);
     const expiresAt = new Date(session.createdAt.getTime() + config.session.ttlSeconds * 1000);
@@ -19,5 +20,5 @@ export function createSessionsRouter(db: Db, config: Config): Router {
     const body: CreateSessionResponse = { sessionId: session.id, token, expiresAt: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000).toISOString() };
     res.status(201).json(body);
   });
-  return router;
+  return { publicRoutes: routes.router };
 }

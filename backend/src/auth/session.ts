@@ -1,28 +1,30 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
-import { tenantOf, type RequestContext } from '../http/context.js';
 import { unauthorized } from '../http/errors.js';
-import { bearerToken } from '../tenants/middleware.js';
-import { findSession, touchSession } from './repository.js';
-import { verifySessionToken } from './token.js';
+import { touchLiveSession } from '../sessions/repository.js';
+import { bearerToken } from './bearer.js';
+import { contextOf, tenantOf } from './context.js';
+import { verifySessionToken } from './session-token.js';
 
 /**
  * Session routes: `Authorization: Bearer <session token>`. Runs after publishableKeyAuth; the token
  * must be valid, belong to the key's tenant, and its session row must still exist.
- * Sets res.locals.session.
+ * Sets the request's session (once per request).
  */
-export function sessionAuth(db: Db, config: Config): RequestHandler {
+export function sessionAuth(db: Db, config: Pick<Config, 'session'>): RequestHandler {
   return async (req, res, next) => {
+    const context = contextOf(res);
+    if (context.session) return next();
     const tenant = tenantOf(res);
     const token = bearerToken(req);
     if (!token) throw unauthorized('Missing Authorization header: send "Authorization: Bearer <session token>" from POST /v1/sessions');
     const claims = verifySessionToken(token, config.session.secret);
     if (claims.tenantId !== tenant.id) throw unauthorized('Session token belongs to another tenant: create a session with this publishable key');
-    const session = await findSession(db, tenant.id, claims.sessionId);
-    if (!session) throw unauthorized('Session no longer exists: create a new session with POST /v1/sessions');
-    await touchSession(db, tenant.id, session.id);
-    (res.locals as RequestContext).session = claims;
+    if (!(await touchLiveSession(db, tenant.id, claims.sessionId))) {
+      throw unauthorized('Session no longer exists: create a new session with POST /v1/sessions');
+    }
+    context.session = claims;
     next();
   };
 }

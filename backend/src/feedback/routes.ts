@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import {
   conversationSummariesRequestSchema,
   feedbackRequestSchema,
@@ -8,12 +7,12 @@ import {
 } from '@prex/protocol';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
-import { sessionOf, tenantOf } from '../http/context.js';
+import { sessionOf, tenantOf } from '../auth/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
+import type { Feature } from '../feature.js';
+import type { RouteGroup, Routes } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
-import { sessionAuth } from '../sessions/middleware.js';
-import { verifySessionToken } from '../sessions/token.js';
-import { publishableKeyAuth } from '../tenants/middleware.js';
+import { verifySessionToken } from '../auth/session-token.js';
 import { listConversationSummaries, saveFeedback } from './repository.js';
 
 const MESSAGE_ID = /^msg_[A-Za-z0-9_-]{1,64}$/;
@@ -25,10 +24,16 @@ const MESSAGE_ID = /^msg_[A-Za-z0-9_-]{1,64}$/;
  * - POST /v1/conversations/summaries: summaries of the conversations whose session tokens the
  *   visitor presents; every token is verified and must belong to the key's tenant.
  */
-export function createFeedbackRouter(db: Db, config: Config): Router {
-  const router = Router();
+export function createFeedbackFeature(deps: { db: Db; config: Config; routes: Routes }): Feature {
+  const visitor = deps.routes.visitor();
+  addFeedbackRoute(visitor, deps.db);
+  const keyed = deps.routes.keyed();
+  addSummariesRoute(keyed, deps.db, deps.config);
+  return { publicRoutes: [visitor.router, keyed.router] };
+}
 
-  router.post(ROUTES.feedback, publishableKeyAuth(db), sessionAuth(db, config), async (req, res) => {
+function addFeedbackRoute(routes: RouteGroup, db: Db): void {
+  routes.post(ROUTES.feedback, async (req, res) => {
     const messageId = String(req.params.messageId);
     if (!MESSAGE_ID.test(messageId)) throw badRequest('Invalid message id', [{ path: 'messageId', message: 'not a message id' }]);
     const body = parseJsonBody(feedbackRequestSchema, req, 'feedback');
@@ -39,8 +44,11 @@ export function createFeedbackRouter(db: Db, config: Config): Router {
     const out: FeedbackResponse = saved;
     res.json(out);
   });
+}
 
-  router.post(ROUTES.conversationSummaries, publishableKeyAuth(db), async (req, res) => {
+/** Summaries need only the key: the visitor proves each conversation with its own session token. */
+function addSummariesRoute(routes: RouteGroup, db: Db, config: Config): void {
+  routes.post(ROUTES.conversationSummaries, async (req, res) => {
     const { tokens } = parseJsonBody(conversationSummariesRequestSchema, req, 'summaries request');
     const tenantId = tenantOf(res).id;
     const sessions = new Map<string, number>();
@@ -59,5 +67,4 @@ export function createFeedbackRouter(db: Db, config: Config): Router {
     res.json(out);
   });
 
-  return router;
 }

@@ -11,14 +11,18 @@ export type AuthEventKind =
   | 'otp_send_limited'
   | 'otp_wrong_session'
   | 'invalid_signature'
-  | 'signature_required';
+  | 'signature_required'
+  | 'secret_key_invalid'
+  | 'secret_key_expired'
+  | 'secret_key_limited';
 
 /** Emails and IPs are counted by hash, never kept in clear. */
 export const hashIdentifier = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
 export async function recordAuthEvent(
   db: Db,
-  event: { tenantId: string; kind: AuthEventKind; email?: string | null; ip?: string | null; at?: Date },
+  /** tenantId null: a refusal no tenant can be named for (a secret key nobody owns). */
+  event: { tenantId: string | null; kind: AuthEventKind; email?: string | null; ip?: string | null; at?: Date },
 ): Promise<void> {
   await db.query('insert into auth_events (tenant_id, kind, email_hash, ip_hash, created_at) values ($1, $2, $3, $4, coalesce($5, now()))', [
     event.tenantId,
@@ -50,4 +54,13 @@ export async function authEventCounts(db: Db, tenantId: string, since: Date): Pr
     [tenantId, since],
   );
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+}
+
+/** Refusals of `kinds` from one address since `since`, whichever tenant they named (or none). */
+export async function countAuthEventsFromIp(db: Db, q: { kinds: readonly AuthEventKind[]; ip: string; since: Date }): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    'select count(*)::int as n from auth_events where kind = any($1::text[]) and ip_hash = $2 and created_at >= $3',
+    [q.kinds, hashIdentifier(q.ip), q.since],
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -1,12 +1,9 @@
-import { Router } from 'express';
 import { handoffConfirmRequestSchema, handoffRequestSchema, ROUTES, type HandoffCurrentResponse, type HandoffResponse } from '@prex/protocol';
-import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
-import { sessionOf } from '../http/context.js';
+import { sessionOf } from '../auth/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
+import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
-import { sessionAuth } from '../sessions/middleware.js';
-import { publishableKeyAuth } from '../tenants/middleware.js';
 import { latestUserMessageId } from './conversation.js';
 import { findActiveEscalation, toVisitorEscalation } from './repository.js';
 import type { HandoffService } from './service.js';
@@ -21,11 +18,8 @@ const DEFAULT_REASON = 'The visitor asked to talk to a person.';
  * - GET  /v1/handoff/current: the session's proposed or open escalation, or null.
  * Opening goes through the handoff service, which tells the staff (the notice email) once.
  */
-export function createHandoffRouter(db: Db, config: Config, handoff: HandoffService): Router {
-  const router = Router();
-  const visitor = [publishableKeyAuth(db), sessionAuth(db, config)];
-
-  router.post(ROUTES.handoff, ...visitor, async (req, res) => {
+export function addHandoffVisitorRoutes(routes: RouteGroup, db: Db, handoff: HandoffService): void {
+  routes.post(ROUTES.handoff, async (req, res) => {
     const body = parseJsonBody(handoffRequestSchema, req, 'handoff request');
     const { tenantId, sessionId } = sessionOf(res);
     const { escalation, created } = await handoff.openOrReuse({
@@ -40,7 +34,7 @@ export function createHandoffRouter(db: Db, config: Config, handoff: HandoffServ
     res.status(created ? 201 : 200).json(out);
   });
 
-  router.post(ROUTES.handoffConfirm, ...visitor, async (req, res) => {
+  routes.post(ROUTES.handoffConfirm, async (req, res) => {
     const escalationId = String(req.params.escalationId);
     if (!ESCALATION_ID.test(escalationId)) throw badRequest('Invalid escalation id', [{ path: 'escalationId', message: 'not an escalation id (esc_…)' }]);
     const { accept } = parseJsonBody(handoffConfirmRequestSchema, req, 'confirmation');
@@ -51,12 +45,10 @@ export function createHandoffRouter(db: Db, config: Config, handoff: HandoffServ
     res.json(out);
   });
 
-  router.get(ROUTES.handoffCurrent, ...visitor, async (_req, res) => {
+  routes.get(ROUTES.handoffCurrent, async (_req, res) => {
     const { tenantId, sessionId } = sessionOf(res);
     const active = await findActiveEscalation(db, tenantId, sessionId);
     const out: HandoffCurrentResponse = { escalation: active ? toVisitorEscalation(active) : null };
     res.set('Cache-Control', 'no-store').json(out);
   });
-
-  return router;
 }

@@ -1,0 +1,56 @@
+import express, { type RequestHandler } from 'express';
+import { LIMITS } from '@prex/protocol';
+import { adminOriginCheck } from './auth/admin-cors.js';
+import { publishableKeyAuth } from './auth/publishable-key.js';
+import { secretKeyAuth, type SecretKeyFailureLimit } from './auth/secret-key.js';
+import { sessionAuth } from './auth/session.js';
+import type { Config } from './config.js';
+import type { Db } from './db/db.js';
+import { publicRateLimit } from './http/rate-limit.js';
+import { routeGroup, type Routes } from './http/route-group.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Admin bodies: documents and product batches are larger than chat bodies. The secret key is
+ * checked before the body is read, so only the tenant's own servers can send this much.
+ */
+export const ADMIN_JSON_LIMIT = '25mb';
+
+export interface RoutePolicyDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  secretKeyFailures?: SecretKeyFailureLimit | undefined;
+}
+
+/**
+ * The policy of each kind of route, declared once: every feature registers its routes in these
+ * groups, so no route can be mounted outside its rate limit, body limit or authentication.
+ */
+export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
+  const { config, db, log } = deps;
+  const rateLimit = once('rateLimited', publicRateLimit(config));
+  const publicJson = once('publicJsonParsed', express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
+  const keyed = [rateLimit, publicJson, publishableKeyAuth(db)];
+  const visitor = [...keyed, sessionAuth(db, config)];
+  const adminJson = once('adminJsonParsed', express.json({ limit: ADMIN_JSON_LIMIT, strict: true }));
+  const admin = [secretKeyAuth({ db, log, limit: deps.secretKeyFailures }), adminOriginCheck, adminJson];
+  return {
+    keyed: () => routeGroup(keyed),
+    visitor: () => routeGroup(visitor),
+    admin: () => routeGroup(admin),
+  };
+}
+
+/**
+ * Runs `handler` at most once per request, even when the request passes through several matched
+ * routes (a request must be counted once by the rate limiter, and a body read once).
+ */
+function once(flag: string, handler: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    const locals = res.locals as Record<string, unknown>;
+    if (locals[flag]) return next();
+    locals[flag] = true;
+    return handler(req, res, next);
+  };
+}

@@ -1,0 +1,16 @@
+import type { Db } from '../db/db.js';
+import type { Feature } from '../feature.js';
+import type { Routes } from '../http/route-group.js';
+import { addTenantSettingsRoutes } from './tenant.js';
+import { addThemeRoutes } from './theme.js';
+import { addWidgetConfigRoute } from './widget-config.js';
+
+/** The tenant's settings: what the widget draws with (public), and theme and origins (admin). */
+export function createSettingsFeature(deps: { db: Db; routes: Routes }): Feature {
+  const publicRoutes = deps.routes.keyed();
+  addWidgetConfigRoute(publicRoutes);
+  const adminRoutes = deps.routes.admin();
+  addThemeRoutes(adminRoutes, deps.db);
+  addTenantSettingsRoutes(adminRoutes, deps.db);
+  return { publicRoutes: publicRoutes.router, adminRoutes: adminRoutes.router };
+}

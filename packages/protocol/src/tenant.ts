@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** The tenant's own settings, for its servers (secret key) and, later, the staff console. */
+export const TENANT_ADMIN_ROUTE = '/v1/admin/tenant';
+
+/** Normalised to scheme://host[:port] by the backend, as browsers send it in the Origin header. */
+const originSchema = z
+  .url({ protocol: /^https?$/, error: 'an origin is an http(s) URL such as https://shop.example' })
+  .max(300, 'an origin is at most 300 characters');
+
+const originListSchema = z.array(originSchema).max(50, 'at most 50 origins');
+
+/** GET /v1/admin/tenant */
+export const tenantSettingsResponseSchema = z.object({
+  tenantId: z.string(),
+  name: z.string(),
+  publishableKey: z.string(),
+  /** Pages from these origins may use the publishable key. */
+  allowedOrigins: z.array(z.string()),
+  /** Pages from these origins may read the admin API with the secret key (CORS); none by default. */
+  adminOrigins: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+});
+export type TenantSettingsResponse = z.infer<typeof tenantSettingsResponseSchema>;
+
+/** PATCH /v1/admin/tenant: only the fields given change. */
+export const tenantSettingsPatchSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'name is empty').max(200, 'name is longer than 200 characters'),
+    allowedOrigins: originListSchema,
+    adminOrigins: originListSchema,
+  })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change: send name, allowedOrigins or adminOrigins');
+export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
