@@ -2,6 +2,7 @@ import { APIConnectionTimeoutError, type OpenAI } from 'openai';
 import type { LlmConfig } from '../config.js';
 import { createOpenAIClient } from '../llm/openai.js';
 import type { Logger } from '../logger.js';
+import { fence } from '../model/fence.js';
 import type { LlmOutcome, UsageRecorder } from '../usage/types.js';
 import { transcriptAsText, type TranscriptEntry } from './transcript.js';
 
@@ -83,6 +84,5 @@ export async function summarizeConversation(deps: SummarizerDeps, request: Summa
 /** The transcript as data: tags inside it are defused so it cannot close its own fence. */
 function fencedTranscript(entries: readonly TranscriptEntry[], tenantName: string): string {
   const text = transcriptAsText(entries, tenantName, 'Customer').slice(-MAX_TRANSCRIPT_CHARS);
-  const defused = text.replace(/<\/?transcript\b[^>]*>/gi, (tag) => tag.replace(/</g, '‹').replace(/>/g, '›'));
-  return `Summarise this conversation.\n<transcript>\n${defused}\n</transcript>`;
+  return `Summarise this conversation.\n${fence('transcript', text)}`;
 }

@@ -2,6 +2,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { Passage } from '../knowledge/passage.js';
 import type { ToolOutcome } from '../tools/types.js';
 import type { AgentProfile, CustomerFacts, PriorTurn } from './answerer.js';
+import { defuseTags, fence } from '../model/fence.js';
 
 /**
  * The prompt, built so that untrusted text can only ever be data:
@@ -49,15 +50,16 @@ export function systemRules(grounded: boolean): string {
 export const SYSTEM_PROMPT = systemRules(true);
 export const PLAIN_SYSTEM_PROMPT = systemRules(false);
 
-const FENCE_TAGS = /<\/?\s*(passage|customer_profile|agent_persona|agent_instructions)\b[^>]*>/gi;
+/** The tags of an answer's prompt: no outside text may spell one of them. */
+const PROMPT_TAGS = ['passage', 'customer_profile', 'agent_persona', 'agent_instructions'] as const;
 
 /** Keeps outside text from opening or closing one of our fences: its tags are shown with look-alike brackets. */
 export function defuseFences(text: string): string {
-  return text.replace(FENCE_TAGS, (tag) => tag.replace(/</g, '‹').replace(/>/g, '›'));
+  return defuseTags(text, PROMPT_TAGS);
 }
 
 function fenced(tag: string, body: string): string {
-  return `<${tag}>\n${defuseFences(body.trim())}\n</${tag}>`;
+  return fence(tag, body.trim(), { defuse: PROMPT_TAGS });
 }
 
 /** Rules, then the tenant's persona and instructions (only when it wrote any). */
@@ -74,7 +76,7 @@ export function formatPassages(passages: readonly Passage[]): string {
   return passages
     .map((p, i) => {
       const heading = defuseFences([p.title, p.section].filter(Boolean).join(' › ')).replace(/"/g, "'");
-      return `<passage number="${i + 1}" title="${heading}">\n${defuseFences(p.content.trim())}\n</passage>`;
+      return fence('passage', p.content.trim(), { attributes: `number="${i + 1}" title="${heading}"`, defuse: PROMPT_TAGS });
     })
     .join('\n\n');
 }
