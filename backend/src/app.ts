@@ -19,6 +19,7 @@ import { createHandoffService } from './handoff/service.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
 import type { Logger } from './logger.js';
+import { createModelGateway } from './model/gateway.js';
 import { createProductsFeature } from './products/routes.js';
 import { createQualityFeature } from './quality/routes.js';
 import { createRoutePolicies } from './routes.js';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): PrexApp {
   // Collaborators, built once.
   const routes = createRoutePolicies({ config, db, log });
   const usage = createUsageRecorder(db, config, log);
+  const gateway = createModelGateway({ llm: config.llm, usage });
   const mailer = createMailer(config, log);
   // Every path that opens an escalation goes through this service; it emails the tenant's staff once.
   const handoff = createHandoffService({
@@ -85,16 +87,16 @@ export function createApp(deps: AppDeps): PrexApp {
       routes,
       agentTags: async (tenantId, name) => (await resolveAgent(db, tenantId, name)).knowledgeFilter.tags,
     }),
-    createAgentsFeature({ db, config, log, usage, routes }),
+    createAgentsFeature({ db, log, gateway, routes }),
     createUsageFeature({ db, routes }),
     createLabelAnalyticsFeature({ db, routes }),
     createQualityFeature({ db, log, routes }),
     createProductsFeature({ db, routes }),
     createHandoffFeature({ db, routes, handoff }),
     createCustomersFeature({ db, config, log, mailer, routes }),
-    createEmailFeature({ db, config, log, mailer, usage, routes }),
+    createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
-    createChatFeature({ db, config, log, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
+    createChatFeature({ db, config, log, gateway, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);

@@ -11,16 +11,14 @@ import {
   type PersonaDraftResponse,
 } from '@prex/protocol';
 import { z } from 'zod';
-import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { tenantOf } from '../auth/context.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
-import { createOpenAIClient } from '../llm/openai.js';
 import type { Logger } from '../logger.js';
 import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';
-import type { UsageRecorder } from '../usage/types.js';
+import type { ModelGateway } from '../model/gateway.js';
 import type { AgentRecord } from './agent.js';
 import { importAgents, validateAgentsDocument } from './import.js';
 import { draftPersona } from './persona.js';
@@ -30,10 +28,9 @@ import { agentsToYaml, readAgentsYaml } from './yaml.js';
 export interface AgentsFeatureDeps {
   db: Db;
   routes: Routes;
-  config: Pick<Config, 'llm'>;
   log: Logger;
-  /** Records the persona-draft model calls (purpose 'persona'); none = not recorded. */
-  usage?: UsageRecorder | undefined;
+  /** Drafts personas with the model (recorded as usage, purpose 'persona'); null: drafted by rules. */
+  gateway: ModelGateway | null;
 }
 
 /** Content types POST …/import reads as YAML text (JSON bodies go through the JSON parser). */
@@ -51,8 +48,7 @@ const importQuerySchema = z.object({
 export function createAgentsFeature(deps: AgentsFeatureDeps): Feature {
   const { db } = deps;
   const routes = deps.routes.admin();
-  const client = deps.config.llm ? createOpenAIClient(deps.config.llm) : null;
-  const personaDeps = { db, llm: deps.config.llm, client, usage: deps.usage ?? null, log: deps.log };
+  const personaDeps = { db, gateway: deps.gateway, log: deps.log };
   // The default agent exists from the first look (list, export, /support…): it is what answers
   // the widget, so the admin routes show and edit it like any other agent. Creating and
   // importing do not make it: a tenant's first agent (or an imported set) starts as it is given.

@@ -15,6 +15,7 @@ import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
+import type { ModelGateway } from '../model/gateway.js';
 import { sessionOf, tenantOf } from '../auth/context.js';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import { parseJsonBody } from '../http/validate.js';
@@ -42,7 +43,9 @@ export interface ChatFeatureDeps {
   db: Db;
   log: Logger;
   routes: Routes;
-  /** Defaults to createAnswerer(config, log); tests and benches pass their own. */
+  /** Every model call of an answer and of its label goes through it; null: no model configured. */
+  gateway: ModelGateway | null;
+  /** Defaults to createAnswerer (the model through the gateway, else extractive); tests and benches pass their own. */
   answerer?: Answerer;
   /** Defaults to the knowledge base's full-text search. */
   search?: SearchFn;
@@ -91,9 +94,9 @@ function sequence(events: readonly UIStreamChunk[]): SequencedChunk[] {
 export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   const { config, db, log } = deps;
   const hub = new AnswerHub();
-  const answerer = deps.answerer ?? createAnswerer(config, log);
+  const answerer = deps.answerer ?? createAnswerer({ config, gateway: deps.gateway, log });
   const search = deps.search ?? searchPassages;
-  const seams = defaultSeams({ config, db, log }, deps.seams);
+  const seams = defaultSeams({ config, db, log, gateway: deps.gateway }, deps.seams);
   const openStreams = new Set<SseResponse>();
   const runs = new Set<Promise<unknown>>();
   let closing = false;

@@ -7,6 +7,7 @@ import { customerOfSession } from '../customers/repository.js';
 import type { Db } from '../db/db.js';
 import { createEscalation, type NewEscalation, type StoredEscalation } from '../handoff/repository.js';
 import type { Logger } from '../logger.js';
+import type { ModelGateway } from '../model/gateway.js';
 import { runToolCall, toOpenAITools, toolsFor } from '../tools/registry.js';
 import { createUsageRecorder, type UsageRecorder } from '../usage/index.js';
 
@@ -25,7 +26,7 @@ export interface AnsweringSeams {
 }
 
 /** The real seams, with any given ones in their place. */
-export function defaultSeams(deps: { config: Config; db: Db; log: Logger }, given: Partial<AnsweringSeams> = {}): AnsweringSeams {
+export function defaultSeams(deps: { config: Config; db: Db; log: Logger; gateway: ModelGateway | null }, given: Partial<AnsweringSeams> = {}): AnsweringSeams {
   const usage = given.usage ?? createUsageRecorder(deps.db, deps.config, deps.log);
   return {
     resolveAgent,
@@ -33,7 +34,7 @@ export function defaultSeams(deps: { config: Config; db: Db; log: Logger }, give
     createEscalation,
     saveLabel,
     tools: { toolsFor, toOpenAITools, runToolCall },
-    classifier: given.classifier ?? createClassifier({ config: deps.config, log: deps.log, usage }),
+    classifier: given.classifier ?? createClassifier({ config: deps.config, gateway: deps.gateway, log: deps.log }),
     usage,
     ...given,
   };

@@ -1,7 +1,6 @@
-import OpenAI from 'openai';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { UsageRecorder } from '../usage/types.js';
+import type { ModelGateway } from '../model/gateway.js';
 import { createModelClassifier } from './model.js';
 import { classifyByRules } from './rules.js';
 import type { Classifier } from './types.js';
@@ -15,11 +14,10 @@ export type { Classification, Classifier, ClassifyContext } from './types.js';
 export const CLASSIFY_TIMEOUT_MS = 4000;
 
 export interface ClassifierDeps {
-  config: Pick<Config, 'llm' | 'classifier'>;
+  config: Pick<Config, 'classifier'>;
+  /** Null: no model configured, the rules label. */
+  gateway: ModelGateway | null;
   log: Logger;
-  usage: UsageRecorder;
-  /** The `openai` client to use (tests, or sharing the answerer's); one is made from config.llm otherwise. */
-  client?: OpenAI;
   timeoutMs?: number;
 }
 
@@ -33,9 +31,7 @@ const rulesClassifier: Classifier = {
  * 'auto' (falling back to the rules on any failure), otherwise the rules. Never throws.
  */
 export function createClassifier(deps: ClassifierDeps): Classifier {
-  const { config, log, usage } = deps;
-  if (!config.llm || config.classifier === 'rules') return rulesClassifier;
-  const timeoutMs = deps.timeoutMs ?? CLASSIFY_TIMEOUT_MS;
-  const client = deps.client ?? new OpenAI({ apiKey: config.llm.apiKey, baseURL: config.llm.baseUrl, timeout: timeoutMs, maxRetries: 0 });
-  return createModelClassifier({ client, model: config.llm.model, usage, log, timeoutMs });
+  const { config, gateway, log } = deps;
+  if (!gateway || config.classifier === 'rules') return rulesClassifier;
+  return createModelClassifier({ gateway, log, timeoutMs: deps.timeoutMs ?? CLASSIFY_TIMEOUT_MS });
 }

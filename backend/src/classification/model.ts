@@ -1,9 +1,7 @@
-import OpenAI from 'openai';
 import { MESSAGE_LABELS, messageLabelSchema, type MessageLabel } from '@prex/protocol';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { startLlmCall } from '../usage/meter.js';
-import type { LlmOutcome, UsageRecorder } from '../usage/types.js';
+import type { ModelGateway } from '../model/gateway.js';
 import { classifyByRules } from './rules.js';
 import type { Classification, Classifier, ClassifyContext } from './types.js';
 
@@ -42,16 +40,8 @@ function labelFrom(content: string): MessageLabel {
   return answer.data.label;
 }
 
-function outcomeOf(error: unknown, signal: AbortSignal | undefined): LlmOutcome {
-  if (signal?.aborted) return 'aborted';
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return 'timeout';
-  return 'error';
-}
-
 export interface ModelClassifierDeps {
-  client: OpenAI;
-  model: string;
-  usage: UsageRecorder;
+  gateway: ModelGateway;
   log: Logger;
   /** The whole call, after which the rules decide instead. */
   timeoutMs: number;
@@ -64,33 +54,24 @@ export interface ModelClassifierDeps {
  * the rules, so classification never fails the answer it precedes.
  */
 export function createModelClassifier(deps: ModelClassifierDeps): Classifier {
-  const { client, model, usage, log, timeoutMs } = deps;
+  const { gateway, log, timeoutMs } = deps;
 
   async function askModel(text: string, ctx: ClassifyContext): Promise<MessageLabel> {
-    const meter = startLlmCall({ tenantId: ctx.tenantId, agentId: ctx.agentId, sessionId: ctx.sessionId, messageId: ctx.messageId, purpose: 'classify', model });
-    try {
-      const completion = await client.chat.completions.create(
-        {
-          model,
-          temperature: 0,
-          response_format: { type: 'json_object' },
-          messages: [
-            { role: 'system', content: SYSTEM_PROMPT },
-            { role: 'user', content: `Customer message (JSON string):\n${JSON.stringify(text.slice(0, MAX_CLASSIFIED_CHARS))}` },
-          ],
-        },
-        // No token cap: newer OpenAI models refuse max_tokens and older compatible servers lack
-        // max_completion_tokens; the timeout bounds the call instead.
-        { timeout: timeoutMs, maxRetries: 0, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-      );
-      meter.usage(completion.usage);
-      const label = labelFrom(completion.choices[0]?.message.content ?? '');
-      await usage.record(meter.finish('ok'));
-      return label;
-    } catch (error) {
-      await usage.record(meter.finish(outcomeOf(error, ctx.signal), error));
-      throw error;
-    }
+    const purpose = { tenantId: ctx.tenantId, agentId: ctx.agentId, sessionId: ctx.sessionId, messageId: ctx.messageId, purpose: 'classify' as const };
+    return gateway.complete(
+      purpose,
+      {
+        temperature: 0,
+        response_format: { type: 'json_object' },
+        messages: [
+          { role: 'system', content: SYSTEM_PROMPT },
+          { role: 'user', content: `Customer message (JSON string):\n${JSON.stringify(text.slice(0, MAX_CLASSIFIED_CHARS))}` },
+        ],
+      },
+      // No token cap: newer OpenAI models refuse max_tokens and older compatible servers lack
+      // max_completion_tokens; the timeout bounds the call instead.
+      { read: (completion) => labelFrom(completion.choices[0]?.message.content ?? ''), timeoutMs, maxRetries: 0, signal: ctx.signal },
+    );
   }
 
   return {

@@ -3,7 +3,7 @@ import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
-import type { UsageRecorder } from '../usage/types.js';
+import type { ModelGateway } from '../model/gateway.js';
 import { addEmailRoutes } from './routes.js';
 import { startSummaryScheduler, type SummaryScheduler } from './scheduler.js';
 import type { Mailer } from './types.js';
@@ -15,7 +15,8 @@ export interface EmailFeatureDeps {
   routes: Routes;
   /** The one mailer of the process (the customers routes send their codes through it too). */
   mailer: Mailer;
-  usage?: UsageRecorder | undefined;
+  /** Writes the summary above the transcript; null: the transcript alone. */
+  gateway: ModelGateway | null;
 }
 
 export interface EmailFeature extends Feature {
@@ -25,7 +26,7 @@ export interface EmailFeature extends Feature {
 /** "Email me this conversation", the tenant's email events, and the automatic summary scheduler. */
 export function createEmailFeature(deps: EmailFeatureDeps): EmailFeature {
   const { config, db, log, mailer } = deps;
-  const summaryDeps = { db, log, mailer, llm: config.llm, usage: deps.usage };
+  const summaryDeps = { db, log, mailer, gateway: deps.gateway };
   const visitor = deps.routes.visitor();
   const admin = deps.routes.admin();
   addEmailRoutes({ visitor, admin }, { ...summaryDeps, config });

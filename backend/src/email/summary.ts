@@ -1,9 +1,6 @@
-import { APIConnectionTimeoutError, type OpenAI } from 'openai';
-import type { LlmConfig } from '../config.js';
-import { createOpenAIClient } from '../llm/openai.js';
 import type { Logger } from '../logger.js';
 import { fence } from '../model/fence.js';
-import type { LlmOutcome, UsageRecorder } from '../usage/types.js';
+import type { ModelGateway } from '../model/gateway.js';
 import { transcriptAsText, type TranscriptEntry } from './transcript.js';
 
 /** The newest part of a long conversation is what a summary needs; this bounds the prompt's size. */
@@ -19,11 +16,8 @@ export const SUMMARY_SYSTEM_PROMPT = [
 
 export interface SummarizerDeps {
   /** Null: no model configured, the mail carries the structured transcript only. */
-  llm: LlmConfig | null;
+  gateway: ModelGateway | null;
   log: Logger;
-  usage?: UsageRecorder | undefined;
-  /** A client to reuse; one is made from `llm` otherwise. */
-  client?: OpenAI | undefined;
 }
 
 export interface SummaryRequest {
@@ -38,46 +32,22 @@ export interface SummaryRequest {
  * caller then sends the structured transcript alone, so a provider outage never blocks the mail.
  */
 export async function summarizeConversation(deps: SummarizerDeps, request: SummaryRequest): Promise<string | null> {
-  const { llm } = deps;
-  if (!llm || request.transcript.length === 0) return null;
-  const client = deps.client ?? createOpenAIClient(llm);
-  const started = performance.now();
-  let outcome: LlmOutcome = 'ok';
-  let error: string | undefined;
-  let tokens: { prompt: number | null; completion: number | null } = { prompt: null, completion: null };
+  const { gateway } = deps;
+  if (!gateway || request.transcript.length === 0) return null;
+  const purpose = { tenantId: request.tenantId, agentId: null, sessionId: request.sessionId, messageId: null, purpose: 'summary' as const };
   try {
-    const completion = await client.chat.completions.create({
-      model: llm.model,
+    return await gateway.complete(purpose, {
       messages: [
         { role: 'system', content: SUMMARY_SYSTEM_PROMPT },
         { role: 'user', content: fencedTranscript(request.transcript, request.tenantName) },
       ],
       max_tokens: MAX_SUMMARY_TOKENS,
       temperature: 0.2,
-    });
-    tokens = { prompt: completion.usage?.prompt_tokens ?? null, completion: completion.usage?.completion_tokens ?? null };
-    const text = completion.choices[0]?.message?.content?.trim();
-    return text ? text : null;
+    }, { read: (completion) => completion.choices[0]?.message?.content?.trim() || null });
   } catch (err) {
-    error = err instanceof Error ? err.message : String(err);
-    outcome = err instanceof APIConnectionTimeoutError ? 'timeout' : 'error';
+    const error = err instanceof Error ? err.message : String(err);
     deps.log.warn('conversation summary by the model failed; sending the transcript alone', { tenantId: request.tenantId, error });
     return null;
-  } finally {
-    await deps.usage?.record({
-      tenantId: request.tenantId,
-      agentId: null,
-      sessionId: request.sessionId,
-      messageId: null,
-      purpose: 'summary',
-      model: llm.model,
-      promptTokens: tokens.prompt,
-      completionTokens: tokens.completion,
-      latencyMs: performance.now() - started,
-      ttftMs: null,
-      outcome,
-      ...(error ? { error } : {}),
-    });
   }
 }
 

@@ -4,7 +4,7 @@ import type { Agent } from '../agents/agent.js';
 import type { CustomerProfile } from '../customers/profile.js';
 import type { Passage } from '../knowledge/passage.js';
 import type { ToolCallRecord, ToolOutcome } from '../tools/types.js';
-import type { LlmOutcome } from '../usage/types.js';
+import type { ModelCallReport, ModelToolCall } from '../model/streamed-call.js';
 
 /** One earlier message of the conversation, oldest first. */
 export interface PriorTurn {
@@ -18,12 +18,6 @@ export type AgentProfile = Pick<Agent, 'name' | 'persona' | 'instructions' | 'mo
 /** What of the customer the prompt may mention (never ids, emails or notes). */
 export type CustomerFacts = Pick<CustomerProfile, 'name' | 'interests' | 'preferences'>;
 
-/** A function call as the model streamed it (arguments are the raw JSON text). */
-export interface ModelToolCall {
-  id: string;
-  name: string;
-  arguments: string;
-}
 
 /** The agent's tools, bound to the conversation they run for (tenant, session, customer). */
 export interface Toolbox {
@@ -33,16 +27,6 @@ export interface Toolbox {
   run(call: ModelToolCall): Promise<{ record: ToolCallRecord; outcome: ToolOutcome }>;
 }
 
-/** How one model call went, for the usage record. */
-export interface ModelCallReport {
-  model: string;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  latencyMs: number;
-  ttftMs: number | null;
-  outcome: LlmOutcome;
-  error?: string;
-}
 
 export interface AnswerRequest {
   question: string;
@@ -112,3 +96,5 @@ export class AnswerStalledError extends Error {
   override name = 'AnswerStalledError';
   readonly userMessage = 'Sorry, the answer stopped arriving and was cut short. Please try again.';
 }
+
+export type { ModelCallReport, ModelToolCall } from '../model/streamed-call.js';

@@ -1,26 +1,23 @@
-import type OpenAI from 'openai';
-import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ModelGateway, StreamParams } from '../model/gateway.js';
 import type { AnswerPart, AnswerRequest, ModelToolCall } from './answerer.js';
 import type { CitationRenumberer } from './citations.js';
-import { StreamedCall, type StreamLimits } from './model-call.js';
 import { formatToolResult } from './prompt.js';
 
 /** Model calls that may end in tool calls; the call after the last one must answer in text. */
 export const MAX_TOOL_ROUNDS = 3;
 
 export interface ConversationSettings {
-  client: OpenAI;
-  model: string;
+  gateway: ModelGateway;
+  /** The agent's model; null: the gateway's default. */
+  model: string | null;
   temperature: number | null;
-  limits: StreamLimits;
 }
 
-function callParams(settings: ConversationSettings, request: AnswerRequest, messages: ChatCompletionMessageParam[], round: number): ChatCompletionCreateParamsStreaming {
+function callParams(settings: ConversationSettings, request: AnswerRequest, messages: ChatCompletionMessageParam[], round: number): StreamParams {
   const specs = request.tools?.specs ?? [];
   return {
     model: settings.model,
-    stream: true,
-    stream_options: { include_usage: true },
     messages,
     ...(settings.temperature !== null ? { temperature: settings.temperature } : {}),
     // The round after the last tool round still sees the tool schemas (the history mentions them) but may not call any.
@@ -53,7 +50,7 @@ export async function* converse(
   const report = request.onModelCall ?? (() => undefined);
   try {
     for (let round = 1; ; round++) {
-      const call = new StreamedCall(settings.client, callParams(settings, request, messages, round), settings.limits, request.signal, report);
+      const call = settings.gateway.stream(callParams(settings, request, messages, round), request.signal, report);
       let text = '';
       for await (const delta of call.text()) {
         text += delta;

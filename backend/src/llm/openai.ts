@@ -1,26 +1,19 @@
-import OpenAI from 'openai';
-import type { LlmConfig } from '../config.js';
-import type { Logger } from '../logger.js';
 import type { Passage } from '../knowledge/passage.js';
+import type { Logger } from '../logger.js';
+import type { ModelGateway } from '../model/gateway.js';
+import { ModelTimeoutError } from '../model/streamed-call.js';
 import { AnswerStalledError, type Answer, type Answerer, type AnswerPart, type AnswerRequest } from './answerer.js';
 import { CitationRenumberer } from './citations.js';
 import { converse } from './conversation.js';
 import { turnsWithinBudget } from './history.js';
-import { ModelTimeoutError } from './model-call.js';
 import { buildPrompt } from './prompt.js';
 import { relevantPassages } from './relevance.js';
 
 /** Passages handed to the model: the relevant ones, best first. */
 const MAX_PROMPT_PASSAGES = 5;
 
-/** Retries (429, 5xx, network errors before streaming) are the client's own, with its backoff. */
-export function createOpenAIClient(llm: LlmConfig): OpenAI {
-  return new OpenAI({ apiKey: llm.apiKey, baseURL: llm.baseUrl, timeout: llm.timeoutMs, maxRetries: llm.maxRetries });
-}
-
 export interface OpenAIAnswererOptions {
-  client: OpenAI;
-  llm: Pick<LlmConfig, 'model' | 'firstTokenTimeoutMs' | 'idleTimeoutMs'>;
+  gateway: ModelGateway;
   historyTokenBudget: number;
   /** Answers when nothing relevant was retrieved and the agent has no tools, or when the provider fails before any text. */
   fallback: Answerer;
@@ -92,7 +85,7 @@ async function* stallsAsErrors(parts: AsyncIterable<AnswerPart>): AsyncGenerator
  * `unanswered`: whatever the model wrote, it is not grounded, so a human is offered.
  */
 export function createOpenAIAnswerer(options: OpenAIAnswererOptions): Answerer {
-  const { client, llm, fallback, log } = options;
+  const { gateway, fallback, log } = options;
 
   async function fallBack(request: AnswerRequest, passages: Passage[], toolParts: AnswerPart[], why: string, error?: unknown): Promise<Answer> {
     log.warn(`llm ${why}; answering extractively`, error === undefined ? {} : { error: errorText(error) });
@@ -115,12 +108,7 @@ export function createOpenAIAnswerer(options: OpenAIAnswererOptions): Answerer {
         customer: request.customer,
       });
       const renumberer = new CitationRenumberer(passages.length);
-      const settings = {
-        client,
-        model: request.agent?.model ?? llm.model,
-        temperature: request.agent?.temperature ?? null,
-        limits: { firstTokenTimeoutMs: llm.firstTokenTimeoutMs, idleTimeoutMs: llm.idleTimeoutMs },
-      };
+      const settings = { gateway, model: request.agent?.model ?? null, temperature: request.agent?.temperature ?? null };
       const toolResults = { useful: false };
       const parts = noticingToolResults(converse(settings, request, prompt, renumberer), toolResults);
 

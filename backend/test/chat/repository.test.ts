@@ -96,7 +96,7 @@ describe('answer runs that fail', () => {
       const hub = new AnswerHub();
       const live = hub.add({ messageId: assistant.id, ...scope, userMessageId: user.id });
       const search = () => Promise.reject(new Error('search index unavailable'));
-      const seams = defaultSeams({ config: testConfig(), db, log: silentLog });
+      const seams = defaultSeams({ config: testConfig(), db, log: silentLog, gateway: null });
       const agent = await seams.resolveAgent(db, tenant.id);
       const status = await runAnswer({ db, hub, answerer: createExtractiveAnswerer({ deltaDelayMs: 0 }), search, log: silentLog, seams }, live, { question: 'refund?', history: [], agent });
       expect(status).toBe('error');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/testing';
 import { createClassifier, type ClassifyContext } from '../../src/classification/index.js';
 import type { Db } from '../../src/db/db.js';
+import { createModelGateway } from '../../src/model/gateway.js';
 import { createUsageRecorder } from '../../src/usage/index.js';
 import { makeTenant, testConfig } from '../helpers/app.js';
 import { openMemoryDb, silentLog } from '../helpers/db.js';
@@ -30,7 +31,7 @@ const llmConfig = (env: Record<string, string> = {}) =>
 
 function classifier(env: Record<string, string> = {}, timeoutMs = 2000) {
   const config = llmConfig(env);
-  return createClassifier({ config, log: silentLog, usage: createUsageRecorder(db, config, silentLog), timeoutMs });
+  return createClassifier({ config, gateway: createModelGateway({ llm: config.llm, usage: createUsageRecorder(db, config, silentLog) }), log: silentLog, timeoutMs });
 }
 
 interface ClassifyRow {
@@ -134,7 +135,7 @@ describe('model classifier', () => {
   it('uses only the rules, with no model call, when none is configured or PREX_CLASSIFIER=rules', async () => {
     server.respondWith({ text: '{"label": "abuse"}' });
     const before = server.completionRequests.length;
-    const noModel = createClassifier({ config: testConfig(), log: silentLog, usage: createUsageRecorder(db, testConfig(), silentLog) });
+    const noModel = createClassifier({ config: testConfig(), gateway: createModelGateway({ llm: testConfig().llm, usage: createUsageRecorder(db, testConfig(), silentLog) }), log: silentLog });
     expect(await noModel.classify('I want to talk to a human', ctx)).toEqual({ label: 'human_request', source: 'rules' });
     expect(await classifier({ PREX_CLASSIFIER: 'rules' }).classify("I don't want to talk to a human", ctx)).toEqual({ label: 'other', source: 'rules' });
     expect(server.completionRequests.length).toBe(before);

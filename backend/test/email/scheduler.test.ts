@@ -24,7 +24,7 @@ describe.each<Engine>(['pglite', 'postgres'])('automatic summaries on %s', (engi
   /** A scheduler process of its own (its own mailer), on the shared database. */
   function scheduler(inactivityMinutes = INACTIVITY_MINUTES, scanIntervalMs = 3_600_000): SummaryScheduler {
     const mailer = createMailer({ email: { smtpUrl: smtp.url, from: 'Prex <summaries@prex.test>', outboxDir: '/nonexistent' } }, silentLog);
-    const started = startSummaryScheduler({ db, mailer, log: silentLog, llm: null, config: { summaries: { inactivityMinutes, scanIntervalMs } } });
+    const started = startSummaryScheduler({ db, mailer, log: silentLog, gateway: null, config: { summaries: { inactivityMinutes, scanIntervalMs } } });
     const handle = { runOnce: started.runOnce, stop: async () => { await started.stop(); await mailer.close(); } };
     schedulers.push(handle);
     return handle;

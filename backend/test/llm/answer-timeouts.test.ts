@@ -3,10 +3,14 @@ import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/
 import { AnswerStalledError, type Answer, type Answerer, type ModelCallReport, type PriorTurn } from '../../src/llm/answerer.js';
 import { createExtractiveAnswerer } from '../../src/llm/extractive.js';
 import { turnsWithinBudget, turnTokens } from '../../src/llm/history.js';
-import { createOpenAIAnswerer, createOpenAIClient } from '../../src/llm/openai.js';
+import { createOpenAIAnswerer } from '../../src/llm/openai.js';
+import { createModelGateway } from '../../src/model/gateway.js';
 import { lastAssistant, history, newVisitor, readSse, send, startChatTestServer, textOf } from '../helpers/chat.js';
 import { silentLog } from '../helpers/db.js';
 import { ALL_PASSAGES } from '../fixtures/passages.js';
+
+/** Answers' usage is recorded by the chat run from each call's report, not by the gateway. */
+const UNRECORDED = { record: async () => undefined };
 
 /**
  * Never a hung stream: first-token and idle limits, the client's bounded retries, usage reports of
@@ -20,7 +24,7 @@ const LIMITS = { firstTokenTimeoutMs: 300, idleTimeoutMs: 300 };
 
 function answererWith(historyTokenBudget = 2_000): Answerer {
   const llm = { apiKey: 'test-key', baseUrl: provider.url, model: 'test-model', timeoutMs: 10_000, maxRetries: 1, ...LIMITS };
-  return createOpenAIAnswerer({ client: createOpenAIClient(llm), llm, historyTokenBudget, fallback: createExtractiveAnswerer({ deltaDelayMs: 0 }), log: silentLog });
+  return createOpenAIAnswerer({ gateway: createModelGateway({ llm, usage: UNRECORDED })!, historyTokenBudget, fallback: createExtractiveAnswerer({ deltaDelayMs: 0 }), log: silentLog });
 }
 
 beforeAll(async () => {

@@ -3,10 +3,14 @@ import { startOpenAICompatibleServer, type OpenAICompatibleServer, type Scripted
 import type { Passage } from '../../src/knowledge/passage.js';
 import type { Answer, Answerer, PriorTurn } from '../../src/llm/answerer.js';
 import { createExtractiveAnswerer, NO_ANSWER_TEXT } from '../../src/llm/extractive.js';
-import { createOpenAIAnswerer, createOpenAIClient } from '../../src/llm/openai.js';
+import { createOpenAIAnswerer } from '../../src/llm/openai.js';
+import { createModelGateway } from '../../src/model/gateway.js';
 import { SYSTEM_PROMPT } from '../../src/llm/prompt.js';
 import { silentLog } from '../helpers/db.js';
 import { ALL_PASSAGES, PASSWORD, REFUNDS, SHIPPING } from '../fixtures/passages.js';
+
+/** Answers' usage is recorded by the chat run from each call's report, not by the gateway. */
+const UNRECORDED = { record: async () => undefined };
 
 let provider: OpenAICompatibleServer;
 let answerer: Answerer;
@@ -14,7 +18,7 @@ let answerer: Answerer;
 beforeAll(async () => {
   provider = await startOpenAICompatibleServer({ apiKey: 'test-key' });
   const llm = { apiKey: 'test-key', baseUrl: provider.url, model: 'test-model', timeoutMs: 5_000, maxRetries: 2, firstTokenTimeoutMs: 5_000, idleTimeoutMs: 5_000 };
-  answerer = createOpenAIAnswerer({ client: createOpenAIClient(llm), llm, historyTokenBudget: 2_000, fallback: createExtractiveAnswerer({ deltaDelayMs: 0 }), log: silentLog });
+  answerer = createOpenAIAnswerer({ gateway: createModelGateway({ llm, usage: UNRECORDED })!, historyTokenBudget: 2_000, fallback: createExtractiveAnswerer({ deltaDelayMs: 0 }), log: silentLog });
 });
 afterAll(() => provider?.close());
 beforeEach(() => {

@@ -11,7 +11,8 @@ import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
  */
 
 export { RELEVANCE_FLOOR, parseQuery, type DocumentFilter, type LexicalTuning } from './lexical.js';
-export { configureRetrieval, createOpenAIEmbedder, embedMissingChunks, indexChunkEmbeddings, vectorEnabled, type Embedder, type VectorStatus } from './vector.js';
+export { configureRetrieval, embedMissingChunks, indexChunkEmbeddings, vectorEnabled, type VectorStatus } from './vector.js';
+export { createOpenAIEmbedder, type Embedder } from '../../model/embeddings.js';
 export { reciprocalRankFusion, CANDIDATES_PER_CHANNEL, RRF_K } from './hybrid.js';
 export { retrievalEnabled, setRetrievalEnabled, setSearchLanguage } from './settings.js';
 

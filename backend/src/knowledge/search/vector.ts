@@ -1,7 +1,6 @@
-import OpenAI from 'openai';
-import type { EmbeddingsConfig } from '../../config.js';
 import type { Db } from '../../db/db.js';
 import type { Logger } from '../../logger.js';
+import type { Embedder } from '../../model/embeddings.js';
 import { tagsParam, type DocumentFilter } from './lexical.js';
 
 /**
@@ -18,38 +17,6 @@ import { tagsParam, type DocumentFilter } from './lexical.js';
  * (`hnsw.iterative_scan = relaxed_order`, pgvector ≥ 0.8) keeps scanning the graph until enough
  * rows pass the filter; the outer ORDER BY restores exact order among them.
  */
-
-export interface Embedder {
-  model: string;
-  dimensions: number;
-  /** One vector per text, in order. */
-  embed(texts: readonly string[]): Promise<number[][]>;
-}
-
-/** Embeddings through the `openai` client: batched, with the client's bounded retries and backoff. */
-export function createOpenAIEmbedder(config: EmbeddingsConfig): Embedder {
-  const client = new OpenAI({ apiKey: config.apiKey, baseURL: config.baseUrl, maxRetries: config.maxRetries, timeout: config.timeoutMs });
-  return {
-    model: config.model,
-    dimensions: config.dimensions,
-    async embed(texts) {
-      const out: number[][] = [];
-      for (let i = 0; i < texts.length; i += config.batchSize) {
-        const batch = texts.slice(i, i + config.batchSize);
-        const response = await client.embeddings.create({ model: config.model, input: batch, dimensions: config.dimensions, encoding_format: 'float' });
-        const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
-        if (vectors.length !== batch.length) throw new Error(`embeddings endpoint returned ${vectors.length} vectors for ${batch.length} inputs`);
-        for (const v of vectors) {
-          if (v.length !== config.dimensions) {
-            throw new Error(`embeddings endpoint returned ${v.length} dimensions; PREX_EMBEDDINGS_DIMENSIONS is ${config.dimensions}`);
-          }
-        }
-        out.push(...vectors);
-      }
-      return out;
-    },
-  };
-}
 
 interface RetrievalContext {
   embedder: Embedder;

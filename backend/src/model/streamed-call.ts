@@ -1,7 +1,17 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import type { LlmOutcome } from '../usage/types.js';
-import type { ModelCallReport, ModelToolCall } from './answerer.js';
+import type { LlmCallRecord, LlmOutcome } from '../usage/types.js';
+
+/** How one model call went: the usage record without who it was for, which the caller knows. */
+export type ModelCallReport = Pick<LlmCallRecord, 'model' | 'promptTokens' | 'completionTokens' | 'latencyMs' | 'ttftMs' | 'outcome' | 'error'>;
+
+/** A function call the model made, assembled from its streamed fragments. */
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the model wrote them: JSON text, not yet parsed or validated. */
+  arguments: string;
+}
 
 export interface StreamLimits {
   /** No first token (text or tool call) within this → the call is abandoned as a timeout. */
