@@ -11,7 +11,7 @@ import { createCustomersFeature } from './customers/index.js';
 import type { Db } from './db/db.js';
 import { createEmailFeature } from './email/feature.js';
 import { notifyStaffOfHandoff } from './email/handoff-notice.js';
-import { createMailer } from './email/mailer.js';
+import { createMailer } from './mail/mailer.js';
 import type { Feature, FeatureRoutes } from './feature.js';
 import { createFeedbackFeature } from './feedback/routes.js';
 import { createHandoffFeature } from './handoff/feature.js';

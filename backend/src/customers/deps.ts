@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
-import type { Mailer } from '../email/types.js';
+import type { Mailer } from '../mail/types.js';
 import type { Logger } from '../logger.js';
 
 /** What the customer routes need. `now` is injectable so tests can move the clock instead of sleeping. */

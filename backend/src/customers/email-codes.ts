@@ -7,7 +7,7 @@ import {
   type EmailCodeStartResponse,
   type EmailCodeVerifyResponse,
 } from '@prex/protocol';
-import { sendCodeEmail } from '../email/send.js';
+import { sendCodeEmail } from './code-mail.js';
 import { sessionOf, tenantOf } from '../auth/context.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';

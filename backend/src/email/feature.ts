@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { ModelGateway } from '../model/gateway.js';
 import { addEmailRoutes } from './routes.js';
 import { startSummaryScheduler, type SummaryScheduler } from './scheduler.js';
-import type { Mailer } from './types.js';
+import type { Mailer } from '../mail/types.js';
 
 export interface EmailFeatureDeps {
   config: Config;

@@ -2,8 +2,8 @@ import type { EscalationSource } from '@prex/protocol';
 import { customerSettings } from '../customers/settings.js';
 import { findById } from '../tenants/repository.js';
 import { verifiedCustomerOfSession } from './conversation-summary.js';
-import type { EmailEvent } from './events.js';
-import { EmailNotSentError, sendEmail, type EmailDeps } from './send.js';
+import type { EmailEvent } from '../mail/events.js';
+import { EmailNotSentError, sendEmail, type EmailDeps } from '../mail/send.js';
 import { handoffMail } from './templates.js';
 import { loadTranscript, type TranscriptEntry } from './transcript.js';
 

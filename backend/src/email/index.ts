@@ -1,11 +1,6 @@
-export { createMailer } from './mailer.js';
-export { sendEmail, sendCodeEmail, EmailNotSentError, type EmailDeps, type SendEmailInput, type CodeEmailInput } from './send.js';
 export { sendConversationSummary, verifiedCustomerOfSession, type SummaryDeps, type SummaryKind } from './conversation-summary.js';
 export { notifyStaffOfHandoff, type OpenedHandoff } from './handoff-notice.js';
 export { summarizeConversation } from './summary.js';
 export { startSummaryScheduler, type SummaryScheduler, type SummarySchedulerOptions } from './scheduler.js';
 export { addEmailRoutes } from './routes.js';
 export { createEmailFeature, type EmailFeature } from './feature.js';
-export { listEmailEvents, type EmailEvent } from './events.js';
-export { CODE_TTL_MINUTES, type CodePurpose } from './templates.js';
-export type { EmailKind, Mailer, OutgoingMail, SentMail } from './types.js';

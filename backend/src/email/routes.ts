@@ -17,7 +17,7 @@ import { parseInput } from '../http/validate.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { maskEmail } from './address.js';
 import { sendConversationSummary, verifiedCustomerOfSession, type SummaryDeps } from './conversation-summary.js';
-import { listEmailEvents, sessionEmailsSince, type EmailEvent } from './events.js';
+import { listEmailEvents, sessionEmailsSince, type EmailEvent } from '../mail/events.js';
 
 const HOUR_MS = 3_600_000;
 

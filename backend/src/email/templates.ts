@@ -1,37 +1,7 @@
 import type { EscalationSource } from '@prex/protocol';
-import { escapeHtml, htmlDocument, paragraphs, safeHttpUrl } from './html.js';
+import { escapeHtml, htmlDocument, paragraphs, safeHttpUrl, tenantFooterHtml } from '../mail/html.js';
 import { speakerName, transcriptAsText, type TranscriptEntry } from './transcript.js';
-import type { OutgoingMail } from './types.js';
-
-/** What a one-time code is for; it decides the sentence that tells the reader why they got it. */
-export type CodePurpose = 'verify' | 'export' | 'delete';
-
-export const CODE_TTL_MINUTES = 10;
-
-const PURPOSE_TEXT: Record<CodePurpose, string> = {
-  verify: 'to confirm your email address in the chat',
-  export: 'to download a copy of your data',
-  delete: 'to delete your data',
-};
-
-export function codeMail(input: { to: string; tenantName: string; code: string; purpose: CodePurpose }): OutgoingMail {
-  const { tenantName, code } = input;
-  const why = PURPOSE_TEXT[input.purpose];
-  const expiry = `It expires in ${CODE_TTL_MINUTES} minutes.`;
-  const ignore = 'If you did not ask for this code, you can ignore this email: nothing happens without it.';
-  const text = [`Your ${tenantName} code is: ${code}`, '', `Enter it ${why}. ${expiry}`, '', ignore, '', `— ${tenantName}`].join('\n');
-  const html = htmlDocument(
-    `Your ${tenantName} code`,
-    [
-      `<p style="margin:0 0 12px">Your ${escapeHtml(tenantName)} code is:</p>`,
-      `<p style="margin:0 0 16px;font-size:28px;font-weight:bold;letter-spacing:4px">${escapeHtml(code)}</p>`,
-      `<p style="margin:0 0 12px">Enter it ${escapeHtml(why)}. ${escapeHtml(expiry)}</p>`,
-      `<p style="margin:0 0 12px;color:#57606a">${escapeHtml(ignore)}</p>`,
-      footerHtml(tenantName),
-    ].join('\n'),
-  );
-  return { to: input.to, subject: `Your ${tenantName} code: ${code}`, text, html, fromName: tenantName };
-}
+import type { OutgoingMail } from '../mail/types.js';
 
 export interface SummaryMailInput {
   to: string;
@@ -95,7 +65,7 @@ export function summaryMail(input: SummaryMailInput): OutgoingMail {
       summary ? `<h2 style="font-size:17px;margin:0 0 8px">Summary</h2>\n${paragraphs(summary)}` : '',
       '<h2 style="font-size:17px;margin:16px 0 8px">Conversation</h2>',
       transcript.map((entry) => entryHtml(entry, tenantName, customerLabel)).join('\n'),
-      footerHtml(tenantName),
+      tenantFooterHtml(tenantName),
     ].join('\n'),
   );
   // The tenant's team can answer the customer straight from their copy.
@@ -116,10 +86,6 @@ function entryHtml(entry: TranscriptEntry, tenantName: string, customerLabel: st
     sources.length ? `<div style="font-size:13px;color:#57606a">Sources:<ul style="margin:4px 0 0;padding-left:20px">${sources.join('')}</ul></div>` : '',
     '</div>',
   ].join('\n');
-}
-
-function footerHtml(tenantName: string): string {
-  return `<p style="margin:24px 0 0;font-size:12px;color:#57606a">Sent by ${escapeHtml(tenantName)}.</p>`;
 }
 
 export interface HandoffMailInput {
@@ -176,7 +142,7 @@ export function handoffMail(input: HandoffMailInput): OutgoingMail {
       recent.length ? '<h2 style="font-size:17px;margin:16px 0 8px">Last messages</h2>' : '',
       recent.map((entry) => entryHtml(entry, tenantName, 'Customer')).join('\n'),
       `<p style="margin:16px 0 0">${escapeHtml(open)}</p>`,
-      footerHtml(tenantName),
+      tenantFooterHtml(tenantName),
     ].join('\n'),
   );
   // Staff can answer the customer straight from the notice when the address is verified.

@@ -1,5 +1,5 @@
 import type { Db } from '../db/db.js';
-import { safeHttpUrl } from './html.js';
+import { safeHttpUrl } from '../mail/html.js';
 
 /** Who wrote a transcript line: the visitor, the AI assistant, or a staff member after a handoff. */
 export type Speaker = 'customer' | 'assistant' | 'staff';

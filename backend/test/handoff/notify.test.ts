@@ -2,7 +2,7 @@ import { handoffConfirmPath, ROUTES } from '@prex/protocol';
 import { closedPort, type ReceivedMail, type RunningSmtpServer, startSmtpServer } from '@prex/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
-import { listEmailEvents } from '../../src/email/events.js';
+import { listEmailEvents } from '../../src/mail/events.js';
 import { readJson } from '../helpers/app.js';
 import { newVisitor, readSse, send, type Visitor } from '../helpers/chat.js';
 import { openMemoryDb } from '../helpers/db.js';

@@ -2,7 +2,6 @@ import type { Db } from '../db/db.js';
 import { HttpError } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { recordEmailEvent, type EmailEvent } from './events.js';
-import { codeMail, type CodePurpose } from './templates.js';
 import type { EmailKind, Mailer, OutgoingMail } from './types.js';
 
 export interface EmailDeps {
@@ -54,20 +53,4 @@ export async function sendEmail(deps: EmailDeps, input: SendEmailInput): Promise
     providerId: sent.providerId,
     error: null,
   });
-}
-
-export interface CodeEmailInput {
-  tenantId: string;
-  tenantName: string;
-  to: string;
-  code: string;
-  purpose: CodePurpose;
-  sessionId?: string | null | undefined;
-  customerId?: string | null | undefined;
-}
-
-/** A one-time code (kind 'otp'): the code in the subject and both bodies, its 10-minute expiry, "ignore if not you". */
-export function sendCodeEmail(deps: EmailDeps, input: CodeEmailInput): Promise<EmailEvent> {
-  const mail = codeMail({ to: input.to, tenantName: input.tenantName, code: input.code, purpose: input.purpose });
-  return sendEmail(deps, { tenantId: input.tenantId, sessionId: input.sessionId, customerId: input.customerId, kind: 'otp', mail });
 }

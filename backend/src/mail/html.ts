@@ -40,3 +40,8 @@ export function htmlDocument(title: string, body: string): string {
     '</div></body></html>',
   ].join('\n');
 }
+
+/** The line under every mail: who sent it, so the reader recognises the business. */
+export function tenantFooterHtml(tenantName: string): string {
+  return `<p style="margin:24px 0 0;font-size:12px;color:#57606a">Sent by ${escapeHtml(tenantName)}.</p>`;
+}
