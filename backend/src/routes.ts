@@ -9,6 +9,7 @@ import type { Db } from './db/db.js';
 import { publicRateLimit } from './http/rate-limit.js';
 import { routeGroup, type Routes } from './http/route-group.js';
 import type { Logger } from './logger.js';
+import { touchLiveSession } from './sessions/repository.js';
 
 /**
  * Admin bodies: documents and product batches are larger than chat bodies. The secret key is
@@ -32,7 +33,8 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   const rateLimit = once('rateLimited', publicRateLimit(config));
   const publicJson = once('publicJsonParsed', express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
   const keyed = [rateLimit, publicJson, publishableKeyAuth(db)];
-  const visitor = [...keyed, sessionAuth(db, config)];
+  const liveSessions = { touch: (tenantId: string, sessionId: string) => touchLiveSession(db, tenantId, sessionId) };
+  const visitor = [...keyed, sessionAuth(config, liveSessions)];
   const adminJson = once('adminJsonParsed', express.json({ limit: ADMIN_JSON_LIMIT, strict: true }));
   const admin = [secretKeyAuth({ db, log, limit: deps.secretKeyFailures }), adminOriginCheck, adminJson];
   return {

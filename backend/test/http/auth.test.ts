@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema, widgetConfigResponseSchema, createSessionResponseSchema } from '@prex/protocol';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { sessionAuth } from '../../src/auth/session.js';
+import { touchLiveSession } from '../../src/sessions/repository.js';
 import { signSessionToken } from '../../src/auth/session-token.js';
 import { publishableKeyAuth } from '../../src/auth/publishable-key.js';
 import { ALLOWED_ORIGIN, createSessionOver, makeTenant, startTestApp, type TestApp } from '../helpers/app.js';
@@ -83,7 +84,7 @@ describe('sessions', () => {
   let closeProbe: () => void;
   beforeAll(async () => {
     const probe = express();
-    probe.get('/probe', publishableKeyAuth(app.db), sessionAuth(app.db, app.config), (_req, res) => {
+    probe.get('/probe', publishableKeyAuth(app.db), sessionAuth(app.config, { touch: (tenantId, sessionId) => touchLiveSession(app.db, tenantId, sessionId) }), (_req, res) => {
       res.json(res.locals.session);
     });
     probe.use(errorHandler(silentLog));
