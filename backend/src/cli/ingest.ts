@@ -14,7 +14,7 @@ import { IngestionWorker, type WorkerEvent } from '../knowledge/jobs/worker.js';
 import { detectFormat, unsupportedReason } from '../knowledge/parse/index.js';
 import { configureRetrieval, createOpenAIEmbedder, indexChunkEmbeddings } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
-import { findById, findByPublishableKey } from '../tenants/repository.js';
+import { findTenant } from './database.js';
 
 interface IngestCliOptions {
   tenant?: string;
@@ -188,12 +188,6 @@ async function ingestDirect(paths: string[], options: IngestCliOptions): Promise
 function tagsNote(tags: string[] | undefined): string {
   if (!tags) return '';
   return tags.length > 0 ? ` with tags ${tags.join(', ')}` : ' clearing their tags';
-}
-
-async function findTenant(db: Db, idOrKey: string) {
-  const tenant = idOrKey.startsWith('pk_') ? await findByPublishableKey(db, idOrKey) : await findById(db, idOrKey);
-  if (!tenant) throw new Error(`No tenant ${idOrKey} in this database (give a tenant id ten_… or a publishable key pk_…)`);
-  return tenant;
 }
 
 function emptySummary(skippedUnsupported: number, unsupported: FoundFile[]): IngestSummary {

@@ -4,10 +4,12 @@ import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { registerEvalCommands } from './eval.js';
 import { registerIngestCommand } from './ingest.js';
+import { registerTenantCommands } from './tenants.js';
 
 const program = new Command('prex').description('Prex operators’ tools').showHelpAfterError();
 registerIngestCommand(program);
 registerEvalCommands(program);
+registerTenantCommands(program);
 
 try {
   await program.parseAsync(process.argv);

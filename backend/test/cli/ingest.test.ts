@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, resolveAgent } from '../../src/agents/repository.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -13,36 +10,8 @@ import { searchPassages } from '../../src/knowledge/search/index.js';
 import { createTenant } from '../../src/tenants/repository.js';
 import { makeDocx, makePdf } from '../fixtures/documents.js';
 import { readJson, startTestApp } from '../helpers/app.js';
+import { ensureBuilt, prex } from '../helpers/cli.js';
 import { silentLog } from '../helpers/db.js';
-
-const run = promisify(execFile);
-const BACKEND = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = path.join(BACKEND, 'dist/cli/main.js');
-
-/** The CLI runs from the build; rebuild when a source file is newer (turbo builds before tests anyway). */
-async function ensureBuilt(): Promise<void> {
-  const built = await stat(MAIN).then((s) => s.mtimeMs, () => 0);
-  const newest = async (dir: string): Promise<number> => {
-    let max = 0;
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      max = Math.max(max, e.isDirectory() ? await newest(full) : (await stat(full)).mtimeMs);
-    }
-    return max;
-  };
-  if (built >= (await newest(path.join(BACKEND, 'src')))) return;
-  await run(process.execPath, [path.join(BACKEND, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: BACKEND });
-}
-
-async function prex(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { cwd: BACKEND, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 let dir: string;
 let kb: string;
