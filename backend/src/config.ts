@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -13,6 +14,15 @@ const originList = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)));
 
+function isReadableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Every variable Prex reads, with its default. Names are the environment's. */
 const envSchema = z.object({
   PORT: port.default(8787),
@@ -24,6 +34,13 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /**
+   * PEM file of the CA that signed the database server's certificate (Supabase: the dashboard's
+   * "SSL certificate" download). The server is then verified: the chain with ?sslmode=require,
+   * chain and host name with verify-full or no sslmode. Without it, sslmode=require encrypts
+   * without verifying, as libpq does.
+   */
+  PREX_DATABASE_CA_FILE: optionalText.refine((file) => !file || isReadableFile(file), 'must be a readable PEM file'),
   /** HMAC secret for session tokens; at least 32 characters. Generated per process when unset (sessions then end at restart). */
   PREX_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PREX_SESSION_TTL_DAYS: positiveInt.default(30),
@@ -138,7 +155,7 @@ export interface EmbeddingsConfig {
 export interface Config {
   port: number;
   host: string;
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; caFile?: string };
   session: { secret: string; ttlSeconds: number };
   /** Null when no model is configured: answers are extractive. */
   llm: LlmConfig | null;
@@ -176,7 +193,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.PREX_DATABASE_CA_FILE ? { caFile: e.PREX_DATABASE_CA_FILE } : {}) }
+      : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },
     session: {
       secret: e.PREX_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
       ttlSeconds: e.PREX_SESSION_TTL_DAYS * 24 * 3600,
