@@ -115,6 +115,15 @@ const envSchema = z.object({
   /** Folder with the built loader.js and widget/ assets to serve; defaults to the workspace packages' dist. */
   PREX_STATIC_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * Log conversation content (questions, answers, outbox mail subjects, which carry one-time
+   * codes), with emails, phone numbers, card numbers, IBANs and IPs redacted. Off by default: logs
+   * carry no message text, emails, phone numbers or codes.
+   */
+  PREX_LOG_PROMPTS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export interface LlmConfig {
@@ -175,6 +184,8 @@ export interface Config {
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
   staticDir: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** PREX_LOG_PROMPTS: conversation content in the log, redacted (logger.ts). */
+  logPrompts: boolean;
 }
 
 export class ConfigError extends Error {
@@ -233,5 +244,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: { enabled: e.PREX_SEED_DEMO, publishableKey: e.PREX_DEMO_PUBLISHABLE_KEY, origins: e.PREX_DEMO_ORIGINS },
     staticDir: e.PREX_STATIC_DIR,
     logLevel: e.LOG_LEVEL,
+    logPrompts: e.PREX_LOG_PROMPTS,
   };
 }
