@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -13,6 +14,15 @@ const originList = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)));
 
+function isReadableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Every variable Prex reads, with its default. Names are the environment's. */
 const envSchema = z.object({
   PORT: port.default(8787),
@@ -24,6 +34,13 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /**
+   * PEM file of the CA that signed the database server's certificate (Supabase: the dashboard's
+   * "SSL certificate" download). The server is then verified: the chain with ?sslmode=require,
+   * chain and host name with verify-full or no sslmode. Without it, sslmode=require encrypts
+   * without verifying, as libpq does.
+   */
+  PREX_DATABASE_CA_FILE: optionalText.refine((file) => !file || isReadableFile(file), 'must be a readable PEM file'),
   /** HMAC secret for session tokens; at least 32 characters. Generated per process when unset (sessions then end at restart). */
   PREX_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PREX_SESSION_TTL_DAYS: positiveInt.default(30),
@@ -98,6 +115,15 @@ const envSchema = z.object({
   /** Folder with the built loader.js and widget/ assets to serve; defaults to the workspace packages' dist. */
   PREX_STATIC_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * Log conversation content (questions, answers, outbox mail subjects, which carry one-time
+   * codes), with emails, phone numbers, card numbers, IBANs and IPs redacted. Off by default: logs
+   * carry no message text, emails, phone numbers or codes.
+   */
+  PREX_LOG_PROMPTS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export interface LlmConfig {
@@ -138,7 +164,7 @@ export interface EmbeddingsConfig {
 export interface Config {
   port: number;
   host: string;
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; caFile?: string };
   session: { secret: string; ttlSeconds: number };
   /** Null when no model is configured: answers are extractive. */
   llm: LlmConfig | null;
@@ -158,6 +184,8 @@ export interface Config {
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
   staticDir: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** PREX_LOG_PROMPTS: conversation content in the log, redacted (logger.ts). */
+  logPrompts: boolean;
 }
 
 export class ConfigError extends Error {
@@ -176,7 +204,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.PREX_DATABASE_CA_FILE ? { caFile: e.PREX_DATABASE_CA_FILE } : {}) }
+      : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },
     session: {
       secret: e.PREX_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
       ttlSeconds: e.PREX_SESSION_TTL_DAYS * 24 * 3600,
@@ -214,5 +244,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: { enabled: e.PREX_SEED_DEMO, publishableKey: e.PREX_DEMO_PUBLISHABLE_KEY, origins: e.PREX_DEMO_ORIGINS },
     staticDir: e.PREX_STATIC_DIR,
     logLevel: e.LOG_LEVEL,
+    logPrompts: e.PREX_LOG_PROMPTS,
   };
 }

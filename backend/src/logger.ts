@@ -1,3 +1,5 @@
+import { redactPii, type PiiKind } from './privacy/redact.js';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -6,17 +8,50 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /**
+   * Conversation content (a visitor's question, an answer, a mail's subject). Written only when the
+   * operator turned prompt logging on (PREX_LOG_PROMPTS), at info level, with every kind of
+   * personal data redacted; by default logs carry no message text at all.
+   */
+  prompt(msg: string, fields: Record<string, unknown>): void;
 }
 
+/** Where finished lines go; by default stdout, and stderr for warn/error. */
+export type LogSink = (line: string, level: Level) => void;
+
+const standardStreams: LogSink = (line, at) => (at === 'warn' || at === 'error' ? process.stderr : process.stdout).write(line);
+
+export interface LoggerOptions {
+  /** PREX_LOG_PROMPTS: let `prompt()` lines through (redacted). */
+  prompts?: boolean;
+}
+
+/**
+ * Redacted from every line, whatever wrote it: an SMTP refusal naming the recipient, a tool error
+ * quoting a phone number. IP addresses stay readable (they are the servers Prex failed to reach);
+ * prompt lines are redacted of every kind.
+ */
+const ALWAYS_REDACTED: readonly PiiKind[] = ['email', 'phone', 'card', 'iban'];
+const PROMPT_REDACTED: readonly PiiKind[] = ['email', 'phone', 'card', 'iban', 'ip'];
+
 /** One JSON-free line per event: `level message key=value …`, on stderr for warn/error. */
-export function createLogger(level: Level | 'silent' = 'info'): Logger {
-  const emit = (at: Level) => (msg: string, fields?: Record<string, unknown>) => {
+export function createLogger(level: Level | 'silent' = 'info', sink: LogSink = standardStreams, options: LoggerOptions = {}): Logger {
+  const write = (at: Level, msg: string, fields: Record<string, unknown> | undefined, kinds: readonly PiiKind[]) => {
     if (order[at] < order[level]) return;
+    const clean = (text: string) => redactPii(text, undefined, kinds);
     const tail = fields
-      ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+      ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${clean(typeof v === 'string' ? v : String(JSON.stringify(v)))}`).join(' ')
       : '';
-    const line = `[prex] ${at} ${msg}${tail}\n`;
-    (at === 'warn' || at === 'error' ? process.stderr : process.stdout).write(line);
+    sink(`[prex] ${at} ${clean(msg)}${tail}\n`, at);
   };
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+  const emit = (at: Level) => (msg: string, fields?: Record<string, unknown>) => write(at, msg, fields, ALWAYS_REDACTED);
+  return {
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    prompt: (msg, fields) => {
+      if (options.prompts) write('info', msg, fields, PROMPT_REDACTED);
+    },
+  };
 }

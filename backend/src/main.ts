@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, { prompts: config.logPrompts });
   const server = await startServer({ config, log });
   log.info('Prex is listening', { url: server.url, database: config.database.kind });
   if (config.demo.enabled) {

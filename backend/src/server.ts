@@ -31,7 +31,7 @@ export interface RunningServer {
 /** Open (or take) the database, seed the demo tenant if enabled, and listen. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { config } = opts;
-  const log = opts.log ?? createLogger(config.logLevel);
+  const log = opts.log ?? createLogger(config.logLevel, undefined, { prompts: config.logPrompts });
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(config.database, log));
   try {

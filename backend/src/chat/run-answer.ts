@@ -151,6 +151,7 @@ export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput
   const signal = live.controller.signal;
   let status: Exclude<MessageStatus, 'streaming'>;
   let sources: Citation[] = [];
+  deps.log.prompt('question', { messageId: live.userMessageId, text: input.question });
   try {
     await streamAnswer(deps, state, input);
     state.closeText();
@@ -167,6 +168,7 @@ export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput
     state.emit({ type: 'error', errorText: error instanceof AnswerStalledError ? error.userMessage : ANSWER_FAILED_TEXT });
   }
   await Promise.allSettled(state.pendingWrites);
+  deps.log.prompt('answer', { messageId: live.messageId, status, text: live.textSoFar });
   await persist(deps, state, { status, sources });
   deps.hub.finish(live, status);
   return status;

@@ -1,13 +1,14 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Db } from './db.js';
+import { libpqConnectionString } from './connection-string.js';
 import { migrate } from './migrate.js';
 import { isMemoryDir, openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(config: Config['database'], log: Logger): Promise<Db> {
-  const db = config.kind === 'postgres' ? openPostgres(config.url, log) : await openPglite(config.dataDir);
+  const db = config.kind === 'postgres' ? openPostgres(config.url, log, config.caFile) : await openPglite(config.dataDir);
   try {
     await migrate(db, log);
   } catch (err) {
@@ -17,6 +18,7 @@ export async function openDatabase(config: Config['database'], log: Logger): Pro
   log.info('database ready', {
     engine: db.engine,
     where: config.kind === 'postgres' ? redactUrl(config.url) : isMemoryDir(config.dataDir) ? 'memory' : config.dataDir,
+    ...(config.kind === 'postgres' ? { tls: libpqConnectionString(config.url, config.caFile).tls } : {}),
   });
   return db;
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { libpqConnectionString } from './connection-string.js';
 import { withSavepoint, type Db } from './db.js';
 import type { Logger } from '../logger.js';
 
@@ -16,15 +17,22 @@ const types = {
 
 type Client = Pick<pg.PoolClient, 'query'>;
 
-/** A pool of connections to a Postgres server (or a Supabase project's database). */
-export function openPostgres(url: string, log: Logger): Db {
+/**
+ * A pool of connections to a Postgres server (or a Supabase project's database). `sslmode` in the
+ * URL means what libpq means by it; `caFile` is a PEM root certificate to verify the server against.
+ */
+export function openPostgres(url: string, log: Logger, caFile?: string): Db {
+  const connection = libpqConnectionString(url, caFile);
+  if (connection.tls === 'encrypted, certificate not verified') {
+    log.warn('postgres: the connection is encrypted but the server certificate is not verified; set PREX_DATABASE_CA_FILE to its CA certificate');
+  }
   // JIT compilation costs tens of ms per query and pays off only for long analytical queries;
   // Prex runs short ones (a full-text search over 100k chunks took 35 ms median with it, see docs/retrieval.md).
   // onConnect is awaited before the client is handed out, so no query can overlap the SET.
   const onConnect = async (client: pg.ClientBase): Promise<void> => {
     await client.query('set jit = off').catch(() => undefined);
   };
-  const pool = new pg.Pool({ connectionString: url, types, max: 10, onConnect });
+  const pool = new pg.Pool({ connectionString: connection.url, types, max: 10, onConnect });
   // An idle client losing its connection emits 'error' on the pool; unhandled it would crash the process.
   pool.on('error', (err) => log.warn('postgres idle client error', { error: err.message }));
   return {

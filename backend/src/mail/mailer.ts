@@ -65,8 +65,9 @@ function smtpMailer(url: string, toMessage: MessageBuilder): Mailer {
 }
 
 /**
- * One RFC 822 .eml file per mail (opens in any mail client), plus an info line naming recipient and
- * subject: a one-time code is in the subject, so the demo can be used without any mail server.
+ * One RFC 822 .eml file per mail (opens in any mail client), plus an info line naming the file: a
+ * one-time code is in the mail's subject, so the demo can be used without any mail server. The
+ * subject itself is logged only with prompt logging on (PREX_LOG_PROMPTS).
  */
 function outboxMailer(outboxDir: string, toMessage: MessageBuilder, log: Logger): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
@@ -76,7 +77,10 @@ function outboxMailer(outboxDir: string, toMessage: MessageBuilder, log: Logger)
       await mkdir(outboxDir, { recursive: true });
       const fileName = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
       await writeFile(path.join(outboxDir, fileName), info.message as Buffer);
-      log.info('email written to the outbox (no SMTP relay configured)', { to: mail.to, subject: mail.subject, file: path.join(outboxDir, fileName) });
+      const file = path.join(outboxDir, fileName);
+      // Recipient and subject (a code's subject carries the code) only with prompt logging on.
+      log.info('email written to the outbox (no SMTP relay configured)', { file });
+      log.prompt('outbox email', { subject: mail.subject, file });
       return { via: 'outbox', providerId: fileName };
     },
     async close() {},

@@ -1,6 +1,6 @@
 import type { FineTuningLine, FineTuningMessage } from '@prex/protocol';
 import type { AgentPrompt, ExportMessage } from './export-repository.js';
-import { redactPii, type KnownPeople } from './redact.js';
+import { redactPii, type KnownPeople } from '../privacy/redact.js';
 
 /**
  * One conversation as an OpenAI chat fine-tuning example: a system message, then the user and

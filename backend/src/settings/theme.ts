@@ -10,7 +10,7 @@ export const ADMIN_THEME_ROUTE = '/v1/admin/theme';
 /**
  * The tenant's widget theme, for its own servers (secret key):
  * GET returns `{ stored, theme }`; PUT replaces the stored theme with a validated partial theme
- * (colours guarded for WCAG AA contrast, tenant CSS sanitized) and returns the same shape.
+ * (colours guarded for WCAG AA contrast, tenant CSS checked against the allow-list) and returns the same shape.
  * Widgets pick it up on their next GET /v1/widget/config (not cached).
  */
 export function addThemeRoutes(routes: RouteGroup, db: Db): void {

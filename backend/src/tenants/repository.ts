@@ -129,8 +129,7 @@ export async function listTenants(db: Db): Promise<Tenant[]> {
 /** What is stored for the tenant (a partial theme) and the complete theme the widget draws with. */
 export async function readStoredTheme(db: Db, tenantId: string): Promise<AdminThemeResponse> {
   const rows = await db.query<{ theme: unknown }>('select theme from tenants where id = $1', [tenantId]);
-  const parsed = themeOverrideSchema.safeParse(rows[0]?.theme ?? {});
-  const stored: ThemeOverride = parsed.success ? parsed.data : {};
+  const stored = readStoredOverride(rows[0]?.theme);
   return { stored, theme: readTheme(stored) };
 }
 
@@ -161,8 +160,23 @@ function toTenant(row: TenantRow): Tenant {
   };
 }
 
-/** Completes the stored override with defaults; a row edited by hand into nonsense falls back to the defaults. */
+/**
+ * The stored override under today's rules. Tenant CSS saved under older, looser rules (before the
+ * allow-list) that no longer passes is dropped rather than the whole theme; a row edited by hand
+ * into nonsense reads as {}.
+ */
+function readStoredOverride(stored: unknown): ThemeOverride {
+  const parsed = themeOverrideSchema.safeParse(stored ?? {});
+  if (parsed.success) return parsed.data;
+  if (stored && typeof stored === 'object' && 'customCss' in stored) {
+    const { customCss: _dropped, ...rest } = stored;
+    return readStoredOverride(rest);
+  }
+  return {};
+}
+
+/** Completes the stored override with defaults. */
 function readTheme(stored: unknown): Theme {
-  const parsed = themeSchema.safeParse(stored ?? {});
+  const parsed = themeSchema.safeParse(readStoredOverride(stored));
   return parsed.success ? parsed.data : defaultTheme;
 }

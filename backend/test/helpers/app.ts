@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ThemeOverride } from '@prex/protocol';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
+import type { Logger } from '../../src/logger.js';
 import { startServer } from '../../src/server.js';
 import { createTenant } from '../../src/tenants/repository.js';
 import type { Tenant } from '../../src/tenants/tenant.js';
@@ -51,10 +52,10 @@ export interface TestApp extends TestTenant {
  * The real server on 127.0.0.1:0 with a fresh tenant. Pass `db` to share one PGlite between apps
  * of a file (each still gets its own tenant); otherwise an in-memory one is opened and closed.
  */
-export async function startTestApp(opts: { env?: Record<string, string>; db?: Db } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>; db?: Db; log?: Logger } = {}): Promise<TestApp> {
   const config = testConfig(opts.env);
   const db = opts.db ?? (await openMemoryDb());
-  const server = await startServer({ config, db, log: silentLog });
+  const server = await startServer({ config, db, log: opts.log ?? silentLog });
   const tenant = await makeTenant(db);
   return {
     ...tenant,

@@ -21,7 +21,7 @@ export function recordingLog(): Logger & { lines: LoggedLine[] } {
   const at = (level: LoggedLine['level']) => (msg: string, fields?: Record<string, unknown>) => {
     lines.push({ level, msg, fields });
   };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), prompt: () => undefined };
 }
 
 /**

@@ -40,20 +40,48 @@ describe('admin theme', () => {
       greeting: 'Hello!',
       suggestions: ['Where is my order?', 'Refunds'],
       colorScheme: 'auto',
-      customCss: '@import url(https://evil.example/x.css); .prex-header{background:url(https://evil.example/t.png) #eee}',
+      customCss: '/* brand */ .prex-header { background: #eee; letter-spacing: 1px }',
     };
     // auto = both schemes: dark text on light background is what the tenant asked for, checked as a pair
     const res = await theme({ method: 'PUT', body: JSON.stringify(body) });
     expect(res.status).toBe(200);
     const saved = adminThemeResponseSchema.parse(await readJson(res));
-    expect(saved.stored).toMatchObject({ ...body, customCss: '.prex-header{background:none #eee}' });
+    expect(saved.stored).toMatchObject({ ...body, customCss: '.prex-header{background:#eee;letter-spacing:1px}' });
     expect(saved.theme.title).toBe('Acme help');
 
     const got = adminThemeResponseSchema.parse(await readJson(await theme()));
     expect(got).toEqual(saved);
 
     const cfg = widgetConfigResponseSchema.parse(await readJson(await app.request('/v1/widget/config', { key: true })));
-    expect(cfg.theme).toMatchObject({ accentColor: '#0f766e', position: 'left', suggestions: ['Where is my order?', 'Refunds'], customCss: '.prex-header{background:none #eee}' });
+    expect(cfg.theme).toMatchObject({ accentColor: '#0f766e', position: 'left', suggestions: ['Where is my order?', 'Refunds'], customCss: '.prex-header{background:#eee;letter-spacing:1px}' });
+  });
+
+  it('refuses tenant CSS that could fetch from another host, naming the property, and stores nothing', async () => {
+    const hostile: [string, RegExp][] = [
+      ['.prex-pane{cursor:image-set("https://evil.example/c.png" 1x), auto}', /customCss: tenant CSS cursor: .* calls image-set\(\)/],
+      ['.prex-pane{cursor:-webkit-image-set(url(https://evil.example/c.png) 1x), auto}', /customCss: tenant CSS cursor: .* calls -webkit-image-set\(\)/],
+      ['.prex-header{background:#eee image-set("https://evil.example/b.png" 1x)}', /customCss: tenant CSS background: .* calls image-set\(\)/],
+      ['.prex-header{mask-image:image-set("https://evil.example/m.png" 1x)}', /customCss: tenant CSS mask-image is not a property tenant CSS may set/],
+      ['@import url(https://evil.example/x.css); .prex-header{color:red}', /customCss: tenant CSS @import is not allowed/],
+      ['.prex-header{color:red', /customCss: tenant CSS is not valid CSS/],
+    ];
+    for (const [customCss, message] of hostile) {
+      const res = await theme({ method: 'PUT', body: JSON.stringify({ customCss }) });
+      expect(res.status, customCss).toBe(400);
+      const err = errorBodySchema.parse(await readJson(res));
+      expect(err.error.message, customCss).toMatch(message);
+    }
+    expect(adminThemeResponseSchema.parse(await readJson(await theme())).stored.customCss).toBe('.prex-header{background:#eee;letter-spacing:1px}');
+  });
+
+  it('a sheet stored under the old deny-list that fails the allow-list is dropped on read, the rest of the theme kept', async () => {
+    await app.db.query(`update tenants set theme = theme || $2::jsonb where id = $1`, [app.tenant.id, JSON.stringify({ customCss: '.a{cursor:image-set("https://evil.example/c.png" 1x), auto}' })]);
+    const got = adminThemeResponseSchema.parse(await readJson(await theme()));
+    expect(got.stored.customCss).toBeUndefined();
+    expect(got.stored.accentColor).toBe('#0f766e');
+    const cfg = widgetConfigResponseSchema.parse(await readJson(await app.request('/v1/widget/config', { key: true })));
+    expect(cfg.theme.customCss).toBeUndefined();
+    expect(cfg.theme.accentColor).toBe('#0f766e');
   });
 
   it('refuses text/background pairs under WCAG AA, naming the pair and its ratio', async () => {

@@ -55,7 +55,7 @@ describe('costOf', () => {
 function capturingLog(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const keep = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
-  return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
+  return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error'), prompt: () => undefined };
 }
 
 interface CallRow {

@@ -15,3 +15,4 @@ export * from './quality.js';
 export * from './customers.js';
 export * from './email.js';
 export * from './tenant.js';
+export * from './tenant-css.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, contrastRatio, sanitizeTenantCss } from './style.js';
+import { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, contrastRatio } from './style.js';
+import { checkTenantCss } from './tenant-css.js';
 
 export const hexColorSchema = z
   .string()
@@ -40,9 +41,19 @@ const themeFields = {
   greeting: z.string().trim().max(280).default('Hi! Ask me anything about our product.'),
   /** Suggested first questions, shown as chips under the greeting; clicking one sends it. */
   suggestions: z.array(z.string().trim().min(1).max(80)).max(4).default([]),
-  /** Extra CSS for the pane only (sanitized; adopted into the pane's shadow root). */
-  customCss: z.string().max(MAX_CUSTOM_CSS_CHARS * 2).transform(sanitizeTenantCss).optional(),
+  /**
+   * Extra CSS for the pane only (adopted into the pane's shadow root): style rules and @media with
+   * allow-listed properties and values, which cannot fetch anything; anything else is refused,
+   * naming the property. Stored as rebuilt from the checked rules (comments and whitespace gone).
+   */
+  customCss: z.string().max(MAX_CUSTOM_CSS_CHARS * 2).transform(tenantCss).optional(),
 };
+
+function tenantCss(css: string, ctx: z.RefinementCtx): string {
+  const checked = checkTenantCss(css);
+  for (const problem of checked.problems) ctx.addIssue({ code: 'custom', message: `tenant CSS ${problem}` });
+  return checked.css;
+}
 
 type ColorPair = { backgroundColor?: string | undefined; textColor?: string | undefined; colorScheme?: 'light' | 'dark' | 'auto' | undefined };
 

@@ -4,7 +4,7 @@
  * pane's byte budget does not pay for the schemas; the backend imports both.
  */
 
-export { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, contrastRatio, relativeLuminance, sanitizeTenantCss } from './style.js';
+export { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, TENANT_CSS_PROPERTY, contrastRatio, relativeLuminance, tenantCssValueOffence } from './style.js';
 
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';
 /** Header the Vercel AI SDK's client looks for to recognise a UI message stream. */

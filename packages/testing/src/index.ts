@@ -5,3 +5,4 @@ export * from './tcp-proxy.js';
 export * from './embeddings-server.js';
 export * from './smtp-server.js';
 export * from './net.js';
+export * from './certificates.js';

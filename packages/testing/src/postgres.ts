@@ -1,22 +1,27 @@
 import { execFile } from 'node:child_process';
-import { chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createTestCertificates } from './certificates.js';
 
 const run = promisify(execFile);
 
 export interface RunningPostgres {
   /** postgres://postgres@127.0.0.1:<port>/prex (trust auth, no password). */
   url: string;
+  /** With `tls: true`: the PEM of the CA that signed the server's certificate (for 127.0.0.1). */
+  caFile?: string;
   stop(): Promise<void>;
 }
 
 export interface StartPostgresOptions {
   /** Name of the database created for the caller. */
   database?: string;
+  /** Serve TLS too (ssl=on) with a certificate from a throwaway CA; plain connections still work. */
+  tls?: boolean;
 }
 
 const PG_ROOT = '/usr/lib/postgresql';
@@ -34,12 +39,15 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Ru
   const asServerUser = await serverUserRunner(dir);
   try {
     await asServerUser(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync']);
-    const port = await startOnFreePort(bin, dataDir, dir, asServerUser);
+    const tls = opts.tls ? await serverCertificates(dir) : undefined;
+    const tlsOptions = tls ? ['-c ssl=on', `-c ssl_cert_file=${tls.certFile}`, `-c ssl_key_file=${tls.keyFile}`] : [];
+    const port = await startOnFreePort(bin, dataDir, dir, asServerUser, tlsOptions);
     const database = opts.database ?? 'prex';
     await run(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database]);
     let stopped = false;
     return {
       url: `postgres://postgres@127.0.0.1:${port}/${database}`,
+      ...(tls ? { caFile: tls.caFile } : {}),
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -84,7 +92,18 @@ async function serverUserRunner(dir: string): Promise<Runner> {
 }
 
 /** Picks a free port and starts; retries when another process grabbed the port in between. */
-async function startOnFreePort(bin: string, dataDir: string, socketDir: string, asServerUser: Runner): Promise<number> {
+/** Certificates in `dir` (owned by the server user when root); the key readable by its owner only, as postgres insists. */
+async function serverCertificates(dir: string) {
+  const certs = await createTestCertificates(dir, 'postgres');
+  await chmod(certs.keyFile, 0o600);
+  if (process.getuid?.() === 0) {
+    const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+    for (const f of [certs.keyFile, certs.certFile]) await chown(f, Number(uid.stdout.trim()), Number(gid.stdout.trim()));
+  }
+  return certs;
+}
+
+async function startOnFreePort(bin: string, dataDir: string, socketDir: string, asServerUser: Runner, extraOptions: string[] = []): Promise<number> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
@@ -96,6 +115,7 @@ async function startOnFreePort(bin: string, dataDir: string, socketDir: string, 
       '-c synchronous_commit=off',
       '-c full_page_writes=off',
       '-c max_connections=50',
+      ...extraOptions,
     ].join(' ');
     try {
       await asServerUser(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', path.join(socketDir, 'server.log'), '-w', '-t', '60', '-o', options, 'start']);

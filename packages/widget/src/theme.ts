@@ -1,5 +1,6 @@
 import type { Theme, ThemeOverride } from '@prex/protocol';
-import { contrastRatio, MIN_TEXT_CONTRAST, relativeLuminance, sanitizeTenantCss, SCHEME_COLORS } from '@prex/protocol/wire';
+import { contrastRatio, MIN_TEXT_CONTRAST, relativeLuminance, SCHEME_COLORS } from '@prex/protocol/wire';
+import { sanitizeTenantCss } from './tenant-css.js';
 
 /** Mirrors `defaultTheme` in @prex/protocol (kept here so zod stays out of the bundle). */
 export const DEFAULT_THEME: Theme = {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmitter } from '../src/events.js';
 import { mount, type PaneHandle } from '../src/mount.js';
-import { contrastRatio as contrast, sanitizeTenantCss as sanitizeCss } from '@prex/protocol/wire';
+import { contrastRatio as contrast } from '@prex/protocol/wire';
+import { sanitizeTenantCss as sanitizeCss } from '../src/tenant-css.js';
 import { resolveTheme } from '../src/theme.js';
 import { until } from './fakes.js';
 
@@ -51,9 +52,20 @@ describe('resolveTheme', () => {
     expect(resolveTheme({ backgroundColor: '#fffbeb', textColor: '#1c1917' }).textColor).toBe('#1c1917');
   });
 
-  it('sanitizes tenant CSS: no @import, no url(), no comments', () => {
-    expect(sanitizeCss('@import "https://evil.example/x.css"; /* hi */ .a{background:url(https://evil.example/p.png)}</style>')).toBe(
-      '.a{background:none}/style',
+  it('keeps only allow-listed tenant CSS: style rules and @media, safe properties, values that fetch nothing', () => {
+    const hostile = [
+      '@import "https://evil.example/x.css";',
+      '/* hi */ .a{background:url(https://evil.example/p.png)}</style>',
+      '.b{background-image:image-set("https://evil.example/i.png" 1x)}',
+      '.c{cursor:-webkit-image-set(url(https://evil.example/c.png) 1x), auto}',
+      '.d{color:var(--host-secret)}',
+      '.e{position:fixed;inset:0;z-index:2147483647}',
+      '@font-face{font-family:x;src:url(https://evil.example/f.woff)}',
+    ].join('\n');
+    const kept = sanitizeCss(hostile);
+    expect(kept).not.toMatch(/evil\.example|url\(|image-set|@import|@font-face|var\(--host|position|z-index/);
+    expect(sanitizeCss('.prex-title{letter-spacing:2px;color:#b45309 !important} @media (max-width: 480px){.prex-title{font-family:"Segoe UI", serif}}')).toBe(
+      '.prex-title{letter-spacing:2px;color:#b45309!important}@media (max-width: 480px){.prex-title{font-family:"Segoe UI", serif}}',
     );
   });
 });

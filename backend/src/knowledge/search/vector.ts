@@ -66,7 +66,8 @@ export async function configureRetrieval(db: Db, embedder: Embedder | null, log:
         embedding vector(${Math.floor(embedder.dimensions)}) not null
       );
       create index if not exists chunk_embeddings_hnsw_idx on chunk_embeddings using hnsw (embedding vector_cosine_ops);
-      create index if not exists chunk_embeddings_tenant_idx on chunk_embeddings (tenant_id);`);
+      create index if not exists chunk_embeddings_tenant_idx on chunk_embeddings (tenant_id);
+      select prex_protect_table('chunk_embeddings'); -- row-level security like every table (migrations/014)`);
   });
   contexts.set(db, { embedder, log });
   log.info('vector search on', { model: embedder.model, dimensions: embedder.dimensions, engine: db.engine });

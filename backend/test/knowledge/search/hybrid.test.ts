@@ -21,7 +21,7 @@ const DIMS = 32;
 function recordingLog(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const at = (level: string) => (msg: string) => void lines.push(`${level} ${msg}`);
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), prompt: () => undefined };
 }
 
 function embeddingsConfig(server: EmbeddingsServer, over: Partial<EmbeddingsConfig> = {}): EmbeddingsConfig {

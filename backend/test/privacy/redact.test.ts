@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidIban, passesLuhn, redactPii } from '../../src/quality/redact.js';
+import { isValidIban, passesLuhn, redactPii } from '../../src/privacy/redact.js';
 
 /** Each row: what a customer or an answer might say, and what the export must contain instead. */
 const REDACTED: Array<[string, string, string]> = [

@@ -1,8 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * Personal data redaction for exported conversations: what a model must not learn from a tenant's
- * customers. Each detector finds candidates with a pattern and, where a pattern alone would catch
+ * Personal data redaction, the one redactor for everything that leaves Prex's database: exported
+ * conversations (what a model must not learn from a tenant's customers) and log lines (logger.ts). Each detector finds candidates with a pattern and, where a pattern alone would catch
  * harmless numbers (order numbers, prices, dates, versions), confirms them with a check: a Luhn
  * checksum for cards, ISO 13616 mod-97 for IBANs, a real address for IPs, a digit count and a
  * not-a-date test for phone numbers. Detectors run in order: the more specific first, so a card
@@ -17,6 +17,9 @@ export const PLACEHOLDERS = {
   ip: '[IP]',
   name: '[NAME]',
 } as const;
+
+export type PiiKind = keyof typeof PLACEHOLDERS;
+const ALL_KINDS: readonly PiiKind[] = Object.keys(PLACEHOLDERS) as PiiKind[];
 
 /** People known to be in this conversation (the session's customer): redacted by name too. */
 export interface KnownPeople {
@@ -132,10 +135,14 @@ function apply(text: string, detector: Detector): string {
   return text.replace(detector.pattern, (match) => (!detector.accept || detector.accept(match) ? detector.placeholder : match));
 }
 
-/** The text with personal data replaced by placeholders ([EMAIL], [PHONE], [CARD], [IBAN], [IP], [NAME]). */
-export function redactPii(text: string, people: KnownPeople = { names: [], emails: [] }): string {
+/**
+ * The text with personal data replaced by placeholders ([EMAIL], [PHONE], [CARD], [IBAN], [IP],
+ * [NAME]); `kinds` narrows which (the logger keeps server addresses readable by leaving out 'ip').
+ */
+export function redactPii(text: string, people: KnownPeople = { names: [], emails: [] }, kinds: readonly PiiKind[] = ALL_KINDS): string {
+  const wanted = new Set<string>(kinds.map((k) => PLACEHOLDERS[k]));
   let out = text;
   // The generic detectors first, so "jane@example.com" becomes one [EMAIL], not "[NAME]@example.com".
-  for (const detector of [...DETECTORS, ...personPatterns(people)]) out = apply(out, detector);
+  for (const detector of [...DETECTORS, ...personPatterns(people)]) if (wanted.has(detector.placeholder)) out = apply(out, detector);
   return out;
 }
