@@ -7,6 +7,7 @@ import { sessionAuth } from './auth/session.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { publicRateLimit } from './http/rate-limit.js';
+import { PostgresRateLimitStore } from './http/rate-limit-store.js';
 import { routeGroup, type Routes } from './http/route-group.js';
 import type { Logger } from './logger.js';
 import { touchLiveSession } from './sessions/repository.js';
@@ -30,7 +31,9 @@ export interface RoutePolicyDeps {
  */
 export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   const { config, db, log } = deps;
-  const rateLimit = once('rateLimited', publicRateLimit(config));
+  // On a Postgres server several instances may share the database: they share the counters too.
+  const rateLimitStore = db.engine === 'postgres' ? new PostgresRateLimitStore(db, 'public') : undefined;
+  const rateLimit = once('rateLimited', publicRateLimit(config, rateLimitStore));
   const publicJson = once('publicJsonParsed', express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
   const keyed = [rateLimit, publicJson, publishableKeyAuth(db)];
   const liveSessions = { touch: (tenantId: string, sessionId: string) => touchLiveSession(db, tenantId, sessionId) };

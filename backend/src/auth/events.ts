@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/db.js';
+import { hashIdentifier } from '../privacy/hash.js';
 
 /** Refusals counted for abuse monitoring and send limits (auth_events.kind). */
 export type AuthEventKind =
@@ -15,9 +15,6 @@ export type AuthEventKind =
   | 'secret_key_invalid'
   | 'secret_key_expired'
   | 'secret_key_limited';
-
-/** Emails and IPs are counted by hash, never kept in clear. */
-export const hashIdentifier = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
 export async function recordAuthEvent(
   db: Db,

@@ -1,6 +1,6 @@
 import type { CustomerExport } from '@prex/protocol';
 import type { Db } from '../db/db.js';
-import { hashIdentifier } from '../auth/events.js';
+import { hashIdentifier } from '../privacy/hash.js';
 import { findCustomer } from './repository.js';
 
 interface SessionRow { id: string; identity_level: CustomerExport['conversations'][number]['identityLevel']; created_at: Date; last_seen_at: Date }

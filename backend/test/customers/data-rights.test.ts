@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/testing';
 import { customerExportSchema, ROUTES } from '@prex/protocol';
-import { hashIdentifier } from '../../src/auth/events.js';
+import { hashIdentifier } from '../../src/privacy/hash.js';
 import type { Db } from '../../src/db/db.js';
 import { upsertDocument } from '../../src/knowledge/ingest.js';
 import { openEngine, type Engine } from '../helpers/db.js';
