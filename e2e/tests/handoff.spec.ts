@@ -102,3 +102,39 @@ test('asking for a person in words hands the conversation over at once (the stre
   const { escalations } = await stack.admin<AdminEscalationsResponse>('GET', '/v1/admin/escalations?status=open');
   expect(escalations.filter((e) => e.sessionId === sessionId).map((e) => e.source)).toEqual(['classifier']);
 });
+
+test('while a person has the conversation the bot stays silent; once staff resolve it, the bot answers again', async ({ page }) => {
+  const widget = new Widget(page);
+  await page.goto(stack.hostUrl);
+  await widget.open();
+  await widget.ask('I want to talk to a human, please.');
+  await expect(page.getByTestId('prex-handoff-open')).toBeVisible();
+  await expect(widget.messages('assistant')).toHaveCount(1);
+
+  await widget.ask('Thanks, it works now');
+  // Delivered to staff: the visitor's message is stored (it gets its id) and no bot bubble follows.
+  const delivered = widget.messages('user').last();
+  await expect(delivered).toHaveAttribute('data-status', 'complete');
+  await expect(delivered).toHaveAttribute('data-message-id', /^msg_/);
+  await expect(widget.input).toBeEnabled();
+  await expect(widget.messages('assistant')).toHaveCount(1);
+  await expect(page.getByTestId('prex-handoff-open')).toBeVisible();
+
+  const sessionId = await sessionIdOf(page);
+  const conversation = await stack.admin<{ messages: Array<{ role: string; text: string }> }>('GET', `/v1/admin/conversations/${sessionId}`);
+  expect(conversation.messages.at(-1)).toMatchObject({ role: 'user', text: 'Thanks, it works now' });
+
+  // The same after a reload: the visitor's words, no empty answer.
+  await page.reload();
+  await widget.open();
+  await expect(widget.messages('user')).toHaveCount(2);
+  await expect(widget.messages('assistant')).toHaveCount(1);
+
+  const { escalations } = await stack.admin<AdminEscalationsResponse>('GET', '/v1/admin/escalations?status=open');
+  const escalation = escalations.find((e) => e.sessionId === sessionId)!;
+  await stack.admin('PATCH', `/v1/admin/escalations/${escalation.id}`, { status: 'resolved' });
+  await widget.ask('How do I get a refund?');
+  await expect(widget.messages('assistant')).toHaveCount(2);
+  await expect(widget.lastAnswer()).toHaveAttribute('data-status', 'complete');
+  await expect(widget.lastAnswer()).toContainText(/refund/i);
+});

@@ -19,6 +19,7 @@ import type { ModelGateway } from '../model/gateway.js';
 import { sessionOf, tenantOf } from '../auth/context.js';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import { parseJsonBody } from '../http/validate.js';
+import { openEscalationOfSession } from '../handoff/repository.js';
 import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer, PriorTurn } from '../llm/answerer.js';
 import { createAnswerer } from '../llm/index.js';
@@ -184,9 +185,29 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   routes.post(ROUTES.chat, async (req, res) => {
     if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
     const body = parseJsonBody(sendMessageRequestSchema, req, 'message');
-    const live = await createAnswer(scopeOf(res), body.text, body.agent);
+    const scope = scopeOf(res);
+    const withStaff = await openEscalationOfSession(db, scope.tenantId, scope.sessionId);
+    if (withStaff) return sendToStaff(res, scope, body.text, withStaff.id);
+    const live = await createAnswer(scope, body.text, body.agent);
     streamLive(res, live, 0);
   });
+
+  /**
+   * While a person has the conversation, the visitor's message is theirs: it is stored for staff
+   * and the bot stays silent (no model call, no extractive answer). The stream says so and ends;
+   * the bot answers again once staff resolve the escalation.
+   */
+  async function sendToStaff(res: Response, scope: Scope, text: string, escalationId: string): Promise<void> {
+    const user = await insertUserMessage(db, { ...scope, text });
+    const sse = openSse(res);
+    const chunks: UIStreamChunk[] = [
+      { type: 'start', messageId: user.id },
+      { type: 'data-prex-to-staff', data: { userMessageId: user.id, escalationId } },
+      { type: 'finish', finishReason: 'stop' },
+    ];
+    for (const chunk of sequence(chunks)) sse.writeChunk(chunk);
+    sse.done(chunks.length);
+  }
 
   routes.get(ROUTES.resume, async (req, res) => {
     const afterSeq = parseCursor(req);

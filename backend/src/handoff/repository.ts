@@ -154,3 +154,12 @@ export async function listSessionEscalations(db: Db, tenantId: string, sessionId
   const rows = await db.query<EscalationRow>(`${SELECT} where e.tenant_id = $1 and e.session_id = $2 order by e.created_at, e.id`, [tenantId, sessionId]);
   return rows.map(fromRow);
 }
+
+/** The conversation's open escalation, if a person has it now (the newest, should there be several). */
+export async function openEscalationOfSession(db: Db, tenantId: string, sessionId: string): Promise<StoredEscalation | undefined> {
+  const rows = await db.query<EscalationRow>(
+    `${SELECT} where e.tenant_id = $1 and e.session_id = $2 and e.status = 'open' order by e.created_at desc, e.id desc limit 1`,
+    [tenantId, sessionId],
+  );
+  return rows[0] && fromRow(rows[0]);
+}

@@ -82,6 +82,18 @@ export const prexHandoffChunkSchema = z.object({
   }),
 });
 
+/**
+ * The conversation is with the support team: the visitor's message went to them, and no answer of
+ * the bot follows (the stream is start, this, finish). Staff reply in the conversation.
+ */
+export const prexToStaffChunkSchema = z.object({
+  type: z.literal('data-prex-to-staff'),
+  data: z.object({
+    userMessageId: z.string(),
+    escalationId: z.string(),
+  }),
+});
+
 export const finishReasonSchema = z.enum(['stop', 'length', 'content-filter', 'tool-calls', 'error', 'other']);
 
 export const finishChunkSchema = z.object({
@@ -104,6 +116,7 @@ export const uiStreamChunkSchema = z.discriminatedUnion('type', [
   prexMetaChunkSchema,
   prexToolChunkSchema,
   prexHandoffChunkSchema,
+  prexToStaffChunkSchema,
   finishChunkSchema,
   abortChunkSchema,
   errorChunkSchema,

@@ -251,6 +251,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     // When an answer restored from history is replayed from seq 0, keep showing the restored
     // text until the replay has caught up with it, then show exactly what the stream says.
     let text = replayFrom === undefined ? reply.text.peek() : '';
+    // A person has the conversation: the message went to them and no bot answer follows.
+    let toStaff = false;
     return (chunk: UIStreamChunk) => {
       switch (chunk.type) {
         case 'start':
@@ -280,10 +282,20 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
         case 'data-prex-handoff':
           handoff.fromStream(chunk.data);
           break;
+        case 'data-prex-to-staff':
+          toStaff = true;
+          if (question) batch(() => {
+            question.id.value = chunk.data.userMessageId;
+            question.status.value = 'complete';
+          });
+          handoff.fromStream({ status: 'open', escalationId: chunk.data.escalationId });
+          break;
         case 'finish':
           batch(() => {
             reply.text.value = text;
             reply.status.value = 'complete';
+            // No empty bot bubble: staff answer this one in the conversation.
+            if (toStaff) messages.value = messages.peek().filter((m) => m !== reply);
           });
           break;
         case 'abort':
@@ -428,6 +440,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
 
   /** An answer reached its end: tell the host page, count it if unseen, announce it. */
   function finished(reply: UiMessage) {
+    // A message that went to staff has no answer of its own to announce or count.
+    if (!messages.peek().includes(reply)) return;
     const status = reply.status.peek();
     if (status !== 'complete' && status !== 'stopped' && status !== 'error') return;
     emit?.('message:received', { messageId: reply.id.peek() ?? '', text: reply.text.peek(), status });
