@@ -83,6 +83,7 @@ export function createApp(deps: AppDeps): PrexApp {
       db,
       log,
       routes,
+      ingestion: config.ingestion,
       agentTags: async (tenantId, name) => (await resolveAgent(db, tenantId, name)).knowledgeFilter.tags,
     }),
     createAgentsFeature({ db, config, log, usage, routes }),
