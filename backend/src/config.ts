@@ -89,9 +89,10 @@ const envSchema = z.object({
   PREX_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
   /**
    * Heap of the thread that parses uploaded files, in MB. A file that needs more fails alone
-   * (the API process is untouched). 512 MB parses any real 20 MB upload (the largest allowed).
+   * (the API process is untouched). 512 MB parses any real 20 MB upload (the largest allowed);
+   * below 128 MB PDF.js itself does not load.
    */
-  PREX_INGEST_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
+  PREX_INGEST_MEMORY_MB: z.coerce.number().int().min(128).max(16_384).default(512),
   /** Wall-clock time one uploaded file may take to parse before it is stopped and fails. */
   PREX_INGEST_FILE_TIMEOUT_MS: positiveInt.default(120_000),
   /** Characters of text one document may yield (about 800 printed pages by default). */

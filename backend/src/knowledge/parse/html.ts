@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { htmlDepthOver } from './html-depth.js';
 import { checkDocumentChars, formatCount, MAX_HTML_DEPTH, type ParseLimits } from './limits.js';
 import { decodeText, escapeLineStarts, headingText, ParseError, type ParserOutput } from './types.js';
 
@@ -39,14 +40,15 @@ export function parseHtml(bytes: Uint8Array, what: string, limits: ParseLimits):
 }
 
 /**
- * HTML text to Markdown. The tree is checked against MAX_HTML_DEPTH right after parsing (linkedom
- * builds it without recursion), before Readability and toMarkdown walk it recursively.
+ * HTML text to Markdown. Its nesting is checked against MAX_HTML_DEPTH before linkedom builds the
+ * tree (html-depth.ts), and its text against the document limit once converted.
  */
 export function htmlToDocument(html: string, opts: { readability: boolean; what: string; limits: ParseLimits }): ParserOutput {
-  const { document } = parseHTML(html.includes('<html') ? html : `<!doctype html><html><head></head><body>${html}</body></html>`) as unknown as { document: DomDocument };
-  if (document.body && depthOver(document.body, MAX_HTML_DEPTH)) {
+  const page = html.includes('<html') ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
+  if (htmlDepthOver(page, MAX_HTML_DEPTH)) {
     throw new ParseError('limit', `${opts.what} nests HTML elements more than ${formatCount(MAX_HTML_DEPTH)} levels deep (the limit; browsers stop nesting there too)`);
   }
+  const { document } = parseHTML(page) as unknown as { document: DomDocument };
   const pageTitle = headingText(document.querySelector('title')?.textContent ?? '') || meta(document, 'og:title');
   const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? meta(document, 'og:url');
   const url = canonical && /^https?:\/\//.test(canonical) ? canonical : undefined;
@@ -75,17 +77,6 @@ export function htmlToDocument(html: string, opts: { readability: boolean; what:
   checkDocumentChars(markdown.length, opts.limits, opts.what);
   const firstH1 = /^#[ \t]+(.+)$/m.exec(markdown)?.[1];
   return { title: pageTitle || articleTitle || firstH1, url, markdown };
-}
-
-/** Whether any element under `root` is more than `max` levels below it; walked with a stack, not recursion. */
-function depthOver(root: DomElement, max: number): boolean {
-  const stack: Array<[DomElement, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [el, depth] = stack.pop()!;
-    if (depth > max) return true;
-    for (const child of el.children) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 function meta(document: DomDocument, property: string): string {
