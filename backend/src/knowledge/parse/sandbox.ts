@@ -62,7 +62,7 @@ export class ParseSandbox {
   private async parseNow(input: ParseInput): Promise<ParsedDocument> {
     if (this.closed) throw new Error('the parse sandbox is closed');
     clearTimeout(this.idleTimer);
-    const thread = (this.thread ??= startThread(this.limits.memoryMb));
+    const thread = (this.thread ??= this.newThread());
     thread.ref();
     try {
       return await this.exchange(thread, input);
@@ -117,6 +117,16 @@ export class ParseSandbox {
       thread.on('message', onMessage).on('error', onError).on('exit', onExit);
       thread.postMessage(request);
     });
+  }
+
+  /**
+   * A thread that fails or exits between files (a late rejection inside a parser) is dropped, never
+   * left to throw an unhandled 'error' in this process; the next file starts a new one.
+   */
+  private newThread(): Worker {
+    const thread = startThread(this.limits.memoryMb);
+    thread.on('error', () => this.forget(thread)).on('exit', () => this.forget(thread));
+    return thread;
   }
 
   private forget(thread: Worker): void {
