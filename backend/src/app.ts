@@ -85,6 +85,7 @@ export function createApp(deps: AppDeps): PrexApp {
       db,
       log,
       routes,
+      ingestion: config.ingestion,
       agentTags: async (tenantId, name) => (await resolveAgent(db, tenantId, name)).knowledgeFilter.tags,
     }),
     createAgentsFeature({ db, log, gateway, routes }),

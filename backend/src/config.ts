@@ -104,6 +104,18 @@ const envSchema = z.object({
   PREX_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Requests per minute per client IP on public routes. */
   PREX_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
+  /**
+   * Heap of the thread that parses uploaded files, in MB. A file that needs more fails alone
+   * (the API process is untouched). 512 MB parses any real 20 MB upload (the largest allowed);
+   * below 128 MB PDF.js itself does not load.
+   */
+  PREX_INGEST_MEMORY_MB: z.coerce.number().int().min(128).max(16_384).default(512),
+  /** Wall-clock time one uploaded file may take to parse before it is stopped and fails. */
+  PREX_INGEST_FILE_TIMEOUT_MS: positiveInt.default(120_000),
+  /** Characters of text one document may yield (about 800 printed pages by default). */
+  PREX_INGEST_MAX_CHARS: positiveInt.default(2_000_000),
+  /** Pages of one PDF. */
+  PREX_INGEST_MAX_PDF_PAGES: positiveInt.default(2_000),
   /** Seed the demo tenant on start (default on). */
   PREX_SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])
@@ -161,6 +173,14 @@ export interface EmbeddingsConfig {
   maxRetries: number;
 }
 
+/** How uploaded files are parsed: the sandbox's memory and time, and the format limits (knowledge/parse). */
+export interface IngestionConfig {
+  memoryMb: number;
+  timeoutMs: number;
+  maxDocumentChars: number;
+  maxPdfPages: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -181,6 +201,7 @@ export interface Config {
   summaries: { inactivityMinutes: number; scanIntervalMs: number };
   rateLimitPerMinute: number;
   trustProxyHops: number;
+  ingestion: IngestionConfig;
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
   staticDir: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -241,6 +262,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     summaries: { inactivityMinutes: e.PREX_SUMMARY_INACTIVITY_MINUTES, scanIntervalMs: e.PREX_SUMMARY_SCAN_MS },
     rateLimitPerMinute: e.PREX_RATE_LIMIT_PER_MINUTE,
     trustProxyHops: e.PREX_TRUST_PROXY_HOPS,
+    ingestion: {
+      memoryMb: e.PREX_INGEST_MEMORY_MB,
+      timeoutMs: e.PREX_INGEST_FILE_TIMEOUT_MS,
+      maxDocumentChars: e.PREX_INGEST_MAX_CHARS,
+      maxPdfPages: e.PREX_INGEST_MAX_PDF_PAGES,
+    },
     demo: { enabled: e.PREX_SEED_DEMO, publishableKey: e.PREX_DEMO_PUBLISHABLE_KEY, origins: e.PREX_DEMO_ORIGINS },
     staticDir: e.PREX_STATIC_DIR,
     logLevel: e.LOG_LEVEL,

@@ -12,7 +12,7 @@ export interface Stoppable {
  * demo tenant seeded. `env` adds variables (e.g. the model's base URL). The backend is imported
  * lazily so the rest of the bench still runs when it has not been built.
  */
-export async function startPrex(env: Record<string, string>): Promise<Stoppable & { target: Target }> {
+export async function startPrex(env: Record<string, string>): Promise<Stoppable & { target: Target; db: unknown }> {
   const [{ startServer }, { loadConfig }] = await Promise.all([import('@prex/backend/server'), import('@prex/backend/config')]);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'prex-bench-'));
   try {
@@ -32,6 +32,8 @@ export async function startPrex(env: Record<string, string>): Promise<Stoppable 
     const server = await startServer({ config });
     return {
       target: { baseUrl: server.url.replace(/\/$/, ''), publishableKey: config.demo.publishableKey },
+      /** The server's database, for a bench that sets up more than the demo tenant. */
+      db: server.db,
       close: async () => {
         await server.close();
         await rm(dataDir, { recursive: true, force: true });

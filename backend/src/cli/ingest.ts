@@ -11,6 +11,7 @@ import { openDatabase } from '../db/open.js';
 import { MAX_CHUNK_TOKENS, MIN_CHUNK_TOKENS } from '../knowledge/chunker.js';
 import { createJob, listJobItems, type JobItemInput } from '../knowledge/jobs/repository.js';
 import { IngestionWorker, type WorkerEvent } from '../knowledge/jobs/worker.js';
+import { ParseSandbox } from '../knowledge/parse/sandbox.js';
 import { detectFormat, unsupportedReason } from '../knowledge/parse/index.js';
 import { configureRetrieval, createOpenAIEmbedder, indexChunkEmbeddings } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
@@ -159,10 +160,13 @@ async function ingestDirect(paths: string[], options: IngestCliOptions): Promise
     const jobId = await createJob(db, tenant.id, 'cli', items);
     console.log(`Ingesting ${items.length} document(s) into tenant ${tenant.id} (${tenant.name}), job ${jobId}${tagsNote(options.tags)}`);
     const progress = progressReporter(items.length, options.progress);
+    // The same limits as the server's uploads: a hostile file fails alone, the run goes on.
+    const sandbox = new ParseSandbox(config.ingestion);
     const worker = new IngestionWorker(db, {
       log,
       jobId,
       indexChunks: indexChunkEmbeddings,
+      parse: sandbox.parse,
       chunking: options.chunkTokens ? { maxTokens: options.chunkTokens } : undefined,
       onEvent: (e: WorkerEvent) => {
         if (e.type === 'started') progress.line(e.item.externalId);
@@ -175,6 +179,7 @@ async function ingestDirect(paths: string[], options: IngestCliOptions): Promise
       await worker.run();
     } finally {
       progress.stop();
+      await sandbox.close();
     }
     for (const item of await listJobItems(db, tenant.id, jobId)) {
       addItem(summary, { externalId: item.externalId, status: item.status, chunks: item.chunks, unchanged: item.unchanged, error: item.error });

@@ -22,6 +22,8 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } 
     ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
     // pgvector, for the optional vector channel (created by knowledge/search/vector.ts when used).
     extensions: { vector },
+    serializers: { [BYTEA]: byteaToHex },
+    parsers: { [BYTEA]: hexToBytes },
   });
   // PGlite already parses int8 as number, timestamptz as Date and jsonb as objects,
   // which is the shape postgres.ts converts the `pg` driver's values to.
@@ -33,6 +35,23 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } 
   };
   snapshots.set(db, () => pg.dumpDataDir('none'));
   return db;
+}
+
+/** Postgres's type oid for bytea. */
+const BYTEA = 17;
+
+/**
+ * bytea to and from Postgres's hex text form with Node's native hex codec. PGlite's own converters
+ * go byte by byte through JavaScript arrays and strings: a 12 MB upload's payload held the event
+ * loop (every tenant's requests) for seconds on the way in and again on the way out.
+ */
+function byteaToHex(value: unknown): string {
+  if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
+  return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+}
+
+function hexToBytes(text: string): Uint8Array {
+  return Buffer.from(text.slice(2), 'hex');
 }
 
 const snapshots = new WeakMap<Db, () => Promise<Blob | File>>();

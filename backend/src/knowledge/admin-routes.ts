@@ -16,6 +16,7 @@ import {
   type JobInfo,
   type JobItemInfo,
 } from '@prex/protocol';
+import type { IngestionConfig } from '../config.js';
 import type { Db } from '../db/db.js';
 import { tenantOf } from '../auth/context.js';
 import { badRequest, HttpError, notFound } from '../http/errors.js';
@@ -24,10 +25,11 @@ import type { Feature } from '../feature.js';
 import type { RouteGroup, Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
 import type { ChunkOptions } from './chunker.js';
-import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer } from './ingest.js';
+import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer, type FileIngestOptions } from './ingest.js';
 import { createJob, findJob, latestItems, listJobItems, listJobs, type Job, type JobItem, type JobItemInput } from './jobs/repository.js';
 import { IngestionWorker } from './jobs/worker.js';
 import { detectFormat, ParseError, unsupportedReason } from './parse/index.js';
+import { ParseSandbox } from './parse/sandbox.js';
 import { findDocument, listVersions, setDocumentTags, type DocumentSummary } from './repository.js';
 import { indexChunkEmbeddings, searchPassages } from './search/index.js';
 
@@ -40,6 +42,8 @@ export interface KnowledgeFeatureDeps {
   /** The embedding step after a document's chunks are written; default knowledge/search's indexChunkEmbeddings. */
   indexChunks?: ChunkIndexer | undefined;
   chunking?: ChunkOptions | undefined;
+  /** The memory, time and format limits uploaded files are parsed under (config.ingestion). */
+  ingestion: IngestionConfig;
 }
 
 export interface KnowledgeFeature extends Feature {
@@ -49,6 +53,8 @@ export interface KnowledgeFeature extends Feature {
 
 /**
  * The tenant's knowledge base, for its own servers (secret key), and the worker that ingests queued uploads.
+ * Every file and JSON document is parsed in a ParseSandbox (a worker thread under memory, time and
+ * format limits), so a hostile upload fails alone instead of taking the API down for every tenant.
  *
  * - POST   /v1/admin/documents            JSON: one text document, ingested now (201/200)
  *                                         multipart/form-data: files (+ tags for all of them), queued as a job (202)
@@ -64,16 +70,20 @@ export interface KnowledgeFeature extends Feature {
 export function createKnowledgeFeature(deps: KnowledgeFeatureDeps): KnowledgeFeature {
   const { db, log } = deps;
   const indexChunks = deps.indexChunks ?? indexChunkEmbeddings;
-  const worker = new IngestionWorker(db, { log, indexChunks, chunking: deps.chunking, keepAlive: false });
+  const sandbox = new ParseSandbox(deps.ingestion);
+  const worker = new IngestionWorker(db, { log, indexChunks, chunking: deps.chunking, parse: sandbox.parse, keepAlive: false });
   const routes = deps.routes.admin();
-  addDocumentRoutes(routes, deps, worker, indexChunks);
+  addDocumentRoutes(routes, deps, worker, { ...deps.chunking, indexChunks, parse: sandbox.parse });
   addJobRoutes(routes, db, worker);
   return {
     adminRoutes: routes.router,
     worker,
     // Resume what a previous process left queued (or half-done: its lease expires).
     start: () => worker.kick(),
-    stop: () => worker.stop(),
+    async stop() {
+      await worker.stop();
+      await sandbox.close();
+    },
   };
 }
 
@@ -85,7 +95,7 @@ const jsonOrFiles: RequestHandler = (req, res, next) => {
   next(badRequest(`Expected a JSON body with Content-Type: application/json (got ${type ?? 'no Content-Type'}), or files as multipart/form-data`));
 };
 
-function addDocumentRoutes(routes: RouteGroup, deps: KnowledgeFeatureDeps, worker: IngestionWorker, indexChunks: ChunkIndexer): void {
+function addDocumentRoutes(routes: RouteGroup, deps: KnowledgeFeatureDeps, worker: IngestionWorker, ingestOptions: FileIngestOptions): void {
   const { db } = deps;
   routes.post(ADMIN_ROUTES.documents, jsonOrFiles, async (req, res) => {
     const tenantId = tenantOf(res).id;
@@ -103,7 +113,7 @@ function addDocumentRoutes(routes: RouteGroup, deps: KnowledgeFeatureDeps, worke
         db,
         tenantId,
         { externalId: input.externalId, bytes: new TextEncoder().encode(input.content), format: input.format ?? 'markdown', title: input.title, url: input.url, tags: input.tags },
-        { ...deps.chunking, indexChunks },
+        ingestOptions,
       );
     } catch (err) {
       if (err instanceof ParseError) throw badRequest(`Invalid document: ${err.message}`, [{ path: 'content', message: err.message }]);

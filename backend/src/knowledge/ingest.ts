@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/db.js';
 import { chunkMarkdown, resolveChunkOptions, SECTION_SEPARATOR, type Chunk, type ChunkOptions } from './chunker.js';
 import { parseDocument, type DocumentFormat, type ParsedDocument, type ParseInput } from './parse/index.js';
+import type { DocumentParser } from './parse/sandbox.js';
 import { chunkIdsOf, findDocument, recordVersion, replaceChunks, setDocumentTags, writeDocument } from './repository.js';
 
 export { deleteDocument, listDocuments } from './repository.js';
@@ -129,13 +130,22 @@ export interface FileInput extends ParseInput {
   tags?: readonly string[] | undefined;
 }
 
+export interface FileIngestOptions extends IngestOptions {
+  /**
+   * How the file is parsed: a ParseSandbox's parse for uploads (memory, time and format limits,
+   * off the API's thread); default parseDocument in this thread, with the format limits only.
+   */
+  parse?: DocumentParser | undefined;
+}
+
 /**
  * Parses a file of any supported format and upserts it: the one path that the admin API's jobs,
- * the CLI and the eval command share. A ParseError (unsupported, unreadable, empty) is thrown
- * before anything is written.
+ * the CLI and the eval command share. A ParseError (unsupported, unreadable, empty, over a limit)
+ * is thrown before anything is written.
  */
-export async function ingestFile(db: Db, tenantId: string, file: FileInput, opts: IngestOptions = {}): Promise<UpsertResult & { title: string; format: DocumentFormat }> {
-  const parsed = await parseDocument(file);
-  const result = await upsertParsed(db, tenantId, file.externalId, parsed, file.bytes.byteLength, opts, file.tags);
+export async function ingestFile(db: Db, tenantId: string, file: FileInput, opts: FileIngestOptions = {}): Promise<UpsertResult & { title: string; format: DocumentFormat }> {
+  const { parse = parseDocument, ...ingest } = opts;
+  const parsed = await parse(file);
+  const result = await upsertParsed(db, tenantId, file.externalId, parsed, file.bytes.byteLength, ingest, file.tags);
   return { ...result, title: parsed.title, format: parsed.format };
 }

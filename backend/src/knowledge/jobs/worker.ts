@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import type { ChunkOptions } from '../chunker.js';
 import { ingestFile, type ChunkIndexer, type UpsertResult } from '../ingest.js';
 import { ParseError } from '../parse/index.js';
+import type { DocumentParser } from '../parse/sandbox.js';
 import { claimNextItem, markItemFailed, markItemReady, msUntilNextDue, scheduleItemRetry, type ClaimedItem } from './repository.js';
 
 /** Attempts per document before a transient failure becomes a failed item. */
@@ -30,6 +31,8 @@ export interface WorkerOptions {
   chunking?: ChunkOptions | undefined;
   /** The embedding step after chunks are written (see ingest.ts ChunkIndexer). */
   indexChunks?: ChunkIndexer | undefined;
+  /** How files are parsed: a ParseSandbox's parse (see ingest.ts FileIngestOptions). */
+  parse?: DocumentParser | undefined;
   onEvent?: ((event: WorkerEvent) => void) | undefined;
   /**
    * Whether a wait for a retry keeps the process alive (default true: the CLI waits for its job).
@@ -49,8 +52,10 @@ export function isPermanentFailure(err: unknown): boolean {
 }
 
 /**
- * The background ingestion loop, in-process: takes one queued item at a time, parses and ingests it
- * (its own transaction, so a failure never touches what other items indexed), records the outcome,
+ * The background ingestion loop, in-process: takes one queued item at a time, parses it (through
+ * `parse`: the server and the CLI hand it a ParseSandbox, so parsing runs off this thread under
+ * limits) and ingests it (its own transaction, so a failure never touches what other items indexed),
+ * records the outcome,
  * and goes on until nothing is due; retries wait in the queue with a backoff (next_attempt_at).
  * `kick()` after queueing work; `run()` to process until the queue (or the job) is empty.
  */
@@ -140,7 +145,7 @@ export class IngestionWorker {
         db,
         item.tenantId,
         { externalId: item.externalId, bytes: item.bytes, filename: item.filename, mimeType: item.mimeType, format: item.format, title: item.title, url: item.url, tags: item.tags },
-        { ...opts.chunking, indexChunks: opts.indexChunks, reindexUnchanged: item.attempts > 1 },
+        { ...opts.chunking, indexChunks: opts.indexChunks, reindexUnchanged: item.attempts > 1, parse: opts.parse },
       );
       await markItemReady(db, item.tenantId, item.id, { documentId: result.documentId, version: result.version, chunks: result.chunks, unchanged: result.unchanged });
       opts.onEvent?.({ type: 'ready', item, result });

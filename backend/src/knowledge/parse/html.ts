@@ -1,6 +1,8 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import { decodeText, escapeLineStarts, headingText, type ParserOutput } from './types.js';
+import { htmlDepthOver } from './html-depth.js';
+import { checkDocumentChars, formatCount, MAX_HTML_DEPTH, type ParseLimits } from './limits.js';
+import { decodeText, escapeLineStarts, headingText, ParseError, type ParserOutput } from './types.js';
 
 /** The few DOM features used here (the backend compiles without the DOM lib; linkedom provides them). */
 interface DomNode {
@@ -33,12 +35,20 @@ const FURNITURE = 'header, footer, aside, [role="navigation"], [role="banner"], 
  * and page furniture are dropped, converted to Markdown that keeps the headings. When Readability
  * finds no article (a short page), the body without its furniture is used.
  */
-export function parseHtml(bytes: Uint8Array, what: string): ParserOutput {
-  return htmlToDocument(decodeText(bytes, what), { readability: true });
+export function parseHtml(bytes: Uint8Array, what: string, limits: ParseLimits): ParserOutput {
+  return htmlToDocument(decodeText(bytes, what), { readability: true, what, limits });
 }
 
-export function htmlToDocument(html: string, opts: { readability: boolean }): ParserOutput {
-  const { document } = parseHTML(html.includes('<html') ? html : `<!doctype html><html><head></head><body>${html}</body></html>`) as unknown as { document: DomDocument };
+/**
+ * HTML text to Markdown. Its nesting is checked against MAX_HTML_DEPTH before linkedom builds the
+ * tree (html-depth.ts), and its text against the document limit once converted.
+ */
+export function htmlToDocument(html: string, opts: { readability: boolean; what: string; limits: ParseLimits }): ParserOutput {
+  const page = html.includes('<html') ? html : `<!doctype html><html><head></head><body>${html}</body></html>`;
+  if (htmlDepthOver(page, MAX_HTML_DEPTH)) {
+    throw new ParseError('limit', `${opts.what} nests HTML elements more than ${formatCount(MAX_HTML_DEPTH)} levels deep (the limit; browsers stop nesting there too)`);
+  }
+  const { document } = parseHTML(page) as unknown as { document: DomDocument };
   const pageTitle = headingText(document.querySelector('title')?.textContent ?? '') || meta(document, 'og:title');
   const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? meta(document, 'og:url');
   const url = canonical && /^https?:\/\//.test(canonical) ? canonical : undefined;
@@ -64,6 +74,7 @@ export function htmlToDocument(html: string, opts: { readability: boolean }): Pa
     for (const el of body.querySelectorAll(FURNITURE)) el.remove();
     markdown = toMarkdown(body);
   }
+  checkDocumentChars(markdown.length, opts.limits, opts.what);
   const firstH1 = /^#[ \t]+(.+)$/m.exec(markdown)?.[1];
   return { title: pageTitle || articleTitle || firstH1, url, markdown };
 }

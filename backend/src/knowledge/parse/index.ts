@@ -3,12 +3,14 @@ import { markdownSections } from '../chunker.js';
 import { parseDocx } from './docx.js';
 import { parseFaqCsv, parseFaqJson } from './faq.js';
 import { parseHtml } from './html.js';
+import { checkDocumentChars, DEFAULT_PARSE_LIMITS, type ParseLimits } from './limits.js';
 import { parseMarkdown } from './markdown.js';
 import { parsePdf } from './pdf.js';
 import { parseText } from './text.js';
-import { DOCUMENT_FORMATS, ParseError, type DocumentFormat, type ParsedDocument, type ParseInput, type ParserOutput } from './types.js';
+import { DOCUMENT_FORMATS, fileLabel, ParseError, type DocumentFormat, type ParsedDocument, type ParseInput, type ParserOutput } from './types.js';
 
 export * from './types.js';
+export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './limits.js';
 
 const BY_EXTENSION: Record<string, DocumentFormat> = {
   '.md': 'markdown',
@@ -59,7 +61,7 @@ export function unsupportedReason(input: { filename?: string | undefined; mimeTy
   return `Unsupported ${what}: supported are ${SUPPORTED_EXTENSIONS.join(', ')}`;
 }
 
-const PARSERS: Record<DocumentFormat, (bytes: Uint8Array, what: string) => ParserOutput | Promise<ParserOutput>> = {
+const PARSERS: Record<DocumentFormat, (bytes: Uint8Array, what: string, limits: ParseLimits) => ParserOutput | Promise<ParserOutput>> = {
   markdown: parseMarkdown,
   text: parseText,
   html: parseHtml,
@@ -71,21 +73,24 @@ const PARSERS: Record<DocumentFormat, (bytes: Uint8Array, what: string) => Parse
 
 /**
  * Parses one document of any supported format into Markdown with its title, source URL and
- * sections. Throws ParseError (never anything else for bad input) with a reason a person can act on.
+ * sections. Throws ParseError (never anything else for bad input) with a reason a person can act on,
+ * including ParseError('limit') for a file over `limits` (see limits.ts). This runs in the calling
+ * thread: untrusted uploads go through the sandbox (sandbox.ts), which adds memory and time limits.
  */
-export async function parseDocument(input: ParseInput): Promise<ParsedDocument> {
-  const what = input.filename ? `"${input.filename}"` : 'the document';
+export async function parseDocument(input: ParseInput, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Promise<ParsedDocument> {
+  const what = fileLabel(input);
   const format = detectFormat(input);
   if (!format || !DOCUMENT_FORMATS.includes(format)) throw new ParseError('unsupported', unsupportedReason(input));
   if (input.bytes.byteLength === 0) throw new ParseError('empty', `${what} is empty`);
   let out: ParserOutput;
   try {
-    out = await PARSERS[format](input.bytes, what);
+    out = await PARSERS[format](input.bytes, what, limits);
   } catch (err) {
     if (err instanceof ParseError) throw err;
     throw new ParseError('unreadable', `${what} could not be read as ${format}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const markdown = out.markdown.replace(/\r\n?/g, '\n').trim();
+  checkDocumentChars(markdown.length, limits, what);
   const sections = markdownSections(markdown);
   if (sections.length === 0) throw new ParseError('empty', `${what} has no text to index`);
   const title = clean(input.title) ?? clean(out.title) ?? (input.filename ? path.basename(input.filename, path.extname(input.filename)) : undefined) ?? 'Untitled';

@@ -1,20 +1,31 @@
+import { checkDocumentChars, formatCount, MAX_PDF_OBJECT_DEPTH, type ParseLimits } from './limits.js';
+import { pdfDepthOver } from './pdf-depth.js';
 import { escapeLineStarts, headingText, ParseError, type ParserOutput } from './types.js';
+
+type PdfDocument = Awaited<ReturnType<typeof import('unpdf')['getDocumentProxy']>>;
 
 /**
  * PDF: the text of each page (unpdf, i.e. PDF.js). A PDF carries no reliable headings, so each page
  * becomes a section "Page n" and a citation can point to the page. The title is the PDF's Title
- * metadata when set.
+ * metadata when set. Limits: object nesting before PDF.js sees the file, the page count before any
+ * page is read, and the characters read so far after each page.
  */
-export async function parsePdf(bytes: Uint8Array, what: string): Promise<ParserOutput> {
+export async function parsePdf(bytes: Uint8Array, what: string, limits: ParseLimits): Promise<ParserOutput> {
   if (!startsWith(bytes, '%PDF-')) throw new ParseError('unreadable', `${what} is not a PDF (no %PDF- header)`);
-  const { extractText, getDocumentProxy, getMeta } = await loadUnpdf();
+  if (pdfDepthOver(bytes, MAX_PDF_OBJECT_DEPTH)) {
+    throw new ParseError('limit', `${what} nests PDF arrays or dictionaries more than ${MAX_PDF_OBJECT_DEPTH} levels deep (the limit): it is not a document a PDF writer makes`);
+  }
+  const { getDocumentProxy, getMeta } = await loadUnpdf();
   let pages: string[];
   let title: string | undefined;
   try {
     // PDF.js takes ownership of (detaches) the buffer it is given: hand it a copy.
     const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
     try {
-      pages = (await extractText(pdf, { mergePages: false })).text;
+      if (pdf.numPages > limits.maxPdfPages) {
+        throw new ParseError('limit', `${what} has ${formatCount(pdf.numPages)} pages, over the limit of ${formatCount(limits.maxPdfPages)}: split it into several documents`);
+      }
+      pages = await pageTexts(pdf, what, limits);
       const meta = await getMeta(pdf).catch(() => undefined);
       const info = meta?.info as { Title?: unknown } | undefined;
       title = typeof info?.Title === 'string' ? headingText(info.Title) || undefined : undefined;
@@ -22,6 +33,7 @@ export async function parsePdf(bytes: Uint8Array, what: string): Promise<ParserO
       await pdf.destroy().catch(() => undefined);
     }
   } catch (err) {
+    if (err instanceof ParseError) throw err;
     throw new ParseError('unreadable', `${what} could not be read as a PDF: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const sections = pages
@@ -30,6 +42,27 @@ export async function parsePdf(bytes: Uint8Array, what: string): Promise<ParserO
     .map((p) => `## Page ${p.page}\n\n${escapeLineStarts(p.text)}`);
   if (sections.length === 0) throw new ParseError('empty', `${what} has no extractable text (a scanned PDF needs OCR first)`);
   return { title, markdown: sections.join('\n\n') };
+}
+
+/**
+ * Each page's text, one page at a time (unpdf's extractText reads all pages at once), so the
+ * character limit stops a parse after the page that crosses it and each page's objects can go.
+ */
+async function pageTexts(pdf: PdfDocument, what: string, limits: ParseLimits): Promise<string[]> {
+  const texts: string[] = [];
+  let chars = 0;
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const page = await pdf.getPage(n);
+    const content = await page.getTextContent();
+    // Text items carry str (marked-content items do not); hasEOL ends a line.
+    const items = content.items as Array<{ str?: unknown; hasEOL?: unknown }>;
+    const text = items.map((item) => (typeof item.str === 'string' ? item.str + (item.hasEOL ? '\n' : '') : '')).join('');
+    page.cleanup();
+    chars += text.length;
+    checkDocumentChars(chars, limits, what);
+    texts.push(text);
+  }
+  return texts;
 }
 
 /** Joins hyphenated line breaks and keeps blank lines as paragraph breaks. */

@@ -38,11 +38,13 @@ export interface ParserOutput {
   markdown: string;
 }
 
-export type ParseErrorReason = 'unsupported' | 'unreadable' | 'empty' | 'invalid';
+/** 'limit': the file is over one of the parse limits (limits.ts), e.g. a zip bomb or a 100,000-page PDF. */
+export type ParseErrorReason = 'unsupported' | 'unreadable' | 'empty' | 'invalid' | 'limit';
 
 /**
  * The document cannot be ingested as given: an unsupported type, bytes that are not what they claim,
- * no text, or a FAQ list without its columns. Not worth retrying; the message says what to fix.
+ * no text, a FAQ list without its columns, or a file over a parse limit. Not worth retrying; the
+ * message says what to fix.
  */
 export class ParseError extends Error {
   override name = 'ParseError';
@@ -53,6 +55,11 @@ export class ParseError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/** How messages name the file: its quoted name, or "the document". */
+export function fileLabel(input: Pick<ParseInput, 'filename'>): string {
+  return input.filename ? `"${input.filename}"` : 'the document';
 }
 
 /** Bytes as UTF-8 text (BOM dropped); binary or invalid UTF-8 is a ParseError. */
