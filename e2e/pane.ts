@@ -85,6 +85,12 @@ export class Widget {
     return () => this.page.evaluate(() => (window as unknown as { __prexTexts: string[] }).__prexTexts);
   }
 
+  /** Picks an item of the header's "more" menu (new conversation, history, talk to a human, email, account). */
+  async fromMenu(item: 'prex-new-chat' | 'prex-history-button' | 'prex-menu-human' | 'prex-menu-email' | 'prex-menu-account'): Promise<void> {
+    await this.page.getByTestId('prex-menu-button').click();
+    await this.page.getByTestId(item).click();
+  }
+
   async open(): Promise<void> {
     await this.launcher.click();
     await expect(this.pane).toBeVisible();

@@ -41,7 +41,7 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(bad).toEqual([]);
 
     // The history view too.
-    await page.getByTestId('prex-history-button').click();
+    await widget.fromMenu('prex-history-button');
     await expect(page.getByTestId('prex-conversation')).toHaveCount(1);
     expect((await axe(page)).bad).toEqual([]);
   });

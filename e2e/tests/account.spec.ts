@@ -163,7 +163,7 @@ test('a conversation from another device joins the history list after verifying'
   await laptop.getByLabel('6-digit code').press('Enter');
   await expect(laptop.getByTestId('prex-profile')).toBeVisible();
   await laptop.getByTestId('prex-back').click();
-  await laptop.getByTestId('prex-history-button').click();
+  await onLaptop.fromMenu('prex-history-button');
   const conversation = laptop.getByTestId('prex-conversation').filter({ hasText: /refund/i });
   await expect(conversation).toHaveCount(1);
   await conversation.click();

@@ -46,7 +46,7 @@ test('a question gets a grounded answer with citations, still there after a relo
   const answered = await widget.answerText(answer).textContent();
 
   await page.reload();
-  await widget.open();
+  await expect(widget.pane).toBeVisible(); // an open pane stays open across a reload
   await expect(widget.messages()).toHaveCount(2);
   await expect(widget.messages('user').first()).toContainText('How do I get a refund?');
   await expect(widget.lastAnswer()).toHaveAttribute('data-status', 'complete');

@@ -54,7 +54,7 @@ test('nothing found → "Talk to a human" → the team\'s reply appears in the o
 
   // a reload restores both: the notice (GET /v1/handoff/current) and the reply (history)
   await page.reload();
-  await widget.open();
+  await expect(widget.pane).toBeVisible(); // an open pane stays open across a reload
   await expect(page.getByTestId('prex-handoff-open')).toBeVisible();
   await expect(widget.messages('assistant').last()).toHaveAttribute('data-author', 'human');
 

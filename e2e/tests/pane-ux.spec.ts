@@ -153,13 +153,13 @@ test('new conversation and the history list of earlier ones', async ({ page }) =
   await widget.ask('How do I get a refund? first conversation');
   await expect(widget.lastAnswer()).toHaveAttribute('data-status', 'complete');
 
-  await page.getByTestId('prex-new-chat').click();
+  await widget.fromMenu('prex-new-chat');
   await expect(widget.messages()).toHaveCount(0);
   await expect(widget.input).toBeFocused();
   await widget.ask('How do I get a refund? second conversation');
   await expect(widget.lastAnswer()).toHaveAttribute('data-status', 'complete');
 
-  await page.getByTestId('prex-history-button').click();
+  await widget.fromMenu('prex-history-button');
   const items = page.getByTestId('prex-conversation');
   await expect(items).toHaveCount(2);
   await expect(items.nth(0)).toContainText('second conversation');
@@ -172,7 +172,7 @@ test('new conversation and the history list of earlier ones', async ({ page }) =
 
   // The choice survives a reload (it is the current session now).
   await page.reload();
-  await widget.open();
+  await expect(widget.pane).toBeVisible(); // an open pane stays open across a reload
   await expect(widget.messages('user').first()).toContainText('first conversation');
 });
 

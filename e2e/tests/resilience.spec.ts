@@ -65,7 +65,7 @@ test('the visitor can stop an answer; the partial answer is kept after a reload'
   expect(MODEL_ANSWER.startsWith(partial)).toBe(true);
 
   await page.reload();
-  await widget.open();
+  await expect(widget.pane).toBeVisible(); // an open pane stays open across a reload
   await expect(widget.lastAnswer()).toHaveAttribute('data-status', 'stopped');
   await expect(widget.answerText()).toHaveText(partial);
   await expect(page.getByTestId('prex-send')).toBeVisible();

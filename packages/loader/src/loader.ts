@@ -27,6 +27,10 @@ export interface LauncherTheme {
 export type Emit = (name: string, payload: unknown) => void;
 export interface MountOptions {
   root: ShadowRoot;
+  /** Theme bits known before the tenant's config arrives (script-tag attributes, the last visit's cache). */
+  hint?: LauncherTheme | undefined;
+  /** Mount already open (restored after a reload or a page change): focus stays where the page has it. */
+  open?: boolean | undefined;
   publishableKey: string;
   apiBase: string;
   theme?: ThemeOverride | undefined;
@@ -54,6 +58,11 @@ export interface BootConfig {
   locale?: string;
   /** The agent that answers, by name (e.g. 'sales'); default: the tenant's default agent. */
   agent?: string;
+  /**
+   * Brand colour and side for the first paint, before the tenant's config has been fetched
+   * (`data-prex-color`, `data-prex-position`); the tenant's config wins once it arrives.
+   */
+  hint?: LauncherTheme;
 }
 
 export type PrexFunction = ((command: string, ...args: unknown[]) => unknown) & {
@@ -83,9 +92,9 @@ const svg = (c: string, d: string) => `<svg class=${c} viewBox="0 0 24 24" aria-
  */
 const CSS =
   ':host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;' +
-  'bottom:var(--y,20px)!important;right:var(--x,20px)!important;font:15px/1.4 system-ui,sans-serif!important;color:#111827!important}' +
+  'bottom:var(--y,20px)!important;right:var(--x,20px)!important}' +
   ':host([data-side=left]){left:var(--x,20px)!important;right:auto!important}' +
-  'button{all:initial;position:relative;box-sizing:border-box;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;' +
+  'button{all:initial;position:relative;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;' +
   'background:var(--a,#4f46e5);color:var(--f,#fff);cursor:pointer;box-shadow:0 6px 20px rgba(17,24,39,.3);transition:transform .15s}' +
   'button:hover{transform:scale(1.06)}button:focus-visible{outline:3px solid var(--a,#4f46e5);outline-offset:3px}' +
   '[aria-busy=true]{cursor:progress;opacity:.85}' +
@@ -95,6 +104,7 @@ const CSS =
   '@media (prefers-reduced-motion:reduce){button{transition:none}}';
 
 const warn = (...a: unknown[]) => console.warn('[Prex]', ...a);
+const fail = (e: unknown) => console.error('[Prex]', e);
 
 /**
  * Installs `window[namespace]` (default `window.Prex`): boots from the script tag's data
@@ -114,7 +124,7 @@ export function install(
   script ??= doc.querySelector<HTMLScriptElement>('script[data-prex-key]');
   const scriptOrigin = script?.src ? new URL(script.src, doc.baseURI).origin : undefined;
 
-  let cfg: (BootConfig & { apiBase: string }) | undefined;
+  let cfg: (BootConfig & { apiBase: string; open?: boolean }) | undefined;
   let host: HTMLElement | undefined;
   let root: ShadowRoot;
   let btn: HTMLButtonElement;
@@ -141,15 +151,16 @@ export function install(
       try {
         f(payload);
       } catch (e) {
-        console.error('[Prex]', e);
+        fail(e);
       }
     });
   };
 
-  const storage = (suffix: string, value?: string | null): string | null | undefined => {
+  /** localStorage, or sessionStorage (per tab: survives a reload and page changes within the site). */
+  const storage = (suffix: string, value?: string | null, area: 'localStorage' | 'sessionStorage' = 'localStorage'): string | null | undefined => {
     const key = `prex:${ns == 'Prex' ? '' : ns + ':'}${cfg!.publishableKey}:${suffix}`;
     try {
-      const ls = win.localStorage;
+      const ls = win[area];
       if (value === undefined) return ls.getItem(key);
       value === null ? ls.removeItem(key) : ls.setItem(key, value);
     } catch {
@@ -179,7 +190,7 @@ export function install(
     const a = t.accentColor;
     if (a && /^#[0-9a-f]{6}$/i.test(a)) {
       const n = parseInt(a.slice(1), 16);
-      const light = ((n >> 16) * 299 + ((n >> 8) & 255) * 587 + (n & 255) * 114) / 1000 > 160;
+      const light = ((n >> 16) * 299 + ((n >> 8) & 255) * 587 + (n & 255) * 114) > 160000;
       css = `--a:${a}!important;--f:${light ? '#111827' : '#fff'}!important;`;
     }
     if (px(t.offsetX)) css += '--x:' + px(t.offsetX);
@@ -191,7 +202,11 @@ export function install(
     btn.append(badge);
   };
 
-  const setExpanded = (v: boolean) => btn.setAttribute('aria-expanded', String((isOpen = v)));
+  // Open or closed is kept for this tab, so the pane is still open after a reload or on the next page.
+  const setExpanded = (v: boolean) => {
+    btn.setAttribute('aria-expanded', '' + (isOpen = v));
+    storage('open', v ? '1' : null, 'sessionStorage');
+  };
 
   const fetchPane = (): Promise<PaneModule> => {
     const url = cfg!.apiBase + PANE_PATH;
@@ -229,7 +244,7 @@ export function install(
       })
       .catch((e: unknown) => {
         setExpanded(false);
-        console.error('[Prex]', e);
+        fail(e);
         emit('error', { message: 'could not load the chat pane' });
       })
       .finally(() => {
@@ -259,6 +274,7 @@ export function install(
     if (!apiBase || !/^https?:\/\//.test(apiBase)) return warn('boot needs { apiBase: "https://…" }');
     if (cfg) teardown();
     cfg = { ...c, apiBase };
+    const reopen = storage('open', undefined, 'sessionStorage');
 
     host = doc.createElement('prex-launcher');
     host.setAttribute('data-prex-namespace', ns);
@@ -282,7 +298,8 @@ export function install(
     } catch {
       /* ignore */
     }
-    applyTheme({ ...cached, ...c.theme });
+    // The pane gets the same first-paint bits (c.hint travels in cfg), so its header is right at once too.
+    applyTheme((cfg.hint = { ...c.hint, ...cached, ...c.theme }));
     // SPAs may re-render <body> (or replace it): put the launcher back, pane and state intact.
     const attach = () => (doc.body ? host && !host.isConnected && doc.body.append(host) : doc.addEventListener('DOMContentLoaded', attach, { once: true }));
     attach();
@@ -292,7 +309,8 @@ export function install(
     if (c.prefetch === 'idle') {
       (win.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1)))(() => void fetchPane().catch(() => {}));
     }
-    if (wantOpen) setOpen(true);
+    cfg.open = !!reopen && !wantOpen;
+    if (wantOpen || reopen) setOpen(true);
     wantOpen = false;
   };
 
@@ -322,12 +340,12 @@ export function install(
           if (!cfg) return;
           cfg.theme = { ...cfg.theme, ...p.theme };
           if (p.locale) cfg.locale = p.locale;
-          applyTheme(cfg.theme);
+          applyTheme({ ...cfg.hint, ...cfg.theme }); // on top of the first-paint bits, not instead of them
           return pane?.update?.(p);
         }
         case 'shutdown':
           // log-out: forget the session and the visitor's list of past conversations
-          if (cfg) storage('session', null), storage('sessions', null);
+          if (cfg) storage('session', null), storage('sessions', null), setExpanded(false);
           keeper?.disconnect();
           identity = undefined;
           return teardown();
@@ -335,24 +353,26 @@ export function install(
           warn(`unknown command "${String(command)}"`);
       }
     } catch (e) {
-      console.error('[Prex]', e);
+      fail(e);
     }
   };
   prex.loaded = true;
 
-  const key = script?.getAttribute('data-prex-key');
+  const attr = (name: string) => script!.getAttribute('data-prex-' + name) || undefined;
+  const key = script && attr('key');
   if (key) {
-    const prefetch = script!.getAttribute('data-prex-prefetch');
     boot({
       publishableKey: key,
-      apiBase: script!.getAttribute('data-prex-api') || undefined,
-      prefetch: prefetch === 'idle' ? 'idle' : 'none',
-      agent: script!.getAttribute('data-prex-agent') || undefined,
+      apiBase: attr('api'),
+      prefetch: attr('prefetch') as 'idle' | undefined, // anything but 'idle' is 'none'
+      agent: attr('agent'),
+      // checked where they are used (applyTheme here, resolveTheme in the pane)
+      hint: { accentColor: attr('color'), position: attr('position') as 'left' | 'right' | undefined },
     });
   }
   // Replay in order; the queue is read live, so calls made while replaying keep their place.
   const queue = stub?.q ?? [];
-  for (let i = 0; i < queue.length; i++) prex.apply(null, [].slice.call(queue[i]) as unknown as [string, ...unknown[]]);
+  for (let i = 0; i < queue.length; i++) prex(...(queue[i] as unknown as [string])); // `arguments` objects are iterable
   win[ns] = prex;
   return prex;
 }

@@ -38,6 +38,7 @@ beforeEach(() => {
   document.head.innerHTML = '';
   document.body.innerHTML = '';
   localStorage.clear();
+  sessionStorage.clear();
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -177,6 +178,71 @@ describe('loader', () => {
     expect(css).toMatch(/position:\s*fixed\s*!important/);
     expect(css).toMatch(/z-index:\s*2147483000\s*!important/);
     expect(button().hasAttribute('style')).toBe(false);
+  });
+
+  it('paints the brand colour and side from data-prex-color / data-prex-position before any fetch', async () => {
+    const pane = fakePane();
+    install(win, scriptTag({ 'data-prex-key': PK, 'data-prex-color': '#0f766e', 'data-prex-position': 'left' }), pane.load);
+    const css = () => launcher()!.shadowRoot!.adoptedStyleSheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('')).join('');
+    expect(css()).toMatch(/--a:\s*#0f766e/);
+    expect(launcher()!.getAttribute('data-side')).toBe('left');
+    expect(pane.load).not.toHaveBeenCalled();
+    // a runtime update before the pane has loaded restyles on top of them, not instead
+    win.Prex!('update', { theme: { launcherLabel: 'Help' } });
+    expect(css()).toMatch(/--a:\s*#0f766e/);
+    expect(button().getAttribute('aria-label')).toBe('Help');
+    // the pane gets the same bits as its first theme layer (the tenant's config replaces them)
+    button().click();
+    await flush();
+    expect(pane.mounts[0]!.hint).toMatchObject({ accentColor: '#0f766e', position: 'left' });
+    expect(pane.mounts[0]!.theme).toEqual({ launcherLabel: 'Help' });
+  });
+
+  it('the last visit\'s tenant theme wins over the script attributes; a malformed colour is ignored', () => {
+    localStorage.setItem(`prex:${PK}:theme`, JSON.stringify({ accentColor: '#be123c' }));
+    install(win, scriptTag({ 'data-prex-key': PK, 'data-prex-color': '#0f766e' }), fakePane().load);
+    const css = launcher()!.shadowRoot!.adoptedStyleSheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('')).join('');
+    expect(css).toMatch(/--a:\s*#be123c/);
+    win.Prex!('shutdown');
+    localStorage.clear();
+    document.head.innerHTML = '';
+    delete win.Prex;
+    install(win, scriptTag({ 'data-prex-key': PK, 'data-prex-color': 'red;background:url(x)', 'data-prex-position': 'top' }), fakePane().load);
+    const css2 = launcher()!.shadowRoot!.adoptedStyleSheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('')).join('');
+    expect(css2).not.toMatch(/--a:|url\(/);
+    expect(launcher()!.getAttribute('data-side')).toBe('right');
+  });
+
+  it('an open pane is open again after a reload (this tab only), without taking the focus; a closed one stays closed', async () => {
+    const first = fakePane();
+    install(win, scriptTag({ 'data-prex-key': PK }), first.load);
+    button().click();
+    await flush();
+    expect(first.mounts[0]!.open).toBe(false); // opened by the visitor: the pane moves focus in
+
+    // "reload": a fresh loader in the same tab
+    const reload = (pane = fakePane()) => {
+      // the old page's instance goes away; what the tab stored survives
+      const kept = Object.entries(sessionStorage);
+      win.Prex!('shutdown');
+      for (const [k, v] of kept) sessionStorage.setItem(k, v);
+      delete win.Prex;
+      document.head.innerHTML = '';
+      install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
+      return pane;
+    };
+    const second = reload();
+    expect(second.load).toHaveBeenCalledTimes(1);
+    expect(button().getAttribute('aria-expanded')).toBe('true');
+    await flush();
+    expect(second.mounts[0]!.open).toBe(true);
+
+    button().click(); // closed by the visitor
+    const third = reload();
+    await flush();
+    expect(third.load).not.toHaveBeenCalled();
+    expect(button().getAttribute('aria-expanded')).toBe('false');
+    expect(localStorage.getItem(`prex:${PK}:open`)).toBeNull(); // never kept across tabs or days
   });
 
   it('a second copy of the loader leaves the first alone', () => {

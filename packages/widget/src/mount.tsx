@@ -28,6 +28,13 @@ export interface MountOptions {
   apiBase: string;
   /** Host-page theme override; wins over the tenant's theme. */
   theme?: ThemeOverride | undefined;
+  /**
+   * Theme bits for the first paint, before the tenant's config arrives (the loader's script-tag
+   * attributes and the last visit's cache); the tenant's config replaces them.
+   */
+  hint?: ThemeOverride | undefined;
+  /** Mount open without moving the focus (the loader restores a pane that was open before a reload). */
+  open?: boolean | undefined;
   /** UI language (e.g. 'de'); default: the browser's. */
   locale?: string | undefined;
   /** The agent that answers, by name (e.g. 'sales'); absent: the tenant's default agent. */
@@ -107,6 +114,8 @@ export function mount(options: MountOptions): PaneHandle {
     pollMs: options.pollMs,
   };
   const store = createStore(storeOptions);
+  if (options.hint) store.theme.value = resolveTheme(options.hint, override);
+  if (options.open) store.isOpen.value = true;
 
   // Tenant CSS: a sanitized constructable sheet in this shadow root only (it cannot leak out).
   let tenantCss = '';
@@ -150,7 +159,7 @@ export function mount(options: MountOptions): PaneHandle {
       if (!alive || !patch) return;
       if (patch.theme) {
         override = { ...override, ...patch.theme };
-        store.theme.value = resolveTheme(tenantTheme, override);
+        store.theme.value = resolveTheme(tenantTheme ?? options.hint, override);
         options.onTheme?.(store.theme.peek());
       }
       const locale = (store as { locale?: { value: string | undefined } }).locale;

@@ -114,6 +114,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   const kept = convTokens ?? createConversationTokens(api.publishableKey);
   const messages = signal<UiMessage[]>([]);
   const theme = signal<Theme>(resolveTheme(themeOverride));
+  /** The tenant's config has been asked for (answered or not): until then its greeting and title are unknown. */
+  const configured = signal(false);
   const isOpen = signal(false);
   /** 'loading' while the previous conversation is being restored. */
   const phase = signal<'loading' | 'ready'>('ready');
@@ -169,6 +171,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     } catch {
       /* keep the defaults; the chat itself reports real problems */
     }
+    configured.value = true;
   }
 
   /** Creates the session while the visitor types; a refusal of this origin is shown at once. */
@@ -556,6 +559,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     resend,
     messages,
     theme,
+    configured,
     isOpen,
     phase,
     connection,

@@ -96,6 +96,8 @@ describe('identify', () => {
     p.handle.identify({ userId: 'u_42' }, HMAC);
     await until(() => p.bodies('POST', '/v1/identity').length === 1);
     p.handle.open();
+    p.$('prex-menu-button')!.click();
+    await until(() => !!p.$('prex-new-chat'));
     p.$('prex-new-chat')!.click();
     await until(() => p.bodies('POST', '/v1/identity').length === 2);
     const [first, second] = p.requests.filter((r) => r.path === '/v1/identity');

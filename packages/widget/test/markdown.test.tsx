@@ -1,11 +1,11 @@
 import { render } from 'preact';
 import { describe, expect, it } from 'vitest';
-import { Markdown, safeHref } from '../src/markdown/index.js';
+import { Markdown, safeHref, type Cite } from '../src/markdown/index.js';
 
 const t = { copy: 'Copy code', copied: 'Copied' };
-function md(text: string, partial = false) {
+function md(text: string, partial = false, cite?: Cite) {
   const el = document.createElement('div');
-  render(<Markdown text={text} partial={partial} t={t} />, el);
+  render(<Markdown text={text} partial={partial} t={t} cite={cite} />, el);
   return el;
 }
 
@@ -67,5 +67,28 @@ describe('markdown', () => {
     expect(md('Here is **', true).innerHTML).toBe('<p>Here is </p>');
     expect(md('Here is *', true).innerHTML).toBe('<p>Here is </p>');
     expect(md('Here is **', false).innerHTML).toBe('<p>Here is **</p>');
+  });
+
+  it('a paragraph after a list is a paragraph, not part of the last item (no lazy continuation)', () => {
+    const el = md('To get a refund:\n1. Open Settings.\n2. Tell us why, then confirm.\nYou will get an email.');
+    expect([...el.querySelectorAll('ol > li')].map((li) => li.textContent)).toEqual(['Open Settings.', 'Tell us why, then confirm.']);
+    expect(el.lastElementChild!.outerHTML).toBe('<p>You will get an email.</p>');
+    // indented text still continues the item, and nested lists stay nested
+    const cont = md('- one\n  more of one\n  - nested\n- two');
+    expect(cont.querySelector('ul > li')!.textContent).toContain('more of one');
+    expect(cont.querySelector('ul ul li')!.textContent).toBe('nested');
+  });
+
+  it('citation markers become what `cite` returns for known sources; others stay text', () => {
+    const cite: Cite = (n) => (n <= 2 ? <button data-n={n}>{n}</button> : null);
+    const el = md('Refunds take 14 days [1]. Annual plans **too [1, 2]**. Not a source [7]. A [link](https://x.example) [2](https://y.example).', false, cite);
+    expect([...el.querySelectorAll('button')].map((b) => b.dataset.n)).toEqual(['1', '1', '2']);
+    expect(el.querySelector('strong button')).not.toBeNull();
+    expect(el.textContent).toContain('Not a source [7].');
+    expect([...el.querySelectorAll('a')].map((a) => a.textContent)).toEqual(['link', '2']);
+    // in a list item and a table cell too
+    expect(md('1. Open Settings [2]\n2. done', false, cite).querySelector('li button')).not.toBeNull();
+    // without `cite`, markers are text
+    expect(md('Refunds [1].').textContent).toBe('Refunds [1].');
   });
 });

@@ -103,7 +103,8 @@ describe('pane', () => {
     expect($$('prex-message')[1]!.dataset.messageId).toBe('a1');
     expect($$('prex-message')[0]!.dataset.messageId).toBe('u1');
     const sources = $$('prex-source');
-    expect(sources.map((e) => e.tagName)).toEqual(['A', 'SPAN', 'SPAN']);
+    expect(sources.map((e) => e.tagName)).toEqual(['A', 'DIV', 'DIV']); // no safe URL: a focusable card, not a link
+    expect(sources[1]!.tabIndex).toBe(0);
     const link = sources[0] as HTMLAnchorElement;
     expect(link.getAttribute('href')).toBe('https://help.example/refunds');
     expect(link.target).toBe('_blank');

@@ -151,10 +151,14 @@ describe('conversations', () => {
     streams[0]!.end();
     await until(() => $$('prex-message').at(-1)?.dataset.status === 'complete');
 
+    $('prex-menu-button')!.click(); // new conversation and history live in the header's menu
+    await until(() => !!$('prex-new-chat'));
     $('prex-new-chat')!.click();
     await until(() => $$('prex-message').length === 0 && localStorage.getItem(`prex:${PK}:session`)?.startsWith('ses_2.') === true);
     expect(createConversationTokens(PK, localStorage).list().map((t) => t.split('.')[0])).toEqual(['ses_2', 'ses_1']);
 
+    $('prex-menu-button')!.click();
+    await until(() => !!$('prex-history-button'));
     $('prex-history-button')!.click();
     await until(() => $$('prex-conversation').length === 2);
     const summaries = requests.find((r) => r.path === '/v1/conversations/summaries')!;

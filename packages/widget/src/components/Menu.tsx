@@ -4,9 +4,10 @@ import { MoreIcon } from './icons.js';
 
 /**
  * The header's "more" menu, a disclosure (button + list of buttons, Tab to move, Escape to
- * close): talk to a human at any time, email this conversation, the account and data panel.
+ * close): a new conversation, the earlier ones, talk to a human at any time, email this
+ * conversation, the account and data panel.
  */
-export function Menu({ store }: { store: Store }) {
+export function Menu({ store, onNewChat }: { store: Store; onNewChat: () => void }) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const t = store.strings.value;
@@ -63,6 +64,11 @@ export function Menu({ store }: { store: Store }) {
       </button>
       {open && (
         <ul id="prex-menu" class="prex-menu-list" data-testid="prex-menu">
+          {item('prex-new-chat', t.newChat, () => {
+            store.newConversation();
+            onNewChat();
+          })}
+          {item('prex-history-button', t.history, () => (store.view.value = 'history'))}
           {!human && item('prex-menu-human', t.talkToHuman, () => void store.handoff.ask())}
           {item('prex-menu-email', t.emailChat, account('email'))}
           {item('prex-menu-account', t.account, account('profile'))}

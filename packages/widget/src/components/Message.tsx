@@ -1,8 +1,8 @@
 import type { Citation } from '@prex/protocol';
 import { isSafeLink } from '@prex/protocol/wire';
 import { useState } from 'preact/hooks';
-import type { Strings } from '../i18n/index.js';
-import { Markdown } from '../markdown/index.js';
+import { fill, type Strings } from '../i18n/index.js';
+import { Markdown, type Cite } from '../markdown/index.js';
 import type { Store, UiMessage } from '../store.js';
 import { BotIcon, PersonIcon, ThumbDownIcon, ThumbUpIcon } from './icons.js';
 
@@ -19,6 +19,24 @@ export function Message({ m, store }: { m: UiMessage; store: Store }) {
   const bot = m.role === 'assistant';
   const waiting = bot && live && text === '';
   const who = bot ? (m.author === 'human' ? t.human : t.bot) : t.you;
+  // `[n]` in the text leads to source card n (a button: an in-page link would change the host page's URL).
+  const cite: Cite = (n) => {
+    const c = sources[n - 1];
+    return c ? (
+      <button
+        type="button"
+        class="prex-cite"
+        data-testid="prex-cite"
+        aria-label={`${fill(t.source, n)}: ${c.title}`}
+        onClick={(e) => (e.currentTarget.getRootNode() as ShadowRoot).getElementById?.(cardId(m, n))?.focus()}
+      >
+        {/* the brackets are not drawn, but copied with the text: "[1]", as the answer says */}
+        <span class="prex-sr">[</span>
+        {n}
+        <span class="prex-sr">]</span>
+      </button>
+    ) : null;
+  };
   return (
     <div
       class="prex-msg"
@@ -50,7 +68,7 @@ export function Message({ m, store }: { m: UiMessage; store: Store }) {
             </span>
           ) : bot ? (
             <div class="prex-text prex-md" data-testid="prex-message-text">
-              <Markdown text={text} partial={live} t={t} />
+              <Markdown text={text} partial={live} t={t} cite={cite} />
             </div>
           ) : (
             <p class="prex-text" data-testid="prex-message-text">
@@ -61,9 +79,7 @@ export function Message({ m, store }: { m: UiMessage; store: Store }) {
         {sources.length > 0 && (
           <ul class="prex-sources" data-testid="prex-sources" aria-label={t.sources}>
             {sources.map((c, i) => (
-              <li key={c.sourceId}>
-                <Source c={c} n={i + 1} />
-              </li>
+              <Source key={c.sourceId} c={c} n={i + 1} id={cardId(m, i + 1)} />
             ))}
           </ul>
         )}
@@ -79,17 +95,26 @@ export function Message({ m, store }: { m: UiMessage; store: Store }) {
         )}
         {bot && status === 'stopped' && <p class="prex-meta">{t.stopped}</p>}
         {bot && status === 'error' && <p class="prex-meta">{t.interrupted}</p>}
-        {bot && status === 'complete' && m.id.value && text && <Feedback m={m} store={store} t={t} />}
+        {bot && m.author !== 'human' && status === 'complete' && m.id.value && text && <Feedback m={m} store={store} t={t} />}
       </div>
     </div>
   );
 }
 
-/** Thumbs up/down under a finished answer, then an optional comment. */
+/**
+ * Thumbs up/down under a finished answer of the assistant. A thumbs down asks what could be
+ * better; that box goes away once the visitor moves on (asks something else) or presses Escape.
+ */
 function Feedback({ m, store, t }: { m: UiMessage; store: Store; t: Strings }) {
   const fb = m.feedback.value;
-  const [commenting, setCommenting] = useState(false);
+  const [asking, setAsking] = useState(false);
   const [comment, setComment] = useState('');
+  const commenting = asking && store.messages.value.at(-1) === m;
+  // The box goes away: keep the keyboard user on the pressed thumb, not on <body>.
+  const done = (form: HTMLFormElement) => {
+    form.parentElement?.querySelector<HTMLElement>('[aria-pressed="true"]')?.focus();
+    setAsking(false);
+  };
   const thumb = (rating: 'up' | 'down', label: string, Icon: () => preact.JSX.Element) => (
     <button
       type="button"
@@ -100,7 +125,7 @@ function Feedback({ m, store, t }: { m: UiMessage; store: Store; t: Strings }) {
       aria-pressed={fb?.rating === rating ? 'true' : 'false'}
       onClick={() => {
         void store.feedback(m, rating);
-        setCommenting(true);
+        setAsking(rating === 'down');
       }}
     >
       <Icon />
@@ -123,7 +148,13 @@ function Feedback({ m, store, t }: { m: UiMessage; store: Store; t: Strings }) {
           onSubmit={(e) => {
             e.preventDefault();
             void store.feedback(m, fb.rating, comment);
-            setCommenting(false);
+            done(e.currentTarget);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              done(e.currentTarget);
+            }
           }}
         >
           <textarea
@@ -153,29 +184,40 @@ export function sectionLabel(c: Citation): string | undefined {
   return s.startsWith(prefix) ? s.slice(prefix.length) : s;
 }
 
-function Source({ c, n }: { c: Citation; n: number }) {
+const cardId = (m: UiMessage, n: number) => `prex-src-${m.key}-${n}`;
+
+/**
+ * A source card: the title and the section in full (each on its own line), the quoted passage
+ * shown on hover and on keyboard focus. A card with a safe URL is a link; one without is still
+ * focusable, so the passage is reachable by keyboard.
+ */
+function Source({ c, n, id }: { c: Citation; n: number; id: string }) {
   const section = sectionLabel(c);
+  const quote = c.snippet ? `${id}-q` : undefined;
   const body = (
     <>
       <span class="prex-source-n">{n}</span>
       <span class="prex-source-title">{c.title}</span>
-      {section && <span class="prex-source-section">· {section}</span>}
+      {section && <span class="prex-source-section">{section}</span>}
     </>
   );
-  return c.url && isSafeLink(c.url) ? (
-    <a
-      class="prex-source"
-      data-testid="prex-source"
-      href={c.url}
-      target="_blank"
-      rel="noopener noreferrer"
-      title={c.snippet || undefined}
-    >
-      {body}
-    </a>
-  ) : (
-    <span class="prex-source" data-testid="prex-source" title={c.snippet || undefined}>
-      {body}
-    </span>
+  const card = { id, class: 'prex-source', 'data-testid': 'prex-source', 'aria-describedby': quote };
+  return (
+    <li>
+      {c.url && isSafeLink(c.url) ? (
+        <a {...card} href={c.url} target="_blank" rel="noopener noreferrer">
+          {body}
+        </a>
+      ) : (
+        <div {...card} tabIndex={0}>
+          {body}
+        </div>
+      )}
+      {quote && (
+        <blockquote class="prex-source-quote" id={quote} data-testid="prex-source-quote">
+          {c.snippet}
+        </blockquote>
+      )}
+    </li>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Store } from '../store.js';
+import { BotIcon } from './icons.js';
 import { Message } from './Message.js';
 
 /**
@@ -10,8 +11,11 @@ import { Message } from './Message.js';
 export function MessageList({ store }: { store: Store }) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
+  /** The list's height as last seen by the resize observer (null: no ResizeObserver). */
+  const height = useRef<number | null>(null);
   const list = store.messages.value;
-  const { greeting, suggestions } = store.theme.value;
+  // Nothing rather than the default greeting while the tenant's own is on its way.
+  const { greeting, suggestions } = store.configured.value ? store.theme.value : { greeting: '', suggestions: [] };
   const t = store.strings.value;
 
   useEffect(() => {
@@ -22,8 +26,20 @@ export function MessageList({ store }: { store: Store }) {
     };
     const obs = new MutationObserver(follow);
     obs.observe(el, { childList: true, subtree: true, characterData: true });
+    // The list also shrinks when something appears under it (the "Talk to a human" strip, an
+    // error): stay at the bottom, or that strip hides the answer's last line.
+    const resized =
+      globalThis.ResizeObserver &&
+      new ResizeObserver(() => {
+        height.current = el.clientHeight;
+        follow();
+      });
+    resized?.observe(el);
     follow();
-    return () => obs.disconnect();
+    return () => {
+      obs.disconnect();
+      resized?.disconnect();
+    };
   }, []);
 
   // A new message (the visitor's own question) always brings the view back down.
@@ -34,7 +50,8 @@ export function MessageList({ store }: { store: Store }) {
 
   const onScroll = () => {
     const el = ref.current;
-    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    // A scroll the browser makes because the list was resized is not the visitor scrolling up.
+    if (el && (height.current === null || height.current === el.clientHeight)) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
   };
 
   return (
@@ -50,6 +67,9 @@ export function MessageList({ store }: { store: Store }) {
     >
       {greeting && (
         <div class="prex-msg" data-testid="prex-greeting" data-role="assistant" data-status="complete">
+          <span class="prex-avatar" aria-hidden="true">
+            <BotIcon />
+          </span>
           <div class="prex-body">
             <div class="prex-bubble">
               <p class="prex-text">{greeting}</p>

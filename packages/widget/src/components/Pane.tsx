@@ -8,7 +8,7 @@ import { Handoff } from './Handoff.js';
 import { Menu } from './Menu.js';
 // Small (≈0.5 kB gzipped): bundled, since a lazy chunk would split out the shared code and cost more.
 import { History } from './History.js';
-import { BackIcon, CloseIcon, HistoryIcon, NewIcon } from './icons.js';
+import { BackIcon, CloseIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
 
 /** The focused element, looking inside shadow roots (the launcher lives in the loader's). */
@@ -29,6 +29,8 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
   const t = store.strings.value;
   const view = store.view.value;
   const focusInput = () => inputRef.current?.focus();
+  // Mounted open (the loader restored an open pane after a reload): the page keeps its focus.
+  const quiet = useRef(open);
 
   useLayoutEffect(() => {
     if (ref.current) applyThemeVars(ref.current, theme);
@@ -37,9 +39,10 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
   // Focus moves into the pane on open and back to where it was (the launcher) on close.
   useEffect(() => {
     if (open) {
+      if (quiet.current) return void (quiet.current = false);
       const from = deepActive();
       if (from && !ref.current?.contains(from)) returnFocus.current = from;
-      inputRef.current?.focus();
+      (inputRef.current ?? ref.current?.querySelector('button'))?.focus();
       return;
     }
     const back = returnFocus.current;
@@ -95,19 +98,14 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
         }
       }}
     >
+      {/* Two buttons at most beside the title (new conversation and history are in the menu), so it is not cut. */}
       <div class="prex-header">
+        {view !== 'chat' && headerButton('prex-back', t.back, BackIcon, () => (store.view.value = 'chat'))}
         {theme.avatarUrl && isSafeLink(theme.avatarUrl) && <img class="prex-header-avatar" src={theme.avatarUrl} alt="" />}
         <h2 class="prex-title" data-testid="prex-title">
-          {theme.title}
+          {store.configured.value ? theme.title : ''}
         </h2>
-        {view !== 'chat'
-          ? headerButton('prex-back', t.back, BackIcon, () => (store.view.value = 'chat'))
-          : headerButton('prex-history-button', t.history, HistoryIcon, () => (store.view.value = 'history'))}
-        {headerButton('prex-new-chat', t.newChat, NewIcon, () => {
-          store.newConversation();
-          focusInput();
-        })}
-        <Menu store={store} />
+        <Menu store={store} onNewChat={focusInput} />
         {headerButton('prex-close', t.close, CloseIcon, onClose)}
       </div>
       {view === 'history' ? <History store={store} /> : view === 'account' ? <Account store={store} /> : <MessageList store={store} />}
@@ -125,7 +123,7 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
           </button>
         </div>
       )}
-      <Composer store={store} inputRef={inputRef} />
+      {view === 'chat' && <Composer store={store} inputRef={inputRef} />}
       <div class="prex-sr" role="status" aria-live="polite" aria-atomic="true" data-testid="prex-announcer">
         {store.announcement.value}
       </div>

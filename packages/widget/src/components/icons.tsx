@@ -14,10 +14,15 @@ export const StopIcon = () => (
 );
 export const ThumbUpIcon = icon('M7 11v9H4v-9zM7 11l4-7a2 2 0 0 1 3 2l-1 4h5a2 2 0 0 1 2 2l-2 7a2 2 0 0 1-2 1H7');
 export const ThumbDownIcon = icon('M7 13V4H4v9zM7 13l4 7a2 2 0 0 0 3-2l-1-4h5a2 2 0 0 0 2-2l-2-7a2 2 0 0 0-2-1H7');
-export const NewIcon = icon('M12 5v14M5 12h14');
-export const HistoryIcon = icon('M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 2');
 export const BackIcon = icon('M19 12H5M11 5l-7 7 7 7');
 export const MicIcon = icon('M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3');
 export const BotIcon = icon('M5 9h14v10H5zM12 5v4M9 13v1M15 13v1M9 17h6');
 export const PersonIcon = icon('M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0');
-export const MoreIcon = icon('M5 12h.01M12 12h.01M19 12h.01');
+/** Filled dots: stroked ones are 2px specks that look disabled beside the other icons. */
+export const MoreIcon = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true" class="prex-fill">
+    <circle cx="5" cy="12" r="2" />
+    <circle cx="12" cy="12" r="2" />
+    <circle cx="19" cy="12" r="2" />
+  </svg>
+);

@@ -9,6 +9,9 @@
  * attribute taken from the text is a link's href, and only http(s) and mailto URLs become links
  * (anything else is shown as plain text).
  *
+ * `[1]` and `[1, 3]` are the answer's citation markers (the n-th source under the answer); given
+ * a `cite` function they become what it returns (a control that leads to the source card).
+ *
  * `partial` is set while the answer is still streaming: an unclosed `**`, `` ` `` or `[label](`
  * at the end is rendered as if it were closed (instead of flashing the raw markers), and an
  * unclosed code fence is already a code block, so the text never jumps between two looks.
@@ -30,6 +33,10 @@ export function safeHref(raw: string): string | null {
 
 const link = (href: string, children: ComponentChildren) =>
   h('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow' }, children);
+
+/** Turns citation marker n into a node, or null (no such source: the marker stays text). */
+export type Cite = (n: number) => ComponentChildren | null;
+const MARKER = /^\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/;
 
 const ESCAPABLE = '\\`*_{}[]()#+-.!|~<>';
 const EMPHASIS = [
@@ -53,7 +60,7 @@ function matching(s: string, from: number, open: string, close: string): number 
 }
 
 /** Inline Markdown → children (strings become text nodes). */
-export function inline(s: string, partial = false): ComponentChildren[] {
+export function inline(s: string, partial = false, cite?: Cite): ComponentChildren[] {
   const out: ComponentChildren[] = [];
   let buf = '';
   const push = (node: ComponentChildren) => {
@@ -85,11 +92,20 @@ export function inline(s: string, partial = false): ComponentChildren[] {
       i += n;
       continue;
     }
+    if (c === '[' && cite) {
+      const m = MARKER.exec(s.slice(i, i + 40));
+      const nodes = m && s[i + m[0].length] !== '(' ? m[1]!.split(',').map((n) => cite(+n)) : [];
+      if (nodes.length && nodes.every((n) => n)) {
+        for (const n of nodes) push(n);
+        i += m![0].length;
+        continue;
+      }
+    }
     if (c === '[') {
       const close = matching(s, i, '[', ']');
       if (close < 0) {
         if (partial) {
-          push(inline(s.slice(i + 1), true));
+          push(inline(s.slice(i + 1), true, cite));
           break;
         }
       } else if (s[close + 1] === '(') {
@@ -149,7 +165,7 @@ export function inline(s: string, partial = false): ComponentChildren[] {
         if (!/\s/.test(s[j - 1]!) && !(d[0] === '_' && word(s[j + d.length])) && !(d === '*' && s[j + 1] === '*')) break;
       }
       if (j < 0 && !partial) break;
-      push(h(tag, null, inline(s.slice(i + d.length, j < 0 ? s.length : j), partial && j < 0)));
+      push(h(tag, null, inline(s.slice(i + d.length, j < 0 ? s.length : j), partial && j < 0, cite)));
       if (j < 0) break scan;
       i = j + d.length;
       continue scan;
@@ -187,7 +203,7 @@ export interface MdStrings {
 
 /** Block Markdown → VNodes. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function blocks(text: string, partial: boolean, t: MdStrings): VNode<any>[] {
+export function blocks(text: string, partial: boolean, t: MdStrings, cite?: Cite): VNode<any>[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const out: VNode<any>[] = [];
   let i = 0;
@@ -207,14 +223,14 @@ export function blocks(text: string, partial: boolean, t: MdStrings): VNode<any>
       out.push(h(CodeBlock, { lang: m[2] ?? '', code: body.join('\n'), t }));
     } else if ((m = HEADING.exec(line))) {
       i++;
-      out.push(h('p', { class: 'prex-h' }, h('strong', null, inline(m[1]!, partial && i >= lines.length))));
+      out.push(h('p', { class: 'prex-h' }, h('strong', null, inline(m[1]!, partial && i >= lines.length, cite))));
     } else if (RULE.test(line)) {
       out.push(h('hr', null));
       i++;
     } else if ((m = QUOTE.exec(line))) {
       const body: string[] = [];
       while (i < lines.length && (m = QUOTE.exec(lines[i]!))) (body.push(m[1]!), i++);
-      out.push(h('blockquote', null, blocks(body.join('\n'), partial && i >= lines.length, t)));
+      out.push(h('blockquote', null, blocks(body.join('\n'), partial && i >= lines.length, t, cite)));
     } else if ((m = ITEM.exec(line))) {
       const indent = m[1]!.length;
       const ordered = /\d/.test(m[2]!);
@@ -230,7 +246,9 @@ export function blocks(text: string, partial: boolean, t: MdStrings): VNode<any>
           const nm = n === undefined ? null : ITEM.exec(n);
           if (n === undefined || !(/^\s+\S/.test(n) || (nm && nm[1]!.length <= indent + 1 && /\d/.test(nm[2]!) === ordered))) break;
           items.at(-1)!.push('');
-        } else if (/^\s/.test(l) || !startsBlock(l, lines[i + 1])) items.at(-1)!.push(l.replace(/^\s{1,4}/, ''));
+        } else if (/^\s/.test(l) && l.search(/\S/) > indent) items.at(-1)!.push(l.replace(/^\s{1,4}/, ''));
+        // Not CommonMark: an unindented line after an item is a new paragraph, not a "lazy"
+        // continuation of the item. Models write "3. Confirm.\nYou will get an email." meaning two blocks.
         else break;
         i++;
       }
@@ -242,7 +260,7 @@ export function blocks(text: string, partial: boolean, t: MdStrings): VNode<any>
           start !== 1 ? { start } : null,
           items.map((it, k) => {
             const body = it.join('\n').trimEnd();
-            const kids = /\n\s*\n|\n\s*([-*+]|\d+[.)])\s|\n```/.test(body) ? blocks(body, last && k === items.length - 1, t) : inline(body, last && k === items.length - 1);
+            const kids = /\n\s*\n|\n\s*([-*+]|\d+[.)])\s|\n```/.test(body) ? blocks(body, last && k === items.length - 1, t, cite) : inline(body, last && k === items.length - 1, cite);
             return h('li', null, kids);
           }),
         ),
@@ -254,7 +272,7 @@ export function blocks(text: string, partial: boolean, t: MdStrings): VNode<any>
       const rows: string[][] = [];
       while (i < lines.length && lines[i]!.includes('|') && lines[i]!.trim()) rows.push(cells(lines[i++]!));
       const cell = (tag: string, c: string | undefined, k: number) =>
-        h(tag, align[k] ? { class: `prex-${align[k]}` } : null, inline(c ?? ''));
+        h(tag, align[k] ? { class: `prex-${align[k]}` } : null, inline(c ?? '', false, cite));
       out.push(
         h(
           'div',
@@ -266,7 +284,7 @@ export function blocks(text: string, partial: boolean, t: MdStrings): VNode<any>
       const para = [line];
       i++;
       while (i < lines.length && lines[i]!.trim() && !startsBlock(lines[i]!, lines[i + 1])) para.push(lines[i++]!);
-      out.push(h('p', null, inline(para.join('\n'), partial && i >= lines.length)));
+      out.push(h('p', null, inline(para.join('\n'), partial && i >= lines.length, cite)));
     }
   }
   return out;
@@ -301,6 +319,6 @@ function CodeBlock({ lang, code, t }: { lang: string; code: string; t: MdStrings
 }
 
 /** Renders an answer's Markdown. */
-export function Markdown({ text, partial, t }: { text: string; partial: boolean; t: MdStrings }) {
-  return <>{blocks(text, partial, t)}</>;
+export function Markdown({ text, partial, t, cite }: { text: string; partial: boolean; t: MdStrings; cite?: Cite | undefined }) {
+  return <>{blocks(text, partial, t, cite)}</>;
 }
