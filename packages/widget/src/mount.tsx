@@ -118,6 +118,7 @@ export function mount(options: MountOptions): PaneHandle {
   if (options.open) store.isOpen.value = true;
 
   // Tenant CSS: a sanitized constructable sheet in this shadow root only (it cannot leak out).
+  // The filter is a lazy chunk: most tenants write no CSS, and their visitors do not download it.
   let tenantCss = '';
   let dropTenantCss: (() => void) | undefined;
   const stopCss = effect(() => {
@@ -125,7 +126,13 @@ export function mount(options: MountOptions): PaneHandle {
     if (next === tenantCss) return;
     tenantCss = next;
     dropTenantCss?.();
-    dropTenantCss = next ? adoptStyles(shadow, next) : undefined;
+    dropTenantCss = undefined;
+    if (next) {
+      void import('./tenant-css.js').then(({ sanitizeTenantCss }) => {
+        const safe = tenantCss === next && sanitizeTenantCss(next);
+        if (safe) dropTenantCss = adoptStyles(shadow, safe);
+      });
+    }
   });
 
   let wasOpen = store.isOpen.peek();

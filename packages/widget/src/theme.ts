@@ -1,6 +1,5 @@
 import type { Theme, ThemeOverride } from '@prex/protocol';
 import { contrastRatio, MIN_TEXT_CONTRAST, relativeLuminance, SCHEME_COLORS } from '@prex/protocol/wire';
-import { sanitizeTenantCss } from './tenant-css.js';
 
 /** Mirrors `defaultTheme` in @prex/protocol (kept here so zod stays out of the bundle). */
 export const DEFAULT_THEME: Theme = {
@@ -56,7 +55,8 @@ export function resolveTheme(...layers: (ThemeOverride | Partial<Theme> | undefi
     if (Array.isArray(layer.suggestions)) {
       t.suggestions = layer.suggestions.filter((s): s is string => typeof s === 'string' && !!s.trim()).map((s) => s.trim().slice(0, 80)).slice(0, 4);
     }
-    if (typeof layer.customCss === 'string') t.customCss = sanitizeTenantCss(layer.customCss);
+    // Raw here: mount.tsx filters it through tenant-css.ts (a lazy chunk) before anything applies it.
+    if (typeof layer.customCss === 'string') t.customCss = layer.customCss;
   }
   if (t.backgroundColor || t.textColor) {
     const scheme = SCHEME_COLORS[t.colorScheme === 'dark' ? 'dark' : 'light'];
