@@ -4,6 +4,7 @@ import { ROUTES } from '@prex/protocol';
 import { resolveAgent } from './agents/repository.js';
 import { createAgentsFeature } from './agents/routes.js';
 import { adminPreflight } from './auth/admin-cors.js';
+import type { ConversationBus } from './bus/index.js';
 import { createChatFeature } from './chat/routes.js';
 import { createLabelAnalyticsFeature } from './classification/routes.js';
 import type { Config } from './config.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   log: Logger;
+  /** How instances tell each other about answers; in memory (one process) when not given. */
+  bus?: ConversationBus;
 }
 
 export interface PrexApp {
@@ -97,7 +100,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createCustomersFeature({ db, config, log, mailer, routes }),
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
-    createChatFeature({ db, config, log, gateway, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
+    createChatFeature({ db, config, log, gateway, bus: deps.bus, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);

@@ -7,6 +7,7 @@ import { openDatabase } from './db/open.js';
 import { configureRetrieval, createOpenAIEmbedder } from './knowledge/search/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
+import { createBus, type ConversationBus } from './bus/index.js';
 
 export interface StartServerOptions {
   config: Config;
@@ -34,10 +35,13 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const log = opts.log ?? createLogger(config.logLevel, undefined, { prompts: config.logPrompts });
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(config.database, log));
+  let bus: ConversationBus | undefined;
   try {
     await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
     const demo = config.demo.enabled ? await seedDemo(db, config.demo, log) : undefined;
-    const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log });
+    // Instances on one Postgres server hear each other's answers through it; PGlite has one process.
+    bus = await createBus(config.database, log);
+    const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log, bus });
     const server = app.listen(config.port, config.host);
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
@@ -52,10 +56,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         // Streams were ended by shutdown(); whatever is still open would otherwise hold close() forever.
         server.closeAllConnections();
         await stopped;
+        await bus?.close();
         if (ownsDb) await db.close();
       })());
     return { url: `http://${host}:${port}`, port, db, demo, close, handoffNoticesSettled };
   } catch (err) {
+    await bus?.close().catch(() => undefined);
     if (ownsDb) await db.close().catch(() => undefined);
     throw err;
   }

@@ -109,14 +109,91 @@ export async function insertUserMessage(db: Db, scope: AgentScope & { text: stri
 }
 
 /** The answer's row exists from its first chunk, so history and resume can find it while it streams. */
-export async function insertAssistantMessage(db: Db, scope: AgentScope): Promise<StoredMessage> {
+export async function insertAssistantMessage(db: Db, scope: AgentScope, leaseMs = ANSWER_LEASE_MS): Promise<StoredMessage> {
   const rows = await db.query<MessageRow>(
-    `insert into messages (id, tenant_id, session_id, role, text, status, agent_id)
-     values ($1, $2, $3, 'assistant', '', 'streaming', $4)
+    `insert into messages (id, tenant_id, session_id, role, text, status, agent_id, events, live_until)
+     values ($1, $2, $3, 'assistant', '', 'streaming', $4, '[]'::jsonb, clock_timestamp() + make_interval(secs => $5 / 1000.0))
      returning ${COLUMNS}`,
-    [newMessageId(), scope.tenantId, scope.sessionId, scope.agentId ?? null],
+    [newMessageId(), scope.tenantId, scope.sessionId, scope.agentId ?? null, leaseMs],
   );
   return fromRow(rows[0]!);
+}
+
+/**
+ * How long an instance vouches for an answer it streams without renewing: past this, a row still
+ * 'streaming' was left by an instance that died. Renewed well within it (chat/answer-log.ts).
+ */
+export const ANSWER_LEASE_MS = 10_000;
+
+/**
+ * Appends streamed chunks to the answer's stored log and text, and renews its lease. Only while it
+ * is still 'streaming': a late batch can never add to a finished answer's final log.
+ */
+export async function appendAnswerChunks(
+  db: Db,
+  answer: { tenantId: string; messageId: string; chunks: readonly UIStreamChunk[]; text: string; leaseMs: number },
+): Promise<void> {
+  await db.query(
+    `update messages
+        set events = coalesce(events, '[]'::jsonb) || $3::jsonb, text = $4,
+            live_until = clock_timestamp() + make_interval(secs => $5 / 1000.0)
+      where tenant_id = $1 and id = $2 and role = 'assistant' and status = 'streaming'`,
+    [answer.tenantId, answer.messageId, JSON.stringify(answer.chunks), answer.text, answer.leaseMs],
+  );
+}
+
+/** Gives up the answer's lease (its run ended here, stored or not): a reader need not wait for it. */
+export async function releaseAnswerLease(db: Db, scope: { tenantId: string; messageId: string }): Promise<void> {
+  await db.query(`update messages set live_until = null where tenant_id = $1 and id = $2 and status = 'streaming'`, [scope.tenantId, scope.messageId]);
+}
+
+/**
+ * Settles an answer left 'streaming' by an instance that died (its lease ran out): status 'error',
+ * its stored log kept and closed by an error chunk, so a resume gets the text that was shown, then
+ * the error, with ids that never go backwards. A log that had already ended (the instance stored
+ * every chunk but not the final row) keeps its own ending and status. Undefined when it is not such an answer (finished, or
+ * its lease still held): exactly one reader settles it.
+ */
+export async function settleInterruptedAnswer(db: Db, scope: { tenantId: string; messageId: string }, errorText: string): Promise<StoredMessage | undefined> {
+  const rows = await db.query<MessageRow>(
+    `update messages
+        set status = case events->-1->>'type' when 'finish' then 'complete' when 'abort' then 'stopped' else 'error' end,
+            finished_at = clock_timestamp(), live_until = null,
+            -- A log that already ended (only the final write was lost) is whole; any other gets the error.
+            events = case when events->-1->>'type' in ('finish', 'abort', 'error') then events
+                          else (case when jsonb_array_length(coalesce(events, '[]'::jsonb)) = 0
+                                     then jsonb_build_array(jsonb_build_object('type', 'start', 'messageId', id)) else events end)
+                               || jsonb_build_array(jsonb_build_object('type', 'error', 'errorText', $3::text)) end
+      where tenant_id = $1 and id = $2 and role = 'assistant' and status = 'streaming'
+        and (live_until is null or live_until <= clock_timestamp())
+      returning ${COLUMNS}`,
+    [scope.tenantId, scope.messageId, errorText],
+  );
+  return rows[0] && fromRow(rows[0]);
+}
+
+/** An answer as another instance reads it while it streams: its status, whether its lease holds, and the chunks after `afterSeq`. */
+export interface AnswerProgress {
+  status: MessageStatus;
+  leaseHeld: boolean;
+  /** Chunks with seq > afterSeq, in order (seq = position in the log, from 1). */
+  chunks: UIStreamChunk[];
+  /** The log's length. */
+  lastSeq: number;
+}
+
+export async function readAnswerProgress(db: Db, scope: { tenantId: string; messageId: string }, afterSeq: number): Promise<AnswerProgress | undefined> {
+  const rows = await db.query<{ status: MessageStatus; lease_held: boolean; tail: unknown; last_seq: number }>(
+    `select status, coalesce(live_until > clock_timestamp(), false) as lease_held,
+            coalesce(jsonb_array_length(events), 0) as last_seq,
+            (select coalesce(jsonb_agg(e order by i), '[]'::jsonb)
+               from jsonb_array_elements(coalesce(events, '[]'::jsonb)) with ordinality as t(e, i) where i > $3) as tail
+       from messages where tenant_id = $1 and id = $2 and role = 'assistant'`,
+    [scope.tenantId, scope.messageId, afterSeq],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return { status: row.status, leaseHeld: row.lease_held, chunks: jsonArray<UIStreamChunk>(row.tail), lastSeq: row.last_seq };
 }
 
 export interface FinishedAnswer {
@@ -135,7 +212,7 @@ export interface FinishedAnswer {
 export async function finishAssistantMessage(db: Db, answer: FinishedAnswer): Promise<void> {
   await db.query(
     `update messages
-        set text = $3, sources = $4::jsonb, status = $5, events = $6::jsonb, answerer = $7, finished_at = clock_timestamp(),
+        set text = $3, sources = $4::jsonb, status = $5, events = $6::jsonb, answerer = $7, finished_at = clock_timestamp(), live_until = null,
             tool_calls = coalesce($8::jsonb, tool_calls)
       where tenant_id = $1 and id = $2 and role = 'assistant'`,
     [

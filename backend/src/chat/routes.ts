@@ -16,6 +16,7 @@ import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
 import type { ModelGateway } from '../model/gateway.js';
+import { createMemoryBus, type ConversationBus } from '../bus/index.js';
 import { sessionOf, tenantOf } from '../auth/context.js';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import { parseJsonBody } from '../http/validate.js';
@@ -23,14 +24,16 @@ import { openEscalationOfSession } from '../handoff/repository.js';
 import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer, PriorTurn } from '../llm/answerer.js';
 import { createAnswerer } from '../llm/index.js';
+import { persistAsItStreams } from './answer-log.js';
 import { AnswerHub, LiveAnswer } from './hub.js';
+import { followRemoteAnswer, RemoteAnswer, stopRemoteAnswer } from './remote-answer.js';
 import {
-  finishAssistantMessage,
   findSessionMessage,
   insertAssistantMessage,
   insertUserMessage,
   listSessionMessages,
   recentTurns,
+  settleInterruptedAnswer,
   toChatMessage,
   type MessageSummary,
   type StoredMessage,
@@ -44,6 +47,8 @@ export interface ChatFeatureDeps {
   db: Db;
   log: Logger;
   routes: Routes;
+  /** Where instances tell each other about answers (progress, end, stop); in memory by default. */
+  bus?: ConversationBus;
   /** Every model call of an answer and of its label goes through it; null: no model configured. */
   gateway: ModelGateway | null;
   /** Defaults to createAnswerer (the model through the gateway, else extractive); tests and benches pass their own. */
@@ -98,6 +103,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   const answerer = deps.answerer ?? createAnswerer({ config, gateway: deps.gateway, log });
   const search = deps.search ?? searchPassages;
   const seams = defaultSeams({ config, db, log, gateway: deps.gateway }, deps.seams);
+  const bus = deps.bus ?? createMemoryBus();
   const openStreams = new Set<SseResponse>();
   const runs = new Set<Promise<unknown>>();
   let closing = false;
@@ -117,6 +123,13 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     sse.onClose(unsubscribe);
   }
 
+  /** Follows an answer streaming on another instance, through the database and the bus. */
+  function followRemote(res: Response, answer: RemoteAnswer, afterSeq: number): void {
+    const scope = { tenantId: answer.message.tenantId, messageId: answer.messageId };
+    const settleIfAbandoned = async () => Boolean(await settleInterruptedAnswer(db, scope, ANSWER_FAILED_TEXT));
+    followRemoteAnswer({ db, bus, settleIfAbandoned }, openSse(res), answer, afterSeq);
+  }
+
   /** Serves a finished answer from its stored event log. */
   function streamStored(res: Response, message: StoredMessage, afterSeq: number): void {
     const sse = openSse(res);
@@ -126,31 +139,29 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   }
 
   /**
-   * An assistant row left 'streaming' with no live answer in this process: the process that ran it
-   * died (or could not persist it). It is settled as failed so clients stop waiting for it.
+   * The assistant message as it stands: live in this process; streaming on another instance (its
+   * lease holds); or finished in the database. A row still 'streaming' whose lease ran out was left
+   * by an instance that died: it is settled now, keeping the text already stored.
    */
-  async function settleOrphan<M extends MessageSummary>(message: M): Promise<M & { events: UIStreamChunk[] }> {
-    const events: UIStreamChunk[] = [{ type: 'start', messageId: message.id }, { type: 'error', errorText: ANSWER_FAILED_TEXT }];
-    log.warn('settling an answer that was interrupted (no live run)', { messageId: message.id });
-    await finishAssistantMessage(db, { tenantId: message.tenantId, messageId: message.id, text: message.text, sources: [], status: 'error', events, answerer: message.answerer });
-    return { ...message, status: 'error', events };
-  }
-
-  /**
-   * The assistant message as it stands: live in this process, or finished in the database. A row
-   * still 'streaming' that is not live here is an orphan (live answers leave the hub only after
-   * they are persisted) and is settled now.
-   */
-  async function currentAnswer(scope: Scope, messageId: string): Promise<LiveAnswer | StoredMessage> {
+  async function currentAnswer(scope: Scope, messageId: string): Promise<LiveAnswer | RemoteAnswer | StoredMessage> {
     const live = hub.get(messageId, scope);
     if (live) return live;
     const stored = await findSessionMessage(db, { ...scope, messageId });
     if (!stored || stored.role !== 'assistant') throw notFound(`No answer ${messageId} in this session`);
-    return stored.status === 'streaming' ? settleOrphan(stored) : stored;
+    if (stored.status !== 'streaming') return stored;
+    const settled = await settleInterruptedAnswer(db, { tenantId: stored.tenantId, messageId }, ANSWER_FAILED_TEXT);
+    if (settled) {
+      log.warn('settled an answer whose instance stopped streaming it', { messageId });
+      return settled;
+    }
+    const now = await findSessionMessage(db, { ...scope, messageId });
+    return now && now.status !== 'streaming' ? now : new RemoteAnswer(stored);
   }
+
 
   /** Starts the answer in the background; the HTTP request only watches it. */
   function startRun(live: LiveAnswer, question: string, history: PriorTurn[], agent: Agent): void {
+    persistAsItStreams({ db, bus, log }, live);
     const run = runAnswer({ db, hub, answerer, search, log, seams }, live, { question, history, agent }).catch((error: unknown) => {
       log.error('answer run crashed', { messageId: live.messageId, error: String(error) });
     });
@@ -213,13 +224,15 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     const afterSeq = parseCursor(req);
     const answer = await currentAnswer(scopeOf(res), String(req.params.messageId));
     if (answer instanceof LiveAnswer) streamLive(res, answer, afterSeq);
+    else if (answer instanceof RemoteAnswer) followRemote(res, answer, afterSeq);
     else streamStored(res, answer, afterSeq);
   });
 
   routes.post(ROUTES.stop, async (req, res) => {
     const answer = await currentAnswer(scopeOf(res), String(req.params.messageId));
-    const messageId = answer instanceof LiveAnswer ? answer.messageId : answer.id;
-    const body: StopResponse = { messageId, status: await stopAndWait(answer) };
+    const messageId = answer instanceof LiveAnswer || answer instanceof RemoteAnswer ? answer.messageId : answer.id;
+    const status = answer instanceof RemoteAnswer ? await stopRemoteAnswer({ db, bus }, answer, STOP_WAIT_MS) : await stopAndWait(answer);
+    const body: StopResponse = { messageId, status };
     res.json(body);
   });
 
@@ -237,6 +250,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     if (message.role !== 'assistant' || message.status !== 'streaming') return toChatMessage(message);
     const current = await currentAnswer(scope, message.id);
     if (current instanceof LiveAnswer) return { ...toChatMessage(message), text: current.textSoFar, status: 'streaming', sources: [] };
+    if (current instanceof RemoteAnswer) return { ...toChatMessage(current.message), status: 'streaming', sources: [] };
     return toChatMessage(current);
   }
 

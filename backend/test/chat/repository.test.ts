@@ -3,6 +3,7 @@ import { chatMessageSchema, type UIStreamChunk } from '@prex/protocol';
 import type { Db } from '../../src/db/db.js';
 import { AnswerHub } from '../../src/chat/hub.js';
 import {
+  appendAnswerChunks,
   findSessionMessage,
   finishAssistantMessage,
   insertAssistantMessage,
@@ -19,7 +20,7 @@ import { createSession } from '../../src/sessions/repository.js';
 import { makeTenant, testConfig } from '../helpers/app.js';
 import { openEngine, openMemoryDb, silentLog, type Engine } from '../helpers/db.js';
 import { REFUNDS } from '../fixtures/passages.js';
-import { history, lastAssistant, messageIdOf, newVisitor, readSse, resume, send, startChatTestServer } from '../helpers/chat.js';
+import { history, lastAssistant, messageIdOf, newVisitor, readSse, resume, send, startChatTestServer, textOf } from '../helpers/chat.js';
 
 const EVENTS: UIStreamChunk[] = [
   { type: 'start', messageId: 'x' },
@@ -111,7 +112,7 @@ describe('answer runs that fail', () => {
     }
   });
 
-  it('an answer that could not be persisted still ends its stream, and is settled as failed when read later', async () => {
+  it('an answer whose final write failed is served whole from the log stored as it streamed', async () => {
     const db = await openMemoryDb();
     // The first write of the finished answer fails (a database blip); later writes succeed.
     let failures = 0;
@@ -122,12 +123,48 @@ describe('answer runs that fail', () => {
       const read = await readSse(await send(v, { text: 'How do I get a refund?' }));
       expect(read.done).toBe(true);
       expect(read.chunks.at(-1)!.chunk.type).toBe('finish');
-      // The row stayed 'streaming' with no live run: resume settles it and says the answer failed.
+      // The row stayed 'streaming' without a live run; its log was stored batch by batch, so the
+      // resume replays all of it, with the same ids, and the answer is settled as it ended.
       const resumed = await readSse(await resume(v, messageIdOf(read)));
-      expect(resumed.chunks.map((c) => c.chunk.type)).toEqual(['start', 'error']);
+      expect(resumed.chunks).toEqual(read.chunks);
       expect(resumed.done).toBe(true);
-      expect(failures).toBe(2);
-      expect(lastAssistant(await history(v)).status).toBe('error');
+      expect(failures).toBe(1);
+      const settled = lastAssistant(await history(v));
+      expect(settled.status).toBe('complete');
+      expect(settled.text).toBe(textOf(read.chunks));
+    } finally {
+      await server.close();
+      await db.close();
+    }
+  });
+
+  it('an answer left by an instance that died: a resume gets the stored text, then an error, ids never going backwards', async () => {
+    const db = await openMemoryDb();
+    const server = await startChatTestServer({}, db);
+    try {
+      const v = await newVisitor(server);
+      const scope = { tenantId: server.tenantId, sessionId: v.sessionId };
+      await insertUserMessage(db, { ...scope, text: 'How do I get a refund?' });
+      // What a crashed instance leaves: three batches stored, the lease run out.
+      const assistant = await insertAssistantMessage(db, scope, 0);
+      const shown: UIStreamChunk[] = [
+        { type: 'start', messageId: assistant.id },
+        { type: 'text-start', id: 't1' },
+        { type: 'text-delta', id: 't1', delta: 'Refunds take ' },
+        { type: 'text-delta', id: 't1', delta: 'five business days' },
+      ];
+      await appendAnswerChunks(db, { tenantId: scope.tenantId, messageId: assistant.id, chunks: shown, text: 'Refunds take five business days', leaseMs: 0 });
+
+      const resumed = await readSse(await resume(v, assistant.id, { lastEventId: '3' }));
+      expect(resumed.chunks.map((c) => c.seq)).toEqual([4, 5]);
+      expect(resumed.chunks[0]!.chunk).toEqual(shown[3]);
+      expect(resumed.chunks[1]!.chunk).toEqual({ type: 'error', errorText: ANSWER_FAILED_TEXT });
+      expect(resumed.done).toBe(true);
+      const settled = lastAssistant(await history(v));
+      expect(settled).toMatchObject({ status: 'error', text: 'Refunds take five business days' });
+      // Asking again works: the session is free.
+      const again = await readSse(await send(v, { text: 'How do I get a refund?' }));
+      expect(again.chunks.at(-1)!.chunk.type).toBe('finish');
     } finally {
       await server.close();
       await db.close();

@@ -1,0 +1,61 @@
+/**
+ * The bus of conversation events: what one instance publishes, every instance on the same
+ * database hears. Events are small and carry ids (a NOTIFY payload is at most 8 KB): a subscriber
+ * reads what changed from the database. Delivery is at most once and may be lost with a
+ * connection, so subscribers also poll on a slow timer; the bus makes them fast, not correct.
+ */
+
+/** What happened to an answer streaming on some instance. */
+export type AnswerEvent =
+  /** Chunks up to `seq` are stored. */
+  | { kind: 'answer-progress'; messageId: string; seq: number }
+  /** The answer is finished and stored with its final status. */
+  | { kind: 'answer-end'; messageId: string }
+  /** A visitor asked, on some instance, to stop it. */
+  | { kind: 'answer-stop'; messageId: string };
+
+export type BusEvent = AnswerEvent;
+
+export const answerTopic = (messageId: string): string => `answer:${messageId}`;
+
+export type BusListener = (event: BusEvent) => void;
+
+export interface ConversationBus {
+  /** Delivers `event` to every subscriber of `topic`, in this process and in the others. */
+  publish(topic: string, event: BusEvent): Promise<void>;
+  /** Listens to `topic` until the returned function is called. */
+  subscribe(topic: string, listener: BusListener): () => void;
+  close(): Promise<void>;
+}
+
+/** Subscribers of this process, by topic: the part both implementations share. */
+export class LocalSubscribers {
+  private readonly byTopic = new Map<string, Set<BusListener>>();
+
+  add(topic: string, listener: BusListener): () => void {
+    let listeners = this.byTopic.get(topic);
+    if (!listeners) this.byTopic.set(topic, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.byTopic.delete(topic);
+    };
+  }
+
+  deliver(topic: string, event: BusEvent): void {
+    for (const listener of [...(this.byTopic.get(topic) ?? [])]) listener(event);
+  }
+}
+
+/** One process (the embedded database, which one process owns): events never leave it. */
+export function createMemoryBus(): ConversationBus {
+  const local = new LocalSubscribers();
+  return {
+    async publish(topic, event) {
+      // Delivered after the publisher's own synchronous work, as a notification would be.
+      queueMicrotask(() => local.deliver(topic, event));
+    },
+    subscribe: (topic, listener) => local.add(topic, listener),
+    async close() {},
+  };
+}

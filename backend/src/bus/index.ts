@@ -1,0 +1,14 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createMemoryBus, type ConversationBus } from './bus.js';
+import { createPostgresBus } from './postgres.js';
+
+export { answerTopic, createMemoryBus, type AnswerEvent, type BusEvent, type ConversationBus } from './bus.js';
+
+/**
+ * The bus for the configured database: LISTEN/NOTIFY on a Postgres server, where several instances
+ * may share it; in memory on the embedded database, which one process owns.
+ */
+export function createBus(database: Config['database'], log: Logger): Promise<ConversationBus> {
+  return database.kind === 'postgres' ? createPostgresBus(database, log) : Promise.resolve(createMemoryBus());
+}

@@ -1,0 +1,76 @@
+import pg from 'pg';
+import { libpqConnectionString } from '../db/connection-string.js';
+import type { Logger } from '../logger.js';
+import { LocalSubscribers, type BusEvent, type ConversationBus } from './bus.js';
+
+/** The one NOTIFY channel of Prex; the topic travels in the payload. */
+const CHANNEL = 'prex_bus';
+/** Waits before reconnecting a lost LISTEN connection, doubling up to the last. */
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000];
+
+interface Envelope {
+  topic: string;
+  event: BusEvent;
+}
+
+/**
+ * The bus over Postgres LISTEN/NOTIFY: one dedicated connection per process listens on one
+ * channel, and publishes through it too. A lost connection is re-opened with backoff; what was
+ * notified meanwhile is lost, which subscribers cover by polling (see bus.ts).
+ */
+export async function createPostgresBus(database: { url: string; caFile?: string | undefined }, log: Logger): Promise<ConversationBus> {
+  const local = new LocalSubscribers();
+  const connectionString = libpqConnectionString(database.url, database.caFile).url;
+  let client: pg.Client | undefined;
+  let closed = false;
+  let attempt = 0;
+
+  async function connect(): Promise<void> {
+    const next = new pg.Client({ connectionString });
+    next.on('notification', (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      try {
+        const envelope = JSON.parse(message.payload) as Envelope;
+        local.deliver(envelope.topic, envelope.event);
+      } catch {
+        log.warn('bus: an unreadable notification was ignored');
+      }
+    });
+    next.on('error', (error) => log.warn('bus: the LISTEN connection failed', { error: error.message }));
+    next.on('end', () => {
+      if (client === next) client = undefined;
+      if (!closed) reconnectLater();
+    });
+    await next.connect();
+    await next.query(`listen ${CHANNEL}`);
+    client = next;
+    attempt = 0;
+  }
+
+  function reconnectLater(): void {
+    const delay = RECONNECT_DELAYS_MS[Math.min(attempt++, RECONNECT_DELAYS_MS.length - 1)]!;
+    setTimeout(() => {
+      if (!closed) connect().catch((error: Error) => {
+        log.warn('bus: could not reconnect', { error: error.message });
+        reconnectLater();
+      });
+    }, delay).unref();
+  }
+
+  await connect();
+  return {
+    async publish(topic, event) {
+      const payload = JSON.stringify({ topic, event } satisfies Envelope);
+      if (!client) {
+        log.warn('bus: not connected; an event was not published', { topic });
+        return;
+      }
+      await client.query('select pg_notify($1, $2)', [CHANNEL, payload]);
+    },
+    subscribe: (topic, listener) => local.add(topic, listener),
+    async close() {
+      closed = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
