@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
@@ -20,6 +21,8 @@ export interface RunningServer {
   url: string;
   port: number;
   db: Db;
+  /** The Express app being served (its router lists every route). */
+  app: Express;
   /** The demo seed's outcome when config.demo.enabled. */
   demo: DemoSeedResult | undefined;
   /** Stops accepting connections, stops live answers and ends open streams, then closes the db it opened. */
@@ -54,7 +57,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         await stopped;
         if (ownsDb) await db.close();
       })());
-    return { url: `http://${host}:${port}`, port, db, demo, close, handoffNoticesSettled };
+    return { url: `http://${host}:${port}`, port, db, app, demo, close, handoffNoticesSettled };
   } catch (err) {
     if (ownsDb) await db.close().catch(() => undefined);
     throw err;
