@@ -17,6 +17,14 @@ const originList = z
 const envSchema = z.object({
   PORT: port.default(8787),
   HOST: z.string().default('127.0.0.1'),
+  /** Longest a client may take to send a request's headers; then 408 and the connection closes (slow-loris). */
+  PREX_HEADERS_TIMEOUT_MS: positiveInt.default(15_000),
+  /**
+   * Longest a client may take to send a whole request, headers and body (a body announced and never
+   * sent). Counts only receiving: a response may stream for longer (answers over SSE). Raise it for
+   * large uploads over slow links.
+   */
+  PREX_REQUEST_TIMEOUT_MS: positiveInt.default(120_000),
   /** Embedded PGlite data directory, used when DATABASE_URL is not set. */
   PREX_DATA_DIR: z.string().default('.prex/data'),
   /** postgres://… switches storage to a Postgres server (or a Supabase project's database). */
@@ -98,6 +106,11 @@ const envSchema = z.object({
   /** Folder with the built loader.js and widget/ assets to serve; defaults to the workspace packages' dist. */
   PREX_STATIC_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+}).superRefine((env, ctx) => {
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (env.PREX_HEADERS_TIMEOUT_MS > env.PREX_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['PREX_HEADERS_TIMEOUT_MS'], message: `must not exceed PREX_REQUEST_TIMEOUT_MS (${env.PREX_REQUEST_TIMEOUT_MS})` });
+  }
 });
 
 export interface LlmConfig {
@@ -138,6 +151,8 @@ export interface EmbeddingsConfig {
 export interface Config {
   port: number;
   host: string;
+  /** Limits on receiving a request (server.ts); a response may take longer. */
+  server: { headersTimeoutMs: number; requestTimeoutMs: number };
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
   session: { secret: string; ttlSeconds: number };
   /** Null when no model is configured: answers are extractive. */
@@ -176,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    server: { headersTimeoutMs: e.PREX_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.PREX_REQUEST_TIMEOUT_MS },
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },
     session: {
       secret: e.PREX_SESSION_SECRET ?? randomBytes(32).toString('base64url'),

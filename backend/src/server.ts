@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from './app.js';
@@ -41,7 +42,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
     const demo = config.demo.enabled ? await seedDemo(db, config.demo, log) : undefined;
     const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log });
-    const server = app.listen(config.port, config.host);
+    const server = createHttpServer(app, config.server).listen(config.port, config.host);
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -62,4 +63,23 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     if (ownsDb) await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The HTTP server with limits on receiving requests: headers within headersTimeoutMs, the whole
+ * request within requestTimeoutMs, else Node answers 408 and closes the connection. Node stops
+ * timing a request once it has been received, so streamed responses (SSE answers) are not cut.
+ */
+function createHttpServer(app: Express, limits: Config['server']): Server {
+  const shortest = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  return createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks for expired requests on this interval (30 s by default, longer than a short
+      // limit): a limit is enforced at most a quarter of itself late.
+      connectionsCheckingInterval: Math.max(25, Math.min(30_000, Math.floor(shortest / 4))),
+    },
+    app,
+  );
 }
