@@ -27,6 +27,14 @@ function isReadableFile(file: string): boolean {
 const envSchema = z.object({
   PORT: port.default(8787),
   HOST: z.string().default('127.0.0.1'),
+  /** Longest a client may take to send a request's headers; then 408 and the connection closes (slow-loris). */
+  PREX_HEADERS_TIMEOUT_MS: positiveInt.default(15_000),
+  /**
+   * Longest a client may take to send a whole request, headers and body (a body announced and never
+   * sent). Counts only receiving: a response may stream for longer (answers over SSE). Raise it for
+   * large uploads over slow links.
+   */
+  PREX_REQUEST_TIMEOUT_MS: positiveInt.default(120_000),
   /** Embedded PGlite data directory, used when DATABASE_URL is not set. */
   PREX_DATA_DIR: z.string().default('.prex/data'),
   /** postgres://… switches storage to a Postgres server (or a Supabase project's database). */
@@ -136,6 +144,11 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+}).superRefine((env, ctx) => {
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (env.PREX_HEADERS_TIMEOUT_MS > env.PREX_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['PREX_HEADERS_TIMEOUT_MS'], message: `must not exceed PREX_REQUEST_TIMEOUT_MS (${env.PREX_REQUEST_TIMEOUT_MS})` });
+  }
 });
 
 export interface LlmConfig {
@@ -184,6 +197,8 @@ export interface IngestionConfig {
 export interface Config {
   port: number;
   host: string;
+  /** Limits on receiving a request (server.ts); a response may take longer. */
+  server: { headersTimeoutMs: number; requestTimeoutMs: number };
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; caFile?: string };
   session: { secret: string; ttlSeconds: number };
   /** Null when no model is configured: answers are extractive. */
@@ -225,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    server: { headersTimeoutMs: e.PREX_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.PREX_REQUEST_TIMEOUT_MS },
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.PREX_DATABASE_CA_FILE ? { caFile: e.PREX_DATABASE_CA_FILE } : {}) }
       : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },

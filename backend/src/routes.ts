@@ -9,6 +9,7 @@ import type { Db } from './db/db.js';
 import { publicRateLimit } from './http/rate-limit.js';
 import { PostgresRateLimitStore } from './http/rate-limit-store.js';
 import { routeGroup, type Routes } from './http/route-group.js';
+import { textGuard } from './http/text-guard.js';
 import type { Logger } from './logger.js';
 import { touchLiveSession } from './sessions/repository.js';
 
@@ -40,10 +41,12 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   const visitor = [...keyed, sessionAuth(config, liveSessions)];
   const adminJson = once('adminJsonParsed', express.json({ limit: ADMIN_JSON_LIMIT, strict: true }));
   const admin = [secretKeyAuth({ db, log, limit: deps.secretKeyFailures }), adminOriginCheck, adminJson];
+  // Last in every policy: the route matched (its parameters are known) and the body was parsed.
+  // Per route, not once per request: each matched route has its own parameters.
   return {
-    keyed: () => routeGroup(keyed),
-    visitor: () => routeGroup(visitor),
-    admin: () => routeGroup(admin),
+    keyed: () => routeGroup([...keyed, textGuard]),
+    visitor: () => routeGroup([...visitor, textGuard]),
+    admin: () => routeGroup([...admin, textGuard]),
   };
 }
 

@@ -1,5 +1,7 @@
 import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
@@ -21,6 +23,8 @@ export interface RunningServer {
   url: string;
   port: number;
   db: Db;
+  /** The Express app being served (its router lists every route). */
+  app: Express;
   /** The demo seed's outcome when config.demo.enabled. */
   demo: DemoSeedResult | undefined;
   /** Stops accepting connections, stops live answers and ends open streams, then closes the db it opened. */
@@ -42,7 +46,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     // Instances on one Postgres server hear each other's answers through it; PGlite has one process.
     bus = await createBus(config.database, log);
     const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log, bus });
-    const server = app.listen(config.port, config.host);
+    const server = createHttpServer(app, config.server).listen(config.port, config.host);
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -59,10 +63,29 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         await bus?.close();
         if (ownsDb) await db.close();
       })());
-    return { url: `http://${host}:${port}`, port, db, demo, close, handoffNoticesSettled };
+    return { url: `http://${host}:${port}`, port, db, app, demo, close, handoffNoticesSettled };
   } catch (err) {
     await bus?.close().catch(() => undefined);
     if (ownsDb) await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The HTTP server with limits on receiving requests: headers within headersTimeoutMs, the whole
+ * request within requestTimeoutMs, else Node answers 408 and closes the connection. Node stops
+ * timing a request once it has been received, so streamed responses (SSE answers) are not cut.
+ */
+function createHttpServer(app: Express, limits: Config['server']): Server {
+  const shortest = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  return createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks for expired requests on this interval (30 s by default, longer than a short
+      // limit): a limit is enforced at most a quarter of itself late.
+      connectionsCheckingInterval: Math.max(25, Math.min(30_000, Math.floor(shortest / 4))),
+    },
+    app,
+  );
 }

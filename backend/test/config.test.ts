@@ -19,6 +19,13 @@ describe('config', () => {
     }
   });
 
+  it('server timeouts: defaults, and a headers limit above the request limit is refused', () => {
+    expect(loadConfig({}).server).toEqual({ headersTimeoutMs: 15_000, requestTimeoutMs: 120_000 });
+    expect(loadConfig({ PREX_HEADERS_TIMEOUT_MS: '500', PREX_REQUEST_TIMEOUT_MS: '500' }).server).toEqual({ headersTimeoutMs: 500, requestTimeoutMs: 500 });
+    expect(() => loadConfig({ PREX_HEADERS_TIMEOUT_MS: '5000', PREX_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/PREX_HEADERS_TIMEOUT_MS: must not exceed PREX_REQUEST_TIMEOUT_MS \(1000\)/);
+    expect(() => loadConfig({ PREX_REQUEST_TIMEOUT_MS: '0' })).toThrow(/PREX_REQUEST_TIMEOUT_MS/);
+  });
+
   it('defaults to embedded PGlite and switches to a server with DATABASE_URL', () => {
     expect(loadConfig({}).database).toEqual({ kind: 'pglite', dataDir: '.prex/data' });
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });

@@ -15,6 +15,7 @@ import type { Db } from '../db/db.js';
 import { tenantOf } from '../auth/context.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
+import { assertValidText, withTextGuard } from '../http/text-guard.js';
 import type { Logger } from '../logger.js';
 import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';
@@ -82,7 +83,7 @@ export function createAgentsFeature(deps: AgentsFeatureDeps): Feature {
     res.type('application/yaml').set('Content-Disposition', 'attachment; filename="agents.yaml"').send(yaml);
   });
 
-  router.post(AGENT_ROUTES.import, express.text({ type: YAML_TYPES, limit: AGENT_LIMITS.maxImportBytes }), async (req, res) => {
+  router.post(AGENT_ROUTES.import, withTextGuard(express.text({ type: YAML_TYPES, limit: AGENT_LIMITS.maxImportBytes })), async (req, res) => {
     const query = parseInput(importQuerySchema, req.query, 'import query');
     const dryRun = query.dryRun === '1' || query.dryRun === 'true';
     const doc = validateAgentsDocument(importBody(req));
@@ -142,7 +143,12 @@ function nameParam(req: Request): string {
 
 /** The import body: YAML text, or an already parsed JSON body. */
 function importBody(req: Request): unknown {
-  if (typeof req.body === 'string') return readAgentsYaml(req.body);
+  if (typeof req.body === 'string') {
+    // YAML escapes ("\0", "\ud800") make text the raw body never held: the rule applies to the result too.
+    const document = readAgentsYaml(req.body);
+    assertValidText(document, 'body');
+    return document;
+  }
   if (req.is('application/json') && req.body !== undefined) return req.body;
   const type = req.get('content-type');
   throw new HttpError(

@@ -13,6 +13,10 @@ interface ExpressLikeError {
 function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
   const e = err as ExpressLikeError & Error;
+  // The router decodes path parameters and marks a malformed %-sequence (%E0%A4%A) as a 400.
+  if (err instanceof URIError && e.status === 400) {
+    return new HttpError(400, 'invalid_request', `${e.message}: a path segment must be UTF-8, percent-encoded (encodeURIComponent)`);
+  }
   const status = e?.status ?? e?.statusCode;
   if (!status || status < 400 || status >= 500) return undefined;
   switch (e.type) {

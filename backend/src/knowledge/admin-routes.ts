@@ -21,6 +21,7 @@ import type { Db } from '../db/db.js';
 import { tenantOf } from '../auth/context.js';
 import { badRequest, HttpError, notFound } from '../http/errors.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
+import { withTextGuard } from '../http/text-guard.js';
 import type { Feature } from '../feature.js';
 import type { RouteGroup, Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
@@ -89,7 +90,7 @@ export function createKnowledgeFeature(deps: KnowledgeFeatureDeps): KnowledgeFea
 
 /** JSON bodies were parsed by the admin policy; files arrive as multipart. */
 const jsonOrFiles: RequestHandler = (req, res, next) => {
-  if (req.is('multipart/form-data')) return upload(req, res, next);
+  if (req.is('multipart/form-data')) return guardedUpload(req, res, next);
   if (req.is('application/json')) return next();
   const type = req.get('content-type');
   next(badRequest(`Expected a JSON body with Content-Type: application/json (got ${type ?? 'no Content-Type'}), or files as multipart/form-data`));
@@ -268,6 +269,9 @@ const upload: RequestHandler = (req: Request, res: Response, next: NextFunction)
     next(badRequest(`Invalid multipart body: ${err instanceof Error ? err.message : String(err)}`));
   });
 };
+
+/** Form fields and file names obey the edge rule for text, as JSON bodies do. */
+const guardedUpload = withTextGuard(upload);
 
 /** The text fields of a multipart upload; `tags` (comma-separated or repeated) applies to every file in it. */
 const uploadFieldsSchema = documentUpsertRequestSchema

@@ -16,6 +16,7 @@ import { badRequest, notFound } from '../http/errors.js';
 import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
+import { withTextGuard } from '../http/text-guard.js';
 import { readProductCsv } from './csv.js';
 import { deleteProduct, getProduct, listProducts, upsertProducts } from './repository.js';
 import { validateProducts } from './validate.js';
@@ -50,7 +51,7 @@ export function createProductsFeature(deps: { db: Db; routes: Routes }): Feature
     res.json(out);
   });
 
-  routes.post(PRODUCT_ROUTES.productsImport, express.text({ type: CSV_TYPES, limit: PRODUCT_LIMITS.maxCsvBytes }), async (req, res) => {
+  routes.post(PRODUCT_ROUTES.productsImport, withTextGuard(express.text({ type: CSV_TYPES, limit: PRODUCT_LIMITS.maxCsvBytes })), async (req, res) => {
     if (typeof req.body !== 'string') throw badRequest(`Expected a CSV body with Content-Type: text/csv (got ${req.get('content-type') ?? 'no Content-Type'})`);
     const records = validateProducts(readProductCsv(req.body), 'CSV');
     const out: ProductUpsertResponse = await upsertProducts(db, tenantOf(res).id, records);

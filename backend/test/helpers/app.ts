@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Express } from 'express';
 import type { ThemeOverride } from '@prex/protocol';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
@@ -41,6 +42,8 @@ export async function makeTenant(db: Db, name = 'Acme', theme?: ThemeOverride): 
 
 export interface TestApp extends TestTenant {
   url: string;
+  /** The Express app being served: its router lists every registered route. */
+  app: Express;
   db: Db;
   config: Config;
   /** fetch against the app; `key: true` adds the tenant's publishable key header. */
@@ -60,6 +63,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; db?: Db
   return {
     ...tenant,
     url: server.url,
+    app: server.app,
     db,
     config,
     request(path, init = {}) {

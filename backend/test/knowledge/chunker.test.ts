@@ -1,3 +1,4 @@
+import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { describe, expect, it } from 'vitest';
 import { chunkMarkdown, countTokens, DEFAULT_CHUNK_OVERLAP_TOKENS, DEFAULT_CHUNK_TOKENS, resolveChunkOptions } from '../../src/knowledge/chunker.js';
 
@@ -75,6 +76,17 @@ describe('chunkMarkdown', () => {
     // No overlap across sections.
     const two = chunkMarkdown(`# A\n\n${paragraph(0, 3)}\n\n# B\n\n${paragraph(10, 3)}`, { maxTokens: 100, overlapTokens: 20 });
     expect(two[1]!.content.startsWith(sentence(10))).toBe(true);
+  });
+
+  it('a document of one huge word (no spaces) is cut within the budget, all of it kept (BPE would take minutes on it whole)', () => {
+    const blob = 'ab'.repeat(500_000);
+    const chunks = chunkMarkdown(`# Blob\n\n${blob}`, { maxTokens: 200, overlapTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(100);
+    expect(chunks.every((c) => c.tokens > 0 && c.tokens <= 200)).toBe(true);
+    expect(chunks.map((c) => c.content).join('')).toBe(blob);
+    // Ordinary text is counted exactly, as before.
+    const prose = 'Refunds are issued within 30 days. '.repeat(50);
+    expect(countTokens(prose)).toBe(encode(prose).length);
   });
 
   it('validates the budget', () => {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const errorCodeSchema = z.enum([
   'invalid_request',
+  /** A string from outside holds a NUL character or invalid Unicode (an unpaired surrogate). */
+  'invalid_text',
   'unauthorized',
   'forbidden_origin',
   'not_found',
