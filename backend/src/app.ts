@@ -16,6 +16,7 @@ import type { Feature, FeatureRoutes } from './feature.js';
 import { createFeedbackFeature } from './feedback/routes.js';
 import { createHandoffFeature } from './handoff/feature.js';
 import { createHandoffService } from './handoff/service.js';
+import { createReadinessRouter } from './health/routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
 import type { Logger } from './logger.js';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): PrexApp {
   app.get(ROUTES.health, (_req, res) => {
     res.json({ ok: true });
   });
+  app.use(createReadinessRouter({ db, log }));
 
   // Collaborators, built once.
   const routes = createRoutePolicies({ config, db, log });
