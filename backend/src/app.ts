@@ -18,6 +18,7 @@ import { createHandoffFeature } from './handoff/feature.js';
 import { createHandoffService } from './handoff/service.js';
 import { createReadinessRouter } from './health/routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { requestLog } from './http/request-log.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
 import type { Logger } from './logger.js';
 import { createModelGateway } from './model/gateway.js';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): PrexApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxyHops);
+  app.use(requestLog(log));
 
   // Public routes reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth,
   // and the browser must be able to read that 403 to show it. The admin API has its own CORS policy.
