@@ -138,6 +138,9 @@ const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1'),
 });
 
+/** The names of every variable the server reads (.env.example lists each; a test holds them equal). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface LlmConfig {
   apiKey: string;
   baseUrl: string | undefined;
