@@ -8,12 +8,29 @@ import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../packages/testing/dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BACKEND_PORT = Number(process.env.PORT ?? 8787);
-const HOST_PAGE_PORT = Number(process.env.PREX_DEMO_PAGE_PORT ?? 8080);
+
+function portFrom(name, fallback) {
+  const value = process.env[name] ?? String(fallback);
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`✖ ${name} must be a port number from 1 to 65535, got "${value}"`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const BACKEND_PORT = portFrom('PORT', 8787);
+const HOST_PAGE_PORT = portFrom('PREX_DEMO_PAGE_PORT', 8080);
+
+// The demo tenant must accept the pages wherever they are served: their origins follow
+// PREX_DEMO_PAGE_PORT (the backend's default list names port 8080 only), next to any the user set.
+const pageOrigins = [`http://localhost:${HOST_PAGE_PORT}`, `http://127.0.0.1:${HOST_PAGE_PORT}`];
+const configuredOrigins = (process.env.PREX_DEMO_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+const demoOrigins = [...new Set([...configuredOrigins, ...pageOrigins])].join(',');
 
 const backend = spawn(process.execPath, [join(root, 'backend', 'dist', 'main.js')], {
   cwd: root,
-  env: { PREX_DATA_DIR: join(root, '.prex', 'data'), ...process.env, PORT: String(BACKEND_PORT) },
+  env: { PREX_DATA_DIR: join(root, '.prex', 'data'), ...process.env, PORT: String(BACKEND_PORT), PREX_DEMO_ORIGINS: demoOrigins },
   stdio: 'inherit',
 });
 

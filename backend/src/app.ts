@@ -17,7 +17,9 @@ import type { Feature, FeatureRoutes } from './feature.js';
 import { createFeedbackFeature } from './feedback/routes.js';
 import { createHandoffFeature } from './handoff/feature.js';
 import { createHandoffService } from './handoff/service.js';
+import { createReadinessRouter } from './health/routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { requestLog } from './http/request-log.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
 import type { Logger } from './logger.js';
 import { createModelGateway } from './model/gateway.js';
@@ -58,6 +60,7 @@ export function createApp(deps: AppDeps): PrexApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxyHops);
+  app.use(requestLog(log));
 
   // Public routes reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth,
   // and the browser must be able to read that 403 to show it. The admin API has its own CORS policy.
@@ -67,6 +70,7 @@ export function createApp(deps: AppDeps): PrexApp {
   app.get(ROUTES.health, (_req, res) => {
     res.json({ ok: true });
   });
+  app.use(createReadinessRouter({ db, log }));
 
   // Collaborators, built once.
   const routes = createRoutePolicies({ config, db, log });

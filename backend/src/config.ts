@@ -151,6 +151,9 @@ const envSchema = z.object({
   }
 });
 
+/** The names of every variable the server reads (.env.example lists each; a test holds them equal). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface LlmConfig {
   apiKey: string;
   baseUrl: string | undefined;

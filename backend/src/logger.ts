@@ -1,3 +1,4 @@
+import { currentLogContext } from './log-context.js';
 import { redactPii, type PiiKind } from './privacy/redact.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -34,13 +35,18 @@ export interface LoggerOptions {
 const ALWAYS_REDACTED: readonly PiiKind[] = ['email', 'phone', 'card', 'iban'];
 const PROMPT_REDACTED: readonly PiiKind[] = ['email', 'phone', 'card', 'iban', 'ip'];
 
-/** One JSON-free line per event: `level message key=value …`, on stderr for warn/error. */
+/**
+ * One JSON-free line per event: `level message key=value …`, on stderr for warn/error. Lines written
+ * inside a log context (an HTTP request: http/request-log.ts) end with its fields (requestId=…).
+ */
 export function createLogger(level: Level | 'silent' = 'info', sink: LogSink = standardStreams, options: LoggerOptions = {}): Logger {
   const write = (at: Level, msg: string, fields: Record<string, unknown> | undefined, kinds: readonly PiiKind[]) => {
     if (order[at] < order[level]) return;
     const clean = (text: string) => redactPii(text, undefined, kinds);
-    const tail = fields
-      ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${clean(typeof v === 'string' ? v : String(JSON.stringify(v)))}`).join(' ')
+    const all = { ...fields, ...currentLogContext() };
+    const entries = Object.entries(all);
+    const tail = entries.length > 0
+      ? ' ' + entries.map(([k, v]) => `${k}=${clean(typeof v === 'string' ? v : String(JSON.stringify(v)))}`).join(' ')
       : '';
     sink(`[prex] ${at} ${clean(msg)}${tail}\n`, at);
   };

@@ -124,9 +124,9 @@ test('while a person has the conversation the bot stays silent; once staff resol
   const conversation = await stack.admin<{ messages: Array<{ role: string; text: string }> }>('GET', `/v1/admin/conversations/${sessionId}`);
   expect(conversation.messages.at(-1)).toMatchObject({ role: 'user', text: 'Thanks, it works now' });
 
-  // The same after a reload: the visitor's words, no empty answer.
+  // The same after a reload (the pane stays open across it): the visitor's words, no empty answer.
   await page.reload();
-  await widget.open();
+  await expect(widget.pane).toBeVisible();
   await expect(widget.messages('user')).toHaveCount(2);
   await expect(widget.messages('assistant')).toHaveCount(1);
 

@@ -19,10 +19,12 @@ import { registerEvalAgentCommand } from './eval-agent.js';
  * the normal search path, and the relevant passage's rank is scored.
  */
 
+const passageId = z.union([z.number(), z.string()], { error: 'must be a number or a string' });
+
 const evalFileSchema = z.object({
   passages: z.array(
     z.object({
-      passage_id: z.union([z.number(), z.string()]),
+      passage_id: passageId,
       uri: z.string().optional().nullable(),
       reference: z.object({
         page_title: z.string().optional().nullable(),
@@ -31,13 +33,43 @@ const evalFileSchema = z.object({
       }),
     }),
   ),
-  examples: z.array(z.object({ question: z.string(), passage_id: z.union([z.number(), z.string()]) })),
+  examples: z.array(z.object({ question: z.string(), passage_id: passageId })),
 });
 
 export type EvalFile = z.infer<typeof evalFileSchema>;
 
+/** Where the format is explained, for error messages. */
+const FORMAT_HELP = 'see "Question sets for prex eval retrieval" in README.md';
+
 export function parseEvalFile(json: unknown): EvalFile {
   return evalFileSchema.parse(json);
+}
+
+/**
+ * Reads a question set, or throws an error naming the file and each problem (the field's path, an
+ * example pointing to a passage the file does not have) instead of a zod dump.
+ */
+export async function readEvalFile(file: string): Promise<EvalFile> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not JSON (${(error as Error).message}); ${FORMAT_HELP}`);
+  }
+  const parsed = evalFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '')}: ${i.message}`);
+    throw new Error(`${file} is not a FeedbackQA-format question set (${FORMAT_HELP}):\n${problems.join('\n')}`);
+  }
+  const known = new Set(parsed.data.passages.map((p) => String(p.passage_id)));
+  const unknown = [...new Set(parsed.data.examples.map((e) => String(e.passage_id)).filter((id) => !known.has(id)))];
+  if (unknown.length > 0) {
+    throw new Error(`${file}: examples point to passage_id ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}, not among its passages`);
+  }
+  return parsed.data;
 }
 
 /** Where the relevant item ranked (1 = first), or undefined when it was not retrieved. */
@@ -166,7 +198,7 @@ export function registerEvalCommands(program: Command): void {
     .option('--limit <n>', `passages retrieved per question (max ${MAX_SEARCH_LIMIT})`, positiveInt('--limit'), MAX_SEARCH_LIMIT)
     .option('--chunk-tokens <n>', 'chunk budget in tokens (default: ingestion default)', positiveInt('--chunk-tokens'))
     .action(async (file: string, options: { limit: number; chunkTokens?: number }) => {
-      const data = parseEvalFile(JSON.parse(await readFile(file, 'utf8')));
+      const data = await readEvalFile(file);
       const result = await runRetrievalEval(data, {
         limit: options.limit,
         ...(options.chunkTokens ? { chunkTokens: options.chunkTokens } : {}),

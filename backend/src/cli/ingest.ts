@@ -8,6 +8,7 @@ import { ADMIN_LIMITS, ADMIN_ROUTES, tagListFieldSchema, type JobDetailResponse 
 import { loadConfig } from '../config.js';
 import type { Db } from '../db/db.js';
 import { openDatabase } from '../db/open.js';
+import { describeFetchFailure } from '../http/fetch-failure.js';
 import { MAX_CHUNK_TOKENS, MIN_CHUNK_TOKENS } from '../knowledge/chunker.js';
 import { createJob, listJobItems, type JobItemInput } from '../knowledge/jobs/repository.js';
 import { IngestionWorker, type WorkerEvent } from '../knowledge/jobs/worker.js';
@@ -266,7 +267,7 @@ async function ingestViaApi(paths: string[], options: IngestCliOptions): Promise
       // One field for every file in the batch; an empty list goes as an empty field, which clears tags.
       if (options.tags) form.append('tags', options.tags.join(','));
       for (const { file, bytes } of batch) form.append('files', new Blob([bytes]), file.externalId);
-      const res = await fetch(`${base}${ADMIN_ROUTES.documents}`, { method: 'POST', headers, body: form });
+      const res = await fetchOrExplain(`${base}${ADMIN_ROUTES.documents}`, { method: 'POST', headers, body: form });
       if (res.status !== 202) throw new Error(`upload failed: ${res.status} ${await errorText(res)}`);
       jobIds.push(((await res.json()) as JobDetailResponse).jobId);
     }
@@ -274,7 +275,7 @@ async function ingestViaApi(paths: string[], options: IngestCliOptions): Promise
     const final: JobDetailResponse[] = [];
     for (const jobId of jobIds) {
       for (;;) {
-        const res = await fetch(`${base}${ADMIN_ROUTES.job.replace(':jobId', encodeURIComponent(jobId))}`, { headers });
+        const res = await fetchOrExplain(`${base}${ADMIN_ROUTES.job.replace(':jobId', encodeURIComponent(jobId))}`, { headers });
         if (res.status !== 200) throw new Error(`job ${jobId}: ${res.status} ${await errorText(res)}`);
         const job = (await res.json()) as JobDetailResponse;
         for (const item of job.items) {
@@ -295,6 +296,15 @@ async function ingestViaApi(paths: string[], options: IngestCliOptions): Promise
     progress.stop();
   }
   return summary;
+}
+
+/** fetch, whose network failure names the URL and the reason ("connection refused to …"). */
+async function fetchOrExplain(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    throw new Error(describeFetchFailure(url, error));
+  }
 }
 
 async function errorText(res: Response): Promise<string> {

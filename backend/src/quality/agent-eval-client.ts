@@ -1,4 +1,5 @@
 import { PUBLISHABLE_KEY_HEADER, ROUTES, createSessionResponseSchema, resumePath, stopPath } from '@prex/protocol';
+import { describeFetchFailure } from '../http/fetch-failure.js';
 import { AnswerStreamRead, type TurnOutcome } from './answer-stream.js';
 
 export type { CitedSource, TurnOutcome } from './answer-stream.js';
@@ -40,12 +41,6 @@ async function errorMessage(res: Response): Promise<string> {
   }
 }
 
-/** Why fetch itself failed, in words (undici hides the errno in `cause`). */
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
-}
-
 export class EvalClient {
   private readonly base: string;
 
@@ -57,11 +52,12 @@ export class EvalClient {
   private async request(path: string, init: RequestInit & { headers?: Record<string, string> }, signal?: AbortSignal): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
+      const url = `${this.base}${path}`;
       try {
-        res = await fetch(`${this.base}${path}`, { ...init, headers: { [PUBLISHABLE_KEY_HEADER]: this.options.publishableKey, ...init.headers }, ...(signal ? { signal } : {}) });
+        res = await fetch(url, { ...init, headers: { [PUBLISHABLE_KEY_HEADER]: this.options.publishableKey, ...init.headers }, ...(signal ? { signal } : {}) });
       } catch (error) {
         if (signal?.aborted) throw error;
-        throw new ServerUnusableError(`cannot reach ${this.base}: ${networkReason(error)}`);
+        throw new ServerUnusableError(describeFetchFailure(url, error));
       }
       if (res.status !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) return res;
       await res.body?.cancel();

@@ -174,7 +174,7 @@ describe('prex eval agent refuses to run (exit 2) when it cannot', () => {
     const file = await caseFile(PASSING);
     const port = await closedPort();
     const unreachable = await prexEvalAgent([file, '--url', `http://127.0.0.1:${port}`, '--key', extractive.publishableKey]);
-    expect(unreachable.stderr).toBe(`prex: cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
+    expect(unreachable.stderr).toBe(`prex: connection refused to http://127.0.0.1:${port}/v1/widget/config (is the server running, on that port?)`);
     expect(unreachable.code).toBe(EXIT.unusable);
     const refused = await prexEvalAgent([file, '--url', extractive.url, '--key', 'pk_not_a_real_key_1234']);
     expect(refused.stderr).toMatch(/refused the publishable key: Unknown publishable key/);

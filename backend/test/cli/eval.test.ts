@@ -1,7 +1,10 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatMetrics, passageMarkdown, registerEvalCommands, retrievalMetrics } from '../../src/cli/eval.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { formatMetrics, passageMarkdown, readEvalFile, registerEvalCommands, retrievalMetrics } from '../../src/cli/eval.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/eval-tiny.json', import.meta.url));
 
@@ -41,4 +44,42 @@ describe('prex eval retrieval', () => {
     expect(lines.at(-1)).toBe('recall@5=0.800 mrr@10=0.800 ndcg@10=0.800');
     expect(lines.some((l) => l.startsWith('5 questions, 4 passages'))).toBe(true);
   }, 60_000);
+});
+
+describe('a question set that is not in the format', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'prex-eval-file-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const fileWith = async (name: string, text: string) => {
+    const file = path.join(dir, name);
+    await writeFile(file, text);
+    return file;
+  };
+
+  it('names the file and each wrong field by its path', async () => {
+    const file = await fileWith('fields.json', JSON.stringify({ passages: [{ passage_id: 1, reference: {} }], examples: [{ question: 'q' }] }));
+    const error = await readEvalFile(file).catch((e: Error) => e);
+    expect((error as Error).message.startsWith(`${file} is not a FeedbackQA-format question set (see "Question sets for prex eval retrieval" in README.md):\n`)).toBe(true);
+    expect((error as Error).message).toContain('  passages[0].reference.section_content: Invalid input: expected string, received undefined');
+    expect((error as Error).message).toContain('  examples[0].passage_id: must be a number or a string');
+  });
+
+  it('names examples that point to a passage the file does not have, and a file that is not JSON', async () => {
+    const orphan = await fileWith('orphan.json', JSON.stringify({ passages: [{ passage_id: 1, reference: { section_content: 'x' } }], examples: [{ question: 'q', passage_id: 7 }] }));
+    await expect(readEvalFile(orphan)).rejects.toThrow(`${orphan}: examples point to passage_id 7, not among its passages`);
+    const notJson = await fileWith('not.json', 'nope');
+    await expect(readEvalFile(notJson)).rejects.toThrow(/not\.json is not JSON \(.*\); see "Question sets for prex eval retrieval" in README\.md$/);
+    await expect(readEvalFile(path.join(dir, 'missing.json'))).rejects.toThrow(/missing\.json: no such file$/);
+  });
+
+  it('accepts the README example', async () => {
+    const readme = await readFile(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+    const example = /### Question sets for `prex eval retrieval`[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'README has a JSON example under its question-set heading').toBeDefined();
+    const data = await readEvalFile(await fileWith('readme.json', example!));
+    expect(data.examples.length).toBeGreaterThan(0);
+  });
 });

@@ -23,6 +23,8 @@ export const LIMITS = {
 /** Express-style route patterns; the builders below fill them for clients. */
 export const ROUTES = {
   health: '/healthz',
+  /** Readiness: the database answers and every migration is applied (503 with a reason otherwise). */
+  ready: '/readyz',
   widgetConfig: '/v1/widget/config',
   sessions: '/v1/sessions',
   history: '/v1/sessions/current/messages',

@@ -61,6 +61,8 @@ const CSS =
  * tag's `Prex(…)` function, as methods.
  */
 export function createPrex(config: PrexConfig): PrexInstance {
+  // Called during server rendering there is no page to draw on: an instance whose calls do nothing.
+  if (typeof document === 'undefined') return inertInstance();
   const doc = document;
   const events = createEmitter();
   const host = doc.createElement('prex-launcher');
@@ -153,4 +155,11 @@ export function createPrex(config: PrexConfig): PrexInstance {
       }
     },
   };
+}
+
+const nothing = () => {};
+
+/** What `createPrex` returns on a server: every method callable, none with an effect. */
+function inertInstance(): PrexInstance {
+  return { open: nothing, close: nothing, toggle: nothing, update: nothing, identify: nothing, on: () => nothing, shutdown: nothing };
 }
