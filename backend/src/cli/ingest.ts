@@ -10,7 +10,8 @@ import type { Db } from '../db/db.js';
 import { openDatabase } from '../db/open.js';
 import { describeFetchFailure } from '../http/fetch-failure.js';
 import { MAX_CHUNK_TOKENS, MIN_CHUNK_TOKENS } from '../knowledge/chunker.js';
-import { createJob, listJobItems, type JobItemInput } from '../knowledge/jobs/repository.js';
+import type { FileInput } from '../knowledge/ingest.js';
+import { createJob, listJobItems } from '../knowledge/jobs/repository.js';
 import { IngestionWorker, type WorkerEvent } from '../knowledge/jobs/worker.js';
 import { ParseSandbox } from '../knowledge/parse/sandbox.js';
 import { detectFormat, unsupportedReason } from '../knowledge/parse/index.js';
@@ -154,7 +155,7 @@ async function ingestDirect(paths: string[], options: IngestCliOptions): Promise
   try {
     await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
     const tenant = await findTenant(db, options.tenant);
-    const items: JobItemInput[] = [];
+    const items: FileInput[] = [];
     for (const f of files) items.push({ externalId: f.externalId, filename: f.externalId, bytes: await readFile(f.file), tags: options.tags });
     const summary = emptySummary(skippedUnsupported, unsupported);
     if (items.length === 0) return summary;

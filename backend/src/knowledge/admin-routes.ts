@@ -26,8 +26,8 @@ import type { Feature } from '../feature.js';
 import type { RouteGroup, Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
 import type { ChunkOptions } from './chunker.js';
-import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer, type FileIngestOptions } from './ingest.js';
-import { createJob, findJob, latestItems, listJobItems, listJobs, type Job, type JobItem, type JobItemInput } from './jobs/repository.js';
+import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer, type FileIngestOptions, type FileInput } from './ingest.js';
+import { createJob, findJob, latestItems, listJobItems, listJobs, type Job, type JobItem } from './jobs/repository.js';
 import { IngestionWorker } from './jobs/worker.js';
 import { detectFormat, ParseError, unsupportedReason } from './parse/index.js';
 import { ParseSandbox } from './parse/sandbox.js';
@@ -206,7 +206,7 @@ function addJobRoutes(routes: RouteGroup, db: Db, worker: IngestionWorker): void
       if (seen.has(d.externalId)) throw badRequest(`Invalid job: documents.${i}.externalId ${d.externalId} appears twice`, [{ path: `documents.${i}.externalId`, message: 'duplicate externalId' }]);
       seen.add(d.externalId);
     }
-    const items: JobItemInput[] = input.documents.map((d) => ({
+    const items: FileInput[] = input.documents.map((d) => ({
       externalId: d.externalId,
       bytes: new TextEncoder().encode(d.content),
       format: d.format ?? 'markdown',
@@ -280,7 +280,7 @@ const uploadFieldsSchema = documentUpsertRequestSchema
   .extend({ tags: tagListFieldSchema.optional() });
 
 /** The uploaded files as job items; 400 / 415 for what cannot be queued at all. */
-function uploadedItems(req: Request): JobItemInput[] {
+function uploadedItems(req: Request): FileInput[] {
   const files = (req.files as Express.Multer.File[] | undefined) ?? [];
   if (files.length === 0) throw badRequest('No file in the upload: send one or more files as multipart/form-data parts (field name "files")');
   const fields = parseInput(uploadFieldsSchema, req.body ?? {}, 'upload fields');

@@ -104,7 +104,6 @@ export const agentEvalFileSchema = z
   });
 export type AgentEvalFile = z.output<typeof agentEvalFileSchema>;
 export type EvalCase = AgentEvalFile['cases'][number];
-export type EvalTurn = EvalCase['turns'][number];
 
 /** The file is not usable; `problems` are one line each, naming where. */
 export class EvalFileError extends Error {

@@ -11,8 +11,6 @@ export { runToolCall, toolResultContent, MAX_RESULT_CHARS, type ToolCallRequest,
 /** Every tool Prex offers; an agent's `tools` picks among these names. */
 export const ALL_TOOLS: readonly ToolDefinition[] = [lookupCustomer, searchProducts, handoffToHuman];
 
-export const TOOL_NAMES = ALL_TOOLS.map((t) => t.name);
-
 /** The tools an agent may call, in registry order; names it lists that do not exist are ignored. */
 export function toolsFor(agent: Pick<Agent, 'tools'>): ToolDefinition[] {
   const allowed = new Set(agent.tools);

@@ -1,24 +1,12 @@
 import type { Db } from '../../db/db.js';
 import { newId } from '../../ids.js';
+import type { FileInput } from '../ingest.js';
 import type { DocumentFormat } from '../parse/index.js';
 
 export const ITEM_STATUSES = ['queued', 'indexing', 'ready', 'failed'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export type JobStatus = 'queued' | 'running' | 'done';
 export type JobOrigin = 'api' | 'cli';
-
-/** One document to ingest: the raw bytes and what the uploader said about them. */
-export interface JobItemInput {
-  externalId: string;
-  bytes: Uint8Array;
-  filename?: string | undefined;
-  mimeType?: string | undefined;
-  format?: DocumentFormat | undefined;
-  title?: string | undefined;
-  url?: string | undefined;
-  /** Set on the document with its content; undefined keeps the document's tags (see 011_ingestion_tags.sql). */
-  tags?: readonly string[] | undefined;
-}
 
 export interface JobItem {
   id: string;
@@ -75,7 +63,7 @@ export interface ClaimedItem {
 }
 
 /** Creates a job with its items, all queued, in one transaction. */
-export async function createJob(db: Db, tenantId: string, origin: JobOrigin, items: JobItemInput[]): Promise<string> {
+export async function createJob(db: Db, tenantId: string, origin: JobOrigin, items: FileInput[]): Promise<string> {
   const jobId = newId('job');
   await db.transaction(async (tx) => {
     await tx.query('insert into ingestion_jobs (id, tenant_id, origin) values ($1, $2, $3)', [jobId, tenantId, origin]);
