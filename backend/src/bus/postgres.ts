@@ -24,6 +24,7 @@ export async function createPostgresBus(database: { url: string; caFile?: string
   let client: pg.Client | undefined;
   let closed = false;
   let attempt = 0;
+  let publishing: Promise<void> = Promise.resolve();
 
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString });
@@ -59,13 +60,15 @@ export async function createPostgresBus(database: { url: string; caFile?: string
 
   await connect();
   return {
-    async publish(topic, event) {
+    publish(topic, event) {
       const payload = JSON.stringify({ topic, event } satisfies Envelope);
-      if (!client) {
-        log.warn('bus: not connected; an event was not published', { topic });
-        return;
-      }
-      await client.query('select pg_notify($1, $2)', [CHANNEL, payload]);
+      // One statement at a time on the connection (pg queues them, but will stop doing so).
+      const sent = publishing.then(async () => {
+        if (!client) return log.warn('bus: not connected; an event was not published', { topic });
+        await client.query('select pg_notify($1, $2)', [CHANNEL, payload]);
+      });
+      publishing = sent.catch(() => undefined);
+      return sent;
     },
     subscribe: (topic, listener) => local.add(topic, listener),
     async close() {
