@@ -94,6 +94,37 @@ export interface EvalOptions {
   db?: Db;
 }
 
+export interface IngestedPassages {
+  /** The eval file's passage id of each ingested document (document id → passage id). */
+  passageOfDocument: Map<string, string>;
+  chunks: number;
+  seconds: number;
+}
+
+/** The file's passages as documents of `tenantId`, through the normal ingestion path. */
+export async function ingestEvalPassages(db: Db, tenantId: string, file: Pick<EvalFile, 'passages'>, opts: { chunkTokens?: number } = {}): Promise<IngestedPassages> {
+  const passageOfDocument = new Map<string, string>();
+  let chunks = 0;
+  const started = performance.now();
+  for (const p of file.passages) {
+    const id = String(p.passage_id);
+    const result = await upsertDocument(
+      db,
+      tenantId,
+      {
+        externalId: `passage-${id}`,
+        title: p.reference.page_title?.trim() || `Passage ${id}`,
+        url: p.uri ?? undefined,
+        content: passageMarkdown(p),
+      },
+      { ...(opts.chunkTokens ? { maxTokens: opts.chunkTokens } : {}), indexChunks: indexChunkEmbeddings },
+    );
+    passageOfDocument.set(result.documentId, id);
+    chunks += result.chunks;
+  }
+  return { passageOfDocument, chunks, seconds: (performance.now() - started) / 1000 };
+}
+
 export interface EvalResult extends Metrics {
   passages: number;
   chunks: number;
@@ -110,26 +141,7 @@ export async function runRetrievalEval(file: EvalFile, opts: EvalOptions = {}): 
   try {
     if (!opts.db) await migrate(db, createLogger('silent'));
     const { tenant } = await createTenant(db, { name: 'eval scratch', allowedOrigins: [] });
-    const passageOfDocument = new Map<string, string>();
-    let chunks = 0;
-    const ingestStart = performance.now();
-    for (const p of file.passages) {
-      const id = String(p.passage_id);
-      const result = await upsertDocument(
-        db,
-        tenant.id,
-        {
-          externalId: `passage-${id}`,
-          title: p.reference.page_title?.trim() || `Passage ${id}`,
-          url: p.uri ?? undefined,
-          content: passageMarkdown(p),
-        },
-        { ...(opts.chunkTokens ? { maxTokens: opts.chunkTokens } : {}), indexChunks: indexChunkEmbeddings },
-      );
-      passageOfDocument.set(result.documentId, id);
-      chunks += result.chunks;
-    }
-    const ingestSeconds = (performance.now() - ingestStart) / 1000;
+    const { passageOfDocument, chunks, seconds: ingestSeconds } = await ingestEvalPassages(db, tenant.id, file, opts);
     print(`ingested ${file.passages.length} passages as ${chunks} chunks in ${ingestSeconds.toFixed(1)} s`);
 
     const ranks: Rank[] = [];
@@ -157,7 +169,8 @@ const positiveInt = (name: string) => (value: string) => {
   return n;
 };
 
-export function registerEvalCommands(program: Command): void {
+/** Adds `prex eval` with its `retrieval` and `agent` commands; returns it for further eval commands. */
+export function registerEvalCommands(program: Command): Command {
   const evalCommand = program.command('eval').description('measure Prex');
   evalCommand
     .command('retrieval')
@@ -176,4 +189,5 @@ export function registerEvalCommands(program: Command): void {
       console.log(formatMetrics(result));
     });
   registerEvalAgentCommand(evalCommand);
+  return evalCommand;
 }

@@ -2,13 +2,14 @@
 // `prex`: the operators' command line. Each command lives in its own module and registers itself.
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
+import { registerEvalAnswersCommand } from './eval-answers.js';
 import { registerEvalCommands } from './eval.js';
 import { registerIngestCommand } from './ingest.js';
 import { registerTenantCommands } from './tenants.js';
 
 const program = new Command('prex').description('Prex operators’ tools').showHelpAfterError();
 registerIngestCommand(program);
-registerEvalCommands(program);
+registerEvalAnswersCommand(registerEvalCommands(program));
 registerTenantCommands(program);
 
 try {
