@@ -92,6 +92,8 @@ export interface EvalOptions {
   print?: (line: string) => void;
   /** An open, migrated database to use (tests); default a scratch PGlite in a temp dir. */
   db?: Db;
+  /** Search paraphrases of the question's words too (default true, as in the product). */
+  paraphrases?: boolean;
 }
 
 export interface IngestedPassages {
@@ -147,7 +149,7 @@ export async function runRetrievalEval(file: EvalFile, opts: EvalOptions = {}): 
     const ranks: Rank[] = [];
     const searchStart = performance.now();
     for (const example of file.examples) {
-      const passages = await searchPassages(db, tenant.id, example.question, { limit, ...(opts.tuning ? { tuning: opts.tuning } : {}) });
+      const passages = await searchPassages(db, tenant.id, example.question, { limit, paraphrases: opts.paraphrases !== false, ...(opts.tuning ? { tuning: opts.tuning } : {}) });
       // Several chunks of one passage count once, at the best one's place.
       const ranked = [...new Set(passages.map((p) => passageOfDocument.get(p.documentId)))];
       const at = ranked.indexOf(String(example.passage_id));
@@ -178,10 +180,12 @@ export function registerEvalCommands(program: Command): Command {
     .argument('<file>', 'JSON file with passages[] and examples[]')
     .option('--limit <n>', `passages retrieved per question (max ${MAX_SEARCH_LIMIT})`, positiveInt('--limit'), MAX_SEARCH_LIMIT)
     .option('--chunk-tokens <n>', 'chunk budget in tokens (default: ingestion default)', positiveInt('--chunk-tokens'))
-    .action(async (file: string, options: { limit: number; chunkTokens?: number }) => {
+    .option('--no-paraphrases', 'search only the question’s own words (no paraphrases)')
+    .action(async (file: string, options: { limit: number; chunkTokens?: number; paraphrases: boolean }) => {
       const data = parseEvalFile(JSON.parse(await readFile(file, 'utf8')));
       const result = await runRetrievalEval(data, {
         limit: options.limit,
+        paraphrases: options.paraphrases,
         ...(options.chunkTokens ? { chunkTokens: options.chunkTokens } : {}),
         print: (line) => console.log(line),
       });
