@@ -3,6 +3,7 @@ import type { Agent } from '../agents/agent.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import type { Passage } from '../knowledge/passage.js';
+import { followUpContext } from '../knowledge/search/follow-up.js';
 import { AnswerStalledError, type Answer, type Answerer, type AnswerPart, type ModelCallReport, type PriorTurn } from '../llm/answerer.js';
 import type { AnswerHub, LiveAnswer } from './hub.js';
 import { handOver } from './handover.js';
@@ -14,7 +15,12 @@ import { toolboxFor } from './toolbox.js';
 export { TEXT_PART_ID } from './run-state.js';
 
 /** Retrieval as the run needs it (the knowledge module's searchPassages fits). */
-export type SearchFn = (db: Db, tenantId: string, query: string, options: { limit: number; tags?: readonly string[] }) => Promise<Passage[]>;
+export type SearchFn = (
+  db: Db,
+  tenantId: string,
+  query: string,
+  options: { limit: number; tags?: readonly string[]; context?: string },
+) => Promise<Passage[]>;
 
 export interface RunDeps {
   db: Db;
@@ -70,7 +76,9 @@ async function passagesFor(deps: RunDeps, live: LiveAnswer, input: RunInput): Pr
   const retrieval = input.agent.retrieval;
   if (!retrieval) return { retrieval, passages: [] };
   const tags = input.agent.knowledgeFilter.tags;
-  const passages = await deps.search(deps.db, live.tenantId, input.question, { limit: RETRIEVAL_LIMIT, ...(tags.length ? { tags } : {}) });
+  // A follow-up ("and how long does that take?") also searches the previous question's words.
+  const context = followUpContext(input.question, input.history);
+  const passages = await deps.search(deps.db, live.tenantId, input.question, { limit: RETRIEVAL_LIMIT, ...(tags.length ? { tags } : {}), ...(context ? { context } : {}) });
   return { retrieval, passages };
 }
 

@@ -124,6 +124,39 @@ export interface EvalOptions {
   print?: (line: string) => void;
   /** An open, migrated database to use (tests); default a scratch PGlite in a temp dir. */
   db?: Db;
+  /** Search paraphrases of the question's words too (default true, as in the product). */
+  paraphrases?: boolean;
+}
+
+export interface IngestedPassages {
+  /** The eval file's passage id of each ingested document (document id → passage id). */
+  passageOfDocument: Map<string, string>;
+  chunks: number;
+  seconds: number;
+}
+
+/** The file's passages as documents of `tenantId`, through the normal ingestion path. */
+export async function ingestEvalPassages(db: Db, tenantId: string, file: Pick<EvalFile, 'passages'>, opts: { chunkTokens?: number } = {}): Promise<IngestedPassages> {
+  const passageOfDocument = new Map<string, string>();
+  let chunks = 0;
+  const started = performance.now();
+  for (const p of file.passages) {
+    const id = String(p.passage_id);
+    const result = await upsertDocument(
+      db,
+      tenantId,
+      {
+        externalId: `passage-${id}`,
+        title: p.reference.page_title?.trim() || `Passage ${id}`,
+        url: p.uri ?? undefined,
+        content: passageMarkdown(p),
+      },
+      { ...(opts.chunkTokens ? { maxTokens: opts.chunkTokens } : {}), indexChunks: indexChunkEmbeddings },
+    );
+    passageOfDocument.set(result.documentId, id);
+    chunks += result.chunks;
+  }
+  return { passageOfDocument, chunks, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface EvalResult extends Metrics {
@@ -142,32 +175,13 @@ export async function runRetrievalEval(file: EvalFile, opts: EvalOptions = {}): 
   try {
     if (!opts.db) await migrate(db, createLogger('silent'));
     const { tenant } = await createTenant(db, { name: 'eval scratch', allowedOrigins: [] });
-    const passageOfDocument = new Map<string, string>();
-    let chunks = 0;
-    const ingestStart = performance.now();
-    for (const p of file.passages) {
-      const id = String(p.passage_id);
-      const result = await upsertDocument(
-        db,
-        tenant.id,
-        {
-          externalId: `passage-${id}`,
-          title: p.reference.page_title?.trim() || `Passage ${id}`,
-          url: p.uri ?? undefined,
-          content: passageMarkdown(p),
-        },
-        { ...(opts.chunkTokens ? { maxTokens: opts.chunkTokens } : {}), indexChunks: indexChunkEmbeddings },
-      );
-      passageOfDocument.set(result.documentId, id);
-      chunks += result.chunks;
-    }
-    const ingestSeconds = (performance.now() - ingestStart) / 1000;
+    const { passageOfDocument, chunks, seconds: ingestSeconds } = await ingestEvalPassages(db, tenant.id, file, opts);
     print(`ingested ${file.passages.length} passages as ${chunks} chunks in ${ingestSeconds.toFixed(1)} s`);
 
     const ranks: Rank[] = [];
     const searchStart = performance.now();
     for (const example of file.examples) {
-      const passages = await searchPassages(db, tenant.id, example.question, { limit, ...(opts.tuning ? { tuning: opts.tuning } : {}) });
+      const passages = await searchPassages(db, tenant.id, example.question, { limit, paraphrases: opts.paraphrases !== false, ...(opts.tuning ? { tuning: opts.tuning } : {}) });
       // Several chunks of one passage count once, at the best one's place.
       const ranked = [...new Set(passages.map((p) => passageOfDocument.get(p.documentId)))];
       const at = ranked.indexOf(String(example.passage_id));
@@ -189,7 +203,8 @@ const positiveInt = (name: string) => (value: string) => {
   return n;
 };
 
-export function registerEvalCommands(program: Command): void {
+/** Adds `prex eval` with its `retrieval` and `agent` commands; returns it for further eval commands. */
+export function registerEvalCommands(program: Command): Command {
   const evalCommand = program.command('eval').description('measure Prex');
   evalCommand
     .command('retrieval')
@@ -197,10 +212,12 @@ export function registerEvalCommands(program: Command): void {
     .argument('<file>', 'JSON file with passages[] and examples[]')
     .option('--limit <n>', `passages retrieved per question (max ${MAX_SEARCH_LIMIT})`, positiveInt('--limit'), MAX_SEARCH_LIMIT)
     .option('--chunk-tokens <n>', 'chunk budget in tokens (default: ingestion default)', positiveInt('--chunk-tokens'))
-    .action(async (file: string, options: { limit: number; chunkTokens?: number }) => {
+    .option('--no-paraphrases', 'search only the question’s own words (no paraphrases)')
+    .action(async (file: string, options: { limit: number; chunkTokens?: number; paraphrases: boolean }) => {
       const data = await readEvalFile(file);
       const result = await runRetrievalEval(data, {
         limit: options.limit,
+        paraphrases: options.paraphrases,
         ...(options.chunkTokens ? { chunkTokens: options.chunkTokens } : {}),
         print: (line) => console.log(line),
       });
@@ -208,4 +225,5 @@ export function registerEvalCommands(program: Command): void {
       console.log(formatMetrics(result));
     });
   registerEvalAgentCommand(evalCommand);
+  return evalCommand;
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
+import { registerEvalAnswersCommand } from './eval-answers.js';
 import { registerEvalCommands } from './eval.js';
 import { registerIngestCommand } from './ingest.js';
 import { registerTenantCommands } from './tenants.js';
@@ -12,7 +13,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 
 const program = new Command('prex').description('Prex operators’ tools').version(version, '-V, --version', 'print the Prex version').showHelpAfterError();
 registerIngestCommand(program);
-registerEvalCommands(program);
+registerEvalAnswersCommand(registerEvalCommands(program));
 registerTenantCommands(program);
 
 try {

@@ -16,7 +16,7 @@ export const NO_ANSWER_TEXT =
   'If you need more help, our support team can take it from here.';
 
 const MAX_SOURCES = 3;
-/** A top passage up to this long (as plain text) is quoted whole: steps stay complete and in order. */
+/** A list (steps) up to this long (as plain text) is quoted whole: steps stay complete and in order. */
 const WHOLE_PASSAGE_CHARS = 700;
 const MAX_SENTENCES_TOP = 3;
 const MAX_SENTENCES_OTHER = 2;
@@ -69,10 +69,20 @@ export function bestSentences(passage: Passage, questionWords: readonly string[]
   return picked.sort((a, b) => a.index - b.index).map((s) => s.sentence);
 }
 
-/** What to quote from the best passage: all of it when short, else its most relevant sentences. */
+/** Numbered steps or bullets: a list only makes sense whole and in order. */
+function isList(lines: readonly string[]): boolean {
+  return lines.some((line) => /^(?:•|\d+[.)])\s/.test(line));
+}
+
+/**
+ * What to quote from the best passage: a short list (steps) whole, otherwise the sentences that
+ * match the question, so the answer opens with the answer rather than with the page's preamble.
+ */
 function topExcerpt(passage: Passage, questionWords: readonly string[]): string {
-  const whole = plainLines(passage.content).join('\n');
-  return whole.length <= WHOLE_PASSAGE_CHARS ? whole : bestSentences(passage, questionWords, MAX_SENTENCES_TOP).join(' ');
+  const lines = plainLines(passage.content);
+  const whole = lines.join('\n');
+  if (isList(lines) && whole.length <= WHOLE_PASSAGE_CHARS) return whole;
+  return bestSentences(passage, questionWords, MAX_SENTENCES_TOP).join(' ');
 }
 
 /** Ends the excerpt with the citation marker before its final punctuation: "… confirm [1]." */
@@ -103,14 +113,9 @@ export function composeAnswer(question: string, relevant: readonly Passage[]): {
     cited.push(passage);
     paragraphs.push(withMarker(bestSentences(passage, adds, MAX_SENTENCES_OTHER).join(' '), cited.length));
   }
-  const lead = cited.length === 1 ? `Here's what our help center says about ${describe(top)}:` : "Here's what I found in our help center:";
-  return { text: [lead, ...paragraphs].join('\n\n'), cited };
-}
-
-/** "Billing › Refunds" → “Refunds”: the most specific heading names the topic. */
-function describe(passage: Passage): string {
-  const heading = passage.section?.split('›').at(-1)?.trim();
-  return `“${heading || passage.title}”`;
+  // No canned preamble ("Here's what our help center says…"): the quoted sentences are the
+  // answer, and the numbered source under the answer says where they come from.
+  return { text: paragraphs.join('\n\n'), cited };
 }
 
 /** Splits text into deltas of a few words, keeping every character (whitespace included). */

@@ -1,5 +1,8 @@
 import type { Passage } from '../knowledge/passage.js';
 import { RELEVANCE_FLOOR } from '../knowledge/search/index.js';
+import { STOPWORDS, tokenize } from '../knowledge/search/question-words.js';
+
+export { tokenize } from '../knowledge/search/question-words.js';
 
 /**
  * The relevance floor. Full-text search ranks whatever matched, and a match on one generic word
@@ -9,33 +12,6 @@ import { RELEVANCE_FLOOR } from '../knowledge/search/index.js';
  * confident answer stitched from an unrelated page. Lexical, so paraphrases with no shared word
  * ("get my money back" vs "refund") are missed: the honest answer is the safe failure.
  */
-
-// Function words plus the filler people wrap support questions in ("hi, could you tell me…", "how
-// does … work?", "… isn't working"): words that frame a question say nothing about its topic, and
-// counting them let a passage that merely mentions "working" outrank the one about the topic.
-const STOPWORDS = new Set(
-  (
-    'a about above after again against all am an and any are as at be because been before being below between both but by ' +
-    'can cannot could did do does doing done down during each few for from further get gets getting got had has have having he her here hers ' +
-    'herself him himself his how i if in into is it its itself just let lets me more most my myself no nor not now of off on once only or other ' +
-    'our ours ourselves out over own please same she should so some such than that the their theirs them themselves then there these they ' +
-    'this those through to too under until up very was we were what when where which while who whom why will with would you your yours ' +
-    'yourself yourselves hi hello hey thanks thank tell know want wanted need needs like way ways possible possibly wondering question ' +
-    'help anyone someone something anything thing things also really still even much many one ok okay yes dont im ive cant whats hows ' +
-    'use using make go going see look able may might must shall within without across along around behind beyond ' +
-    'inside outside toward towards upon via per etc every since though although whether yet ever always never often ' +
-    'sometimes already soon another either neither work works working worked'
-  ).split(/\s+/),
-);
-
-/** Lower-cased word tokens (letters and digits, apostrophes dropped so "what's" → "whats"). */
-export function tokenize(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/['’]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-}
 
 const VOWEL = /[aeiouy]/;
 

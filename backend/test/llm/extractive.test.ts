@@ -107,10 +107,22 @@ describe('extractive answerer', () => {
       content: '1. Sign in and open **Settings › Billing**.\n2. Choose **Request a refund** next to the payment.\n3. Tell us why, then confirm.',
     };
     const text = (await collect(await ask('How do I request a refund?', [steps]))).text;
+    // The steps are the answer: no preamble before them.
     expect(text).toBe(
-      'Here\'s what our help center says about “How to request a refund”:\n\n' +
-        '1. Sign in and open Settings › Billing.\n2. Choose Request a refund next to the payment.\n3. Tell us why, then confirm [1].',
+      '1. Sign in and open Settings › Billing.\n2. Choose Request a refund next to the payment.\n3. Tell us why, then confirm [1].',
     );
+  });
+
+  it('leads with the sentences that answer the question, not with the page’s opening or a canned preamble', async () => {
+    const prose: Passage = {
+      ...REFUNDS,
+      chunkId: 'chk_prose',
+      content:
+        'We want you to love your plan. Our team reviews every request by hand. ' +
+        'Refunds reach your card within 5 to 10 business days after approval. Thanks for choosing us!',
+    };
+    const text = (await collect(await ask('How long until the refund reaches my card?', [prose]))).text;
+    expect(text).toBe('Refunds reach your card within 5 to 10 business days after approval [1].');
   });
 
   it('splits text into word groups without losing a character', () => {

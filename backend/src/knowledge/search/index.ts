@@ -1,7 +1,9 @@
 import type { Db } from '../../db/db.js';
 import type { Passage } from '../passage.js';
 import { CANDIDATES_PER_CHANNEL, reciprocalRankFusion } from './hybrid.js';
-import { analyzeQuery, DEFAULT_TUNING, hydratePassages, lexicalRank, RELEVANCE_FLOOR, type LexicalTuning } from './lexical.js';
+import { CONTEXT_WEIGHT } from './follow-up.js';
+import { paraphrasesOf } from './paraphrases.js';
+import { analyzeQuery, DEFAULT_TUNING, hydratePassages, lexicalRank, parseQuery, RELEVANCE_FLOOR, type ExtraWords, type LexicalTuning } from './lexical.js';
 import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
 
 /**
@@ -10,6 +12,7 @@ import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
  * See docs/retrieval.md.
  */
 
+export { followUpContext, isFollowUp } from './follow-up.js';
 export { RELEVANCE_FLOOR, parseQuery, type DocumentFilter, type LexicalTuning } from './lexical.js';
 export { configureRetrieval, embedMissingChunks, indexChunkEmbeddings, vectorEnabled, type VectorStatus } from './vector.js';
 export { createOpenAIEmbedder, type Embedder } from '../../model/embeddings.js';
@@ -27,6 +30,10 @@ export interface SearchOptions {
   channels?: 'auto' | 'lexical';
   /** Only documents carrying at least one of these tags (an agent's knowledge filter); empty = all. */
   tags?: readonly string[] | undefined;
+  /** Also search other words for the question's words (paraphrases.ts); default true. */
+  paraphrases?: boolean;
+  /** Words of the conversation a follow-up leans on (follow-up.ts), searched at CONTEXT_WEIGHT. */
+  context?: string | undefined;
 }
 
 /** The passages worth answering from: score at or above the floor. */
@@ -44,7 +51,10 @@ export function aboveRelevanceFloor(passages: readonly Passage[], floor = RELEVA
 export async function searchPassages(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<Passage[]> {
   const wanted = Number.isFinite(opts.limit) ? Math.floor(opts.limit!) : DEFAULT_SEARCH_LIMIT;
   const limit = Math.min(Math.max(1, wanted), MAX_SEARCH_LIMIT);
-  const analysis = await analyzeQuery(db, tenantId, query);
+  const paraphrases = opts.paraphrases === false ? [] : await paraphrasesOf(parseQuery(query).text);
+  const extras: ExtraWords[] = paraphrases.map((p) => ({ text: p.word, of: p.of, weight: p.weight, onlyForUnknownWords: p.onlyForUnknownWords }));
+  if (opts.context) extras.push({ text: opts.context, weight: CONTEXT_WEIGHT });
+  const analysis = await analyzeQuery(db, tenantId, query, extras);
   if (analysis.terms.length === 0) return [];
   const hybrid = opts.channels !== 'lexical' && vectorEnabled(db) && analysis.parsed.filter === '' && analysis.parsed.text !== '';
   const filter = { tags: opts.tags };

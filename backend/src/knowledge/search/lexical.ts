@@ -25,7 +25,8 @@ import type { Passage } from '../passage.js';
  *   score = rank_cd / (rank_cd + 1) × coverage
  * - rank_cd: ts_rank_cd of the chunk against an OR of the question's terms over the weighted vector
  *   (title A = 1.0, heading path B = 0.4, content C = 0.2);
- * - coverage: the share of the question's lexemes that occur anywhere in the chunk.
+ * - coverage: the share of the question's lexemes that occur anywhere in the chunk; one found only
+ *   through a paraphrase (paraphrases.ts) counts that paraphrase's weight (coverage()).
  */
 
 /**
@@ -93,6 +94,22 @@ export interface QueryTerm {
   lexeme: string;
   prefix: boolean;
   df: number;
+  /** 1 for the question's own words; less for words searched on its behalf (paraphrases, earlier turns). */
+  weight: number;
+  /** The question's own lexemes this term stands for (itself for the question's own words). */
+  of: string[];
+}
+
+/** Words searched on the question's behalf, below its own words. */
+export interface ExtraWords {
+  /** The words, as text (parsed with the tenant's language like the question). */
+  text: string;
+  /** The question's word or phrase they stand for; absent = they stand for themselves. */
+  of?: string;
+  /** Below 1: a question's own word always counts more. */
+  weight: number;
+  /** Searched only when the knowledge base has none of the words they stand for. */
+  onlyForUnknownWords?: boolean;
 }
 
 export interface QueryAnalysis {
@@ -108,6 +125,9 @@ export interface QueryAnalysis {
 interface TermRow {
   lexeme: string;
   prefix: boolean;
+  weight: number | string;
+  of: string[] | null;
+  unknown_only: boolean;
   language: string;
   df: number | string;
   total_len: number | string;
@@ -119,11 +139,16 @@ const ANALYZE_SQL = `
       (select c.oid::regconfig from tenants t join pg_ts_config c on c.cfgname = t.agent ->> 'language' where t.id = $1),
       'english'::regconfig) as lang
   ), words as (
-    select distinct w.lexeme, false as prefix from cfg, unnest(tsvector_to_array(to_tsvector(cfg.lang, $2))) as w(lexeme)
+    select distinct w.lexeme, false as prefix, 1::float8 as weight, null::text[] as of, false as unknown_only
+    from cfg, unnest(tsvector_to_array(to_tsvector(cfg.lang, $2))) as w(lexeme)
     union
-    select distinct w.lexeme, true from cfg, unnest(tsvector_to_array(to_tsvector(cfg.lang, $3))) as w(lexeme)
+    select distinct w.lexeme, true, 1::float8, null::text[], false from cfg, unnest(tsvector_to_array(to_tsvector(cfg.lang, $3))) as w(lexeme)
+    union
+    select w.lexeme, false, e.weight, case when e.source is null then null else tsvector_to_array(to_tsvector(cfg.lang, e.source)) end, e.unknown_only
+    from cfg, unnest($4::text[], $5::text[], $6::float8[], $7::bool[]) as e(words, source, weight, unknown_only),
+         unnest(tsvector_to_array(to_tsvector(cfg.lang, e.words))) as w(lexeme)
   )
-  select w.lexeme, w.prefix, (select lang::text from cfg) as language,
+  select w.lexeme, w.prefix, w.weight, w.of, w.unknown_only, (select lang::text from cfg) as language,
          case when w.prefix
            then (select coalesce(sum(s.df), 0) from search_terms s where s.tenant_id = $1 and s.lexeme <> '' and starts_with(s.lexeme, w.lexeme))
            else coalesce((select s.df from search_terms s where s.tenant_id = $1 and s.lexeme = w.lexeme), 0)
@@ -131,19 +156,49 @@ const ANALYZE_SQL = `
          0 as total_len
   from words w
   union all
-  select '', false, (select lang::text from cfg), coalesce(s.df, 0), coalesce(s.total_len, 0)
+  select '', false, 1, null, false, (select lang::text from cfg), coalesce(s.df, 0), coalesce(s.total_len, 0)
   from (select 1) one left join search_terms s on s.tenant_id = $1 and s.lexeme = ''`;
 
-/** The question's lexemes (as the tenant's language parses them) with document frequencies. */
-export async function analyzeQuery(db: Db, tenantId: string, query: string): Promise<QueryAnalysis> {
+/**
+ * One term per lexeme: the question's own word wins over the same lexeme searched on its behalf;
+ * among extras, the highest weight, standing for every word it was found for.
+ */
+function mergeTerms(rows: readonly TermRow[]): QueryTerm[] {
+  const terms = new Map<string, QueryTerm>();
+  for (const r of rows) {
+    const key = `${r.prefix ? '*' : ''}${r.lexeme}`;
+    const term: QueryTerm = { lexeme: r.lexeme, prefix: r.prefix, df: Number(r.df), weight: Number(r.weight), of: r.of ?? [r.lexeme] };
+    const seen = terms.get(key);
+    if (!seen) terms.set(key, term);
+    else if (term.weight > seen.weight) terms.set(key, { ...term, of: term.weight >= 1 ? term.of : [...new Set([...term.of, ...seen.of])] });
+    else if (seen.weight < 1) seen.of = [...new Set([...seen.of, ...term.of])];
+  }
+  return [...terms.values()];
+}
+
+/** True when one of the question's own lexemes that `row` stands for is in the knowledge base. */
+function standsForKnownWord(row: TermRow, rows: readonly TermRow[]): boolean {
+  const known = new Set(rows.filter((r) => r.of === null && !r.prefix && Number(r.df) > 0).map((r) => r.lexeme));
+  return (row.of ?? []).some((lexeme) => known.has(lexeme));
+}
+
+/** The question's lexemes (as the tenant's language parses them) with document frequencies, plus any extra words. */
+export async function analyzeQuery(db: Db, tenantId: string, query: string, extras: readonly ExtraWords[] = []): Promise<QueryAnalysis> {
   const parsed = parseQuery(query);
-  const rows = await db.query<TermRow>(ANALYZE_SQL, [tenantId, parsed.text, parsed.prefixes.join(' ')]);
+  const rows = await db.query<TermRow>(ANALYZE_SQL, [
+    tenantId,
+    parsed.text,
+    parsed.prefixes.join(' '),
+    extras.map((e) => e.text.slice(0, MAX_QUERY_CHARS)),
+    extras.map((e) => e.of ?? null),
+    extras.map((e) => Math.min(1, Math.max(0, e.weight))),
+    extras.map((e) => e.onlyForUnknownWords ?? false),
+  ]);
   const totals = rows.find((r) => r.lexeme === '');
   const chunks = Number(totals?.df ?? 0);
-  const terms = rows.filter((r) => r.lexeme !== '').map((r) => ({ lexeme: r.lexeme, prefix: r.prefix, df: Number(r.df) }));
   return {
     language: totals?.language ?? 'english',
-    terms,
+    terms: mergeTerms(rows.filter((r) => r.lexeme !== '' && !(r.unknown_only && standsForKnownWord(r, rows)))),
     chunks,
     avgLength: chunks > 0 ? Math.max(1, Number(totals?.total_len ?? 0) / chunks) : 1,
     parsed,
@@ -160,14 +215,14 @@ export function idf(df: number, n: number): number {
  * OR-ed until their chunks add up to the budget. When even the rarest term is in more chunks than
  * the budget (a question of common words only), chunks must contain both of the two rarest terms.
  */
-export function probeTerms(terms: readonly QueryTerm[], budget = CANDIDATE_BUDGET): QueryTerm[] {
+export function probeTerms<T extends Pick<QueryTerm, 'df'>>(terms: readonly T[], budget = CANDIDATE_BUDGET): T[] {
   return candidateProbe(terms, budget).terms;
 }
 
-export function candidateProbe(terms: readonly QueryTerm[], budget = CANDIDATE_BUDGET): { terms: QueryTerm[]; join: ' | ' | ' & ' } {
+export function candidateProbe<T extends Pick<QueryTerm, 'df'>>(terms: readonly T[], budget = CANDIDATE_BUDGET): { terms: T[]; join: ' | ' | ' & ' } {
   const present = [...terms].filter((t) => t.df > 0).sort((a, b) => a.df - b.df);
   if (present.length >= 2 && present[0]!.df > budget) return { terms: present.slice(0, 2), join: ' & ' };
-  const out: QueryTerm[] = [];
+  const out: T[] = [];
   let total = 0;
   for (const term of present) {
     if (out.length > 0 && total + term.df > budget) break;
@@ -248,7 +303,7 @@ export async function lexicalRank(
   const rows = await db.query<{ id: string; rank: number }>(RANK_SQL, [
     tenantId,
     terms.map((t) => t.lexeme),
-    terms.map((t) => idf(t.df, analysis.chunks)),
+    terms.map((t) => idf(t.df, analysis.chunks) * t.weight),
     terms.map((t) => t.prefix),
     terms.map((t) => probe.has(t)),
     analysis.parsed.filter,
@@ -275,17 +330,35 @@ const HYDRATE_SQL = `
   with q as (select ${OR_OF_TERMS} as ranking, $3::text[] as terms),
   picked as (select * from unnest($2::text[]) with ordinality as p(id, ord))
   select c.id, c.document_id, d.external_id, c.title, c.section, c.content, d.url,
-         coalesce(
-           ts_rank_cd(c.tsv, q.ranking, 32)
-             * cardinality(array(select unnest(tsvector_to_array(c.tsv)) intersect select unnest(q.terms)))
-             / greatest(cardinality(q.terms), 1)::float8,
-           0) as score,
+         coalesce(ts_rank_cd(c.tsv, q.ranking, 32), 0) as rank_cd,
+         array(select unnest(tsvector_to_array(c.tsv)) intersect select unnest(q.terms)) as matched,
          ts_headline($4::regconfig, c.content, q.ranking, '${HEADLINE_OPTIONS}') as snippet
   from picked
   join chunks c on c.id = picked.id and c.tenant_id = $1
   join documents d on d.id = c.document_id and d.tenant_id = $1
   cross join q
   order by picked.ord`;
+
+/**
+ * The share of the question's topic a chunk contains: each of the question's own lexemes weighs 1,
+ * each word of an earlier turn a follow-up leans on weighs its (lower) weight; a lexeme found
+ * itself counts fully, one found only through a paraphrase standing for it counts that
+ * paraphrase's weight.
+ */
+export function coverage(terms: readonly QueryTerm[], matched: ReadonlySet<string>): number {
+  const concepts = terms.filter((t) => !t.prefix && (t.weight >= 1 || (t.of.length === 1 && t.of[0] === t.lexeme)));
+  let total = 0;
+  let sum = 0;
+  for (const concept of concepts) {
+    total += concept.weight;
+    if (matched.has(concept.lexeme)) sum += concept.weight;
+    else {
+      const via = terms.filter((t) => t !== concept && t.of.includes(concept.lexeme) && matched.has(t.lexeme)).map((t) => t.weight);
+      sum += concept.weight * Math.max(0, ...via);
+    }
+  }
+  return total > 0 ? sum / total : 0;
+}
 
 interface HydrateRow {
   id: string;
@@ -295,7 +368,8 @@ interface HydrateRow {
   section: string | null;
   content: string;
   url: string | null;
-  score: number;
+  rank_cd: number;
+  matched: string[];
   snippet: string | null;
 }
 
@@ -316,7 +390,7 @@ export async function hydratePassages(db: Db, tenantId: string, chunkIds: readon
     section: r.section ?? undefined,
     content: r.content,
     snippet: plainSnippet(r.snippet ?? r.content.slice(0, 240)),
-    score: Number(r.score),
+    score: Number(r.rank_cd) * coverage(analysis.terms, new Set(r.matched)),
   }));
 }
 
