@@ -203,7 +203,8 @@ export interface Config {
   /** Limits on receiving a request (server.ts); a response may take longer. */
   server: { headersTimeoutMs: number; requestTimeoutMs: number };
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; caFile?: string };
-  session: { secret: string; ttlSeconds: number };
+  /** secretFromEnv false: PREX_SESSION_SECRET is unset, and server.ts uses the one stored in the database. */
+  session: { secret: string; ttlSeconds: number; secretFromEnv: boolean };
   /** Null when no model is configured: answers are extractive. */
   llm: LlmConfig | null;
   /** Null when no embeddings model is configured: retrieval is lexical only. */
@@ -250,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     session: {
       secret: e.PREX_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
       ttlSeconds: e.PREX_SESSION_TTL_DAYS * 24 * 3600,
+      secretFromEnv: e.PREX_SESSION_SECRET !== undefined,
     },
     // Local OpenAI-compatible servers (Ollama, vLLM) need no key, but the client library wants one.
     llm: llmConfigured

@@ -10,6 +10,7 @@ import { configureRetrieval, createOpenAIEmbedder } from './knowledge/search/ind
 import { createLogger, type Logger } from './logger.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
 import { createBus, type ConversationBus } from './bus/index.js';
+import { persistedSecret } from './auth/server-secret.js';
 
 export interface StartServerOptions {
   config: Config;
@@ -35,12 +36,14 @@ export interface RunningServer {
 
 /** Open (or take) the database, seed the demo tenant if enabled, and listen. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
-  const { config } = opts;
+  let { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel, undefined, { prompts: config.logPrompts });
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(config.database, log));
   let bus: ConversationBus | undefined;
   try {
+    // Without PREX_SESSION_SECRET, the secret stored in the database: shared by every instance, kept across restarts.
+    if (!config.session.secretFromEnv) config = { ...config, session: { ...config.session, secret: await persistedSecret(db, 'session') } };
     await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
     const demo = config.demo.enabled ? await seedDemo(db, config.demo, log) : undefined;
     // Instances on one Postgres server hear each other's answers through it; PGlite has one process.

@@ -3,6 +3,7 @@ import { answerTopic, type ConversationBus } from '../bus/index.js';
 import type { Db } from '../db/db.js';
 import { readAnswerProgress, type StoredMessage } from './repository.js';
 import type { SseResponse } from './sse.js';
+import { endingOwed } from './stored-tail.js';
 
 /**
  * How often a follower reads the answer even without a word from the bus: a lost notification
@@ -60,7 +61,12 @@ export function followRemoteAnswer(deps: FollowDeps, sse: SseResponse, answer: R
         const progress = await readAnswerProgress(deps.db, scope, sent);
         if (!progress) return finish();
         for (const chunk of progress.chunks) sse.writeChunk({ seq: ++sent, chunk });
-        if (progress.status !== 'streaming') return finish();
+        if (progress.status !== 'streaming') {
+          // A client ahead of the stored log (its instance died before storing what it showed)
+          // still learns how the answer ended, under the next id.
+          if (progress.chunks.length === 0 && endingOwed(progress.last, sent, progress.lastSeq)) sse.writeChunk({ seq: ++sent, chunk: progress.last });
+          return finish();
+        }
         if (!progress.leaseHeld && (await deps.settleIfAbandoned())) readAgain = true;
       } while (readAgain && !over);
     } catch {

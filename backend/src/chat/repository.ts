@@ -180,11 +180,13 @@ export interface AnswerProgress {
   chunks: UIStreamChunk[];
   /** The log's length. */
   lastSeq: number;
+  /** The log's last chunk (how it ended, once finished). */
+  last: UIStreamChunk | null;
 }
 
 export async function readAnswerProgress(db: Db, scope: { tenantId: string; messageId: string }, afterSeq: number): Promise<AnswerProgress | undefined> {
-  const rows = await db.query<{ status: MessageStatus; lease_held: boolean; tail: unknown; last_seq: number }>(
-    `select status, coalesce(live_until > clock_timestamp(), false) as lease_held,
+  const rows = await db.query<{ status: MessageStatus; lease_held: boolean; tail: unknown; last_seq: number; last: UIStreamChunk | null }>(
+    `select status, coalesce(live_until > clock_timestamp(), false) as lease_held, events->-1 as last,
             coalesce(jsonb_array_length(events), 0) as last_seq,
             (select coalesce(jsonb_agg(e order by i), '[]'::jsonb)
                from jsonb_array_elements(coalesce(events, '[]'::jsonb)) with ordinality as t(e, i) where i > $3) as tail
@@ -193,7 +195,7 @@ export async function readAnswerProgress(db: Db, scope: { tenantId: string; mess
   );
   const row = rows[0];
   if (!row) return undefined;
-  return { status: row.status, leaseHeld: row.lease_held, chunks: jsonArray<UIStreamChunk>(row.tail), lastSeq: row.last_seq };
+  return { status: row.status, leaseHeld: row.lease_held, chunks: jsonArray<UIStreamChunk>(row.tail), lastSeq: row.last_seq, last: row.last ?? null };
 }
 
 export interface FinishedAnswer {

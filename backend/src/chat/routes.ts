@@ -27,6 +27,7 @@ import { createAnswerer } from '../llm/index.js';
 import { persistAsItStreams } from './answer-log.js';
 import { AnswerHub, LiveAnswer } from './hub.js';
 import { followRemoteAnswer, RemoteAnswer, stopRemoteAnswer } from './remote-answer.js';
+import { finishedTail } from './stored-tail.js';
 import {
   findSessionMessage,
   insertAssistantMessage,
@@ -133,10 +134,11 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   /** Serves a finished answer from its stored event log. */
   function streamStored(res: Response, message: StoredMessage, afterSeq: number): void {
     const sse = openSse(res);
-    const log = sequence(message.events);
-    for (const chunk of log.slice(afterSeq)) sse.writeChunk(chunk);
-    sse.done(log.length);
+    const tail = finishedTail(message.events, afterSeq);
+    for (const chunk of tail) sse.writeChunk(chunk);
+    sse.done(tail.at(-1)?.seq ?? Math.max(afterSeq, message.events.length));
   }
+
 
   /**
    * The assistant message as it stands: live in this process; streaming on another instance (its
