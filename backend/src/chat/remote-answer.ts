@@ -2,7 +2,7 @@ import type { MessageStatus } from '@prex/protocol';
 import { answerTopic, type ConversationBus } from '../bus/index.js';
 import type { Db } from '../db/db.js';
 import { readAnswerProgress, type StoredMessage } from './repository.js';
-import type { SseResponse } from './sse.js';
+import type { SseResponse } from '../http/sse.js';
 
 /**
  * How often a follower reads the answer even without a word from the bus: a lost notification
