@@ -4,8 +4,9 @@ import { ROUTES } from '@prex/protocol';
 import { resolveAgent } from './agents/repository.js';
 import { createAgentsFeature } from './agents/routes.js';
 import { adminPreflight } from './auth/admin-cors.js';
-import type { ConversationBus } from './bus/index.js';
+import { createMemoryBus, type ConversationBus } from './bus/index.js';
 import { createChatFeature } from './chat/routes.js';
+import { createConversationsFeature } from './conversations/feature.js';
 import { createLabelAnalyticsFeature } from './classification/routes.js';
 import type { Config } from './config.js';
 import { createCustomersFeature } from './customers/index.js';
@@ -39,7 +40,7 @@ export interface AppDeps {
   config: Config;
   db: Db;
   log: Logger;
-  /** How instances tell each other about answers; in memory (one process) when not given. */
+  /** How instances tell each other about answers and conversations; in memory (one process) when not given. */
   bus?: ConversationBus;
 }
 
@@ -77,10 +78,12 @@ export function createApp(deps: AppDeps): PrexApp {
   const usage = createUsageRecorder(db, config, log);
   const gateway = createModelGateway({ llm: config.llm, usage });
   const mailer = createMailer(config, log);
+  const bus = deps.bus ?? createMemoryBus();
   // Every path that opens an escalation goes through this service; it emails the tenant's staff once.
   const handoff = createHandoffService({
     db,
     log,
+    bus,
     onOpened: (tenantId, escalation) =>
       notifyStaffOfHandoff({ db, log, mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
   });
@@ -100,11 +103,12 @@ export function createApp(deps: AppDeps): PrexApp {
     createLabelAnalyticsFeature({ db, routes }),
     createQualityFeature({ db, log, routes }),
     createProductsFeature({ db, routes }),
-    createHandoffFeature({ db, routes, handoff }),
+    createHandoffFeature({ db, bus, log, routes, handoff }),
+    createConversationsFeature({ config, db, bus, routes }),
     createCustomersFeature({ db, config, log, mailer, routes }),
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
-    createChatFeature({ db, config, log, gateway, bus: deps.bus, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
+    createChatFeature({ db, config, log, gateway, bus, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);

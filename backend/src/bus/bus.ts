@@ -14,9 +14,18 @@ export type AnswerEvent =
   /** A visitor asked, on some instance, to stop it. */
   | { kind: 'answer-stop'; messageId: string };
 
-export type BusEvent = AnswerEvent;
+/** What happened in a visitor's conversation, besides its answers. */
+export type ConversationEvent =
+  /** The conversation's event log grew to `seq` (a staff reply, a handoff state): read it from the database. */
+  | { kind: 'conversation-event'; seq: number }
+  /** A staff member is writing a reply; nothing is stored. */
+  | { kind: 'staff-typing'; name?: string | undefined };
+
+export type BusEvent = AnswerEvent | ConversationEvent;
 
 export const answerTopic = (messageId: string): string => `answer:${messageId}`;
+/** Session ids are unique across tenants; the tenant is in the topic anyway, so a topic never crosses tenants. */
+export const conversationTopic = (tenantId: string, sessionId: string): string => `conversation:${tenantId}:${sessionId}`;
 
 export type BusListener = (event: BusEvent) => void;
 

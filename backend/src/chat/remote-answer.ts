@@ -2,7 +2,7 @@ import type { MessageStatus } from '@prex/protocol';
 import { answerTopic, type ConversationBus } from '../bus/index.js';
 import type { Db } from '../db/db.js';
 import { readAnswerProgress, type StoredMessage } from './repository.js';
-import type { SseResponse } from './sse.js';
+import type { SseResponse } from '../http/sse.js';
 import { endingOwed } from './stored-tail.js';
 
 /**

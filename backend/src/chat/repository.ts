@@ -21,6 +21,8 @@ export interface MessageSummary {
   answerer: AnswererKind | null;
   /** Assistant messages: 'human' for a staff reply after a handoff. */
   author: MessageAuthor;
+  /** A staff reply: its writer's name, when the team gave one. */
+  authorName: string | null;
   createdAt: Date;
   finishedAt: Date | null;
   feedback: { rating: 'up' | 'down'; comment: string | null } | null;
@@ -37,15 +39,16 @@ interface MessageRow {
   events?: unknown;
   answerer: AnswererKind | null;
   author: MessageAuthor;
+  author_name: string | null;
   created_at: Date | string;
   finished_at: Date | string | null;
   feedback_rating: 'up' | 'down' | null;
   feedback_comment: string | null;
 }
 
-const COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, events, answerer, author, created_at, finished_at, feedback_rating, feedback_comment';
+const COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, events, answerer, author, author_name, created_at, finished_at, feedback_rating, feedback_comment';
 /** Everything but the event log, which only resume needs and which is the bulk of a row. */
-const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, answerer, author, created_at, finished_at, feedback_rating, feedback_comment';
+const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, answerer, author, author_name, created_at, finished_at, feedback_rating, feedback_comment';
 
 export const newMessageId = (): string => newId('msg');
 
@@ -66,6 +69,7 @@ function fromSummaryRow(row: MessageRow): MessageSummary {
     sources: jsonArray<Citation>(row.sources),
     answerer: row.answerer,
     author: row.author,
+    authorName: row.author_name ?? null,
     createdAt: new Date(row.created_at),
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
     feedback: row.feedback_rating ? { rating: row.feedback_rating, comment: row.feedback_comment } : null,
@@ -85,6 +89,7 @@ export function toChatMessage(message: MessageSummary): ChatMessage {
     sources: message.sources,
     createdAt: message.createdAt.toISOString(),
     ...(message.role === 'assistant' ? { author: message.author } : {}),
+    ...(message.authorName ? { authorName: message.authorName } : {}),
     ...(message.feedback ? { feedback: message.feedback } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import {
   ROUTES,
   sendMessageRequestSchema,
@@ -18,8 +18,10 @@ import type { Logger } from '../logger.js';
 import type { ModelGateway } from '../model/gateway.js';
 import { createMemoryBus, type ConversationBus } from '../bus/index.js';
 import { sessionOf, tenantOf } from '../auth/context.js';
-import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
+import { conflict, HttpError, notFound } from '../http/errors.js';
+import { parseCursor } from '../http/cursor.js';
 import { parseJsonBody } from '../http/validate.js';
+import { lastConversationEventSeq } from '../conversations/event-log.js';
 import { openEscalationOfSession } from '../handoff/repository.js';
 import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer, PriorTurn } from '../llm/answerer.js';
@@ -41,7 +43,7 @@ import {
 } from './repository.js';
 import { ANSWER_FAILED_TEXT, runAnswer, STOP_REASON, type SearchFn } from './run-answer.js';
 import { defaultSeams, type AnsweringSeams } from './seams.js';
-import { SseResponse } from './sse.js';
+import { SseResponse } from '../http/sse.js';
 
 export interface ChatFeatureDeps {
   config: Config;
@@ -76,20 +78,6 @@ const HISTORY_MESSAGES = 40;
 
 function scopeOf(res: Response): Scope {
   return { tenantId: tenantOf(res).id, sessionId: sessionOf(res).sessionId };
-}
-
-/** The resume cursor from `?after=` or the `Last-Event-ID` header; 0 when neither is given. */
-export function parseCursor(req: Request): number {
-  const fromQuery = req.query.after;
-  const raw = fromQuery !== undefined ? fromQuery : req.get('last-event-id');
-  if (raw === undefined) return 0;
-  const where = fromQuery !== undefined ? 'after' : 'Last-Event-ID';
-  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw.trim())) {
-    throw badRequest(`Invalid ${where}: expected the non-negative integer id of the last event received`, [
-      { path: where, message: 'must be a non-negative integer' },
-    ]);
-  }
-  return Number(raw.trim());
 }
 
 /** A stored chunk log as the stream sends it; seq is the 1-based position. */
@@ -136,7 +124,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     const sse = openSse(res);
     const tail = finishedTail(message.events, afterSeq);
     for (const chunk of tail) sse.writeChunk(chunk);
-    sse.done(tail.at(-1)?.seq ?? Math.max(afterSeq, message.events.length));
+    sse.done(tail.at(-1)?.seq ?? message.events.length);
   }
 
 
@@ -240,10 +228,13 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
 
   routes.get(ROUTES.history, async (_req, res) => {
     const scope = scopeOf(res);
+    // Read first: every event up to it is in the messages read after, so the widget's event
+    // stream opened after it misses nothing (and may repeat a message, which it ignores).
+    const eventCursor = await lastConversationEventSeq(db, scope);
     const stored = await listSessionMessages(db, scope);
     const messages: ChatMessage[] = [];
     for (const message of stored) messages.push(await historyEntry(scope, message));
-    const body: HistoryResponse = { sessionId: scope.sessionId, messages };
+    const body: HistoryResponse = { sessionId: scope.sessionId, messages, eventCursor };
     res.json(body);
   });
 

@@ -19,11 +19,11 @@ export function finishedTail(events: readonly UIStreamChunk[], afterSeq: number)
 
 /**
  * Whether a client whose cursor is at or past the end of the stored log must still be sent the
- * ending: always when it is past it; at it, only for an error, since the chunk it saw under that id
- * may have been text its instance never stored (an interrupted answer's error is stored one past
- * the text that was stored). Seeing an error twice is harmless; never seeing it is not.
+ * ending: only when the answer ended in an error, since then it may have been interrupted after the
+ * client saw text its instance never stored (the error is stored one past the stored text, so the
+ * client may hold that id already). Seeing an error twice is harmless; never seeing it is not. A
+ * complete or stopped answer's ending was stored last: a client at the end has seen it.
  */
 export function endingOwed(ending: UIStreamChunk | null, afterSeq: number, logLength: number): ending is UIStreamChunk {
-  if (!isEnding(ending)) return false;
-  return afterSeq > logLength || (afterSeq === logLength && ending.type === 'error');
+  return isEnding(ending) && ending.type === 'error' && afterSeq >= logLength;
 }

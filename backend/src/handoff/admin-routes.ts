@@ -3,18 +3,23 @@ import {
   adminEscalationUpdateSchema,
   HANDOFF_ADMIN_ROUTES,
   staffReplyRequestSchema,
+  staffTypingRequestSchema,
   type AdminConversationResponse,
   type AdminEscalationResponse,
   type AdminEscalationsResponse,
   type StaffReplyResponse,
 } from '@prex/protocol';
+import type { ConversationBus } from '../bus/index.js';
+import { announceConversationEvent, announceStaffTyping } from '../conversations/announce.js';
 import type { Db } from '../db/db.js';
 import { tenantOf } from '../auth/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import { findConversationSession, insertStaffReply, listConversationMessages } from './conversation.js';
-import { listEscalations, listSessionEscalations, resolveEscalation } from './repository.js';
+import type { Logger } from '../logger.js';
+import { listEscalations, listSessionEscalations } from './repository.js';
+import type { HandoffService } from './service.js';
 
 const ESCALATION_ID = /^esc_[A-Za-z0-9_-]{1,64}$/;
 const SESSION_ID = /^ses_[A-Za-z0-9_-]{1,64}$/;
@@ -30,9 +35,11 @@ function idParam(value: unknown, pattern: RegExp, what: string): string {
  * - GET   /v1/admin/escalations?status=&limit=&offset=   newest first
  * - PATCH /v1/admin/escalations/:escalationId {status: 'resolved'}
  * - GET   /v1/admin/conversations/:sessionId             messages (author, label, tool calls, feedback), escalations, customer
- * - POST  /v1/admin/conversations/:sessionId/replies {text}   a staff reply the visitor sees as from a human
+ * - POST  /v1/admin/conversations/:sessionId/replies {text, staffName?}   a staff reply the visitor sees as from a human (pushed to the widget)
+ * - POST  /v1/admin/conversations/:sessionId/typing {staffName?}          staff are writing (the widget shows it; send again every few seconds)
  */
-export function addHandoffAdminRoutes(routes: RouteGroup, db: Db): void {
+export function addHandoffAdminRoutes(routes: RouteGroup, deps: { db: Db; bus: ConversationBus; log: Logger; handoff: HandoffService }): void {
+  const { db } = deps;
   routes.get(HANDOFF_ADMIN_ROUTES.escalations, async (req, res) => {
     const query = parseInput(adminEscalationsQuerySchema, req.query, 'query');
     const out: AdminEscalationsResponse = { escalations: await listEscalations(db, tenantOf(res).id, query) };
@@ -42,10 +49,10 @@ export function addHandoffAdminRoutes(routes: RouteGroup, db: Db): void {
   routes.patch(HANDOFF_ADMIN_ROUTES.escalation, async (req, res) => {
     const escalationId = idParam(req.params.escalationId, ESCALATION_ID, 'escalationId');
     parseJsonBody(adminEscalationUpdateSchema, req, 'escalation update');
-    const outcome = await resolveEscalation(db, tenantOf(res).id, escalationId);
+    const outcome = await deps.handoff.resolve(tenantOf(res).id, escalationId);
     if (outcome === 'missing') throw notFound(`No escalation ${escalationId}`);
     if (outcome === 'declined') throw conflict(`Escalation ${escalationId} was declined by the visitor; there is nothing to resolve`);
-    const out: AdminEscalationResponse = outcome;
+    const out: AdminEscalationResponse = { escalation: outcome.escalation };
     res.json(out);
   });
 
@@ -68,10 +75,21 @@ export function addHandoffAdminRoutes(routes: RouteGroup, db: Db): void {
 
   routes.post(HANDOFF_ADMIN_ROUTES.conversationReplies, async (req, res) => {
     const sessionId = idParam(req.params.sessionId, SESSION_ID, 'sessionId');
-    const { text } = parseJsonBody(staffReplyRequestSchema, req, 'reply');
+    const { text, staffName } = parseJsonBody(staffReplyRequestSchema, req, 'reply');
     const tenantId = tenantOf(res).id;
     if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
-    const out: StaffReplyResponse = { message: await insertStaffReply(db, { tenantId, sessionId, text }) };
+    const { message, seq } = await insertStaffReply(db, { tenantId, sessionId, text, staffName });
+    await announceConversationEvent(deps, { tenantId, sessionId }, seq);
+    const out: StaffReplyResponse = { message };
     res.status(201).json(out);
+  });
+
+  routes.post(HANDOFF_ADMIN_ROUTES.conversationTyping, async (req, res) => {
+    const sessionId = idParam(req.params.sessionId, SESSION_ID, 'sessionId');
+    const { staffName } = parseJsonBody(staffTypingRequestSchema, req, 'typing notice');
+    const tenantId = tenantOf(res).id;
+    if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
+    await announceStaffTyping(deps, { tenantId, sessionId }, staffName);
+    res.status(204).end();
   });
 }

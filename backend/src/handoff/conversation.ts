@@ -1,5 +1,6 @@
 import type { AdminConversationMessage, Citation, LabelSource, MessageLabel, MessageStatus, ToolCallRecordWire } from '@prex/protocol';
 import type { Db } from '../db/db.js';
+import { appendConversationEvent } from '../conversations/event-log.js';
 import { newId } from '../ids.js';
 
 /** The tenant's view of one conversation, and staff replies into it. Every query filters by tenant. */
@@ -18,10 +19,11 @@ interface ConversationMessageRow {
   feedback_rating: 'up' | 'down' | null;
   feedback_comment: string | null;
   marked_good: boolean;
+  author_name: string | null;
   created_at: Date;
 }
 
-const COLUMNS = `id, role, author, text, status, sources, label, label_source, agent_id, tool_calls, feedback_rating, feedback_comment, marked_good, created_at`;
+const COLUMNS = `id, role, author, text, status, sources, label, label_source, agent_id, tool_calls, feedback_rating, feedback_comment, marked_good, author_name, created_at`;
 
 function toAdminMessage(row: ConversationMessageRow): AdminConversationMessage {
   return {
@@ -39,6 +41,7 @@ function toAdminMessage(row: ConversationMessageRow): AdminConversationMessage {
     feedback: row.feedback_rating ? { rating: row.feedback_rating, comment: row.feedback_comment } : null,
     markedGood: row.marked_good,
     createdAt: new Date(row.created_at).toISOString(),
+    ...(row.author_name ? { authorName: row.author_name } : {}),
   };
 }
 
@@ -68,17 +71,26 @@ export async function listConversationMessages(db: Db, tenantId: string, session
 }
 
 /**
- * A staff member's reply: an assistant message written by a human, complete at once. The session
- * must be this tenant's (the caller checks), so the reply can never land in another tenant's chat.
+ * A staff member's reply: an assistant message written by a human, complete at once, and its entry
+ * in the conversation's event log (both or neither: the widget's stream never misses a reply). The
+ * session must be this tenant's (the caller checks), so the reply can never land in another
+ * tenant's chat. Returns the event's seq, for the caller to announce once committed.
  */
-export async function insertStaffReply(db: Db, scope: { tenantId: string; sessionId: string; text: string }): Promise<AdminConversationMessage> {
-  const rows = await db.query<ConversationMessageRow>(
-    `insert into messages (id, tenant_id, session_id, role, author, text, status, finished_at)
-     values ($1, $2, $3, 'assistant', 'human', $4, 'complete', clock_timestamp())
-     returning ${COLUMNS}`,
-    [newId('msg'), scope.tenantId, scope.sessionId, scope.text],
-  );
-  return toAdminMessage(rows[0]!);
+export async function insertStaffReply(
+  db: Db,
+  scope: { tenantId: string; sessionId: string; text: string; staffName?: string | undefined },
+): Promise<{ message: AdminConversationMessage; seq: number }> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<ConversationMessageRow>(
+      `insert into messages (id, tenant_id, session_id, role, author, author_name, text, status, finished_at)
+       values ($1, $2, $3, 'assistant', 'human', $5, $4, 'complete', clock_timestamp())
+       returning ${COLUMNS}`,
+      [newId('msg'), scope.tenantId, scope.sessionId, scope.text, scope.staffName ?? null],
+    );
+    const message = toAdminMessage(rows[0]!);
+    const seq = await appendConversationEvent(tx, scope, { kind: 'staff-message', messageId: message.id });
+    return { message, seq };
+  });
 }
 
 /** The conversation's last user message: what a visitor's "talk to a person" follows. */

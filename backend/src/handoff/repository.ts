@@ -128,15 +128,16 @@ export async function answerProposal(db: Db, scope: { tenantId: string; sessionI
   return { notProposed: existing };
 }
 
-export type ResolveOutcome = { escalation: StoredEscalation } | 'missing' | 'declined';
+/** `changed`: this call resolved it (false when it already was). */
+export type ResolveOutcome = { escalation: StoredEscalation; changed: boolean } | 'missing' | 'declined';
 
 /** The team closes an escalation; resolving a resolved one changes nothing (idempotent). */
 export async function resolveEscalation(db: Db, tenantId: string, escalationId: string): Promise<ResolveOutcome> {
   const updated = await setStatus(db, tenantId, `e.id = $3 and e.status in ('proposed', 'open')`, [escalationId], 'resolved');
-  if (updated) return { escalation: updated };
+  if (updated) return { escalation: updated, changed: true };
   const existing = await findEscalation(db, tenantId, escalationId);
   if (!existing) return 'missing';
-  return existing.status === 'declined' ? 'declined' : { escalation: existing };
+  return existing.status === 'declined' ? 'declined' : { escalation: existing, changed: false };
 }
 
 /** The tenant's escalations, newest first, optionally of one status. */

@@ -66,10 +66,12 @@ const BODY_OF: Record<string, z.ZodType> = {
   'POST /v1/admin/jobs': protocol.createJobRequestSchema,
   'PATCH /v1/admin/escalations/:escalationId': protocol.adminEscalationUpdateSchema,
   'POST /v1/admin/conversations/:sessionId/replies': protocol.staffReplyRequestSchema,
+  'POST /v1/admin/conversations/:sessionId/typing': protocol.staffTypingRequestSchema,
   'PUT /v1/admin/messages/:messageId/good': protocol.markGoodRequestSchema,
 };
 const QUERY_OF: Record<string, z.ZodType> = {
   'GET /v1/chat/:messageId/stream': protocol.resumeQuerySchema,
+  'GET /v1/conversations/current/events': protocol.resumeQuerySchema,
   'GET /v1/admin/documents/search': protocol.adminSearchQuerySchema,
   'GET /v1/admin/exports/fine-tuning': protocol.fineTuningExportQuerySchema,
   'GET /v1/admin/usage': protocol.usageQuerySchema,

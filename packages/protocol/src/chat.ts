@@ -34,6 +34,8 @@ export const chatMessageSchema = z.object({
   createdAt: z.iso.datetime(),
   /** Assistant messages: the bot, or a human agent after a handoff. */
   author: messageAuthorSchema.optional(),
+  /** A staff reply: the staff member's name, when the team gave one. */
+  authorName: z.string().optional(),
   /** The visitor's rating of an answer, when given. */
   feedback: z.object({ rating: z.enum(['up', 'down']), comment: z.string().nullable() }).optional(),
 });
@@ -52,6 +54,11 @@ export type CreateSessionResponse = z.infer<typeof createSessionResponseSchema>;
 export const historyResponseSchema = z.object({
   sessionId: z.string(),
   messages: z.array(chatMessageSchema),
+  /**
+   * The id of the conversation's last event (GET /v1/conversations/current/events) when the history
+   * was read: a stream opened after it carries everything the history does not.
+   */
+  eventCursor: z.number().int().nonnegative().optional(),
 });
 export type HistoryResponse = z.infer<typeof historyResponseSchema>;
 

@@ -13,6 +13,7 @@ export const HANDOFF_ADMIN_ROUTES = {
   escalation: '/v1/admin/escalations/:escalationId',
   conversation: '/v1/admin/conversations/:sessionId',
   conversationReplies: '/v1/admin/conversations/:sessionId/replies',
+  conversationTyping: '/v1/admin/conversations/:sessionId/typing',
 } as const;
 
 export const HANDOFF_LIMITS = {
@@ -20,6 +21,8 @@ export const HANDOFF_LIMITS = {
   maxReasonChars: 500,
   /** Longest staff reply. */
   maxReplyChars: 8000,
+  /** Longest staff name shown to the visitor. */
+  maxStaffNameChars: 100,
 } as const;
 
 /** proposed: waits for the visitor's yes; open: with the team; resolved: done; declined: the visitor said no. */
@@ -122,6 +125,8 @@ export const adminConversationMessageSchema = z.object({
   /** Staff marked this answer as a good example (PUT /v1/admin/messages/:id/good; fine-tuning export). */
   markedGood: z.boolean(),
   createdAt: z.iso.datetime(),
+  /** A staff reply: who wrote it, when the team gave a name. */
+  authorName: z.string().optional(),
 });
 export type AdminConversationMessage = z.infer<typeof adminConversationMessageSchema>;
 
@@ -136,15 +141,29 @@ export const adminConversationResponseSchema = z.object({
 });
 export type AdminConversationResponse = z.infer<typeof adminConversationResponseSchema>;
 
-/** POST /v1/admin/conversations/:sessionId/replies: a staff reply, shown to the visitor as from a human. */
+const staffNameSchema = z
+  .string({ error: 'staffName must be a string' })
+  .trim()
+  .min(1, 'staffName is empty')
+  .max(HANDOFF_LIMITS.maxStaffNameChars, `staffName is longer than ${HANDOFF_LIMITS.maxStaffNameChars} characters`);
+
+/**
+ * POST /v1/admin/conversations/:sessionId/replies: a staff reply, shown to the visitor as from a
+ * human — under `staffName` when given, else as from the support team.
+ */
 export const staffReplyRequestSchema = z.strictObject({
   text: z
     .string({ error: 'text must be a string' })
     .trim()
     .min(1, 'text is empty')
     .max(HANDOFF_LIMITS.maxReplyChars, `text is longer than ${HANDOFF_LIMITS.maxReplyChars} characters`),
+  staffName: staffNameSchema.optional(),
 });
 export type StaffReplyRequest = z.output<typeof staffReplyRequestSchema>;
+
+/** POST /v1/admin/conversations/:sessionId/typing: staff are writing a reply (the widget shows it for a few seconds). */
+export const staffTypingRequestSchema = z.strictObject({ staffName: staffNameSchema.optional() });
+export type StaffTypingRequest = z.output<typeof staffTypingRequestSchema>;
 
 export const staffReplyResponseSchema = z.object({ message: adminConversationMessageSchema });
 export type StaffReplyResponse = z.infer<typeof staffReplyResponseSchema>;

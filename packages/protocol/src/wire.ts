@@ -52,6 +52,8 @@ export const ROUTES = {
   customerDelete: '/v1/customers/me/delete',
   /** "Email me this conversation". */
   emailConversation: '/v1/conversations/current/email',
+  /** The conversation's own events (staff replies, staff typing, handoff state) by SSE; see ConversationStreamEvent. */
+  conversationEvents: '/v1/conversations/current/events',
 } as const;
 
 export const handoffConfirmPath = (escalationId: string) =>

@@ -31,6 +31,8 @@ export interface ApiClient {
   send(token: string, text: string, signal?: AbortSignal): Promise<Response>;
   /** GET /v1/chat/:id/stream with `Last-Event-ID` → the rest of that answer's stream. */
   resume(token: string, messageId: string, lastEventId: number, signal?: AbortSignal): Promise<Response>;
+  /** GET /v1/conversations/current/events with `Last-Event-ID` → the conversation's events after it. */
+  events(token: string, lastEventId: number, signal?: AbortSignal): Promise<Response>;
   stop(token: string, messageId: string): Promise<StopResponse>;
   /** POST /v1/chat/:id/feedback (sending again replaces the earlier feedback). */
   feedback(token: string, messageId: string, rating: 'up' | 'down', comment?: string): Promise<FeedbackResponse>;
@@ -94,6 +96,8 @@ export function createApi({ apiBase, publishableKey, agent, fetch: f }: ApiOptio
       call(ROUTES.chat, { method: 'POST', token, body: JSON.stringify({ text, agent }), signal, sse: true }),
     resume: (token, messageId, lastEventId, signal) =>
       call(resumePath(messageId), { token, signal, sse: true, headers: { 'last-event-id': String(lastEventId) } }),
+    events: (token, lastEventId, signal) =>
+      call(ROUTES.conversationEvents, { token, signal, sse: true, headers: { 'last-event-id': String(lastEventId) } }),
     stop: (token, messageId) => json(call(stopPath(messageId), { method: 'POST', token, body: '{}' })),
     feedback: (token, messageId, rating, comment) =>
       json(

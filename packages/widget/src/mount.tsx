@@ -53,8 +53,6 @@ export interface MountOptions {
   storage?: Storage | undefined;
   /** Injected fetch (tests); default globalThis.fetch. */
   fetch?: typeof fetch | undefined;
-  /** Staff-reply polling interval while a human has the conversation, in ms (tests shorten it); default 4000. */
-  pollMs?: number | undefined;
 }
 
 /** Who the visitor is, as the host page said (`identify`); sent to the backend, which verifies the signature. */
@@ -111,7 +109,6 @@ export function mount(options: MountOptions): PaneHandle {
     emit,
     locale: options.locale,
     conversations: createConversationTokens(options.publishableKey, options.storage, options.namespace),
-    pollMs: options.pollMs,
   };
   const store = createStore(storeOptions);
   if (options.hint) store.theme.value = resolveTheme(options.hint, override);

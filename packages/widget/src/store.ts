@@ -1,4 +1,4 @@
-import type { ChatMessage, Citation, ConversationSummary, MessageAuthor, Theme, ThemeOverride, UIStreamChunk } from '@prex/protocol';
+import type { ChatMessage, Citation, ConversationStreamEvent, ConversationSummary, MessageAuthor, Theme, ThemeOverride, UIStreamChunk } from '@prex/protocol';
 import { LIMITS, citationFromSourceChunk } from '@prex/protocol/wire';
 import { batch, computed, effect, signal, type Signal } from '@preact/signals';
 import { ApiError, type ApiClient } from './api.js';
@@ -7,7 +7,6 @@ import { stringsFor, type Strings } from './i18n/index.js';
 import type { Emit } from './events.js';
 import { createHandoff } from './handoff.js';
 import { createIdentity } from './identity.js';
-import { pollWhileVisible } from './poll.js';
 import type { TokenStore } from './session.js';
 import { readAnswerStream, StreamDroppedError, type AnswerStreamOptions } from './stream.js';
 import { resolveTheme } from './theme.js';
@@ -25,6 +24,8 @@ export interface UiMessage {
   readonly sources: Signal<Citation[]>;
   /** Assistant messages: Prex's bot, or a human agent after a handoff. */
   readonly author: MessageAuthor;
+  /** A human agent's name, when the team gave one. */
+  readonly name?: string | undefined;
   /** The visitor's thumbs on an answer (sent to the backend). */
   readonly feedback: Signal<Feedback | null>;
 }
@@ -61,8 +62,6 @@ export interface StoreOptions {
   locale?: string | undefined;
   /** The visitor's conversation tokens; default localStorage per publishable key. */
   conversations?: ConversationTokens | undefined;
-  /** How often staff replies are fetched while a human has the conversation (ms; it backs off to 8×). */
-  pollMs?: number | undefined;
 }
 
 export type Store = ReturnType<typeof createStore>;
@@ -75,6 +74,7 @@ function makeMessage(
   id?: string,
   sources: Citation[] = [],
   author: MessageAuthor = 'bot',
+  name?: string,
 ): UiMessage {
   return {
     key: `m${++keySeq}`,
@@ -84,6 +84,7 @@ function makeMessage(
     status: signal(status),
     sources: signal(sources),
     author,
+    name,
     feedback: signal(null),
   };
 }
@@ -106,7 +107,7 @@ const plain = (md: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-export function createStore({ api, tokens, themeOverride, stream, onTheme, emit, locale, conversations: convTokens, pollMs = 4000 }: StoreOptions) {
+export function createStore({ api, tokens, themeOverride, stream, onTheme, emit, locale, conversations: convTokens }: StoreOptions) {
   /** UI language; `update({ locale })` sets it at run time. */
   const lang = signal(locale);
   const strings = computed(() => stringsFor(lang.value));
@@ -136,6 +137,11 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
    */
   const accountIntent = signal<{ intent: 'profile' | 'email' }>({ intent: 'profile' });
   const conversations = signal<Conversation[] | null>(null);
+  /** A staff member is writing (their name, or '' without one); null when nobody is. */
+  const staffTyping = signal<string | null>(null);
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The id of the conversation's last event seen (history, then its event stream). */
+  let eventCursor = 0;
 
   const life = new AbortController();
   /** Aborted when the visitor switches conversations (streams of the old one stop reading). */
@@ -194,6 +200,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     try {
       const h = await api.history(token);
       if (gone.aborted) return;
+      eventCursor = h.eventCursor ?? 0;
       const list = h.messages.map(fromServer);
       messages.value = list;
       const lastMsg = list.at(-1);
@@ -212,32 +219,50 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   }
 
   function fromServer(m: ChatMessage): UiMessage {
-    const ui = makeMessage(m.role, m.text, m.status, m.id, m.sources, m.author === 'human' ? 'human' : 'bot');
+    const ui = makeMessage(m.role, m.text, m.status, m.id, m.sources, m.author === 'human' ? 'human' : 'bot', m.authorName);
     if (m.feedback?.rating) ui.feedback.value = { rating: m.feedback.rating, comment: m.feedback.comment ?? undefined, state: 'saved' };
     return ui;
   }
 
-  /**
-   * Adds what the server has and the pane does not (staff replies), announcing human replies.
-   * Not while an answer streams: its messages are still getting their ids.
-   */
-  function mergeNew(server: ChatMessage[]): boolean {
-    if (busy.peek()) return false;
-    const known = new Set(messages.peek().map((m) => m.id.peek()));
-    const added = server.filter((m) => !known.has(m.id) && m.status !== 'streaming').map(fromServer);
-    if (!added.length) return false;
-    messages.value = [...messages.peek(), ...added];
-    const human = added.filter((m) => m.author === 'human').at(-1);
-    if (human) announcement.value = `${strings.peek().human}: ${plain(human.text.peek())}`;
-    return true;
+  /** One event of the conversation's stream: a staff reply (once, announced), staff typing, the handoff's state. */
+  function onEvent(e: ConversationStreamEvent) {
+    clearTimeout(typingTimer);
+    staffTyping.value = null;
+    if (e.type === 'staff-typing') {
+      staffTyping.value = e.name ?? '';
+      // Staff send it again while they write; silence means they stopped.
+      typingTimer = setTimeout(() => (staffTyping.value = null), 6000);
+    } else if (e.type === 'handoff') {
+      if (e.status === 'open') handoff.fromStream({ status: 'open', escalationId: e.escalationId });
+      else handoff.clear();
+    } else if (!messages.peek().some((m) => m.id.peek() === e.message.id)) {
+      const ui = fromServer(e.message);
+      messages.value = [...messages.peek(), ui];
+      announcement.value = `${ui.name || strings.peek().human}: ${plain(ui.text.peek())}`;
+    }
   }
 
-  /** One staff-reply poll: new messages of this conversation, and whether a human still has it. */
-  async function pollOnce(): Promise<boolean> {
-    const token = tokens.get();
-    if (!token) return false;
-    const [h] = await Promise.all([api.history(token), handoff.refresh(token)]);
-    return token === tokens.get() && mergeNew(h.messages);
+  /**
+   * Follows the conversation's events until `signal` aborts, through the answer stream's reader:
+   * a drop reconnects with the last id applied, so nothing is lost or applied twice.
+   */
+  function follow(signal: AbortSignal) {
+    const open = async (last: number, s: AbortSignal) => api.events(await session(), last, s);
+    readAnswerStream({
+      ...stream,
+      maxAttempts: Infinity,
+      messageId: 'events',
+      lastEventId: eventCursor,
+      signal,
+      connect: (s) => open(eventCursor, s),
+      reconnect: (_id, last, s) => open(last, s),
+      onChunk: (c, seq) => {
+        if (seq > eventCursor) eventCursor = seq;
+        onEvent(c as unknown as ConversationStreamEvent);
+      },
+    }).catch(() => {
+      /* an older backend without the stream: staff replies show after a reload */
+    });
   }
 
   const handoff = createHandoff({
@@ -453,7 +478,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     announcement.value = `${strings.peek().answer}: ${plain(reply.text.peek())}`;
   }
 
-  const staffMayReply = computed(() => handoff.state.value?.status === 'open' && isOpen.value);
+  // Not while restoring: the stream starts after the history's last event, known once it is read.
+  const staffMayReply = computed(() => handoff.state.value?.status === 'open' && isOpen.value && phase.value === 'ready');
   // Opening the pane marks everything read; the count goes to the host page (launcher badge).
   let lastUnread = 0;
   const stopEffects = [
@@ -464,10 +490,13 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
       const n = unread.value;
       if (n !== lastUnread) emit?.('unread:change', { count: (lastUnread = n) });
     }),
-    // Staff replies appear without a reload, fetched only while someone can see them. (Each poll
-    // re-reads the escalation: the effect must follow "open or not", not every new state object.)
+    // Staff replies, typing and the handoff's end arrive by push while a person has the
+    // conversation and the pane is open. (The effect follows "open or not", not every state object.)
     effect(() => {
-      if (staffMayReply.value) return pollWhileVisible(pollOnce, pollMs, pollMs * 8);
+      if (!staffMayReply.value) return;
+      const c = new AbortController();
+      follow(c.signal);
+      return () => c.abort();
     }),
   ];
 
@@ -488,7 +517,9 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   function reset() {
     conv.abort();
     conv = new AbortController();
+    eventCursor = 0;
     batch(() => {
+      staffTyping.value = null;
       handoff.clear();
       current.value = null;
       messages.value = [];
@@ -558,6 +589,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     feedback: sendFeedback,
     resend,
     messages,
+    staffTyping,
     theme,
     configured,
     isOpen,

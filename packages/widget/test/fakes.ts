@@ -42,7 +42,7 @@ type Calls = { [K in Methods]: Parameters<ApiClient[K]>[] };
 
 /** A scripted ApiClient that records every call. */
 export function fakeApi(impl: Partial<ApiClient> = {}) {
-  const calls: Calls = { config: [], createSession: [], history: [], send: [], resume: [], stop: [], feedback: [], summaries: [], request: [] };
+  const calls: Calls = { config: [], createSession: [], history: [], send: [], resume: [], events: [], stop: [], feedback: [], summaries: [], request: [] };
   let sessions = 0;
   const base: Omit<ApiClient, 'publishableKey'> = {
     config: async () => ({ tenant: { name: 'Northwind' }, theme: { accentColor: '#0f766e', position: 'right', colorScheme: 'light', title: 'Northwind help', greeting: 'Hello from Northwind', launcherLabel: 'Chat' } as never }),
@@ -56,6 +56,9 @@ export function fakeApi(impl: Partial<ApiClient> = {}) {
     },
     resume: async () => {
       throw new ApiError(404, 'not_found', 'no resume scripted');
+    },
+    events: async () => {
+      throw new ApiError(404, 'not_found', 'no events scripted');
     },
     stop: async (_t, id) => ({ messageId: id, status: 'stopped' }),
     feedback: async (_t, messageId, rating, comment) => ({ messageId, rating, comment: comment ?? null, updatedAt: '2026-01-01T00:00:00.000Z' }),

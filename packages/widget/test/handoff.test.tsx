@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { msg, until } from './fakes.js';
+import { msg, sse, sseResponse, until } from './fakes.js';
 import { answer, apiError, json, mountPane, PK, sseBody, type Pane } from './harness.js';
 
 let pane: Pane | undefined;
@@ -158,79 +158,79 @@ it('speaks German when the pane does', async () => {
   expect($('prex-menu-button')!.getAttribute('aria-label')).toBe('Weitere Optionen');
 });
 
-describe('staff replies', () => {
-  function withOpenEscalation(history: () => unknown, current = () => json(200, { escalation: escalation('open') })) {
-    localStorage.setItem(`prex:${PK}:session`, STORED);
-    return mountPane({ 'GET /v1/sessions/current/messages': history, 'GET /v1/handoff/current': current }, { pollMs: 20 });
-  }
+describe('staff replies by push (GET /v1/conversations/current/events)', () => {
   const base = [msg({ id: 'u1', role: 'user', text: 'I need a person' }), msg({ id: 'a1', role: 'assistant', text: 'Connecting you.' })];
+  const staff = (id: string, text: string, authorName?: string) => ({ type: 'staff-message', message: msg({ id, role: 'assistant', text, author: 'human', ...(authorName ? { authorName } : {}) }) });
 
-  it('after a reload, GET /v1/handoff/current restores the notice, and a staff reply appears without a reload, labelled as the team', async () => {
-    let polls = 0;
-    pane = withOpenEscalation(() => {
-      polls++;
-      const reply = msg({ id: 'h1', role: 'assistant', text: 'Hi, this is Sam from support.', author: 'human' });
-      return json(200, { sessionId: 'ses_old', messages: polls >= 3 ? [...base, reply] : base });
-    });
-    const { $, $$ } = pane;
-    pane.handle.open();
-    await until(() => !!$('prex-handoff-open'));
-    await until(() => $$('prex-message').length === 3, 3000);
+  /** A reloaded conversation a person has; each connection to the event stream is handed to the test. */
+  function reloadedWithStaff() {
+    localStorage.setItem(`prex:${PK}:session`, STORED);
+    const connections: ReturnType<typeof sseResponse>[] = [];
+    const p = mountPane(
+      {
+        'GET /v1/sessions/current/messages': () => json(200, { sessionId: 'ses_old', messages: base, eventCursor: 7 }),
+        'GET /v1/handoff/current': () => json(200, { escalation: escalation('open') }),
+        'GET /v1/conversations/current/events': () => {
+          const c = sseResponse();
+          connections.push(c);
+          return c.response;
+        },
+      },
+    );
+    const lastEventIds = () => p.requests.filter((r) => r.path === '/v1/conversations/current/events').map((r) => r.headers['last-event-id']);
+    return { pane: p, connections, lastEventIds };
+  }
+
+  it('opens the stream after the history it restored; a staff reply appears under the staff name, typing shows until it arrives', async () => {
+    const { pane: p, connections, lastEventIds } = reloadedWithStaff();
+    pane = p;
+    const { $, $$ } = p;
+    expect(connections).toHaveLength(0); // closed pane: no stream
+    p.handle.open();
+    await until(() => connections.length === 1);
+    expect(lastEventIds()).toEqual(['7']);
+    expect(p.requests.find((r) => r.path === '/v1/conversations/current/events')!.headers.authorization).toBe(`Bearer ${STORED}`);
+
+    connections[0]!.push(': ping\n\n' + `data: ${JSON.stringify({ type: 'staff-typing', name: 'Sam' })}\n\n`);
+    await until(() => !!$('prex-staff-typing'));
+    expect($('prex-staff-typing')!.textContent).toBe('Sam is typing…');
+    connections[0]!.push(sse(8, staff('h1', 'Hi, this is Sam.', 'Sam')));
+    await until(() => $$('prex-message').length === 3);
+    expect($('prex-staff-typing')).toBeNull();
     const reply = $$('prex-message')[2]!;
     expect(reply.dataset.author).toBe('human');
-    expect(reply.querySelector('[data-testid="prex-author"]')!.textContent).toBe('Support agent');
-    expect($('prex-announcer')!.textContent).toBe('Support agent: Hi, this is Sam from support.');
-    // every poll asked with this conversation's token
-    expect(pane.requests.filter((r) => r.path === '/v1/sessions/current/messages').every((r) => r.headers.authorization === `Bearer ${STORED}`)).toBe(true);
+    expect(reply.querySelector('[data-testid="prex-author"]')!.textContent).toBe('Sam');
+    expect($('prex-announcer')!.textContent).toBe('Sam: Hi, this is Sam.');
+    // Without a name: the team's generic label.
+    connections[0]!.push(sse(9, staff('h2', 'Anything else?')));
+    await until(() => $$('prex-message').length === 4);
+    expect($$('prex-message')[3]!.querySelector('[data-testid="prex-author"]')!.textContent).toBe('Support agent');
+    // One connection served it all: nothing was polled.
+    expect(p.requests.filter((r) => r.path === '/v1/sessions/current/messages')).toHaveLength(1);
   });
 
-  it('polls only while the pane is open and the page visible, and stops once the team closed the escalation', async () => {
-    let resolved = false;
-    pane = withOpenEscalation(
-      () => json(200, { sessionId: 'ses_old', messages: base }),
-      () => json(200, { escalation: resolved ? null : escalation('open') }),
-    );
-    const { $, requests } = pane;
-    const polls = () => requests.filter((r) => r.path === '/v1/sessions/current/messages').length;
-    await until(() => polls() === 1); // the restore itself
-    await new Promise((r) => setTimeout(r, 150));
-    expect(polls()).toBe(1); // closed pane: no polling
-    pane.handle.open();
-    await until(() => polls() >= 3);
-    pane.handle.close();
-    await new Promise((r) => setTimeout(r, 60));
-    const afterClose = polls();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(polls()).toBe(afterClose);
-
-    const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState') ?? Object.getOwnPropertyDescriptor(document, 'visibilityState');
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-    try {
-      pane.handle.open();
-      await new Promise((r) => setTimeout(r, 200));
-      expect(polls()).toBe(afterClose); // a hidden page is not polled
-    } finally {
-      if (visibility) Object.defineProperty(document, 'visibilityState', visibility);
-      else delete (document as { visibilityState?: unknown }).visibilityState;
-    }
-    document.dispatchEvent(new Event('visibilitychange'));
-    await until(() => polls() >= afterClose + 3);
-    resolved = true;
+  it('after a drop it reconnects with the last id applied, shows nothing twice, and stops once the team resolved', async () => {
+    const { pane: p, connections, lastEventIds } = reloadedWithStaff();
+    pane = p;
+    const { $, $$ } = p;
+    p.handle.open();
+    await until(() => connections.length === 1);
+    connections[0]!.push(sse(8, staff('h1', 'First.')));
+    await until(() => $$('prex-message').length === 3);
+    connections[0]!.fail();
+    await until(() => connections.length === 2);
+    expect(lastEventIds()).toEqual(['7', '8']);
+    // A server replaying from too early: event 8 again is ignored; 9 is new.
+    connections[1]!.push(sse(8, staff('h1', 'First.')) + sse(9, staff('h2', 'Second.')));
+    await until(() => $$('prex-message').length === 4);
+    expect($$('prex-message-text').map((e) => e.textContent)).toEqual(['I need a person', 'Connecting you.', 'First.', 'Second.']);
+    // The connection ends (a deploy): the next one goes on after 9.
+    connections[1]!.end();
+    await until(() => connections.length === 3);
+    expect(lastEventIds()).toEqual(['7', '8', '9']);
+    connections[2]!.push(sse(10, { type: 'handoff', status: 'resolved', escalationId: 'esc_1' }));
     await until(() => !$('prex-handoff-open'));
-    const atResolve = polls();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(polls()).toBeLessThanOrEqual(atResolve + 1);
-  });
-
-  it('backs off while nothing new arrives', async () => {
-    pane = withOpenEscalation(() => json(200, { sessionId: 'ses_old', messages: base }));
-    const times: number[] = [];
-    const { requests } = pane;
-    pane.handle.open();
-    await until(() => requests.filter((r) => r.path === '/v1/sessions/current/messages').length >= 7, 5000);
-    for (const r of requests) if (r.path === '/v1/sessions/current/messages') times.push(r.at);
-    // gaps between polls (the first request is the restore): ×1.5 each time nothing is new
-    const gaps = times.slice(2).map((t, i) => t - times[i + 1]!);
-    expect(gaps.at(-1)!).toBeGreaterThan(gaps.at(-3)! * 1.8);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(connections).toHaveLength(3); // nobody has the conversation now: no more stream
   });
 });

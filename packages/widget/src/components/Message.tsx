@@ -18,7 +18,7 @@ export function Message({ m, store }: { m: UiMessage; store: Store }) {
   const live = status === 'pending' || status === 'streaming';
   const bot = m.role === 'assistant';
   const waiting = bot && live && text === '';
-  const who = bot ? (m.author === 'human' ? t.human : t.bot) : t.you;
+  const who = bot ? (m.author === 'human' ? m.name || t.human : t.bot) : t.you;
   // `[n]` in the text leads to source card n (a button: an in-page link would change the host page's URL).
   const cite: Cite = (n) => {
     const c = sources[n - 1];

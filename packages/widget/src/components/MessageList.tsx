@@ -17,6 +17,7 @@ export function MessageList({ store }: { store: Store }) {
   // Nothing rather than the default greeting while the tenant's own is on its way.
   const { greeting, suggestions } = store.configured.value ? store.theme.value : { greeting: '', suggestions: [] };
   const t = store.strings.value;
+  const typing = store.staffTyping.value;
 
   useEffect(() => {
     const el = ref.current;
@@ -89,6 +90,11 @@ export function MessageList({ store }: { store: Store }) {
       {list.map((m) => (
         <Message key={m.key} m={m} store={store} />
       ))}
+      {typing !== null && (
+        <p class="prex-loading" data-testid="prex-staff-typing" role="status">
+          {typing || t.human} {t.staffTyping}…
+        </p>
+      )}
       {store.phase.value === 'loading' && (
         <p class="prex-loading" data-testid="prex-loading" role="status">
           {t.loading}

@@ -16,7 +16,7 @@ export const formatDoneEvent = (lastSeq: number): string => `id: ${lastSeq}\ndat
 export const HEARTBEAT = ': ping\n\n';
 
 /**
- * One SSE response carrying an answer's chunks. Opening it sends the headers at once (the client
+ * One SSE response carrying an answer's chunks (or a conversation's events). Opening it sends the headers at once (the client
  * sees the stream start before the first chunk); heartbeats keep idle proxies from closing it;
  * a client that goes away only ends this response, never the answer.
  */
@@ -54,6 +54,14 @@ export class SseResponse {
 
   writeChunk(sequenced: SequencedChunk): void {
     this.write(formatChunkEvent(sequenced));
+  }
+
+  /**
+   * Writes one event of another kind of stream (the conversation's): with an id when it may be
+   * resumed after, without one when it is ephemeral (the client's Last-Event-ID stays where it was).
+   */
+  writeEvent(data: unknown, id?: number): void {
+    this.write(`${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`);
   }
 
   /** Writes the final `[DONE]` and ends the response. */

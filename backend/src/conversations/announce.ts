@@ -1,0 +1,22 @@
+import { conversationTopic, type ConversationBus } from '../bus/index.js';
+import type { Logger } from '../logger.js';
+import type { ConversationScope } from './event-log.js';
+
+/**
+ * Tells every instance's streams of this conversation what happened. A lost announcement only
+ * delays a stream until its next poll (event-stream.ts): the log, not the bus, is the truth, so a
+ * failure here is logged and never fails the request that stored the event.
+ */
+export async function announceConversationEvent(deps: { bus: ConversationBus; log: Logger }, scope: ConversationScope, seq: number): Promise<void> {
+  await deps.bus.publish(conversationTopic(scope.tenantId, scope.sessionId), { kind: 'conversation-event', seq }).catch((error: unknown) => {
+    deps.log.warn('could not announce a conversation event', { sessionId: scope.sessionId, seq, error: String(error) });
+  });
+}
+
+/** A staff member is writing: ephemeral, nothing stored, delivered to the streams open now. */
+export async function announceStaffTyping(deps: { bus: ConversationBus; log: Logger }, scope: ConversationScope, name: string | undefined): Promise<void> {
+  await deps.bus.publish(conversationTopic(scope.tenantId, scope.sessionId), { kind: 'staff-typing', ...(name ? { name } : {}) }).catch((error: unknown) => {
+    // Best effort: the reply itself is what counts, and it is stored.
+    deps.log.warn('could not announce staff typing', { sessionId: scope.sessionId, error: String(error) });
+  });
+}

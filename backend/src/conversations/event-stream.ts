@@ -1,0 +1,66 @@
+import { conversationTopic, type ConversationBus } from '../bus/index.js';
+import type { Db } from '../db/db.js';
+import type { SseResponse } from '../http/sse.js';
+import { readConversationEvents, type ConversationScope } from './event-log.js';
+
+/**
+ * How often a stream reads the log without a word from the bus: a notification lost with a
+ * reconnecting LISTEN connection delays an event by at most this. Idle streams cost one indexed
+ * read each per period, so it is slower than an answer's follower (which lives seconds, not hours).
+ */
+export const CONVERSATION_POLL_MS = 5_000;
+
+export interface EventStreamDeps {
+  db: Db;
+  bus: ConversationBus;
+  pollMs?: number | undefined;
+}
+
+/**
+ * Streams a conversation's events after `afterSeq` until the client leaves: what the log holds,
+ * then each new event as the bus announces it (or the poll finds it), with the log's seq as the
+ * SSE id; staff typing passes straight through, without an id. The stream never ends by itself.
+ */
+export function streamConversationEvents(deps: EventStreamDeps, sse: SseResponse, scope: ConversationScope, afterSeq: number): void {
+  let sent = afterSeq;
+  let reading = false;
+  let readAgain = false;
+
+  /** Sends what is new; a call while one runs makes it read once more after. */
+  async function pump(): Promise<void> {
+    if (sse.closed) return;
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    reading = true;
+    try {
+      do {
+        readAgain = false;
+        const events = await readConversationEvents(deps.db, scope, sent);
+        for (const { seq, event } of events) {
+          // A gone message still uses up its seq: the cursor moves past it.
+          if (event) sse.writeEvent(event, seq);
+          sent = seq;
+        }
+        if (events.length > 0 && !sse.closed) readAgain ||= events.length >= 200;
+      } while (readAgain && !sse.closed);
+    } catch {
+      // A failed read is retried by the next notification or poll.
+    } finally {
+      reading = false;
+    }
+  }
+
+  const unsubscribe = deps.bus.subscribe(conversationTopic(scope.tenantId, scope.sessionId), (event) => {
+    if (event.kind === 'staff-typing') sse.writeEvent({ type: 'staff-typing', ...(event.name ? { name: event.name } : {}) });
+    else if (event.kind === 'conversation-event' && event.seq > sent) void pump();
+  });
+  const poll = setInterval(() => void pump(), deps.pollMs ?? CONVERSATION_POLL_MS);
+  poll.unref();
+  sse.onClose(() => {
+    unsubscribe();
+    clearInterval(poll);
+  });
+  void pump();
+}
