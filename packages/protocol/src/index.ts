@@ -16,3 +16,4 @@ export * from './customers.js';
 export * from './email.js';
 export * from './tenant.js';
 export * from './tenant-css.js';
+export * from './staff.js';
