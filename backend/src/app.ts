@@ -29,12 +29,15 @@ import { createQualityFeature } from './quality/routes.js';
 import { createRoutePolicies } from './routes.js';
 import { createSessionsFeature } from './sessions/routes.js';
 import { createSettingsFeature } from './settings/index.js';
+import { createStaffFeature } from './staff/index.js';
 import { createStaticRouter } from './static.js';
 import { createUsageRecorder } from './usage/recorder.js';
 import { createUsageFeature } from './usage/routes.js';
 
 /** Every route of the tenant's own servers (secret key) lives under this path. */
 const ADMIN_PREFIX = '/v1/admin';
+/** The console's routes (staff session cookie). */
+const STAFF_PREFIX = '/v1/staff/';
 
 export interface AppDeps {
   config: Config;
@@ -65,8 +68,9 @@ export function createApp(deps: AppDeps): PrexApp {
 
   // Public routes reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth,
   // and the browser must be able to read that 403 to show it. The admin API has its own CORS policy.
+  // The staff API is same-origin only (the console is served by this server): no CORS headers at all.
   const publicCors = cors({ origin: true, maxAge: 600 });
-  app.use((req, res, next) => (req.path.startsWith(ADMIN_PREFIX) ? next() : publicCors(req, res, next)));
+  app.use((req, res, next) => (req.path.startsWith(ADMIN_PREFIX) || req.path.startsWith(STAFF_PREFIX) ? next() : publicCors(req, res, next)));
   app.use(ADMIN_PREFIX, adminPreflight(db));
   app.get(ROUTES.health, (_req, res) => {
     res.json({ ok: true });
@@ -108,6 +112,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createCustomersFeature({ db, config, log, mailer, routes }),
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
+    createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin }),
     createChatFeature({ db, config, log, gateway, bus, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
   ];
   for (const feature of features) {

@@ -134,6 +134,15 @@ const envSchema = z.object({
   PREX_DEMO_ORIGINS: originList.default(['http://localhost:8080', 'http://127.0.0.1:8080']),
   /** Folder with the built loader.js and widget/ assets to serve; defaults to the workspace packages' dist. */
   PREX_STATIC_DIR: z.string().optional(),
+  /**
+   * The address people open Prex at (https://support.example.com), when it differs from what the
+   * server sees behind a proxy: staff invite links point there, and staff requests must come from
+   * it. Unset: the address each request came to.
+   */
+  PREX_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://support.example.com' })
+    .optional()
+    .transform((u) => (u ? new URL(u).origin : undefined)),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /**
    * Log conversation content (questions, answers, outbox mail subjects, which carry one-time
@@ -223,6 +232,8 @@ export interface Config {
   ingestion: IngestionConfig;
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
   staticDir: string | undefined;
+  /** PREX_PUBLIC_URL's origin, or undefined: the request's own. */
+  publicOrigin: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** PREX_LOG_PROMPTS: conversation content in the log, redacted (logger.ts). */
   logPrompts: boolean;
@@ -291,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demo: { enabled: e.PREX_SEED_DEMO, publishableKey: e.PREX_DEMO_PUBLISHABLE_KEY, origins: e.PREX_DEMO_ORIGINS },
     staticDir: e.PREX_STATIC_DIR,
+    publicOrigin: e.PREX_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     logPrompts: e.PREX_LOG_PROMPTS,
   };

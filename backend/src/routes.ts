@@ -12,6 +12,8 @@ import { routeGroup, type Routes } from './http/route-group.js';
 import { textGuard } from './http/text-guard.js';
 import type { Logger } from './logger.js';
 import { touchLiveSession } from './sessions/repository.js';
+import { staffOriginCheck } from './staff/origin-check.js';
+import { staffCsrfCheck, staffSessionAuth } from './staff/session-auth.js';
 
 /**
  * Admin bodies: documents and product batches are larger than chat bodies. The secret key is
@@ -41,12 +43,20 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   const visitor = [...keyed, sessionAuth(config, liveSessions)];
   const adminJson = once('adminJsonParsed', express.json({ limit: ADMIN_JSON_LIMIT, strict: true }));
   const admin = [secretKeyAuth({ db, log, limit: deps.secretKeyFailures }), adminOriginCheck, adminJson];
+  // The console: its own counter (a busy inbox must not use up the widgets' allowance, nor the
+  // reverse), same-origin browsers only, then the session cookie and, to change anything, the CSRF token.
+  const staffStore = db.engine === 'postgres' ? new PostgresRateLimitStore(db, 'staff') : undefined;
+  const staffRateLimit = once('staffRateLimited', publicRateLimit(config, staffStore));
+  const staffSignIn = [staffRateLimit, publicJson, staffOriginCheck(config.publicOrigin)];
+  const staff = [...staffSignIn, staffSessionAuth(db), staffCsrfCheck];
   // Last in every policy: the route matched (its parameters are known) and the body was parsed.
   // Per route, not once per request: each matched route has its own parameters.
   return {
     keyed: () => routeGroup([...keyed, textGuard]),
     visitor: () => routeGroup([...visitor, textGuard]),
     admin: () => routeGroup([...admin, textGuard]),
+    staffSignIn: () => routeGroup([...staffSignIn, textGuard]),
+    staff: () => routeGroup([...staff, textGuard]),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import type { StaffRole } from '@prex/protocol';
 import type { Tenant } from '../tenants/tenant.js';
 import type { SessionClaims } from './session-claims.js';
 
@@ -9,6 +10,19 @@ import type { SessionClaims } from './session-claims.js';
 export interface RequestContext {
   tenant?: Tenant;
   session?: SessionClaims;
+  /** A signed-in staff member (console cookie); `tenant` is then their tenant. */
+  staff?: StaffPrincipal;
+}
+
+/** Who is signed in to the console on this request. */
+export interface StaffPrincipal {
+  sessionId: string;
+  accountId: string;
+  tenantId: string;
+  email: string;
+  role: StaffRole;
+  /** The CSRF token of this session, which state-changing requests must echo. */
+  csrfToken: string;
 }
 
 /** The request's context, to read or (auth middleware only) to fill. */
@@ -26,4 +40,10 @@ export function sessionOf(res: Response): SessionClaims {
   const session = contextOf(res).session;
   if (!session) throw new Error('sessionOf() called on a route without session auth');
   return session;
+}
+
+export function staffOf(res: Response): StaffPrincipal {
+  const staff = contextOf(res).staff;
+  if (!staff) throw new Error('staffOf() called on a route without staff auth');
+  return staff;
 }

@@ -14,7 +14,9 @@ export type AuthEventKind =
   | 'signature_required'
   | 'secret_key_invalid'
   | 'secret_key_expired'
-  | 'secret_key_limited';
+  | 'secret_key_limited'
+  /** A staff sign-in with a wrong email or password (tenant_id null: the email may have no account). */
+  | 'staff_login_failed';
 
 export async function recordAuthEvent(
   db: Db,
@@ -58,6 +60,15 @@ export async function countAuthEventsFromIp(db: Db, q: { kinds: readonly AuthEve
   const rows = await db.query<{ n: number }>(
     'select count(*)::int as n from auth_events where kind = any($1::text[]) and ip_hash = $2 and created_at >= $3',
     [q.kinds, hashIdentifier(q.ip), q.since],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Events of `kinds` about one email since `since`, whichever tenant they named (or none). */
+export async function countAuthEventsForEmail(db: Db, q: { kinds: readonly AuthEventKind[]; email: string; since: Date }): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    'select count(*)::int as n from auth_events where kind = any($1::text[]) and email_hash = $2 and created_at >= $3',
+    [q.kinds, hashIdentifier(q.email), q.since],
   );
   return rows[0]?.n ?? 0;
 }

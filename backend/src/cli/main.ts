@@ -6,6 +6,7 @@ import { ConfigError } from '../config.js';
 import { registerEvalAnswersCommand } from './eval-answers.js';
 import { registerEvalCommands } from './eval.js';
 import { registerIngestCommand } from './ingest.js';
+import { registerStaffCommands } from './staff.js';
 import { registerTenantCommands } from './tenants.js';
 
 /** backend/package.json, from backend/src/cli or backend/dist/cli: the version is the package's, in one place. */
@@ -15,6 +16,7 @@ const program = new Command('prex').description('Prex operators’ tools').versi
 registerIngestCommand(program);
 registerEvalAnswersCommand(registerEvalCommands(program));
 registerTenantCommands(program);
+registerStaffCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -30,23 +30,30 @@ function idParam(value: unknown, pattern: RegExp, what: string): string {
   return id;
 }
 
+/** Where the routes are mounted: the admin API's paths, or the same routes under /v1/staff for the console. */
+export type HandoffRoutePaths = { readonly [K in keyof typeof HANDOFF_ADMIN_ROUTES]: string };
+
 /**
- * The tenant's team (secret key): escalations to work on and the conversations behind them.
+ * The tenant's team (secret key, or a staff session through the console): escalations to work on and the conversations behind them.
  * - GET   /v1/admin/escalations?status=&limit=&offset=   newest first
  * - PATCH /v1/admin/escalations/:escalationId {status: 'resolved'}
  * - GET   /v1/admin/conversations/:sessionId             messages (author, label, tool calls, feedback), escalations, customer
  * - POST  /v1/admin/conversations/:sessionId/replies {text, staffName?}   a staff reply the visitor sees as from a human (pushed to the widget)
  * - POST  /v1/admin/conversations/:sessionId/typing {staffName?}          staff are writing (the widget shows it; send again every few seconds)
  */
-export function addHandoffAdminRoutes(routes: RouteGroup, deps: { db: Db; bus: ConversationBus; log: Logger; handoff: HandoffService }): void {
+export function addHandoffAdminRoutes(
+  routes: RouteGroup,
+  deps: { db: Db; bus: ConversationBus; log: Logger; handoff: HandoffService },
+  paths: HandoffRoutePaths = HANDOFF_ADMIN_ROUTES,
+): void {
   const { db } = deps;
-  routes.get(HANDOFF_ADMIN_ROUTES.escalations, async (req, res) => {
+  routes.get(paths.escalations, async (req, res) => {
     const query = parseInput(adminEscalationsQuerySchema, req.query, 'query');
     const out: AdminEscalationsResponse = { escalations: await listEscalations(db, tenantOf(res).id, query) };
     res.set('Cache-Control', 'no-store').json(out);
   });
 
-  routes.patch(HANDOFF_ADMIN_ROUTES.escalation, async (req, res) => {
+  routes.patch(paths.escalation, async (req, res) => {
     const escalationId = idParam(req.params.escalationId, ESCALATION_ID, 'escalationId');
     parseJsonBody(adminEscalationUpdateSchema, req, 'escalation update');
     const outcome = await deps.handoff.resolve(tenantOf(res).id, escalationId);
@@ -56,7 +63,7 @@ export function addHandoffAdminRoutes(routes: RouteGroup, deps: { db: Db; bus: C
     res.json(out);
   });
 
-  routes.get(HANDOFF_ADMIN_ROUTES.conversation, async (req, res) => {
+  routes.get(paths.conversation, async (req, res) => {
     const sessionId = idParam(req.params.sessionId, SESSION_ID, 'sessionId');
     const tenantId = tenantOf(res).id;
     const session = await findConversationSession(db, tenantId, sessionId);
@@ -73,7 +80,7 @@ export function addHandoffAdminRoutes(routes: RouteGroup, deps: { db: Db; bus: C
     res.set('Cache-Control', 'no-store').json(out);
   });
 
-  routes.post(HANDOFF_ADMIN_ROUTES.conversationReplies, async (req, res) => {
+  routes.post(paths.conversationReplies, async (req, res) => {
     const sessionId = idParam(req.params.sessionId, SESSION_ID, 'sessionId');
     const { text, staffName } = parseJsonBody(staffReplyRequestSchema, req, 'reply');
     const tenantId = tenantOf(res).id;
@@ -84,7 +91,7 @@ export function addHandoffAdminRoutes(routes: RouteGroup, deps: { db: Db; bus: C
     res.status(201).json(out);
   });
 
-  routes.post(HANDOFF_ADMIN_ROUTES.conversationTyping, async (req, res) => {
+  routes.post(paths.conversationTyping, async (req, res) => {
     const sessionId = idParam(req.params.sessionId, SESSION_ID, 'sessionId');
     const { staffName } = parseJsonBody(staffTypingRequestSchema, req, 'typing notice');
     const tenantId = tenantOf(res).id;

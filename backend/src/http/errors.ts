@@ -24,3 +24,5 @@ export const unauthorized = (message: string) => new HttpError(401, 'unauthorize
 export const forbiddenOrigin = (message: string) => new HttpError(403, 'forbidden_origin', message);
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+export const tooManyRequests = (message: string) => new HttpError(429, 'rate_limited', message);

@@ -36,4 +36,8 @@ export interface Routes {
   visitor(): RouteGroup;
   /** The tenant's own servers with the secret key: failed keys limited per address, larger bodies. */
   admin(): RouteGroup;
+  /** Console sign-in and invite acceptance: rate limited, small JSON bodies, same-origin browsers only. */
+  staffSignIn(): RouteGroup;
+  /** The console's routes: the same plus a live staff session cookie and, to change anything, its CSRF token. */
+  staff(): RouteGroup;
 }

@@ -6,6 +6,7 @@ import { upsertDocument } from '../../src/knowledge/ingest.js';
 import { ALLOWED_ORIGIN, createSessionOver, startTestApp, type TestApp } from '../helpers/app.js';
 import { KB_DOCUMENTS } from '../helpers/chat.js';
 import { fillPath, rawRequest, registeredRoutes, type RawRequest, type RegisteredRoute } from '../helpers/routes.js';
+import { makeStaff, staffBrowser } from '../helpers/staff.js';
 import { arbitraryFor, fuzzText, hostile, textUnit } from '../helpers/zod-arbitrary.js';
 
 /**
@@ -68,6 +69,11 @@ const BODY_OF: Record<string, z.ZodType> = {
   'POST /v1/admin/conversations/:sessionId/replies': protocol.staffReplyRequestSchema,
   'POST /v1/admin/conversations/:sessionId/typing': protocol.staffTypingRequestSchema,
   'PUT /v1/admin/messages/:messageId/good': protocol.markGoodRequestSchema,
+  'POST /v1/staff/login': protocol.staffLoginRequestSchema,
+  'POST /v1/staff/invites': protocol.staffInviteRequestSchema,
+  'POST /v1/staff/invites/accept': protocol.staffAcceptInviteRequestSchema,
+  'PATCH /v1/staff/escalations/:escalationId': protocol.adminEscalationUpdateSchema,
+  'POST /v1/staff/conversations/:sessionId/replies': protocol.staffReplyRequestSchema,
 };
 const QUERY_OF: Record<string, z.ZodType> = {
   'GET /v1/chat/:messageId/stream': protocol.resumeQuerySchema,
@@ -79,6 +85,7 @@ const QUERY_OF: Record<string, z.ZodType> = {
   'GET /v1/admin/email-events': protocol.emailEventsQuerySchema,
   'GET /v1/admin/products': protocol.productListQuerySchema,
   'GET /v1/admin/escalations': protocol.adminEscalationsQuerySchema,
+  'GET /v1/staff/escalations': protocol.adminEscalationsQuerySchema,
   'DELETE /v1/admin/agents/:name': protocol.deleteAgentQuerySchema,
 };
 
@@ -168,6 +175,7 @@ describe('fuzz: no request gets a 5xx or hangs', () => {
   let app: TestApp;
   let routes: RegisteredRoute[];
   const ids: string[] = ['default', 'refunds', 'probe'];
+  let staffOwner: { email: string; password: string };
 
   beforeAll(async () => {
     // Behind one proxy hop: each case comes from its own (fuzzed) address, so wrong secret keys from
@@ -187,6 +195,7 @@ describe('fuzz: no request gets a 5xx or hangs', () => {
     const admin = { authorization: `Bearer ${app.secretKey}`, 'content-type': 'application/json' };
     await app.request('/v1/admin/products', { method: 'POST', headers: admin, body: JSON.stringify([{ sku: 'sku-1', name: 'Lamp', price: 10, currency: 'EUR' }]) });
     ids.push('sku-1');
+    staffOwner = await makeStaff(app.db, app.tenant.id, 'fuzz.owner@example.com', 'owner');
   });
   afterAll(() => app?.close());
 
@@ -194,6 +203,7 @@ describe('fuzz: no request gets a 5xx or hangs', () => {
   async function credentialHeaders(route: RegisteredRoute, kind: Credentials): Promise<Record<string, string>> {
     const admin = route.path.startsWith('/v1/admin');
     if (kind === 'none') return {};
+    if (route.path.startsWith('/v1/staff/')) return staffCredentials(kind);
     if (kind === 'garbage') return admin ? { authorization: 'Bearer sk_garbage' } : { 'x-prex-key': 'pk_garbage_key', authorization: 'Bearer a.b.c' };
     const useAdmin = kind === 'valid' ? admin : !admin;
     if (useAdmin) return { authorization: `Bearer ${app.secretKey}` };
@@ -201,6 +211,16 @@ describe('fuzz: no request gets a 5xx or hangs', () => {
     const token = res.status === 201 ? ((await res.json()) as { token: string }).token : 'no-session';
     // No Origin: a fuzzed PATCH /v1/admin/tenant may change the allowed origins (a fuzzed Origin header is sent sometimes).
     return { 'x-prex-key': app.publishableKey, authorization: `Bearer ${token}` };
+  }
+
+  /** A fresh sign-in per case: a fuzzed request may sign out (everywhere). */
+  async function staffCredentials(kind: Credentials): Promise<Record<string, string>> {
+    if (kind === 'garbage') return { cookie: 'prex_staff=garbage', [protocol.STAFF_CSRF_HEADER]: 'garbage' };
+    if (kind === 'other kind') return { authorization: `Bearer ${app.secretKey}` };
+    const browser = staffBrowser(app.url);
+    const res = await browser.login(staffOwner.email, staffOwner.password);
+    if (res.status !== 200) return {};
+    return { cookie: `prex_staff=${browser.cookie}`, [protocol.STAFF_CSRF_HEADER]: browser.csrfToken! };
   }
 
   function caseArbitrary(): fc.Arbitrary<FuzzCase> {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorBodySchema } from '@prex/protocol';
+import { errorBodySchema, STAFF_CSRF_HEADER } from '@prex/protocol';
 import { findInvalidText, textGuard } from '../../src/http/text-guard.js';
 import { ALLOWED_ORIGIN, createSessionOver, startTestApp, type TestApp } from '../helpers/app.js';
+import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
 import { fillPath, paramNames, rawRequest, registeredRoutes, type RawResponse, type RegisteredRoute } from '../helpers/routes.js';
 
 describe('findInvalidText', () => {
@@ -33,17 +34,20 @@ describe('every route refuses invalid text with a 400 naming the field', () => {
   let app: TestApp;
   let sessionToken: string;
   let routes: RegisteredRoute[];
+  let staff: StaffBrowser;
 
   beforeAll(async () => {
     app = await startTestApp({ env: { PREX_RATE_LIMIT_PER_MINUTE: '100000' } });
     sessionToken = (await createSessionOver(app)).token;
+    staff = await signedInStaff(app.url, app.db, app.tenant.id, 'text.guard@example.com', 'owner');
     routes = registeredRoutes(app.app);
   });
   afterAll(() => app?.close());
 
-  /** Admin routes take the secret key; the others the publishable key, the session and an allowed origin. */
+  /** Admin routes take the secret key; staff routes a staff session; the others the publishable key, the session and an allowed origin. */
   function credentials(path: string): Record<string, string> {
     if (path.startsWith('/v1/admin')) return { authorization: `Bearer ${app.secretKey}` };
+    if (path.startsWith('/v1/staff/')) return { cookie: `prex_staff=${staff.cookie}`, [STAFF_CSRF_HEADER]: staff.csrfToken! };
     return { 'x-prex-key': app.publishableKey, authorization: `Bearer ${sessionToken}`, origin: ALLOWED_ORIGIN };
   }
 

@@ -6,6 +6,8 @@ export const errorCodeSchema = z.enum([
   'invalid_text',
   'unauthorized',
   'forbidden_origin',
+  /** Signed in, but this account's role or this request's CSRF token does not allow it. */
+  'forbidden',
   'not_found',
   'payload_too_large',
   'unsupported_media_type',

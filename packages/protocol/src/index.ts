@@ -17,3 +17,4 @@ export * from './email.js';
 export * from './tenant.js';
 export * from './tenant-css.js';
 export * from './conversation-events.js';
+export * from './staff.js';

@@ -1,0 +1,40 @@
+import { STAFF_ROUTES } from '@prex/protocol';
+import type { Db } from '../db/db.js';
+import type { ConversationBus } from '../bus/index.js';
+import type { Feature } from '../feature.js';
+import type { HandoffService } from '../handoff/service.js';
+import { addHandoffAdminRoutes } from '../handoff/admin-routes.js';
+import type { Routes } from '../http/route-group.js';
+import type { Logger } from '../logger.js';
+import type { Mailer } from '../mail/types.js';
+import { addSessionRoutes, addSignInRoutes } from './auth-routes.js';
+import type { LoginLimits } from './login.js';
+import { addTeamRoutes } from './team-routes.js';
+
+export interface StaffDeps {
+  db: Db;
+  log: Logger;
+  mailer: Mailer;
+  routes: Routes;
+  /** Staff replies and typing reach the widget through it. */
+  bus: ConversationBus;
+  /** Resolving goes through the one handoff service. */
+  handoff: HandoffService;
+  /** PREX_PUBLIC_URL's origin: where invite links point (else the inviting request's own origin). */
+  publicOrigin: string | undefined;
+  loginLimits?: LoginLimits | undefined;
+}
+
+/**
+ * The tenant's staff in the console: accounts with roles, invitations, sign-in sessions, and the
+ * handoff admin routes (escalations, conversations, replies) for the signed-in staff's tenant.
+ */
+export function createStaffFeature(deps: StaffDeps): Feature {
+  const signIn = deps.routes.staffSignIn();
+  addSignInRoutes(signIn, deps);
+  const staff = deps.routes.staff();
+  addSessionRoutes(staff, deps.db);
+  addTeamRoutes(staff, deps);
+  addHandoffAdminRoutes(staff, deps, STAFF_ROUTES);
+  return { publicRoutes: [signIn.router, staff.router] };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { customerEmailSchema } from './customers.js';
+
+/**
+ * Staff accounts of a tenant and their sign-in: the people who answer escalations in the console.
+ * Browsers hold a session cookie (httpOnly) and a CSRF token (sent back in STAFF_CSRF_HEADER on
+ * every state-changing request); they never hold the tenant's secret key.
+ */
+
+export const STAFF_ROUTES = {
+  login: '/v1/staff/login',
+  logout: '/v1/staff/logout',
+  logoutEverywhere: '/v1/staff/logout-everywhere',
+  me: '/v1/staff/me',
+  team: '/v1/staff/team',
+  invites: '/v1/staff/invites',
+  acceptInvite: '/v1/staff/invites/accept',
+  // The handoff admin routes, for the signed-in staff of the tenant.
+  escalations: '/v1/staff/escalations',
+  escalation: '/v1/staff/escalations/:escalationId',
+  conversation: '/v1/staff/conversations/:sessionId',
+  conversationReplies: '/v1/staff/conversations/:sessionId/replies',
+  conversationTyping: '/v1/staff/conversations/:sessionId/typing',
+} as const;
+
+/** The header carrying the CSRF token on POST, PATCH and DELETE staff requests. */
+export const STAFF_CSRF_HEADER = 'x-prex-csrf';
+
+export const STAFF_LIMITS = {
+  /** Shorter passwords are refused: length is what makes a password hard to guess. */
+  minPasswordChars: 12,
+  /** Bounds the work of hashing one request's password. */
+  maxPasswordChars: 256,
+} as const;
+
+/** owner: everything, including the team; admin: the team's agents and the inbox; agent: the inbox. */
+export const staffRoleSchema = z.enum(['owner', 'admin', 'agent'], { error: 'role must be "owner", "admin" or "agent"' });
+export type StaffRole = z.infer<typeof staffRoleSchema>;
+
+export const staffEmailSchema = customerEmailSchema;
+
+export const staffPasswordSchema = z
+  .string({ error: 'password must be a string' })
+  .min(STAFF_LIMITS.minPasswordChars, `password must be at least ${STAFF_LIMITS.minPasswordChars} characters`)
+  .max(STAFF_LIMITS.maxPasswordChars, `password is longer than ${STAFF_LIMITS.maxPasswordChars} characters`);
+
+/** POST /v1/staff/login. tenantId only when the email has accounts in several workspaces. */
+export const staffLoginRequestSchema = z.strictObject({
+  email: staffEmailSchema,
+  // Any length is checked against the hash: a short wrong password is just wrong, not a 400 that tells more.
+  password: z.string({ error: 'password must be a string' }).min(1, 'password is empty').max(STAFF_LIMITS.maxPasswordChars, `password is longer than ${STAFF_LIMITS.maxPasswordChars} characters`),
+  tenantId: z.string().regex(/^ten_[A-Za-z0-9_-]{1,64}$/, 'tenantId is not a tenant id (ten_…)').optional(),
+});
+export type StaffLoginRequest = z.output<typeof staffLoginRequestSchema>;
+
+export const staffAccountSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  email: z.string(),
+  role: staffRoleSchema,
+  createdAt: z.iso.datetime(),
+});
+export type StaffAccount = z.infer<typeof staffAccountSchema>;
+
+/** POST /v1/staff/login and GET /v1/staff/me. */
+export const staffSessionResponseSchema = z.object({
+  account: staffAccountSchema,
+  tenant: z.object({ id: z.string(), name: z.string() }),
+  /** Send it back in the x-prex-csrf header on every POST, PATCH and DELETE. */
+  csrfToken: z.string(),
+});
+export type StaffSessionResponse = z.infer<typeof staffSessionResponseSchema>;
+
+/** POST /v1/staff/invites (owner; admin for agents). */
+export const staffInviteRequestSchema = z.strictObject({
+  email: staffEmailSchema,
+  role: staffRoleSchema,
+});
+export type StaffInviteRequest = z.output<typeof staffInviteRequestSchema>;
+
+export const staffInviteSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: staffRoleSchema,
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+});
+export type StaffInvite = z.infer<typeof staffInviteSchema>;
+
+export const staffInviteResponseSchema = z.object({ invite: staffInviteSchema });
+export type StaffInviteResponse = z.infer<typeof staffInviteResponseSchema>;
+
+/** POST /v1/staff/invites/accept: the token from the invite link, and the new account's password. */
+export const staffAcceptInviteRequestSchema = z.strictObject({
+  token: z.string({ error: 'token must be a string' }).regex(/^[A-Za-z0-9_-]{20,100}$/, 'token is not an invite token: copy it whole from the link'),
+  password: staffPasswordSchema,
+});
+export type StaffAcceptInviteRequest = z.output<typeof staffAcceptInviteRequestSchema>;
+
+export const staffAcceptInviteResponseSchema = z.object({ account: staffAccountSchema });
+export type StaffAcceptInviteResponse = z.infer<typeof staffAcceptInviteResponseSchema>;
+
+/** GET /v1/staff/team: the tenant's accounts and the invites not yet accepted. */
+export const staffTeamResponseSchema = z.object({
+  accounts: z.array(staffAccountSchema),
+  invites: z.array(staffInviteSchema),
+});
+export type StaffTeamResponse = z.infer<typeof staffTeamResponseSchema>;
+
+/** POST /v1/staff/logout-everywhere: how many sessions of the account were ended. */
+export const staffLogoutEverywhereResponseSchema = z.object({ endedSessions: z.number().int() });
+export type StaffLogoutEverywhereResponse = z.infer<typeof staffLogoutEverywhereResponseSchema>;
