@@ -4,7 +4,7 @@ import { ROUTES } from '@prex/protocol';
 import { resolveAgent } from './agents/repository.js';
 import { createAgentsFeature } from './agents/routes.js';
 import { adminPreflight } from './auth/admin-cors.js';
-import type { ConversationBus } from './bus/index.js';
+import { createMemoryBus, type ConversationBus } from './bus/index.js';
 import { createChatFeature } from './chat/routes.js';
 import { createLabelAnalyticsFeature } from './classification/routes.js';
 import type { Config } from './config.js';
@@ -77,6 +77,7 @@ export function createApp(deps: AppDeps): PrexApp {
   const usage = createUsageRecorder(db, config, log);
   const gateway = createModelGateway({ llm: config.llm, usage });
   const mailer = createMailer(config, log);
+  const bus = deps.bus ?? createMemoryBus();
   // Every path that opens an escalation goes through this service; it emails the tenant's staff once.
   const handoff = createHandoffService({
     db,
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): PrexApp {
       notifyStaffOfHandoff({ db, log, mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
   });
 
+  const chat = createChatFeature({ db, config, log, gateway, bus, routes, seams: { createEscalation: handoff.createEscalation, usage } });
   const features: Feature[] = [
     createSettingsFeature({ db, routes }),
     createSessionsFeature({ db, config, routes }),
@@ -100,11 +102,11 @@ export function createApp(deps: AppDeps): PrexApp {
     createLabelAnalyticsFeature({ db, routes }),
     createQualityFeature({ db, log, routes }),
     createProductsFeature({ db, routes }),
-    createHandoffFeature({ db, routes, handoff }),
+    createHandoffFeature({ db, log, routes, handoff, bus }),
     createCustomersFeature({ db, config, log, mailer, routes }),
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
-    createChatFeature({ db, config, log, gateway, bus: deps.bus, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
+    chat,
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);

@@ -18,6 +18,11 @@ import { touchLiveSession } from './sessions/repository.js';
  * checked before the body is read, so only the tenant's own servers can send this much.
  */
 export const ADMIN_JSON_LIMIT = '25mb';
+/**
+ * Webhook bodies (Twilio's form posts): a message of 1600 characters, its media URLs and Twilio's
+ * own fields fit many times over.
+ */
+export const WEBHOOK_FORM_LIMIT = '64kb';
 
 export interface RoutePolicyDeps {
   config: Config;
@@ -41,12 +46,17 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   const visitor = [...keyed, sessionAuth(config, liveSessions)];
   const adminJson = once('adminJsonParsed', express.json({ limit: ADMIN_JSON_LIMIT, strict: true }));
   const admin = [secretKeyAuth({ db, log, limit: deps.secretKeyFailures }), adminOriginCheck, adminJson];
+  // No key: the provider signs each request, and the route checks the signature against the
+  // tenant's credentials (it needs the parsed form and the tenant to do so).
+  const webhookForm = once('webhookFormParsed', express.urlencoded({ extended: false, limit: WEBHOOK_FORM_LIMIT, parameterLimit: 200 }));
+  const webhook = [rateLimit, webhookForm];
   // Last in every policy: the route matched (its parameters are known) and the body was parsed.
   // Per route, not once per request: each matched route has its own parameters.
   return {
     keyed: () => routeGroup([...keyed, textGuard]),
     visitor: () => routeGroup([...visitor, textGuard]),
     admin: () => routeGroup([...admin, textGuard]),
+    webhook: () => routeGroup([...webhook, textGuard]),
   };
 }
 

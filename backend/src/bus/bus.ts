@@ -14,9 +14,16 @@ export type AnswerEvent =
   /** A visitor asked, on some instance, to stop it. */
   | { kind: 'answer-stop'; messageId: string };
 
-export type BusEvent = AnswerEvent;
+/** What happened in a conversation that the other channels relay (SMS sends a staff reply to the phone). */
+export type ConversationEvent =
+  /** Staff replied in the conversation; the message is stored. */
+  { kind: 'staff-reply'; tenantId: string; sessionId: string; messageId: string };
+
+export type BusEvent = AnswerEvent | ConversationEvent;
 
 export const answerTopic = (messageId: string): string => `answer:${messageId}`;
+/** Every staff reply of every tenant: few, and each subscriber keeps the ones of its channel. */
+export const STAFF_REPLY_TOPIC = 'staff-replies';
 
 export type BusListener = (event: BusEvent) => void;
 

@@ -8,7 +8,9 @@ import {
   type AdminEscalationsResponse,
   type StaffReplyResponse,
 } from '@prex/protocol';
+import { STAFF_REPLY_TOPIC, type ConversationBus } from '../bus/index.js';
 import type { Db } from '../db/db.js';
+import type { Logger } from '../logger.js';
 import { tenantOf } from '../auth/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { RouteGroup } from '../http/route-group.js';
@@ -32,7 +34,8 @@ function idParam(value: unknown, pattern: RegExp, what: string): string {
  * - GET   /v1/admin/conversations/:sessionId             messages (author, label, tool calls, feedback), escalations, customer
  * - POST  /v1/admin/conversations/:sessionId/replies {text}   a staff reply the visitor sees as from a human
  */
-export function addHandoffAdminRoutes(routes: RouteGroup, db: Db): void {
+export function addHandoffAdminRoutes(routes: RouteGroup, deps: { db: Db; bus: ConversationBus; log: Logger }): void {
+  const { db } = deps;
   routes.get(HANDOFF_ADMIN_ROUTES.escalations, async (req, res) => {
     const query = parseInput(adminEscalationsQuerySchema, req.query, 'query');
     const out: AdminEscalationsResponse = { escalations: await listEscalations(db, tenantOf(res).id, query) };
@@ -72,6 +75,10 @@ export function addHandoffAdminRoutes(routes: RouteGroup, db: Db): void {
     const tenantId = tenantOf(res).id;
     if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
     const out: StaffReplyResponse = { message: await insertStaffReply(db, { tenantId, sessionId, text }) };
+    // Other channels of the conversation (SMS) relay the reply; the reply is stored whatever the bus does.
+    await deps.bus.publish(STAFF_REPLY_TOPIC, { kind: 'staff-reply', tenantId, sessionId, messageId: out.message.id }).catch((error: unknown) => {
+      deps.log.warn('could not publish a staff reply', { sessionId, error: error instanceof Error ? error.message : String(error) });
+    });
     res.status(201).json(out);
   });
 }

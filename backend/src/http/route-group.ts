@@ -36,4 +36,6 @@ export interface Routes {
   visitor(): RouteGroup;
   /** The tenant's own servers with the secret key: failed keys limited per address, larger bodies. */
   admin(): RouteGroup;
+  /** Calls from a provider (Twilio): rate limited, small form bodies, no key; each route checks the provider's signature. */
+  webhook(): RouteGroup;
 }
