@@ -28,6 +28,7 @@ import { createQualityFeature } from './quality/routes.js';
 import { createRoutePolicies } from './routes.js';
 import { createSessionsFeature } from './sessions/routes.js';
 import { createSettingsFeature } from './settings/index.js';
+import { createSmsFeature } from './sms/feature.js';
 import { createStaticRouter } from './static.js';
 import { createUsageRecorder } from './usage/recorder.js';
 import { createUsageFeature } from './usage/routes.js';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
     chat,
+    createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);

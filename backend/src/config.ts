@@ -113,6 +113,14 @@ const envSchema = z.object({
   /** Requests per minute per client IP on public routes. */
   PREX_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
   /**
+   * The origin (and path prefix) the outside world reaches Prex at, e.g. https://support.example.com:
+   * Twilio signs the URL it calls, so behind a proxy that rewrites the host or scheme the webhook
+   * signature is checked against this. Unset: the request's own scheme and Host.
+   */
+  PREX_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Twilio's REST API origin; only for a Twilio-compatible gateway or a test stand-in (default api.twilio.com). */
+  PREX_TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
    * Heap of the thread that parses uploaded files, in MB. A file that needs more fails alone
    * (the API process is untouched). 512 MB parses any real 20 MB upload (the largest allowed);
    * below 128 MB PDF.js itself does not load.
@@ -219,6 +227,10 @@ export interface Config {
   summaries: { inactivityMinutes: number; scanIntervalMs: number };
   rateLimitPerMinute: number;
   trustProxyHops: number;
+  /** PREX_PUBLIC_URL without a trailing slash; undefined: each request's own origin. */
+  publicUrl: string | undefined;
+  /** SMS through Twilio: undefined = Twilio's own API. */
+  twilio: { apiBaseUrl: string | undefined };
   ingestion: IngestionConfig;
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
   staticDir: string | undefined;
@@ -281,6 +293,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     summaries: { inactivityMinutes: e.PREX_SUMMARY_INACTIVITY_MINUTES, scanIntervalMs: e.PREX_SUMMARY_SCAN_MS },
     rateLimitPerMinute: e.PREX_RATE_LIMIT_PER_MINUTE,
     trustProxyHops: e.PREX_TRUST_PROXY_HOPS,
+    publicUrl: e.PREX_PUBLIC_URL?.replace(/\/+$/, ''),
+    twilio: { apiBaseUrl: e.PREX_TWILIO_API_BASE_URL },
     ingestion: {
       memoryMb: e.PREX_INGEST_MEMORY_MB,
       timeoutMs: e.PREX_INGEST_FILE_TIMEOUT_MS,
