@@ -30,6 +30,7 @@ import { createRoutePolicies } from './routes.js';
 import { createSessionsFeature } from './sessions/routes.js';
 import { createSettingsFeature } from './settings/index.js';
 import { createStaffFeature } from './staff/index.js';
+import { createSmsFeature } from './sms/feature.js';
 import { createStaticRouter } from './static.js';
 import { createUsageRecorder } from './usage/recorder.js';
 import { createUsageFeature } from './usage/routes.js';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): PrexApp {
       notifyStaffOfHandoff({ db, log, mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
   });
 
+  const chat = createChatFeature({ db, config, log, gateway, bus, routes, seams: { createEscalation: handoff.createEscalation, usage } });
   const features: Feature[] = [
     createSettingsFeature({ db, routes }),
     createSessionsFeature({ db, config, routes }),
@@ -113,7 +115,8 @@ export function createApp(deps: AppDeps): PrexApp {
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
     createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin }),
-    createChatFeature({ db, config, log, gateway, bus, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
+    chat,
+    createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);

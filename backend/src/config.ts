@@ -113,6 +113,14 @@ const envSchema = z.object({
   /** Requests per minute per client IP on public routes. */
   PREX_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
   /**
+   * The origin (and path prefix) the outside world reaches Prex at, e.g. https://support.example.com:
+   * Twilio signs the URL it calls, so behind a proxy that rewrites the host or scheme the webhook
+   * signature is checked against this. Unset: the request's own scheme and Host.
+   */
+  PREX_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Twilio's REST API origin; only for a Twilio-compatible gateway or a test stand-in (default api.twilio.com). */
+  PREX_TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
    * Heap of the thread that parses uploaded files, in MB. A file that needs more fails alone
    * (the API process is untouched). 512 MB parses any real 20 MB upload (the largest allowed);
    * below 128 MB PDF.js itself does not load.
@@ -134,15 +142,6 @@ const envSchema = z.object({
   PREX_DEMO_ORIGINS: originList.default(['http://localhost:8080', 'http://127.0.0.1:8080']),
   /** Folder with the built loader.js and widget/ assets to serve; defaults to the workspace packages' dist. */
   PREX_STATIC_DIR: z.string().optional(),
-  /**
-   * The address people open Prex at (https://support.example.com), when it differs from what the
-   * server sees behind a proxy: staff invite links point there, and staff requests must come from
-   * it. Unset: the address each request came to.
-   */
-  PREX_PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://support.example.com' })
-    .optional()
-    .transform((u) => (u ? new URL(u).origin : undefined)),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /**
    * Log conversation content (questions, answers, outbox mail subjects, which carry one-time
@@ -229,6 +228,10 @@ export interface Config {
   summaries: { inactivityMinutes: number; scanIntervalMs: number };
   rateLimitPerMinute: number;
   trustProxyHops: number;
+  /** PREX_PUBLIC_URL without a trailing slash; undefined: each request's own origin. */
+  publicUrl: string | undefined;
+  /** SMS through Twilio: undefined = Twilio's own API. */
+  twilio: { apiBaseUrl: string | undefined };
   ingestion: IngestionConfig;
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
   staticDir: string | undefined;
@@ -294,6 +297,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     summaries: { inactivityMinutes: e.PREX_SUMMARY_INACTIVITY_MINUTES, scanIntervalMs: e.PREX_SUMMARY_SCAN_MS },
     rateLimitPerMinute: e.PREX_RATE_LIMIT_PER_MINUTE,
     trustProxyHops: e.PREX_TRUST_PROXY_HOPS,
+    publicUrl: e.PREX_PUBLIC_URL?.replace(/\/+$/, ''),
+    twilio: { apiBaseUrl: e.PREX_TWILIO_API_BASE_URL },
     ingestion: {
       memoryMb: e.PREX_INGEST_MEMORY_MB,
       timeoutMs: e.PREX_INGEST_FILE_TIMEOUT_MS,
@@ -302,7 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demo: { enabled: e.PREX_SEED_DEMO, publishableKey: e.PREX_DEMO_PUBLISHABLE_KEY, origins: e.PREX_DEMO_ORIGINS },
     staticDir: e.PREX_STATIC_DIR,
-    publicOrigin: e.PREX_PUBLIC_URL,
+    publicOrigin: e.PREX_PUBLIC_URL ? new URL(e.PREX_PUBLIC_URL).origin : undefined,
     logLevel: e.LOG_LEVEL,
     logPrompts: e.PREX_LOG_PROMPTS,
   };

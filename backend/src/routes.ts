@@ -20,6 +20,11 @@ import { staffCsrfCheck, staffSessionAuth } from './staff/session-auth.js';
  * checked before the body is read, so only the tenant's own servers can send this much.
  */
 export const ADMIN_JSON_LIMIT = '25mb';
+/**
+ * Webhook bodies (Twilio's form posts): a message of 1600 characters, its media URLs and Twilio's
+ * own fields fit many times over.
+ */
+export const WEBHOOK_FORM_LIMIT = '64kb';
 
 export interface RoutePolicyDeps {
   config: Config;
@@ -49,6 +54,10 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   const staffRateLimit = once('staffRateLimited', publicRateLimit(config, staffStore));
   const staffSignIn = [staffRateLimit, publicJson, staffOriginCheck(config.publicOrigin)];
   const staff = [...staffSignIn, staffSessionAuth(db), staffCsrfCheck];
+  // No key: the provider signs each request, and the route checks the signature against the
+  // tenant's credentials (it needs the parsed form and the tenant to do so).
+  const webhookForm = once('webhookFormParsed', express.urlencoded({ extended: false, limit: WEBHOOK_FORM_LIMIT, parameterLimit: 200 }));
+  const webhook = [rateLimit, webhookForm];
   // Last in every policy: the route matched (its parameters are known) and the body was parsed.
   // Per route, not once per request: each matched route has its own parameters.
   return {
@@ -57,6 +66,7 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
     admin: () => routeGroup([...admin, textGuard]),
     staffSignIn: () => routeGroup([...staffSignIn, textGuard]),
     staff: () => routeGroup([...staff, textGuard]),
+    webhook: () => routeGroup([...webhook, textGuard]),
   };
 }
 

@@ -14,18 +14,23 @@ export type AnswerEvent =
   /** A visitor asked, on some instance, to stop it. */
   | { kind: 'answer-stop'; messageId: string };
 
-/** What happened in a visitor's conversation, besides its answers. */
+/** What happened in a conversation, besides its answers. */
 export type ConversationEvent =
   /** The conversation's event log grew to `seq` (a staff reply, a handoff state): read it from the database. */
   | { kind: 'conversation-event'; seq: number }
   /** A staff member is writing a reply; nothing is stored. */
-  | { kind: 'staff-typing'; name?: string | undefined };
+  | { kind: 'staff-typing'; name?: string | undefined }
+  /** Staff replied in the conversation (the message is stored): other channels (SMS) relay it. */
+  | { kind: 'staff-reply'; tenantId: string; sessionId: string; messageId: string };
 
 export type BusEvent = AnswerEvent | ConversationEvent;
 
 export const answerTopic = (messageId: string): string => `answer:${messageId}`;
 /** Session ids are unique across tenants; the tenant is in the topic anyway, so a topic never crosses tenants. */
 export const conversationTopic = (tenantId: string, sessionId: string): string => `conversation:${tenantId}:${sessionId}`;
+
+/** Every staff reply of every tenant: few, and each subscriber keeps the ones of its channel. */
+export const STAFF_REPLY_TOPIC = 'staff-replies';
 
 export type BusListener = (event: BusEvent) => void;
 

@@ -67,6 +67,12 @@ export interface ChatFeature extends Feature {
   stop(): Promise<void>;
   /** The live-answer registry (exposed for diagnostics and tests). */
   hub: AnswerHub;
+  /**
+   * Another channel's question (SMS): stored and answered by the same pipeline as the widget's,
+   * with the tenant's default agent. Resolves once the answer is started; `settled` tells when it is
+   * stored. Rejects with a 409 while another answer of the session streams.
+   */
+  answer(scope: Scope, text: string): Promise<LiveAnswer>;
 }
 
 type Scope = { tenantId: string; sessionId: string };
@@ -254,7 +260,12 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     for (const sse of [...openStreams]) sse.end();
   }
 
-  return { publicRoutes: routes.router, stop: shutdown, hub };
+  async function answerFromChannel(scope: Scope, text: string): Promise<LiveAnswer> {
+    if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
+    return createAnswer(scope, text, undefined);
+  }
+
+  return { publicRoutes: routes.router, stop: shutdown, hub, answer: answerFromChannel };
 }
 
 /** Stops a live answer and waits (bounded) until it is persisted; a finished one just reports its status. */

@@ -9,15 +9,15 @@ import {
   type AdminEscalationsResponse,
   type StaffReplyResponse,
 } from '@prex/protocol';
-import type { ConversationBus } from '../bus/index.js';
+import { STAFF_REPLY_TOPIC, type ConversationBus } from '../bus/index.js';
 import { announceConversationEvent, announceStaffTyping } from '../conversations/announce.js';
 import type { Db } from '../db/db.js';
+import type { Logger } from '../logger.js';
 import { tenantOf } from '../auth/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import { findConversationSession, insertStaffReply, listConversationMessages } from './conversation.js';
-import type { Logger } from '../logger.js';
 import { listEscalations, listSessionEscalations } from './repository.js';
 import type { HandoffService } from './service.js';
 
@@ -87,6 +87,10 @@ export function addHandoffAdminRoutes(
     if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
     const { message, seq } = await insertStaffReply(db, { tenantId, sessionId, text, staffName });
     await announceConversationEvent(deps, { tenantId, sessionId }, seq);
+    // Other channels of the conversation (SMS) relay the reply; the reply is stored whatever the bus does.
+    await deps.bus.publish(STAFF_REPLY_TOPIC, { kind: 'staff-reply', tenantId, sessionId, messageId: message.id }).catch((error: unknown) => {
+      deps.log.warn('could not publish a staff reply', { sessionId, error: error instanceof Error ? error.message : String(error) });
+    });
     const out: StaffReplyResponse = { message };
     res.status(201).json(out);
   });

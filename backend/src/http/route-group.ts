@@ -40,4 +40,6 @@ export interface Routes {
   staffSignIn(): RouteGroup;
   /** The console's routes: the same plus a live staff session cookie and, to change anything, its CSRF token. */
   staff(): RouteGroup;
+  /** Calls from a provider (Twilio): rate limited, small form bodies, no key; each route checks the provider's signature. */
+  webhook(): RouteGroup;
 }

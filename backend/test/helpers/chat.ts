@@ -1,5 +1,6 @@
 import { PUBLISHABLE_KEY_HEADER, ROUTES, STREAM_DONE, type ChatMessage, type HistoryResponse, type UIStreamChunk } from '@prex/protocol';
 import type { Db } from '../../src/db/db.js';
+import type { Logger } from '../../src/logger.js';
 import { upsertDocument } from '../../src/knowledge/ingest.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { PASSWORD, REFUNDS, SHIPPING } from '../fixtures/passages.js';
@@ -32,10 +33,10 @@ export const KB_DOCUMENTS = [
  * Starts the server with a fresh tenant and the KB documents. With `db`, the server uses that
  * database (several servers can share one, like several processes behind a load balancer).
  */
-export async function startChatTestServer(env: Record<string, string> = {}, db?: Db): Promise<ChatTestServer> {
+export async function startChatTestServer(env: Record<string, string> = {}, db?: Db, log: Logger = silentLog): Promise<ChatTestServer> {
   // Tests fire many requests from one address: lift the public rate limit.
   const config = testConfig({ PREX_RATE_LIMIT_PER_MINUTE: '100000', ...env });
-  const server = await startServer({ config, log: silentLog, ...(db ? { db } : {}) });
+  const server = await startServer({ config, log, ...(db ? { db } : {}) });
   const { tenant } = await makeTenant(server.db, 'Shop');
   for (const doc of KB_DOCUMENTS) await upsertDocument(server.db, tenant.id, doc);
   return { server, url: server.url, publishableKey: tenant.publishableKey, tenantId: tenant.id, close: () => server.close() };

@@ -56,8 +56,11 @@ describe('every route refuses invalid text with a 400 naming the field', () => {
     return fillPath(route.path, () => segment);
   }
 
-  function send(route: RegisteredRoute, path: string, body?: string): Promise<RawResponse> {
-    const headers = { ...credentials(route.path), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) };
+  /** Webhooks (Twilio) take form bodies, as their provider sends them; every other route JSON. */
+  const takesForm = (route: RegisteredRoute) => route.path.startsWith('/v1/channels/');
+
+  function send(route: RegisteredRoute, path: string, body?: string, contentType = 'application/json'): Promise<RawResponse> {
+    const headers = { ...credentials(route.path), ...(body !== undefined ? { 'content-type': contentType } : {}) };
     return rawRequest(app.url, { method: route.method, path, headers, ...(body !== undefined ? { body } : {}), timeoutMs: 15_000 });
   }
 
@@ -98,6 +101,12 @@ describe('every route refuses invalid text with a 400 naming the field', () => {
       const surrogate = await send(route, pathOf(route), '{"probe":"x\\ud800"}');
       if (INPUT_FREE.includes(label)) {
         expect([nul.status, surrogate.status].every((s) => s < 500), label).toBe(true);
+        continue;
+      }
+      if (takesForm(route)) {
+        // A form cannot carry an unpaired surrogate (its bytes decode to U+FFFD); a NUL it can.
+        expect(nul.status, label).toBeLessThan(500);
+        await expectInvalidText(await send(route, pathOf(route), 'probe=fine&probe=a%00b', 'application/x-www-form-urlencoded'), 'body.probe[1]', /contains a NUL character/, label);
         continue;
       }
       await expectInvalidText(nul, 'body.probe.items[1]', /contains a NUL character/, label);

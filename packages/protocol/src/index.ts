@@ -13,6 +13,7 @@ export * from './products.js';
 export * from './usage.js';
 export * from './quality.js';
 export * from './customers.js';
+export * from './sms.js';
 export * from './email.js';
 export * from './tenant.js';
 export * from './tenant-css.js';

@@ -6,3 +6,4 @@ export * from './embeddings-server.js';
 export * from './smtp-server.js';
 export * from './net.js';
 export * from './certificates.js';
+export * from './twilio-server.js';

@@ -1,0 +1,51 @@
+import { SMS_ROUTES, smsInboundPath, smsSettingsRequestSchema, type SmsSettingsResponse } from '@prex/protocol';
+import { tenantOf } from '../auth/context.js';
+import type { Db } from '../db/db.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import type { RouteGroup } from '../http/route-group.js';
+import { parseJsonBody } from '../http/validate.js';
+import { deleteSmsSettings, findSmsSettings, saveSmsSettings, type SmsSettings } from './repository.js';
+
+/** The token's last four characters: enough to tell two apart, useless to sign with. */
+function tokenHint(token: string): string {
+  return `${'•'.repeat(8)}${token.slice(-4)}`;
+}
+
+function toResponse(settings: SmsSettings): SmsSettingsResponse {
+  return {
+    accountSid: settings.accountSid,
+    authTokenHint: tokenHint(settings.authToken),
+    phoneNumber: settings.phoneNumber,
+    keywordReplies: settings.keywordReplies,
+    helpText: settings.helpText,
+    webhookPath: smsInboundPath(settings.tenantId),
+    updatedAt: settings.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * The tenant's Twilio number (secret key). The auth token is write-only.
+ * - GET    /v1/admin/sms/settings   404 until set
+ * - PUT    /v1/admin/sms/settings   {accountSid, authToken?, phoneNumber, keywordReplies?, helpText?}
+ * - DELETE /v1/admin/sms/settings   the number stops answering (its webhook gets 404)
+ */
+export function addSmsSettingsRoutes(routes: RouteGroup, db: Db): void {
+  routes.get(SMS_ROUTES.settings, async (_req, res) => {
+    const settings = await findSmsSettings(db, tenantOf(res).id);
+    if (!settings) throw notFound('No SMS number is configured: PUT the Twilio account SID, auth token and number first');
+    res.set('Cache-Control', 'no-store').json(toResponse(settings));
+  });
+
+  routes.put(SMS_ROUTES.settings, async (req, res) => {
+    const input = parseJsonBody(smsSettingsRequestSchema, req, 'SMS settings');
+    const saved = await saveSmsSettings(db, tenantOf(res).id, { ...input, authToken: input.authToken });
+    if (saved === 'token-required') throw badRequest('Invalid SMS settings: authToken is required the first time', [{ path: 'authToken', message: 'required' }]);
+    if (saved === 'number-taken') throw conflict(`${input.phoneNumber} is another tenant's SMS number`);
+    res.set('Cache-Control', 'no-store').json(toResponse(saved));
+  });
+
+  routes.delete(SMS_ROUTES.settings, async (_req, res) => {
+    if (!(await deleteSmsSettings(db, tenantOf(res).id))) throw notFound('No SMS number is configured');
+    res.status(204).end();
+  });
+}

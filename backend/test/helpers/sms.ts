@@ -1,0 +1,55 @@
+import twilio from 'twilio';
+import { smsInboundPath } from '@prex/protocol';
+
+/** Helpers for the SMS tests: Twilio's webhook requests, signed exactly as Twilio signs them. */
+
+export interface TwilioAccount {
+  accountSid: string;
+  authToken: string;
+  phoneNumber: string;
+}
+
+let counter = 0;
+/** A fresh MessageSid (SM + 32 hex digits), as Twilio assigns them. */
+export function messageSid(): string {
+  counter += 1;
+  return `SM${counter.toString(16).padStart(8, '0')}${'0123456789abcdef'.repeat(2).slice(0, 24)}`;
+}
+
+export interface InboundOptions {
+  /** Sign with this token instead of the account's (a forger's). */
+  signWith?: string | null;
+  /** Send this raw body with this content type instead of the form. */
+  raw?: { body: string; contentType: string };
+}
+
+/**
+ * POSTs Twilio's "a message comes in" webhook for `fields` (the usual Twilio fields are filled from
+ * the account), signed with the account's auth token over the URL and form, as Twilio does.
+ */
+export async function postInbound(
+  baseUrl: string,
+  tenantId: string,
+  account: TwilioAccount,
+  fields: Record<string, string>,
+  options: InboundOptions = {},
+): Promise<Response> {
+  const url = `${baseUrl}${smsInboundPath(tenantId)}`;
+  const form: Record<string, string> = { AccountSid: account.accountSid, To: account.phoneNumber, NumMedia: '0', SmsStatus: 'received', ApiVersion: '2010-04-01', ...fields };
+  const params = options.raw ? {} : form;
+  const headers: Record<string, string> = { 'content-type': options.raw?.contentType ?? 'application/x-www-form-urlencoded' };
+  const token = options.signWith === undefined ? account.authToken : options.signWith;
+  if (token !== null) headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature(token, url, params);
+  return fetch(url, { method: 'POST', headers, body: options.raw?.body ?? new URLSearchParams(form).toString() });
+}
+
+/** Polls `check` until it returns something truthy (background work on the server); rejects after timeoutMs. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
