@@ -20,8 +20,10 @@ import { createHandoffService } from './handoff/service.js';
 import { createReadinessRouter } from './health/routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
+import { requestMetrics } from './http/request-metrics.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createModelGateway } from './model/gateway.js';
 import { createProductsFeature } from './products/routes.js';
 import { createQualityFeature } from './quality/routes.js';
@@ -41,6 +43,8 @@ export interface AppDeps {
   log: Logger;
   /** How instances tell each other about answers; in memory (one process) when not given. */
   bus?: ConversationBus;
+  /** Where the app counts what it does; a registry of its own when not given. */
+  metrics?: Metrics;
 }
 
 export interface PrexApp {
@@ -57,10 +61,11 @@ export interface PrexApp {
  */
 export function createApp(deps: AppDeps): PrexApp {
   const { config, db, log } = deps;
+  const metrics = deps.metrics ?? createMetrics();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxyHops);
-  app.use(requestLog(log));
+  app.use(requestLog(log), requestMetrics(metrics));
 
   // Public routes reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth,
   // and the browser must be able to read that 403 to show it. The admin API has its own CORS policy.
@@ -73,8 +78,8 @@ export function createApp(deps: AppDeps): PrexApp {
   app.use(createReadinessRouter({ db, log }));
 
   // Collaborators, built once.
-  const routes = createRoutePolicies({ config, db, log });
-  const usage = createUsageRecorder(db, config, log);
+  const routes = createRoutePolicies({ config, db, log, metrics });
+  const usage = createUsageRecorder(db, config, log, metrics);
   const gateway = createModelGateway({ llm: config.llm, usage });
   const mailer = createMailer(config, log);
   // Every path that opens an escalation goes through this service; it emails the tenant's staff once.
@@ -93,6 +98,7 @@ export function createApp(deps: AppDeps): PrexApp {
       log,
       routes,
       ingestion: config.ingestion,
+      metrics,
       agentTags: async (tenantId, name) => (await resolveAgent(db, tenantId, name)).knowledgeFilter.tags,
     }),
     createAgentsFeature({ db, log, gateway, routes }),
@@ -104,7 +110,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createCustomersFeature({ db, config, log, mailer, routes }),
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
-    createChatFeature({ db, config, log, gateway, bus: deps.bus, routes, seams: { createEscalation: handoff.createEscalation, usage } }),
+    createChatFeature({ db, config, log, gateway, bus: deps.bus, routes, metrics, seams: { createEscalation: handoff.createEscalation, usage } }),
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);
