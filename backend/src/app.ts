@@ -25,6 +25,8 @@ import { createKnowledgeFeature } from './knowledge/admin-routes.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createModelGateway } from './model/gateway.js';
+import { OPENAPI_PATH } from './openapi/operations.js';
+import { openApiHandler } from './openapi/routes.js';
 import { createProductsFeature } from './products/routes.js';
 import { createQualityFeature } from './quality/routes.js';
 import { createRoutePolicies } from './routes.js';
@@ -76,6 +78,7 @@ export function createApp(deps: AppDeps): PrexApp {
     res.json({ ok: true });
   });
   app.use(createReadinessRouter({ db, log }));
+  app.get(OPENAPI_PATH, openApiHandler());
 
   // Collaborators, built once.
   const routes = createRoutePolicies({ config, db, log, metrics });
