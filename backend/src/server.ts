@@ -10,8 +10,8 @@ import { configureRetrieval, createOpenAIEmbedder } from './knowledge/search/ind
 import { createLogger, type Logger } from './logger.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
 import { createBus, type ConversationBus } from './bus/index.js';
-import { collectProcessMetrics, createMetrics } from './metrics/metrics.js';
-import { startMetricsServer, type MetricsServer } from './metrics/server.js';
+import { createMetrics } from './metrics/metrics.js';
+import { serveMetricsIfConfigured, type MetricsServer } from './metrics/server.js';
 
 export interface StartServerOptions {
   config: Config;
@@ -51,10 +51,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     // Instances on one Postgres server hear each other's answers through it; PGlite has one process.
     bus = await createBus(config.database, log);
     const metrics = createMetrics();
-    if (config.metrics.port !== undefined) {
-      collectProcessMetrics(metrics);
-      metricsServer = await startMetricsServer(metrics, { host: config.metrics.host, port: config.metrics.port }, log);
-    }
+    metricsServer = await serveMetricsIfConfigured(config.metrics, metrics, log);
     const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log, bus, metrics });
     const server = createHttpServer(app, config.server).listen(config.port, config.host);
     await once(server, 'listening');

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
-import type { Metrics } from './metrics.js';
+import type { Config } from '../config.js';
+import { collectProcessMetrics, type Metrics } from './metrics.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -51,4 +52,11 @@ export async function startMetricsServer(metrics: Metrics, where: { host: string
         server.closeAllConnections();
       }),
   };
+}
+
+/** The metrics server with Node's process metrics when PREX_METRICS_PORT is set; nothing otherwise. */
+export async function serveMetricsIfConfigured(config: Config['metrics'], metrics: Metrics, log: Logger): Promise<MetricsServer | undefined> {
+  if (config.port === undefined) return undefined;
+  collectProcessMetrics(metrics);
+  return startMetricsServer(metrics, { host: config.host, port: config.port }, log);
 }
