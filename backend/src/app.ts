@@ -21,9 +21,13 @@ import { createHandoffService } from './handoff/service.js';
 import { createReadinessRouter } from './health/routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
+import { requestMetrics } from './http/request-metrics.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createModelGateway } from './model/gateway.js';
+import { OPENAPI_PATH } from './openapi/operations.js';
+import { openApiHandler } from './openapi/routes.js';
 import { createProductsFeature } from './products/routes.js';
 import { createQualityFeature } from './quality/routes.js';
 import { createRoutePolicies } from './routes.js';
@@ -46,6 +50,8 @@ export interface AppDeps {
   log: Logger;
   /** How instances tell each other about answers and conversations; in memory (one process) when not given. */
   bus?: ConversationBus;
+  /** Where the app counts what it does; a registry of its own when not given. */
+  metrics?: Metrics;
 }
 
 export interface PrexApp {
@@ -62,10 +68,11 @@ export interface PrexApp {
  */
 export function createApp(deps: AppDeps): PrexApp {
   const { config, db, log } = deps;
+  const metrics = deps.metrics ?? createMetrics();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxyHops);
-  app.use(requestLog(log));
+  app.use(requestLog(log), requestMetrics(metrics));
 
   // Public routes reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth,
   // and the browser must be able to read that 403 to show it. The admin API has its own CORS policy.
@@ -77,10 +84,11 @@ export function createApp(deps: AppDeps): PrexApp {
     res.json({ ok: true });
   });
   app.use(createReadinessRouter({ db, log }));
+  app.get(OPENAPI_PATH, openApiHandler());
 
   // Collaborators, built once.
-  const routes = createRoutePolicies({ config, db, log });
-  const usage = createUsageRecorder(db, config, log);
+  const routes = createRoutePolicies({ config, db, log, metrics });
+  const usage = createUsageRecorder(db, config, log, metrics);
   const gateway = createModelGateway({ llm: config.llm, usage });
   const mailer = createMailer(config, log);
   const bus = deps.bus ?? createMemoryBus();
@@ -93,7 +101,7 @@ export function createApp(deps: AppDeps): PrexApp {
       notifyStaffOfHandoff({ db, log, mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
   });
 
-  const chat = createChatFeature({ db, config, log, gateway, bus, routes, seams: { createEscalation: handoff.createEscalation, usage } });
+  const chat = createChatFeature({ db, config, log, gateway, bus, routes, metrics, seams: { createEscalation: handoff.createEscalation, usage } });
   const features: Feature[] = [
     createSettingsFeature({ db, routes }),
     createSessionsFeature({ db, config, routes }),
@@ -102,6 +110,7 @@ export function createApp(deps: AppDeps): PrexApp {
       log,
       routes,
       ingestion: config.ingestion,
+      metrics,
       agentTags: async (tenantId, name) => (await resolveAgent(db, tenantId, name)).knowledgeFilter.tags,
     }),
     createAgentsFeature({ db, log, gateway, routes }),

@@ -35,6 +35,13 @@ const envSchema = z.object({
    * large uploads over slow links.
    */
   PREX_REQUEST_TIMEOUT_MS: positiveInt.default(120_000),
+  /**
+   * Serves Prometheus metrics at GET /metrics on this port of its own (metrics/server.ts says why a
+   * port, not a token). Unset: no metrics server. 0 picks a free port.
+   */
+  PREX_METRICS_PORT: port.optional(),
+  /** Address of the metrics server: loopback by default, so only this machine can scrape it. */
+  PREX_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   /** Embedded PGlite data directory, used when DATABASE_URL is not set. */
   PREX_DATA_DIR: z.string().default('.prex/data'),
   /** postgres://… switches storage to a Postgres server (or a Supabase project's database). */
@@ -210,6 +217,8 @@ export interface Config {
   host: string;
   /** Limits on receiving a request (server.ts); a response may take longer. */
   server: { headersTimeoutMs: number; requestTimeoutMs: number };
+  /** The Prometheus endpoint's own server; port undefined: not served. */
+  metrics: { port: number | undefined; host: string };
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; caFile?: string };
   /** secretFromEnv false: PREX_SESSION_SECRET is unset, and server.ts uses the one stored in the database. */
   session: { secret: string; ttlSeconds: number; secretFromEnv: boolean };
@@ -259,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     server: { headersTimeoutMs: e.PREX_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.PREX_REQUEST_TIMEOUT_MS },
+    metrics: { port: e.PREX_METRICS_PORT, host: e.PREX_METRICS_HOST },
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.PREX_DATABASE_CA_FILE ? { caFile: e.PREX_DATABASE_CA_FILE } : {}) }
       : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },

@@ -11,6 +11,7 @@ import { PostgresRateLimitStore } from './http/rate-limit-store.js';
 import { routeGroup, type Routes } from './http/route-group.js';
 import { textGuard } from './http/text-guard.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics/metrics.js';
 import { touchLiveSession } from './sessions/repository.js';
 import { staffOriginCheck } from './staff/origin-check.js';
 import { staffCsrfCheck, staffSessionAuth } from './staff/session-auth.js';
@@ -31,6 +32,8 @@ export interface RoutePolicyDeps {
   db: Db;
   log: Logger;
   secretKeyFailures?: SecretKeyFailureLimit | undefined;
+  /** Counts rate-limit refusals. */
+  metrics?: Metrics | undefined;
 }
 
 /**
@@ -41,7 +44,7 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   const { config, db, log } = deps;
   // On a Postgres server several instances may share the database: they share the counters too.
   const rateLimitStore = db.engine === 'postgres' ? new PostgresRateLimitStore(db, 'public') : undefined;
-  const rateLimit = once('rateLimited', publicRateLimit(config, rateLimitStore));
+  const rateLimit = once('rateLimited', publicRateLimit(config, rateLimitStore, () => deps.metrics?.rateLimited.inc()));
   const publicJson = once('publicJsonParsed', express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
   const keyed = [rateLimit, publicJson, publishableKeyAuth(db)];
   const liveSessions = { touch: (tenantId: string, sessionId: string) => touchLiveSession(db, tenantId, sessionId) };

@@ -11,6 +11,8 @@ import { createLogger, type Logger } from './logger.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
 import { createBus, type ConversationBus } from './bus/index.js';
 import { persistedSecret } from './auth/server-secret.js';
+import { createMetrics } from './metrics/metrics.js';
+import { serveMetricsIfConfigured, type MetricsServer } from './metrics/server.js';
 
 export interface StartServerOptions {
   config: Config;
@@ -28,6 +30,8 @@ export interface RunningServer {
   app: Express;
   /** The demo seed's outcome when config.demo.enabled. */
   demo: DemoSeedResult | undefined;
+  /** http://host:port/metrics when PREX_METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   /** Stops accepting connections, stops live answers and ends open streams, then closes the db it opened. */
   close(): Promise<void>;
   /** Resolves when the staff notices of handoffs opened so far were sent (or failed): for tests. */
@@ -41,6 +45,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(config.database, log));
   let bus: ConversationBus | undefined;
+  let metricsServer: MetricsServer | undefined;
   try {
     // Without PREX_SESSION_SECRET, the secret stored in the database: shared by every instance, kept across restarts.
     if (!config.session.secretFromEnv) config = { ...config, session: { ...config.session, secret: await persistedSecret(db, 'session') } };
@@ -48,7 +53,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const demo = config.demo.enabled ? await seedDemo(db, config.demo, log) : undefined;
     // Instances on one Postgres server hear each other's answers through it; PGlite has one process.
     bus = await createBus(config.database, log);
-    const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log, bus });
+    const metrics = createMetrics();
+    metricsServer = await serveMetricsIfConfigured(config.metrics, metrics, log);
+    const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log, bus, metrics });
     const server = createHttpServer(app, config.server).listen(config.port, config.host);
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
@@ -63,11 +70,13 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         // Streams were ended by shutdown(); whatever is still open would otherwise hold close() forever.
         server.closeAllConnections();
         await stopped;
+        await metricsServer?.close();
         await bus?.close();
         if (ownsDb) await db.close();
       })());
-    return { url: `http://${host}:${port}`, port, db, app, demo, close, handoffNoticesSettled };
+    return { url: `http://${host}:${port}`, port, db, app, demo, metricsUrl: metricsServer?.url, close, handoffNoticesSettled };
   } catch (err) {
+    await metricsServer?.close();
     await bus?.close().catch(() => undefined);
     if (ownsDb) await db.close().catch(() => undefined);
     throw err;

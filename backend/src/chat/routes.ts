@@ -15,6 +15,7 @@ import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { ModelGateway } from '../model/gateway.js';
 import { createMemoryBus, type ConversationBus } from '../bus/index.js';
 import { sessionOf, tenantOf } from '../auth/context.js';
@@ -60,6 +61,8 @@ export interface ChatFeatureDeps {
   search?: SearchFn;
   /** The other features an answer composes (agents, tools, handoff, usage, classifier, customers); defaults are the real ones. */
   seams?: Partial<AnsweringSeams>;
+  /** Open streams and answer latencies. */
+  metrics?: Metrics;
 }
 
 export interface ChatFeature extends Feature {
@@ -107,7 +110,11 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   function openSse(res: Response): SseResponse {
     const sse = new SseResponse(res, config.heartbeatMs).open();
     openStreams.add(sse);
-    sse.onClose(() => openStreams.delete(sse));
+    deps.metrics?.openStreams.inc();
+    sse.onClose(() => {
+      openStreams.delete(sse);
+      deps.metrics?.openStreams.dec();
+    });
     return sse;
   }
 
@@ -158,7 +165,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   /** Starts the answer in the background; the HTTP request only watches it. */
   function startRun(live: LiveAnswer, question: string, history: PriorTurn[], agent: Agent): void {
     persistAsItStreams({ db, bus, log }, live);
-    const run = runAnswer({ db, hub, answerer, search, log, seams }, live, { question, history, agent }).catch((error: unknown) => {
+    const run = runAnswer({ db, hub, answerer, search, log, seams, metrics: deps.metrics }, live, { question, history, agent }).catch((error: unknown) => {
       log.error('answer run crashed', { messageId: live.messageId, error: String(error) });
     });
     runs.add(run);

@@ -2,6 +2,7 @@ import type { Citation, MessageStatus } from '@prex/protocol';
 import type { Agent } from '../agents/agent.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Passage } from '../knowledge/passage.js';
 import { followUpContext } from '../knowledge/search/follow-up.js';
 import { AnswerStalledError, type Answer, type Answerer, type AnswerPart, type ModelCallReport, type PriorTurn } from '../llm/answerer.js';
@@ -29,6 +30,8 @@ export interface RunDeps {
   search: SearchFn;
   log: Logger;
   seams: AnsweringSeams;
+  /** Answer latencies (first text, done); none in tests that do not look. */
+  metrics?: Metrics | undefined;
 }
 
 export interface RunInput {
@@ -155,7 +158,8 @@ function abortReason(signal: AbortSignal): string {
  * unsubscribes; the answer stops only when its AbortController is aborted. Never rejects.
  */
 export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<MessageStatus> {
-  const state = new RunState(live);
+  const metrics = deps.metrics;
+  const state = new RunState(live, metrics && ((s) => metrics.answerFirstText.observe({ answerer: s.answerer ?? 'none' }, s.secondsSinceStart())));
   const signal = live.controller.signal;
   let status: Exclude<MessageStatus, 'streaming'>;
   let sources: Citation[] = [];
@@ -175,6 +179,8 @@ export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput
     status = 'error';
     state.emit({ type: 'error', errorText: error instanceof AnswerStalledError ? error.userMessage : ANSWER_FAILED_TEXT });
   }
+  // The visitor saw the end here; persistence below is the server's own time.
+  metrics?.answerDuration.observe({ status }, state.secondsSinceStart());
   await Promise.allSettled(state.pendingWrites);
   deps.log.prompt('answer', { messageId: live.messageId, status, text: live.textSoFar });
   await persist(deps, state, { status, sources });

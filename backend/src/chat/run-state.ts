@@ -19,8 +19,20 @@ export class RunState {
   readonly toolCalls: ToolCallRecord[] = [];
   /** Usage rows being written; awaited before the answer is persisted. */
   readonly pendingWrites: Array<Promise<void>> = [];
+  /** When the run started, for the latency metrics. */
+  readonly startedAt = process.hrtime.bigint();
+  private textSent = false;
 
-  constructor(readonly live: LiveAnswer) {}
+  /** `onFirstText` is told once, when the first text-delta goes out (the latency a visitor feels). */
+  constructor(
+    readonly live: LiveAnswer,
+    private readonly onFirstText?: (state: RunState) => void,
+  ) {}
+
+  /** Seconds since the run started. */
+  secondsSinceStart(): number {
+    return Number(process.hrtime.bigint() - this.startedAt) / 1e9;
+  }
 
   emit(chunk: UIStreamChunk): void {
     this.live.append(chunk);
@@ -40,7 +52,11 @@ export class RunState {
   }
 
   emitText(delta: string): void {
-    if (delta) this.emit({ type: 'text-delta', id: TEXT_PART_ID, delta });
+    if (!delta) return;
+    this.emit({ type: 'text-delta', id: TEXT_PART_ID, delta });
+    if (this.textSent) return;
+    this.textSent = true;
+    this.onFirstText?.(this);
   }
 
   closeText(): void {

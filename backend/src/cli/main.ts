@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
+import { registerBackupCommands } from './backup.js';
 import { registerEvalAnswersCommand } from './eval-answers.js';
 import { registerEvalCommands } from './eval.js';
 import { registerIngestCommand } from './ingest.js';
@@ -17,6 +18,7 @@ registerIngestCommand(program);
 registerEvalAnswersCommand(registerEvalCommands(program));
 registerTenantCommands(program);
 registerStaffCommands(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);

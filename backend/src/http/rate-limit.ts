@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
  * 429 with the usual error body. Behind a reverse proxy, set Express's `trust proxy` so req.ip is
  * the client, not the proxy.
  */
-export function publicRateLimit(config: Pick<Config, 'rateLimitPerMinute'>, store?: Store): RateLimitRequestHandler {
+export function publicRateLimit(config: Pick<Config, 'rateLimitPerMinute'>, store?: Store, onRefused?: () => void): RateLimitRequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: config.rateLimitPerMinute,
@@ -20,6 +20,7 @@ export function publicRateLimit(config: Pick<Config, 'rateLimitPerMinute'>, stor
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res, _next, options) => {
+      onRefused?.();
       const body: ErrorBody = {
         error: { code: 'rate_limited', message: `Too many requests: at most ${options.limit} per minute from one address. Retry after the time in the Retry-After header.` },
       };

@@ -25,10 +25,11 @@ import { withTextGuard } from '../http/text-guard.js';
 import type { Feature } from '../feature.js';
 import type { RouteGroup, Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { ChunkOptions } from './chunker.js';
 import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer, type FileIngestOptions, type FileInput } from './ingest.js';
 import { createJob, findJob, latestItems, listJobItems, listJobs, type Job, type JobItem } from './jobs/repository.js';
-import { IngestionWorker } from './jobs/worker.js';
+import { IngestionWorker, type WorkerEvent } from './jobs/worker.js';
 import { detectFormat, ParseError, unsupportedReason } from './parse/index.js';
 import { ParseSandbox } from './parse/sandbox.js';
 import { findDocument, listVersions, setDocumentTags, type DocumentSummary } from './repository.js';
@@ -45,6 +46,8 @@ export interface KnowledgeFeatureDeps {
   chunking?: ChunkOptions | undefined;
   /** The memory, time and format limits uploaded files are parsed under (config.ingestion). */
   ingestion: IngestionConfig;
+  /** Jobs queued and items processed, by outcome. */
+  metrics?: Metrics | undefined;
 }
 
 export interface KnowledgeFeature extends Feature {
@@ -72,10 +75,10 @@ export function createKnowledgeFeature(deps: KnowledgeFeatureDeps): KnowledgeFea
   const { db, log } = deps;
   const indexChunks = deps.indexChunks ?? indexChunkEmbeddings;
   const sandbox = new ParseSandbox(deps.ingestion);
-  const worker = new IngestionWorker(db, { log, indexChunks, chunking: deps.chunking, parse: sandbox.parse, keepAlive: false });
+  const worker = new IngestionWorker(db, { log, indexChunks, chunking: deps.chunking, parse: sandbox.parse, keepAlive: false, onEvent: countItem(deps.metrics) });
   const routes = deps.routes.admin();
   addDocumentRoutes(routes, deps, worker, { ...deps.chunking, indexChunks, parse: sandbox.parse });
-  addJobRoutes(routes, db, worker);
+  addJobRoutes(routes, db, worker, deps.metrics);
   return {
     adminRoutes: routes.router,
     worker,
@@ -103,6 +106,7 @@ function addDocumentRoutes(routes: RouteGroup, deps: KnowledgeFeatureDeps, worke
     if (req.is('multipart/form-data')) {
       const items = uploadedItems(req);
       const jobId = await createJob(db, tenantId, 'api', items);
+      deps.metrics?.ingestionJobs.inc({ origin: 'api' });
       worker.kick();
       res.status(202).location(ADMIN_ROUTES.job.replace(':jobId', jobId)).json(await jobDetail(db, tenantId, jobId));
       return;
@@ -197,7 +201,7 @@ function addDocumentRoutes(routes: RouteGroup, deps: KnowledgeFeatureDeps, worke
   });
 }
 
-function addJobRoutes(routes: RouteGroup, db: Db, worker: IngestionWorker): void {
+function addJobRoutes(routes: RouteGroup, db: Db, worker: IngestionWorker, metrics: Metrics | undefined): void {
   routes.post(ADMIN_ROUTES.jobs, async (req, res) => {
     const tenantId = tenantOf(res).id;
     const input = parseJsonBody(createJobRequestSchema, req, 'job');
@@ -215,6 +219,7 @@ function addJobRoutes(routes: RouteGroup, db: Db, worker: IngestionWorker): void
       tags: d.tags,
     }));
     const jobId = await createJob(db, tenantId, 'api', items);
+    metrics?.ingestionJobs.inc({ origin: 'api' });
     worker.kick();
     res.status(202).location(ADMIN_ROUTES.job.replace(':jobId', jobId)).json(await jobDetail(db, tenantId, jobId));
   });
@@ -361,4 +366,12 @@ async function jobDetail(db: Db, tenantId: string, jobId: string): Promise<JobDe
   if (!job) throw notFound(`No job ${jobId}`);
   const items = await listJobItems(db, tenantId, jobId);
   return { ...jobInfo(job), items: items.map(itemInfo) };
+}
+
+/** Items by outcome in the metrics; 'started' is not an outcome. */
+function countItem(metrics: Metrics | undefined): ((event: WorkerEvent) => void) | undefined {
+  if (!metrics) return undefined;
+  return (event) => {
+    if (event.type !== 'started') metrics.ingestionItems.inc({ outcome: event.type });
+  };
 }

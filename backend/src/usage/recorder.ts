@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { costOf, priceOf } from './prices.js';
 import type { LlmCallRecord, UsageRecorder } from './types.js';
 
@@ -22,7 +23,7 @@ function milliseconds(value: number | null): number | null {
  * (config.modelPrices over the built-in prices). Recording never fails the caller: a database
  * error is logged and swallowed, because a lost usage row must not cost the user their answer.
  */
-export function createUsageRecorder(db: Db, config: Pick<Config, 'modelPrices'>, log: Logger): UsageRecorder {
+export function createUsageRecorder(db: Db, config: Pick<Config, 'modelPrices'>, log: Logger, metrics?: Metrics): UsageRecorder {
   const unpricedWarned = new Set<string>();
 
   function priceFor(model: string) {
@@ -40,6 +41,7 @@ export function createUsageRecorder(db: Db, config: Pick<Config, 'modelPrices'>,
         const promptTokens = tokenCount(call.promptTokens);
         const completionTokens = tokenCount(call.completionTokens);
         const cost = costOf(priceFor(call.model), promptTokens, completionTokens);
+        if (metrics) countCall(metrics, call, { promptTokens, completionTokens, cost });
         await db.query(
           `insert into llm_calls (id, tenant_id, agent_id, session_id, message_id, purpose, model, prompt_tokens,
              completion_tokens, cost_usd, latency_ms, ttft_ms, outcome, error)
@@ -71,4 +73,13 @@ export function createUsageRecorder(db: Db, config: Pick<Config, 'modelPrices'>,
       }
     },
   };
+}
+
+/** The call in the metrics: by model and purpose, never by tenant (the usage API has those figures). */
+function countCall(metrics: Metrics, call: LlmCallRecord, counted: { promptTokens: number | null; completionTokens: number | null; cost: string | null }): void {
+  const { model, purpose } = call;
+  metrics.modelCalls.inc({ model, purpose, outcome: call.outcome });
+  if (counted.promptTokens) metrics.modelTokens.inc({ model, purpose, kind: 'prompt' }, counted.promptTokens);
+  if (counted.completionTokens) metrics.modelTokens.inc({ model, purpose, kind: 'completion' }, counted.completionTokens);
+  if (counted.cost !== null) metrics.modelCostUsd.inc({ model, purpose }, Number(counted.cost));
 }

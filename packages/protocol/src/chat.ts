@@ -73,7 +73,7 @@ export const agentRefSchema = z
   .max(100, 'agent is longer than 100 characters');
 
 /** Prex's own request body. */
-const prexSendSchema = z.strictObject({
+export const prexSendSchema = z.strictObject({
   text: messageTextSchema,
   agent: agentRefSchema.optional(),
 });
@@ -82,7 +82,7 @@ const prexSendSchema = z.strictObject({
  * The body the Vercel AI SDK's DefaultChatTransport sends (`useChat` pointed at Prex):
  * the whole conversation; Prex keeps history server-side and takes the last user message.
  */
-const aiSdkSendSchema = z
+export const aiSdkSendSchema = z
   .object({
     id: z.string().optional(),
     messages: z

@@ -1,0 +1,127 @@
+import type { ZodType } from 'zod';
+import * as p from '@prex/protocol';
+
+/** Who may call an operation: the policies of routes.ts, named as the document's security schemes. */
+export type Caller = 'public' | 'publishableKey' | 'visitor' | 'secretKey' | 'staffSession' | 'staffSignIn' | 'twilioSignature';
+
+/** What a successful response carries: a JSON schema of the protocol, or another media type. */
+export type Reply = ZodType | 'sse' | 'ndjson' | 'javascript' | 'empty' | 'json' | 'twiml';
+
+export interface Operation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express pattern, as the app registers it (`:name`, `*name`). */
+  path: string;
+  caller: Caller;
+  summary: string;
+  body?: ZodType;
+  query?: ZodType;
+  status?: number;
+  reply: Reply;
+}
+
+export const OPENAPI_PATH = '/openapi.json';
+
+const op = (method: Operation['method'], path: string, caller: Caller, summary: string, reply: Reply, more: Partial<Operation> = {}): Operation => ({ method, path, caller, summary, reply, ...more });
+
+const { STAFF_ROUTES: S, SMS_ROUTES: SMS } = p;
+const { ROUTES: R, ADMIN_ROUTES: A, AGENT_ROUTES: AG, HANDOFF_ADMIN_ROUTES: H, PRODUCT_ROUTES: PR, USAGE_ROUTES: U, QUALITY_ROUTES: Q, CUSTOMER_ADMIN_ROUTES: C } = p;
+
+/**
+ * Every operation of the HTTP API with the protocol schemas it reads and answers. The paths are
+ * the protocol's route constants the backend registers; backend/test/openapi checks that every
+ * registered route is here, so a new route without its entry fails the build.
+ */
+export const OPERATIONS: readonly Operation[] = [
+  op('get', R.health, 'public', 'Liveness: the process answers', 'json'),
+  op('get', R.ready, 'public', 'Readiness: the database answers and every migration is applied (503 with the reason otherwise)', 'json'),
+  op('get', OPENAPI_PATH, 'public', 'This document', 'json'),
+  op('get', R.loaderScript, 'public', 'The loader script a host page embeds', 'javascript'),
+
+  op('get', R.widgetConfig, 'publishableKey', 'The widget’s boot configuration (theme, texts) for the key’s tenant', p.widgetConfigResponseSchema),
+  op('post', R.sessions, 'publishableKey', 'Start a visitor session; returns its token', p.createSessionResponseSchema, { status: 201 }),
+  op('get', R.history, 'visitor', 'The session’s messages', p.historyResponseSchema),
+  op('post', R.chat, 'visitor', 'Send a message; the answer streams back (AI SDK UI message stream over SSE)', 'sse', { body: p.prexSendSchema.or(p.aiSdkSendSchema) }),
+  op('get', R.resume, 'visitor', 'Resume an answer’s stream after an event id (`?after=` or Last-Event-ID)', 'sse', { query: p.resumeQuerySchema }),
+  op('post', R.stop, 'visitor', 'Stop an answer being streamed', p.stopResponseSchema),
+  op('post', R.feedback, 'visitor', 'Rate an answer', p.feedbackResponseSchema, { body: p.feedbackRequestSchema }),
+  op('post', R.conversationSummaries, 'visitor', 'Summaries of earlier conversations', p.conversationSummariesResponseSchema, { body: p.conversationSummariesRequestSchema }),
+  op('post', R.handoff, 'visitor', 'Ask for a person', p.handoffResponseSchema, { body: p.handoffRequestSchema }),
+  op('post', R.handoffConfirm, 'visitor', 'Answer the agent’s proposal of a handoff', p.handoffResponseSchema, { body: p.handoffConfirmRequestSchema }),
+  op('get', R.handoffCurrent, 'visitor', 'The session’s handoff state', p.handoffCurrentResponseSchema),
+  op('get', R.conversationEvents, 'visitor', 'The conversation’s events (staff replies, staff typing, handoff changes) as SSE; resume with Last-Event-ID or ?after=', 'sse'),
+  op('post', R.identity, 'visitor', 'Identify the visitor with a host-signed identity', p.identityResponseSchema, { body: p.identityRequestSchema }),
+  op('post', R.emailCodeStart, 'visitor', 'Email the visitor a one-time code', p.emailCodeStartResponseSchema, { body: p.emailCodeStartRequestSchema }),
+  op('post', R.emailCodeVerify, 'visitor', 'Verify the emailed code', p.emailCodeVerifyResponseSchema, { body: p.emailCodeVerifyRequestSchema }),
+  op('get', R.customerMe, 'visitor', 'The verified customer’s profile', p.customerMeResponseSchema),
+  op('patch', R.customerMe, 'visitor', 'Change the verified customer’s profile', p.customerMeResponseSchema, { body: p.customerPatchRequestSchema }),
+  op('get', R.customerConversations, 'visitor', 'The customer’s conversations on any device', p.customerConversationsResponseSchema),
+  op('post', R.customerExport, 'visitor', 'Export the customer’s data', p.customerExportSchema, { body: p.dataRightsRequestSchema }),
+  op('post', R.customerDelete, 'visitor', 'Delete the customer’s data', p.customerDeleteResponseSchema, { body: p.dataRightsRequestSchema }),
+  op('post', R.emailConversation, 'visitor', 'Email this conversation to the visitor', p.emailConversationResponseSchema, { body: p.emailConversationRequestSchema }),
+
+  op('get', '/v1/admin/theme', 'secretKey', 'The tenant’s stored theme and the theme the widget draws with', p.adminThemeResponseSchema),
+  op('put', '/v1/admin/theme', 'secretKey', 'Store the tenant’s theme', p.adminThemeResponseSchema, { body: p.adminThemeRequestSchema }),
+  op('get', p.TENANT_ADMIN_ROUTE, 'secretKey', 'The tenant’s settings', p.tenantSettingsResponseSchema),
+  op('patch', p.TENANT_ADMIN_ROUTE, 'secretKey', 'Change the tenant’s settings', p.tenantSettingsResponseSchema, { body: p.tenantSettingsPatchSchema }),
+  op('post', A.documents, 'secretKey', 'Add or replace a document (JSON: at once), or upload files (multipart: a job)', p.documentUpsertResponseSchema, { body: p.documentUpsertRequestSchema }),
+  op('get', A.documents, 'secretKey', 'List documents', p.documentListResponseSchema),
+  op('get', A.search, 'secretKey', 'Search the knowledge base as an answer would', p.adminSearchResponseSchema, { query: p.adminSearchQuerySchema }),
+  op('get', A.document, 'secretKey', 'One document with its versions', p.documentDetailResponseSchema),
+  op('patch', A.document, 'secretKey', 'Change a document’s title, URL or tags', p.documentDetailResponseSchema, { body: p.documentPatchRequestSchema }),
+  op('delete', A.document, 'secretKey', 'Delete a document', 'empty', { status: 204 }),
+  op('post', A.jobs, 'secretKey', 'Queue text documents for ingestion', p.jobDetailResponseSchema, { body: p.createJobRequestSchema, status: 202 }),
+  op('get', A.jobs, 'secretKey', 'List ingestion jobs, newest first', p.jobListResponseSchema),
+  op('get', A.job, 'secretKey', 'An ingestion job with its items', p.jobDetailResponseSchema),
+  op('get', AG.agents, 'secretKey', 'List agents', p.agentListResponseSchema),
+  op('post', AG.agents, 'secretKey', 'Create an agent', p.agentResponseSchema, { body: p.createAgentRequestSchema, status: 201 }),
+  op('get', AG.export, 'secretKey', 'Every agent as a YAML document', 'json'),
+  op('post', AG.import, 'secretKey', 'Create or update agents from a YAML document', p.importResponseSchema),
+  op('get', AG.agent, 'secretKey', 'One agent', p.agentResponseSchema),
+  op('patch', AG.agent, 'secretKey', 'Change an agent', p.agentResponseSchema, { body: p.patchAgentRequestSchema }),
+  op('delete', AG.agent, 'secretKey', 'Delete an agent', 'empty', { query: p.deleteAgentQuerySchema, status: 204 }),
+  op('post', AG.personaDraft, 'secretKey', 'Draft a persona with the model', p.personaDraftResponseSchema),
+  op('get', AG.personaDraft, 'secretKey', 'The agent’s persona draft', p.personaDraftResponseSchema),
+  op('post', AG.applyPersonaDraft, 'secretKey', 'Apply the persona draft to the agent', p.agentResponseSchema),
+  op('get', U.usage, 'secretKey', 'Model usage and cost by day, agent or model', p.usageResponseSchema, { query: p.usageQuerySchema }),
+  op('get', U.labels, 'secretKey', 'Questions by label', p.labelAnalyticsResponseSchema, { query: p.labelAnalyticsQuerySchema }),
+  op('get', Q.fineTuningExport, 'secretKey', 'Good answers as fine-tuning lines (NDJSON)', 'ndjson', { query: p.fineTuningExportQuerySchema }),
+  op('put', Q.markGood, 'secretKey', 'Mark an answer as good (or not)', p.markGoodResponseSchema, { body: p.markGoodRequestSchema }),
+  op('get', PR.products, 'secretKey', 'List products', p.productListResponseSchema, { query: p.productListQuerySchema }),
+  op('post', PR.products, 'secretKey', 'Add or replace a batch of products', p.productUpsertResponseSchema, { body: p.productBatchSchema }),
+  op('post', PR.productsImport, 'secretKey', 'Import products from CSV', p.productUpsertResponseSchema),
+  op('get', PR.product, 'secretKey', 'One product', p.productSchema),
+  op('put', PR.product, 'secretKey', 'Add or replace one product', p.productSchema, { body: p.productPutSchema }),
+  op('delete', PR.product, 'secretKey', 'Delete a product', 'empty', { status: 204 }),
+  op('get', H.escalations, 'secretKey', 'Handoffs to staff', p.adminEscalationsResponseSchema, { query: p.adminEscalationsQuerySchema }),
+  op('patch', H.escalation, 'secretKey', 'Take, resolve or reopen a handoff', p.adminEscalationResponseSchema, { body: p.adminEscalationUpdateSchema }),
+  op('get', H.conversation, 'secretKey', 'A conversation as staff see it', p.adminConversationResponseSchema),
+  op('post', H.conversationReplies, 'secretKey', 'Reply to the visitor as staff', p.staffReplyResponseSchema, { body: p.staffReplyRequestSchema, status: 201 }),
+  op('post', H.conversationTyping, 'secretKey', 'Tell the visitor staff are writing (shown for a few seconds)', 'empty', { body: p.staffTypingRequestSchema, status: 204 }),
+  op('get', SMS.settings, 'secretKey', 'The tenant’s Twilio settings (the auth token masked)', p.smsSettingsResponseSchema),
+  op('put', SMS.settings, 'secretKey', 'Set the tenant’s Twilio settings', p.smsSettingsResponseSchema, { body: p.smsSettingsRequestSchema }),
+  op('delete', SMS.settings, 'secretKey', 'Remove the tenant’s Twilio settings', 'empty', { status: 204 }),
+  op('post', SMS.inbound, 'twilioSignature', 'Twilio’s webhook for an incoming SMS (form body, X-Twilio-Signature); the answer goes out by the REST API', 'twiml'),
+
+  op('post', S.login, 'staffSignIn', 'Staff sign-in: sets the session cookie', p.staffSessionResponseSchema, { body: p.staffLoginRequestSchema }),
+  op('post', S.acceptInvite, 'staffSignIn', 'Accept an invitation and set a password', p.staffAcceptInviteResponseSchema, { body: p.staffAcceptInviteRequestSchema, status: 201 }),
+  op('get', S.me, 'staffSession', 'The signed-in staff account, its tenant and the CSRF token', p.staffSessionResponseSchema),
+  op('post', S.logout, 'staffSession', 'End this session', 'empty', { status: 204 }),
+  op('post', S.logoutEverywhere, 'staffSession', 'End every session of the account', p.staffLogoutEverywhereResponseSchema),
+  op('get', S.team, 'staffSession', 'The team: accounts and pending invitations (owners and admins)', p.staffTeamResponseSchema),
+  op('post', S.invites, 'staffSession', 'Invite a teammate by email (owners and admins)', p.staffInviteResponseSchema, { body: p.staffInviteRequestSchema, status: 201 }),
+  op('get', S.escalations, 'staffSession', 'Handoffs to staff', p.adminEscalationsResponseSchema, { query: p.adminEscalationsQuerySchema }),
+  op('patch', S.escalation, 'staffSession', 'Resolve a handoff', p.adminEscalationResponseSchema, { body: p.adminEscalationUpdateSchema }),
+  op('get', S.conversation, 'staffSession', 'A conversation as staff see it', p.adminConversationResponseSchema),
+  op('post', S.conversationReplies, 'staffSession', 'Reply to the visitor', p.staffReplyResponseSchema, { body: p.staffReplyRequestSchema, status: 201 }),
+  op('post', S.conversationTyping, 'staffSession', 'Tell the visitor staff are writing', 'empty', { body: p.staffTypingRequestSchema, status: 204 }),
+  op('get', C.customers, 'secretKey', 'List customers', 'json'),
+  op('get', C.customerExport, 'secretKey', 'Export a customer’s data', p.customerExportSchema),
+  op('get', C.customer, 'secretKey', 'One customer', p.adminCustomerSchema),
+  op('patch', C.customer, 'secretKey', 'Change a customer', p.adminCustomerSchema, { body: p.adminCustomerPatchRequestSchema }),
+  op('delete', C.customer, 'secretKey', 'Delete a customer and their data', p.customerDeleteResponseSchema),
+  op('get', C.settings, 'secretKey', 'Identity and customer settings', p.customerSettingsResponseSchema),
+  op('put', C.settings, 'secretKey', 'Change identity and customer settings', p.customerSettingsResponseSchema, { body: p.customerSettingsSchema }),
+  op('post', C.rotateIdentitySecret, 'secretKey', 'Rotate the secret host pages sign identities with', 'json'),
+  op('get', C.authEvents, 'secretKey', 'Counts of identity events', p.authEventCountsResponseSchema),
+  op('get', p.EMAIL_EVENTS_ROUTE, 'secretKey', 'Mail sent and its delivery', p.emailEventsResponseSchema, { query: p.emailEventsQuerySchema }),
+];
