@@ -12,6 +12,6 @@ export interface Passage {
   content: string;
   /** Short excerpt around the matched terms, plain text. */
   snippet: string;
-  /** Relevance in [0, 1) from searchPassages: higher is better; see knowledge/search/lexical.ts for the formula and RELEVANCE_FLOOR. */
+  /** Confidence in [0, 1] that the passage answers the question, from searchPassages; at or above ANSWER_THRESHOLD it grounds an answer (knowledge/search/decision.ts). */
   score: number;
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Passage } from '../knowledge/passage.js';
 import type { Answer, Answerer, AnswerPart, AnswerRequest } from './answerer.js';
 import { citedNumbers } from './citations.js';
-import { contentWords, coveredWords, relevantPassages, stemOccurs, stemSet } from './relevance.js';
+import { contentWords, coveredWords, groundingPassages, stemOccurs, stemSet } from './question-match.js';
 
 export interface ExtractiveOptions {
   /** Pause between deltas so the answer reads like typing; 0 for benches (still yields the event loop). */
@@ -172,7 +172,8 @@ export function createExtractiveAnswerer(options: ExtractiveOptions = {}): Answe
   return {
     kind: 'extractive',
     async answer(request) {
-      const composed = composeAnswer(request.question, relevantPassages(request.question, request.passages));
+      // Whether to answer is the search's decision (a passage at or above its threshold).
+      const composed = composeAnswer(request.question, groundingPassages(request.question, request.passages));
       return streamComposedAnswer(composed, request, settings);
     },
   };

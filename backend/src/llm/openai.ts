@@ -7,9 +7,9 @@ import { CitationRenumberer } from './citations.js';
 import { converse } from './conversation.js';
 import { turnsWithinBudget } from './history.js';
 import { buildPrompt } from './prompt.js';
-import { relevantPassages } from './relevance.js';
+import { groundingPassages } from './question-match.js';
 
-/** Passages handed to the model: the relevant ones, best first. */
+/** Passages handed to the model: those the search decided answer the question, best first. */
 const MAX_PROMPT_PASSAGES = 5;
 
 export interface OpenAIAnswererOptions {
@@ -96,7 +96,7 @@ export function createOpenAIAnswerer(options: OpenAIAnswererOptions): Answerer {
     kind: 'llm',
     async answer(request) {
       const plain = request.retrieval === false;
-      const passages = plain ? [] : relevantPassages(request.question, request.passages).slice(0, MAX_PROMPT_PASSAGES);
+      const passages = plain ? [] : groundingPassages(request.question, request.passages).slice(0, MAX_PROMPT_PASSAGES);
       const hasTools = (request.tools?.specs.length ?? 0) > 0;
       if (passages.length === 0 && !plain && !hasTools) return fallback.answer({ ...request, passages: [] });
 

@@ -7,7 +7,7 @@ import { createOpenAIAnswerer } from '../../src/llm/openai.js';
 import { createModelGateway } from '../../src/model/gateway.js';
 import { SYSTEM_PROMPT } from '../../src/llm/prompt.js';
 import { silentLog } from '../helpers/db.js';
-import { ALL_PASSAGES, PASSWORD, REFUNDS, SHIPPING } from '../fixtures/passages.js';
+import { notAnswering, PASSWORD, REFUNDS, SHIPPING } from '../fixtures/passages.js';
 
 /** Answers' usage is recorded by the chat run from each call's report, not by the gateway. */
 const UNRECORDED = { record: async () => undefined };
@@ -25,11 +25,21 @@ beforeEach(() => {
   provider.requests.length = 0;
 });
 
-// Both topics are relevant: PASSWORD covers two of its words so it is passage 1, REFUNDS passage 2.
+// Both topics answer it, PASSWORD ranked first by the search, so it is passage 1, REFUNDS passage 2.
 const TWO_TOPICS = 'Can I get a refund, and how do I reset my password?';
 
+/** What search returns for each question these tests ask: the answering passages at or above the threshold. */
+const RETRIEVED: Record<string, Passage[]> = {
+  [TWO_TOPICS]: [PASSWORD, REFUNDS, notAnswering(SHIPPING)],
+  'How do I get a refund?': [REFUNDS, notAnswering(PASSWORD), notAnswering(SHIPPING)],
+  'How long does shipping take?': [SHIPPING, notAnswering(REFUNDS)],
+  'What is the weather in Paris this week?': [notAnswering(SHIPPING), notAnswering(REFUNDS)],
+};
+
 function ask(question: string, opts: { passages?: Passage[]; history?: PriorTurn[]; signal?: AbortSignal } = {}) {
-  return answerer.answer({ question, passages: opts.passages ?? ALL_PASSAGES, history: opts.history ?? [], signal: opts.signal ?? new AbortController().signal });
+  const passages = opts.passages ?? RETRIEVED[question];
+  if (!passages) throw new Error(`no retrieval fixture for: ${question}`);
+  return answerer.answer({ question, passages, history: opts.history ?? [], signal: opts.signal ?? new AbortController().signal });
 }
 
 async function textOf(answer: Answer): Promise<string> {
@@ -67,7 +77,7 @@ describe('OpenAI-compatible answerer', () => {
     expect(prompt).toContain('untrusted');
     expect(prompt).toMatch(/<passage number="1" title="Account access › Account › Password reset">[\s\S]*reset your password[\s\S]*<\/passage>/);
     expect(prompt).toMatch(/<passage number="2" title="Refund policy › Billing › Refunds">/);
-    expect(prompt).not.toContain('We ship to 40 countries'); // irrelevant passages are not sent
+    expect(prompt).not.toContain('We ship to 40 countries'); // passages below the search's threshold are not sent
     expect(prompt.trim().endsWith(`Question: ${TWO_TOPICS}`)).toBe(true);
     expect(provider.completionRequests.at(-1)!.headers.authorization).toBe('Bearer test-key');
   });
@@ -87,7 +97,7 @@ describe('OpenAI-compatible answerer', () => {
     expect(answer.citedPassages()).toEqual([]);
   });
 
-  it('does not call the model when nothing relevant was retrieved, and says so honestly', async () => {
+  it('does not call the model when no retrieved passage reaches the search’s threshold, and says so honestly', async () => {
     const answer = await ask('What is the weather in Paris this week?');
     expect(await textOf(answer)).toBe(NO_ANSWER_TEXT);
     expect(answer.grounded).toBe(false);

@@ -3,7 +3,7 @@ import type { Passage } from '../passage.js';
 import { CANDIDATES_PER_CHANNEL, reciprocalRankFusion } from './hybrid.js';
 import { CONTEXT_WEIGHT } from './follow-up.js';
 import { paraphrasesOf } from './paraphrases.js';
-import { analyzeQuery, DEFAULT_TUNING, hydratePassages, lexicalRank, parseQuery, RELEVANCE_FLOOR, type ExtraWords, type LexicalTuning } from './lexical.js';
+import { analyzeQuery, DEFAULT_TUNING, hydratePassages, hydrateWithSignals, lexicalRank, parseQuery, type ExtraWords, type LexicalTuning, type QueryAnalysis, type SignalledPassage } from './lexical.js';
 import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
 
 /**
@@ -13,7 +13,8 @@ import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
  */
 
 export { followUpContext, isFollowUp } from './follow-up.js';
-export { RELEVANCE_FLOOR, parseQuery, type DocumentFilter, type LexicalTuning } from './lexical.js';
+export { parseQuery, type DocumentFilter, type LexicalTuning, type SignalledPassage } from './lexical.js';
+export { ANSWER_THRESHOLD, answerConfidence, answeringPassages, DECISION_MODEL, type AnswerSignals } from './decision.js';
 export { configureRetrieval, embedMissingChunks, indexChunkEmbeddings, vectorEnabled, type VectorStatus } from './vector.js';
 export { createOpenAIEmbedder, type Embedder } from '../../model/embeddings.js';
 export { reciprocalRankFusion, CANDIDATES_PER_CHANNEL, RRF_K } from './hybrid.js';
@@ -36,11 +37,6 @@ export interface SearchOptions {
   context?: string | undefined;
 }
 
-/** The passages worth answering from: score at or above the floor. */
-export function aboveRelevanceFloor(passages: readonly Passage[], floor = RELEVANCE_FLOOR): Passage[] {
-  return passages.filter((p) => p.score >= floor);
-}
-
 /**
  * Best passages for a natural-language question, best first. Lexical BM25 ranking over the
  * tenant's chunks; with the vector channel on, the best CANDIDATES_PER_CHANNEL of each channel
@@ -49,13 +45,25 @@ export function aboveRelevanceFloor(passages: readonly Passage[], floor = RELEVA
  * A failing embeddings endpoint is logged and the search goes on lexically.
  */
 export async function searchPassages(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<Passage[]> {
+  const ranked = await rankChunks(db, tenantId, query, opts);
+  return ranked ? hydratePassages(db, tenantId, ranked.ids, ranked.analysis) : [];
+}
+
+/** searchPassages with the signals each passage's score was computed from (calibrating the decision). */
+export async function searchWithSignals(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<SignalledPassage[]> {
+  const ranked = await rankChunks(db, tenantId, query, opts);
+  return ranked ? hydrateWithSignals(db, tenantId, ranked.ids, ranked.analysis) : [];
+}
+
+/** The best chunk ids, best first, and the analysed question; undefined when it has no searchable word. */
+async function rankChunks(db: Db, tenantId: string, query: string, opts: SearchOptions): Promise<{ ids: string[]; analysis: QueryAnalysis } | undefined> {
   const wanted = Number.isFinite(opts.limit) ? Math.floor(opts.limit!) : DEFAULT_SEARCH_LIMIT;
   const limit = Math.min(Math.max(1, wanted), MAX_SEARCH_LIMIT);
   const paraphrases = opts.paraphrases === false ? [] : await paraphrasesOf(parseQuery(query).text);
   const extras: ExtraWords[] = paraphrases.map((p) => ({ text: p.word, of: p.of, weight: p.weight, onlyForUnknownWords: p.onlyForUnknownWords }));
   if (opts.context) extras.push({ text: opts.context, weight: CONTEXT_WEIGHT });
   const analysis = await analyzeQuery(db, tenantId, query, extras);
-  if (analysis.terms.length === 0) return [];
+  if (analysis.terms.length === 0) return undefined;
   const hybrid = opts.channels !== 'lexical' && vectorEnabled(db) && analysis.parsed.filter === '' && analysis.parsed.text !== '';
   const filter = { tags: opts.tags };
   const lexical = await lexicalRank(db, tenantId, analysis, hybrid ? CANDIDATES_PER_CHANNEL : limit, opts.tuning ?? DEFAULT_TUNING, filter);
@@ -68,5 +76,5 @@ export async function searchPassages(db: Db, tenantId: string, query: string, op
       vectorLog(db)?.warn('vector search failed; lexical results only', { error: error instanceof Error ? error.message : String(error) });
     }
   }
-  return hydratePassages(db, tenantId, ids.slice(0, limit), analysis);
+  return { ids: ids.slice(0, limit), analysis };
 }

@@ -1,5 +1,7 @@
 import type { Db } from '../../db/db.js';
 import type { Passage } from '../passage.js';
+import { answerConfidence, type AnswerSignals } from './decision.js';
+import { STOPWORDS } from './question-words.js';
 
 /**
  * The lexical channel: Postgres full-text search over one tenant's chunks, ranked BM25-style.
@@ -20,21 +22,10 @@ import type { Passage } from '../passage.js';
  *   until about CANDIDATE_BUDGET chunks are reached; every question term still counts in the
  *   score. Keeps latency flat on big knowledge bases where a common word matches most chunks.
  *
- * Passage.score is not the BM25 rank (unbounded, not comparable across questions) but a relevance
- * in [0, 1) comparable across searches, used for the answer floor (RELEVANCE_FLOOR):
- *   score = rank_cd / (rank_cd + 1) × coverage
- * - rank_cd: ts_rank_cd of the chunk against an OR of the question's terms over the weighted vector
- *   (title A = 1.0, heading path B = 0.4, content C = 0.2);
- * - coverage: the share of the question's lexemes that occur anywhere in the chunk; one found only
- *   through a paraphrase (paraphrases.ts) counts that paraphrase's weight (coverage()).
+ * Passage.score is not the BM25 rank (unbounded, not comparable across questions) but the
+ * calibrated confidence that the chunk answers the question (decision.ts), from what passageSignals
+ * computes here: how much of the question's idf-weighted information the chunk holds.
  */
-
-/**
- * Below this score a passage is too weak to ground an answer. Tuned on the demo knowledge base:
- * on-topic questions score ≥ 0.09 at their best passage; off-topic ones that share one incidental
- * word ("who won the football match" ~ "won't upload") stay under 0.08.
- */
-export const RELEVANCE_FLOOR = 0.08;
 
 /** Longer input is cut: a question longer than this is not made more precise by its tail. */
 export const MAX_QUERY_CHARS = 1000;
@@ -98,6 +89,8 @@ export interface QueryTerm {
   weight: number;
   /** The question's own lexemes this term stands for (itself for the question's own words). */
   of: string[];
+  /** One of the question's framing words ("want", "need"): says nothing about its topic. */
+  filler: boolean;
 }
 
 /** Words searched on the question's behalf, below its own words. */
@@ -124,6 +117,7 @@ export interface QueryAnalysis {
 
 interface TermRow {
   lexeme: string;
+  filler: boolean;
   prefix: boolean;
   weight: number | string;
   of: string[] | null;
@@ -149,6 +143,7 @@ const ANALYZE_SQL = `
          unnest(tsvector_to_array(to_tsvector(cfg.lang, e.words))) as w(lexeme)
   )
   select w.lexeme, w.prefix, w.weight, w.of, w.unknown_only, (select lang::text from cfg) as language,
+         w.lexeme = any(tsvector_to_array(to_tsvector((select lang from cfg), $8))) as filler,
          case when w.prefix
            then (select coalesce(sum(s.df), 0) from search_terms s where s.tenant_id = $1 and s.lexeme <> '' and starts_with(s.lexeme, w.lexeme))
            else coalesce((select s.df from search_terms s where s.tenant_id = $1 and s.lexeme = w.lexeme), 0)
@@ -156,7 +151,7 @@ const ANALYZE_SQL = `
          0 as total_len
   from words w
   union all
-  select '', false, 1, null, false, (select lang::text from cfg), coalesce(s.df, 0), coalesce(s.total_len, 0)
+  select '', false, 1, null, false, (select lang::text from cfg), false, coalesce(s.df, 0), coalesce(s.total_len, 0)
   from (select 1) one left join search_terms s on s.tenant_id = $1 and s.lexeme = ''`;
 
 /**
@@ -167,7 +162,7 @@ function mergeTerms(rows: readonly TermRow[]): QueryTerm[] {
   const terms = new Map<string, QueryTerm>();
   for (const r of rows) {
     const key = `${r.prefix ? '*' : ''}${r.lexeme}`;
-    const term: QueryTerm = { lexeme: r.lexeme, prefix: r.prefix, df: Number(r.df), weight: Number(r.weight), of: r.of ?? [r.lexeme] };
+    const term: QueryTerm = { lexeme: r.lexeme, prefix: r.prefix, df: Number(r.df), weight: Number(r.weight), of: r.of ?? [r.lexeme], filler: r.filler };
     const seen = terms.get(key);
     if (!seen) terms.set(key, term);
     else if (term.weight > seen.weight) terms.set(key, { ...term, of: term.weight >= 1 ? term.of : [...new Set([...term.of, ...seen.of])] });
@@ -182,6 +177,9 @@ function standsForKnownWord(row: TermRow, rows: readonly TermRow[]): boolean {
   return (row.of ?? []).some((lexeme) => known.has(lexeme));
 }
 
+/** The framing words as one text, parsed with the tenant's language to flag the question's filler lexemes. */
+const FILLER_TEXT = [...STOPWORDS].join(' ');
+
 /** The question's lexemes (as the tenant's language parses them) with document frequencies, plus any extra words. */
 export async function analyzeQuery(db: Db, tenantId: string, query: string, extras: readonly ExtraWords[] = []): Promise<QueryAnalysis> {
   const parsed = parseQuery(query);
@@ -193,6 +191,7 @@ export async function analyzeQuery(db: Db, tenantId: string, query: string, extr
     extras.map((e) => e.of ?? null),
     extras.map((e) => Math.min(1, Math.max(0, e.weight))),
     extras.map((e) => e.onlyForUnknownWords ?? false),
+    FILLER_TEXT,
   ]);
   const totals = rows.find((r) => r.lexeme === '');
   const chunks = Number(totals?.df ?? 0);
@@ -330,7 +329,6 @@ const HYDRATE_SQL = `
   with q as (select ${OR_OF_TERMS} as ranking, $3::text[] as terms),
   picked as (select * from unnest($2::text[]) with ordinality as p(id, ord))
   select c.id, c.document_id, d.external_id, c.title, c.section, c.content, d.url,
-         coalesce(ts_rank_cd(c.tsv, q.ranking, 32), 0) as rank_cd,
          array(select unnest(tsvector_to_array(c.tsv)) intersect select unnest(q.terms)) as matched,
          ts_headline($4::regconfig, c.content, q.ranking, '${HEADLINE_OPTIONS}') as snippet
   from picked
@@ -340,24 +338,33 @@ const HYDRATE_SQL = `
   order by picked.ord`;
 
 /**
- * The share of the question's topic a chunk contains: each of the question's own lexemes weighs 1,
- * each word of an earlier turn a follow-up leans on weighs its (lower) weight; a lexeme found
- * itself counts fully, one found only through a paraphrase standing for it counts that
- * paraphrase's weight.
+ * The share of the question's topic a chunk contains, each concept weighing `weigh(concept)`: the
+ * question's own lexemes (framing filler left out) and the words of an earlier turn a follow-up
+ * leans on (at their lower weight). A lexeme found itself counts fully, one found only through a
+ * paraphrase standing for it counts that paraphrase's weight.
  */
-export function coverage(terms: readonly QueryTerm[], matched: ReadonlySet<string>): number {
-  const concepts = terms.filter((t) => !t.prefix && (t.weight >= 1 || (t.of.length === 1 && t.of[0] === t.lexeme)));
+export function topicShare(terms: readonly QueryTerm[], matched: ReadonlySet<string>, weigh: (t: QueryTerm) => number): number {
+  const concepts = terms.filter((t) => !t.prefix && !t.filler && (t.weight >= 1 || (t.of.length === 1 && t.of[0] === t.lexeme)));
   let total = 0;
   let sum = 0;
   for (const concept of concepts) {
-    total += concept.weight;
-    if (matched.has(concept.lexeme)) sum += concept.weight;
+    const w = weigh(concept);
+    total += w;
+    if (matched.has(concept.lexeme)) sum += w;
     else {
       const via = terms.filter((t) => t !== concept && t.of.includes(concept.lexeme) && matched.has(t.lexeme)).map((t) => t.weight);
-      sum += concept.weight * Math.max(0, ...via);
+      sum += w * Math.max(0, ...via);
     }
   }
   return total > 0 ? sum / total : 0;
+}
+
+/**
+ * What the answer/decline decision weighs (decision.ts) for one chunk, from its lexemes that match
+ * the question. A word the knowledge base never uses weighs idf(0): the most.
+ */
+export function passageSignals(analysis: Pick<QueryAnalysis, 'terms' | 'chunks'>, matched: ReadonlySet<string>): AnswerSignals {
+  return { idfCoverage: topicShare(analysis.terms, matched, (t) => t.weight * idf(t.df, analysis.chunks)) };
 }
 
 interface HydrateRow {
@@ -368,30 +375,40 @@ interface HydrateRow {
   section: string | null;
   content: string;
   url: string | null;
-  rank_cd: number;
   matched: string[];
   snippet: string | null;
 }
+
+/** A passage with the signals its score was computed from (for calibrating the decision). */
+export type SignalledPassage = Passage & { signals: AnswerSignals };
 
 /**
  * The passages for chunk ids, in the given order, with the calibrated score and a snippet around
  * the question's terms. Ids of other tenants or deleted chunks are skipped.
  */
 export async function hydratePassages(db: Db, tenantId: string, chunkIds: readonly string[], analysis: QueryAnalysis): Promise<Passage[]> {
+  return (await hydrateWithSignals(db, tenantId, chunkIds, analysis)).map(({ signals: _signals, ...passage }) => passage);
+}
+
+export async function hydrateWithSignals(db: Db, tenantId: string, chunkIds: readonly string[], analysis: QueryAnalysis): Promise<SignalledPassage[]> {
   if (chunkIds.length === 0) return [];
   const lexemes = analysis.terms.filter((t) => !t.prefix).map((t) => t.lexeme);
   const rows = await db.query<HydrateRow>(HYDRATE_SQL, [tenantId, [...chunkIds], lexemes, analysis.language]);
-  return rows.map((r) => ({
-    chunkId: r.id,
-    documentId: r.document_id,
-    externalId: r.external_id,
-    title: r.title,
-    url: r.url ?? undefined,
-    section: r.section ?? undefined,
-    content: r.content,
-    snippet: plainSnippet(r.snippet ?? r.content.slice(0, 240)),
-    score: Number(r.rank_cd) * coverage(analysis.terms, new Set(r.matched)),
-  }));
+  return rows.map((r) => {
+    const signals = passageSignals(analysis, new Set(r.matched));
+    return {
+      chunkId: r.id,
+      documentId: r.document_id,
+      externalId: r.external_id,
+      title: r.title,
+      url: r.url ?? undefined,
+      section: r.section ?? undefined,
+      content: r.content,
+      snippet: plainSnippet(r.snippet ?? r.content.slice(0, 240)),
+      score: answerConfidence(signals),
+      signals,
+    };
+  });
 }
 
 /** ts_headline works on the Markdown source; drop emphasis markers and line breaks for display. */

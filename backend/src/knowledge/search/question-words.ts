@@ -6,6 +6,8 @@
 // Function words plus the filler people wrap support questions in ("hi, could you tell me…", "how
 // does … work?", "… isn't working"): words that frame a question say nothing about its topic, and
 // counting them let a passage that merely mentions "working" outrank the one about the topic.
+// A complaint's framing ("… is broken", "a problem with …") and "how long does … take" name no
+// topic either, nor do the halves of a contraction as Postgres parses them ("isn't" → isn, t).
 export const STOPWORDS: ReadonlySet<string> = new Set(
   (
     'a about above after again against all am an and any are as at be because been before being below between both but by ' +
@@ -17,7 +19,9 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'help anyone someone something anything thing things also really still even much many one ok okay yes dont im ive cant whats hows ' +
     'use using make go going see look able may might must shall within without across along around behind beyond ' +
     'inside outside toward towards upon via per etc every since though although whether yet ever always never often ' +
-    'sometimes already soon another either neither work works working worked'
+    'sometimes already soon another either neither work works working worked ' +
+    'broken problem problems issue issues trouble wrong long take takes took taking ' +
+    'isn aren wasn weren don doesn didn won wouldn couldn shouldn haven hasn hadn ve ll'
   ).split(/\s+/),
 );
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/db.js';
 import { upsertDocument } from '../../../src/knowledge/ingest.js';
-import { followUpContext, isFollowUp, searchPassages } from '../../../src/knowledge/search/index.js';
+import { answeringPassages, followUpContext, isFollowUp, searchPassages } from '../../../src/knowledge/search/index.js';
 import { createTenant } from '../../../src/tenants/repository.js';
 import { openMemoryDb } from '../../helpers/db.js';
 
@@ -46,6 +46,12 @@ describe('search for a follow-up', () => {
     expect((await searchPassages(db, tenantId, 'and how long does that take?', { context }))[0]?.externalId).toBe('refunds');
     // Alone, the same words pick the passage that happens to say "take" and is shorter.
     expect((await searchPassages(db, tenantId, 'and how long does that take?'))[0]?.externalId).toBe('export');
+  });
+
+  it('answers the follow-up from the earlier topic’s passage, and declines it without the conversation', async () => {
+    const context = followUpContext('and how long does that take?', REFUND_TURNS);
+    expect(answeringPassages(await searchPassages(db, tenantId, 'and how long does that take?', { context })).map((p) => p.externalId)).toEqual(['refunds']);
+    expect(answeringPassages(await searchPassages(db, tenantId, 'and how long does that take?'))).toEqual([]);
   });
 
   it('still puts the new question’s own subject first when it names one', async () => {

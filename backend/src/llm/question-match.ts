@@ -1,16 +1,14 @@
 import type { Passage } from '../knowledge/passage.js';
-import { RELEVANCE_FLOOR } from '../knowledge/search/index.js';
+import { answeringPassages } from '../knowledge/search/decision.js';
 import { STOPWORDS, tokenize } from '../knowledge/search/question-words.js';
 
 export { tokenize } from '../knowledge/search/question-words.js';
 
 /**
- * The relevance floor. Full-text search ranks whatever matched, and a match on one generic word
- * ("account", "days") is enough to rank a passage. On top of the search's own score floor, a
- * passage only counts when it actually contains enough of the question's content words (see
- * requiredMatches), so an off-topic question gets an honest "I couldn't find that" instead of a
- * confident answer stitched from an unrelated page. Lexical, so paraphrases with no shared word
- * ("get my money back" vs "refund") are missed: the honest answer is the safe failure.
+ * Which of the question's words a passage's text contains: what the extractive answer quotes
+ * (the sentences naming them), which passage leads, and which further passages join (those naming
+ * a word the first does not). Not whether to answer: that is the search's decision
+ * (knowledge/search/decision.ts).
  */
 
 const VOWEL = /[aeiouy]/;
@@ -79,39 +77,26 @@ export function wordsInOwnText(questionWords: readonly string[], passage: Passag
 }
 
 /**
- * How many of the question's content words a passage must contain to answer it: half of them,
- * and at least two when the question has two or more, so one generic word ("account", "days")
- * shared with a page never makes it an answer.
+ * The passages an answer draws on, once the search has decided there is an answer (a passage at or
+ * above its threshold, knowledge/search/decision.ts); none when it has not. The answering passages
+ * first, those naming more of the question's words in their own heading or text ahead of those
+ * that only sit in a document titled with them ("Refund policy" before "Failed payments" in
+ * "Billing and refunds"), otherwise in the search's order; then, for a question with two topics
+ * ("a refund … and reset my password"), retrieved passages that cover a question word none of the
+ * answering ones covers, since each half of such a question is only half of its information.
  */
-export function requiredMatches(wordCount: number): number {
-  return Math.max(Math.min(2, wordCount), Math.ceil(wordCount / 2));
-}
-
-/**
- * The passages worth answering from: above the search's own score floor and, on top of it, the
- * content-word check. First those that clear the floor on their own (most words
- * covered first, then most words named by the section itself rather than only by its document's
- * title, then the search's rank); then, for a question with two topics ("refund … and
- * reset my password"), passages that cover a question word none of the chosen ones covers.
- * Empty when the question has no content words ("hi!") or no passage clears the floor.
- */
-export function relevantPassages(question: string, passages: readonly Passage[]): Passage[] {
+export function groundingPassages(question: string, passages: readonly Passage[]): Passage[] {
+  const answering = answeringPassages(passages);
+  if (answering.length === 0) return [];
   const words = contentWords(question);
-  if (words.length === 0) return [];
-  const scored = passages
-    .map((passage, rank) => ({ passage, rank, covered: coveredWords(words, passage), own: wordsInOwnText(words, passage) }))
-    .filter((p) => p.passage.score >= RELEVANCE_FLOOR);
-  const primary = scored
-    .filter((p) => p.covered.length >= requiredMatches(words.length))
-    .sort((a, b) => b.covered.length - a.covered.length || b.own - a.own || a.rank - b.rank);
-  if (primary.length === 0) return [];
-  const covered = new Set(primary.flatMap((p) => p.covered));
-  const complementary = scored.filter((p) => !primary.includes(p) && p.covered.some((w) => !covered.has(w)));
-  const chosen = [...primary];
-  for (const candidate of complementary) {
-    if (!candidate.covered.some((w) => !covered.has(w))) continue;
-    candidate.covered.forEach((w) => covered.add(w));
-    chosen.push(candidate);
+  const chosen = [...answering].sort((a, b) => wordsInOwnText(words, b) - wordsInOwnText(words, a));
+  const covered = new Set(chosen.flatMap((p) => coveredWords(words, p)));
+  for (const passage of passages) {
+    if (answering.includes(passage)) continue;
+    const adds = coveredWords(words, passage).filter((w) => !covered.has(w));
+    if (adds.length === 0) continue;
+    adds.forEach((w) => covered.add(w));
+    chosen.push(passage);
   }
-  return chosen.map((p) => p.passage);
+  return chosen;
 }
