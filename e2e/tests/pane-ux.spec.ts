@@ -115,9 +115,11 @@ test('answers render Markdown (lists, table, code with copy, safe links) and str
   await expect(answer.locator('a[href="https://help.northwind.example/refunds"]')).toHaveAttribute('rel', /noopener/);
   await expect(answer.locator('a[href="mailto:support@northwind.example"]')).toHaveCount(0); // bare e-mail stays text
 
-  // While streaming, the visitor never saw a raw emphasis marker or half a link.
+  // While streaming, the visitor never saw a raw emphasis marker or half a link. How many frames
+  // catch the stream depends on the machine's speed: it is enough that it streamed in (more than one
+  // state was shown), and every state shown is checked.
   const seen = await texts();
-  expect(seen.length).toBeGreaterThan(10);
+  expect(seen.length).toBeGreaterThan(1);
   for (const t of seen) expect(t).not.toMatch(/\*\*|\]\(|```/);
 
   await widget.lastAnswer().getByTestId('prex-copy').click();
