@@ -1,5 +1,6 @@
 import type { MessageStatus } from '@prex/protocol';
 import { answerTopic, type ConversationBus } from '../bus/index.js';
+import { oneReaderAtATime } from '../bus/one-reader.js';
 import type { Db } from '../db/db.js';
 import { readAnswerProgress, type StoredMessage } from './repository.js';
 import type { SseResponse } from '../http/sse.js';
@@ -37,8 +38,6 @@ export interface FollowDeps {
 export function followRemoteAnswer(deps: FollowDeps, sse: SseResponse, answer: RemoteAnswer, afterSeq: number): void {
   const scope = { tenantId: answer.message.tenantId, messageId: answer.messageId };
   let sent = afterSeq;
-  let reading = false;
-  let readAgain = false;
   let over = false;
 
   const finish = () => {
@@ -47,34 +46,24 @@ export function followRemoteAnswer(deps: FollowDeps, sse: SseResponse, answer: R
     sse.done(sent);
   };
 
-  /** Reads and sends what is new; a call while one runs makes it read once more after. */
-  async function pump(): Promise<void> {
-    if (over) return;
-    if (reading) {
-      readAgain = true;
-      return;
+  /** Reads and sends what is new; true when the answer was just settled and must be read again. */
+  async function readOnce(): Promise<boolean> {
+    const progress = await readAnswerProgress(deps.db, scope, sent);
+    if (!progress) {
+      finish();
+      return false;
     }
-    reading = true;
-    try {
-      do {
-        readAgain = false;
-        const progress = await readAnswerProgress(deps.db, scope, sent);
-        if (!progress) return finish();
-        for (const chunk of progress.chunks) sse.writeChunk({ seq: ++sent, chunk });
-        if (progress.status !== 'streaming') {
-          // A client ahead of the stored log (its instance died before storing what it showed)
-          // still learns how the answer ended, under the next id.
-          if (progress.chunks.length === 0 && endingOwed(progress.last, sent, progress.lastSeq)) sse.writeChunk({ seq: ++sent, chunk: progress.last });
-          return finish();
-        }
-        if (!progress.leaseHeld && (await deps.settleIfAbandoned())) readAgain = true;
-      } while (readAgain && !over);
-    } catch {
-      // A failed read is retried by the next notification or poll.
-    } finally {
-      reading = false;
+    for (const chunk of progress.chunks) sse.writeChunk({ seq: ++sent, chunk });
+    if (progress.status !== 'streaming') {
+      // A client ahead of the stored log (its instance died before storing what it showed)
+      // still learns how the answer ended, under the next id.
+      if (progress.chunks.length === 0 && endingOwed(progress.last, sent, progress.lastSeq)) sse.writeChunk({ seq: ++sent, chunk: progress.last });
+      finish();
+      return false;
     }
+    return !progress.leaseHeld && (await deps.settleIfAbandoned());
   }
+  const pump = oneReaderAtATime(readOnce, () => over);
 
   const unsubscribe = deps.bus.subscribe(answerTopic(answer.messageId), () => void pump());
   const poll = setInterval(() => void pump(), FOLLOW_POLL_MS);

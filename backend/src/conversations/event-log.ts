@@ -66,8 +66,11 @@ export interface SequencedEvent {
   event: ConversationStreamEvent | null;
 }
 
+/** Events read at once; a full page means more may be waiting. */
+export const EVENTS_PAGE = 200;
+
 /** The events after `afterSeq`, oldest first, at most `limit`; staff messages read whole from `messages`. */
-export async function readConversationEvents(db: Db, scope: ConversationScope, afterSeq: number, limit = 200): Promise<SequencedEvent[]> {
+export async function readConversationEvents(db: Db, scope: ConversationScope, afterSeq: number, limit = EVENTS_PAGE): Promise<SequencedEvent[]> {
   const rows = await db.query<EventRow>(
     `select e.seq, e.kind, e.escalation_id, e.status,
             m.id as m_id, m.role as m_role, m.text as m_text, m.status as m_status, m.sources as m_sources,

@@ -1,7 +1,8 @@
 import { conversationTopic, type ConversationBus } from '../bus/index.js';
+import { oneReaderAtATime } from '../bus/one-reader.js';
 import type { Db } from '../db/db.js';
 import type { SseResponse } from '../http/sse.js';
-import { readConversationEvents, type ConversationScope } from './event-log.js';
+import { EVENTS_PAGE, readConversationEvents, type ConversationScope } from './event-log.js';
 
 /**
  * How often a stream reads the log without a word from the bus: a notification lost with a
@@ -23,34 +24,18 @@ export interface EventStreamDeps {
  */
 export function streamConversationEvents(deps: EventStreamDeps, sse: SseResponse, scope: ConversationScope, afterSeq: number): void {
   let sent = afterSeq;
-  let reading = false;
-  let readAgain = false;
 
-  /** Sends what is new; a call while one runs makes it read once more after. */
-  async function pump(): Promise<void> {
-    if (sse.closed) return;
-    if (reading) {
-      readAgain = true;
-      return;
+  /** Sends what is new; true when a full page came back and more may be waiting. */
+  async function readOnce(): Promise<boolean> {
+    const events = await readConversationEvents(deps.db, scope, sent);
+    for (const { seq, event } of events) {
+      // A gone message still uses up its seq: the cursor moves past it.
+      if (event) sse.writeEvent(event, seq);
+      sent = seq;
     }
-    reading = true;
-    try {
-      do {
-        readAgain = false;
-        const events = await readConversationEvents(deps.db, scope, sent);
-        for (const { seq, event } of events) {
-          // A gone message still uses up its seq: the cursor moves past it.
-          if (event) sse.writeEvent(event, seq);
-          sent = seq;
-        }
-        if (events.length > 0 && !sse.closed) readAgain ||= events.length >= 200;
-      } while (readAgain && !sse.closed);
-    } catch {
-      // A failed read is retried by the next notification or poll.
-    } finally {
-      reading = false;
-    }
+    return events.length >= EVENTS_PAGE;
   }
+  const pump = oneReaderAtATime(readOnce, () => sse.closed);
 
   const unsubscribe = deps.bus.subscribe(conversationTopic(scope.tenantId, scope.sessionId), (event) => {
     if (event.kind === 'staff-typing') sse.writeEvent({ type: 'staff-typing', ...(event.name ? { name: event.name } : {}) });
