@@ -27,6 +27,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createModelGateway } from './model/gateway.js';
 import { OPENAPI_PATH } from './openapi/operations.js';
+import { discardBody } from './http/discard-body.js';
 import { openApiHandler } from './openapi/routes.js';
 import { createProductsFeature } from './products/routes.js';
 import { createQualityFeature } from './quality/routes.js';
@@ -80,11 +81,11 @@ export function createApp(deps: AppDeps): PrexApp {
   const publicCors = cors({ origin: true, maxAge: 600 });
   app.use((req, res, next) => (req.path.startsWith(ADMIN_PREFIX) || req.path.startsWith(STAFF_PREFIX) ? next() : publicCors(req, res, next)));
   app.use(ADMIN_PREFIX, adminPreflight(db));
-  app.get(ROUTES.health, (_req, res) => {
+  app.get(ROUTES.health, discardBody, (_req, res) => {
     res.json({ ok: true });
   });
   app.use(createReadinessRouter({ db, log }));
-  app.get(OPENAPI_PATH, openApiHandler());
+  app.get(OPENAPI_PATH, discardBody, openApiHandler());
 
   // Collaborators, built once.
   const routes = createRoutePolicies({ config, db, log, metrics });

@@ -1,3 +1,4 @@
+import { discardBody } from './http/discard-body.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +43,7 @@ export function createStaticRouter(config: Config, log: Logger): Router {
   if (!existsSync(loaderFile)) log.warn('loader.js not found; GET /loader.js will 404 until it is built', { path: loaderFile });
   if (!existsSync(widgetDir)) log.warn('widget build not found; GET /widget/* will 404 until it is built', { path: widgetDir });
 
-  router.get(ROUTES.loaderScript, (_req, res, next) => {
+  router.get(ROUTES.loaderScript, discardBody, (_req, res, next) => {
     res.sendFile(loaderFile, { headers: { 'Cache-Control': SHORT_CACHE } }, (err) => {
       if (err && !res.headersSent) next(notBuilt('loader.js', '@prex/loader'));
     });

@@ -1,3 +1,4 @@
+import { discardBody } from '../http/discard-body.js';
 import { Router } from 'express';
 import { ROUTES } from '@prex/protocol';
 import type { Db } from '../db/db.js';
@@ -18,7 +19,7 @@ export interface ReadinessRouterDeps {
 export function createReadinessRouter(deps: ReadinessRouterDeps): Router {
   const check = createReadinessCheck(deps.db, deps.log, deps.options);
   const router = Router();
-  router.get(ROUTES.ready, async (_req, res, next) => {
+  router.get(ROUTES.ready, discardBody, async (_req, res, next) => {
     try {
       const readiness = await check();
       // A probe's answer is about this moment: never cached by a proxy.
