@@ -19,3 +19,4 @@ export * from './tenant.js';
 export * from './tenant-css.js';
 export * from './conversation-events.js';
 export * from './staff.js';
+export * from './inbox.js';
