@@ -1,36 +1,7 @@
 import { z } from 'zod';
+import { INBOX_LIMITS } from './staff-wire.js';
 
-/**
- * The staff inbox: every conversation of the tenant with its working state (status, assignee,
- * unread count), private notes, canned replies, and a tenant-wide live stream that tells the
- * console which conversation changed. Staff cookie auth; every route is scoped to the staff
- * member's tenant.
- */
-export const STAFF_INBOX_ROUTES = {
-  /** GET ?status=&assignee=&channel=&label=&agentId=&limit=&before= — newest activity first, with counts per status. */
-  conversations: '/v1/staff/inbox',
-  /** GET the working state, notes and customer card; PATCH {status?, assigneeId?, snoozedUntil?}. */
-  conversation: '/v1/staff/inbox/:sessionId',
-  /** POST {text}: a private note, never sent to the visitor. */
-  notes: '/v1/staff/inbox/:sessionId/notes',
-  /** POST: the signed-in staff member has read the conversation up to now (unread goes to 0 for them). */
-  read: '/v1/staff/inbox/:sessionId/read',
-  /** POST: gives the conversation back to the bot (resolves the open handoff). */
-  handBack: '/v1/staff/inbox/:sessionId/hand-back',
-  /** GET (SSE): an InboxStreamEvent whenever any conversation of the tenant changes. */
-  events: '/v1/staff/inbox-events',
-  cannedReplies: '/v1/staff/canned-replies',
-  cannedReply: '/v1/staff/canned-replies/:cannedReplyId',
-} as const;
-
-export const INBOX_LIMITS = {
-  maxNoteChars: 4000,
-  maxCannedReplies: 500,
-  maxCannedShortcutChars: 40,
-  maxCannedTextChars: 4000,
-  defaultPageSize: 50,
-  maxPageSize: 200,
-} as const;
+export { INBOX_LIMITS, STAFF_INBOX_ROUTES } from './staff-wire.js';
 
 /**
  * open: a person should act (the visitor asked for one, or staff reopened it); pending: the bot is

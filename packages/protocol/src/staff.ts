@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { STAFF_LIMITS } from './staff-wire.js';
+
+export { STAFF_CSRF_HEADER, STAFF_LIMITS, STAFF_ROUTES } from './staff-wire.js';
 import { customerEmailSchema } from './customers.js';
 
 /**
@@ -6,32 +9,6 @@ import { customerEmailSchema } from './customers.js';
  * Browsers hold a session cookie (httpOnly) and a CSRF token (sent back in STAFF_CSRF_HEADER on
  * every state-changing request); they never hold the tenant's secret key.
  */
-
-export const STAFF_ROUTES = {
-  login: '/v1/staff/login',
-  logout: '/v1/staff/logout',
-  logoutEverywhere: '/v1/staff/logout-everywhere',
-  me: '/v1/staff/me',
-  team: '/v1/staff/team',
-  invites: '/v1/staff/invites',
-  acceptInvite: '/v1/staff/invites/accept',
-  // The handoff admin routes, for the signed-in staff of the tenant.
-  escalations: '/v1/staff/escalations',
-  escalation: '/v1/staff/escalations/:escalationId',
-  conversation: '/v1/staff/conversations/:sessionId',
-  conversationReplies: '/v1/staff/conversations/:sessionId/replies',
-  conversationTyping: '/v1/staff/conversations/:sessionId/typing',
-} as const;
-
-/** The header carrying the CSRF token on POST, PATCH and DELETE staff requests. */
-export const STAFF_CSRF_HEADER = 'x-prex-csrf';
-
-export const STAFF_LIMITS = {
-  /** Shorter passwords are refused: length is what makes a password hard to guess. */
-  minPasswordChars: 12,
-  /** Bounds the work of hashing one request's password. */
-  maxPasswordChars: 256,
-} as const;
 
 /** owner: everything, including the team; admin: the team's agents and the inbox; agent: the inbox. */
 export const staffRoleSchema = z.enum(['owner', 'admin', 'agent'], { error: 'role must be "owner", "admin" or "agent"' });

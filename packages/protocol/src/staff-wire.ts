@@ -1,0 +1,62 @@
+/**
+ * The staff routes' runtime constants, without zod: the console imports them through
+ * '@prex/protocol/wire' so its bundle does not carry the schemas (the backend validates).
+ */
+
+export const STAFF_ROUTES = {
+  login: '/v1/staff/login',
+  logout: '/v1/staff/logout',
+  logoutEverywhere: '/v1/staff/logout-everywhere',
+  me: '/v1/staff/me',
+  team: '/v1/staff/team',
+  invites: '/v1/staff/invites',
+  acceptInvite: '/v1/staff/invites/accept',
+  // The handoff admin routes, for the signed-in staff of the tenant.
+  escalations: '/v1/staff/escalations',
+  escalation: '/v1/staff/escalations/:escalationId',
+  conversation: '/v1/staff/conversations/:sessionId',
+  conversationReplies: '/v1/staff/conversations/:sessionId/replies',
+  conversationTyping: '/v1/staff/conversations/:sessionId/typing',
+} as const;
+
+/** The header carrying the CSRF token on POST, PATCH and DELETE staff requests. */
+export const STAFF_CSRF_HEADER = 'x-prex-csrf';
+
+export const STAFF_LIMITS = {
+  /** Shorter passwords are refused: length is what makes a password hard to guess. */
+  minPasswordChars: 12,
+  /** Bounds the work of hashing one request's password. */
+  maxPasswordChars: 256,
+} as const;
+
+/**
+ * The staff inbox: every conversation of the tenant with its working state (status, assignee,
+ * unread count), private notes, canned replies, and a tenant-wide live stream that tells the
+ * console which conversation changed. Staff cookie auth; every route is scoped to the staff
+ * member's tenant.
+ */
+export const STAFF_INBOX_ROUTES = {
+  /** GET ?status=&assignee=&channel=&label=&agentId=&limit=&before= — newest activity first, with counts per status. */
+  conversations: '/v1/staff/inbox',
+  /** GET the working state, notes and customer card; PATCH {status?, assigneeId?, snoozedUntil?}. */
+  conversation: '/v1/staff/inbox/:sessionId',
+  /** POST {text}: a private note, never sent to the visitor. */
+  notes: '/v1/staff/inbox/:sessionId/notes',
+  /** POST: the signed-in staff member has read the conversation up to now (unread goes to 0 for them). */
+  read: '/v1/staff/inbox/:sessionId/read',
+  /** POST: gives the conversation back to the bot (resolves the open handoff). */
+  handBack: '/v1/staff/inbox/:sessionId/hand-back',
+  /** GET (SSE): an InboxStreamEvent whenever any conversation of the tenant changes. */
+  events: '/v1/staff/inbox-events',
+  cannedReplies: '/v1/staff/canned-replies',
+  cannedReply: '/v1/staff/canned-replies/:cannedReplyId',
+} as const;
+
+export const INBOX_LIMITS = {
+  maxNoteChars: 4000,
+  maxCannedReplies: 500,
+  maxCannedShortcutChars: 40,
+  maxCannedTextChars: 4000,
+  defaultPageSize: 50,
+  maxPageSize: 200,
+} as const;
