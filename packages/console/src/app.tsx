@@ -1,0 +1,68 @@
+import { useEffect } from 'preact/hooks';
+import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { messageOf } from './api.js';
+import { loadSession, session } from './auth.js';
+import { Shell } from './components/shell.js';
+import { InboxPage } from './inbox/inbox-page.js';
+import { LoginPage } from './pages/login.js';
+import { useAsync } from './use-async.js';
+
+// Everything but the inbox and sign-in loads when first visited (see the budget in README.md).
+const TeamPage = lazy(() => import('./pages/team.js'));
+const CannedRepliesPage = lazy(() => import('./pages/canned-replies.js'));
+const AcceptInvitePage = lazy(() => import('./pages/accept-invite.js'));
+
+/** Pages a signed-out visitor may open (they carry their own token or need none). */
+const PUBLIC_PAGES = new Set(['/console/accept-invite', '/console/login']);
+
+export function App() {
+  return (
+    <LocationProvider scope="/console">
+      <ErrorBoundary>
+        <Pages />
+      </ErrorBoundary>
+    </LocationProvider>
+  );
+}
+
+function Pages() {
+  const { path } = useLocation();
+  const loading = useAsync(loadSession, []);
+  useEffect(() => {
+    document.title = session.value ? `Prex · ${session.value.tenant.name}` : 'Prex console';
+  }, [session.value]);
+
+  if (PUBLIC_PAGES.has(path) && path !== '/console/login') {
+    return (
+      <Router>
+        <Route path="/console/accept-invite" component={AcceptInvitePage} />
+        <Route default component={LoginPage} />
+      </Router>
+    );
+  }
+  if (loading.error) return <FatalError message={messageOf(loading.error)} />;
+  if (session.value === undefined) return <p class="center muted" role="status">Loading…</p>;
+  if (session.value === null) return <LoginPage />;
+  return (
+    <Shell>
+      <Router>
+        <Route path="/console/team" component={TeamPage} />
+        <Route path="/console/canned-replies" component={CannedRepliesPage} />
+        <Route path="/console/inbox/:sessionId" component={InboxPage} />
+        <Route default component={InboxPage} />
+      </Router>
+    </Shell>
+  );
+}
+
+function FatalError({ message }: { message: string }) {
+  return (
+    <main class="center">
+      <h1>Prex console</h1>
+      <p role="alert">{message}</p>
+      <button type="button" onClick={() => location.reload()}>
+        Try again
+      </button>
+    </main>
+  );
+}

@@ -1,0 +1,44 @@
+import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
+import { messageOf } from '../api.js';
+import { session, signOut } from '../auth.js';
+
+const NAV = [
+  { href: '/console/inbox', label: 'Inbox', roles: ['owner', 'admin', 'agent'] },
+  { href: '/console/canned-replies', label: 'Canned replies', roles: ['owner', 'admin', 'agent'] },
+  { href: '/console/team', label: 'Team', roles: ['owner', 'admin'] },
+] as const;
+
+/** The signed-in frame: workspace name, navigation, who is signed in, sign out. */
+export function Shell({ children }: { children: ComponentChildren }) {
+  const { path } = useLocation();
+  const me = session.value!;
+  const out = (everywhere: boolean) => signOut(everywhere).catch((error: unknown) => alert(messageOf(error)));
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <span class="brand">Prex</span>
+        <span class="workspace" data-testid="workspace-name">
+          {me.tenant.name}
+        </span>
+        <nav aria-label="Console">
+          {NAV.filter((item) => (item.roles as readonly string[]).includes(me.account.role)).map((item) => (
+            <a key={item.href} href={item.href} aria-current={path.startsWith(item.href) || (item.href === '/console/inbox' && path === '/console/') ? 'page' : undefined}>
+              {item.label}
+            </a>
+          ))}
+        </nav>
+        <span class="me" data-testid="signed-in-as">
+          {me.account.email} · {me.account.role}
+        </span>
+        <button type="button" class="link" onClick={() => out(false)}>
+          Sign out
+        </button>
+        <button type="button" class="link" onClick={() => out(true)} title="End every session of this account, on every device">
+          Sign out everywhere
+        </button>
+      </header>
+      {children}
+    </div>
+  );
+}
