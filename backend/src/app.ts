@@ -37,6 +37,7 @@ import { createSettingsFeature } from './settings/index.js';
 import { createStaffFeature } from './staff/index.js';
 import { createSmsFeature } from './sms/feature.js';
 import { createStaticRouter } from './static.js';
+import { CONSOLE_PREFIX, createConsoleRouter } from './console-static.js';
 import { createUsageRecorder } from './usage/recorder.js';
 import { createUsageFeature } from './usage/routes.js';
 
@@ -77,9 +78,9 @@ export function createApp(deps: AppDeps): PrexApp {
 
   // Public routes reflect any origin: the allow-list is enforced per tenant by publishableKeyAuth,
   // and the browser must be able to read that 403 to show it. The admin API has its own CORS policy.
-  // The staff API is same-origin only (the console is served by this server): no CORS headers at all.
+  // The staff API and the console are same-origin only (this server serves both): no CORS headers at all.
   const publicCors = cors({ origin: true, maxAge: 600 });
-  app.use((req, res, next) => (req.path.startsWith(ADMIN_PREFIX) || req.path.startsWith(STAFF_PREFIX) ? next() : publicCors(req, res, next)));
+  app.use((req, res, next) => (req.path.startsWith(ADMIN_PREFIX) || req.path.startsWith(STAFF_PREFIX) || req.path.startsWith(CONSOLE_PREFIX) ? next() : publicCors(req, res, next)));
   app.use(ADMIN_PREFIX, adminPreflight(db));
   app.get(ROUTES.health, discardBody, (_req, res) => {
     res.json({ ok: true });
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps): PrexApp {
   }
 
   app.use(createStaticRouter(config, log));
+  app.use(createConsoleRouter(config, log));
   app.use(notFoundHandler());
   app.use(errorHandler(log));
   for (const feature of features) feature.start?.();

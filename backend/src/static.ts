@@ -9,7 +9,7 @@ import { notFound } from './http/errors.js';
 import type { Logger } from './logger.js';
 
 /** The workspace root, from backend/src or backend/dist. */
-const WORKSPACE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const workspaceRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface StaticDirs {
   /** Folder containing loader.js. */
@@ -22,8 +22,8 @@ export interface StaticDirs {
 export function staticDirs(staticDir: string | undefined): StaticDirs {
   if (staticDir) return { loaderDir: path.resolve(staticDir), widgetDir: path.resolve(staticDir, 'widget') };
   return {
-    loaderDir: path.join(WORKSPACE_ROOT, 'packages/loader/dist'),
-    widgetDir: path.join(WORKSPACE_ROOT, 'packages/widget/dist'),
+    loaderDir: path.join(workspaceRoot, 'packages/loader/dist'),
+    widgetDir: path.join(workspaceRoot, 'packages/widget/dist'),
   };
 }
 

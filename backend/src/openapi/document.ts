@@ -30,6 +30,7 @@ function replyContent(reply: Reply): Json | undefined {
   if (reply === 'sse') return { 'text/event-stream': { schema: { type: 'string', description: 'AI SDK UI message stream: one JSON chunk per `data:` line, `[DONE]` last' } } };
   if (reply === 'ndjson') return { 'application/x-ndjson': { schema: { type: 'string' } } };
   if (reply === 'javascript') return { 'text/javascript': { schema: { type: 'string' } } };
+  if (reply === 'html') return { 'text/html': { schema: { type: 'string' } } };
   if (reply === 'json') return { 'application/json': { schema: {} } };
   if (reply === 'twiml') return { 'text/xml': { schema: { type: 'string', description: 'TwiML (empty: the answer is sent by the REST API)' } } };
   return { 'application/json': { schema: schemaOf(reply, 'output') } };

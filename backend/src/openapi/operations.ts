@@ -1,11 +1,12 @@
 import type { ZodType } from 'zod';
 import * as p from '@prex/protocol';
+import { CONSOLE_PREFIX } from '../console-static.js';
 
 /** Who may call an operation: the policies of routes.ts, named as the document's security schemes. */
 export type Caller = 'public' | 'publishableKey' | 'visitor' | 'secretKey' | 'staffSession' | 'staffSignIn' | 'twilioSignature';
 
 /** What a successful response carries: a JSON schema of the protocol, or another media type. */
-export type Reply = ZodType | 'sse' | 'ndjson' | 'javascript' | 'empty' | 'json' | 'twiml';
+export type Reply = ZodType | 'sse' | 'ndjson' | 'javascript' | 'html' | 'empty' | 'json' | 'twiml';
 
 export interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -36,6 +37,8 @@ export const OPERATIONS: readonly Operation[] = [
   op('get', R.ready, 'public', 'Readiness: the database answers and every migration is applied (503 with the reason otherwise)', 'json'),
   op('get', OPENAPI_PATH, 'public', 'This document', 'json'),
   op('get', R.loaderScript, 'public', 'The loader script a host page embeds', 'javascript'),
+  op('get', CONSOLE_PREFIX, 'public', 'The staff console (the app’s page; it signs in with the staff routes)', 'html'),
+  op('get', `${CONSOLE_PREFIX}/*path`, 'public', 'Any page of the staff console (the app routes in the browser)', 'html'),
 
   op('get', R.widgetConfig, 'publishableKey', 'The widget’s boot configuration (theme, texts) for the key’s tenant', p.widgetConfigResponseSchema),
   op('post', R.sessions, 'publishableKey', 'Start a visitor session; returns its token', p.createSessionResponseSchema, { status: 201 }),
