@@ -1,6 +1,6 @@
-// `npm run demo`: the Prex backend on the embedded database (port 8787) and the example host pages
-// (port 8080: an index linking plain-html, strict-csp, inline and spa). Run after the workspace is
-// built (scripts/prex.mjs does that).
+// `npm run demo`: the Prex backend on the embedded database (port 8787, with the staff console at
+// /console) and the example host pages (port 8080: an index linking plain-html, strict-csp, inline
+// and spa). Run after the workspace is built (scripts/prex.mjs does that).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -48,7 +48,8 @@ const hostPage = await startStaticServer({
   rewrite: (_path, body) => body.replaceAll('http://localhost:8787', `http://localhost:${BACKEND_PORT}`),
 });
 
-console.log(`\n  Prex demo: http://localhost:${HOST_PAGE_PORT}/  (pick an example, click the launcher, ask "How do I get a refund?")\n`);
+console.log(`\n  Prex demo: http://localhost:${HOST_PAGE_PORT}/  (pick an example, click the launcher, ask "How do I get a refund?")`);
+console.log(`  Staff console: http://localhost:${BACKEND_PORT}/console  (sign in with the demo owner login printed on the first start)\n`);
 
 const stop = async () => {
   backend.kill('SIGTERM');

@@ -11,6 +11,7 @@ import { useAsync } from './use-async.js';
 const TeamPage = lazy(() => import('./pages/team.js'));
 const CannedRepliesPage = lazy(() => import('./pages/canned-replies.js'));
 const AcceptInvitePage = lazy(() => import('./pages/accept-invite.js'));
+const SolutionsPage = lazy(() => import('./pages/solutions.js'));
 
 /** Pages a signed-out visitor may open (they carry their own token or need none). */
 const PUBLIC_PAGES = new Set(['/console/accept-invite', '/console/login']);
@@ -48,6 +49,7 @@ function Pages() {
       <Router>
         <Route path="/console/team" component={TeamPage} />
         <Route path="/console/canned-replies" component={CannedRepliesPage} />
+        <Route path="/console/solutions" component={SolutionsPage} />
         <Route path="/console/inbox/:sessionId" component={InboxPage} />
         <Route default component={InboxPage} />
       </Router>

@@ -6,6 +6,7 @@ import { session, signOut } from '../auth.js';
 const NAV = [
   { href: '/console/inbox', label: 'Inbox', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/canned-replies', label: 'Canned replies', roles: ['owner', 'admin', 'agent'] },
+  { href: '/console/solutions', label: 'Solutions', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/team', label: 'Team', roles: ['owner', 'admin'] },
 ] as const;
 

@@ -3,6 +3,7 @@ import { STAFF_INBOX_ROUTES, STAFF_ROUTES } from '@prex/protocol/wire';
 import type { CannedRepliesResponse, CannedReply } from '@prex/protocol';
 import { api, messageOf, path } from '../api.js';
 import { session } from '../auth.js';
+import { displayName } from '../staff-name.js';
 import { streamDraft } from './draft.js';
 
 /** Staff typing notices are repeated at most this often while they write (the widget shows one for a few seconds). */
@@ -18,15 +19,6 @@ function cannedReplies(): Promise<CannedReply[]> {
     },
   );
   return cannedCache;
-}
-
-/**
- * The name the visitor sees on a reply: the first part of the staff member's email, capitalised
- * ("sam.jones@…" → "Sam"). Accounts carry no display name yet.
- */
-function displayName(email: string): string {
-  const first = email.split('@')[0]!.split(/[._+-]/)[0] ?? '';
-  return first ? first[0]!.toUpperCase() + first.slice(1) : 'Support';
 }
 
 /** "/ref" at the start of the composer: the canned replies whose shortcut starts with "ref". */

@@ -3,6 +3,7 @@ import { STAFF_INBOX_ROUTES } from '@prex/protocol/wire';
 import type { AdminConversationMessage, InboxUpdate, StaffNote } from '@prex/protocol';
 import { api, messageOf, path } from '../api.js';
 import { Composer } from './composer.js';
+import { lastStaffAnswer, questionBefore, SaveSolution } from './save-solution.js';
 import { shortTime } from './inbox-page.js';
 import { useShortcuts } from './shortcuts.js';
 import { opened, openError, reloadOpened, typing } from './store.js';
@@ -21,20 +22,30 @@ function threadItems(messages: AdminConversationMessage[], notes: StaffNote[]): 
 
 export function ConversationView({ sessionId }: { sessionId: string | null }) {
   const [actionError, setActionError] = useState<string | null>(null);
+  const [solutionDraft, setSolutionDraft] = useState<{ sessionId: string; question: string; answer: string } | null>(null);
   const current = opened.value;
-  const act = async (work: () => Promise<unknown>) => {
+  /** Runs a change, then reads the conversation again; false (with the reason shown) when it failed. */
+  const act = async (work: () => Promise<unknown>): Promise<boolean> => {
     setActionError(null);
     try {
       await work();
       await reloadOpened();
+      return true;
     } catch (error) {
       setActionError(messageOf(error));
+      return false;
     }
   };
   const update = (change: InboxUpdate) => act(() => api('PATCH', path(STAFF_INBOX_ROUTES.conversation, { sessionId: sessionId! }), change));
+  /** Resolving offers to save the team's last answer as a solution. */
+  const resolve = async () => {
+    if (!(await update({ status: 'resolved' }))) return;
+    const answered = current && lastStaffAnswer(current.thread.messages);
+    if (answered && sessionId) setSolutionDraft({ sessionId, ...answered });
+  };
   useShortcuts({
     reply: () => document.getElementById('composer')?.focus(),
-    resolve: () => sessionId && current && current.details.conversation.status !== 'resolved' && update({ status: 'resolved' }),
+    resolve: () => sessionId && current && current.details.conversation.status !== 'resolved' && void resolve(),
   });
 
   if (!sessionId) return <section class="thread empty muted">Pick a conversation.</section>;
@@ -87,7 +98,7 @@ export function ConversationView({ sessionId }: { sessionId: string | null }) {
               Reopen
             </button>
           ) : (
-            <button type="button" class="primary" onClick={() => update({ status: 'resolved' })} aria-keyshortcuts="e">
+            <button type="button" class="primary" onClick={resolve} aria-keyshortcuts="e">
               Resolve
             </button>
           )}
@@ -101,11 +112,23 @@ export function ConversationView({ sessionId }: { sessionId: string | null }) {
       <div class="thread-body">
         <ol class="messages" data-testid="thread">
           {threadItems(current.thread.messages, notes).map((item) =>
-            item.kind === 'note' ? <NoteItem key={item.note.id} note={item.note} /> : <MessageItem key={item.message.id} message={item.message} />,
+            item.kind === 'note' ? (
+              <NoteItem key={item.note.id} note={item.note} />
+            ) : (
+              <MessageItem
+                key={item.message.id}
+                message={item.message}
+                onSaveAsSolution={() => {
+                  const messages = current.thread.messages;
+                  setSolutionDraft({ sessionId, question: questionBefore(messages, messages.indexOf(item.message)), answer: item.message.text });
+                }}
+              />
+            ),
           )}
         </ol>
         <CustomerCard details={current.details} others={otherConversations} />
       </div>
+      {solutionDraft?.sessionId === sessionId && <SaveSolution key={solutionDraft.answer} sessionId={sessionId} initial={solutionDraft} onDone={() => setSolutionDraft(null)} />}
       {writer && (
         <p class="muted typing" role="status">
           {writer} is typing…
@@ -116,7 +139,7 @@ export function ConversationView({ sessionId }: { sessionId: string | null }) {
   );
 }
 
-function MessageItem({ message: m }: { message: AdminConversationMessage }) {
+function MessageItem({ message: m, onSaveAsSolution }: { message: AdminConversationMessage; onSaveAsSolution(): void }) {
   const from = m.role === 'user' ? 'visitor' : m.author === 'human' ? 'staff' : 'bot';
   return (
     <li class={`message from-${from}`} data-testid="thread-message" data-from={from}>
@@ -147,6 +170,11 @@ function MessageItem({ message: m }: { message: AdminConversationMessage }) {
           {m.feedback.rating === 'up' ? '👍 Helpful' : '👎 Not helpful'}
           {m.feedback.comment ? ` — “${m.feedback.comment}”` : ''}
         </p>
+      )}
+      {from !== 'visitor' && m.text && (
+        <button type="button" class="link small" onClick={onSaveAsSolution}>
+          Save as solution
+        </button>
       )}
     </li>
   );
