@@ -7,10 +7,7 @@ import { z } from 'zod';
  * [DONE]), so the reader of visitor answers reads it too. A draft is never stored as a message
  * and never reaches the visitor: staff send what they keep through the replies route.
  */
-export const COPILOT_ROUTES = {
-  /** POST {instruction?} → SSE (text/event-stream): a draft reply to the visitor's latest message(s). */
-  draft: '/v1/staff/conversations/:sessionId/draft',
-} as const;
+export { COPILOT_ROUTES } from './staff-wire.js';
 
 export const COPILOT_LIMITS = {
   maxInstructionChars: 500,

@@ -9,12 +9,7 @@ import type { Citation } from './chat.js';
  * Every edit keeps the previous version. Staff cookie auth; every route is scoped to the staff
  * member's tenant.
  */
-export const SOLUTION_ROUTES = {
-  /** GET ?limit=&offset= (most recently changed first); POST {question, answer, sessionId?}. */
-  solutions: '/v1/staff/solutions',
-  /** GET (with its versions, newest first); PATCH {question?, answer?}; DELETE (out of search at once). */
-  solution: '/v1/staff/solutions/:solutionId',
-} as const;
+export { SOLUTION_ROUTES } from './staff-wire.js';
 
 export const SOLUTION_LIMITS = {
   maxQuestionChars: 500,

@@ -60,3 +60,17 @@ export const INBOX_LIMITS = {
   defaultPageSize: 50,
   maxPageSize: 200,
 } as const;
+
+/** The console's copilot (copilot.ts). */
+export const COPILOT_ROUTES = {
+  /** POST {instruction?} → SSE (text/event-stream): a draft reply to the visitor's latest message(s). */
+  draft: '/v1/staff/conversations/:sessionId/draft',
+} as const;
+
+/** Saved answers, searched and cited like documents (solutions.ts). */
+export const SOLUTION_ROUTES = {
+  /** GET ?limit=&offset= (most recently changed first); POST {question, answer, sessionId?}. */
+  solutions: '/v1/staff/solutions',
+  /** GET (with its versions, newest first); PATCH {question?, answer?}; DELETE (out of search at once). */
+  solution: '/v1/staff/solutions/:solutionId',
+} as const;

@@ -4,7 +4,7 @@
  * pane's byte budget does not pay for the schemas; the backend imports both.
  */
 
-export { INBOX_LIMITS, STAFF_CSRF_HEADER, STAFF_INBOX_ROUTES, STAFF_LIMITS, STAFF_ROUTES } from './staff-wire.js';
+export { COPILOT_ROUTES, INBOX_LIMITS, SOLUTION_ROUTES, STAFF_CSRF_HEADER, STAFF_INBOX_ROUTES, STAFF_LIMITS, STAFF_ROUTES } from './staff-wire.js';
 export { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, TENANT_CSS_PROPERTY, contrastRatio, relativeLuminance, tenantCssValueOffence } from './style.js';
 
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';

@@ -1,10 +1,7 @@
 import type { UIStreamChunk } from '@prex/protocol';
-import { STREAM_DONE } from '@prex/protocol/wire';
+import { COPILOT_ROUTES, STREAM_DONE } from '@prex/protocol/wire';
 import { createParser } from 'eventsource-parser';
 import { path, send } from '../api.js';
-
-/** POST /v1/staff/conversations/:sessionId/draft: the copilot's draft, streamed like a visitor's answer. */
-export const DRAFT_ROUTE = '/v1/staff/conversations/:sessionId/draft';
 
 export interface DraftHandlers {
   onText(delta: string): void;
@@ -16,7 +13,7 @@ export interface DraftHandlers {
  * draft is only text for the composer: nothing is sent to the visitor until staff press Send.
  */
 export async function streamDraft(sessionId: string, instruction: string | undefined, handlers: DraftHandlers, signal: AbortSignal): Promise<void> {
-  const res = await send('POST', path(DRAFT_ROUTE, { sessionId }), instruction ? { instruction } : {}, signal);
+  const res = await send('POST', path(COPILOT_ROUTES.draft, { sessionId }), instruction ? { instruction } : {}, signal);
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let failure: string | null = null;
   let done = false;
