@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@prex/backend/config';
 import { startServer } from '@prex/backend/server';
+import { createAccountWithPassword } from '@prex/backend/staff';
+import { randomBytes } from 'node:crypto';
 import {
   startOpenAICompatibleServer,
   startSmtpServer,
@@ -40,6 +42,8 @@ export interface Stack {
   backendUrl: string;
   /** The demo tenant's secret key (sk_…), for /v1/admin routes. */
   secretKey: string;
+  /** The demo tenant's owner account, for signing in to the console. */
+  owner: { email: string; password: string };
   /** The loopback SMTP server the backend mails through (with `smtp: true`). */
   smtp: RunningSmtpServer | undefined;
   /** Calls an admin route of the demo tenant; throws on a non-2xx answer (with its body). */
@@ -91,6 +95,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(llm ? { OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'scripted' } : {}),
   });
   const backend = await startServer({ config });
+  const owner = { email: 'owner@northwind.example', password: randomBytes(12).toString('base64url') };
+  await createAccountWithPassword(backend.db, { tenantId: backend.demo!.tenant.id, email: owner.email, role: 'owner', password: owner.password });
   const proxy = await startTcpProxy({ port: backend.port });
   apiUrl = proxy.url;
   Object.assign(headers, options.headers?.({ apiUrl }));
@@ -103,6 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     llm,
     backendUrl: backend.url,
     secretKey: backend.demo?.secretKey ?? '',
+    owner,
     smtp,
     async admin<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(backend.url + path, {
