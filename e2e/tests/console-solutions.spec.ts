@@ -33,7 +33,7 @@ test('staff answer, resolve and save the answer as a solution; the next visitor 
   await expect(widget.lastAnswer()).toContainText('DHL');
 
   // Resolving offers the last answer as a solution, with the visitor's words as the question.
-  await console_.page.getByRole('button', { name: 'Resolve' }).click();
+  await console_.conversation.getByRole('button', { name: 'Resolve', exact: true }).click();
   const form = console_.page.getByTestId('save-solution');
   await expect(form.getByLabel('Question')).toHaveValue(new RegExp(QUESTION.replace('?', '\\?')));
   await expect(form.getByLabel('Answer')).toHaveValue(ANSWER);
