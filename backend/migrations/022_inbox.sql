@@ -23,8 +23,9 @@ create table conversation_states (
   check (snoozed_until is null or status = 'snoozed')
 );
 select prex_protect_table('conversation_states');
--- The inbox: newest activity first, keyset-paged; and "assigned to me".
+-- The inbox: newest activity first, keyset-paged; by status; and "assigned to me".
 create index conversation_states_activity_idx on conversation_states (tenant_id, updated_at desc, session_id desc);
+create index conversation_states_status_idx on conversation_states (tenant_id, status, updated_at desc);
 create index conversation_states_assignee_idx on conversation_states (tenant_id, assignee_id, updated_at desc) where assignee_id is not null;
 
 -- How far a staff member has read a conversation: its visitor messages after read_at are unread.

@@ -13,16 +13,21 @@ export const PREVIEW_CHARS = 200;
 /** A snoozed conversation whose time has come reads as open (no timer: computed when read). */
 const STATUS = `case when cs.status = 'snoozed' and cs.snoozed_until <= now() then 'open' else cs.status end`;
 
-/** The conversations of a tenant with what filters and rows need. $1 tenant, $2 the reading staff account. */
-const FROM = `
-  from conversation_states cs
-  join sessions s on s.tenant_id = cs.tenant_id and s.id = cs.session_id
-  left join sms_conversations sc on sc.tenant_id = cs.tenant_id and sc.session_id = cs.session_id
-  left join lateral (
+/** The channel: a session with an SMS conversation is an SMS one. */
+const SMS_JOIN = 'left join sms_conversations sc on sc.tenant_id = cs.tenant_id and sc.session_id = cs.session_id';
+/** The last visitor message's label and agent. */
+const LAST_VISITOR_JOIN = `left join lateral (
     select m.label, m.agent_id from messages m
      where m.tenant_id = cs.tenant_id and m.session_id = cs.session_id and m.role = 'user'
      order by m.created_at desc, m.position desc limit 1
   ) lv on true`;
+
+/** The conversations of a tenant with what filters and rows need ($1 the tenant, $2 the reading staff account). */
+const FROM = `
+  from conversation_states cs
+  join sessions s on s.tenant_id = cs.tenant_id and s.id = cs.session_id
+  ${SMS_JOIN}
+  ${LAST_VISITOR_JOIN}`;
 
 const ROW_SELECT = `
   select cs.session_id, ${STATUS} as status, cs.snoozed_until, cs.updated_at, s.created_at,
@@ -92,11 +97,18 @@ function preview(text: string): string {
   return line.length > PREVIEW_CHARS ? `${line.slice(0, PREVIEW_CHARS - 1).trimEnd()}…` : line;
 }
 
+/** STATUS = status, written so the (tenant, status, updated_at) index serves it. */
+function statusIs(status: ConversationStatus, param: (value: unknown) => string): string {
+  if (status === 'open') return `(cs.status = 'open' or (cs.status = 'snoozed' and cs.snoozed_until <= now()))`;
+  if (status === 'snoozed') return `(cs.status = 'snoozed' and (cs.snoozed_until is null or cs.snoozed_until > now()))`;
+  return `cs.status = ${param(status)}`;
+}
+
 /** The filters of a query as SQL conditions, with their parameters appended to `params`. */
 function filterSql(query: InboxQuery, reader: string, params: unknown[], opts: { status: boolean }): string {
   const where: string[] = ['cs.tenant_id = $1'];
   const param = (value: unknown) => `$${params.push(value)}`;
-  if (opts.status && query.status) where.push(`${STATUS} = ${param(query.status)}`);
+  if (opts.status && query.status) where.push(statusIs(query.status, param));
   if (query.assignee === 'unassigned') where.push('cs.assignee_id is null');
   else if (query.assignee) where.push(`cs.assignee_id = ${param(query.assignee === 'me' ? reader : query.assignee)}`);
   if (query.channel) where.push(query.channel === 'sms' ? 'sc.session_id is not null' : 'sc.session_id is null');
@@ -139,7 +151,12 @@ export async function listInbox(db: Db, scope: { tenantId: string; reader: strin
 export async function countByStatus(db: Db, scope: { tenantId: string; reader: string }, query: InboxQuery): Promise<Record<ConversationStatus, number>> {
   const params: unknown[] = [scope.tenantId];
   const where = filterSql(query, scope.reader, params, { status: false });
-  const rows = await db.query<{ status: ConversationStatus; n: number | string }>(`select ${STATUS} as status, count(*) as n ${FROM} where ${where} group by 1`, params);
+  // Only the joins the filters need: counting reads every conversation of the tenant.
+  const joins = [query.channel ? SMS_JOIN : '', query.label || query.agentId ? LAST_VISITOR_JOIN : ''].join('\n');
+  const rows = await db.query<{ status: ConversationStatus; n: number | string }>(
+    `select ${STATUS} as status, count(*) as n from conversation_states cs ${joins} where ${where} group by 1`,
+    params,
+  );
   const counts: Record<ConversationStatus, number> = { open: 0, pending: 0, resolved: 0, snoozed: 0 };
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
