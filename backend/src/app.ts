@@ -18,6 +18,7 @@ import type { Feature, FeatureRoutes } from './feature.js';
 import { createFeedbackFeature } from './feedback/routes.js';
 import { createHandoffFeature } from './handoff/feature.js';
 import { createHandoffService } from './handoff/service.js';
+import { createInboxFeature } from './inbox/feature.js';
 import { createReadinessRouter } from './health/routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
     createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin }),
+    createInboxFeature({ config, db, log, bus, handoff, routes }),
     chat,
     createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),
   ];

@@ -23,11 +23,20 @@ export type ConversationEvent =
   /** Staff replied in the conversation (the message is stored): other channels (SMS) relay it. */
   | { kind: 'staff-reply'; tenantId: string; sessionId: string; messageId: string };
 
-export type BusEvent = AnswerEvent | ConversationEvent;
+/** What the staff inbox of a tenant hears: only which conversation changed (the console reads it again). */
+export type InboxEvent =
+  /** A message, a note, a handoff, a status or assignee change in this conversation. */
+  | { kind: 'inbox-changed'; sessionId: string }
+  /** A staff member is writing in this conversation. */
+  | { kind: 'inbox-typing'; sessionId: string; name?: string | undefined };
+
+export type BusEvent = AnswerEvent | ConversationEvent | InboxEvent;
 
 export const answerTopic = (messageId: string): string => `answer:${messageId}`;
 /** Session ids are unique across tenants; the tenant is in the topic anyway, so a topic never crosses tenants. */
 export const conversationTopic = (tenantId: string, sessionId: string): string => `conversation:${tenantId}:${sessionId}`;
+/** Every conversation of one tenant, as its staff inbox follows them. */
+export const inboxTopic = (tenantId: string): string => `inbox:${tenantId}`;
 
 /** Every staff reply of every tenant: few, and each subscriber keeps the ones of its channel. */
 export const STAFF_REPLY_TOPIC = 'staff-replies';

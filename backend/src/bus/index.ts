@@ -3,7 +3,18 @@ import type { Logger } from '../logger.js';
 import { createMemoryBus, type ConversationBus } from './bus.js';
 import { createPostgresBus } from './postgres.js';
 
-export { answerTopic, conversationTopic, createMemoryBus, STAFF_REPLY_TOPIC, type AnswerEvent, type BusEvent, type ConversationBus, type ConversationEvent } from './bus.js';
+export {
+  answerTopic,
+  conversationTopic,
+  createMemoryBus,
+  inboxTopic,
+  STAFF_REPLY_TOPIC,
+  type AnswerEvent,
+  type BusEvent,
+  type ConversationBus,
+  type ConversationEvent,
+  type InboxEvent,
+} from './bus.js';
 
 /**
  * The bus for the configured database: LISTEN/NOTIFY on a Postgres server, where several instances

@@ -23,6 +23,7 @@ import { conflict, HttpError, notFound } from '../http/errors.js';
 import { parseCursor } from '../http/cursor.js';
 import { parseJsonBody } from '../http/validate.js';
 import { lastConversationEventSeq } from '../conversations/event-log.js';
+import { touchConversation, type ConversationChange } from '../conversations/working-state.js';
 import { openEscalationOfSession } from '../handoff/repository.js';
 import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer, PriorTurn } from '../llm/answerer.js';
@@ -106,6 +107,8 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   const runs = new Set<Promise<unknown>>();
   let closing = false;
   const routes = deps.routes.visitor();
+  /** The staff inbox's view of the conversation (its state and the tenant's live list). */
+  const touch = (scope: Scope, change: ConversationChange) => touchConversation({ db, log, bus }, scope, change);
 
   function openSse(res: Response): SseResponse {
     const sse = new SseResponse(res, config.heartbeatMs).open();
@@ -165,9 +168,11 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   /** Starts the answer in the background; the HTTP request only watches it. */
   function startRun(live: LiveAnswer, question: string, history: PriorTurn[], agent: Agent): void {
     persistAsItStreams({ db, bus, log }, live);
-    const run = runAnswer({ db, hub, answerer, search, log, seams, metrics: deps.metrics }, live, { question, history, agent }).catch((error: unknown) => {
-      log.error('answer run crashed', { messageId: live.messageId, error: String(error) });
-    });
+    const run = runAnswer({ db, hub, answerer, search, log, seams, metrics: deps.metrics }, live, { question, history, agent })
+      .catch((error: unknown) => {
+        log.error('answer run crashed', { messageId: live.messageId, error: String(error) });
+      })
+      .then(() => touch(live, 'bot-answer'));
     runs.add(run);
     void run.finally(() => runs.delete(run));
   }
@@ -185,6 +190,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
         user: await insertUserMessage(tx, { ...scope, text, agentId: agent.id }),
         assistant: await insertAssistantMessage(tx, { ...scope, agentId: agent.id }),
       }));
+      await touch(scope, 'visitor-message');
       const live = hub.add({ messageId: assistant.id, ...scope, userMessageId: user.id });
       // Shutdown began while we were writing: the answer starts already stopped rather than outliving the server.
       if (closing) live.controller.abort(STOP_REASON.shutdown);
@@ -213,6 +219,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
    */
   async function sendToStaff(res: Response, scope: Scope, text: string, escalationId: string): Promise<void> {
     const user = await insertUserMessage(db, { ...scope, text });
+    await touch(scope, 'visitor-message');
     const sse = openSse(res);
     const chunks: UIStreamChunk[] = [
       { type: 'start', messageId: user.id },

@@ -1,4 +1,4 @@
-import { conversationTopic, type ConversationBus } from '../bus/index.js';
+import { conversationTopic, inboxTopic, type ConversationBus } from '../bus/index.js';
 import type { Logger } from '../logger.js';
 import type { ConversationScope } from './event-log.js';
 
@@ -13,10 +13,15 @@ export async function announceConversationEvent(deps: { bus: ConversationBus; lo
   });
 }
 
-/** A staff member is writing: ephemeral, nothing stored, delivered to the streams open now. */
+/**
+ * A staff member is writing: ephemeral, nothing stored, delivered to the streams open now (the
+ * visitor's, and the tenant's staff inboxes, so teammates see who is on it).
+ */
 export async function announceStaffTyping(deps: { bus: ConversationBus; log: Logger }, scope: ConversationScope, name: string | undefined): Promise<void> {
-  await deps.bus.publish(conversationTopic(scope.tenantId, scope.sessionId), { kind: 'staff-typing', ...(name ? { name } : {}) }).catch((error: unknown) => {
-    // Best effort: the reply itself is what counts, and it is stored.
-    deps.log.warn('could not announce staff typing', { sessionId: scope.sessionId, error: String(error) });
-  });
+  // Best effort: the reply itself is what counts, and it is stored.
+  const warn = (error: unknown) => deps.log.warn('could not announce staff typing', { sessionId: scope.sessionId, error: String(error) });
+  await Promise.all([
+    deps.bus.publish(conversationTopic(scope.tenantId, scope.sessionId), { kind: 'staff-typing', ...(name ? { name } : {}) }).catch(warn),
+    deps.bus.publish(inboxTopic(scope.tenantId), { kind: 'inbox-typing', sessionId: scope.sessionId, ...(name ? { name } : {}) }).catch(warn),
+  ]);
 }

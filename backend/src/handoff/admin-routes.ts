@@ -11,6 +11,7 @@ import {
 } from '@prex/protocol';
 import { STAFF_REPLY_TOPIC, type ConversationBus } from '../bus/index.js';
 import { announceConversationEvent, announceStaffTyping } from '../conversations/announce.js';
+import { touchConversation } from '../conversations/working-state.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import { tenantOf } from '../auth/context.js';
@@ -87,6 +88,7 @@ export function addHandoffAdminRoutes(
     if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
     const { message, seq } = await insertStaffReply(db, { tenantId, sessionId, text, staffName });
     await announceConversationEvent(deps, { tenantId, sessionId }, seq);
+    await touchConversation(deps, { tenantId, sessionId }, 'staff-reply');
     // Other channels of the conversation (SMS) relay the reply; the reply is stored whatever the bus does.
     await deps.bus.publish(STAFF_REPLY_TOPIC, { kind: 'staff-reply', tenantId, sessionId, messageId: message.id }).catch((error: unknown) => {
       deps.log.warn('could not publish a staff reply', { sessionId, error: error instanceof Error ? error.message : String(error) });

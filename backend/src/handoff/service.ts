@@ -1,6 +1,7 @@
 import type { ConversationBus } from '../bus/index.js';
 import { announceConversationEvent } from '../conversations/announce.js';
 import { appendConversationEvent } from '../conversations/event-log.js';
+import { touchConversation } from '../conversations/working-state.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import {
@@ -61,11 +62,12 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
     pending.add(run);
   };
 
-  /** Logs the state in the conversation's event log and tells its streams. */
+  /** Logs the state in the conversation's event log and tells its streams, and the staff inbox. */
   const logState = async (tenantId: string, escalation: StoredEscalation, status: 'open' | 'resolved') => {
     const scope = { tenantId, sessionId: escalation.sessionId };
     const seq = await appendConversationEvent(deps.db, scope, { kind: 'handoff', status, escalationId: escalation.id });
     if (deps.bus) await announceConversationEvent({ bus: deps.bus, log: deps.log }, scope, seq);
+    await touchConversation(deps, scope, status === 'open' ? 'handoff-opened' : 'handoff-resolved');
   };
 
   const opened = (tenantId: string, escalation: StoredEscalation) => {

@@ -24,7 +24,7 @@ export const OPENAPI_PATH = '/openapi.json';
 
 const op = (method: Operation['method'], path: string, caller: Caller, summary: string, reply: Reply, more: Partial<Operation> = {}): Operation => ({ method, path, caller, summary, reply, ...more });
 
-const { STAFF_ROUTES: S, SMS_ROUTES: SMS } = p;
+const { STAFF_ROUTES: S, SMS_ROUTES: SMS, STAFF_INBOX_ROUTES: I } = p;
 const { ROUTES: R, ADMIN_ROUTES: A, AGENT_ROUTES: AG, HANDOFF_ADMIN_ROUTES: H, PRODUCT_ROUTES: PR, USAGE_ROUTES: U, QUALITY_ROUTES: Q, CUSTOMER_ADMIN_ROUTES: C } = p;
 
 /**
@@ -117,6 +117,17 @@ export const OPERATIONS: readonly Operation[] = [
   op('get', S.conversation, 'staffSession', 'A conversation as staff see it', p.adminConversationResponseSchema),
   op('post', S.conversationReplies, 'staffSession', 'Reply to the visitor', p.staffReplyResponseSchema, { body: p.staffReplyRequestSchema, status: 201 }),
   op('post', S.conversationTyping, 'staffSession', 'Tell the visitor staff are writing', 'empty', { body: p.staffTypingRequestSchema, status: 204 }),
+  op('get', I.conversations, 'staffSession', 'The inbox: conversations by last activity (keyset pages), with counts per status and unread per reader', p.inboxResponseSchema, { query: p.inboxQuerySchema }),
+  op('get', I.conversation, 'staffSession', 'A conversation’s working state, private notes and the customer’s other conversations', p.inboxConversationResponseSchema),
+  op('patch', I.conversation, 'staffSession', 'Change a conversation’s status, assignee or snooze', p.inboxConversationResponseSchema, { body: p.inboxUpdateSchema }),
+  op('post', I.notes, 'staffSession', 'Add a private note (never shown to the visitor)', p.staffNoteResponseSchema, { body: p.staffNoteRequestSchema, status: 201 }),
+  op('post', I.read, 'staffSession', 'Mark the conversation read up to now for the signed-in staff member', 'empty', { status: 204 }),
+  op('post', I.handBack, 'staffSession', 'Give the conversation back to the bot (resolves the open handoff; 409 without one)', p.inboxConversationResponseSchema),
+  op('get', I.events, 'staffSession', 'Which conversations of the tenant change (conversation-changed, staff-typing) as SSE', 'sse'),
+  op('get', I.cannedReplies, 'staffSession', 'The team’s canned replies', p.cannedRepliesResponseSchema),
+  op('post', I.cannedReplies, 'staffSession', 'Add a canned reply (409 when the shortcut is taken or the team has the most it may keep)', p.cannedReplyResponseSchema, { body: p.cannedReplyRequestSchema, status: 201 }),
+  op('patch', I.cannedReply, 'staffSession', 'Change a canned reply', p.cannedReplyResponseSchema, { body: p.cannedReplyUpdateSchema }),
+  op('delete', I.cannedReply, 'staffSession', 'Delete a canned reply', 'empty', { status: 204 }),
   op('get', C.customers, 'secretKey', 'List customers', 'json'),
   op('get', C.customerExport, 'secretKey', 'Export a customer’s data', p.customerExportSchema),
   op('get', C.customer, 'secretKey', 'One customer', p.adminCustomerSchema),

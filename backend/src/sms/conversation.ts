@@ -1,6 +1,8 @@
 import { insertUserMessage, findSessionMessage } from '../chat/repository.js';
 import type { LiveAnswer } from '../chat/hub.js';
 import { ANSWER_FAILED_TEXT } from '../chat/run-answer.js';
+import type { ConversationBus } from '../bus/index.js';
+import { touchConversation } from '../conversations/working-state.js';
 import type { Db } from '../db/db.js';
 import { openEscalationOfSession } from '../handoff/repository.js';
 import type { Logger } from '../logger.js';
@@ -19,6 +21,8 @@ export interface SmsConversationDeps {
   log: Logger;
   sender: SmsSender;
   answer: AnswerFn;
+  /** The staff inbox hears of messages kept for staff (answered ones go through the chat pipeline, which tells it). */
+  bus: ConversationBus;
 }
 
 export interface InboundContext {
@@ -45,11 +49,13 @@ export async function handleInboundSms(deps: SmsConversationDeps, ctx: InboundCo
 
   if (conversation.optedOut) {
     const user = await insertUserMessage(db, { ...scope, text: message.Body });
+    await touchConversation(deps, scope, 'visitor-message');
     return updateInbound(db, scope.tenantId, inboundId, { status: 'opted_out', messageId: user.id });
   }
   // While a person has the conversation, the bot stays silent: the message is theirs (as in the widget).
   if (await openEscalationOfSession(db, scope.tenantId, scope.sessionId)) {
     const user = await insertUserMessage(db, { ...scope, text: message.Body });
+    await touchConversation(deps, scope, 'visitor-message');
     return updateInbound(db, scope.tenantId, inboundId, { status: 'to_staff', messageId: user.id });
   }
 

@@ -58,7 +58,7 @@ export function createSmsFeature(deps: SmsFeatureDeps): Feature {
     const next = previous.then(() =>
       track('an incoming message', scope, async () => {
         try {
-          await handleInboundSms({ db, log, sender, answer: deps.answer }, ctx);
+          await handleInboundSms({ db, log, sender, answer: deps.answer, bus: deps.bus }, ctx);
         } catch (error) {
           await updateInbound(db, scope.tenantId, ctx.inboundId, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
           throw error;

@@ -1,0 +1,103 @@
+import {
+  inboxConversationResponseSchema,
+  inboxResponseSchema,
+  STAFF_INBOX_ROUTES,
+  type InboxConversation,
+  type InboxConversationResponse,
+  type InboxResponse,
+  type InboxStreamEvent,
+} from '@prex/protocol';
+import { readJson } from './app.js';
+import { readSse, send, type Visitor } from './chat.js';
+import { fillPath } from './routes.js';
+import type { StaffBrowser } from './staff.js';
+
+/** A staff inbox path with its :params filled in. */
+export const inboxPath = (pattern: string, params: Record<string, string>) => fillPath(pattern, (name) => encodeURIComponent(params[name]!));
+
+/** The visitor writes in the widget and reads the answer (or the to-staff notice) to its end. */
+export async function ask(visitor: Visitor, text: string): Promise<void> {
+  const res = await send(visitor, { text });
+  if (res.status !== 200) throw new Error(`POST chat → ${res.status} ${await res.text()}`);
+  const read = await readSse(res);
+  if (!read.done) throw new Error('the answer stream ended without [DONE]');
+}
+
+/** A page of the inbox, checked against the wire contract the console reads it with. */
+export async function inbox(staff: StaffBrowser, query = ''): Promise<InboxResponse> {
+  const res = await staff.call('GET', `${STAFF_INBOX_ROUTES.conversations}${query}`);
+  if (res.status !== 200) throw new Error(`GET inbox${query} → ${res.status} ${await res.text()}`);
+  return inboxResponseSchema.parse(await readJson(res));
+}
+
+/** A GET or PATCH answer of one conversation, checked against the wire contract. */
+export async function conversationIn(res: Response): Promise<InboxConversationResponse> {
+  if (res.status !== 200) throw new Error(`${res.url} → ${res.status} ${await res.text()}`);
+  return inboxConversationResponseSchema.parse(await readJson(res));
+}
+
+/** The conversation's row as this staff member sees it in the inbox (undefined when it is not listed). */
+export async function rowOf(staff: StaffBrowser, sessionId: string, query = '?limit=200'): Promise<InboxConversation | undefined> {
+  return (await inbox(staff, query)).conversations.find((c) => c.sessionId === sessionId);
+}
+
+/**
+ * The console's live stream of the tenant's inbox, read in the background with a real fetch
+ * reader; `until` waits for what has arrived to satisfy a condition (the stream never ends).
+ */
+export class InboxEventReader {
+  readonly received: InboxStreamEvent[] = [];
+  private readonly controller = new AbortController();
+  private changed: () => void = () => undefined;
+  private ended: Error | undefined;
+
+  static async open(baseUrl: string, staff: StaffBrowser): Promise<InboxEventReader> {
+    const reader = new InboxEventReader();
+    const res = await fetch(`${baseUrl}${STAFF_INBOX_ROUTES.events}`, { headers: { cookie: `prex_staff=${staff.cookie}` }, signal: reader.controller.signal });
+    if (res.status !== 200) throw new Error(`GET ${STAFF_INBOX_ROUTES.events} → ${res.status} ${await res.text()}`);
+    void reader.read(res);
+    return reader;
+  }
+
+  async until(done: (received: InboxStreamEvent[]) => boolean): Promise<InboxStreamEvent[]> {
+    while (!done(this.received)) {
+      if (this.ended) throw this.ended;
+      await new Promise<void>((resolve) => (this.changed = resolve));
+    }
+    return this.received;
+  }
+
+  /** Whether an event about this conversation arrived. */
+  saw(sessionId: string, type: InboxStreamEvent['type'] = 'conversation-changed'): boolean {
+    return this.received.some((e) => e.type === type && e.sessionId === sessionId);
+  }
+
+  close(): void {
+    this.controller.abort();
+  }
+
+  private async read(res: Response): Promise<void> {
+    let buffer = '';
+    try {
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the inbox stream ended');
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const data = buffer
+            .slice(0, end)
+            .split('\n')
+            .find((line) => line.startsWith('data: '));
+          if (data) this.received.push(JSON.parse(data.slice(6)) as InboxStreamEvent);
+          buffer = buffer.slice(end + 2);
+        }
+        this.changed();
+      }
+    } catch (error) {
+      this.ended = error instanceof Error ? error : new Error(String(error));
+      this.changed();
+    }
+  }
+}
