@@ -76,6 +76,9 @@ export function addInboxConversationRoutes(routes: RouteGroup, deps: InboxDeps):
     if (update.assigneeId && !(await isTeamMember(db, scope.tenantId, update.assigneeId))) {
       throw badRequest(`Invalid conversation update: ${update.assigneeId} is not a member of this team`, [{ path: 'assigneeId', message: 'no staff account of this team has this id' }]);
     }
+    // Resolving while a person has the conversation ends the handoff too: the widget hears it and
+    // the bot answers again, as the issue's "when staff resolve or hand back" asks.
+    if (update.status === 'resolved') await resolveOpenHandoff(deps, scope);
     await changeWorkingState(db, scope, update);
     await announceInboxChange(deps, scope);
     res.json(await detail(res, scope.sessionId));
@@ -98,11 +101,18 @@ export function addInboxConversationRoutes(routes: RouteGroup, deps: InboxDeps):
 
   routes.post(STAFF_INBOX_ROUTES.handBack, async (req, res) => {
     const scope = await conversationOf(req, res);
-    const open = await openEscalationOfSession(db, scope.tenantId, scope.sessionId);
-    if (!open) throw conflict(`Conversation ${scope.sessionId} has no open handoff: the bot has it already`);
-    // Through the one handoff service: the widget hears "resolved" and the bot answers again.
-    const outcome = await deps.handoff.resolve(scope.tenantId, open.id);
-    if (outcome === 'missing' || outcome === 'declined') throw conflict(`Conversation ${scope.sessionId} has no open handoff: the bot has it already`);
+    if (!(await resolveOpenHandoff(deps, scope))) throw conflict(`Conversation ${scope.sessionId} has no open handoff: the bot has it already`);
     res.json(await detail(res, scope.sessionId));
   });
+}
+
+/**
+ * Ends the conversation's open handoff through the one handoff service (the widget hears
+ * "resolved" and the bot answers again); false when there was none to end.
+ */
+async function resolveOpenHandoff(deps: InboxDeps, scope: { tenantId: string; sessionId: string }): Promise<boolean> {
+  const open = await openEscalationOfSession(deps.db, scope.tenantId, scope.sessionId);
+  if (!open) return false;
+  const outcome = await deps.handoff.resolve(scope.tenantId, open.id);
+  return outcome !== 'missing' && outcome !== 'declined';
 }

@@ -131,6 +131,24 @@ describe('a conversation in the inbox', () => {
     expect(await rowOf(owner, visitor.sessionId, '?status=resolved&limit=200')).toBeUndefined();
   });
 
+  it('resolving by hand while a person has the conversation ends the handoff: the widget hears it and the bot answers again', async () => {
+    const visitor = await visitorOf();
+    await askForPerson(visitor);
+    await statusBecomes(agent, visitor.sessionId, 'open');
+    const widget = await ConversationEventReader.open(visitor);
+    try {
+      const resolved = await conversationIn(await agent.call('PATCH', detailPath(visitor.sessionId), { status: 'resolved' }));
+      expect(resolved.conversation.status).toBe('resolved');
+      await widget.until((events) => events.some((e) => e.event.type === 'handoff' && e.event.status === 'resolved'));
+    } finally {
+      widget.drop();
+    }
+    // No handoff left to hand back, and the bot answers the visitor's next message.
+    expect((await agent.call('POST', inboxPath(STAFF_INBOX_ROUTES.handBack, { sessionId: visitor.sessionId }))).status).toBe(409);
+    await ask(visitor, 'And how do refunds work?');
+    expect(await rowOf(agent, visitor.sessionId)).toMatchObject({ status: 'pending', lastMessage: { from: 'bot' } });
+  });
+
   it('resolving through the existing escalation route resolves the conversation too', async () => {
     const visitor = await visitorOf();
     await askForPerson(visitor);
