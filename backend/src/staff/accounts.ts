@@ -67,3 +67,9 @@ export async function listAccounts(db: Db, tenantId: string): Promise<StaffAccou
   const rows = await db.query<AccountRow>(`select ${COLUMNS} from staff_accounts where tenant_id = $1 order by created_at, id`, [tenantId]);
   return rows.map((row) => publicAccount(fromRow(row)));
 }
+
+/** Replaces the account's password hash; the account as it is now, or undefined when it is gone. */
+export async function setPasswordHash(db: Db, tenantId: string, id: string, passwordHash: string): Promise<StoredAccount | undefined> {
+  const rows = await db.query<AccountRow>(`update staff_accounts set password_hash = $3 where tenant_id = $1 and id = $2 returning ${COLUMNS}`, [tenantId, id, passwordHash]);
+  return rows[0] && fromRow(rows[0]);
+}
