@@ -34,6 +34,7 @@ import { createQualityFeature } from './quality/routes.js';
 import { createRoutePolicies } from './routes.js';
 import { createSessionsFeature } from './sessions/routes.js';
 import { createSettingsFeature } from './settings/index.js';
+import { createSetupFeature } from './setup/index.js';
 import { createStaffFeature } from './staff/index.js';
 import { createSmsFeature } from './sms/feature.js';
 import { createStaticRouter } from './static.js';
@@ -124,7 +125,8 @@ export function createApp(deps: AppDeps): PrexApp {
     createCustomersFeature({ db, config, log, mailer, routes }),
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
-    createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin }),
+    createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin}),
+    createSetupFeature({ db, routes, publicUrl: config.publicUrl, supabase: config.supabase }),
     chat,
     createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),
   ];
