@@ -12,3 +12,6 @@ create table staff_password_resets (
 );
 create index staff_password_resets_account_idx on staff_password_resets (tenant_id, account_id) where used_at is null;
 select prex_protect_table('staff_password_resets');
+
+-- The name a staff member goes by in the console (given at first-run setup); null until given.
+alter table staff_accounts add column name text;

@@ -22,14 +22,14 @@ export type SetupOutcome = { kind: 'done'; tenant: Tenant; secretKey: string; ow
  * setups racing, on one server or several sharing the database, run one after the other and the
  * second sees the first's workspace; a `prex tenants create` at that instant waits too.
  */
-export async function runFirstSetup(db: Db, input: { workspaceName: string; origin: string; email: string; password: string }): Promise<SetupOutcome> {
+export async function runFirstSetup(db: Db, input: { workspaceName: string; origin: string; email: string; ownerName: string; password: string }): Promise<SetupOutcome> {
   // Hashed before the transaction: a third of a second of scrypt must not hold the lock.
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     await tx.query('lock table tenants in share row exclusive mode');
     if (!(await isSetupNeeded(tx))) return { kind: 'already-set-up' } as const;
     const { tenant, secretKey } = await createTenant(tx, { name: input.workspaceName, allowedOrigins: [input.origin] });
-    const owner = await insertAccount(tx, { tenantId: tenant.id, email: input.email, role: 'owner', passwordHash });
+    const owner = await insertAccount(tx, { tenantId: tenant.id, email: input.email, name: input.ownerName, role: 'owner', passwordHash });
     return { kind: 'done', tenant, secretKey, owner } as const;
   });
 }

@@ -21,7 +21,7 @@ export interface SetupDeps {
  * First-run setup, in the staffSignIn group (rate-limited, same-origin browsers only, no session):
  * - GET  /v1/staff/setup  {needed, signIn}: needed while the server has no workspace (the console then
  *   offers setup); signIn says how staff sign in (password, and Supabase Auth when configured)
- * - POST /v1/staff/setup  {workspaceName, origin, email, password} → 201: the workspace, its owner signed
+ * - POST /v1/staff/setup  {workspaceName, origin, email, ownerName, password} → 201: the workspace, its owner signed
  *   in (cookie and CSRF token as after POST /v1/staff/login), its keys (the secret one shown only
  *   here) and the snippet to paste; 409 once any workspace exists.
  */

@@ -13,7 +13,7 @@ import { staffBrowser } from '../helpers/staff.js';
  * really run at once).
  */
 
-const SETUP = { workspaceName: 'Acme Support', origin: 'https://shop.acme.example', email: 'Founder@Acme.example', password: 'a long enough passphrase' };
+const SETUP = { workspaceName: 'Acme Support', origin: 'https://shop.acme.example', email: 'Founder@Acme.example', ownerName: ' Ada Founder ', password: 'a long enough passphrase' };
 
 async function freshServer(db: Db): Promise<RunningServer> {
   return startServer({ config: testConfig({ PREX_RATE_LIMIT_PER_MINUTE: '100000' }), db, log: silentLog });
@@ -43,8 +43,10 @@ describe('first-run setup', () => {
       [{ ...SETUP, origin: 'shop.acme.example' }, /an origin is an http\(s\) URL/],
       [{ ...SETUP, email: 'not an email' }, /email is not a valid email address/],
       [{ ...SETUP, password: 'short' }, /password must be at least 12 characters/],
+      [{ ...SETUP, ownerName: '' }, /ownerName is empty/],
+      [{ ...SETUP, ownerName: 'x'.repeat(101) }, /ownerName is longer than 100 characters/],
       [{ ...SETUP, plan: 'pro' }, /plan/],
-      [{ workspaceName: 'Acme' }, /origin|email|password/],
+      [{ workspaceName: 'Acme' }, /origin|email|ownerName|password/],
     ];
     for (const [body, message] of cases) {
       const res = await post(server.url, body);
@@ -74,7 +76,7 @@ describe('first-run setup', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = await readJson<SetupResponse>(res);
     expect(body).toMatchObject({
-      account: { email: 'founder@acme.example', role: 'owner' },
+      account: { email: 'founder@acme.example', name: 'Ada Founder', role: 'owner' },
       tenant: { name: 'Acme Support' },
       csrfToken: expect.any(String),
       publishableKey: expect.stringMatching(/^pk_/),
@@ -91,7 +93,7 @@ describe('first-run setup', () => {
     owner.csrfToken = body.csrfToken;
     const me = await owner.call('GET', STAFF_ROUTES.me);
     expect(me.status).toBe(200);
-    expect((await readJson(me)).tenant).toEqual(body.tenant);
+    expect((await readJson(me))).toMatchObject({ tenant: body.tenant, account: { name: 'Ada Founder' } });
     const team = await owner.call('GET', STAFF_ROUTES.team);
     expect((await readJson(team)).accounts.map((a: { email: string }) => a.email)).toEqual(['founder@acme.example']);
     // The password works for a later sign-in too.
@@ -119,6 +121,24 @@ describe('first-run setup', () => {
     const tenants = await db.query<{ name: string }>('select name from tenants');
     expect(tenants.map((t) => t.name)).toEqual(['Acme Support']);
     expect((await db.query('select 1 from staff_accounts where email = $1', ['someone@else.example'])).length).toBe(0);
+  });
+});
+
+describe('first-run setup, guessed at', () => {
+  it('is rate limited per address like sign-in (429 with Retry-After), and nothing is created', async () => {
+    const db = await openMemoryDb();
+    const server = await startServer({ config: testConfig({ PREX_RATE_LIMIT_PER_MINUTE: '3' }), db, log: silentLog });
+    try {
+      for (let i = 0; i < 3; i++) expect((await post(server.url, { ...SETUP, password: 'short' })).status).toBe(400);
+      const limited = await post(server.url, SETUP);
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await readJson(limited)).error.message).toMatch(/Too many requests: at most 3 per minute from one address/);
+      expect(await db.query('select 1 from tenants')).toEqual([]);
+    } finally {
+      await server.close();
+      await db.close();
+    }
   });
 });
 

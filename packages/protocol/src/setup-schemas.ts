@@ -23,6 +23,8 @@ export const setupRequestSchema = z.strictObject({
   /** The site that will embed the widget, e.g. https://shop.example (more can be added later). */
   origin: tenantOriginSchema,
   email: staffEmailSchema,
+  /** The owner's name, as the team sees it in the console. */
+  ownerName: z.string({ error: 'ownerName must be a string' }).trim().min(1, 'ownerName is empty').max(100, 'ownerName is longer than 100 characters'),
   password: staffPasswordSchema,
 });
 export type SetupRequest = z.output<typeof setupRequestSchema>;

@@ -7,7 +7,7 @@
 export const STAFF_ACCESS_ROUTES = {
   /**
    * GET {needed, signIn}: whether the server still has no workspace, and how staff may sign in.
-   * POST {workspaceName, origin, email, password} → 201: the first workspace and its owner, signed
+   * POST {workspaceName, origin, email, ownerName, password} → 201: the first workspace and its owner, signed
    * in, with the keys (the secret one shown only here); 409 once any workspace exists.
    */
   setup: '/v1/staff/setup',
