@@ -35,7 +35,9 @@ import { createQualityFeature } from './quality/routes.js';
 import { createRoutePolicies } from './routes.js';
 import { createSessionsFeature } from './sessions/routes.js';
 import { createSettingsFeature } from './settings/index.js';
+import { createSetupFeature } from './setup/index.js';
 import { createStaffFeature } from './staff/index.js';
+import { createSupabaseAuth } from './staff/supabase-auth.js';
 import { createSmsFeature } from './sms/feature.js';
 import { createStaticRouter } from './static.js';
 import { CONSOLE_PREFIX, createConsoleRouter } from './console-static.js';
@@ -126,7 +128,8 @@ export function createApp(deps: AppDeps): PrexApp {
     createCustomersFeature({ db, config, log, mailer, routes }),
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
-    createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin }),
+    createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin, supabase: config.supabase && createSupabaseAuth(config.supabase) }),
+    createSetupFeature({ db, routes, publicUrl: config.publicUrl, supabase: config.supabase }),
     createInboxFeature({ config, db, log, bus, handoff, routes }),
     chat,
     createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),

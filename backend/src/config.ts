@@ -128,6 +128,12 @@ const envSchema = z.object({
   /** Twilio's REST API origin; only for a Twilio-compatible gateway or a test stand-in (default api.twilio.com). */
   PREX_TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /**
+   * Staff may also sign in to the console with Supabase Auth: the project's URL (https://<ref>.supabase.co)
+   * and its anon key, both public by design (the console's Supabase client uses them). Set both or neither.
+   */
+  PREX_SUPABASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PREX_SUPABASE_ANON_KEY: optionalText,
+  /**
    * Heap of the thread that parses uploaded files, in MB. A file that needs more fails alone
    * (the API process is untouched). 512 MB parses any real 20 MB upload (the largest allowed);
    * below 128 MB PDF.js itself does not load.
@@ -241,6 +247,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** SMS through Twilio: undefined = Twilio's own API. */
   twilio: { apiBaseUrl: string | undefined };
+  /** Staff sign-in with Supabase Auth; null when not configured. */
+  supabase: { url: string; anonKey: string } | null;
   ingestion: IngestionConfig;
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
   staticDir: string | undefined;
@@ -263,6 +271,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.PREX_SUPABASE_URL) !== Boolean(e.PREX_SUPABASE_ANON_KEY)) {
+    throw new ConfigError('Invalid configuration:\n  PREX_SUPABASE_URL and PREX_SUPABASE_ANON_KEY: set both (Supabase Auth for staff) or neither');
+  }
   const llmConfigured = Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL);
   return {
     port: e.PORT,
@@ -309,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.PREX_TRUST_PROXY_HOPS,
     publicUrl: e.PREX_PUBLIC_URL?.replace(/\/+$/, ''),
     twilio: { apiBaseUrl: e.PREX_TWILIO_API_BASE_URL },
+    supabase: e.PREX_SUPABASE_URL && e.PREX_SUPABASE_ANON_KEY ? { url: e.PREX_SUPABASE_URL.replace(/\/+$/, ''), anonKey: e.PREX_SUPABASE_ANON_KEY } : null,
     ingestion: {
       memoryMb: e.PREX_INGEST_MEMORY_MB,
       timeoutMs: e.PREX_INGEST_FILE_TIMEOUT_MS,

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { demoOwnerNotice } from './seed/demo-owner.js';
 import { startServer } from './server.js';
 
 /** Start-up: validated config (a bad variable stops here, named), database, demo seed, listen. */
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   if (config.demo.enabled) {
     log.info('demo tenant ready', { publishableKey: config.demo.publishableKey, origins: config.demo.origins.join(',') });
     log.info(`paste on a page served from an allowed origin: <script src="${server.url}/loader.js" data-prex-key="${config.demo.publishableKey}" async></script>`);
+    // Whatever the log level: the password exists nowhere else.
+    if (server.demo?.owner) process.stdout.write(`${demoOwnerNotice(server.demo.owner, server.url, config.demo.publishableKey)}\n`);
   }
 
   const stop = (signal: NodeJS.Signals) => {

@@ -40,4 +40,12 @@ describe('config', () => {
     });
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', PREX_DATABASE_CA_FILE: '/nonexistent/ca.crt' })).toThrow(/PREX_DATABASE_CA_FILE: must be a readable PEM file/);
   });
+
+  it('Supabase Auth for staff: off by default, on with the URL and anon key together, refused with one alone', () => {
+    expect(loadConfig({}).supabase).toBeNull();
+    expect(loadConfig({ PREX_SUPABASE_URL: 'https://ref.supabase.co/', PREX_SUPABASE_ANON_KEY: 'anon' }).supabase).toEqual({ url: 'https://ref.supabase.co', anonKey: 'anon' });
+    expect(() => loadConfig({ PREX_SUPABASE_URL: 'https://ref.supabase.co' })).toThrow(/PREX_SUPABASE_URL and PREX_SUPABASE_ANON_KEY: set both/);
+    expect(() => loadConfig({ PREX_SUPABASE_ANON_KEY: 'anon' })).toThrow(/set both \(Supabase Auth for staff\) or neither/);
+    expect(() => loadConfig({ PREX_SUPABASE_URL: 'ref.supabase.co', PREX_SUPABASE_ANON_KEY: 'anon' })).toThrow(/PREX_SUPABASE_URL/);
+  });
 });

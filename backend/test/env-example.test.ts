@@ -47,10 +47,15 @@ describe('.env.example', () => {
     const { text } = await serverPart();
     const examples = [...text.matchAll(/^# ([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!] as const);
     expect(examples.length).toBeGreaterThan(5);
+    // Variables that only work together are loaded with their partner's example.
+    const partners: Record<string, string> = { PREX_SUPABASE_URL: 'PREX_SUPABASE_ANON_KEY', PREX_SUPABASE_ANON_KEY: 'PREX_SUPABASE_URL' };
+    const example = new Map(examples);
     for (const [name, value] of examples) {
       // A CA file must exist to be accepted; its example path is only a placeholder.
       if (name === 'PREX_DATABASE_CA_FILE') continue;
-      expect(() => loadConfig({ [name]: value }), `${name}=${value}`).not.toThrow();
+      const partner = partners[name];
+      const env = partner ? { [name]: value, [partner]: example.get(partner) ?? '' } : { [name]: value };
+      expect(() => loadConfig(env), `${name}=${value}`).not.toThrow();
     }
   });
 });

@@ -16,7 +16,9 @@ export type AuthEventKind =
   | 'secret_key_expired'
   | 'secret_key_limited'
   /** A staff sign-in with a wrong email or password (tenant_id null: the email may have no account). */
-  | 'staff_login_failed';
+  | 'staff_login_failed'
+  /** A password reset asked for an email (whether or not it has an account): limits the mails one address gets. */
+  | 'staff_password_reset_requested';
 
 export async function recordAuthEvent(
   db: Db,

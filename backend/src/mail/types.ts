@@ -24,4 +24,4 @@ export interface Mailer {
 }
 
 /** Kinds of email Prex sends (email_events.kind). */
-export type EmailKind = 'otp' | 'summary' | 'auto_summary' | 'export' | 'handoff' | 'staff_invite';
+export type EmailKind = 'otp' | 'summary' | 'auto_summary' | 'export' | 'handoff' | 'staff_invite' | 'staff_password_reset';

@@ -26,6 +26,7 @@ const op = (method: Operation['method'], path: string, caller: Caller, summary: 
 
 const { STAFF_ROUTES: S, SMS_ROUTES: SMS, STAFF_INBOX_ROUTES: I } = p;
 const { ROUTES: R, ADMIN_ROUTES: A, AGENT_ROUTES: AG, HANDOFF_ADMIN_ROUTES: H, PRODUCT_ROUTES: PR, USAGE_ROUTES: U, QUALITY_ROUTES: Q, CUSTOMER_ADMIN_ROUTES: C } = p;
+const { STAFF_ACCESS_ROUTES: ACCESS } = p;
 
 /**
  * Every operation of the HTTP API with the protocol schemas it reads and answers. The paths are
@@ -107,6 +108,11 @@ export const OPERATIONS: readonly Operation[] = [
 
   op('post', S.login, 'staffSignIn', 'Staff sign-in: sets the session cookie', p.staffSessionResponseSchema, { body: p.staffLoginRequestSchema }),
   op('post', S.acceptInvite, 'staffSignIn', 'Accept an invitation and set a password', p.staffAcceptInviteResponseSchema, { body: p.staffAcceptInviteRequestSchema, status: 201 }),
+  op('get', ACCESS.setup, 'staffSignIn', 'Whether first-run setup is needed (no workspace exists yet), and how staff may sign in: password, and Supabase Auth when configured (its URL and anon key)', p.setupStatusResponseSchema),
+  op('post', ACCESS.setup, 'staffSignIn', 'First-run setup: the first workspace and its owner, signed in (sets the session cookie); returns the keys (the secret one shown only here) and the embed snippet. 409 once any workspace exists', p.setupResponseSchema, { body: p.setupRequestSchema, status: 201 }),
+  op('post', ACCESS.loginSupabase, 'staffSignIn', 'Staff sign-in with a Supabase Auth access token (the staff account of the same confirmed email): sets the session cookie. 404 when Supabase Auth is not configured', p.staffSessionResponseSchema, { body: p.staffSupabaseLoginRequestSchema }),
+  op('post', ACCESS.passwordReset, 'staffSignIn', 'Mail a one-time link to choose a new password (the same 202 whether or not the email has an account)', p.staffPasswordResetAcceptedResponseSchema, { body: p.staffPasswordResetRequestSchema, status: 202 }),
+  op('post', ACCESS.passwordResetConfirm, 'staffSignIn', 'Set a new password with the mailed link’s token (once, within the hour); ends every session of the account', p.staffPasswordResetConfirmResponseSchema, { body: p.staffPasswordResetConfirmRequestSchema }),
   op('get', S.me, 'staffSession', 'The signed-in staff account, its tenant and the CSRF token', p.staffSessionResponseSchema),
   op('post', S.logout, 'staffSession', 'End this session', 'empty', { status: 204 }),
   op('post', S.logoutEverywhere, 'staffSession', 'End every session of the account', p.staffLogoutEverywhereResponseSchema),

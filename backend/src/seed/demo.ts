@@ -8,6 +8,7 @@ import { upsertDocument, type DocumentInput } from '../knowledge/ingest.js';
 import { createTenant, findByPublishableKey, normalizeOrigins, updateAllowedOrigins } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { seedDemoAgentsAndCatalog } from './demo-extras.js';
+import { ensureDemoOwner, type DemoOwner } from './demo-owner.js';
 
 /** backend/seed/demo-kb, from backend/src/seed or backend/dist/seed. */
 export const DEMO_KB_DIR = fileURLToPath(new URL('../../seed/demo-kb/', import.meta.url));
@@ -24,6 +25,8 @@ export interface DemoSeedResult {
   tenant: Tenant;
   /** Present only on the start that created the tenant: the secret key is never stored in clear. */
   secretKey?: string;
+  /** Present only on the start that created the console's demo owner: its password is never stored in clear. */
+  owner?: DemoOwner;
   /** How many knowledge-base articles were (re)ingested, and how many were already up to date. */
   ingested: number;
   unchanged: number;
@@ -38,6 +41,7 @@ export interface DemoSeedResult {
  */
 export async function seedDemo(db: Db, demo: Config['demo'], log: Logger): Promise<DemoSeedResult> {
   const { tenant, secretKey } = await ensureDemoTenant(db, demo, log);
+  const owner = await ensureDemoOwner(db, tenant, log);
   let ingested = 0;
   let unchanged = 0;
   for (const article of await loadDemoArticles()) {
@@ -47,7 +51,7 @@ export async function seedDemo(db: Db, demo: Config['demo'], log: Logger): Promi
   }
   const { agents, products } = await seedDemoAgentsAndCatalog(db, tenant.id);
   log.info('demo knowledge base ready', { tenant: tenant.id, ingested, unchanged, agents, products });
-  return { tenant, ingested, unchanged, agents, products, ...(secretKey ? { secretKey } : {}) };
+  return { tenant, ingested, unchanged, agents, products, ...(secretKey ? { secretKey } : {}), ...(owner ? { owner } : {}) };
 }
 
 async function ensureDemoTenant(db: Db, demo: Config['demo'], log: Logger): Promise<{ tenant: Tenant; secretKey?: string }> {

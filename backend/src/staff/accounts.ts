@@ -8,6 +8,7 @@ interface AccountRow {
   id: string;
   tenant_id: string;
   email: string;
+  name: string | null;
   role: StaffRole;
   password_hash: string;
   created_at: Date;
@@ -18,15 +19,17 @@ export interface StoredAccount extends StaffAccount {
   passwordHash: string;
 }
 
-const COLUMNS = 'id, tenant_id, email, role, password_hash, created_at';
+const COLUMNS = 'id, tenant_id, email, name, role, password_hash, created_at';
 
 function fromRow(row: AccountRow): StoredAccount {
-  return { id: row.id, tenantId: row.tenant_id, email: row.email, role: row.role, createdAt: new Date(row.created_at).toISOString(), passwordHash: row.password_hash };
+  const account = { id: row.id, tenantId: row.tenant_id, email: row.email, role: row.role, createdAt: new Date(row.created_at).toISOString(), passwordHash: row.password_hash };
+  return row.name === null ? account : { ...account, name: row.name };
 }
 
 /** What may leave the server of an account. */
 export function publicAccount(account: StoredAccount): StaffAccount {
-  return { id: account.id, tenantId: account.tenantId, email: account.email, role: account.role, createdAt: account.createdAt };
+  const out: StaffAccount = { id: account.id, tenantId: account.tenantId, email: account.email, role: account.role, createdAt: account.createdAt };
+  return account.name === undefined ? out : { ...out, name: account.name };
 }
 
 export class AccountExistsError extends Error {
@@ -34,11 +37,11 @@ export class AccountExistsError extends Error {
 }
 
 /** Creates an account; AccountExistsError when the tenant already has one for this email. */
-export async function insertAccount(db: Db, input: { tenantId: string; email: string; role: StaffRole; passwordHash: string }): Promise<StoredAccount> {
+export async function insertAccount(db: Db, input: { tenantId: string; email: string; name?: string; role: StaffRole; passwordHash: string }): Promise<StoredAccount> {
   const rows = await db.query<AccountRow>(
-    `insert into staff_accounts (id, tenant_id, email, role, password_hash) values ($1, $2, $3, $4, $5)
+    `insert into staff_accounts (id, tenant_id, email, name, role, password_hash) values ($1, $2, $3, $4, $5, $6)
      on conflict (tenant_id, email) do nothing returning ${COLUMNS}`,
-    [newId('stf'), input.tenantId, input.email, input.role, input.passwordHash],
+    [newId('stf'), input.tenantId, input.email, input.name ?? null, input.role, input.passwordHash],
   );
   if (!rows[0]) throw new AccountExistsError(`${input.email} already has a staff account in this tenant`);
   return fromRow(rows[0]);
@@ -66,4 +69,10 @@ export async function accountExists(db: Db, tenantId: string, email: string): Pr
 export async function listAccounts(db: Db, tenantId: string): Promise<StaffAccount[]> {
   const rows = await db.query<AccountRow>(`select ${COLUMNS} from staff_accounts where tenant_id = $1 order by created_at, id`, [tenantId]);
   return rows.map((row) => publicAccount(fromRow(row)));
+}
+
+/** Replaces the account's password hash; the account as it is now, or undefined when it is gone. */
+export async function setPasswordHash(db: Db, tenantId: string, id: string, passwordHash: string): Promise<StoredAccount | undefined> {
+  const rows = await db.query<AccountRow>(`update staff_accounts set password_hash = $3 where tenant_id = $1 and id = $2 returning ${COLUMNS}`, [tenantId, id, passwordHash]);
+  return rows[0] && fromRow(rows[0]);
 }

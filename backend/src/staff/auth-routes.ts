@@ -1,4 +1,3 @@
-import type { Request, Response } from 'express';
 import {
   STAFF_ROUTES,
   staffAcceptInviteRequestSchema,
@@ -12,25 +11,15 @@ import type { Db } from '../db/db.js';
 import { badRequest, conflict, HttpError, tooManyRequests, unauthorized } from '../http/errors.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
-import { findById } from '../tenants/repository.js';
-import { findAccount, publicAccount, type StoredAccount } from './accounts.js';
-import { clearSessionCookie, setSessionCookie } from './cookies.js';
+import { findAccount, publicAccount } from './accounts.js';
+import { clearSessionCookie } from './cookies.js';
 import { attemptLogin, type LoginLimits } from './login.js';
-import { insertSession, revokeAccountSessions, revokeSession } from './sessions.js';
+import { revokeAccountSessions, revokeSession } from './sessions.js';
+import { chooseTenant, openStaffSession } from './sign-in.js';
 import { acceptInvite } from './team.js';
-import { csrfTokenOf, newSecretToken, tokenHash } from './tokens.js';
 
 /** One message for a wrong email and a wrong password: the response never tells whether an account exists. */
 const WRONG_CREDENTIALS = 'Wrong email or password';
-
-/** Opens a session for `account`: a new random token in the cookie, its hash in staff_sessions. */
-async function signIn(db: Db, req: Request, res: Response, account: StoredAccount): Promise<StaffSessionResponse> {
-  const token = newSecretToken();
-  const { expiresAt } = await insertSession(db, { tokenHash: tokenHash(token), accountId: account.id, tenantId: account.tenantId });
-  setSessionCookie(req, res, token, expiresAt);
-  const tenant = (await findById(db, account.tenantId))!;
-  return { account: publicAccount(account), tenant: { id: tenant.id, name: tenant.name }, csrfToken: csrfTokenOf(token) };
-}
 
 /**
  * Signing in and out (staffSignIn group: no session needed):
@@ -47,11 +36,8 @@ export function addSignInRoutes(routes: RouteGroup, deps: { db: Db; loginLimits?
       throw tooManyRequests(`Too many failed sign-ins for this email or from this address: try again in ${Math.ceil(outcome.retryAfterSeconds / 60)} minutes`);
     }
     if (outcome.kind === 'wrong') throw unauthorized(WRONG_CREDENTIALS);
-    if (outcome.kind === 'choose-tenant') {
-      const tenants = await Promise.all(outcome.tenantIds.map(async (id) => ({ id, name: (await findById(db, id))?.name ?? id })));
-      throw conflict(`This email is staff of several workspaces: sign in again with tenantId, one of ${tenants.map((t) => `${t.id} (${t.name})`).join(', ')}`);
-    }
-    res.set('Cache-Control', 'no-store').json(await signIn(db, req, res, outcome.account));
+    if (outcome.kind === 'choose-tenant') throw await chooseTenant(db, outcome.tenantIds);
+    res.set('Cache-Control', 'no-store').json(await openStaffSession(db, req, res, outcome.account));
   });
 
   routes.post(STAFF_ROUTES.acceptInvite, async (req, res) => {

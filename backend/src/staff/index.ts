@@ -9,6 +9,9 @@ import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/types.js';
 import { addSessionRoutes, addSignInRoutes } from './auth-routes.js';
 import type { LoginLimits } from './login.js';
+import { addPasswordResetRoutes } from './password-reset-routes.js';
+import type { SupabaseAuth } from './supabase-auth.js';
+import { addSupabaseSignInRoutes } from './supabase-routes.js';
 import { addTeamRoutes } from './team-routes.js';
 
 export interface StaffDeps {
@@ -23,18 +26,24 @@ export interface StaffDeps {
   /** PREX_PUBLIC_URL's origin: where invite links point (else the inviting request's own origin). */
   publicOrigin: string | undefined;
   loginLimits?: LoginLimits | undefined;
+  /** Sign-in with Supabase Auth, when the server is configured for it. */
+  supabase: SupabaseAuth | null;
 }
 
 /**
- * The tenant's staff in the console: accounts with roles, invitations, sign-in sessions, and the
- * handoff admin routes (escalations, conversations, replies) for the signed-in staff's tenant.
+ * The tenant's staff in the console: accounts with roles, invitations, sign-in (password or
+ * Supabase Auth), password resets, sessions, and the handoff admin routes (escalations,
+ * conversations, replies) for the signed-in staff's tenant.
  */
 export function createStaffFeature(deps: StaffDeps): Feature {
   const signIn = deps.routes.staffSignIn();
   addSignInRoutes(signIn, deps);
+  addSupabaseSignInRoutes(signIn, deps);
+  const resets = addPasswordResetRoutes(signIn, deps);
   const staff = deps.routes.staff();
   addSessionRoutes(staff, deps.db);
   addTeamRoutes(staff, deps);
   addHandoffAdminRoutes(staff, deps, STAFF_ROUTES);
-  return { publicRoutes: [signIn.router, staff.router] };
+  // Reset mails still being sent finish before the mailer closes.
+  return { publicRoutes: [signIn.router, staff.router], stop: () => resets.settled() };
 }

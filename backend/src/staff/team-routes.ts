@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { STAFF_ROUTES, staffInviteRequestSchema, type StaffInviteResponse, type StaffTeamResponse } from '@prex/protocol';
 import { staffOf, tenantOf } from '../auth/context.js';
 import { conflict, forbidden } from '../http/errors.js';
@@ -7,6 +6,7 @@ import { parseJsonBody } from '../http/validate.js';
 import type { EmailDeps } from '../mail/send.js';
 import { listAccounts } from './accounts.js';
 import { listPendingInvites, publicInvite } from './invites.js';
+import { linkOrigin } from './links.js';
 import { requireRole } from './session-auth.js';
 import { inviteStaff } from './team.js';
 
@@ -37,15 +37,10 @@ export function addTeamRoutes(routes: RouteGroup, deps: EmailDeps & { publicOrig
       email: body.email,
       role: body.role,
       inviter: { accountId: staff.accountId, email: staff.email },
-      origin: deps.publicOrigin ?? requestOrigin(req),
+      origin: linkOrigin(deps.publicOrigin, req),
     });
     if (outcome.kind === 'already-staff') throw conflict(`${body.email} is already on the team`);
     const out: StaffInviteResponse = { invite: publicInvite(outcome.invite) };
     res.status(201).json(out);
   });
-}
-
-/** Where the inviting owner reached this server (behind a proxy, as trust proxy lets Express see it). */
-function requestOrigin(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }

@@ -3,16 +3,12 @@ import type { Db } from '../db/db.js';
 import { sendEmail, type EmailDeps } from '../mail/send.js';
 import { AccountExistsError, accountExists, insertAccount, type StoredAccount } from './accounts.js';
 import { inviteMail } from './invite-mail.js';
+import { consoleLink } from './links.js';
 import { claimInvite, insertInvite, type StoredInvite } from './invites.js';
 import { hashPassword } from './password.js';
 import { newSecretToken, tokenHash } from './tokens.js';
 
 /** Growing the team: invitations by email, and their acceptance. */
-
-/** Where the link of an invite leads: the console's page that asks for the new password. The token rides in the fragment, which browsers never send to a server nor in a Referer. */
-export function inviteLink(origin: string, token: string): string {
-  return `${origin}/console/accept-invite#token=${token}`;
-}
 
 export type InviteOutcome = { kind: 'invited'; invite: StoredInvite } | { kind: 'already-staff' };
 
@@ -24,7 +20,7 @@ export async function inviteStaff(
   if (await accountExists(deps.db, input.tenantId, input.email)) return { kind: 'already-staff' };
   const token = newSecretToken();
   const invite = await insertInvite(deps.db, { tenantId: input.tenantId, email: input.email, role: input.role, tokenHash: tokenHash(token), invitedBy: input.inviter?.accountId ?? null });
-  const mail = inviteMail({ to: input.email, tenantName: input.tenantName, invitedBy: input.inviter?.email ?? null, role: input.role, link: inviteLink(input.origin, token) });
+  const mail = inviteMail({ to: input.email, tenantName: input.tenantName, invitedBy: input.inviter?.email ?? null, role: input.role, link: consoleLink(input.origin, 'accept-invite', token) });
   await sendEmail(deps, { tenantId: input.tenantId, kind: 'staff_invite', mail });
   return { kind: 'invited', invite };
 }

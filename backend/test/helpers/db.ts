@@ -79,3 +79,22 @@ export function failingOn(db: Db, pattern: RegExp, enabled: () => boolean = () =
   });
   return wrap(db);
 }
+
+/**
+ * A Db whose statements matching `pattern` wait `ms` before running, inside transactions too:
+ * widens the window between a check and the write that follows it, so racing writers overlap.
+ */
+export function slowOn(db: Db, pattern: RegExp, ms: number): Db {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, ms));
+  const wrap = (inner: Db): Db => ({
+    engine: inner.engine,
+    query: async (sql, params) => {
+      if (pattern.test(sql)) await pause();
+      return inner.query(sql, params);
+    },
+    exec: (sql) => inner.exec(sql),
+    transaction: (work) => inner.transaction((tx) => work(wrap(tx))),
+    close: () => inner.close(),
+  });
+  return wrap(db);
+}

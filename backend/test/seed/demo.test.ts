@@ -8,8 +8,10 @@ import { ANSWER_THRESHOLD, answeringPassages, searchPassages } from '../../src/k
 import { loadDemoArticles, seedDemo, type DemoSeedResult } from '../../src/seed/demo.js';
 import { startServer } from '../../src/server.js';
 import { verifySecretKey } from '../../src/tenants/repository.js';
-import { testConfig } from '../helpers/app.js';
+import { DEMO_OWNER_EMAIL, demoOwnerNotice } from '../../src/seed/demo-owner.js';
+import { readJson, testConfig } from '../helpers/app.js';
 import { openMemoryDb, silentLog } from '../helpers/db.js';
+import { staffBrowser } from '../helpers/staff.js';
 
 const demo = { enabled: true, publishableKey: 'pk_demo_northwind', origins: ['http://localhost:8080'] };
 
@@ -43,6 +45,7 @@ describe('demo seed', () => {
     const second = await seedDemo(db, demo, silentLog);
     expect(second.tenant.id).toBe(first.tenant.id);
     expect(second.secretKey).toBeUndefined();
+    expect(second.owner).toBeUndefined();
     expect(second).toMatchObject({ ingested: 0, unchanged: before.length, agents: 0, products: 0 });
     expect(await listDocuments(db, first.tenant.id)).toEqual(before);
   });
@@ -121,5 +124,46 @@ describe('server start with the demo enabled', () => {
     }
     // The caller's database stays open after close().
     expect(await db.query('select 1 as one')).toEqual([{ one: 1 }]);
+  });
+});
+
+describe('the demo owner (console sign-in)', () => {
+  it('is made on the first start with a password returned once, stored only as a hash, and signs in to the console', async () => {
+    const fresh = await openMemoryDb();
+    const config = testConfig({ PREX_SEED_DEMO: 'true', PREX_DEMO_ORIGINS: 'http://localhost:8080', PREX_RATE_LIMIT_PER_MINUTE: '100000' });
+    try {
+      const server = await startServer({ config, db: fresh, log: silentLog });
+      try {
+        const owner = server.demo?.owner;
+        expect(owner).toEqual({ email: DEMO_OWNER_EMAIL, password: expect.any(String) });
+        const stored = await fresh.query<{ role: string; password_hash: string }>('select role, password_hash from staff_accounts where email = $1', [DEMO_OWNER_EMAIL]);
+        expect(stored).toHaveLength(1);
+        expect(stored[0]!.role).toBe('owner');
+        expect(stored[0]!.password_hash).not.toContain(owner!.password);
+
+        const signIn = await staffBrowser(server.url).login(owner!.email, owner!.password);
+        expect(signIn.status).toBe(200);
+        expect(await readJson(signIn)).toMatchObject({ account: { email: DEMO_OWNER_EMAIL, role: 'owner' }, tenant: { id: server.demo!.tenant.id, name: 'Northwind Notes' } });
+
+        // What main prints: where to sign in, the email and the password, and how to get back in.
+        const notice = demoOwnerNotice(owner!, server.url, config.demo.publishableKey);
+        expect(notice).toContain(`${server.url}/console`);
+        expect(notice).toContain(`email:    ${DEMO_OWNER_EMAIL}`);
+        expect(notice).toContain(`password: ${owner!.password}`);
+        expect(notice).toContain(`prex staff create --tenant ${config.demo.publishableKey}`);
+      } finally {
+        await server.close();
+      }
+      // A restart finds the owner and shows no password again; the first password still works.
+      const again = await startServer({ config, db: fresh, log: silentLog });
+      try {
+        expect(again.demo?.owner).toBeUndefined();
+        expect(await fresh.query('select 1 from staff_accounts where email = $1', [DEMO_OWNER_EMAIL])).toHaveLength(1);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await fresh.close();
+    }
   });
 });

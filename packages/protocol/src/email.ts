@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Kinds of email Prex sends (email_events.kind). */
-export const emailKindSchema = z.enum(['otp', 'summary', 'auto_summary', 'export', 'handoff', 'staff_invite']);
+export const emailKindSchema = z.enum(['otp', 'summary', 'auto_summary', 'export', 'handoff', 'staff_invite', 'staff_password_reset']);
 export type EmailKindName = z.infer<typeof emailKindSchema>;
 
 export const emailStatusSchema = z.enum(['sent', 'outbox', 'failed']);

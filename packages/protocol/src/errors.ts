@@ -21,6 +21,8 @@ export const errorCodeSchema = z.enum([
   'verification_required',
   /** The mail relay failed; the details stay in the server log and email_events. */
   'email_unavailable',
+  /** The sign-in provider (Supabase Auth) did not answer; try again or sign in with a password. */
+  'auth_unavailable',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 

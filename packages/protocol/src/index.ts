@@ -22,3 +22,5 @@ export * from './staff.js';
 export * from './inbox.js';
 export * from './copilot.js';
 export * from './solutions.js';
+export * from './setup.js';
+export * from './setup-schemas.js';

@@ -34,6 +34,8 @@ export const staffAccountSchema = z.object({
   id: z.string(),
   tenantId: z.string(),
   email: z.string(),
+  /** The name the person goes by, when they gave one (first-run setup asks the owner for it). */
+  name: z.string().optional(),
   role: staffRoleSchema,
   createdAt: z.iso.datetime(),
 });

@@ -4,11 +4,14 @@ import { z } from 'zod';
 export const TENANT_ADMIN_ROUTE = '/v1/admin/tenant';
 
 /** Normalised to scheme://host[:port] by the backend, as browsers send it in the Origin header. */
-const originSchema = z
+export const tenantOriginSchema = z
   .url({ protocol: /^https?$/, error: 'an origin is an http(s) URL such as https://shop.example' })
   .max(300, 'an origin is at most 300 characters');
 
-const originListSchema = z.array(originSchema).max(50, 'at most 50 origins');
+/** A workspace's name, as visitors see it. */
+export const tenantNameSchema = z.string({ error: 'name must be a string' }).trim().min(1, 'name is empty').max(200, 'name is longer than 200 characters');
+
+const originListSchema = z.array(tenantOriginSchema).max(50, 'at most 50 origins');
 
 /** GET /v1/admin/tenant */
 export const tenantSettingsResponseSchema = z.object({
@@ -26,7 +29,7 @@ export type TenantSettingsResponse = z.infer<typeof tenantSettingsResponseSchema
 /** PATCH /v1/admin/tenant: only the fields given change. */
 export const tenantSettingsPatchSchema = z
   .strictObject({
-    name: z.string().trim().min(1, 'name is empty').max(200, 'name is longer than 200 characters'),
+    name: tenantNameSchema,
     allowedOrigins: originListSchema,
     adminOrigins: originListSchema,
   })

@@ -7,6 +7,8 @@
 export { COPILOT_ROUTES, INBOX_LIMITS, SOLUTION_ROUTES, STAFF_CSRF_HEADER, STAFF_INBOX_ROUTES, STAFF_LIMITS, STAFF_ROUTES } from './staff-wire.js';
 export { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, TENANT_CSS_PROPERTY, contrastRatio, relativeLuminance, tenantCssValueOffence } from './style.js';
 
+export { STAFF_ACCESS_ROUTES, STAFF_RESET_PASSWORD_PAGE } from './setup.js';
+
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';
 /** Header the Vercel AI SDK's client looks for to recognise a UI message stream. */
 export const UI_MESSAGE_STREAM_HEADER = 'x-vercel-ai-ui-message-stream';

@@ -7,3 +7,4 @@ export * from './smtp-server.js';
 export * from './net.js';
 export * from './certificates.js';
 export * from './twilio-server.js';
+export * from './supabase-auth-server.js';
