@@ -14,7 +14,7 @@ export class Console {
   async signIn(email: string, password: string): Promise<void> {
     await this.page.getByLabel('Email').fill(email);
     await this.page.getByLabel('Password').fill(password);
-    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(this.page.getByTestId('signed-in-as')).toContainText(email);
   }
 

@@ -4,8 +4,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@prex/backend/config';
 import { startServer } from '@prex/backend/server';
-import { createAccountWithPassword } from '@prex/backend/staff';
-import { randomBytes } from 'node:crypto';
 import {
   startOpenAICompatibleServer,
   startSmtpServer,
@@ -42,7 +40,7 @@ export interface Stack {
   backendUrl: string;
   /** The demo tenant's secret key (sk_…), for /v1/admin routes. */
   secretKey: string;
-  /** The demo tenant's owner account, for signing in to the console. */
+  /** The demo tenant's owner account (made by the demo seed), for signing in to the console. */
   owner: { email: string; password: string };
   /** The loopback SMTP server the backend mails through (with `smtp: true`). */
   smtp: RunningSmtpServer | undefined;
@@ -64,6 +62,10 @@ export interface StackOptions {
   root?: string;
   /** Mail through a real SMTP server on loopback (one-time codes, conversation emails) instead of the outbox. */
   smtp?: boolean;
+  /** false: a fresh install with no workspace at all (first-run setup); default true. */
+  seedDemo?: boolean;
+  /** Staff may sign in with this Supabase project's Auth (a loopback GoTrue server). */
+  supabase?: { url: string; anonKey: string };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -83,7 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     HOST: '127.0.0.1',
     PREX_DATA_DIR: dataDir,
     PREX_DEMO_ORIGINS: host.url,
-    PREX_SEED_DEMO: 'true',
+    PREX_SEED_DEMO: options.seedDemo === false ? 'false' : 'true',
     PREX_RATE_LIMIT_PER_MINUTE: '10000',
     LOG_LEVEL: 'warn',
     // Messages are labelled by rules, not by a model call: the scripted model's replies are all
@@ -92,11 +94,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Mails never land in the working tree: the outbox (used without SMTP) is in the scratch dir.
     PREX_OUTBOX_DIR: join(dataDir, 'outbox'),
     ...(smtp ? { PREX_SMTP_URL: smtp.url } : {}),
+    ...(options.supabase ? { PREX_SUPABASE_URL: options.supabase.url, PREX_SUPABASE_ANON_KEY: options.supabase.anonKey } : {}),
     ...(llm ? { OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'scripted' } : {}),
   });
   const backend = await startServer({ config });
-  const owner = { email: 'owner@northwind.example', password: randomBytes(12).toString('base64url') };
-  await createAccountWithPassword(backend.db, { tenantId: backend.demo!.tenant.id, email: owner.email, role: 'owner', password: owner.password });
+  const owner = backend.demo?.owner ?? { email: '', password: '' };
   const proxy = await startTcpProxy({ port: backend.port });
   apiUrl = proxy.url;
   Object.assign(headers, options.headers?.({ apiUrl }));

@@ -21,9 +21,16 @@ export function consoleDir(staticDir: string | undefined): string {
  * and reset links carry their token in the fragment, which is never sent, but the path still says
  * what the page is).
  */
-const PAGE_HEADERS: Record<string, string> = {
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+function pageHeaders(config: Config): Record<string, string> {
+  // With Supabase sign-in configured, the page also talks to the project's Auth server, and only to it.
+  const connect = config.supabase ? `'self' ${new URL(config.supabase.url).origin}` : "'self'";
+  return {
+    'Content-Security-Policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connect}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    ...FIXED_HEADERS,
+  };
+}
+
+const FIXED_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -46,15 +53,15 @@ export function createConsoleRouter(config: Config, log: Logger): Router {
     express.static(path.join(dir, 'assets'), { index: false, fallthrough: true, immutable: true, maxAge: '365d' }),
     (req, _res, next) => next(notFound(`No console asset ${req.path}`)),
   );
-  const page = sendPage(indexFile);
+  const page = sendPage(indexFile, pageHeaders(config));
   router.get(CONSOLE_PREFIX, discardBody, page);
   router.get(`${CONSOLE_PREFIX}/*path`, discardBody, page);
   return router;
 }
 
-function sendPage(indexFile: string): RequestHandler {
+function sendPage(indexFile: string, headers: Record<string, string>): RequestHandler {
   return (_req, res: Response, next) => {
-    res.sendFile(indexFile, { headers: PAGE_HEADERS }, (err) => {
+    res.sendFile(indexFile, { headers }, (err) => {
       if (err && !res.headersSent) next(notFound('The console is not built: run "pnpm --filter @prex/console build" (or "pnpm build")'));
     });
   };

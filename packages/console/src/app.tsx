@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { messageOf } from './api.js';
+import { access, loadAccess } from './access/options.js';
 import { loadSession, session } from './auth.js';
 import { Shell } from './components/shell.js';
 import { InboxPage } from './inbox/inbox-page.js';
@@ -12,9 +13,15 @@ const TeamPage = lazy(() => import('./pages/team.js'));
 const CannedRepliesPage = lazy(() => import('./pages/canned-replies.js'));
 const AcceptInvitePage = lazy(() => import('./pages/accept-invite.js'));
 const SolutionsPage = lazy(() => import('./pages/solutions.js'));
+const SetupPage = lazy(() => import('./pages/setup.js'));
+const ForgotPasswordPage = lazy(() => import('./pages/forgot-password.js'));
+const ResetPasswordPage = lazy(() => import('./pages/reset-password.js'));
 
-/** Pages a signed-out visitor may open (they carry their own token or need none). */
-const PUBLIC_PAGES = new Set(['/console/accept-invite', '/console/login']);
+/** Pages anyone may open signed out (they carry their own token or need none). */
+const TOKEN_PAGES = new Set(['/console/accept-invite', '/console/forgot-password', '/console/reset-password']);
+
+/** The session and how to sign in (or whether the server still needs setting up), asked together. */
+const loadStart = () => Promise.all([loadSession(), loadAccess()]);
 
 export function App() {
   return (
@@ -28,21 +35,30 @@ export function App() {
 
 function Pages() {
   const { path } = useLocation();
-  const loading = useAsync(loadSession, []);
+  const loading = useAsync(loadStart, []);
   useEffect(() => {
     document.title = session.value ? `Prex · ${session.value.tenant.name}` : 'Prex console';
   }, [session.value]);
 
-  if (PUBLIC_PAGES.has(path) && path !== '/console/login') {
+  if (TOKEN_PAGES.has(path)) {
     return (
       <Router>
         <Route path="/console/accept-invite" component={AcceptInvitePage} />
-        <Route default component={LoginPage} />
+        <Route path="/console/forgot-password" component={ForgotPasswordPage} />
+        <Route path="/console/reset-password" component={ResetPasswordPage} />
       </Router>
     );
   }
   if (loading.error) return <FatalError message={messageOf(loading.error)} />;
-  if (session.value === undefined) return <p class="center muted" role="status">Loading…</p>;
+  if (session.value === undefined || access.value === undefined) return <p class="center muted" role="status">Loading…</p>;
+  if (session.value === null && access.value.needed) {
+    return (
+      <Router>
+        <Route path="/console/setup" component={SetupPage} />
+        <Route default component={SetupPage} />
+      </Router>
+    );
+  }
   if (session.value === null) return <LoginPage />;
   return (
     <Shell>

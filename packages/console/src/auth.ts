@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { STAFF_ROUTES } from '@prex/protocol/wire';
+import { STAFF_ACCESS_ROUTES, STAFF_ROUTES } from '@prex/protocol/wire';
 import type { StaffSessionResponse } from '@prex/protocol';
 import { api, ApiError, setCsrfToken } from './api.js';
 
@@ -23,6 +23,11 @@ export async function loadSession(): Promise<void> {
 
 export async function signIn(email: string, password: string): Promise<void> {
   signedIn(await api<StaffSessionResponse>('POST', STAFF_ROUTES.login, { email, password }));
+}
+
+/** Signs in with a Supabase Auth session's access token (the backend verifies it with Supabase). */
+export async function signInWithSupabase(accessToken: string): Promise<void> {
+  signedIn(await api<StaffSessionResponse>('POST', STAFF_ACCESS_ROUTES.loginSupabase, { accessToken }));
 }
 
 /** Takes a session response from another sign-in (first-run setup, Supabase). */

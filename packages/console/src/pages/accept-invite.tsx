@@ -2,11 +2,8 @@ import { useState } from 'preact/hooks';
 import { STAFF_LIMITS, STAFF_ROUTES } from '@prex/protocol/wire';
 import type { StaffAcceptInviteResponse } from '@prex/protocol';
 import { api, messageOf } from '../api.js';
+import { tokenFromFragment } from '../access/fragment.js';
 
-/** The invite link's page: the token rides in the fragment (never sent to a server by the browser). */
-function tokenFromFragment(): string {
-  return new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
-}
 
 export default function AcceptInvitePage() {
   const [token] = useState(tokenFromFragment);

@@ -1,17 +1,27 @@
 import { useState } from 'preact/hooks';
 import { messageOf } from '../api.js';
-import { signIn } from '../auth.js';
+import { access } from '../access/options.js';
+import { supabaseAccessToken } from '../access/supabase.js';
+import { signIn, signInWithSupabase } from '../auth.js';
+
+type Method = 'password' | 'supabase';
 
 export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  async function submit(event: Event) {
+  const supabase = access.value?.signIn.supabase ?? null;
+
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
+    const method = ((event.submitter as HTMLButtonElement | null)?.value ?? 'password') as Method;
+    const email = String(form.get('email'));
+    const password = String(form.get('password'));
     setBusy(true);
     setError(null);
     try {
-      await signIn(String(form.get('email')), String(form.get('password')));
+      if (method === 'supabase' && supabase) await signInWithSupabase(await supabaseAccessToken(supabase, email, password));
+      else await signIn(email, password);
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -35,10 +45,18 @@ export function LoginPage() {
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" value="password" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {supabase && (
+          <button type="submit" value="supabase" class="secondary" disabled={busy} data-testid="sign-in-supabase">
+            Sign in with Supabase
+          </button>
+        )}
       </form>
+      <p>
+        <a href="/console/forgot-password">Forgot your password?</a>
+      </p>
     </main>
   );
 }
