@@ -20,8 +20,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'prex-console-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const INDEX = '<!doctype html><title>Prex console</title><script type="module" src="/console/assets/index-Ab12.js"></script>';
 
-async function serve(staticDir: string) {
-  return startServer({ config: testConfig({ PREX_STATIC_DIR: staticDir }), db: noDb, log: silentLog });
+async function serve(staticDir: string, env: Record<string, string> = {}) {
+  return startServer({ config: testConfig({ PREX_STATIC_DIR: staticDir, ...env }), db: noDb, log: silentLog });
 }
 
 describe('the console, served at /console', () => {
@@ -42,6 +42,7 @@ describe('the console, served at /console', () => {
       expect(await res.text()).toBe(INDEX);
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("connect-src 'self';");
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).not.toContain('unsafe-inline');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
@@ -49,6 +50,16 @@ describe('the console, served at /console', () => {
       expect(res.headers.get('cache-control')).toBe('no-cache');
       // Same-origin only: another site's script cannot read it.
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
+  it('lets the page reach the configured Supabase project for "Sign in with Supabase", and no other origin', async () => {
+    const withSupabase = await serve(path.join(dir, 'built'), { PREX_SUPABASE_URL: 'https://abcd.supabase.co/', PREX_SUPABASE_ANON_KEY: 'anon-key' });
+    try {
+      const csp = (await fetch(`${withSupabase.url}/console/login`)).headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("connect-src 'self' https://abcd.supabase.co;");
+    } finally {
+      await withSupabase.close();
     }
   });
 
