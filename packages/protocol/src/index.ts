@@ -20,3 +20,5 @@ export * from './tenant-css.js';
 export * from './conversation-events.js';
 export * from './staff.js';
 export * from './inbox.js';
+export * from './copilot.js';
+export * from './solutions.js';
