@@ -36,6 +36,7 @@ import { createSessionsFeature } from './sessions/routes.js';
 import { createSettingsFeature } from './settings/index.js';
 import { createStaffFeature } from './staff/index.js';
 import { createSmsFeature } from './sms/feature.js';
+import { createSolutionsFeature } from './solutions/routes.js';
 import { createStaticRouter } from './static.js';
 import { createUsageRecorder } from './usage/recorder.js';
 import { createUsageFeature } from './usage/routes.js';
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
     createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin }),
+    createSolutionsFeature({ db, log, routes }),
     chat,
     createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),
   ];

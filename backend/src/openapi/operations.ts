@@ -23,7 +23,7 @@ export const OPENAPI_PATH = '/openapi.json';
 
 const op = (method: Operation['method'], path: string, caller: Caller, summary: string, reply: Reply, more: Partial<Operation> = {}): Operation => ({ method, path, caller, summary, reply, ...more });
 
-const { STAFF_ROUTES: S, SMS_ROUTES: SMS } = p;
+const { STAFF_ROUTES: S, SMS_ROUTES: SMS, SOLUTION_ROUTES: SOL } = p;
 const { ROUTES: R, ADMIN_ROUTES: A, AGENT_ROUTES: AG, HANDOFF_ADMIN_ROUTES: H, PRODUCT_ROUTES: PR, USAGE_ROUTES: U, QUALITY_ROUTES: Q, CUSTOMER_ADMIN_ROUTES: C } = p;
 
 /**
@@ -114,6 +114,11 @@ export const OPERATIONS: readonly Operation[] = [
   op('get', S.conversation, 'staffSession', 'A conversation as staff see it', p.adminConversationResponseSchema),
   op('post', S.conversationReplies, 'staffSession', 'Reply to the visitor', p.staffReplyResponseSchema, { body: p.staffReplyRequestSchema, status: 201 }),
   op('post', S.conversationTyping, 'staffSession', 'Tell the visitor staff are writing', 'empty', { body: p.staffTypingRequestSchema, status: 204 }),
+  op('get', SOL.solutions, 'staffSession', 'Saved solutions, most recently changed first', p.solutionListResponseSchema, { query: p.solutionListQuerySchema }),
+  op('post', SOL.solutions, 'staffSession', 'Save a question and its answer as a solution: searched and cited like a document', p.solutionResponseSchema, { body: p.solutionCreateRequestSchema, status: 201 }),
+  op('get', SOL.solution, 'staffSession', 'One solution with its versions, newest first', p.solutionDetailResponseSchema),
+  op('patch', SOL.solution, 'staffSession', 'Change a solution’s question or answer (a new version; the earlier ones are kept)', p.solutionResponseSchema, { body: p.solutionUpdateRequestSchema }),
+  op('delete', SOL.solution, 'staffSession', 'Delete a solution: answers no longer cite it', 'empty', { status: 204 }),
   op('get', C.customers, 'secretKey', 'List customers', 'json'),
   op('get', C.customerExport, 'secretKey', 'Export a customer’s data', p.customerExportSchema),
   op('get', C.customer, 'secretKey', 'One customer', p.adminCustomerSchema),
