@@ -7,6 +7,7 @@ import { adminPreflight } from './auth/admin-cors.js';
 import { createMemoryBus, type ConversationBus } from './bus/index.js';
 import { createChatFeature } from './chat/routes.js';
 import { createConversationsFeature } from './conversations/feature.js';
+import { createCopilotFeature } from './copilot/routes.js';
 import { createLabelAnalyticsFeature } from './classification/routes.js';
 import type { Config } from './config.js';
 import { createCustomersFeature } from './customers/index.js';
@@ -23,6 +24,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { requestMetrics } from './http/request-metrics.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
+import { createAnswerer } from './llm/index.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createModelGateway } from './model/gateway.js';
@@ -103,7 +105,9 @@ export function createApp(deps: AppDeps): PrexApp {
       notifyStaffOfHandoff({ db, log, mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
   });
 
-  const chat = createChatFeature({ db, config, log, gateway, bus, routes, metrics, seams: { createEscalation: handoff.createEscalation, usage } });
+  // Visitors' answers and the console's drafts speak with the same answerer.
+  const answerer = createAnswerer({ config, gateway, log });
+  const chat = createChatFeature({ db, config, log, gateway, answerer, bus, routes, metrics, seams: { createEscalation: handoff.createEscalation, usage } });
   const features: Feature[] = [
     createSettingsFeature({ db, routes }),
     createSessionsFeature({ db, config, routes }),
@@ -126,6 +130,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
     createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin }),
+    createCopilotFeature({ config, db, log, routes, answerer, usage }),
     createSolutionsFeature({ db, log, routes }),
     chat,
     createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),
