@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/testing';
 import { ensureDefaultAgent, updateAgent } from '../../src/agents/repository.js';
-import { history, modelEnv, shapeOf, startChatTestServer, textOf, type ChatTestServer, type Visitor } from '../helpers/chat.js';
-import { readDraft, visitorWaitingForStaff } from '../helpers/copilot.js';
+import { history, modelEnv, readSse, shapeOf, startChatTestServer, textOf, type ChatTestServer, type Visitor } from '../helpers/chat.js';
+import { readDraft, requestDraft, visitorWaitingForStaff } from '../helpers/copilot.js';
 import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
 
 /**
@@ -81,5 +81,20 @@ describe('POST /v1/staff/conversations/:sessionId/draft with a model', () => {
     expect(read.chunks[1]!.chunk).toMatchObject({ data: { answerer: 'extractive' } });
     expect(textOf(read.chunks)).toMatch(/5-10 business days/);
     expect(read.chunks.at(-1)!.chunk.type).toBe('finish');
+  });
+
+  it('stops the model call when the console closes the stream', async () => {
+    const words = Array.from({ length: 60 }, (_, i) => `word${i + 1}`).join(' ');
+    provider.respondWith({ text: `${words} [1]`, delayMs: 50 });
+    const res = await requestDraft(staff, visitor.sessionId);
+    const read = await readSse(res, (r) => r.chunks.some((c) => c.chunk.type === 'text-delta'));
+    expect(read.done).toBe(false);
+    await vi.waitFor(() => expect(provider.completionRequests[0]?.clientClosed).toBe(true), { timeout: 10_000, interval: 50 });
+    expect(provider.completionRequests[0]!.completed).toBe(false);
+    // The aborted call is still accounted for.
+    await vi.waitFor(async () => {
+      const rows = await t.server.db.query<{ outcome: string }>(`select outcome from llm_calls where tenant_id = $1 and purpose = 'draft' and outcome = 'aborted'`, [t.tenantId]);
+      expect(rows.length).toBeGreaterThan(0);
+    }, { timeout: 10_000, interval: 50 });
   });
 });
