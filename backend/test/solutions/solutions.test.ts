@@ -23,6 +23,7 @@ let t: ChatTestServer;
 let staff: StaffBrowser;
 let otherStaff: StaffBrowser;
 let otherKey: string;
+let otherSecret: string;
 
 const QUESTION = 'Can I change the delivery address after ordering?';
 const ANSWER = 'Yes. Until the parcel leaves our warehouse, write to us with the order number and the new address and we update the label for free.';
@@ -33,6 +34,7 @@ beforeAll(async () => {
   staff = await signedInStaff(t.url, t.server.db, t.tenantId, 'agent@shop.example', 'agent');
   const other = await makeTenant(t.server.db, 'Other shop');
   otherKey = other.publishableKey;
+  otherSecret = other.secretKey;
   otherStaff = await signedInStaff(t.url, t.server.db, other.tenant.id, 'agent@other.example', 'agent');
 }, 60_000);
 afterAll(async () => {
@@ -157,6 +159,16 @@ describe('refusals', () => {
     expect((await staff.call('PATCH', one('sol_doesnotexist'), { answer: 'New.' })).status).toBe(404);
     const res = await staff.call('POST', SOLUTION_ROUTES.solutions, { question: 'Why?', answer: 'Because.', sessionId: 'ses_doesnotexist' });
     expect(res.status).toBe(404);
+  });
+
+  it('keeps the admin API from writing a solution’s document behind its back', async () => {
+    const res = await fetch(`${t.url}/v1/admin/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${otherSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ externalId: 'solution:sol_forged', title: 'Forged', content: 'Forged answer.' }),
+    });
+    expect(res.status).toBe(400);
+    expect((await readJson(res)).error.message).toMatch(/"solution:" are the console's solutions/);
   });
 
   it('needs the CSRF token to change anything', async () => {
