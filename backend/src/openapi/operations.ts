@@ -116,7 +116,7 @@ export const OPERATIONS: readonly Operation[] = [
   op('post', S.conversationTyping, 'staffSession', 'Tell the visitor staff are writing', 'empty', { body: p.staffTypingRequestSchema, status: 204 }),
   op('post', p.COPILOT_ROUTES.draft, 'staffSession', 'Draft a reply to the visitor’s latest message(s) with the conversation’s agent (SSE in the answer stream’s format; never stored nor sent)', 'sse', { body: p.copilotDraftRequestSchema }),
   op('get', SOL.solutions, 'staffSession', 'Saved solutions, most recently changed first', p.solutionListResponseSchema, { query: p.solutionListQuerySchema }),
-  op('post', SOL.solutions, 'staffSession', 'Save a question and its answer as a solution: searched and cited like a document', p.solutionResponseSchema, { body: p.solutionCreateRequestSchema, status: 201 }),
+  op('post', SOL.solutions, 'staffSession', 'Save a question and its answer, or one staff reply of a conversation, as a solution: searched and cited like a document', p.solutionResponseSchema, { body: p.solutionCreateRequestSchema, status: 201 }),
   op('get', SOL.solution, 'staffSession', 'One solution with its versions, newest first', p.solutionDetailResponseSchema),
   op('patch', SOL.solution, 'staffSession', 'Change a solution’s question or answer (a new version; the earlier ones are kept)', p.solutionResponseSchema, { body: p.solutionUpdateRequestSchema }),
   op('delete', SOL.solution, 'staffSession', 'Delete a solution: answers no longer cite it', 'empty', { status: 204 }),

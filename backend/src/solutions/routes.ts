@@ -4,21 +4,25 @@ import {
   solutionCreateRequestSchema,
   solutionIdSchema,
   solutionListQuerySchema,
+  solutionTextSchema,
   solutionUpdateRequestSchema,
+  type SolutionCreateRequest,
   type SolutionDetailResponse,
   type SolutionListResponse,
   type SolutionResponse,
+  type SolutionText,
 } from '@prex/protocol';
 import type { Response } from 'express';
 import { staffOf, tenantOf } from '../auth/context.js';
 import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
-import { notFound } from '../http/errors.js';
+import { badRequest, notFound } from '../http/errors.js';
 import type { Routes } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import { findConversationSession } from '../handoff/conversation.js';
 import { indexChunkEmbeddings } from '../knowledge/search/index.js';
 import type { Logger } from '../logger.js';
+import { replyAsSolution } from './from-reply.js';
 import { findSolution, listSolutions, listVersions } from './repository.js';
 import { createSolution, editSolution, removeSolution, type SolutionStoreDeps } from './store.js';
 
@@ -34,6 +38,15 @@ function solutionIdOf(value: unknown): string {
   return parseInput(solutionIdSchema, String(value), 'solutionId');
 }
 
+/** The question and answer to save: as given, else taken from the staff reply (messageId) and what the visitor asked before it. */
+async function solutionTextOf(db: Db, tenantId: string, body: SolutionCreateRequest): Promise<SolutionText> {
+  if (!body.messageId || !body.sessionId) return parseInput(solutionTextSchema, { question: body.question, answer: body.answer }, 'solution');
+  const reply = await replyAsSolution(db, { tenantId, sessionId: body.sessionId, messageId: body.messageId });
+  const question = body.question ?? reply.question;
+  if (question === undefined) throw badRequest(`Invalid solution: no visitor message precedes reply ${body.messageId}; give the question`);
+  return parseInput(solutionTextSchema, { question, answer: body.answer ?? reply.answer }, 'solution');
+}
+
 function scopeOf(res: Response): { tenantId: string; staffId: string } {
   return { tenantId: tenantOf(res).id, staffId: staffOf(res).accountId };
 }
@@ -41,7 +54,7 @@ function scopeOf(res: Response): { tenantId: string; staffId: string } {
 /**
  * The console's solutions (staff session):
  * - GET    /v1/staff/solutions?limit=&offset=          most recently changed first
- * - POST   /v1/staff/solutions {question, answer, sessionId?}
+ * - POST   /v1/staff/solutions {question, answer, sessionId?} | {sessionId, messageId, question?, answer?}
  * - GET    /v1/staff/solutions/:solutionId             with its versions, newest first
  * - PATCH  /v1/staff/solutions/:solutionId {question?, answer?}   a new version
  * - DELETE /v1/staff/solutions/:solutionId             out of search at once
@@ -63,7 +76,8 @@ export function createSolutionsFeature(deps: SolutionsFeatureDeps): Feature {
     const body = parseJsonBody(solutionCreateRequestSchema, req, 'solution');
     const scope = scopeOf(res);
     if (body.sessionId && !(await findConversationSession(db, scope.tenantId, body.sessionId))) throw notFound(`No conversation ${body.sessionId}`);
-    const solution = await createSolution(store, scope, { question: body.question, answer: body.answer, sessionId: body.sessionId ?? null });
+    const text = await solutionTextOf(db, scope.tenantId, body);
+    const solution = await createSolution(store, scope, { ...text, sessionId: body.sessionId ?? null });
     const out: SolutionResponse = { solution };
     res.status(201).json(out);
   });

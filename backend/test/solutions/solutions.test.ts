@@ -3,13 +3,17 @@ import {
   isSolutionCitation,
   SOLUTION_LIMITS,
   SOLUTION_ROUTES,
+  STAFF_ROUTES,
+  type AdminConversationResponse,
   type Citation,
+  type StaffReplyResponse,
   type SolutionDetailResponse,
   type SolutionListResponse,
   type SolutionResponse,
 } from '@prex/protocol';
 import { makeTenant, readJson } from '../helpers/app.js';
 import { history, lastAssistant, newVisitor, readSse, send, startChatTestServer, textOf, type ChatTestServer } from '../helpers/chat.js';
+import { visitorWaitingForStaff } from '../helpers/copilot.js';
 import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
 
 /**
@@ -41,6 +45,7 @@ afterAll(async () => {
   await t?.close();
 });
 
+const path = (route: string, sessionId: string) => route.replace(':sessionId', encodeURIComponent(sessionId));
 const one = (id: string) => SOLUTION_ROUTES.solution.replace(':solutionId', encodeURIComponent(id));
 
 /** A new visitor of the tenant asks `question`; the stored answer (text and sources). */
@@ -78,6 +83,44 @@ describe('a solution answers the next visitor', () => {
     expect(isSolutionCitation(cited)).toBe(true);
     expect(cited).toMatchObject({ title: QUESTION, externalId: `solution:${solution.id}`, documentId: solution.documentId });
     expect(cited.url).toBeUndefined();
+  });
+
+  it('is saved from one staff reply of a resolved conversation: the reply is the answer, what the visitor asked before it the question', async () => {
+    const visitor = await visitorWaitingForStaff(t, 'How do I get a refund?', 'Can I return a gift card I never used?');
+    const replied = await staff.call('POST', path(STAFF_ROUTES.conversationReplies, visitor.sessionId), { text: 'Unused gift cards can be returned within 14 days for a full refund to the buyer.' });
+    expect(replied.status).toBe(201);
+    const reply = (await readJson<StaffReplyResponse>(replied)).message;
+    const conversation = await readJson<AdminConversationResponse>(await staff.call('GET', path(STAFF_ROUTES.conversation, visitor.sessionId)));
+    const resolved = await staff.call('PATCH', STAFF_ROUTES.escalation.replace(':escalationId', conversation.escalations[0]!.id), { status: 'resolved' });
+    expect(resolved.status).toBe(200);
+
+    const solution = await create({ sessionId: visitor.sessionId, messageId: reply.id });
+    expect(solution).toMatchObject({
+      question: 'Can I return a gift card I never used?',
+      answer: 'Unused gift cards can be returned within 14 days for a full refund to the buyer.',
+      sessionId: visitor.sessionId,
+      version: 1,
+    });
+    // What staff type wins over what the conversation says.
+    const reworded = await create({ sessionId: visitor.sessionId, messageId: reply.id, question: 'Are gift cards refundable?' });
+    expect(reworded).toMatchObject({ question: 'Are gift cards refundable?', answer: solution.answer });
+    expect((await staff.call('DELETE', one(reworded.id))).status).toBe(204);
+
+    const next = await askAsNewVisitor('Can I return an unused gift card?');
+    expect(next.text).toContain('within 14 days for a full refund');
+    expect(next.sources[0]).toMatchObject({ title: 'Can I return a gift card I never used?', externalId: `solution:${solution.id}` });
+    // The conversation it came from is untouched: saving sends nothing to the visitor.
+    expect(lastAssistant(await history(visitor)).text).toBe(reply.text);
+  });
+
+  it('is the whole team’s: an owner edits what an agent saved', async () => {
+    const owner = await signedInStaff(t.url, t.server.db, t.tenantId, 'owner@shop.example', 'owner');
+    const solution = await create({ question: 'Do you sell gift vouchers?', answer: 'Yes, from 10 to 200 euros.' });
+    const edited = await owner.call('PATCH', one(solution.id), { answer: 'Yes, from 10 to 500 euros.' });
+    expect(edited.status).toBe(200);
+    expect((await readJson<SolutionResponse>(edited)).solution).toMatchObject({ version: 2, updatedBy: expect.any(String) });
+    const detail = await readJson<SolutionDetailResponse>(await staff.call('GET', one(solution.id)));
+    expect(new Set(detail.versions.map((v) => v.createdBy)).size).toBe(2);
   });
 
   it('keeps every version when edited, and visitors get the new answer', async () => {
@@ -140,6 +183,11 @@ describe('refusals', () => {
       ['POST', SOLUTION_ROUTES.solutions, { answer: 'An answer.' }, /question/],
       ['POST', SOLUTION_ROUTES.solutions, { question: '  ', answer: 'An answer.' }, /question is empty/],
       ['POST', SOLUTION_ROUTES.solutions, { question: 'Why?', answer: 'x'.repeat(SOLUTION_LIMITS.maxAnswerChars + 1) }, /answer is longer than/],
+      ['POST', SOLUTION_ROUTES.solutions, { question: 'x'.repeat(SOLUTION_LIMITS.maxQuestionChars + 1), answer: 'Because.' }, /question is longer than/],
+      ['POST', SOLUTION_ROUTES.solutions, { question: 'Why?', answer: '' }, /answer is empty/],
+      ['POST', SOLUTION_ROUTES.solutions, { question: 'Why?' }, /give question and answer, or sessionId and messageId/],
+      ['POST', SOLUTION_ROUTES.solutions, { messageId: 'msg_abc' }, /messageId goes with the sessionId/],
+      ['POST', SOLUTION_ROUTES.solutions, { sessionId: 'ses_abc', messageId: 'abc' }, /messageId is not a message id/],
       ['POST', SOLUTION_ROUTES.solutions, { question: 'Why?', answer: 'Because.', sessionId: 'nope' }, /sessionId is not a session id/],
       ['POST', SOLUTION_ROUTES.solutions, { question: 'Why?', answer: 'Because.', tags: ['x'] }, /tags|Unrecognized/i],
       ['PATCH', one('sol_whatever'), {}, /give question, answer or both/],
@@ -159,6 +207,31 @@ describe('refusals', () => {
     expect((await staff.call('PATCH', one('sol_doesnotexist'), { answer: 'New.' })).status).toBe(404);
     const res = await staff.call('POST', SOLUTION_ROUTES.solutions, { question: 'Why?', answer: 'Because.', sessionId: 'ses_doesnotexist' });
     expect(res.status).toBe(404);
+    expect((await readJson(res)).error.message).toMatch(/No conversation ses_doesnotexist/);
+  });
+
+  it('saves only a finished staff reply of that conversation', async () => {
+    const visitor = await newVisitor(t);
+    const answered = await readSse(await send(visitor, { text: 'How long does shipping take?' }));
+    const [asked, botAnswer] = (await history(visitor)).messages;
+    expect(botAnswer!.text).toBe(textOf(answered.chunks));
+    const refusals: Array<[unknown, number, RegExp]> = [
+      [{ sessionId: visitor.sessionId, messageId: asked!.id }, 400, /is the visitor’s: only a staff reply can be saved/],
+      [{ sessionId: visitor.sessionId, messageId: botAnswer!.id }, 400, /is the bot’s: only a staff reply can be saved/],
+      [{ sessionId: visitor.sessionId, messageId: 'msg_doesnotexist' }, 404, /No message msg_doesnotexist in conversation/],
+    ];
+    for (const [body, status, message] of refusals) {
+      const res = await staff.call('POST', SOLUTION_ROUTES.solutions, body);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect((await readJson(res)).error.message).toMatch(message);
+    }
+    // A reply with no visitor message before it needs its question typed in.
+    const silent = await newVisitor(t);
+    const opened = await staff.call('POST', path(STAFF_ROUTES.conversationReplies, silent.sessionId), { text: 'Hi, anything we can help with?' });
+    const greeting = (await readJson<StaffReplyResponse>(opened)).message;
+    const res = await staff.call('POST', SOLUTION_ROUTES.solutions, { sessionId: silent.sessionId, messageId: greeting.id });
+    expect(res.status).toBe(400);
+    expect((await readJson(res)).error.message).toMatch(/no visitor message precedes reply .*; give the question/);
   });
 
   it('keeps the admin API from writing a solution’s document behind its back', async () => {
@@ -191,6 +264,12 @@ describe('tenant isolation', () => {
     // Saving a solution from this tenant's conversation is refused as if it did not exist.
     const linked = await otherStaff.call('POST', SOLUTION_ROUTES.solutions, { question: 'Why?', answer: 'Because.', sessionId: mine.sessionId });
     expect(linked.status).toBe(404);
+    // Nor from one of its staff replies: the reply's text never reaches the other tenant.
+    const reply = await staff.call('POST', path(STAFF_ROUTES.conversationReplies, mine.sessionId), { text: 'Bring it to any of our shops.' });
+    const replyId = (await readJson<StaffReplyResponse>(reply)).message.id;
+    const fromReply = await otherStaff.call('POST', SOLUTION_ROUTES.solutions, { sessionId: mine.sessionId, messageId: replyId });
+    expect(fromReply.status).toBe(404);
+    expect(await fromReply.text()).not.toContain('Bring it to');
 
     // Untouched for its own tenant.
     const detail = await readJson<SolutionDetailResponse>(await staff.call('GET', one(solution.id)));
