@@ -13,7 +13,7 @@ import {
 } from '@prex/protocol';
 import { makeTenant, readJson } from '../helpers/app.js';
 import { history, lastAssistant, newVisitor, readSse, send, startChatTestServer, textOf, type ChatTestServer } from '../helpers/chat.js';
-import { visitorWaitingForStaff } from '../helpers/copilot.js';
+import { readDraft, visitorWaitingForStaff } from '../helpers/copilot.js';
 import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
 
 /**
@@ -111,6 +111,14 @@ describe('a solution answers the next visitor', () => {
     expect(next.sources[0]).toMatchObject({ title: 'Can I return a gift card I never used?', externalId: `solution:${solution.id}` });
     // The conversation it came from is untouched: saving sends nothing to the visitor.
     expect(lastAssistant(await history(visitor)).text).toBe(reply.text);
+  });
+
+  it('drafts the console’s copilot reply for the next visitor who asks it of staff, citing it', async () => {
+    const solution = await create({ question: 'Can I collect my order in a shop?', answer: 'Yes: pick "Click and collect" at checkout and bring the order confirmation to any of our shops.' });
+    const waiting = await visitorWaitingForStaff(t, 'How do I get a refund?', 'Could I pick up my order in one of your shops?');
+    const draft = await readDraft(staff, waiting.sessionId);
+    expect(textOf(draft.chunks)).toContain('Click and collect');
+    expect(draft.chunks.find((c) => c.chunk.type === 'source-document')?.chunk).toMatchObject({ title: solution.question });
   });
 
   it('is the whole team’s: an owner edits what an agent saved', async () => {
