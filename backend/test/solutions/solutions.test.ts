@@ -11,6 +11,7 @@ import {
   type SolutionListResponse,
   type SolutionResponse,
 } from '@prex/protocol';
+import { searchPassages } from '../../src/knowledge/search/index.js';
 import { makeTenant, readJson } from '../helpers/app.js';
 import { history, lastAssistant, newVisitor, readSse, send, startChatTestServer, textOf, type ChatTestServer } from '../helpers/chat.js';
 import { readDraft, visitorWaitingForStaff } from '../helpers/copilot.js';
@@ -171,6 +172,13 @@ describe('a solution answers the next visitor', () => {
     expect(rows).toHaveLength(0);
     const versions = await t.server.db.query('select 1 from solution_versions where tenant_id = $1 and solution_id = $2', [t.tenantId, solution.id]);
     expect(versions).toHaveLength(0);
+  });
+
+  it('carries no tags, so a search filtered to tags (an agent’s knowledge filter) leaves it out', async () => {
+    const solution = await create({ question: 'Do you engrave watches?', answer: 'Engraving of up to 20 letters is free on every watch.' });
+    const hits = await searchPassages(t.server.db, t.tenantId, 'engrave watch');
+    expect(hits.map((h) => h.documentId)).toContain(solution.documentId);
+    expect(await searchPassages(t.server.db, t.tenantId, 'engrave watch', { tags: ['sales'] })).toEqual([]);
   });
 
   it('lists the tenant’s solutions, most recently changed first, a page at a time', async () => {
