@@ -7,6 +7,7 @@ import { adminPreflight } from './auth/admin-cors.js';
 import { createMemoryBus, type ConversationBus } from './bus/index.js';
 import { createChatFeature } from './chat/routes.js';
 import { createConversationsFeature } from './conversations/feature.js';
+import { createCopilotFeature } from './copilot/routes.js';
 import { createLabelAnalyticsFeature } from './classification/routes.js';
 import type { Config } from './config.js';
 import { createCustomersFeature } from './customers/index.js';
@@ -24,6 +25,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { requestMetrics } from './http/request-metrics.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
+import { createAnswerer } from './llm/index.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createModelGateway } from './model/gateway.js';
@@ -39,6 +41,7 @@ import { createSetupFeature } from './setup/index.js';
 import { createStaffFeature } from './staff/index.js';
 import { createSupabaseAuth } from './staff/supabase-auth.js';
 import { createSmsFeature } from './sms/feature.js';
+import { createSolutionsFeature } from './solutions/routes.js';
 import { createStaticRouter } from './static.js';
 import { CONSOLE_PREFIX, createConsoleRouter } from './console-static.js';
 import { createUsageRecorder } from './usage/recorder.js';
@@ -106,7 +109,9 @@ export function createApp(deps: AppDeps): PrexApp {
       notifyStaffOfHandoff({ db, log, mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
   });
 
-  const chat = createChatFeature({ db, config, log, gateway, bus, routes, metrics, seams: { createEscalation: handoff.createEscalation, usage } });
+  // Visitors' answers and the console's drafts speak with the same answerer.
+  const answerer = createAnswerer({ config, gateway, log });
+  const chat = createChatFeature({ db, config, log, gateway, answerer, bus, routes, metrics, seams: { createEscalation: handoff.createEscalation, usage } });
   const features: Feature[] = [
     createSettingsFeature({ db, routes }),
     createSessionsFeature({ db, config, routes }),
@@ -131,6 +136,8 @@ export function createApp(deps: AppDeps): PrexApp {
     createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin, supabase: config.supabase && createSupabaseAuth(config.supabase) }),
     createSetupFeature({ db, routes, publicUrl: config.publicUrl, supabase: config.supabase }),
     createInboxFeature({ config, db, log, bus, handoff, routes }),
+    createCopilotFeature({ config, db, log, routes, answerer, usage }),
+    createSolutionsFeature({ db, log, routes }),
     chat,
     createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),
   ];

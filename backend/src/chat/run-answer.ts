@@ -74,21 +74,29 @@ function usageReporter(deps: RunDeps, state: RunState, agent: Agent): (report: M
   };
 }
 
-/** The agent's own switch (the tenant-level one of older releases now lives on the default agent). */
-async function passagesFor(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<{ retrieval: boolean; passages: Passage[] }> {
+/**
+ * The passages an answer to `input.question` draws on, searched as the agent may (its own
+ * retrieval switch, the tenant-level one of older releases now living on the default agent, and
+ * its knowledge filter). The console's drafts retrieve the same way.
+ */
+export async function retrievePassages(
+  deps: { db: Db; search: SearchFn },
+  tenantId: string,
+  input: Pick<RunInput, 'question' | 'history' | 'agent'>,
+): Promise<{ retrieval: boolean; passages: Passage[] }> {
   const retrieval = input.agent.retrieval;
   if (!retrieval) return { retrieval, passages: [] };
   const tags = input.agent.knowledgeFilter.tags;
   // A follow-up ("and how long does that take?") also searches the previous question's words.
   const context = followUpContext(input.question, input.history);
-  const passages = await deps.search(deps.db, live.tenantId, input.question, { limit: RETRIEVAL_LIMIT, ...(tags.length ? { tags } : {}), ...(context ? { context } : {}) });
+  const passages = await deps.search(deps.db, tenantId, input.question, { limit: RETRIEVAL_LIMIT, ...(tags.length ? { tags } : {}), ...(context ? { context } : {}) });
   return { retrieval, passages };
 }
 
 /** Asks the answerer, with everything the agent knows for this conversation. */
 async function startAnswer(deps: RunDeps, state: RunState, input: RunInput): Promise<Answer> {
   const { live } = state;
-  const { retrieval, passages } = await passagesFor(deps, live, input);
+  const { retrieval, passages } = await retrievePassages(deps, live.tenantId, input);
   const customer = await deps.seams.customerOfSession(deps.db, live.tenantId, live.sessionId);
   // The extractive answerer calls no tools: don't build their schemas for it.
   const tools = deps.answerer.kind !== 'llm' ? undefined : toolboxFor(deps.seams, input.agent, {

@@ -48,6 +48,13 @@ export interface AnswerRequest {
   tools?: Toolbox;
   /** Called once per model call, whatever its outcome (usage accounting). */
   onModelCall?: (report: ModelCallReport) => void;
+  /** The answer is a draft for the support team to edit and send (the console's copilot), not sent to the visitor as is. */
+  draft?: DraftRequest;
+}
+
+/** What a draft for staff adds to an answer: the staff member's wish for it ("shorter"). */
+export interface DraftRequest {
+  instruction?: string | undefined;
 }
 
 /** A piece of the answer, in the order it happened. */

@@ -106,6 +106,7 @@ export function createOpenAIAnswerer(options: OpenAIAnswererOptions): Answerer {
         history: turnsWithinBudget(request.history, options.historyTokenBudget),
         agent: request.agent,
         customer: request.customer,
+        draft: request.draft,
       });
       const renumberer = new CitationRenumberer(passages.length);
       const settings = { gateway, model: request.agent?.model ?? null, temperature: request.agent?.temperature ?? null };

@@ -24,7 +24,7 @@ export const OPENAPI_PATH = '/openapi.json';
 
 const op = (method: Operation['method'], path: string, caller: Caller, summary: string, reply: Reply, more: Partial<Operation> = {}): Operation => ({ method, path, caller, summary, reply, ...more });
 
-const { STAFF_ROUTES: S, SMS_ROUTES: SMS, STAFF_INBOX_ROUTES: I } = p;
+const { STAFF_ROUTES: S, SMS_ROUTES: SMS, STAFF_INBOX_ROUTES: I, SOLUTION_ROUTES: SOL } = p;
 const { ROUTES: R, ADMIN_ROUTES: A, AGENT_ROUTES: AG, HANDOFF_ADMIN_ROUTES: H, PRODUCT_ROUTES: PR, USAGE_ROUTES: U, QUALITY_ROUTES: Q, CUSTOMER_ADMIN_ROUTES: C } = p;
 const { STAFF_ACCESS_ROUTES: ACCESS } = p;
 
@@ -134,6 +134,12 @@ export const OPERATIONS: readonly Operation[] = [
   op('post', I.cannedReplies, 'staffSession', 'Add a canned reply (409 when the shortcut is taken or the team has the most it may keep)', p.cannedReplyResponseSchema, { body: p.cannedReplyRequestSchema, status: 201 }),
   op('patch', I.cannedReply, 'staffSession', 'Change a canned reply', p.cannedReplyResponseSchema, { body: p.cannedReplyUpdateSchema }),
   op('delete', I.cannedReply, 'staffSession', 'Delete a canned reply', 'empty', { status: 204 }),
+  op('post', p.COPILOT_ROUTES.draft, 'staffSession', 'Draft a reply to the visitor’s latest message(s) with the conversation’s agent (SSE in the answer stream’s format; never stored nor sent)', 'sse', { body: p.copilotDraftRequestSchema }),
+  op('get', SOL.solutions, 'staffSession', 'Saved solutions, most recently changed first', p.solutionListResponseSchema, { query: p.solutionListQuerySchema }),
+  op('post', SOL.solutions, 'staffSession', 'Save a question and its answer, or one staff reply of a conversation, as a solution: searched and cited like a document', p.solutionResponseSchema, { body: p.solutionCreateRequestSchema, status: 201 }),
+  op('get', SOL.solution, 'staffSession', 'One solution with its versions, newest first', p.solutionDetailResponseSchema),
+  op('patch', SOL.solution, 'staffSession', 'Change a solution’s question or answer (a new version; the earlier ones are kept)', p.solutionResponseSchema, { body: p.solutionUpdateRequestSchema }),
+  op('delete', SOL.solution, 'staffSession', 'Delete a solution: answers no longer cite it', 'empty', { status: 204 }),
   op('get', C.customers, 'secretKey', 'List customers', 'json'),
   op('get', C.customerExport, 'secretKey', 'Export a customer’s data', p.customerExportSchema),
   op('get', C.customer, 'secretKey', 'One customer', p.adminCustomerSchema),

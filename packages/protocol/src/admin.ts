@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SOLUTION_EXTERNAL_ID_PREFIX } from './solutions.js';
 
 /**
  * The admin API (secret key, `Authorization: Bearer sk_…`): a tenant's own servers and operators
@@ -50,6 +51,10 @@ export const externalIdSchema = z
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'externalId contains control characters')
   .refine((id) => !isReservedExternalId(id), {
     error: (issue) => `externalId "${String(issue.input)}" is reserved (GET /v1/admin/documents/search is the test search); choose another id, e.g. "search.md"`,
+  })
+  // A solution's document changes only with the solution (in one transaction, with its versions).
+  .refine((id) => !id.startsWith(SOLUTION_EXTERNAL_ID_PREFIX), {
+    error: `externalIds starting with "${SOLUTION_EXTERNAL_ID_PREFIX}" are the console's solutions; change those through /v1/staff/solutions, or choose another id`,
   });
 
 /**

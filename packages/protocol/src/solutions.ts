@@ -39,12 +39,27 @@ const answerSchema = z
   .min(1, 'answer is empty')
   .max(SOLUTION_LIMITS.maxAnswerChars, `answer is longer than ${SOLUTION_LIMITS.maxAnswerChars} characters`);
 
-/** POST /v1/staff/solutions. sessionId: the conversation it came from (of the same tenant). */
-export const solutionCreateRequestSchema = z.strictObject({
-  question: questionSchema,
-  answer: answerSchema,
-  sessionId: z.string({ error: 'sessionId must be a string' }).regex(/^ses_[A-Za-z0-9_-]{1,64}$/, 'sessionId is not a session id (ses_…)').optional(),
-});
+/** A solution's text as saved: what a create resolves to once a staff reply filled in what was not given. */
+export const solutionTextSchema = z.strictObject({ question: questionSchema, answer: answerSchema });
+export type SolutionText = z.output<typeof solutionTextSchema>;
+
+/**
+ * POST /v1/staff/solutions. sessionId: the conversation it came from (of the same tenant).
+ * messageId (with sessionId): a staff reply of that conversation to keep as a solution; the reply's
+ * text is the answer and the visitor's message(s) just before it the question, unless given.
+ * Without messageId, question and answer are both needed.
+ */
+export const solutionCreateRequestSchema = z
+  .strictObject({
+    question: questionSchema.optional(),
+    answer: answerSchema.optional(),
+    sessionId: z.string({ error: 'sessionId must be a string' }).regex(/^ses_[A-Za-z0-9_-]{1,64}$/, 'sessionId is not a session id (ses_…)').optional(),
+    messageId: z.string({ error: 'messageId must be a string' }).regex(/^msg_[A-Za-z0-9_-]{1,64}$/, 'messageId is not a message id (msg_…)').optional(),
+  })
+  .refine((body) => body.messageId !== undefined || (body.question !== undefined && body.answer !== undefined), {
+    message: 'give question and answer, or sessionId and messageId (a staff reply) to take them from',
+  })
+  .refine((body) => body.messageId === undefined || body.sessionId !== undefined, { message: 'messageId goes with the sessionId of its conversation', path: ['sessionId'] });
 export type SolutionCreateRequest = z.output<typeof solutionCreateRequestSchema>;
 
 /** PATCH /v1/staff/solutions/:solutionId: the question, the answer or both; a change makes a new version. */

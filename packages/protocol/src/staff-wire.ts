@@ -69,7 +69,7 @@ export const COPILOT_ROUTES = {
 
 /** Saved answers, searched and cited like documents (solutions.ts). */
 export const SOLUTION_ROUTES = {
-  /** GET ?limit=&offset= (most recently changed first); POST {question, answer, sessionId?}. */
+  /** GET ?limit=&offset= (most recently changed first); POST {question, answer, sessionId?} | {sessionId, messageId, question?, answer?}. */
   solutions: '/v1/staff/solutions',
   /** GET (with its versions, newest first); PATCH {question?, answer?}; DELETE (out of search at once). */
   solution: '/v1/staff/solutions/:solutionId',
