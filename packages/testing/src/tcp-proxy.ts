@@ -9,7 +9,7 @@ export interface TcpProxy {
   /** http://127.0.0.1:<port>, forwarding to the target(s). */
   url: string;
   port: number;
-  /** The index of the target each connection was forwarded to, in the order they were connected. */
+  /** The index of the target each connection was forwarded to, in the order they first sent bytes. */
   routed(): number[];
   /** How many connections each target was given so far, in the order the targets were passed. */
   connectionsPerTarget(): number[];
@@ -24,8 +24,8 @@ export interface TcpProxy {
  * A loopback TCP proxy in front of a server, so a test can cut the network under a real client
  * (a browser's streaming fetch, say) without touching the server or the client.
  *
- * Given several targets it is a round-robin balancer: each new connection goes to the next target
- * (what one connection carries stays on its target, as with any TCP balancer). A target that
+ * Given several targets it is a round-robin balancer: each new connection goes to the next target,
+ * picked when it first sends (what one connection carries stays on its target, as with any TCP balancer). A target that
  * refuses the connection (a stopped instance) is skipped for the next one, as nginx does with
  * `proxy_next_upstream error`; only when every target refuses is the client's connection reset.
  */
@@ -81,7 +81,15 @@ export async function startTcpProxy(target: ProxyTarget | readonly ProxyTarget[]
     track(client);
     // Until piped, an error (a client reset) only ends the client; forward() sees it destroyed.
     client.on('error', () => client.destroy());
-    forward(client, turn++ % targets.length, targets.length);
+    // The target is picked when the client first sends, not when it connects: an HTTP client may
+    // open a spare connection early and send its next request on it later, and turns taken in the
+    // order requests start keep "the next request goes to the next instance" true for a test.
+    client.once('data', (first) => {
+      client.pause();
+      client.unshift(first);
+      forward(client, turn++ % targets.length, targets.length);
+    });
+    client.resume();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
