@@ -6,10 +6,12 @@
  *   first instance; with three, two replies in three are posted to another instance: LISTEN/NOTIFY);
  * - answer latency, POST /v1/chat → first text-delta and → [DONE] (extractive answerer, no pacing).
  * The two configurations are measured interleaved, sample by sample, so background load falls on
- * both alike. All instances share this one Node process (and its event loop): this measures what
+ * both alike. Last, the staff reply again (three instances) while IDLE_STREAMS other visitors' streams
+ * are open on the first instance: what holding many streams costs (memory, the periodic log reads).
+ * All instances share this one Node process (and its event loop): this measures what
  * spreading requests over instances costs, not what more processes gain. Prints; asserts nothing.
  *
- *   pnpm --filter @prex/bench bench:instances [-- --samples 200]
+ *   pnpm --filter @prex/bench bench:instances [-- --samples 200 --streams 1000]
  */
 import os from 'node:os';
 import { startPostgres, startTcpProxy } from '@prex/testing';
@@ -22,6 +24,8 @@ const arg = (name: string, fallback: number) => {
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 };
 const SAMPLES = arg('samples', 200);
+/** Idle visitor streams held open on one instance for the last measurement. */
+const IDLE_STREAMS = arg('streams', 1000);
 const INSTANCES = 3;
 /** A new session every so many turns, so history stays short (as in `bench`). */
 const SESSION_EVERY = 20;
@@ -84,6 +88,23 @@ async function configuration(name: string, ports: number[], streamUrl: string, p
   };
 }
 
+/** `count` visitors, each with a session and its conversation stream open; returns their closers. */
+async function openIdleStreams(url: string, publishableKey: string, count: number): Promise<Array<() => void>> {
+  const closers: Array<() => void> = [];
+  const BATCH = 50;
+  for (let at = 0; at < count; at += BATCH) {
+    const opened = await Promise.all(
+      Array.from({ length: Math.min(BATCH, count - at) }, async () => {
+        const res = await fetch(`${url}/v1/sessions`, { method: 'POST', headers: { 'x-prex-key': publishableKey } });
+        const { token } = (await res.json()) as { token: string };
+        return openConversationStream(url, { 'x-prex-key': publishableKey, authorization: `Bearer ${token}` });
+      }),
+    );
+    closers.push(...opened.map((stream) => stream.close));
+  }
+  return closers;
+}
+
 async function main(): Promise<void> {
   const [{ startServer }, { loadConfig }] = await Promise.all([import('@prex/backend/server'), import('@prex/backend/config')]);
   const pg = await startPostgres({ database: 'bench' });
@@ -122,7 +143,7 @@ async function main(): Promise<void> {
     }
 
     const [one, three] = configs as [(typeof configs)[0], (typeof configs)[0]];
-    const row = (label: string, x: { median: number; p95: number }) => `  ${label.padEnd(46)} median ${String(x.median).padStart(7)}  p95 ${String(x.p95).padStart(7)}`;
+    const row = (label: string, x: { median: number; p95: number }) => `  ${label.padEnd(50)} median ${String(x.median).padStart(7)}  p95 ${String(x.p95).padStart(7)}`;
     const ratio = (x: number, y: number) => `${round(x / y, 2)}×`;
     const [r1, r3, f1, f3, d1, d3] = [stats(one.reply.ms), stats(three.reply.ms), stats(one.first), stats(three.first), stats(one.done), stats(three.done)];
     console.log(`one instance vs three behind a round-robin balancer, one Postgres 15 server; ${SAMPLES} samples each, interleaved; ${os.cpus().length} cpus, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -136,6 +157,23 @@ async function main(): Promise<void> {
     console.log(row('[DONE], three instances', d3));
     console.log(`  ratio three ÷ one (median): reply ${ratio(r3.median, r1.median)}, first text-delta ${ratio(f3.median, f1.median)}, [DONE] ${ratio(d3.median, d1.median)}`);
     console.log(`  failed turns: one ${one.failures}, three ${three.failures}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+    // Replies alone (no answers between them) as the baseline, then again with many visitors'
+    // streams open and idle on the first instance.
+    three.reply.ms.length = 0;
+    for (let i = 0; i < SAMPLES; i++) await three.staffReply(SAMPLES + i);
+    const quiet = stats(three.reply.ms);
+    const rssBefore = process.memoryUsage().rss;
+    const idle = await openIdleStreams(a!.url, publishableKey, IDLE_STREAMS);
+    const rssPerStream = (process.memoryUsage().rss - rssBefore) / IDLE_STREAMS / 1024;
+    three.reply.ms.length = 0;
+    for (let i = 0; i < SAMPLES; i++) await three.staffReply(2 * SAMPLES + i);
+    const loaded = stats(three.reply.ms);
+    console.log(`staff replies back to back (three instances), ms, then with ${IDLE_STREAMS} other visitors' streams open and idle on one instance:`);
+    console.log(row('no idle streams', quiet));
+    console.log(row(`${IDLE_STREAMS} idle streams (each reads its log every 5 s)`, loaded));
+    console.log(`  ratio (median): ${ratio(loaded.median, quiet.median)}; process RSS +${round(rssPerStream, 1)} KiB per stream (server and client sides, one process)`);
+    for (const close of idle) close();
   } finally {
     for (const config of configs) await config.close();
     for (const instance of instances.reverse()) await instance.close();
