@@ -28,6 +28,7 @@ export interface TcpProxy {
  * picked when it first sends (what one connection carries stays on its target, as with any TCP balancer). A target that
  * refuses the connection (a stopped instance) is skipped for the next one, as nginx does with
  * `proxy_next_upstream error`; only when every target refuses is the client's connection reset.
+ * For protocols where the client speaks first (HTTP, Postgres): nothing is forwarded before it does.
  */
 export async function startTcpProxy(target: ProxyTarget | readonly ProxyTarget[]): Promise<TcpProxy> {
   const targets: readonly ProxyTarget[] = isTargetList(target) ? [...target] : [target];
