@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from '../src/tcp-proxy.js';
 
@@ -52,6 +52,20 @@ describe('startTcpProxy', () => {
     expect(answers).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a']);
     expect(proxy.routed()).toEqual([0, 1, 2, 0, 1, 2, 0]);
     expect(proxy.connectionsPerTarget()).toEqual([3, 2, 2]);
+  });
+
+  it('gives a connection its turn when it first sends, so a spare connection opened early does not skew the order', async () => {
+    const started = await servers('a', 'b');
+    const proxy = await proxyTo(started);
+    // A raw connection opened first but used last, as fetch does with a spare connection.
+    const spare = createConnection({ host: '127.0.0.1', port: proxy.port });
+    await once(spare, 'connect');
+    expect(await fresh(proxy)).toBe('a');
+    spare.write('GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+    let reply = '';
+    for await (const chunk of spare) reply += String(chunk);
+    expect(reply.endsWith('b')).toBe(true);
+    expect(proxy.routed()).toEqual([0, 1]);
   });
 
   it('skips a target that refuses connections (a stopped instance), and resets the client when all do', async () => {
