@@ -6,6 +6,8 @@ import { PUBLISHABLE_KEY_HEADER, ROUTES, STREAM_DONE } from '@prex/protocol';
 export interface Target {
   baseUrl: string;
   publishableKey: string;
+  /** Sent on every request (e.g. `connection: close`, so a balancer in front spreads them). */
+  headers?: Record<string, string>;
 }
 
 export interface TurnResult {
@@ -27,7 +29,7 @@ const TURN_TIMEOUT_MS = 30_000;
 export async function createSession(target: Target): Promise<string> {
   const res = await fetch(target.baseUrl + ROUTES.sessions, {
     method: 'POST',
-    headers: { [PUBLISHABLE_KEY_HEADER]: target.publishableKey, 'content-type': 'application/json' },
+    headers: { ...target.headers, [PUBLISHABLE_KEY_HEADER]: target.publishableKey, 'content-type': 'application/json' },
     body: '{}',
     signal: AbortSignal.timeout(TURN_TIMEOUT_MS),
   });
@@ -44,6 +46,7 @@ export async function runTurn(target: Target, token: string, text: string, keepC
   const res = await fetch(target.baseUrl + ROUTES.chat, {
     method: 'POST',
     headers: {
+      ...target.headers,
       [PUBLISHABLE_KEY_HEADER]: target.publishableKey,
       authorization: `Bearer ${token}`,
       'content-type': 'application/json',

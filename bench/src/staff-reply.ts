@@ -10,8 +10,8 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createParser } from 'eventsource-parser';
 import { startPostgres } from '@prex/testing';
+import { openConversationStream } from './conversation-stream.js';
 import { percentile, round } from './stats.js';
 
 const arg = (name: string, fallback: number) => {
@@ -21,33 +21,6 @@ const arg = (name: string, fallback: number) => {
 const SAMPLES = arg('samples', 200);
 const ORIGIN = 'https://bench.example';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The visitor's stream: resolves `next(id)` when the staff message with that id arrives. */
-async function openStream(baseUrl: string, headers: Record<string, string>) {
-  const waiting = new Map<string, (at: number) => void>();
-  const controller = new AbortController();
-  const res = await fetch(`${baseUrl}/v1/conversations/current/events`, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
-  if (res.status !== 200) throw new Error(`events stream → ${res.status}`);
-  const parser = createParser({
-    onEvent(ev) {
-      const at = performance.now();
-      const event = JSON.parse(ev.data) as { type: string; message?: { text: string } };
-      if (event.type === 'staff-message') waiting.get(event.message!.text)?.(at);
-    },
-  });
-  void (async () => {
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of res.body!) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
-    } catch {
-      /* closed by the bench */
-    }
-  })();
-  return {
-    arrival: (text: string) => new Promise<number>((resolve) => waiting.set(text, resolve)),
-    close: () => controller.abort(),
-  };
-}
 
 async function main(): Promise<void> {
   const [{ startServer }, { loadConfig }] = await Promise.all([import('@prex/backend/server'), import('@prex/backend/config')]);
@@ -71,7 +44,7 @@ async function main(): Promise<void> {
     const base = { 'x-prex-key': tenant.publishableKey, origin: ORIGIN };
     const session = (await (await fetch(`${a.url}/v1/sessions`, { method: 'POST', headers: base })).json()) as { sessionId: string; token: string };
     const visitor = { ...base, authorization: `Bearer ${session.token}` };
-    const stream = await openStream(a.url, visitor);
+    const stream = await openConversationStream(a.url, visitor);
 
     const measure = async (postTo: string, label: string) => {
       const samples: number[] = [];

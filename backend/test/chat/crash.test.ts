@@ -1,13 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort } from '@prex/testing';
 import type { Db } from '../../src/db/db.js';
 import { openDatabase } from '../../src/db/open.js';
 import { ANSWER_FAILED_TEXT } from '../../src/chat/run-answer.js';
 import { upsertDocument } from '../../src/knowledge/ingest.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { startBackendProcess } from '../helpers/backend-process.js';
 import { makeTenant, TEST_SESSION_SECRET, testConfig } from '../helpers/app.js';
 import { history, KB_DOCUMENTS, messageIdOf, newVisitor, readSse, resume, send, textOf } from '../helpers/chat.js';
 import { ensureBuilt } from '../helpers/cli.js';
@@ -18,28 +15,6 @@ import { openEngine, silentLog } from '../helpers/db.js';
  * gone wrong: the visitor, resuming through another instance, gets the text that was stored, then
  * an error, with ids that never go backwards; nothing they sent is lost; they can ask again.
  */
-
-const MAIN = path.join(fileURLToPath(new URL('../..', import.meta.url)), 'dist/main.js');
-
-/** A real backend process on the shared database; resolves once it listens. */
-async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await closedPort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), PREX_SEED_DEMO: 'false', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      output += data.toString();
-      if (output.includes('Prex is listening')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the backend exited (${code}) before listening:\n${output}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}` };
-}
 
 describe('an instance killed mid-answer', { timeout: 180_000 }, () => {
   let engine: Awaited<ReturnType<typeof openEngine>>;
@@ -66,14 +41,12 @@ describe('an instance killed mid-answer', { timeout: 180_000 }, () => {
   });
 
   it('the resume through another instance gets the stored text, then an error; the visitor can ask again', async () => {
-    const doomed = await startProcess(env);
+    const doomed = await startBackendProcess(env);
     const v = await newVisitor({ url: doomed.url, publishableKey });
     // Text flows from the doomed instance, stored batch by batch; then it is killed.
     const first = await readSse(await send(v, { text: 'How do I get a refund?' }), (r) => r.chunks.filter((c) => c.chunk.type === 'text-delta').length >= 4);
     const messageId = messageIdOf(first);
-    const exited = new Promise((resolve) => doomed.child.once('exit', resolve));
-    doomed.child.kill('SIGKILL');
-    await exited;
+    await doomed.kill();
     const cursor = first.chunks.at(-1)!.seq;
 
     // The survivor waits out the dead instance's lease, then settles the answer.

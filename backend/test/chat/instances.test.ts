@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/db.js';
-import { openDatabase } from '../../src/db/open.js';
 import { findSessionMessage } from '../../src/chat/repository.js';
-import { upsertDocument } from '../../src/knowledge/ingest.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { makeTenant, testConfig } from '../helpers/app.js';
-import { history, KB_DOCUMENTS, messageIdOf, newVisitor, readSse, resume, send, stop, textOf, type Visitor } from '../helpers/chat.js';
-import { openEngine, silentLog } from '../helpers/db.js';
+import type { RunningServer } from '../../src/server.js';
+import { history, messageIdOf, newVisitor, readSse, resume, send, stop, textOf, type Visitor } from '../helpers/chat.js';
+import { startInstances, type Instances } from '../helpers/instances.js';
 
 /**
  * Two instances on one Postgres server, as behind a load balancer with no sticky sessions: an
@@ -15,35 +11,22 @@ import { openEngine, silentLog } from '../helpers/db.js';
  */
 
 describe('an answer streaming on one instance, reached through another', { timeout: 120_000 }, () => {
-  let engine: Awaited<ReturnType<typeof openEngine>>;
-  const handles: Db[] = [];
+  let fleet: Instances;
   let a: RunningServer;
   let b: RunningServer;
   let publishableKey: string;
   let tenantId: string;
 
   beforeAll(async () => {
-    engine = await openEngine('postgres');
-    const { tenant } = await makeTenant(engine.db, 'Shop');
-    publishableKey = tenant.publishableKey;
-    tenantId = tenant.id;
-    for (const doc of KB_DOCUMENTS) await upsertDocument(engine.db, tenant.id, doc);
     // A slow extractive answer (seconds): it is still streaming while the visitor moves to the
     // other instance, even on a loaded machine.
-    const config = testConfig({ DATABASE_URL: engine.url!, PREX_RATE_LIMIT_PER_MINUTE: '100000', PREX_EXTRACTIVE_DELAY_MS: '150' });
-    const instance = async () => {
-      const db = await openDatabase({ kind: 'postgres', url: engine.url! }, silentLog);
-      handles.push(db);
-      return startServer({ config, db, log: silentLog });
-    };
-    a = await instance();
-    b = await instance();
+    fleet = await startInstances({ count: 2, env: { PREX_EXTRACTIVE_DELAY_MS: '150' } });
+    [a, b] = fleet.instances as [RunningServer, RunningServer];
+    publishableKey = fleet.tenant.publishableKey;
+    tenantId = fleet.tenant.tenant.id;
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    for (const db of handles) await db.close();
-    await engine?.close();
+    await fleet?.close();
   });
 
   /** The same visitor (session token) talking to another instance. */
@@ -64,7 +47,7 @@ describe('an answer streaming on one instance, reached through another', { timeo
     expect(rest.chunks.at(-1)!.chunk.type).toBe('finish');
 
     // What the visitor saw, across both instances, is exactly the answer as stored.
-    const stored = await findSessionMessage(engine.db, { tenantId, sessionId: v.sessionId, messageId });
+    const stored = await findSessionMessage(fleet.engine.db, { tenantId, sessionId: v.sessionId, messageId });
     expect(stored!.status).toBe('complete');
     expect([...first.chunks, ...rest.chunks].map((c) => c.chunk)).toEqual(stored!.events);
     expect(textOf([...first.chunks, ...rest.chunks])).toBe(stored!.text);

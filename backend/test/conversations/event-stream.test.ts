@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '@prex/protocol';
-import type { Db } from '../../src/db/db.js';
-import { openDatabase } from '../../src/db/open.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { makeTenant, testConfig } from '../helpers/app.js';
+import type { RunningServer } from '../../src/server.js';
 import { history, newVisitor, type Visitor } from '../helpers/chat.js';
 import { ConversationEventReader, openConversationEvents, type ReceivedEvent } from '../helpers/conversation-events.js';
-import { openEngine, silentLog } from '../helpers/db.js';
+import { startInstances, type Instances } from '../helpers/instances.js';
 
 /**
  * The widget's conversation stream with two instances on one Postgres server and no sticky
@@ -16,32 +13,20 @@ import { openEngine, silentLog } from '../helpers/db.js';
  */
 
 describe('the conversation event stream across two instances', { timeout: 120_000 }, () => {
-  let engine: Awaited<ReturnType<typeof openEngine>>;
-  const handles: Db[] = [];
+  let fleet: Instances;
   let a: RunningServer;
   let b: RunningServer;
   let publishableKey: string;
   let secretKey: string;
 
   beforeAll(async () => {
-    engine = await openEngine('postgres');
-    const tenant = await makeTenant(engine.db, 'Shop');
-    publishableKey = tenant.publishableKey;
-    secretKey = tenant.secretKey;
-    const config = testConfig({ DATABASE_URL: engine.url!, PREX_RATE_LIMIT_PER_MINUTE: '100000' });
-    const instance = async () => {
-      const db = await openDatabase({ kind: 'postgres', url: engine.url! }, silentLog);
-      handles.push(db);
-      return startServer({ config, db, log: silentLog });
-    };
-    a = await instance();
-    b = await instance();
+    fleet = await startInstances({ count: 2 });
+    [a, b] = fleet.instances as [RunningServer, RunningServer];
+    publishableKey = fleet.tenant.publishableKey;
+    secretKey = fleet.tenant.secretKey;
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    for (const db of handles) await db.close();
-    await engine?.close();
+    await fleet?.close();
   });
 
   const through = (v: Visitor, instance: RunningServer): Visitor => ({ ...v, url: instance.url });

@@ -64,8 +64,9 @@ export interface Visitor {
   headers: Record<string, string>;
 }
 
-export async function newVisitor(t: { url: string; publishableKey: string }): Promise<Visitor> {
-  const base = { [PUBLISHABLE_KEY_HEADER]: t.publishableKey, origin: ORIGIN };
+/** A new session; `extraHeaders` go on every request of this visitor (e.g. `connection: close`). */
+export async function newVisitor(t: { url: string; publishableKey: string }, extraHeaders: Record<string, string> = {}): Promise<Visitor> {
+  const base = { ...extraHeaders, [PUBLISHABLE_KEY_HEADER]: t.publishableKey, origin: ORIGIN };
   const res = await fetch(`${t.url}${ROUTES.sessions}`, { method: 'POST', headers: base });
   if (res.status !== 201) throw new Error(`POST /v1/sessions → ${res.status} ${await res.text()}`);
   const { sessionId, token } = (await res.json()) as { sessionId: string; token: string };
