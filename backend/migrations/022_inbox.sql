@@ -34,7 +34,7 @@ create table staff_read_markers (
   account_id text not null,
   session_id text not null,
   read_at timestamptz not null,
-  primary key (account_id, session_id),
+  primary key (tenant_id, account_id, session_id),
   foreign key (account_id, tenant_id) references staff_accounts (id, tenant_id) on delete cascade,
   foreign key (session_id, tenant_id) references sessions (id, tenant_id) on delete cascade
 );
@@ -42,7 +42,7 @@ select prex_protect_table('staff_read_markers');
 
 -- The team's private notes on a conversation: never part of the visitor's thread or streams.
 create table staff_notes (
-  id text primary key,                                  -- note_…
+  id text not null,                                     -- note_…
   tenant_id text not null,
   session_id text not null,
   -- The writer's email is kept with the note, so it still says who wrote it if the account goes.
@@ -51,6 +51,7 @@ create table staff_notes (
   text text not null,
   created_at timestamptz not null default clock_timestamp(),
   foreign key (session_id, tenant_id) references sessions (id, tenant_id) on delete cascade,
+  primary key (tenant_id, id),
   foreign key (author_id, tenant_id) references staff_accounts (id, tenant_id) on delete set null (author_id)
 );
 select prex_protect_table('staff_notes');
@@ -58,12 +59,13 @@ create index staff_notes_session_idx on staff_notes (tenant_id, session_id, crea
 
 -- Answers the team types often, inserted by "/shortcut" in the console's composer.
 create table canned_replies (
-  id text primary key,                                  -- cnr_…
+  id text not null,                                     -- cnr_…
   tenant_id text not null references tenants (id) on delete cascade,
   shortcut text not null,
   text text not null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  primary key (tenant_id, id),
   unique (tenant_id, shortcut)
 );
 select prex_protect_table('canned_replies');

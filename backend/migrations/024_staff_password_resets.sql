@@ -2,13 +2,15 @@
 -- random token whose SHA-256 is here (as for staff_invites). A reset is used once, within its
 -- expiry; using one ends every session of the account. Plain SQL for PGlite, Postgres 15, Supabase.
 create table staff_password_resets (
-  id text primary key,
+  id text not null,
   tenant_id text not null references tenants (id) on delete cascade,
-  account_id text not null references staff_accounts (id) on delete cascade,
+  account_id text not null,
   token_hash text not null unique,
   created_at timestamptz not null default now(),
   expires_at timestamptz not null,
-  used_at timestamptz
+  used_at timestamptz,
+  primary key (tenant_id, id),
+  foreign key (account_id, tenant_id) references staff_accounts (id, tenant_id) on delete cascade
 );
 create index staff_password_resets_account_idx on staff_password_resets (tenant_id, account_id) where used_at is null;
 select prex_protect_table('staff_password_resets');

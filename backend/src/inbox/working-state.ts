@@ -63,7 +63,7 @@ export async function changeWorkingState(db: Db, scope: { tenantId: string; sess
 export async function markRead(db: Db, scope: { tenantId: string; sessionId: string; accountId: string }): Promise<void> {
   await db.query(
     `insert into staff_read_markers (tenant_id, account_id, session_id, read_at) values ($1, $2, $3, clock_timestamp())
-     on conflict (account_id, session_id) do update set read_at = greatest(staff_read_markers.read_at, excluded.read_at)`,
+     on conflict (tenant_id, account_id, session_id) do update set read_at = greatest(staff_read_markers.read_at, excluded.read_at)`,
     [scope.tenantId, scope.accountId, scope.sessionId],
   );
 }

@@ -55,6 +55,7 @@ const NOT_YET_SHARDABLE: Record<string, string> = {
   'staff_accounts.staff_accounts_pkey (id)': ID_ONLY,
   'staff_invites.staff_invites_pkey (id)': ID_ONLY,
   'staff_invites.staff_invites_token_hash_key (token_hash)': LOOKED_UP_BEFORE_TENANT,
+  'staff_password_resets.staff_password_resets_token_hash_key (token_hash)': LOOKED_UP_BEFORE_TENANT,
   'staff_invites.staff_invites_invited_by_fkey (invited_by)': JOINED_WITHOUT_TENANT,
   'staff_sessions.staff_sessions_pkey (id)': ID_ONLY,
   'staff_sessions.staff_sessions_token_hash_key (token_hash)': LOOKED_UP_BEFORE_TENANT,
