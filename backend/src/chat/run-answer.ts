@@ -4,6 +4,7 @@ import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Passage } from '../knowledge/passage.js';
+import { classifyByRules } from '../classification/rules.js';
 import { followUpContext } from '../knowledge/search/follow-up.js';
 import { AnswerStalledError, type Answer, type Answerer, type AnswerPart, type ModelCallReport, type PriorTurn } from '../llm/answerer.js';
 import type { AnswerHub, LiveAnswer } from './hub.js';
@@ -87,8 +88,10 @@ export async function retrievePassages(
   const retrieval = input.agent.retrieval;
   if (!retrieval) return { retrieval, passages: [] };
   const tags = input.agent.knowledgeFilter.tags;
-  // A follow-up ("and how long does that take?") also searches the previous question's words.
-  const context = followUpContext(input.question, input.history);
+  // A follow-up ("and how long does that take?") also searches the previous question's words; a
+  // request for a person ("I want to talk to a human") names no topic to lean on.
+  const topical = input.history.filter((turn) => turn.role !== 'user' || classifyByRules(turn.text) !== 'human_request');
+  const context = followUpContext(input.question, topical);
   const passages = await deps.search(deps.db, tenantId, input.question, { limit: RETRIEVAL_LIMIT, ...(tags.length ? { tags } : {}), ...(context ? { context } : {}) });
   return { retrieval, passages };
 }

@@ -74,6 +74,16 @@ describe('POST /v1/staff/conversations/:sessionId/draft, extractive', () => {
 });
 
 describe('refusals', () => {
+  it('answers a short question asked after a request for a person: asking for a human names no topic to lean on', async () => {
+    const v = await newVisitor(t);
+    await readSse(await send(v, { text: 'I want to speak to a person' }));
+    // "refund" alone reads as a follow-up; the request before it must not pull its search away.
+    await readSse(await send(v, { text: 'How do I get a refund?' }));
+    const read = await readDraft(staff, v.sessionId);
+    expect(read.chunks[1]!.chunk).toMatchObject({ data: { answerer: 'extractive', grounded: true } });
+    expect(textOf(read.chunks)).toMatch(/refund within 30 days/);
+  });
+
   it('400s for a bad session id or body, naming what is wrong', async () => {
     const badId = await requestDraft(staff, 'not-a-session');
     expect(badId.status).toBe(400);
