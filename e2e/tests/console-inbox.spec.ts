@@ -96,6 +96,14 @@ test('keyboard: j/k move through the list, r starts a reply; axe finds nothing s
   await console_.signIn(stack.owner.email, stack.owner.password);
   await expect(console_.row(ids[1]!)).toBeVisible();
 
+  // Filtered by the classifier's label: both asked for a person; none is a complaint.
+  await console_.page.getByTestId('label-filter').selectOption('complaint');
+  await expect(console_.row(ids[1]!)).toHaveCount(0);
+  await console_.page.getByTestId('label-filter').selectOption('human_request');
+  await expect(console_.row(ids[0]!)).toBeVisible();
+  await expect(console_.row(ids[1]!)).toBeVisible();
+  await console_.page.getByTestId('label-filter').selectOption('');
+
   // Newest first: j opens the first row, j the next, k back.
   const first = await console_.rows().nth(0).getAttribute('data-session-id');
   const second = await console_.rows().nth(1).getAttribute('data-session-id');

@@ -8,6 +8,7 @@ export { COPILOT_ROUTES, INBOX_LIMITS, SOLUTION_ROUTES, STAFF_CSRF_HEADER, STAFF
 export { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, TENANT_CSS_PROPERTY, contrastRatio, relativeLuminance, tenantCssValueOffence } from './style.js';
 
 export { STAFF_ACCESS_ROUTES, STAFF_RESET_PASSWORD_PAGE } from './setup.js';
+export { MESSAGE_LABELS } from './labels.js';
 
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';
 /** Header the Vercel AI SDK's client looks for to recognise a UI message stream. */

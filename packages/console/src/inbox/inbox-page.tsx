@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import type { ConversationStatus, InboxConversation } from '@prex/protocol';
+import { MESSAGE_LABELS } from '@prex/protocol/wire';
 import { ConversationView } from './conversation-view.js';
 import { liveState, followInbox } from './live.js';
 import { conversations, counts, filters, listError, listLoaded, openConversation, refreshList, setFilters, typing } from './store.js';
@@ -87,6 +88,17 @@ function Filters() {
             <option value="">All</option>
             <option value="widget">Website</option>
             <option value="sms">SMS</option>
+          </select>
+        </label>
+        <label>
+          Label
+          <select value={f.label ?? ''} onChange={(e) => setFilters({ ...f, label: (e.currentTarget as HTMLSelectElement).value || undefined })} data-testid="label-filter">
+            <option value="">Any</option>
+            {MESSAGE_LABELS.map((label) => (
+              <option key={label} value={label}>
+                {label.replace('_', ' ')}
+              </option>
+            ))}
           </select>
         </label>
       </div>

@@ -6,7 +6,7 @@ import { sessionEnded } from '../auth.js';
 
 /** The inbox's state: the filtered list, the counts, and the open conversation. */
 
-export type InboxFilters = Pick<InboxQuery, 'status' | 'assignee' | 'channel'>;
+export type InboxFilters = Pick<InboxQuery, 'status' | 'assignee' | 'channel' | 'label'>;
 
 export const filters = signal<InboxFilters>({ status: 'open' });
 export const conversations = signal<InboxConversation[]>([]);
