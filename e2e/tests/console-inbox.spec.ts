@@ -103,6 +103,12 @@ test('keyboard: j/k move through the list, r starts a reply; axe finds nothing s
   await expect(console_.row(ids[0]!)).toBeVisible();
   await expect(console_.row(ids[1]!)).toBeVisible();
   await console_.page.getByTestId('label-filter').selectOption('');
+  // And by agent: the demo's default agent (support) had them, not sales.
+  await console_.page.getByTestId('agent-filter').selectOption({ label: 'sales' });
+  await expect(console_.row(ids[1]!)).toHaveCount(0);
+  await console_.page.getByTestId('agent-filter').selectOption({ label: 'support' });
+  await expect(console_.row(ids[1]!)).toBeVisible();
+  await console_.page.getByTestId('agent-filter').selectOption('');
 
   // Newest first: j opens the first row, j the next, k back.
   const first = await console_.rows().nth(0).getAttribute('data-session-id');

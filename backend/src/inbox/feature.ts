@@ -1,4 +1,5 @@
-import { STAFF_INBOX_ROUTES } from '@prex/protocol';
+import { STAFF_INBOX_ROUTES, type InboxAgentsResponse } from '@prex/protocol';
+import { listAgents } from '../agents/repository.js';
 import { tenantOf } from '../auth/context.js';
 import type { Feature } from '../feature.js';
 import { SseResponse } from '../http/sse.js';
@@ -18,6 +19,11 @@ export function createInboxFeature(deps: InboxDeps): Feature {
   const routes = deps.routes.staff();
   addInboxConversationRoutes(routes, deps);
   addCannedReplyRoutes(routes, deps.db);
+  routes.get(STAFF_INBOX_ROUTES.agents, async (_req, res) => {
+    const agents = await listAgents(deps.db, tenantOf(res).id);
+    const out: InboxAgentsResponse = { agents: agents.map(({ id, name }) => ({ id, name })) };
+    res.set('Cache-Control', 'no-store').json(out);
+  });
 
   const open = new Set<SseResponse>();
   routes.get(STAFF_INBOX_ROUTES.events, (_req, res) => {

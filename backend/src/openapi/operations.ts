@@ -130,6 +130,7 @@ export const OPERATIONS: readonly Operation[] = [
   op('post', I.read, 'staffSession', 'Mark the conversation read up to now for the signed-in staff member', 'empty', { status: 204 }),
   op('post', I.handBack, 'staffSession', 'Give the conversation back to the bot (resolves the open handoff; 409 without one)', p.inboxConversationResponseSchema),
   op('get', I.events, 'staffSession', 'Which conversations of the tenant change (conversation-changed, staff-typing) as SSE', 'sse'),
+  op('get', I.agents, 'staffSession', 'The team’s agents (id and name), for the inbox’s agent filter', p.inboxAgentsResponseSchema),
   op('get', I.cannedReplies, 'staffSession', 'The team’s canned replies', p.cannedRepliesResponseSchema),
   op('post', I.cannedReplies, 'staffSession', 'Add a canned reply (409 when the shortcut is taken or the team has the most it may keep)', p.cannedReplyResponseSchema, { body: p.cannedReplyRequestSchema, status: 201 }),
   op('patch', I.cannedReply, 'staffSession', 'Change a canned reply', p.cannedReplyResponseSchema, { body: p.cannedReplyUpdateSchema }),

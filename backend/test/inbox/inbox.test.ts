@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminConversationResponseSchema, customerExportSchema, ROUTES, STAFF_INBOX_ROUTES, STAFF_ROUTES, staffNoteResponseSchema } from '@prex/protocol';
+import { adminConversationResponseSchema, customerExportSchema, inboxAgentsResponseSchema, ROUTES, STAFF_INBOX_ROUTES, STAFF_ROUTES, staffNoteResponseSchema } from '@prex/protocol';
 import { touchConversation } from '../../src/conversations/working-state.js';
 import { insertUserMessage } from '../../src/chat/repository.js';
 import { findOrCreateSmsConversation } from '../../src/sms/repository.js';
@@ -323,6 +323,22 @@ describe('filters, counts and pages', () => {
     }
     expect(seen.slice(0, 2)).toEqual([visitors[4]!.sessionId, visitors[3]!.sessionId]);
     expect([...seen].sort()).toEqual(visitors.map((v) => v.sessionId).sort());
+  });
+});
+
+describe('GET /v1/staff/agents', () => {
+  it("lists the signed-in staff member's tenant's agents (id and name) for the agent filter, never another tenant's", async () => {
+    const t = await freshTenant('AgentsOnly');
+    const mine = inboxAgentsResponseSchema.parse(await readJson(await agent.call('GET', STAFF_INBOX_ROUTES.agents))).agents;
+    const theirs = inboxAgentsResponseSchema.parse(await readJson(await t.staff.call('GET', STAFF_INBOX_ROUTES.agents))).agents;
+    expect(mine.length).toBeGreaterThan(0);
+    for (const { id } of mine) expect(id).toMatch(/^agt_/);
+    expect(theirs.some((x) => mine.some((y) => y.id === x.id))).toBe(false);
+    // The ids are the ones the inbox's rows carry and its agentId filter takes.
+    const visitor = await visitorOf();
+    await ask(visitor, 'Which plans do you have?');
+    expect(mine.map((m) => m.id)).toContain((await rowOf(agent, visitor.sessionId))!.agentId);
+    expect((await fetch(`${a.url}${STAFF_INBOX_ROUTES.agents}`)).status).toBe(401);
   });
 });
 

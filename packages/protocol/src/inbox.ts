@@ -133,6 +133,10 @@ export const cannedReplyRequestSchema = z.strictObject({
 export type CannedReplyRequest = z.output<typeof cannedReplyRequestSchema>;
 export const cannedReplyUpdateSchema = cannedReplyRequestSchema.partial().refine((u) => u.shortcut !== undefined || u.text !== undefined, { message: 'send shortcut or text' });
 
+/** GET /v1/staff/agents: the default agent first, then by name. */
+export const inboxAgentsResponseSchema = z.object({ agents: z.array(z.object({ id: z.string(), name: z.string() })) });
+export type InboxAgentsResponse = z.infer<typeof inboxAgentsResponseSchema>;
+
 export const cannedRepliesResponseSchema = z.object({ cannedReplies: z.array(cannedReplySchema) });
 export type CannedRepliesResponse = z.infer<typeof cannedRepliesResponseSchema>;
 export const cannedReplyResponseSchema = z.object({ cannedReply: cannedReplySchema });

@@ -50,6 +50,8 @@ export const STAFF_INBOX_ROUTES = {
   events: '/v1/staff/inbox-events',
   cannedReplies: '/v1/staff/canned-replies',
   cannedReply: '/v1/staff/canned-replies/:cannedReplyId',
+  /** GET: the tenant's agents (id and name), for the inbox's agent filter. */
+  agents: '/v1/staff/agents',
 } as const;
 
 export const INBOX_LIMITS = {

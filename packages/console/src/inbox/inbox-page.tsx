@@ -4,7 +4,7 @@ import type { ConversationStatus, InboxConversation } from '@prex/protocol';
 import { MESSAGE_LABELS } from '@prex/protocol/wire';
 import { ConversationView } from './conversation-view.js';
 import { liveState, followInbox } from './live.js';
-import { conversations, counts, filters, listError, listLoaded, openConversation, refreshList, setFilters, typing } from './store.js';
+import { agents, conversations, counts, filters, listError, listLoaded, loadAgents, openConversation, refreshList, setFilters, typing } from './store.js';
 import { useShortcuts } from './shortcuts.js';
 
 const STATUSES: { value: ConversationStatus; label: string }[] = [
@@ -20,6 +20,7 @@ export function InboxPage() {
   const selected = params.sessionId ?? null;
   useEffect(() => {
     void refreshList();
+    void loadAgents();
     return followInbox();
   }, []);
   useEffect(() => openConversation(selected), [selected]);
@@ -101,6 +102,19 @@ function Filters() {
             ))}
           </select>
         </label>
+        {agents.value.length > 1 && (
+          <label>
+            Agent
+            <select value={f.agentId ?? ''} onChange={(e) => setFilters({ ...f, agentId: (e.currentTarget as HTMLSelectElement).value || undefined })} data-testid="agent-filter">
+              <option value="">Any</option>
+              {agents.value.map((agent) => (
+                <option key={agent.id} value={agent.id}>
+                  {agent.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
       </div>
     </div>
   );

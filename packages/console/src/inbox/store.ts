@@ -1,18 +1,29 @@
 import { signal } from '@preact/signals';
 import { STAFF_INBOX_ROUTES, STAFF_ROUTES } from '@prex/protocol/wire';
-import type { AdminConversationResponse, ConversationStatus, InboxConversation, InboxConversationResponse, InboxQuery, InboxResponse } from '@prex/protocol';
+import type { AdminConversationResponse, ConversationStatus, InboxAgentsResponse, InboxConversation, InboxConversationResponse, InboxQuery, InboxResponse } from '@prex/protocol';
 import { api, ApiError, messageOf, path } from '../api.js';
 import { sessionEnded } from '../auth.js';
 
 /** The inbox's state: the filtered list, the counts, and the open conversation. */
 
-export type InboxFilters = Pick<InboxQuery, 'status' | 'assignee' | 'channel' | 'label'>;
+export type InboxFilters = Pick<InboxQuery, 'status' | 'assignee' | 'channel' | 'label' | 'agentId'>;
 
 export const filters = signal<InboxFilters>({ status: 'open' });
 export const conversations = signal<InboxConversation[]>([]);
 export const counts = signal<Partial<Record<ConversationStatus, number>>>({});
 export const listError = signal<string | null>(null);
 export const listLoaded = signal(false);
+/** The tenant's agents, for the agent filter (loaded once per visit of the inbox). */
+export const agents = signal<InboxAgentsResponse['agents']>([]);
+
+export async function loadAgents(): Promise<void> {
+  try {
+    agents.value = (await api<InboxAgentsResponse>('GET', STAFF_INBOX_ROUTES.agents)).agents;
+  } catch {
+    // Without the list the filter is not offered; the inbox itself works on.
+    agents.value = [];
+  }
+}
 
 export interface OpenConversation {
   sessionId: string;
