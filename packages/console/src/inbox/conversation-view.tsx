@@ -4,7 +4,7 @@ import type { AdminConversationMessage, InboxUpdate, StaffNote } from '@prex/pro
 import { api, messageOf, path } from '../api.js';
 import { Composer } from './composer.js';
 import { lastStaffAnswer, questionBefore, SaveSolution } from './save-solution.js';
-import { shortTime } from './inbox-page.js';
+import { shortTime } from './time.js';
 import { useShortcuts } from './shortcuts.js';
 import { opened, openError, reloadOpened, typing } from './store.js';
 import { session } from '../auth.js';

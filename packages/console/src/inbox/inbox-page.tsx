@@ -6,6 +6,7 @@ import { ConversationView } from './conversation-view.js';
 import { liveState, followInbox } from './live.js';
 import { agents, conversations, counts, filters, listError, listLoaded, loadAgents, openConversation, refreshList, setFilters, typing } from './store.js';
 import { useShortcuts } from './shortcuts.js';
+import { shortTime } from './time.js';
 
 const STATUSES: { value: ConversationStatus; label: string }[] = [
   { value: 'open', label: 'Open' },
@@ -158,10 +159,4 @@ function ConversationRow({ conversation: c, selected, onSelect }: { conversation
       </a>
     </li>
   );
-}
-
-export function shortTime(iso: string): string {
-  const d = new Date(iso);
-  const today = new Date().toDateString() === d.toDateString();
-  return today ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
 }
