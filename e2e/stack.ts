@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +22,10 @@ const examples = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples')
 /** The backend origin the example pages hard-code; tests point it at their own backend. */
 const EXAMPLE_BACKEND = 'http://localhost:8787';
 export const DEMO_KEY = 'pk_demo_northwind';
+
+/** The id of the conversation the widget on this page holds (its stored session token names it). */
+export const sessionIdOf = (page: Page, key = DEMO_KEY): Promise<string> =>
+  page.evaluate((k) => localStorage.getItem(`prex:${k}:session`)!.split('.')[0]!, key);
 
 /**
  * One running Prex for a test file: the real backend on loopback (embedded PGlite in a scratch

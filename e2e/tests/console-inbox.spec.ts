@@ -1,8 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { axePage } from '../axe.js';
 import { Console } from '../console.js';
 import { Widget } from '../pane.js';
-import { startStack, type Stack } from '../stack.js';
+import { startStack, type Stack, sessionIdOf } from '../stack.js';
 
 let stack: Stack;
 test.beforeAll(async () => {
@@ -12,7 +12,6 @@ test.afterAll(async () => {
   await stack?.close();
 });
 
-const sessionIdOf = (page: Page) => page.evaluate(() => localStorage.getItem('prex:pk_demo_northwind:session')!.split('.')[0]!);
 
 test('a visitor asks for a person: the conversation appears live, staff reply and type, the visitor sees both; a private note never reaches the widget; e resolves', async ({ browser }) => {
   const staffContext = await browser.newContext();

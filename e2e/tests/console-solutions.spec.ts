@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { Console } from '../console.js';
 import { Widget } from '../pane.js';
-import { startStack, type Stack } from '../stack.js';
+import { startStack, type Stack, sessionIdOf } from '../stack.js';
 
 let stack: Stack;
 test.beforeAll(async () => {
@@ -11,7 +11,6 @@ test.afterAll(async () => {
   await stack?.close();
 });
 
-const sessionIdOf = (page: Page) => page.evaluate(() => localStorage.getItem('prex:pk_demo_northwind:session')!.split('.')[0]!);
 const QUESTION = 'Do you ship paper notebooks to Iceland?';
 const ANSWER = 'Yes: paper notebooks ship to Iceland with DHL in 5 to 7 working days, customs included.';
 

@@ -2,7 +2,7 @@ import type { AdminEscalationsResponse } from '@prex/protocol';
 import type { ChatCompletionRequest, Responder } from '@prex/testing';
 import { expect, test, type Page } from '@playwright/test';
 import { Widget } from '../pane.js';
-import { startStack, type Stack } from '../stack.js';
+import { startStack, type Stack, sessionIdOf } from '../stack.js';
 
 const REASON = 'The customer asked twice about a refund and is still stuck.';
 const FOLLOW_UP = 'I can bring in a person from our team — please confirm below.';
@@ -26,7 +26,6 @@ test.afterAll(async () => {
 });
 
 /** The visitor's session id, from the token the widget keeps (`<sessionId>.<tenantId>.<exp>.<mac>`). */
-const sessionIdOf = (page: Page) => page.evaluate(() => localStorage.getItem('prex:pk_demo_northwind:session')!.split('.')[0]!);
 
 /** This session's escalations with the given status, as the team's admin API lists them. */
 async function escalationsOf(sessionId: string, status: string) {

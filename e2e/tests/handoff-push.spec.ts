@@ -1,7 +1,7 @@
 import type { AdminEscalationsResponse } from '@prex/protocol';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { Widget } from '../pane.js';
-import { startStack, type Stack } from '../stack.js';
+import { startStack, type Stack, sessionIdOf } from '../stack.js';
 
 let stack: Stack;
 test.beforeAll(async () => {
@@ -11,7 +11,6 @@ test.afterAll(async () => {
   await stack?.close();
 });
 
-const sessionIdOf = (page: Page) => page.evaluate(() => localStorage.getItem('prex:pk_demo_northwind:session')!.split('.')[0]!);
 const EVENTS = '/v1/conversations/current/events';
 
 test('with a person on the conversation, staff typing, their reply and the resolve arrive by push; then the bot answers again', async ({ page }) => {

@@ -1,8 +1,8 @@
 import type { AdminEscalationsResponse } from '@prex/protocol';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { axe } from '../axe.js';
 import { Widget } from '../pane.js';
-import { startStack, type Stack } from '../stack.js';
+import { startStack, type Stack, sessionIdOf } from '../stack.js';
 
 let stack: Stack;
 test.beforeAll(async () => {
@@ -13,7 +13,6 @@ test.afterAll(async () => {
 });
 
 /** The visitor's session id, from the token the widget keeps (`<sessionId>.<tenantId>.<exp>.<mac>`). */
-const sessionIdOf = (page: Page) => page.evaluate(() => localStorage.getItem('prex:pk_demo_northwind:session')!.split('.')[0]!);
 
 test('nothing found → "Talk to a human" → the team\'s reply appears in the open pane, and after a reload', async ({ page }) => {
   const widget = new Widget(page);
