@@ -88,6 +88,7 @@ test('the owner sees how support is going: outcomes, ratings, the content gap, a
   await page.getByLabel('To').fill('2026-03-01');
   await page.getByRole('button', { name: 'Show', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('before from');
+  await expect(page.getByTestId('figures')).toHaveCount(0);
 
   await context.close();
   await pleased.page.context().close();

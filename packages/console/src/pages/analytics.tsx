@@ -68,7 +68,8 @@ export default function AnalyticsPage() {
       <p class="muted">Days are UTC. A conversation counts on the day of its first message.</p>
       {load.error ? <p role="alert">{messageOf(load.error)}</p> : null}
       {load.running && <p class="muted" role="status">Loading…</p>}
-      {report && <Report report={report} />}
+      {/* The figures of an earlier range are not shown under a refused one. */}
+      {report && !load.error && <Report report={report} />}
     </main>
   );
 }
