@@ -9,6 +9,7 @@ import { createChatFeature } from './chat/routes.js';
 import { createConversationsFeature } from './conversations/feature.js';
 import { createCopilotFeature } from './copilot/routes.js';
 import { createLabelAnalyticsFeature } from './classification/routes.js';
+import { createAnalyticsFeature } from './analytics/routes.js';
 import type { Config } from './config.js';
 import { createCustomersFeature } from './customers/index.js';
 import type { Db } from './db/db.js';
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createInboxFeature({ config, db, log, bus, handoff, routes }),
     createCopilotFeature({ config, db, log, routes, answerer, usage }),
     createSolutionsFeature({ db, log, routes }),
+    createAnalyticsFeature({ db, routes }),
     chat,
     createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),
   ];

@@ -26,7 +26,7 @@ const op = (method: Operation['method'], path: string, caller: Caller, summary: 
 
 const { STAFF_ROUTES: S, SMS_ROUTES: SMS, STAFF_INBOX_ROUTES: I, SOLUTION_ROUTES: SOL } = p;
 const { ROUTES: R, ADMIN_ROUTES: A, AGENT_ROUTES: AG, HANDOFF_ADMIN_ROUTES: H, PRODUCT_ROUTES: PR, USAGE_ROUTES: U, QUALITY_ROUTES: Q, CUSTOMER_ADMIN_ROUTES: C } = p;
-const { STAFF_ACCESS_ROUTES: ACCESS } = p;
+const { STAFF_ACCESS_ROUTES: ACCESS, ANALYTICS_ROUTES: AN } = p;
 
 /**
  * Every operation of the HTTP API with the protocol schemas it reads and answers. The paths are
@@ -141,6 +141,7 @@ export const OPERATIONS: readonly Operation[] = [
   op('get', SOL.solution, 'staffSession', 'One solution with its versions, newest first', p.solutionDetailResponseSchema),
   op('patch', SOL.solution, 'staffSession', 'Change a solution’s question or answer (a new version; the earlier ones are kept)', p.solutionResponseSchema, { body: p.solutionUpdateRequestSchema }),
   op('delete', SOL.solution, 'staffSession', 'Delete a solution: answers no longer cite it', 'empty', { status: 204 }),
+  op('get', AN.analytics, 'staffSession', 'How support is going: conversations by outcome per day, first staff reply, ratings, labels, content gaps and (owners and admins) cost', p.analyticsResponseSchema, { query: p.analyticsQuerySchema }),
   op('get', C.customers, 'secretKey', 'List customers', 'json'),
   op('get', C.customerExport, 'secretKey', 'Export a customer’s data', p.customerExportSchema),
   op('get', C.customer, 'secretKey', 'One customer', p.adminCustomerSchema),

@@ -13,6 +13,7 @@ const TeamPage = lazy(() => import('./pages/team.js'));
 const CannedRepliesPage = lazy(() => import('./pages/canned-replies.js'));
 const AcceptInvitePage = lazy(() => import('./pages/accept-invite.js'));
 const SolutionsPage = lazy(() => import('./pages/solutions.js'));
+const AnalyticsPage = lazy(() => import('./pages/analytics.js'));
 const SetupPage = lazy(() => import('./pages/setup.js'));
 const ForgotPasswordPage = lazy(() => import('./pages/forgot-password.js'));
 const ResetPasswordPage = lazy(() => import('./pages/reset-password.js'));
@@ -66,6 +67,7 @@ function Pages() {
         <Route path="/console/team" component={TeamPage} />
         <Route path="/console/canned-replies" component={CannedRepliesPage} />
         <Route path="/console/solutions" component={SolutionsPage} />
+        <Route path="/console/analytics" component={AnalyticsPage} />
         <Route path="/console/inbox/:sessionId" component={InboxPage} />
         <Route default component={InboxPage} />
       </Router>
