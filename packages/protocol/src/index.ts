@@ -24,3 +24,4 @@ export * from './copilot.js';
 export * from './solutions.js';
 export * from './setup.js';
 export * from './setup-schemas.js';
+export * from './staff-settings.js';
