@@ -184,11 +184,12 @@ function Emails({ emails, onChange }: { emails: StaffSettingsEmails; onChange: (
 function Copyable({ label, text, testId }: { label: string; text: string; testId: string }) {
   const [copied, setCopied] = useState<Notice>(null);
   async function copy(event: Event) {
+    // Read before the await: once the click is dispatched, currentTarget is null.
+    const code = (event.currentTarget as HTMLElement).previousElementSibling!;
     try {
       await navigator.clipboard.writeText(text);
       setCopied({ ok: true, text: `${label} copied` });
     } catch {
-      const code = (event.currentTarget as HTMLElement).previousElementSibling!;
       getSelection()?.selectAllChildren(code);
       setCopied({ ok: false, text: 'Copying was refused: the text is selected, press Ctrl+C (⌘C)' });
     }
