@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { TENANT_ADMIN_ROUTE, type TenantSettingsResponse } from '@prex/protocol';
+import { CUSTOMER_ADMIN_ROUTES, TENANT_ADMIN_ROUTE, type CustomerSettingsResponse, type TenantSettingsResponse } from '@prex/protocol';
 import { axePage } from '../axe.js';
 import { Console } from '../console.js';
 import { Widget } from '../pane.js';
@@ -7,7 +7,7 @@ import { DEMO_KEY, startStack, type Stack } from '../stack.js';
 
 /**
  * The Settings page as a workspace owner uses it: a new site allowed (the widget then loads there),
- * the snippet copied, the secret key rotated (shown once; the old one refused at once). Agents
+ * the snippet copied, handoff notices addressed, the secret key rotated (shown once; the old one refused at once). Agents
  * never see it.
  */
 
@@ -58,6 +58,13 @@ test('the owner allows a site, copies the snippet and rotates the secret key; th
   await page.getByRole('button', { name: 'Copy embed snippet' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Embed snippet copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await snippet.textContent());
+
+  // Handoff notices go to the team's address; the admin API keeps it with the customer settings.
+  await page.getByLabel('Tell this address when a conversation is handed to a person').fill('oncall@northwind.example');
+  await page.getByRole('button', { name: 'Save emails' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Notification emails saved' })).toBeVisible();
+  const customerSettings = await stack.admin<CustomerSettingsResponse>('GET', CUSTOMER_ADMIN_ROUTES.settings);
+  expect(customerSettings.settings.handoffEmails.to).toBe('oncall@northwind.example');
 
   const axe = await axePage(page);
   expect(axe.bad).toEqual([]);
