@@ -38,6 +38,7 @@ import { createQualityFeature } from './quality/routes.js';
 import { createRoutePolicies } from './routes.js';
 import { createSessionsFeature } from './sessions/routes.js';
 import { createSettingsFeature } from './settings/index.js';
+import { createStaffSettingsFeature } from './settings/staff-routes.js';
 import { createSetupFeature } from './setup/index.js';
 import { createStaffFeature } from './staff/index.js';
 import { createSupabaseAuth } from './staff/supabase-auth.js';
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin, supabase: config.supabase && createSupabaseAuth(config.supabase) }),
     createSetupFeature({ db, routes, publicUrl: config.publicUrl, supabase: config.supabase }),
     createInboxFeature({ config, db, log, bus, handoff, routes }),
+    createStaffSettingsFeature({ db, routes, publicUrl: config.publicUrl }),
     createCopilotFeature({ config, db, log, routes, answerer, usage }),
     createSolutionsFeature({ db, log, routes }),
     createAnalyticsFeature({ db, routes }),

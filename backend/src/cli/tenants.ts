@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { tenantSettingsPatchSchema } from '@prex/protocol';
+import { SETTINGS_LIMITS, tenantSettingsPatchSchema } from '@prex/protocol';
 import { createTenant, listTenants, rotateSecretKey, updateTenantSettings } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { findTenant, withDatabase } from './database.js';
@@ -16,8 +16,8 @@ interface CreateOptions {
   json?: boolean;
 }
 
-/** The longest grace period a rotation allows: a week is enough to redeploy every server. */
-const MAX_GRACE_SECONDS = 7 * 24 * 3600;
+/** The longest grace period a rotation allows, the same as the console's. */
+const MAX_GRACE_SECONDS = SETTINGS_LIMITS.maxGraceSeconds;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

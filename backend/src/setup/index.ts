@@ -1,4 +1,4 @@
-import { ROUTES, STAFF_ACCESS_ROUTES, setupRequestSchema, type SetupResponse, type SetupStatusResponse } from '@prex/protocol';
+import { STAFF_ACCESS_ROUTES, setupRequestSchema, type SetupResponse, type SetupStatusResponse } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
 import { conflict } from '../http/errors.js';
@@ -6,6 +6,7 @@ import type { Routes } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
 import { requestOrigin } from '../staff/links.js';
 import { openStaffSession } from '../staff/sign-in.js';
+import { embedSnippet } from '../tenants/embed-snippet.js';
 import { runFirstSetup, isSetupNeeded } from './first-run.js';
 
 export interface SetupDeps {
@@ -39,12 +40,11 @@ export function createSetupFeature(deps: SetupDeps): Feature {
     const outcome = await runFirstSetup(db, body);
     if (outcome.kind === 'already-set-up') throw conflict('This server is already set up: sign in to the console instead (an operator adds workspaces with prex tenants create)');
     const session = await openStaffSession(db, req, res, outcome.owner);
-    const loader = `${deps.publicUrl ?? requestOrigin(req)}${ROUTES.loaderScript}`;
     const out: SetupResponse = {
       ...session,
       publishableKey: outcome.tenant.publishableKey,
       secretKey: outcome.secretKey,
-      embedSnippet: `<script src="${loader}" data-prex-key="${outcome.tenant.publishableKey}" async></script>`,
+      embedSnippet: embedSnippet(deps.publicUrl ?? requestOrigin(req), outcome.tenant.publishableKey),
     };
     res.status(201).set('Cache-Control', 'no-store').json(out);
   });

@@ -106,6 +106,30 @@ export async function updateTenantSettings(
 }
 
 /**
+ * Adds one allowed origin (normalised) in one statement, so two staff adding at once both land.
+ * Already there: unchanged. 'full' when the tenant already has `max`; undefined when it does not exist.
+ */
+export async function addAllowedOrigin(db: Db, tenantId: string, origin: string, max: number): Promise<Tenant | 'full' | undefined> {
+  const [normalized] = normalizeOrigins([origin]);
+  const rows = await db.query<TenantRow>(
+    `update tenants set allowed_origins = case when $2 = any(allowed_origins) then allowed_origins else array_append(allowed_origins, $2) end
+      where id = $1 and ($2 = any(allowed_origins) or cardinality(allowed_origins) < $3) returning ${COLUMNS}`,
+    [tenantId, normalized, max],
+  );
+  if (rows[0]) return toTenant(rows[0]);
+  return (await findById(db, tenantId)) ? 'full' : undefined;
+}
+
+/** Removes one allowed origin; undefined when the tenant does not have it. */
+export async function removeAllowedOrigin(db: Db, tenantId: string, origin: string): Promise<Tenant | undefined> {
+  const rows = await db.query<TenantRow>(
+    `update tenants set allowed_origins = array_remove(allowed_origins, $2) where id = $1 and $2 = any(allowed_origins) returning ${COLUMNS}`,
+    [tenantId, origin],
+  );
+  return rows[0] && toTenant(rows[0]);
+}
+
+/**
  * Issues a new secret key, returned once. The tenant's other keys stop working after
  * `graceSeconds` (0: at once), so servers can switch over without downtime.
  */

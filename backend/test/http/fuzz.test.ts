@@ -74,6 +74,9 @@ const BODY_OF: Record<string, z.ZodType> = {
   'POST /v1/staff/invites/accept': protocol.staffAcceptInviteRequestSchema,
   'PATCH /v1/staff/escalations/:escalationId': protocol.adminEscalationUpdateSchema,
   'POST /v1/staff/conversations/:sessionId/replies': protocol.staffReplyRequestSchema,
+  'POST /v1/staff/settings/origins': protocol.staffOriginRequestSchema,
+  'PUT /v1/staff/settings/emails': protocol.staffSettingsEmailsSchema,
+  'POST /v1/staff/settings/secret-key/rotate': protocol.staffRotateSecretKeyRequestSchema,
 };
 const QUERY_OF: Record<string, z.ZodType> = {
   'GET /v1/chat/:messageId/stream': protocol.resumeQuerySchema,
@@ -87,6 +90,7 @@ const QUERY_OF: Record<string, z.ZodType> = {
   'GET /v1/admin/escalations': protocol.adminEscalationsQuerySchema,
   'GET /v1/staff/escalations': protocol.adminEscalationsQuerySchema,
   'DELETE /v1/admin/agents/:name': protocol.deleteAgentQuerySchema,
+  'DELETE /v1/staff/settings/origins': protocol.staffOriginQuerySchema,
 };
 
 /** UTF-8 bytes, percent-encoded except unreserved characters (an unpaired surrogate becomes U+FFFD's bytes). */
@@ -267,6 +271,8 @@ describe('fuzz: no request gets a 5xx or hangs', () => {
         const headers = { ...c.headers, ...(await credentialHeaders(c.route, c.credentials)) };
         const request: RawRequest = { method: c.method, path: c.path, headers, timeoutMs: ANSWER_WITHIN_MS, ...(c.body !== undefined ? { body: c.body } : {}) };
         const res = await rawRequest(app.url, request);
+        // The owner's session may rotate the secret key: later admin cases use the new one.
+        if (c.method === 'POST' && c.route.path === protocol.STAFF_SETTINGS_ROUTES.rotateSecretKey && res.status === 200) app.secretKey = (JSON.parse(res.text) as { secretKey: string }).secretKey;
         if (res.status >= 500) {
           throw new Error(`${res.status} for ${c.method} ${c.path} (${c.route.method} ${c.route.path}, ${c.credentials} credentials) ${JSON.stringify(c.headers)} body=${c.body?.slice(0, 500)}: ${res.text}`);
         }

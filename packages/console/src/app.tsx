@@ -17,6 +17,7 @@ const AnalyticsPage = lazy(() => import('./pages/analytics.js'));
 const SetupPage = lazy(() => import('./pages/setup.js'));
 const ForgotPasswordPage = lazy(() => import('./pages/forgot-password.js'));
 const ResetPasswordPage = lazy(() => import('./pages/reset-password.js'));
+const SettingsPage = lazy(() => import('./pages/settings.js'));
 
 /** Pages anyone may open signed out (they carry their own token or need none). */
 const TOKEN_PAGES = new Set(['/console/accept-invite', '/console/forgot-password', '/console/reset-password']);
@@ -68,6 +69,7 @@ function Pages() {
         <Route path="/console/canned-replies" component={CannedRepliesPage} />
         <Route path="/console/solutions" component={SolutionsPage} />
         <Route path="/console/analytics" component={AnalyticsPage} />
+        <Route path="/console/settings" component={SettingsPage} />
         <Route path="/console/inbox/:sessionId" component={InboxPage} />
         <Route default component={InboxPage} />
       </Router>

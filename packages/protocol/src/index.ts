@@ -25,3 +25,4 @@ export * from './solutions.js';
 export * from './setup.js';
 export * from './setup-schemas.js';
 export * from './analytics.js';
+export * from './staff-settings.js';

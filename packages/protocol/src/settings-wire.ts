@@ -1,0 +1,22 @@
+/**
+ * The console's Settings page routes (owners and admins; an agent gets 403), as runtime constants
+ * without zod: the console imports them through '@prex/protocol/wire'. The schemas are in
+ * staff-settings.ts. They serve the signed-in staff member's tenant only.
+ */
+export const STAFF_SETTINGS_ROUTES = {
+  /** GET: name, allowed origins, publishable key, embed snippet and notification emails. */
+  settings: '/v1/staff/settings',
+  /** POST {origin}: adds an allowed origin; DELETE ?origin=: removes one. Both answer the settings. */
+  origins: '/v1/staff/settings/origins',
+  /** PUT {summaryEmails, handoffEmails}: who gets conversation summaries and handoff notices. */
+  emails: '/v1/staff/settings/emails',
+  /** POST {graceSeconds}: a new secret key, shown once (owners only); older keys stop after the grace. */
+  rotateSecretKey: '/v1/staff/settings/secret-key/rotate',
+} as const;
+
+export const SETTINGS_LIMITS = {
+  /** The longest grace a rotation allows: a week is enough to redeploy every server. */
+  maxGraceSeconds: 7 * 24 * 3600,
+  /** Most allowed origins a tenant keeps. */
+  maxOrigins: 50,
+} as const;
