@@ -1,6 +1,6 @@
 import type { Db } from '../db/db.js';
 import type { PriorTurn } from '../llm/answerer.js';
-import type { MessageSummary } from '../chat/repository.js';
+import type { MessageSummary } from '../conversations/messages.js';
 
 /** Earlier messages handed to the answerer as context; it keeps those within its token budget. */
 const HISTORY_MESSAGES = 40;

@@ -3,7 +3,7 @@ import { COPILOT_ROUTES, copilotDraftRequestSchema, DRAFT_ID_PREFIX, type Copilo
 import { resolveAgent } from '../agents/repository.js';
 import { tenantOf } from '../auth/context.js';
 import { LiveAnswer } from '../chat/hub.js';
-import { listSessionMessages } from '../chat/repository.js';
+import { listSessionMessages } from '../conversations/messages.js';
 import type { SearchFn } from '../chat/run-answer.js';
 import type { Config } from '../config.js';
 import { customerOfSession } from '../customers/repository.js';
