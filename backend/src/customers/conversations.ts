@@ -1,7 +1,7 @@
 import type { CustomerConversation } from '@prex/protocol';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
-import { listConversationSummaries } from '../feedback/repository.js';
+import { listConversationSummaries } from '../conversations/read-models.js';
 import { signSessionToken } from '../auth/session-token.js';
 
 const MAX_CONVERSATIONS = 50;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema, labelAnalyticsResponseSchema, usageResponseSchema, type MessageLabel, type UsageRow } from '@prex/protocol';
 import { insertUserMessage } from '../../src/conversations/messages.js';
-import { saveLabel } from '../../src/classification/repository.js';
+import { saveLabel } from '../../src/conversations/annotations.js';
 import type { Db } from '../../src/db/db.js';
 import { createSession } from '../../src/conversations/sessions.js';
 import { createUsageRecorder, type LlmCallRecord } from '../../src/usage/index.js';
