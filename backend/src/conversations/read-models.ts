@@ -24,3 +24,35 @@ export async function listConversationSummaries(db: Db, tenantId: string, sessio
     lastActivityAt: r.last_at.toISOString(),
   }));
 }
+
+/** A finished message as a transcript shows it. */
+export interface FinishedMessage {
+  role: 'user' | 'assistant';
+  author: 'bot' | 'human';
+  text: string;
+  /** As stored: the citations' shape is checked by whoever renders them. */
+  sources: Array<{ title?: unknown; url?: unknown }> | null;
+  createdAt: Date;
+}
+
+/** The session's finished messages in order; answers still streaming or left empty are not part of it. */
+export async function finishedMessagesOf(db: Db, tenantId: string, sessionId: string): Promise<FinishedMessage[]> {
+  const rows = await db.query<Omit<FinishedMessage, 'createdAt'> & { created_at: Date }>(
+    `select role, author, text, sources, created_at from messages
+     where tenant_id = $1 and session_id = $2 and status <> 'streaming' and text <> ''
+     order by created_at, position`,
+    [tenantId, sessionId],
+  );
+  return rows.map((r) => ({ role: r.role, author: r.author, text: r.text, sources: r.sources, createdAt: r.created_at }));
+}
+
+/** The name of the agent that last spoke or was spoken to in the conversation, if it still exists. */
+export async function conversationAgentName(db: Db, tenantId: string, sessionId: string): Promise<string | undefined> {
+  const rows = await db.query<{ name: string }>(
+    `select a.name from messages m join agents a on a.id = m.agent_id and a.tenant_id = m.tenant_id
+      where m.tenant_id = $1 and m.session_id = $2
+      order by m.created_at desc, m.position desc limit 1`,
+    [tenantId, sessionId],
+  );
+  return rows[0]?.name;
+}

@@ -19,7 +19,8 @@ import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { UsageRecorder } from '../usage/index.js';
-import { conversationAgentName, draftTurns } from './conversation.js';
+import { conversationAgentName } from '../conversations/read-models.js';
+import { draftTurns } from './conversation.js';
 import { writeDraft } from './draft.js';
 
 export interface CopilotFeatureDeps {
