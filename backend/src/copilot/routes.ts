@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { customerOfSession } from '../customers/repository.js';
 import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
-import { findConversationSession } from '../handoff/conversation.js';
+import { findConversationSession } from '../conversations/staff-thread.js';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import type { Routes } from '../http/route-group.js';
 import { SseResponse } from '../http/sse.js';
