@@ -13,6 +13,15 @@ export async function sessionCustomerId(db: Db, tenantId: string, sessionId: str
   return rows[0]?.customer_id ?? null;
 }
 
+/** The session's link to a customer: who, and how far up the ladder; undefined for an unknown session. */
+export async function sessionLink(db: Db, tenantId: string, sessionId: string): Promise<{ customerId: string | null; identityLevel: IdentityLevelName } | undefined> {
+  const rows = await db.query<{ customer_id: string | null; identity_level: IdentityLevelName }>(
+    'select customer_id, identity_level from sessions where tenant_id = $1 and id = $2',
+    [tenantId, sessionId],
+  );
+  return rows[0] && { customerId: rows[0].customer_id, identityLevel: rows[0].identity_level };
+}
+
 /** How far up the identity ladder a session is; 'anonymous' for an unknown session too. */
 export async function identityLevelOf(db: Db, tenantId: string, sessionId: string): Promise<IdentityLevelName> {
   const rows = await db.query<{ identity_level: IdentityLevelName }>(
