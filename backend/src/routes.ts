@@ -12,7 +12,7 @@ import { routeGroup, type Routes } from './http/route-group.js';
 import { textGuard } from './http/text-guard.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
-import { touchLiveSession } from './sessions/repository.js';
+import { touchLiveSession } from './conversations/sessions.js';
 import { staffOriginCheck } from './staff/origin-check.js';
 import { staffCsrfCheck, staffSessionAuth } from './staff/session-auth.js';
 

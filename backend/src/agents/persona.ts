@@ -8,6 +8,7 @@ import { fence } from '../model/fence.js';
 import type { ModelGateway } from '../model/gateway.js';
 import { draftPersonaByRules } from './persona-rules.js';
 import { savePersonaDraft } from './repository.js';
+import { latestHumanReplyTexts } from '../conversations/read-models.js';
 
 /**
  * Persona drafts from the tenant's past human replies (staff answers after a handoff: messages
@@ -30,17 +31,11 @@ export interface PersonaDeps {
 
 /** The tenant's most recent human replies, newest first, each and all together bounded in length. */
 export async function recentHumanReplies(db: Db, tenantId: string): Promise<string[]> {
-  const rows = await db.query<{ text: string }>(
-    `select text from messages
-     where tenant_id = $1 and role = 'assistant' and author = 'human' and btrim(text) <> ''
-     order by created_at desc, position desc
-     limit $2`,
-    [tenantId, MAX_REPLIES],
-  );
+  const texts = await latestHumanReplyTexts(db, tenantId, MAX_REPLIES);
   const replies: string[] = [];
   let total = 0;
-  for (const row of rows) {
-    const reply = row.text.trim().slice(0, MAX_REPLY_CHARS);
+  for (const text of texts) {
+    const reply = text.trim().slice(0, MAX_REPLY_CHARS);
     if (total + reply.length > MAX_TOTAL_CHARS) break;
     replies.push(reply);
     total += reply.length;

@@ -2,7 +2,7 @@ import type { UIStreamChunk } from '@prex/protocol';
 import { answerTopic, type ConversationBus } from '../bus/index.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
-import { ANSWER_LEASE_MS, appendAnswerChunks, releaseAnswerLease } from './repository.js';
+import { ANSWER_LEASE_MS, appendAnswerChunks, releaseAnswerLease } from '../conversations/messages.js';
 import type { LiveAnswer } from './hub.js';
 import { STOP_REASON } from './run-answer.js';
 

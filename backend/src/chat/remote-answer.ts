@@ -2,7 +2,7 @@ import type { MessageStatus } from '@prex/protocol';
 import { answerTopic, type ConversationBus } from '../bus/index.js';
 import { oneReaderAtATime } from '../bus/one-reader.js';
 import type { Db } from '../db/db.js';
-import { readAnswerProgress, type StoredMessage } from './repository.js';
+import { readAnswerProgress, type StoredMessage } from '../conversations/messages.js';
 import type { SseResponse } from '../http/sse.js';
 import { endingOwed } from './stored-tail.js';
 

@@ -42,7 +42,7 @@ import {
   toChatMessage,
   type MessageSummary,
   type StoredMessage,
-} from './repository.js';
+} from '../conversations/messages.js';
 import { ANSWER_FAILED_TEXT, runAnswer, STOP_REASON, type SearchFn } from './run-answer.js';
 import { defaultSeams, type AnsweringSeams } from './seams.js';
 import { SseResponse } from '../http/sse.js';

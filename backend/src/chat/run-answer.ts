@@ -9,7 +9,7 @@ import { followUpContext } from '../knowledge/search/follow-up.js';
 import { AnswerStalledError, type Answer, type Answerer, type AnswerPart, type ModelCallReport, type PriorTurn } from '../llm/answerer.js';
 import type { AnswerHub, LiveAnswer } from './hub.js';
 import { handOver } from './handover.js';
-import { finishAssistantMessage } from './repository.js';
+import { finishAssistantMessage } from '../conversations/messages.js';
 import { RunState } from './run-state.js';
 import type { AnsweringSeams } from './seams.js';
 import { toolboxFor } from './toolbox.js';

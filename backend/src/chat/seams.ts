@@ -1,6 +1,7 @@
 import type { Agent } from '../agents/agent.js';
 import { resolveAgent } from '../agents/repository.js';
-import { createClassifier, saveLabel, type Classifier } from '../classification/index.js';
+import { createClassifier, type Classifier } from '../classification/index.js';
+import { saveLabel } from '../conversations/annotations.js';
 import type { Config } from '../config.js';
 import type { CustomerProfile } from '../customers/profile.js';
 import { customerOfSession } from '../customers/repository.js';

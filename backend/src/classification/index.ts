@@ -6,7 +6,6 @@ import { classifyByRules } from './rules.js';
 import type { Classifier } from './types.js';
 
 export { classifyByRules } from './rules.js';
-export { saveLabel, type LabelToSave } from './repository.js';
 export { labelCounts } from './label-counts.js';
 export type { Classification, Classifier, ClassifyContext } from './types.js';
 

@@ -1,13 +1,7 @@
 import { emptyLabelCounts, MESSAGE_LABELS, messageLabelSchema, type DayRange, type LabelAnalyticsResponse, type LabelCounts } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { instantsOf } from '../usage/range.js';
-
-interface CountRow {
-  day: string;
-  label: string;
-  label_source: string | null;
-  n: number;
-}
+import { labelCountRows } from '../conversations/read-models.js';
 
 function everyDay(range: DayRange): string[] {
   const days: string[] = [];
@@ -24,14 +18,7 @@ function add(counts: LabelCounts, label: string, n: number): void {
 /** How the tenant's user messages in the range were labelled: totals, by source and per UTC day. */
 export async function labelCounts(db: Db, tenantId: string, range: DayRange): Promise<LabelAnalyticsResponse> {
   const { start, end } = instantsOf(range);
-  const rows = await db.query<CountRow>(
-    `select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day, label, label_source, count(*)::int as n
-     from messages
-     where tenant_id = $1 and role = 'user' and label is not null
-       and created_at >= $2::timestamptz and created_at < $3::timestamptz
-     group by 1, 2, 3`,
-    [tenantId, start, end],
-  );
+  const rows = await labelCountRows(db, tenantId, start, end);
   const totals = emptyLabelCounts();
   const bySource = { model: 0, rules: 0 };
   const perDay = new Map(everyDay(range).map((day) => [day, emptyLabelCounts()]));

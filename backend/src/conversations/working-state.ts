@@ -75,3 +75,25 @@ export async function announceInboxChange(deps: Pick<WorkingStateDeps, 'bus' | '
     deps.log.warn('could not announce an inbox change', { sessionId: scope.sessionId, error: String(error) });
   });
 }
+
+/**
+ * True when the tenant has this conversation; gives it a state row first if it had none (a session
+ * whose state was never recorded: made before the inbox existed, or without a message yet), so
+ * every later read and change finds one.
+ */
+export async function ensureConversation(db: Db, tenantId: string, sessionId: string): Promise<boolean> {
+  const rows = await db.query<{ session_id: string }>(
+    `with made as (
+       insert into conversation_states (tenant_id, session_id, status, updated_at)
+       select s.tenant_id, s.id, ${DEFAULT_STATUS_SQL('s.tenant_id', 's.id')},
+              date_trunc('milliseconds', greatest(s.created_at, (select max(m.created_at) from messages m where m.tenant_id = s.tenant_id and m.session_id = s.id)))
+         from sessions s where s.tenant_id = $1 and s.id = $2
+       on conflict (tenant_id, session_id) do nothing
+       returning session_id)
+     select session_id from made
+     union all
+     select session_id from conversation_states where tenant_id = $1 and session_id = $2`,
+    [tenantId, sessionId],
+  );
+  return rows.length > 0;
+}

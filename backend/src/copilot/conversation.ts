@@ -1,6 +1,5 @@
-import type { Db } from '../db/db.js';
 import type { PriorTurn } from '../llm/answerer.js';
-import type { MessageSummary } from '../chat/repository.js';
+import type { MessageSummary } from '../conversations/messages.js';
 
 /** Earlier messages handed to the answerer as context; it keeps those within its token budget. */
 const HISTORY_MESSAGES = 40;
@@ -36,15 +35,4 @@ export function draftTurns(messages: readonly MessageSummary[]): DraftTurns | un
     lastVisitorMessageId: said[lastVisitor]!.id,
     history: said.slice(Math.max(0, first - HISTORY_MESSAGES), first).map((m) => ({ role: m.role, text: m.text })),
   };
-}
-
-/** The name of the agent that last spoke or was spoken to in the conversation, if it still exists. */
-export async function conversationAgentName(db: Db, tenantId: string, sessionId: string): Promise<string | undefined> {
-  const rows = await db.query<{ name: string }>(
-    `select a.name from messages m join agents a on a.id = m.agent_id and a.tenant_id = m.tenant_id
-      where m.tenant_id = $1 and m.session_id = $2
-      order by m.created_at desc, m.position desc limit 1`,
-    [tenantId, sessionId],
-  );
-  return rows[0]?.name;
 }

@@ -3,13 +3,13 @@ import { COPILOT_ROUTES, copilotDraftRequestSchema, DRAFT_ID_PREFIX, type Copilo
 import { resolveAgent } from '../agents/repository.js';
 import { tenantOf } from '../auth/context.js';
 import { LiveAnswer } from '../chat/hub.js';
-import { listSessionMessages } from '../chat/repository.js';
+import { listSessionMessages } from '../conversations/messages.js';
 import type { SearchFn } from '../chat/run-answer.js';
 import type { Config } from '../config.js';
 import { customerOfSession } from '../customers/repository.js';
 import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
-import { findConversationSession } from '../handoff/conversation.js';
+import { findConversationSession } from '../conversations/staff-thread.js';
 import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import type { Routes } from '../http/route-group.js';
 import { SseResponse } from '../http/sse.js';
@@ -19,7 +19,8 @@ import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { UsageRecorder } from '../usage/index.js';
-import { conversationAgentName, draftTurns } from './conversation.js';
+import { conversationAgentName } from '../conversations/read-models.js';
+import { draftTurns } from './conversation.js';
 import { writeDraft } from './draft.js';
 
 export interface CopilotFeatureDeps {

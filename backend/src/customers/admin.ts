@@ -15,6 +15,7 @@ import { notFound } from '../http/errors.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { authEventCounts } from '../auth/events.js';
+import { sessionCountsByCustomer } from '../conversations/session-identity.js';
 import { customerConversationSummaries } from './conversations.js';
 import { deleteCustomer, exportCustomer } from './data-rights.js';
 import { clockOf } from './deps.js';
@@ -42,7 +43,7 @@ export function addCustomerAdminRoutes(router: RouteGroup, deps: { db: Db; now?:
     const { email } = parseInput(listQuerySchema, req.query, 'query');
     const tenantId = tenantOf(res).id;
     const found = email ? [await findCustomerByEmail(db, tenantId, email)].filter((c) => c !== null) : await listCustomers(db, tenantId);
-    const counts = await sessionCounts(db, tenantId, found.map((c) => c.id));
+    const counts = await sessionCountsByCustomer(db, tenantId, found.map((c) => c.id));
     res.set('Cache-Control', 'no-store').json({ customers: found.map((c) => toAdminCustomer(c, counts.get(c.id) ?? 0)) });
   });
 
@@ -56,7 +57,7 @@ export function addCustomerAdminRoutes(router: RouteGroup, deps: { db: Db; now?:
   router.get(CUSTOMER_ADMIN_ROUTES.customer, async (req, res) => {
     const customer = await requireCustomer(db, res, customerIdOf(req.params));
     const conversations = await customerConversationSummaries(db, customer.tenantId, customer.id);
-    const counts = await sessionCounts(db, customer.tenantId, [customer.id]);
+    const counts = await sessionCountsByCustomer(db, customer.tenantId, [customer.id]);
     res.set('Cache-Control', 'no-store').json({ customer: toAdminCustomer(customer, counts.get(customer.id) ?? 0), conversations });
   });
 
@@ -66,7 +67,7 @@ export function addCustomerAdminRoutes(router: RouteGroup, deps: { db: Db; now?:
     const tenantId = tenantOf(res).id;
     const updated = await updateProfile(db, tenantId, customerId, changes);
     if (!updated) throw noSuchCustomer();
-    const counts = await sessionCounts(db, tenantId, [updated.id]);
+    const counts = await sessionCountsByCustomer(db, tenantId, [updated.id]);
     res.json({ customer: toAdminCustomer(updated, counts.get(updated.id) ?? 0) });
   });
 
@@ -113,16 +114,6 @@ async function requireCustomer(db: Db, res: Response, customerId: string): Promi
   const customer = await findCustomer(db, tenantOf(res).id, customerId);
   if (!customer) throw noSuchCustomer();
   return customer;
-}
-
-/** Sessions linked to each of these customers, in one query. */
-async function sessionCounts(db: Db, tenantId: string, customerIds: string[]): Promise<Map<string, number>> {
-  if (customerIds.length === 0) return new Map();
-  const rows = await db.query<{ customer_id: string; n: number }>(
-    'select customer_id, count(*)::int as n from sessions where tenant_id = $1 and customer_id = any($2::text[]) group by customer_id',
-    [tenantId, customerIds],
-  );
-  return new Map(rows.map((r) => [r.customer_id, r.n]));
 }
 
 async function settingsResponse(db: Db, tenantId: string): Promise<CustomerSettingsResponse> {

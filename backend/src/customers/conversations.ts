@@ -1,25 +1,17 @@
 import type { CustomerConversation } from '@prex/protocol';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
-import { listConversationSummaries } from '../feedback/repository.js';
+import { listConversationSummaries } from '../conversations/read-models.js';
+import { customerSessionIds } from '../conversations/session-identity.js';
 import { signSessionToken } from '../auth/session-token.js';
 
 const MAX_CONVERSATIONS = 50;
-
-/** Ids of the customer's sessions, most recently seen first. */
-export async function customerSessionIds(db: Db, tenantId: string, customerId: string, limit = MAX_CONVERSATIONS): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    'select id from sessions where tenant_id = $1 and customer_id = $2 order by last_seen_at desc limit $3',
-    [tenantId, customerId, limit],
-  );
-  return rows.map((r) => r.id);
-}
 
 export type ConversationSummary = Omit<CustomerConversation, 'token'>;
 
 /** The customer's conversations that have messages (a widget opened and left empty is not one). */
 export async function customerConversationSummaries(db: Db, tenantId: string, customerId: string): Promise<ConversationSummary[]> {
-  const ids = await customerSessionIds(db, tenantId, customerId);
+  const ids = await customerSessionIds(db, tenantId, customerId, MAX_CONVERSATIONS);
   const summaries = ids.length ? await listConversationSummaries(db, tenantId, ids) : [];
   return summaries.filter((s) => s.messageCount > 0);
 }

@@ -2,9 +2,8 @@ import type { CustomerExport } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { hashIdentifier } from '../privacy/hash.js';
 import { findCustomer } from './repository.js';
+import { allSessionIdsOfCustomer, deleteSessions, detachUsageFromSessions, messagesForExport, sessionsOfCustomer } from '../conversations/data-rights.js';
 
-interface SessionRow { id: string; identity_level: CustomerExport['conversations'][number]['identityLevel']; created_at: Date; last_seen_at: Date }
-interface MessageRow { id: string; session_id: string; role: 'user' | 'assistant'; author: string; text: string; created_at: Date }
 interface EscalationRow { id: string; session_id: string; status: string; reason: string; created_at: Date }
 interface EmailEventRow { kind: string; recipient: string; status: string; created_at: Date }
 
@@ -12,17 +11,10 @@ interface EmailEventRow { kind: string; recipient: string; status: string; creat
 export async function exportCustomer(db: Db, tenantId: string, customerId: string, now: Date): Promise<CustomerExport | null> {
   const customer = await findCustomer(db, tenantId, customerId);
   if (!customer) return null;
-  const sessions = await db.query<SessionRow>(
-    'select id, identity_level, created_at, last_seen_at from sessions where tenant_id = $1 and customer_id = $2 order by created_at',
-    [tenantId, customerId],
-  );
+  const sessions = await sessionsOfCustomer(db, tenantId, customerId);
   const ids = sessions.map((s) => s.id);
   const [messages, escalations, emails] = await Promise.all([
-    db.query<MessageRow>(
-      `select id, session_id, role, author, text, created_at from messages
-        where tenant_id = $1 and session_id = any($2::text[]) order by created_at, position`,
-      [tenantId, ids],
-    ),
+    messagesForExport(db, tenantId, ids),
     db.query<EscalationRow>(
       'select id, session_id, status, reason, created_at from escalations where tenant_id = $1 and session_id = any($2::text[]) order by created_at',
       [tenantId, ids],
@@ -72,19 +64,13 @@ export async function deleteCustomer(db: Db, tenantId: string, customerId: strin
   return db.transaction(async (tx) => {
     const customer = await findCustomer(tx, tenantId, customerId);
     if (!customer) return false;
-    const rows = await tx.query<{ id: string }>('select id from sessions where tenant_id = $1 and customer_id = $2', [tenantId, customerId]);
-    const ids = rows.map((r) => r.id);
+    const ids = await allSessionIdsOfCustomer(tx, tenantId, customerId);
     const email = customer.email ?? '';
-    await tx.query(
-      `update llm_calls set session_id = null, message_id = null
-        where tenant_id = $1 and (session_id = any($2::text[])
-          or message_id in (select id from messages where tenant_id = $1 and session_id = any($2::text[])))`,
-      [tenantId, ids],
-    );
+    await detachUsageFromSessions(tx, tenantId, ids);
     await tx.query('delete from email_events where tenant_id = $1 and (customer_id = $2 or session_id = any($3::text[]) or recipient = $4)', [tenantId, customerId, ids, email]);
     await tx.query('delete from email_codes where tenant_id = $1 and (email = $2 or session_id = any($3::text[]))', [tenantId, email, ids]);
     if (customer.email) await tx.query('delete from auth_events where tenant_id = $1 and email_hash = $2', [tenantId, hashIdentifier(customer.email)]);
-    await tx.query('delete from sessions where tenant_id = $1 and id = any($2::text[])', [tenantId, ids]);
+    await deleteSessions(tx, tenantId, ids);
     await tx.query('delete from customers where tenant_id = $1 and id = $2', [tenantId, customerId]);
     return true;
   });

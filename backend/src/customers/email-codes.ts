@@ -17,7 +17,8 @@ import { clockOf, type CustomersDeps } from './deps.js';
 import { invalidCode, tooManyCodes, verificationRequired } from './errors.js';
 import { linkVerifiedEmail } from './link.js';
 import { toWireCustomer } from './presenter.js';
-import { customerOfSession, identityLevelOf } from './repository.js';
+import { customerOfSession } from './repository.js';
+import { identityLevelOf } from '../conversations/session-identity.js';
 
 const LIMIT_SCOPE = { email: 'for this email address', ip: 'from this network', tenant: 'on this site' } as const;
 

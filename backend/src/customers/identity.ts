@@ -10,7 +10,7 @@ import { invalidSignature, signatureRequired } from './errors.js';
 import { verifyIdentityToken, verifyUserIdSignature, type SignatureCheck } from './host-signature.js';
 import { linkHostIdentity } from './link.js';
 import { toWireCustomer } from './presenter.js';
-import { identityLevelOf } from './repository.js';
+import { identityLevelOf } from '../conversations/session-identity.js';
 import { customerSettings, identitySecret } from './settings.js';
 
 /**

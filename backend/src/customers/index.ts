@@ -6,7 +6,7 @@ import { addEmailCodeRoutes } from './email-codes.js';
 import { addIdentityRoutes } from './identity.js';
 import { addCustomerMeRoutes } from './me.js';
 
-export { customerOfSession, identityLevelOf } from './repository.js';
+export { customerOfSession } from './repository.js';
 export { customerSettings } from './settings.js';
 export type { CustomerProfile, IdentityLevel } from './profile.js';
 export type { CustomersDeps } from './deps.js';

@@ -3,8 +3,6 @@ import { conflict } from '../http/errors.js';
 import type { CustomerProfile } from './profile.js';
 import {
   customerOfSession,
-  identityLevelOf,
-  linkSession,
   releaseAssertedEmail,
   setExternalId,
   setVerifiedEmail,
@@ -12,6 +10,7 @@ import {
   upsertVerifiedCustomer,
 } from './repository.js';
 import type { HostIdentity } from './host-signature.js';
+import { identityLevelOf, linkSession } from '../conversations/session-identity.js';
 
 const otherCustomer = () =>
   conflict('This conversation already belongs to another customer: start a new conversation (POST /v1/sessions) to sign in as someone else');

@@ -19,7 +19,8 @@ import { throwUnlessOk } from './email-codes.js';
 import { verificationRequired } from './errors.js';
 import { toWireCustomer } from './presenter.js';
 import type { CustomerProfile } from './profile.js';
-import { customerOfSession, identityLevelOf, updateProfile } from './repository.js';
+import { customerOfSession, updateProfile } from './repository.js';
+import { identityLevelOf } from '../conversations/session-identity.js';
 
 /**
  * The visitor's own customer: profile (read, edit), conversations on every device, and data rights

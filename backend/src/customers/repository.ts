@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
-import type { CustomerProfile, IdentityLevel } from './profile.js';
+import { sessionCustomerId } from '../conversations/session-identity.js';
+import type { CustomerProfile } from './profile.js';
 
 interface CustomerRow {
   id: string;
@@ -34,21 +35,8 @@ function toProfile(r: CustomerRow): CustomerProfile {
 
 /** The customer a session is linked to (host-signed or email-verified), or null for an anonymous one. */
 export async function customerOfSession(db: Db, tenantId: string, sessionId: string): Promise<CustomerProfile | null> {
-  const rows = await db.query<CustomerRow>(
-    `select ${COLUMNS} from sessions s join customers c on c.id = s.customer_id and c.tenant_id = s.tenant_id
-      where s.tenant_id = $1 and s.id = $2`,
-    [tenantId, sessionId],
-  );
-  return rows[0] ? toProfile(rows[0]) : null;
-}
-
-/** How far up the identity ladder a session is; 'anonymous' for an unknown session too. */
-export async function identityLevelOf(db: Db, tenantId: string, sessionId: string): Promise<IdentityLevel> {
-  const rows = await db.query<{ identity_level: IdentityLevel }>(
-    'select identity_level from sessions where tenant_id = $1 and id = $2',
-    [tenantId, sessionId],
-  );
-  return rows[0]?.identity_level ?? 'anonymous';
+  const customerId = await sessionCustomerId(db, tenantId, sessionId);
+  return customerId === null ? null : findCustomer(db, tenantId, customerId);
 }
 
 export async function findCustomer(db: Db, tenantId: string, customerId: string): Promise<CustomerProfile | null> {
@@ -122,14 +110,6 @@ export async function setVerifiedEmail(db: Db, customer: CustomerProfile, email:
     [customer.tenantId, customer.id, email, now],
   );
   return rows[0] ? toProfile(rows[0]) : null;
-}
-
-/** Links a session to its customer at an identity level. */
-export async function linkSession(db: Db, tenantId: string, sessionId: string, customerId: string, level: Exclude<IdentityLevel, 'anonymous'>): Promise<void> {
-  await db.query(
-    'update sessions set customer_id = $3, identity_level = $4 where tenant_id = $1 and id = $2',
-    [tenantId, sessionId, customerId, level],
-  );
 }
 
 export interface ProfileChanges {

@@ -7,6 +7,7 @@ import { EmailNotSentError, sendEmail, type EmailDeps } from '../mail/send.js';
 import { summarizeConversation, type SummarizerDeps } from './summary.js';
 import { summaryMail } from './templates.js';
 import { loadTranscript } from './transcript.js';
+import { markSummarised } from '../conversations/summary-mail.js';
 
 /** 'summary': the visitor asked for it (one click); 'auto_summary': sent after a quiet period. */
 export type SummaryKind = 'summary' | 'auto_summary';
@@ -88,8 +89,4 @@ export async function sendConversationSummary(
   }
   if (kind === 'summary') await markSummarised(db, tenantId, sessionId);
   return events;
-}
-
-async function markSummarised(db: Db, tenantId: string, sessionId: string): Promise<void> {
-  await db.query('update sessions set summary_sent_at = now() where tenant_id = $1 and id = $2', [tenantId, sessionId]);
 }

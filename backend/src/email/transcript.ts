@@ -1,5 +1,6 @@
 import type { Db } from '../db/db.js';
 import { safeHttpUrl } from '../mail/html.js';
+import { finishedMessagesOf } from '../conversations/read-models.js';
 
 /** Who wrote a transcript line: the visitor, the AI assistant, or a staff member after a handoff. */
 export type Speaker = 'customer' | 'assistant' | 'staff';
@@ -16,22 +17,10 @@ export interface TranscriptEntry {
   at: Date;
 }
 
-interface MessageRow {
-  role: 'user' | 'assistant';
-  author: 'bot' | 'human';
-  text: string;
-  sources: Array<{ title?: unknown; url?: unknown }> | null;
-  created_at: Date;
-}
 
 /** The session's finished messages in order; answers still streaming or left empty are not part of it. */
 export async function loadTranscript(db: Db, tenantId: string, sessionId: string): Promise<TranscriptEntry[]> {
-  const rows = await db.query<MessageRow>(
-    `select role, author, text, sources, created_at from messages
-     where tenant_id = $1 and session_id = $2 and status <> 'streaming' and text <> ''
-     order by created_at, position`,
-    [tenantId, sessionId],
-  );
+  const rows = await finishedMessagesOf(db, tenantId, sessionId);
   return rows.map((r) => ({
     speaker: r.role === 'user' ? 'customer' : r.author === 'human' ? 'staff' : 'assistant',
     text: r.text,
@@ -40,7 +29,7 @@ export async function loadTranscript(db: Db, tenantId: string, sessionId: string
       // Only http(s) links survive into a mail, in either body.
       url: typeof s.url === 'string' ? safeHttpUrl(s.url) : undefined,
     })),
-    at: r.created_at,
+    at: r.createdAt,
   }));
 }
 

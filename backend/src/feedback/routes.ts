@@ -13,7 +13,8 @@ import type { Feature } from '../feature.js';
 import type { RouteGroup, Routes } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
 import { verifySessionToken } from '../auth/session-token.js';
-import { listConversationSummaries, saveFeedback } from './repository.js';
+import { saveFeedback } from '../conversations/annotations.js';
+import { listConversationSummaries } from '../conversations/read-models.js';
 
 const MESSAGE_ID = /^msg_[A-Za-z0-9_-]{1,64}$/;
 

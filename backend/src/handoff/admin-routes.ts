@@ -18,7 +18,7 @@ import { tenantOf } from '../auth/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
-import { findConversationSession, insertStaffReply, listConversationMessages } from './conversation.js';
+import { findConversationSession, insertStaffReply, listConversationMessages } from '../conversations/staff-thread.js';
 import { listEscalations, listSessionEscalations } from './repository.js';
 import type { HandoffService } from './service.js';
 

@@ -4,7 +4,7 @@ import { sessionOf } from '../auth/context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
-import { latestUserMessageId } from './conversation.js';
+import { latestUserMessageId } from '../conversations/staff-thread.js';
 import { findActiveEscalation, toVisitorEscalation } from './repository.js';
 import type { HandoffService } from './service.js';
 

@@ -16,8 +16,9 @@ import type { RouteGroup } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import type { InboxDeps } from './deps.js';
 import { addNote, listNotes } from './notes.js';
-import { countByStatus, findInboxConversation, listInbox, otherConversationsOf } from './read-model.js';
-import { changeWorkingState, ensureConversation, isTeamMember, markRead } from './working-state.js';
+import { countByStatus, findInboxConversation, listInbox, otherConversationsOf } from '../conversations/inbox-read-model.js';
+import { ensureConversation } from '../conversations/working-state.js';
+import { changeWorkingState, isTeamMember, markRead } from './working-state.js';
 
 const SESSION_ID = /^ses_[A-Za-z0-9_-]{1,64}$/;
 

@@ -1,34 +1,12 @@
 import type { ConversationStatus } from '@prex/protocol';
-import { DEFAULT_STATUS_SQL } from '../conversations/working-state.js';
 import type { Db } from '../db/db.js';
 
 /**
  * What staff change in a conversation's working state by hand (status, assignee, snooze) and how
- * far each of them has read it. What messages and handoffs change is conversations/working-state.ts.
+ * far each of them has read it. What messages and handoffs change, and giving a conversation its
+ * state row (ensureConversation), is conversations/working-state.ts.
  * Every query filters by tenant.
  */
-
-/**
- * True when the tenant has this conversation; gives it a state row first if it had none (a session
- * whose state was never recorded: made before the inbox existed, or without a message yet), so
- * every later read and change finds one.
- */
-export async function ensureConversation(db: Db, tenantId: string, sessionId: string): Promise<boolean> {
-  const rows = await db.query<{ session_id: string }>(
-    `with made as (
-       insert into conversation_states (tenant_id, session_id, status, updated_at)
-       select s.tenant_id, s.id, ${DEFAULT_STATUS_SQL('s.tenant_id', 's.id')},
-              date_trunc('milliseconds', greatest(s.created_at, (select max(m.created_at) from messages m where m.tenant_id = s.tenant_id and m.session_id = s.id)))
-         from sessions s where s.tenant_id = $1 and s.id = $2
-       on conflict (tenant_id, session_id) do nothing
-       returning session_id)
-     select session_id from made
-     union all
-     select session_id from conversation_states where tenant_id = $1 and session_id = $2`,
-    [tenantId, sessionId],
-  );
-  return rows.length > 0;
-}
 
 /** True when the account is staff of this tenant (an assignee must be). */
 export async function isTeamMember(db: Db, tenantId: string, accountId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/db.js';
-import { customersOfSessions, messagesOfSessions, sessionsWithGoodAnswers, type AgentPrompt, type ExportFilter, type ExportMessage } from './export-repository.js';
+import { customersOfSessions, messagesOfSessions, sessionsWithGoodAnswers, type ExportFilter, type ExportMessage } from '../conversations/quality-export.js';
+import type { AgentPrompt } from './agent-prompts.js';
 import { conversationToExample, knownPeople, systemPromptFor } from './fine-tuning.js';
 
 /** Sessions read per round trip: bounds memory whatever the tenant's size. */

@@ -1,5 +1,6 @@
 import type { FineTuningLine, FineTuningMessage } from '@prex/protocol';
-import type { AgentPrompt, ExportMessage } from './export-repository.js';
+import type { ExportMessage } from '../conversations/quality-export.js';
+import type { AgentPrompt } from './agent-prompts.js';
 import { redactPii, type KnownPeople } from '../privacy/redact.js';
 
 /**

@@ -6,7 +6,8 @@ import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import type { Logger } from '../logger.js';
-import { agentPrompts, markAnswerGood } from './export-repository.js';
+import { markAnswerGood } from '../conversations/annotations.js';
+import { agentPrompts } from './agent-prompts.js';
 import { fineTuningLines } from './export-stream.js';
 import { sendNdjson } from './ndjson-response.js';
 

@@ -2,7 +2,7 @@ import { ROUTES, type CreateSessionResponse } from '@prex/protocol';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { tenantOf } from '../auth/context.js';
-import { createSession } from './repository.js';
+import { createSession } from '../conversations/sessions.js';
 import { signSessionToken } from '../auth/session-token.js';
 import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';

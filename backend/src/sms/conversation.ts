@@ -1,4 +1,4 @@
-import { insertUserMessage, findSessionMessage } from '../chat/repository.js';
+import { insertUserMessage, findSessionMessage } from '../conversations/messages.js';
 import type { LiveAnswer } from '../chat/hub.js';
 import { ANSWER_FAILED_TEXT } from '../chat/run-answer.js';
 import type { ConversationBus } from '../bus/index.js';

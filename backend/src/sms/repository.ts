@@ -1,6 +1,6 @@
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
-import { createSession } from '../sessions/repository.js';
+import { createSession } from '../conversations/sessions.js';
 
 /** The only code touching the sms_* tables. Every query filters by tenant. */
 

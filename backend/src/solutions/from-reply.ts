@@ -1,4 +1,4 @@
-import { listSessionMessages, type MessageSummary } from '../chat/repository.js';
+import { listSessionMessages, type MessageSummary } from '../conversations/messages.js';
 import type { Db } from '../db/db.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 

@@ -19,7 +19,7 @@ import type { Feature } from '../feature.js';
 import { badRequest, notFound } from '../http/errors.js';
 import type { Routes } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
-import { findConversationSession } from '../handoff/conversation.js';
+import { findConversationSession } from '../conversations/staff-thread.js';
 import { indexChunkEmbeddings } from '../knowledge/search/index.js';
 import type { Logger } from '../logger.js';
 import { replyAsSolution } from './from-reply.js';

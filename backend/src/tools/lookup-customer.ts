@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { pastConversationsOf } from '../conversations/read-models.js';
+import { sessionLink } from '../conversations/session-identity.js';
 import type { Db } from '../db/db.js';
 import { clip } from './text.js';
 import type { ToolContext, ToolDefinition } from './types.js';
@@ -19,7 +21,6 @@ interface CustomerRow {
   email: string | null;
   interests: string[];
   preferences: Record<string, unknown>;
-  identity_level: string;
   created_at: Date;
 }
 
@@ -27,46 +28,26 @@ interface CustomerRow {
  * The session's own customer, and only when the session row really links to it: the tool never
  * reads a customer on the strength of the context alone.
  */
-async function sessionCustomer(db: Db, ctx: ToolContext): Promise<CustomerRow | undefined> {
+async function sessionCustomer(db: Db, ctx: ToolContext): Promise<(CustomerRow & { identity_level: string }) | undefined> {
   if (!ctx.customerId) return undefined;
+  const link = await sessionLink(db, ctx.tenantId, ctx.sessionId);
+  if (link?.customerId !== ctx.customerId) return undefined;
   const rows = await db.query<CustomerRow>(
-    `select c.name, c.email, c.interests, c.preferences, s.identity_level, c.created_at
-       from sessions s join customers c on c.id = s.customer_id and c.tenant_id = s.tenant_id
-      where s.tenant_id = $1 and s.id = $2 and s.customer_id = $3`,
-    [ctx.tenantId, ctx.sessionId, ctx.customerId],
+    'select name, email, interests, preferences, created_at from customers where tenant_id = $1 and id = $2',
+    [ctx.tenantId, ctx.customerId],
   );
-  return rows[0];
-}
-
-interface ConversationRow {
-  started_at: Date;
-  last_at: Date;
-  message_count: number;
-  title: string | null;
-  excerpt: string | null;
+  return rows[0] && { ...rows[0], identity_level: link.identityLevel };
 }
 
 /** The customer's other conversations in this tenant, most recent first, as titles and excerpts. */
 async function pastConversations(db: Db, ctx: ToolContext, customerId: string) {
-  const rows = await db.query<ConversationRow>(
-    `select s.created_at as started_at, max(m.created_at) as last_at, count(m.id)::int as message_count,
-            (select f.text from messages f where f.tenant_id = s.tenant_id and f.session_id = s.id and f.role = 'user'
-              order by f.created_at, f.position limit 1) as title,
-            (select l.text from messages l where l.tenant_id = s.tenant_id and l.session_id = s.id and l.role = 'assistant' and l.text <> ''
-              order by l.created_at desc, l.position desc limit 1) as excerpt
-       from sessions s join messages m on m.tenant_id = s.tenant_id and m.session_id = s.id
-      where s.tenant_id = $1 and s.customer_id = $2 and s.id <> $3
-      group by s.id, s.tenant_id, s.created_at
-      order by last_at desc
-      limit ${MAX_CONVERSATIONS}`,
-    [ctx.tenantId, customerId, ctx.sessionId],
-  );
-  return rows.map((r) => ({
-    title: r.title === null ? null : clip(r.title, TITLE_CHARS),
-    startedAt: new Date(r.started_at).toISOString(),
-    lastActivityAt: new Date(r.last_at).toISOString(),
-    messageCount: r.message_count,
-    lastAnswerExcerpt: r.excerpt === null ? null : clip(r.excerpt, EXCERPT_CHARS),
+  const past = await pastConversationsOf(db, { tenantId: ctx.tenantId, customerId, exceptSessionId: ctx.sessionId }, MAX_CONVERSATIONS);
+  return past.map((c) => ({
+    title: c.title === null ? null : clip(c.title, TITLE_CHARS),
+    startedAt: c.startedAt.toISOString(),
+    lastActivityAt: c.lastActivityAt.toISOString(),
+    messageCount: c.messageCount,
+    lastAnswerExcerpt: c.lastAnswer === null ? null : clip(c.lastAnswer, EXCERPT_CHARS),
   }));
 }
 

@@ -3,7 +3,7 @@ import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/
 import { agentResponseSchema, errorBodySchema, personaDraftResponseSchema } from '@prex/protocol';
 import type { Db } from '../../src/db/db.js';
 import { newId } from '../../src/ids.js';
-import { createSession } from '../../src/sessions/repository.js';
+import { createSession } from '../../src/conversations/sessions.js';
 import { analyzeReplies, draftPersonaByRules } from '../../src/agents/persona-rules.js';
 import { openMemoryDb } from '../helpers/db.js';
 import { makeTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';

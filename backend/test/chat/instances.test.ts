@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findSessionMessage } from '../../src/chat/repository.js';
+import { findSessionMessage } from '../../src/conversations/messages.js';
 import type { RunningServer } from '../../src/server.js';
 import { history, messageIdOf, newVisitor, readSse, resume, send, stop, textOf, type Visitor } from '../helpers/chat.js';
 import { startInstances, type Instances } from '../helpers/instances.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '@prex/protocol';
 import { startTcpProxy, type TcpProxy } from '@prex/testing';
-import { findSessionMessage } from '../../src/chat/repository.js';
+import { findSessionMessage } from '../../src/conversations/messages.js';
 import { history, lastAssistant, messageIdOf, newVisitor, readSse, resume, send, textOf, type SseRead, type Visitor } from '../helpers/chat.js';
 import { ConversationEventReader } from '../helpers/conversation-events.js';
 import { startInstances, type Instances } from '../helpers/instances.js';

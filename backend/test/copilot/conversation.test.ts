@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageSummary } from '../../src/chat/repository.js';
+import type { MessageSummary } from '../../src/conversations/messages.js';
 import { draftTurns } from '../../src/copilot/conversation.js';
 
 let n = 0;

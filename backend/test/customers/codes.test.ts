@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { authEventCounts } from '../../src/auth/events.js';
 import { checkCode, issueCode, type CodeDeps } from '../../src/customers/codes.js';
-import { createSession } from '../../src/sessions/repository.js';
+import { createSession } from '../../src/conversations/sessions.js';
 import { openEngine, type Engine } from '../helpers/db.js';
 import { makeTenant } from '../helpers/app.js';
 

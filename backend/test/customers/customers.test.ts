@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '@prex/protocol';
 import { signUserId } from '../../src/customers/host-signature.js';
-import { customerOfSession, identityLevelOf } from '../../src/customers/index.js';
+import { customerOfSession } from '../../src/customers/index.js';
+import { identityLevelOf } from '../../src/conversations/session-identity.js';
 import { customerSettings } from '../../src/customers/settings.js';
 import { readJson } from '../helpers/app.js';
 import { openEngine, type Engine } from '../helpers/db.js';

@@ -5,7 +5,7 @@ import { loadMigrations, migrate } from '../../src/db/migrate.js';
 import { upsertDocument } from '../../src/knowledge/ingest.js';
 import { deleteDocument, findDocument, listChunks, listDocuments } from '../../src/knowledge/repository.js';
 import { searchPassages } from '../../src/knowledge/search/index.js';
-import { createSession, findSession, touchLiveSession } from '../../src/sessions/repository.js';
+import { createSession, findSession, touchLiveSession } from '../../src/conversations/sessions.js';
 import { createTenant, findById, findByPublishableKey, verifySecretKey } from '../../src/tenants/repository.js';
 import { failingOn, openEngine, silentLog, type Engine } from '../helpers/db.js';
 

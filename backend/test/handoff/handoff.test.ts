@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffConfirmPath, ROUTES, type AdminConversationResponse, type AdminEscalation, type Escalation } from '@prex/protocol';
-import { insertUserMessage } from '../../src/chat/repository.js';
+import { insertUserMessage } from '../../src/conversations/messages.js';
 import { newId } from '../../src/ids.js';
 import { readJson, startTestApp, type TestApp } from '../helpers/app.js';
 import { history, newVisitor, type Visitor } from '../helpers/chat.js';

@@ -3,7 +3,7 @@ import { productInputSchema } from '@prex/protocol';
 import type { Db } from '../../src/db/db.js';
 import { createEscalation, createOrReuseEscalation, listEscalations, resolveEscalation } from '../../src/handoff/repository.js';
 import { listProducts, upsertProducts } from '../../src/products/repository.js';
-import { createSession } from '../../src/sessions/repository.js';
+import { createSession } from '../../src/conversations/sessions.js';
 import { createTenant } from '../../src/tenants/repository.js';
 import { openEngine, type Engine } from '../helpers/db.js';
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../src/db/db.js';
-import { insertUserMessage } from '../../src/chat/repository.js';
+import { insertUserMessage } from '../../src/conversations/messages.js';
 import { ALL_TOOLS, runToolCall } from '../../src/tools/registry.js';
 import { silentLog } from './db.js';
 

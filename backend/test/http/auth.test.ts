@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema, widgetConfigResponseSchema, createSessionResponseSchema } from '@prex/protocol';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { sessionAuth } from '../../src/auth/session.js';
-import { touchLiveSession } from '../../src/sessions/repository.js';
+import { touchLiveSession } from '../../src/conversations/sessions.js';
 import { signSessionToken } from '../../src/auth/session-token.js';
 import { publishableKeyAuth } from '../../src/auth/publishable-key.js';
 import { ALLOWED_ORIGIN, createSessionOver, makeTenant, startTestApp, type TestApp } from '../helpers/app.js';

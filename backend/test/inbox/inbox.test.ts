@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminConversationResponseSchema, customerExportSchema, inboxAgentsResponseSchema, ROUTES, STAFF_INBOX_ROUTES, STAFF_ROUTES, staffNoteResponseSchema } from '@prex/protocol';
 import { touchConversation } from '../../src/conversations/working-state.js';
-import { insertUserMessage } from '../../src/chat/repository.js';
+import { insertUserMessage } from '../../src/conversations/messages.js';
 import { findOrCreateSmsConversation } from '../../src/sms/repository.js';
 import { makeTenant, readJson, startTestApp, type TestApp } from '../helpers/app.js';
 import { history, newVisitor, type Visitor } from '../helpers/chat.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageSummary } from '../../src/chat/repository.js';
+import type { MessageSummary } from '../../src/conversations/messages.js';
 import { questionBefore } from '../../src/solutions/from-reply.js';
 
 let n = 0;

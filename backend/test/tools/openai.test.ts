@@ -4,10 +4,10 @@ import { productInputSchema } from '@prex/protocol';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '@prex/testing';
 import type { Db } from '../../src/db/db.js';
 import { upsertProducts } from '../../src/products/repository.js';
-import { createSession } from '../../src/sessions/repository.js';
+import { createSession } from '../../src/conversations/sessions.js';
 import { ALL_TOOLS, runToolCall, toOpenAITools, type ToolCallRequest } from '../../src/tools/registry.js';
 import type { ToolContext } from '../../src/tools/types.js';
-import { insertUserMessage } from '../../src/chat/repository.js';
+import { insertUserMessage } from '../../src/conversations/messages.js';
 import { makeTenant } from '../helpers/app.js';
 import { openMemoryDb, silentLog } from '../helpers/db.js';
 

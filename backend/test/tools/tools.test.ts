@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productInputSchema, type ProductInput } from '@prex/protocol';
 import type { Agent } from '../../src/agents/agent.js';
-import { finishAssistantMessage, insertAssistantMessage, insertUserMessage } from '../../src/chat/repository.js';
+import { finishAssistantMessage, insertAssistantMessage, insertUserMessage } from '../../src/conversations/messages.js';
 import type { Db } from '../../src/db/db.js';
 import { findActiveEscalation } from '../../src/handoff/repository.js';
 import { newId } from '../../src/ids.js';
 import { upsertProducts } from '../../src/products/repository.js';
-import { createSession } from '../../src/sessions/repository.js';
+import { createSession } from '../../src/conversations/sessions.js';
 import { ALL_TOOLS, MAX_RESULT_CHARS, runToolCall, toolsFor } from '../../src/tools/registry.js';
 import type { ToolContext, ToolDefinition } from '../../src/tools/types.js';
 import { makeTenant } from '../helpers/app.js';

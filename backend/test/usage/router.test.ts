@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorBodySchema, labelAnalyticsResponseSchema, usageResponseSchema, type MessageLabel, type UsageRow } from '@prex/protocol';
-import { insertUserMessage } from '../../src/chat/repository.js';
-import { saveLabel } from '../../src/classification/repository.js';
+import { insertUserMessage } from '../../src/conversations/messages.js';
+import { saveLabel } from '../../src/conversations/annotations.js';
 import type { Db } from '../../src/db/db.js';
-import { createSession } from '../../src/sessions/repository.js';
+import { createSession } from '../../src/conversations/sessions.js';
 import { createUsageRecorder, type LlmCallRecord } from '../../src/usage/index.js';
 import { makeTenant, readJson, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { openEngine, silentLog, type Engine } from '../helpers/db.js';

@@ -11,12 +11,12 @@ import {
   listSessionMessages,
   recentTurns,
   toChatMessage,
-} from '../../src/chat/repository.js';
+} from '../../src/conversations/messages.js';
 import { ANSWER_FAILED_TEXT, runAnswer } from '../../src/chat/run-answer.js';
 import { defaultSeams } from '../../src/chat/seams.js';
 import { createExtractiveAnswerer } from '../../src/llm/extractive.js';
 import { passageToCitation } from '../../src/llm/citations.js';
-import { createSession } from '../../src/sessions/repository.js';
+import { createSession } from '../../src/conversations/sessions.js';
 import { makeTenant, testConfig } from '../helpers/app.js';
 import { openEngine, openMemoryDb, silentLog, type Engine } from '../helpers/db.js';
 import { REFUNDS } from '../fixtures/passages.js';

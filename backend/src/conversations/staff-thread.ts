@@ -1,6 +1,6 @@
 import type { AdminConversationMessage, Citation, LabelSource, MessageLabel, MessageStatus, ToolCallRecordWire } from '@prex/protocol';
 import type { Db } from '../db/db.js';
-import { appendConversationEvent } from '../conversations/event-log.js';
+import { appendConversationEvent } from './event-log.js';
 import { newId } from '../ids.js';
 
 /** The tenant's view of one conversation, and staff replies into it. Every query filters by tenant. */

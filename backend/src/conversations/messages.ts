@@ -1,7 +1,6 @@
 import type { Answerer as AnswererKind, ChatMessage, Citation, MessageAuthor, MessageStatus, UIStreamChunk } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
-import type { ToolCallRecord } from '../tools/types.js';
 
 /** A row of `messages`. Every query below is scoped by tenant (and session where it applies). */
 export interface StoredMessage extends MessageSummary {
@@ -211,8 +210,11 @@ export interface FinishedAnswer {
   status: Exclude<MessageStatus, 'streaming'>;
   events: UIStreamChunk[];
   answerer: AnswererKind | null;
-  /** The tool calls made while writing it; omitted = leave the stored ones. */
-  toolCalls?: ToolCallRecord[];
+  /**
+   * The tool calls made while writing it (tools/types.ts ToolCallRecord), stored as JSON; omitted =
+   * leave the stored ones. Opaque here: conversations sit below tools and must not import them.
+   */
+  toolCalls?: readonly unknown[];
 }
 
 /** Persists an answer's final state once, when it completes, is stopped or fails. */

@@ -64,35 +64,3 @@ export async function customersOfSessions(db: Db, tenantId: string, sessionIds: 
   );
   return new Map(rows.map((r) => [r.session_id, { name: r.name, email: r.email }]));
 }
-
-export interface AgentPrompt {
-  id: string;
-  name: string;
-  isDefault: boolean;
-  persona: string;
-  instructions: string;
-}
-
-/** The tenant's agents with what goes into their system prompt (a tenant has at most a few dozen). */
-export async function agentPrompts(db: Db, tenantId: string): Promise<AgentPrompt[]> {
-  const rows = await db.query<{ id: string; name: string; is_default: boolean; persona: string; instructions: string }>(
-    'select id, name, is_default, persona, instructions from agents where tenant_id = $1 order by name',
-    [tenantId],
-  );
-  return rows.map((r) => ({ id: r.id, name: r.name, isDefault: r.is_default, persona: r.persona, instructions: r.instructions }));
-}
-
-export type MarkGoodOutcome = { good: boolean } | 'missing' | { notFinished: string };
-
-/** Marks (or unmarks) an answer of this tenant; only complete answers can be marked good. */
-export async function markAnswerGood(db: Db, tenantId: string, messageId: string, good: boolean): Promise<MarkGoodOutcome> {
-  const rows = await db.query<{ marked_good: boolean }>(
-    `update messages set marked_good = $3
-      where tenant_id = $1 and id = $2 and role = 'assistant' and (status = 'complete' or not $3)
-      returning marked_good`,
-    [tenantId, messageId, good],
-  );
-  if (rows[0]) return { good: rows[0].marked_good };
-  const existing = await db.query<{ status: string }>(`select status from messages where tenant_id = $1 and id = $2 and role = 'assistant'`, [tenantId, messageId]);
-  return existing[0] ? { notFinished: existing[0].status } : 'missing';
-}
