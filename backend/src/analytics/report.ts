@@ -2,8 +2,9 @@ import type { AnalyticsResponse, DayRange } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { labelCounts } from '../classification/label-counts.js';
 import { usageReport } from '../usage/report.js';
-import { contentGaps, ratings } from './feedback.js';
-import { conversationOutcomes, firstStaffReply } from './outcomes.js';
+import { contentGaps, ratings } from '../conversations/ratings-and-gaps.js';
+import { conversationOutcomes, firstStaffReply } from '../conversations/outcomes.js';
+import { instantsOf } from '../usage/range.js';
 
 /** Model calls and cost per day, from the admin usage report. */
 async function usageByDay(db: Db, tenantId: string, range: DayRange): Promise<NonNullable<AnalyticsResponse['usage']>> {
@@ -18,11 +19,12 @@ async function usageByDay(db: Db, tenantId: string, range: DayRange): Promise<No
 
 /** Everything the Analytics page shows for one tenant and range; spend only when `withCost`. */
 export async function analyticsReport(db: Db, tenantId: string, range: DayRange, withCost: boolean): Promise<AnalyticsResponse> {
+  const instants = instantsOf(range);
   const [outcomes, reply, rated, gaps, labels, usage] = await Promise.all([
-    conversationOutcomes(db, tenantId, range),
-    firstStaffReply(db, tenantId, range),
-    ratings(db, tenantId, range),
-    contentGaps(db, tenantId, range),
+    conversationOutcomes(db, tenantId, instants),
+    firstStaffReply(db, tenantId, instants),
+    ratings(db, tenantId, instants),
+    contentGaps(db, tenantId, instants),
     labelCounts(db, tenantId, range),
     withCost ? usageByDay(db, tenantId, range) : null,
   ]);

@@ -1,7 +1,6 @@
-import type { AnalyticsDay, AnalyticsResponse, ConversationOutcomes, DayRange } from '@prex/protocol';
+import type { AnalyticsDay, AnalyticsResponse, ConversationOutcomes } from '@prex/protocol';
 import type { Db } from '../db/db.js';
-import { instantsOf } from '../usage/range.js';
-import { CONVERSATIONS_IN_RANGE, DECLINED_ANSWER, HANDED_OVER_ESCALATION } from './conversations-in-range.js';
+import { CONVERSATIONS_IN_RANGE, DECLINED_ANSWER, HANDED_OVER_ESCALATION, type RangeInstants } from './analytics-sql.js';
 
 interface DayRow {
   day: string;
@@ -31,8 +30,8 @@ const OUTCOMES_SQL = `
   order by d.day`;
 
 /** Conversations per UTC day of the range (zeros included) by outcome, and their totals. */
-export async function conversationOutcomes(db: Db, tenantId: string, range: DayRange): Promise<{ days: AnalyticsDay[]; totals: ConversationOutcomes }> {
-  const { start, end } = instantsOf(range);
+export async function conversationOutcomes(db: Db, tenantId: string, instants: RangeInstants): Promise<{ days: AnalyticsDay[]; totals: ConversationOutcomes }> {
+  const { start, end } = instants;
   const rows = await db.query<DayRow>(OUTCOMES_SQL, [tenantId, start, end]);
   const days = rows.map((r) => ({ day: r.day, conversations: r.conversations, aiResolved: r.ai_resolved, handedOver: r.handed_over, unanswered: r.unanswered }));
   const totals = { conversations: 0, aiResolved: 0, handedOver: 0, unanswered: 0 };
@@ -49,8 +48,8 @@ export async function conversationOutcomes(db: Db, tenantId: string, range: DayR
  * For the handed-over conversations of the range: the median time from the first handoff to the
  * first staff message after it, and how many are still waiting for one.
  */
-export async function firstStaffReply(db: Db, tenantId: string, range: DayRange): Promise<AnalyticsResponse['firstStaffReply']> {
-  const { start, end } = instantsOf(range);
+export async function firstStaffReply(db: Db, tenantId: string, instants: RangeInstants): Promise<AnalyticsResponse['firstStaffReply']> {
+  const { start, end } = instants;
   const rows = await db.query<{ median: number | null; replied: number; waiting: number }>(
     `with conversations as (${CONVERSATIONS_IN_RANGE}),
      handoffs as (

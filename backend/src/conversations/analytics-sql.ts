@@ -1,3 +1,9 @@
+/** A range of days as instants: [start, end), ISO strings (usage/range.ts instantsOf makes them). */
+export interface RangeInstants {
+  start: string;
+  end: string;
+}
+
 /**
  * The tenant's conversations dated in the range: those whose first visitor message falls in
  * [$2, $3), with its time. A CTE body shared by the analytics queries; $1 is the tenant.

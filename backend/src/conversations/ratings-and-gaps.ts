@@ -1,13 +1,12 @@
-import { ANALYTICS_LIMITS, type AnalyticsResponse, type DayRange } from '@prex/protocol';
+import { ANALYTICS_LIMITS, type AnalyticsResponse } from '@prex/protocol';
 import type { Db } from '../db/db.js';
-import { instantsOf } from '../usage/range.js';
-import { DECLINED_ANSWER } from './conversations-in-range.js';
+import { DECLINED_ANSWER, type RangeInstants } from './analytics-sql.js';
 
 const clip = (text: string) => (text.length > ANALYTICS_LIMITS.maxTextChars ? `${text.slice(0, ANALYTICS_LIMITS.maxTextChars - 1)}…` : text);
 
 /** Thumbs given in the range (counted by when they were last given) and the newest comments. */
-export async function ratings(db: Db, tenantId: string, range: DayRange): Promise<AnalyticsResponse['ratings']> {
-  const { start, end } = instantsOf(range);
+export async function ratings(db: Db, tenantId: string, instants: RangeInstants): Promise<AnalyticsResponse['ratings']> {
+  const { start, end } = instants;
   const params = [tenantId, start, end];
   const inRange = `tenant_id = $1 and role = 'assistant' and feedback_rating is not null
     and feedback_at >= $2::timestamptz and feedback_at < $3::timestamptz`;
@@ -41,8 +40,8 @@ export async function ratings(db: Db, tenantId: string, range: DayRange): Promis
  * The questions behind the range's declined answers, grouped by normalised text (case, spacing
  * and trailing punctuation ignored), most asked first; the newest wording is shown.
  */
-export async function contentGaps(db: Db, tenantId: string, range: DayRange): Promise<AnalyticsResponse['contentGaps']> {
-  const { start, end } = instantsOf(range);
+export async function contentGaps(db: Db, tenantId: string, instants: RangeInstants): Promise<AnalyticsResponse['contentGaps']> {
+  const { start, end } = instants;
   const rows = await db.query<{ question: string; n: number; last_at: Date }>(
     `with declined as (
        select a.created_at, q.text
