@@ -57,3 +57,12 @@ export async function sessionCountsByCustomer(db: Db, tenantId: string, customer
   );
   return new Map(rows.map((r) => [r.customer_id, r.n]));
 }
+
+/**
+ * SQL for the customer linked to a conversation, for a query over another table that has the
+ * conversation's tenant_id and session_id columns (e.g. escalations aliased e): one row, by key.
+ * The link is read when the query runs, so a later identity verification shows up too.
+ */
+export function linkedCustomerSql(alias: string): string {
+  return `(select s.customer_id from sessions s where s.id = ${alias}.session_id and s.tenant_id = ${alias}.tenant_id)`;
+}

@@ -1,6 +1,7 @@
 import type { AdminEscalation, Escalation, EscalationSource, EscalationStatus } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
+import { linkedCustomerSql } from '../conversations/session-identity.js';
 
 /** A row of `escalations`, in the tenant's (fullest) shape. Every query filters by tenant. */
 export type StoredEscalation = AdminEscalation;
@@ -29,8 +30,8 @@ interface EscalationRow {
 }
 
 /** The linked customer comes from the session, so a later identity verification shows up too. */
-const SELECT = `select e.id, e.session_id, e.message_id, e.reason, e.source, e.status, s.customer_id, e.created_at, e.updated_at
-                  from escalations e join sessions s on s.id = e.session_id and s.tenant_id = e.tenant_id`;
+const SELECT = `select e.id, e.session_id, e.message_id, e.reason, e.source, e.status, ${linkedCustomerSql('e')} as customer_id, e.created_at, e.updated_at
+                  from escalations e`;
 
 function fromRow(row: EscalationRow): StoredEscalation {
   return {
