@@ -11,6 +11,7 @@ import { readJson } from './app.js';
 import { readSse, send, type Visitor } from './chat.js';
 import { fillPath } from './routes.js';
 import type { StaffBrowser } from './staff.js';
+import { BackgroundSseReader } from './sse-reader.js';
 
 /** A staff inbox path with its :params filled in. */
 export const inboxPath = (pattern: string, params: Record<string, string>) => fillPath(pattern, (name) => encodeURIComponent(params[name]!));
@@ -45,59 +46,17 @@ export async function rowOf(staff: StaffBrowser, sessionId: string, query = '?li
  * The console's live stream of the tenant's inbox, read in the background with a real fetch
  * reader; `until` waits for what has arrived to satisfy a condition (the stream never ends).
  */
-export class InboxEventReader {
-  readonly received: InboxStreamEvent[] = [];
-  private readonly controller = new AbortController();
-  private changed: () => void = () => undefined;
-  private ended: Error | undefined;
-
+export class InboxEventReader extends BackgroundSseReader<InboxStreamEvent> {
   static async open(baseUrl: string, staff: StaffBrowser): Promise<InboxEventReader> {
     const reader = new InboxEventReader();
-    const res = await fetch(`${baseUrl}${STAFF_INBOX_ROUTES.events}`, { headers: { cookie: `prex_staff=${staff.cookie}` }, signal: reader.controller.signal });
+    const res = await fetch(`${baseUrl}${STAFF_INBOX_ROUTES.events}`, { headers: { cookie: `prex_staff=${staff.cookie}` }, signal: reader.signal });
     if (res.status !== 200) throw new Error(`GET ${STAFF_INBOX_ROUTES.events} → ${res.status} ${await res.text()}`);
-    void reader.read(res);
+    reader.start(res, 'inbox stream', (message) => JSON.parse(message.data) as InboxStreamEvent);
     return reader;
-  }
-
-  async until(done: (received: InboxStreamEvent[]) => boolean): Promise<InboxStreamEvent[]> {
-    while (!done(this.received)) {
-      if (this.ended) throw this.ended;
-      await new Promise<void>((resolve) => (this.changed = resolve));
-    }
-    return this.received;
   }
 
   /** Whether an event about this conversation arrived. */
   saw(sessionId: string, type: InboxStreamEvent['type'] = 'conversation-changed'): boolean {
     return this.received.some((e) => e.type === type && e.sessionId === sessionId);
-  }
-
-  close(): void {
-    this.controller.abort();
-  }
-
-  private async read(res: Response): Promise<void> {
-    let buffer = '';
-    try {
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error('the inbox stream ended');
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const data = buffer
-            .slice(0, end)
-            .split('\n')
-            .find((line) => line.startsWith('data: '));
-          if (data) this.received.push(JSON.parse(data.slice(6)) as InboxStreamEvent);
-          buffer = buffer.slice(end + 2);
-        }
-        this.changed();
-      }
-    } catch (error) {
-      this.ended = error instanceof Error ? error : new Error(String(error));
-      this.changed();
-    }
   }
 }
