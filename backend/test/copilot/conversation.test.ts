@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageSummary } from '../../src/conversations/messages.js';
 import { draftTurns } from '../../src/copilot/conversation.js';
-
-let n = 0;
-function message(role: 'user' | 'assistant', text: string, more: Partial<MessageSummary> = {}): MessageSummary {
-  n++;
-  return {
-    id: `msg_${n}`,
-    tenantId: 'ten_1',
-    sessionId: 'ses_1',
-    role,
-    text,
-    status: 'complete',
-    sources: [],
-    answerer: role === 'assistant' ? 'extractive' : null,
-    author: 'bot',
-    authorName: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)),
-    finishedAt: null,
-    feedback: null,
-    ...more,
-  };
-}
+import { messageSummary as message } from '../helpers/message-summary.js';
 
 describe('draftTurns: what a draft replies to', () => {
   it('is every visitor message since the last reply, joined in order; what came before is the history', () => {

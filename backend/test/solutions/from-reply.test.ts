@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageSummary } from '../../src/conversations/messages.js';
 import { questionBefore } from '../../src/solutions/from-reply.js';
+import { messageSummary } from '../helpers/message-summary.js';
 
-let n = 0;
-function message(role: 'user' | 'assistant', text: string, author: 'bot' | 'human' = 'bot'): MessageSummary {
-  n++;
-  return {
-    id: `msg_${n}`,
-    tenantId: 'ten_1',
-    sessionId: 'ses_1',
-    role,
-    text,
-    status: 'complete',
-    sources: [],
-    answerer: role === 'assistant' && author === 'bot' ? 'extractive' : null,
-    author,
-    authorName: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)),
-    finishedAt: null,
-    feedback: null,
-  };
-}
+const message = (role: 'user' | 'assistant', text: string, author: 'bot' | 'human' = 'bot') => messageSummary(role, text, { author });
 
 describe('questionBefore: the question a saved staff reply answered', () => {
   it('is the visitor’s messages since the previous reply, joined in order', () => {
