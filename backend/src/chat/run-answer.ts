@@ -90,8 +90,7 @@ export async function retrievePassages(
   const tags = input.agent.knowledgeFilter.tags;
   // A follow-up ("and how long does that take?") also searches the previous question's words; a
   // request for a person ("I want to talk to a human") names no topic to lean on.
-  const topical = input.history.filter((turn) => turn.role !== 'user' || classifyByRules(turn.text) !== 'human_request');
-  const context = followUpContext(input.question, topical);
+  const context = followUpContext(input.question, input.history, (text) => classifyByRules(text) !== 'human_request');
   const passages = await deps.search(deps.db, tenantId, input.question, { limit: RETRIEVAL_LIMIT, ...(tags.length ? { tags } : {}), ...(context ? { context } : {}) });
   return { retrieval, passages };
 }

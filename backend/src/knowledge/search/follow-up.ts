@@ -31,10 +31,12 @@ export interface EarlierTurn {
 /**
  * What of the conversation a follow-up's search should also use: the topic words of the visitor's
  * previous question; undefined when the question stands on its own or there is nothing before it.
+ * `hasTopic` skips earlier visitor messages that name no topic (asked only when the question is a
+ * follow-up, newest first, until one has).
  */
-export function followUpContext(question: string, history: readonly EarlierTurn[]): string | undefined {
+export function followUpContext(question: string, history: readonly EarlierTurn[], hasTopic: (text: string) => boolean = () => true): string | undefined {
   if (!isFollowUp(question)) return undefined;
-  const previous = history.findLast((turn) => turn.role === 'user');
+  const previous = history.findLast((turn) => turn.role === 'user' && hasTopic(turn.text));
   const words = previous ? topicWords(previous.text) : [];
   return words.length > 0 ? words.join(' ') : undefined;
 }
