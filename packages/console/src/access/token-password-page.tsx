@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { STAFF_LIMITS } from '@prex/protocol/wire';
-import { messageOf } from '../api.js';
+import { useAction } from '../use-action.js';
 import { tokenFromFragment } from './fragment.js';
 
 export interface TokenPasswordPageProps {
@@ -19,23 +19,20 @@ export interface TokenPasswordPageProps {
 /** A mailed one-time link's page (an invitation, a password reset): choose a password, twice. */
 export function TokenPasswordPage(props: TokenPasswordPageProps) {
   const [token] = useState(tokenFromFragment);
-  const [error, setError] = useState<string | null>(null);
   const [doneFor, setDoneFor] = useState<string | null>(null);
+  const { error, setError, run } = useAction();
 
   async function submit(event: Event) {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const password = String(form.get('password'));
     if (password !== String(form.get('confirm'))) return setError('The two passwords differ');
-    setError(null);
-    try {
+    await run(async () => {
       const email = await props.send(token, password);
       // The fragment held a one-time secret: drop it from the address bar and history.
       history.replaceState(null, '', location.pathname);
       setDoneFor(email);
-    } catch (err) {
-      setError(messageOf(err));
-    }
+    });
   }
 
   if (doneFor) {

@@ -1,26 +1,18 @@
 import { useState } from 'preact/hooks';
 import { STAFF_ACCESS_ROUTES } from '@prex/protocol/wire';
 import type { StaffPasswordResetAcceptedResponse } from '@prex/protocol';
-import { api, messageOf } from '../api.js';
+import { api } from '../api.js';
+import { useAction } from '../use-action.js';
 
 /** Asks for a reset link by email; the server answers the same whether or not the email has an account. */
 export default function ForgotPasswordPage() {
-  const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function submit(event: Event) {
     event.preventDefault();
     const email = String(new FormData(event.currentTarget as HTMLFormElement).get('email'));
-    setBusy(true);
-    setError(null);
-    try {
-      setSent((await api<StaffPasswordResetAcceptedResponse>('POST', STAFF_ACCESS_ROUTES.passwordReset, { email })).message);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => setSent((await api<StaffPasswordResetAcceptedResponse>('POST', STAFF_ACCESS_ROUTES.passwordReset, { email })).message));
   }
   return (
     <main class="auth">

@@ -1,14 +1,12 @@
-import { useState } from 'preact/hooks';
-import { messageOf } from '../api.js';
 import { access } from '../access/options.js';
 import { supabaseAccessToken } from '../access/supabase.js';
 import { signIn, signInWithSupabase } from '../auth.js';
+import { useAction } from '../use-action.js';
 
 type Method = 'password' | 'supabase';
 
 export function LoginPage() {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const supabase = access.value?.signIn.supabase ?? null;
 
   async function submit(event: SubmitEvent) {
@@ -17,16 +15,10 @@ export function LoginPage() {
     const method = ((event.submitter as HTMLButtonElement | null)?.value ?? 'password') as Method;
     const email = String(form.get('email'));
     const password = String(form.get('password'));
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       if (method === 'supabase' && supabase) await signInWithSupabase(await supabaseAccessToken(supabase, email, password));
       else await signIn(email, password);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <main class="auth">

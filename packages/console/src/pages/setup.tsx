@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { STAFF_ACCESS_ROUTES, STAFF_LIMITS } from '@prex/protocol/wire';
 import type { SetupResponse } from '@prex/protocol';
-import { api, messageOf } from '../api.js';
+import { api } from '../api.js';
+import { useAction } from '../use-action.js';
 import { adoptSession } from '../auth.js';
 import { access, loadAccess } from '../access/options.js';
 
@@ -11,8 +12,7 @@ import { access, loadAccess } from '../access/options.js';
  * refuses once any workspace exists, so this page can only ever be used once.
  */
 export default function SetupPage() {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [created, setCreated] = useState<SetupResponse | null>(null);
 
   async function submit(event: Event) {
@@ -20,18 +20,10 @@ export default function SetupPage() {
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const field = (name: string) => String(form.get(name) ?? '');
     if (field('password') !== field('confirm')) return setError('The two passwords differ');
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { workspaceName: field('workspaceName'), origin: field('origin'), ownerName: field('ownerName'), email: field('email'), password: field('password') };
-      setCreated(await api<SetupResponse>('POST', STAFF_ACCESS_ROUTES.setup, body));
-    } catch (err) {
-      setError(messageOf(err));
-      // Someone else finished setup meanwhile: the sign-in page is what is left.
-      await loadAccess().catch(() => undefined);
-    } finally {
-      setBusy(false);
-    }
+    const body = { workspaceName: field('workspaceName'), origin: field('origin'), ownerName: field('ownerName'), email: field('email'), password: field('password') };
+    const done = await run(async () => setCreated(await api<SetupResponse>('POST', STAFF_ACCESS_ROUTES.setup, body)));
+    // Refused because someone else finished setup meanwhile? Then the sign-in page is what is left.
+    if (!done) await loadAccess().catch(() => undefined);
   }
 
   if (created) return <Keys created={created} />;
