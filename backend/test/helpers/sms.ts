@@ -43,13 +43,3 @@ export async function postInbound(
   return fetch(url, { method: 'POST', headers, body: options.raw?.body ?? new URLSearchParams(form).toString() });
 }
 
-/** Polls `check` until it returns something truthy (background work on the server); rejects after timeoutMs. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -9,7 +9,7 @@ import { ConversationEventReader } from '../helpers/conversation-events.js';
 import { silentLog } from '../helpers/db.js';
 import { adminCall } from '../helpers/customers.js';
 import { ask, conversationIn, inbox, inboxPath, rowOf } from '../helpers/inbox.js';
-import { eventually } from '../helpers/sms.js';
+import { eventually } from '../helpers/eventually.js';
 import { makeStaff, signedInStaff, type StaffBrowser } from '../helpers/staff.js';
 
 /**

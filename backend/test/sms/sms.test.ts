@@ -6,7 +6,8 @@ import { createLogger } from '../../src/logger.js';
 import { listSmsLog } from '../../src/sms/repository.js';
 import { makeTenant, readJson } from '../helpers/app.js';
 import { modelEnv, startChatTestServer, type ChatTestServer } from '../helpers/chat.js';
-import { eventually, messageSid, postInbound, type TwilioAccount } from '../helpers/sms.js';
+import { eventually } from '../helpers/eventually.js';
+import { messageSid, postInbound, type TwilioAccount } from '../helpers/sms.js';
 import { REFUNDS } from '../fixtures/passages.js';
 import { rotateSecretKey } from '../../src/tenants/repository.js';
 

@@ -5,6 +5,7 @@ import { hashIdentifier } from '../../src/privacy/hash.js';
 import { RESET_MAILS_PER_HOUR } from '../../src/staff/password-reset.js';
 import { readJson, startTestApp, type TestApp } from '../helpers/app.js';
 import { makeStaff, staffBrowser } from '../helpers/staff.js';
+import { eventually } from '../helpers/eventually.js';
 
 /**
  * A forgotten password, against the real server on PGlite with the link delivered through a real
@@ -45,12 +46,12 @@ const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(ema
 
 /** Waits until the server has handled `count` reset asks for this email (the mail goes out after the 202). */
 async function asksHandled(email: string, count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  const handled = async () => {
     const rows = await a.db.query<{ n: number }>("select count(*)::int as n from auth_events where kind = 'staff_password_reset_requested' and email_hash = $1", [hashIdentifier(email)]);
-    if (rows[0]!.n >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${email}: ${count} reset asks were never handled`);
+    return rows[0]!.n >= count;
+  };
+  // A guard against a hang, not a speed budget: generous for a loaded machine.
+  await eventually(handled, 60_000);
 }
 
 describe('password reset', () => {
