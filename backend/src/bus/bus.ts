@@ -2,7 +2,8 @@
  * The bus of conversation events: what one instance publishes, every instance on the same
  * database hears. Events are small and carry ids (a NOTIFY payload is at most 8 KB): a subscriber
  * reads what changed from the database. Delivery is at most once and may be lost with a
- * connection, so subscribers also poll on a slow timer; the bus makes them fast, not correct.
+ * connection: the bus then tells its subscribers to re-read what they follow (`onResync`), so a
+ * long-lived subscriber need not poll the database to be sure it missed nothing.
  */
 
 /** What happened to an answer streaming on some instance. */
@@ -48,12 +49,18 @@ export interface ConversationBus {
   publish(topic: string, event: BusEvent): Promise<void>;
   /** Listens to `topic` until the returned function is called. */
   subscribe(topic: string, listener: BusListener): () => void;
+  /**
+   * Calls `listener` whenever events may have been lost (a connection to the database dropped and
+   * came back, here or on the instance that published): subscribers read their state again.
+   */
+  onResync(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
 /** Subscribers of this process, by topic: the part both implementations share. */
 export class LocalSubscribers {
   private readonly byTopic = new Map<string, Set<BusListener>>();
+  private readonly resyncListeners = new Set<() => void>();
 
   add(topic: string, listener: BusListener): () => void {
     let listeners = this.byTopic.get(topic);
@@ -68,6 +75,15 @@ export class LocalSubscribers {
   deliver(topic: string, event: BusEvent): void {
     for (const listener of [...(this.byTopic.get(topic) ?? [])]) listener(event);
   }
+
+  addResync(listener: () => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
+  }
+
+  resync(): void {
+    for (const listener of [...this.resyncListeners]) listener();
+  }
 }
 
 /** One process (the embedded database, which one process owns): events never leave it. */
@@ -79,6 +95,8 @@ export function createMemoryBus(): ConversationBus {
       queueMicrotask(() => local.deliver(topic, event));
     },
     subscribe: (topic, listener) => local.add(topic, listener),
+    // Nothing is ever lost in one process.
+    onResync: () => () => undefined,
     async close() {},
   };
 }

@@ -5,11 +5,12 @@ import type { SseResponse } from '../http/sse.js';
 import { EVENTS_PAGE, readConversationEvents, type ConversationScope } from './event-log.js';
 
 /**
- * How often a stream reads the log without a word from the bus: a notification lost with a
- * reconnecting LISTEN connection delays an event by at most this. Idle streams cost one indexed
- * read each per period, so it is slower than an answer's follower (which lives seconds, not hours).
+ * How often a stream reads the log without a word from the bus. Lost notifications are repaired
+ * by the bus's resync, not by this: it is a last guard against a failure nobody foresaw, so it is
+ * slow — a widget's stream is open for as long as the page, and 300 idle streams read 5 times a
+ * second at this rate (they read 60 times a second at 5 s).
  */
-export const CONVERSATION_POLL_MS = 5_000;
+export const CONVERSATION_POLL_MS = 60_000;
 
 export interface EventStreamDeps {
   db: Db;
@@ -19,7 +20,7 @@ export interface EventStreamDeps {
 
 /**
  * Streams a conversation's events after `afterSeq` until the client leaves: what the log holds,
- * then each new event as the bus announces it (or the poll finds it), with the log's seq as the
+ * then each new event as the bus announces it (or a resync or the poll finds it), with the log's seq as the
  * SSE id; staff typing passes straight through, without an id. The stream never ends by itself.
  */
 export function streamConversationEvents(deps: EventStreamDeps, sse: SseResponse, scope: ConversationScope, afterSeq: number): void {
@@ -41,10 +42,12 @@ export function streamConversationEvents(deps: EventStreamDeps, sse: SseResponse
     if (event.kind === 'staff-typing') sse.writeEvent({ type: 'staff-typing', ...(event.name ? { name: event.name } : {}) });
     else if (event.kind === 'conversation-event' && event.seq > sent) void pump();
   });
+  const unsubscribeResync = deps.bus.onResync(() => void pump());
   const poll = setInterval(() => void pump(), deps.pollMs ?? CONVERSATION_POLL_MS);
   poll.unref();
   sse.onClose(() => {
     unsubscribe();
+    unsubscribeResync();
     clearInterval(poll);
   });
   void pump();

@@ -19,5 +19,10 @@ export function streamInboxEvents(bus: ConversationBus, sse: SseResponse, tenant
     const out = toStreamEvent(event);
     if (out) sse.writeEvent(out);
   });
-  sse.onClose(unsubscribe);
+  // Changes may have gone unheard: the console reads the list (and the open thread) again.
+  const unsubscribeResync = bus.onResync(() => sse.writeEvent({ type: 'resync' } satisfies InboxStreamEvent));
+  sse.onClose(() => {
+    unsubscribe();
+    unsubscribeResync();
+  });
 }

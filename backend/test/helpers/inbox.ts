@@ -57,6 +57,11 @@ export class InboxEventReader extends BackgroundSseReader<InboxStreamEvent> {
 
   /** Whether an event about this conversation arrived. */
   saw(sessionId: string, type: InboxStreamEvent['type'] = 'conversation-changed'): boolean {
-    return this.received.some((e) => e.type === type && e.sessionId === sessionId);
+    return this.received.some((e) => e.type === type && 'sessionId' in e && e.sessionId === sessionId);
+  }
+
+  /** Every conversation the events named, in order. */
+  sessionIds(): string[] {
+    return this.received.flatMap((e) => ('sessionId' in e ? [e.sessionId] : []));
   }
 }

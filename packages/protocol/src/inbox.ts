@@ -108,7 +108,9 @@ export type InboxStreamEvent =
   /** A visitor, bot or staff message, a note, a handoff, a status or assignee change. */
   | { type: 'conversation-changed'; sessionId: string }
   /** Another staff member is writing in this conversation. */
-  | { type: 'staff-typing'; sessionId: string; name?: string };
+  | { type: 'staff-typing'; sessionId: string; name?: string }
+  /** Changes may have been missed (the server's link to the database dropped): read the list and the open thread again. */
+  | { type: 'resync' };
 
 export const cannedReplySchema = z.object({
   id: z.string(),

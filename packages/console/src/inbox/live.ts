@@ -3,7 +3,7 @@ import { STAFF_INBOX_ROUTES } from '@prex/protocol/wire';
 import type { InboxStreamEvent } from '@prex/protocol';
 import { loadSession, session } from '../auth.js';
 import { displayName } from '../staff-name.js';
-import { conversationChanged, refreshList, staffTyping } from './store.js';
+import { conversationChanged, refreshList, resynced, staffTyping } from './store.js';
 
 /** 'live' while the tenant's event stream is open; 'reconnecting' after a drop. */
 export const liveState = signal<'connecting' | 'live' | 'reconnecting'>('connecting');
@@ -45,6 +45,7 @@ export function followInbox(): () => void {
     source.onmessage = (message: MessageEvent<string>) => {
       const event = JSON.parse(message.data) as InboxStreamEvent;
       if (event.type === 'conversation-changed') conversationChanged(event.sessionId);
+      else if (event.type === 'resync') resynced();
       // Our own typing notices come back too: show only the others'.
       else if (event.type === 'staff-typing' && event.name !== ownName()) staffTyping(event.sessionId, event.name ?? 'A teammate');
     };

@@ -134,6 +134,12 @@ export function conversationChanged(sessionId: string): void {
   if (sessionId === openedId) void refreshOpened();
 }
 
+/** The server may have missed changes: everything shown is read again. */
+export function resynced(): void {
+  void refreshList();
+  if (openedId) void refreshOpened();
+}
+
 /** After the console itself changed the open conversation. */
 export function reloadOpened(): Promise<void> {
   void refreshList();
