@@ -11,6 +11,7 @@ import { EVENTS_PAGE, readConversationEvents, type ConversationScope } from './e
  * second at this rate (they read 60 times a second at 5 s).
  */
 export const CONVERSATION_POLL_MS = 60_000;
+const RESYNC_SPREAD_MS = 1_000;
 
 export interface EventStreamDeps {
   db: Db;
@@ -42,7 +43,8 @@ export function streamConversationEvents(deps: EventStreamDeps, sse: SseResponse
     if (event.kind === 'staff-typing') sse.writeEvent({ type: 'staff-typing', ...(event.name ? { name: event.name } : {}) });
     else if (event.kind === 'conversation-event' && event.seq > sent) void pump();
   });
-  const unsubscribeResync = deps.bus.onResync(() => void pump());
+  // Every open stream of the instance resyncs at once: spread their reads over a second.
+  const unsubscribeResync = deps.bus.onResync(() => setTimeout(() => void pump(), Math.random() * RESYNC_SPREAD_MS).unref());
   const poll = setInterval(() => void pump(), deps.pollMs ?? CONVERSATION_POLL_MS);
   poll.unref();
   sse.onClose(() => {
