@@ -1,5 +1,5 @@
 import type { Emit } from './events.js';
-import type { MountOptions, PaneHandle } from './mount.js';
+import type { MountOptions, PaneHandle } from './pane-contract.js';
 import { adoptStyles } from './styles.js';
 
 type MountFn = (options: MountOptions) => PaneHandle;

@@ -6,6 +6,7 @@ import { Pane } from './components/Pane.js';
 import { definePrexChat } from './element.js';
 import type { Emit } from './events.js';
 import { createConversationTokens } from './conversations.js';
+import type { Identity, MountOptions, PaneHandle } from './pane-contract.js';
 import { createTokenStore } from './session.js';
 import { createStore } from './store.js';
 import css from './styles.css?inline';
@@ -14,69 +15,7 @@ import { INLINE_CSS, resolveTheme, THEME_CSS } from './theme.js';
 
 export type { Theme, ThemeOverride };
 export type { Emit, PrexEventMap, PrexEventName, Listener } from './events.js';
-
-/** What the loader (or any embedder) passes to `mount`. */
-export interface MountOptions {
-  /**
-   * Where the pane goes: the loader's shadow root, or any element. The pane appends its own
-   * `<prex-pane>` host there with its own shadow root, so its styles never meet the loader's
-   * or the page's.
-   */
-  root: ShadowRoot | HTMLElement;
-  publishableKey: string;
-  /** Backend origin, e.g. https://prex.example */
-  apiBase: string;
-  /** Host-page theme override; wins over the tenant's theme. */
-  theme?: ThemeOverride | undefined;
-  /**
-   * Theme bits for the first paint, before the tenant's config arrives (the loader's script-tag
-   * attributes and the last visit's cache); the tenant's config replaces them.
-   */
-  hint?: ThemeOverride | undefined;
-  /** Mount open without moving the focus (the loader restores a pane that was open before a reload). */
-  open?: boolean | undefined;
-  /** UI language (e.g. 'de'); default: the browser's. */
-  locale?: string | undefined;
-  /** The agent that answers, by name (e.g. 'sales'); absent: the tenant's default agent. */
-  agent?: string | undefined;
-  /** Instance name for storage keys ('Prex' or absent: the default instance). */
-  namespace?: string | undefined;
-  /** Inline placement (`<prex-chat>`): the pane fills its container, is always open, has no close button. */
-  inline?: boolean | undefined;
-  /** Receives the widget's events (ready, open, close, message:*, unread:change, handoff, error). */
-  emit?: Emit | undefined;
-  /** The visitor closed the pane from inside (close button, Escape). */
-  onClose?: (() => void) | undefined;
-  /** The resolved theme once the tenant's config arrived, and after `update` (the loader restyles its launcher). */
-  onTheme?: ((theme: Theme) => void) | undefined;
-  /** Where the session token is kept; default localStorage. */
-  storage?: Storage | undefined;
-  /** Injected fetch (tests); default globalThis.fetch. */
-  fetch?: typeof fetch | undefined;
-}
-
-/** Who the visitor is, as the host page said (`identify`); sent to the backend, which verifies the signature. */
-export interface Identity {
-  user: Record<string, unknown>;
-  signature?: string | undefined;
-}
-
-export interface PaneHandle {
-  open(): void;
-  close(): void;
-  toggle(): void;
-  /** Runtime changes: a theme override (merged into the current one) and/or the UI language. */
-  update(patch: { theme?: ThemeOverride | undefined; locale?: string | undefined }): void;
-  /**
-   * Who the visitor is: `{ userId, email?, name? }` and the host server's signature of it (hex
-   * HMAC-SHA256 of the user id, or an HS256 JWT). Sent with POST /v1/identity once a session exists;
-   * a refusal is an `error` event (the visitor stays anonymous).
-   */
-  identify(user: Record<string, unknown>, signature?: string): void;
-  readonly identity: Identity | undefined;
-  /** Stops streams, unmounts and removes the pane (the stored session is kept). */
-  destroy(): void;
-}
+export type { Identity, MountOptions, PaneHandle } from './pane-contract.js';
 
 /** Mounts the chat pane (closed); restores the conversation and loads the tenant's theme. */
 export function mount(options: MountOptions): PaneHandle {
