@@ -1,6 +1,6 @@
-import type { ChatMessage, Citation, ConversationStreamEvent, ConversationSummary, MessageAuthor, Theme, ThemeOverride, UIStreamChunk } from '@prex/protocol';
+import type { Citation, ConversationStreamEvent, ConversationSummary, Theme, ThemeOverride, UIStreamChunk } from '@prex/protocol';
 import { LIMITS, citationFromSourceChunk } from '@prex/protocol/wire';
-import { batch, computed, effect, signal, type Signal } from '@preact/signals';
+import { batch, computed, effect, signal } from '@preact/signals';
 import { ApiError, type ApiClient } from './api.js';
 import { createConversationTokens, type ConversationTokens } from './conversations.js';
 import { stringsFor, type Strings } from './i18n/index.js';
@@ -8,34 +8,11 @@ import type { Emit } from './events.js';
 import { createHandoff } from './handoff.js';
 import { createIdentity } from './identity.js';
 import type { TokenStore } from './session.js';
+import { fromServer, makeMessage, plain, type UiMessage } from './message.js';
 import { readAnswerStream, StreamDroppedError, type AnswerStreamOptions } from './stream.js';
 import { resolveTheme } from './theme.js';
 
-/** `pending`: sent, nothing back yet. The rest mirror the server's message statuses. */
-export type UiStatus = 'pending' | 'streaming' | 'complete' | 'stopped' | 'error';
-
-export interface UiMessage {
-  /** Stable local key (the server id arrives later for new messages). */
-  readonly key: string;
-  readonly role: 'user' | 'assistant';
-  readonly id: Signal<string | undefined>;
-  readonly text: Signal<string>;
-  readonly status: Signal<UiStatus>;
-  readonly sources: Signal<Citation[]>;
-  /** Assistant messages: Prex's bot, or a human agent after a handoff. */
-  readonly author: MessageAuthor;
-  /** A human agent's name, when the team gave one. */
-  readonly name?: string | undefined;
-  /** The visitor's thumbs on an answer (sent to the backend). */
-  readonly feedback: Signal<Feedback | null>;
-}
-
-export interface Feedback {
-  rating: 'up' | 'down';
-  comment?: string | undefined;
-  /** 'saving' until the backend stored it; 'failed' if it did not. */
-  state: 'saving' | 'saved' | 'failed';
-}
+export type { Feedback, UiMessage, UiStatus } from './message.js';
 
 /** A previous conversation in the history list. */
 export interface Conversation extends Omit<ConversationSummary, 'index'> {
@@ -66,29 +43,6 @@ export interface StoreOptions {
 
 export type Store = ReturnType<typeof createStore>;
 
-let keySeq = 0;
-function makeMessage(
-  role: UiMessage['role'],
-  text = '',
-  status: UiStatus = 'complete',
-  id?: string,
-  sources: Citation[] = [],
-  author: MessageAuthor = 'bot',
-  name?: string,
-): UiMessage {
-  return {
-    key: `m${++keySeq}`,
-    role,
-    id: signal(id),
-    text: signal(text),
-    status: signal(status),
-    sources: signal(sources),
-    author,
-    name,
-    feedback: signal(null),
-  };
-}
-
 const makeFriendly = (t: Strings) => (e: unknown): string => {
   if (e instanceof ApiError) {
     if (e.code === 'rate_limited' || e.status === 429) return t.errRate;
@@ -97,15 +51,6 @@ const makeFriendly = (t: Strings) => (e: unknown): string => {
   }
   return t.errGeneric;
 };
-
-/** Markdown → roughly what a screen reader should say (markers dropped). */
-const plain = (md: string) =>
-  md
-    .replace(/```[^\n]*\n?/g, '')
-    .replace(/\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, '$1')
-    .replace(/[*_`#>|~]+/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 export function createStore({ api, tokens, themeOverride, stream, onTheme, emit, locale, conversations: convTokens }: StoreOptions) {
   /** UI language; `update({ locale })` sets it at run time. */
@@ -216,12 +161,6 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     } finally {
       phase.value = 'ready';
     }
-  }
-
-  function fromServer(m: ChatMessage): UiMessage {
-    const ui = makeMessage(m.role, m.text, m.status, m.id, m.sources, m.author === 'human' ? 'human' : 'bot', m.authorName);
-    if (m.feedback?.rating) ui.feedback.value = { rating: m.feedback.rating, comment: m.feedback.comment ?? undefined, state: 'saved' };
-    return ui;
   }
 
   /** One event of the conversation's stream: a staff reply (once, announced), staff typing, the handoff's state. */

@@ -3,7 +3,8 @@ import { isSafeLink } from '@prex/protocol/wire';
 import { useState } from 'preact/hooks';
 import { fill, type Strings } from '../i18n/index.js';
 import { Markdown, type Cite } from '../markdown/index.js';
-import type { Store, UiMessage } from '../store.js';
+import type { UiMessage } from '../message.js';
+import type { Store } from '../store.js';
 import { BotIcon, PersonIcon, ThumbDownIcon, ThumbUpIcon } from './icons.js';
 
 /**
