@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgres } from '@prex/testing';
+import { postgresBenchEnv } from './prex.js';
 import { percentile, round } from './stats.js';
 
 const arg = (name: string, fallback: number) => {
@@ -61,14 +62,7 @@ async function main(): Promise<void> {
     createAccountWithPassword(db: unknown, input: { tenantId: string; email: string; role: 'owner'; password: string }): Promise<{ id: string }>;
   };
   const pg = await startPostgres({ database: 'bench' });
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: pg.url,
-    PREX_SESSION_SECRET: 'bench-session-secret-0123456789-abcdefghij',
-    PREX_RATE_LIMIT_PER_MINUTE: '100000000',
-    LOG_LEVEL: 'warn',
-  });
+  const config = loadConfig(postgresBenchEnv(pg.url));
   const server = await startServer({ config });
   try {
     const db = server.db as unknown as BenchDb;

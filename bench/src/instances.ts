@@ -17,6 +17,7 @@ import os from 'node:os';
 import { startPostgres, startTcpProxy } from '@prex/testing';
 import { createSession, runTurn, type Target } from './client.js';
 import { openConversationStream } from './conversation-stream.js';
+import { postgresBenchEnv } from './prex.js';
 import { percentile, round } from './stats.js';
 
 const arg = (name: string, fallback: number) => {
@@ -108,16 +109,7 @@ async function openIdleStreams(url: string, publishableKey: string, count: numbe
 async function main(): Promise<void> {
   const [{ startServer }, { loadConfig }] = await Promise.all([import('@prex/backend/server'), import('@prex/backend/config')]);
   const pg = await startPostgres({ database: 'bench' });
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: pg.url,
-    PREX_SESSION_SECRET: 'bench-session-secret-0123456789-abcdefghij',
-    PREX_RATE_LIMIT_PER_MINUTE: '100000000',
-    // The typing pace is a UX choice, not a cost.
-    PREX_EXTRACTIVE_DELAY_MS: '0',
-    LOG_LEVEL: 'warn',
-  };
+  const env = postgresBenchEnv(pg.url);
   // One after the other: the first applies the migrations and seeds the demo tenant.
   const instances = [await startServer({ config: loadConfig({ ...env, PREX_SEED_DEMO: 'true' }) })];
   for (let i = 1; i < INSTANCES; i++) instances.push(await startServer({ config: loadConfig({ ...env, PREX_SEED_DEMO: 'false' }) }));

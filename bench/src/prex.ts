@@ -8,6 +8,25 @@ export interface Stoppable {
 }
 
 /**
+ * The environment of a bench instance on a Postgres server (several instances may share it):
+ * explicit, not process.env, so a developer's OPENAI_API_KEY never leaks in; the same session
+ * secret for every instance, as a fleet shares one; no rate limit worth the name, since the bench
+ * sends thousands of requests from one address; no typing pace for extractive answers (a UX
+ * choice, not a cost).
+ */
+export function postgresBenchEnv(databaseUrl: string): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    PREX_SESSION_SECRET: 'bench-session-secret-0123456789-abcdefghij',
+    PREX_RATE_LIMIT_PER_MINUTE: '100000000',
+    PREX_EXTRACTIVE_DELAY_MS: '0',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/**
  * Starts Prex in this process on a free loopback port with a scratch PGlite data dir and the
  * demo tenant seeded. `env` adds variables (e.g. the model's base URL). The backend is imported
  * lazily so the rest of the bench still runs when it has not been built.

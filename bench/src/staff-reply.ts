@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgres } from '@prex/testing';
 import { openConversationStream } from './conversation-stream.js';
+import { postgresBenchEnv } from './prex.js';
 import { percentile, round } from './stats.js';
 
 const arg = (name: string, fallback: number) => {
@@ -28,14 +29,7 @@ async function main(): Promise<void> {
     createTenant(db: unknown, input: { name: string; allowedOrigins: string[] }): Promise<{ tenant: { publishableKey: string }; secretKey: string }>;
   };
   const pg = await startPostgres({ database: 'bench' });
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: pg.url,
-    PREX_SESSION_SECRET: 'bench-session-secret-0123456789-abcdefghij',
-    PREX_RATE_LIMIT_PER_MINUTE: '100000000',
-    LOG_LEVEL: 'warn',
-  });
+  const config = loadConfig(postgresBenchEnv(pg.url));
   // One after the other: the first applies the migrations.
   const a = await startServer({ config });
   const b = await startServer({ config });
