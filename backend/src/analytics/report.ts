@@ -1,4 +1,4 @@
-import type { AnalyticsResponse, DayRange } from '@prex/protocol';
+import type { AnalyticsResponse, DayRange, UsageTotals } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { labelCounts } from '../classification/label-counts.js';
 import { usageReport } from '../usage/report.js';
@@ -6,14 +6,22 @@ import { contentGaps, ratings } from '../conversations/ratings-and-gaps.js';
 import { conversationOutcomes, firstStaffReply } from '../conversations/outcomes.js';
 import { instantsOf } from '../usage/range.js';
 
-/** Model calls and cost per day, from the admin usage report. */
-async function usageByDay(db: Db, tenantId: string, range: DayRange): Promise<NonNullable<AnalyticsResponse['usage']>> {
-  const report = await usageReport(db, tenantId, range, 'day');
-  const { calls, promptTokens, completionTokens, costUsd, unpricedCalls } = report.totals;
+/** The figures of one usage row the Analytics page shows. */
+const figuresOf = (r: UsageTotals) => ({ calls: r.calls, promptTokens: r.promptTokens, completionTokens: r.completionTokens, costUsd: r.costUsd });
+
+/** Model calls and cost per day, per agent and per model, from the admin usage report. */
+async function usageFigures(db: Db, tenantId: string, range: DayRange): Promise<NonNullable<AnalyticsResponse['usage']>> {
+  const [byDay, byAgent, byModel] = await Promise.all([
+    usageReport(db, tenantId, range, 'day'),
+    usageReport(db, tenantId, range, 'agent'),
+    usageReport(db, tenantId, range, 'model'),
+  ]);
   return {
     currency: 'USD',
-    totals: { calls, promptTokens, completionTokens, costUsd, unpricedCalls },
-    days: report.rows.map((r) => ({ day: r.key, calls: r.calls, promptTokens: r.promptTokens, completionTokens: r.completionTokens, costUsd: r.costUsd })),
+    totals: { ...figuresOf(byDay.totals), unpricedCalls: byDay.totals.unpricedCalls },
+    days: byDay.rows.map((r) => ({ day: r.key, ...figuresOf(r) })),
+    agents: byAgent.rows.map((r) => ({ key: r.key, ...figuresOf(r) })),
+    models: byModel.rows.map((r) => ({ key: r.key, ...figuresOf(r) })),
   };
 }
 
@@ -26,7 +34,7 @@ export async function analyticsReport(db: Db, tenantId: string, range: DayRange,
     ratings(db, tenantId, instants),
     contentGaps(db, tenantId, instants),
     labelCounts(db, tenantId, range),
-    withCost ? usageByDay(db, tenantId, range) : null,
+    withCost ? usageFigures(db, tenantId, range) : null,
   ]);
   return {
     from: range.from,

@@ -132,6 +132,9 @@ describe('GET /v1/staff/analytics', () => {
     expect(usage?.totals).toMatchObject({ calls: 1, costUsd: 0.25, promptTokens: 100, completionTokens: 20 });
     expect(usage?.days.at(-1)).toEqual({ day: today, calls: 1, promptTokens: 100, completionTokens: 20, costUsd: 0.25 });
     expect(usage?.days).toHaveLength(30);
+    // The call belongs to no agent: it is counted under '(no agent)', and under its model.
+    expect(usage?.agents).toEqual([{ key: '(no agent)', calls: 1, promptTokens: 100, completionTokens: 20, costUsd: 0.25 }]);
+    expect(usage?.models).toEqual([{ key: 'test-model', calls: 1, promptTokens: 100, completionTokens: 20, costUsd: 0.25 }]);
     expect((await analytics(agent)).usage).toBeNull();
   });
 

@@ -41,6 +41,13 @@ export const analyticsUsageDaySchema = z.object({
 });
 export type AnalyticsUsageDay = z.infer<typeof analyticsUsageDaySchema>;
 
+/** Model calls and cost of one agent or one model over the range. */
+export const analyticsUsageGroupSchema = analyticsUsageDaySchema.omit({ day: true }).extend({
+  /** The agent's name (its id once deleted; '(no agent)' for calls outside any agent), or the model. */
+  key: z.string(),
+});
+export type AnalyticsUsageGroup = z.infer<typeof analyticsUsageGroupSchema>;
+
 export const analyticsResponseSchema = z.object({
   from: isoDaySchema,
   to: isoDaySchema,
@@ -67,12 +74,15 @@ export const analyticsResponseSchema = z.object({
   labels: z.object({ labels: z.array(messageLabelSchema), totals: labelCountsSchema }),
   /** Questions the knowledge base could not answer, grouped by their normalised text, most asked first. */
   contentGaps: z.array(z.object({ question: z.string(), count: count, lastAskedAt: z.iso.datetime() })),
-  /** Model calls and cost per day: null for the agent role (spend is for owners and admins). */
+  /** Model calls and cost per day, agent and model: null for the agent role (spend is for owners and admins). */
   usage: z
     .object({
       currency: z.literal('USD'),
       totals: analyticsUsageDaySchema.omit({ day: true }).extend({ unpricedCalls: count }),
       days: z.array(analyticsUsageDaySchema),
+      /** Most expensive first. */
+      agents: z.array(analyticsUsageGroupSchema),
+      models: z.array(analyticsUsageGroupSchema),
     })
     .nullable(),
 });

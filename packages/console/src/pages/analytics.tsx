@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ANALYTICS_ROUTES } from '@prex/protocol/wire';
-import type { AnalyticsResponse } from '@prex/protocol';
+import type { AnalyticsResponse, AnalyticsUsageGroup } from '@prex/protocol';
 import { api, messageOf } from '../api.js';
 import { BarChart } from '../analytics/bar-chart.js';
 import { downloadCsv } from '../analytics/csv.js';
@@ -154,9 +154,39 @@ function Report({ report }: { report: AnalyticsResponse }) {
             {usage.totals.unpricedCalls > 0 && ` (${usage.totals.unpricedCalls} calls of models without a price are not in the cost)`}
           </p>
           <BarChart title="Cost per day (USD)" rows={usage.days} series={[{ key: 'costUsd', label: 'Cost', color: 'var(--accent)' }]} format={usd} />
+          <UsageTable caption="By agent" keyName="Agent" rows={usage.agents} />
+          <UsageTable caption="By model" keyName="Model" rows={usage.models} />
         </>
       )}
     </>
+  );
+}
+
+/** Calls, tokens and cost of each agent (or model), most expensive first. */
+function UsageTable({ caption, keyName, rows }: { caption: string; keyName: string; rows: AnalyticsUsageGroup[] }) {
+  if (rows.length === 0) return null;
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{keyName}</th>
+          <th scope="col">Calls</th>
+          <th scope="col">Tokens</th>
+          <th scope="col">Cost</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.key}</th>
+            <td>{r.calls}</td>
+            <td>{r.promptTokens + r.completionTokens}</td>
+            <td>{usd(r.costUsd)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
