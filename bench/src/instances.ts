@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     const loaded = stats(three.reply.ms);
     console.log(`staff replies back to back (three instances), ms, then with ${IDLE_STREAMS} other visitors' streams open and idle on one instance:`);
     console.log(row('no idle streams', quiet));
-    console.log(row(`${IDLE_STREAMS} idle streams (each reads its log every 5 s)`, loaded));
+    console.log(row(`${IDLE_STREAMS} idle streams (each reads its log once a minute)`, loaded));
     console.log(`  ratio (median): ${ratio(loaded.median, quiet.median)}; process RSS +${round(rssPerStream, 1)} KiB per stream (server and client sides, one process)`);
     for (const close of idle) close();
   } finally {
