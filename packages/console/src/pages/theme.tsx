@@ -27,7 +27,7 @@ export default function ThemePage() {
   }, []);
 
   return (
-    <main class="page stack">
+    <main class="page stack theme-page">
       <h1>Theme</h1>
       {load.error ? <p role="alert">{messageOf(load.error)}</p> : null}
       {saved && form && <Editor saved={saved} form={form} onForm={setForm} onSaved={(s) => (setSaved(s), setForm(formOf(s.stored, s.defaults)))} />}
