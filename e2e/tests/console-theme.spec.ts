@@ -48,6 +48,8 @@ test('the owner edits the theme with the real widget as preview, is stopped by l
   await expect(page.getByLabel('Accent colour', { exact: true })).toHaveValue('#0f766e');
   await expect.poll(style(header, 'backgroundColor')).toBe('rgb(15, 118, 110)');
   await expect(preview.getByTestId('prex-title')).toHaveText('Northwind Notes help');
+  // Mounted open without taking the focus from the console's form.
+  expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('IFRAME');
 
   // The accent, as it is typed: the pane's header and the loader's launcher follow.
   await page.getByLabel('Accent colour', { exact: true }).fill('#b45309');
@@ -55,6 +57,9 @@ test('the owner edits the theme with the real widget as preview, is stopped by l
   await expect.poll(style(preview.getByTestId('prex-launcher'), 'backgroundColor')).toBe('rgb(180, 83, 9)');
   await page.getByLabel('Title', { exact: true }).fill('Northwind help');
   await expect(preview.getByTestId('prex-title')).toHaveText('Northwind help');
+  // Tenant CSS goes through the pane's own filter in the preview, as on a visitor's page.
+  await page.getByLabel(/^Custom CSS/).fill('.prex-title { text-transform: uppercase }');
+  await expect.poll(() => preview.getByTestId('prex-title').evaluate((el) => getComputedStyle(el).textTransform)).toBe('uppercase');
 
   // 'auto' follows the visitor's page: the switch shows it dark, then light again.
   await page.getByLabel('Colour scheme').selectOption('auto');
@@ -94,7 +99,7 @@ test('the owner edits the theme with the real widget as preview, is stopped by l
   await page.getByRole('button', { name: 'Save theme' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Theme saved' })).toBeVisible();
   const stored = await stack.admin<AdminThemeResponse>('GET', '/v1/admin/theme');
-  expect(stored.stored).toMatchObject({ accentColor: '#b45309', backgroundColor: '#fffbeb', textColor: '#1f2937', title: 'Northwind help', colorScheme: 'light' });
+  expect(stored.stored).toMatchObject({ accentColor: '#b45309', backgroundColor: '#fffbeb', textColor: '#1f2937', title: 'Northwind help', colorScheme: 'light', customCss: '.prex-title{text-transform:uppercase}' });
 
   expect(previewCalls).toEqual([]);
   expect(cspErrors).toEqual([]);
@@ -106,6 +111,7 @@ test('the owner edits the theme with the real widget as preview, is stopped by l
   await expect.poll(style(visitor.pane.locator('.prex-header'), 'backgroundColor')).toBe('rgb(180, 83, 9)');
   await expect.poll(style(visitor.pane, 'backgroundColor')).toBe('rgb(255, 251, 235)');
   await expect(visitor.page.getByTestId('prex-title')).toHaveText('Northwind help');
+  await expect.poll(() => visitor.page.getByTestId('prex-title').evaluate((el) => getComputedStyle(el).textTransform)).toBe('uppercase');
   await visitor.page.context().close();
   await context.close();
 });
