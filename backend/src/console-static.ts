@@ -9,6 +9,8 @@ import { workspaceRoot } from './static.js';
 
 /** Where the console is served; its build uses the same base (packages/console/vite.config.ts). */
 export const CONSOLE_PREFIX = '/console';
+/** The Theme page's live widget preview, framed by the console (its own CSP below). */
+export const THEME_PREVIEW_PAGE = `${CONSOLE_PREFIX}/theme-preview`;
 
 /** PREX_STATIC_DIR/console, else the workspace package's build output. */
 export function consoleDir(staticDir: string | undefined): string {
@@ -29,6 +31,21 @@ function pageHeaders(config: Config): Record<string, string> {
     ...FIXED_HEADERS,
   };
 }
+
+/**
+ * The Theme page's preview document (packages/console/theme-preview.html): framed by the console
+ * only, running the real loader and pane from this origin, and reaching no server at all (the draft
+ * arrives by postMessage, the widget config from a fetch the document answers itself), so the
+ * preview creates no visitor session. Images from anywhere: the draft's avatar URL is shown.
+ */
+const PREVIEW_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https: http:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+  'X-Frame-Options': 'SAMEORIGIN',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-cache',
+};
 
 const FIXED_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
@@ -53,6 +70,7 @@ export function createConsoleRouter(config: Config, log: Logger): Router {
     express.static(path.join(dir, 'assets'), { index: false, fallthrough: true, immutable: true, maxAge: '365d' }),
     (req, _res, next) => next(notFound(`No console asset ${req.path}`)),
   );
+  router.get(THEME_PREVIEW_PAGE, discardBody, sendPage(path.join(dir, 'theme-preview.html'), PREVIEW_HEADERS));
   const page = sendPage(indexFile, pageHeaders(config));
   router.get(CONSOLE_PREFIX, discardBody, page);
   router.get(`${CONSOLE_PREFIX}/*path`, discardBody, page);

@@ -20,6 +20,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'prex-console-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const INDEX = '<!doctype html><title>Prex console</title><script type="module" src="/console/assets/index-Ab12.js"></script>';
 
+const PREVIEW = '<!doctype html><title>Widget preview</title><script type="module" src="/console/assets/theme-preview-Cd34.js"></script>';
+
 async function serve(staticDir: string, env: Record<string, string> = {}) {
   return startServer({ config: testConfig({ PREX_STATIC_DIR: staticDir, ...env }), db: noDb, log: silentLog });
 }
@@ -30,6 +32,7 @@ describe('the console, served at /console', () => {
     mkdirSync(path.join(dir, 'built/console/assets'), { recursive: true });
     writeFileSync(path.join(dir, 'built/console/index.html'), INDEX);
     writeFileSync(path.join(dir, 'built/console/assets/index-Ab12.js'), 'export const app = 1;');
+    writeFileSync(path.join(dir, 'built/console/theme-preview.html'), PREVIEW);
     server = await serve(path.join(dir, 'built'));
   });
   afterAll(() => server?.close());
@@ -51,6 +54,20 @@ describe('the console, served at /console', () => {
       // Same-origin only: another site's script cannot read it.
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
     }
+  });
+
+  it('serves the Theme page’s widget preview under its own CSP: framed by the console only, reaching no server', async () => {
+    const res = await fetch(`${server.url}/console/theme-preview`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(PREVIEW);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("connect-src 'none'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).not.toContain('unsafe-');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it('lets the page reach the configured Supabase project for "Sign in with Supabase", and no other origin', async () => {

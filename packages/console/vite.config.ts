@@ -14,6 +14,10 @@ export default defineConfig({
     sourcemap: false,
     emptyOutDir: true,
     assetsDir: 'assets',
-    rolldownOptions: { output: { minify: true, comments: false } },
+    rolldownOptions: {
+      // theme-preview.html: the Theme page's preview document (its own CSP; see src/theme-preview/main.ts).
+      input: { index: 'index.html', 'theme-preview': 'theme-preview.html' },
+      output: { minify: true, comments: false },
+    },
   },
 });

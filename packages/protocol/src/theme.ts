@@ -1,20 +1,20 @@
 import { z } from 'zod';
-import { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, contrastRatio } from './style.js';
+import { MAX_CUSTOM_CSS_CHARS } from './style.js';
+import { LAUNCHER_ICONS, THEME_LIMITS, themeContrastProblems } from './theme-wire.js';
 import { checkTenantCss } from './tenant-css.js';
 
 export const hexColorSchema = z
   .string()
   .regex(/^#[0-9a-fA-F]{6}$/, 'a color is written as #rrggbb');
 
-/** The launcher icons a tenant can pick (drawn by the loader; no URLs, no markup from outside). */
-export const LAUNCHER_ICONS = ['chat', 'help', 'sparkle', 'headset'] as const;
-export type LauncherIcon = (typeof LAUNCHER_ICONS)[number];
+export { LAUNCHER_ICONS, type LauncherIcon } from './theme-wire.js';
+const L = THEME_LIMITS;
 
 const fontFamilySchema = z
   .string()
   .trim()
   .min(1)
-  .max(200)
+  .max(L.maxFontFamilyChars)
   .regex(/^[A-Za-z0-9 ,'"-]+$/, 'a font family is a comma-separated list of names (letters, digits, spaces, quotes, hyphens)');
 
 const themeFields = {
@@ -26,21 +26,21 @@ const themeFields = {
   /** CSS font-family list; the fonts must be installed or loaded by the host page. 'system' = the OS UI font. */
   fontFamily: fontFamilySchema.default('system'),
   /** Pane corner radius in px. */
-  cornerRadius: z.number().int().min(0).max(32).default(16),
+  cornerRadius: z.number().int().min(0).max(L.maxCornerRadius).default(16),
   position: z.enum(['left', 'right']).default('right'),
   /** Distance of launcher (and pane) from the chosen side, px. */
-  offsetX: z.number().int().min(0).max(400).default(20),
+  offsetX: z.number().int().min(0).max(L.maxOffset).default(20),
   /** Distance of the launcher from the bottom, px. */
-  offsetY: z.number().int().min(0).max(400).default(20),
+  offsetY: z.number().int().min(0).max(L.maxOffset).default(20),
   colorScheme: z.enum(['light', 'dark', 'auto']).default('light'),
   launcherIcon: z.enum(LAUNCHER_ICONS).default('chat'),
-  launcherLabel: z.string().trim().min(1).max(40).default('Open support chat'),
-  title: z.string().trim().min(1).max(60).default('Support'),
+  launcherLabel: z.string().trim().min(1).max(L.maxLauncherLabelChars).default('Open support chat'),
+  title: z.string().trim().min(1).max(L.maxTitleChars).default('Support'),
   /** Header avatar image (http(s)); the host page's CSP needs `img-src` for its origin. */
-  avatarUrl: z.url({ protocol: /^https?$/, error: 'avatarUrl must be an http(s) URL' }).max(500).optional(),
-  greeting: z.string().trim().max(280).default('Hi! Ask me anything about our product.'),
+  avatarUrl: z.url({ protocol: /^https?$/, error: 'avatarUrl must be an http(s) URL' }).max(L.maxAvatarUrlChars).optional(),
+  greeting: z.string().trim().max(L.maxGreetingChars).default('Hi! Ask me anything about our product.'),
   /** Suggested first questions, shown as chips under the greeting; clicking one sends it. */
-  suggestions: z.array(z.string().trim().min(1).max(80)).max(4).default([]),
+  suggestions: z.array(z.string().trim().min(1).max(L.maxSuggestionChars)).max(L.maxSuggestions).default([]),
   /**
    * Extra CSS for the pane only (adopted into the pane's shadow root): style rules and @media with
    * allow-listed properties and values, which cannot fetch anything; anything else is refused,
@@ -55,32 +55,9 @@ function tenantCss(css: string, ctx: z.RefinementCtx): string {
   return checked.css;
 }
 
-type ColorPair = { backgroundColor?: string | undefined; textColor?: string | undefined; colorScheme?: 'light' | 'dark' | 'auto' | undefined };
+export { themeContrastProblems } from './theme-wire.js';
 
-/**
- * Every text/background pair the pane will show under AA: an explicit pair, or one colour checked
- * against the scheme's default for the other (both schemes for 'auto'). Returns readable problems.
- */
-export function themeContrastProblems(t: ColorPair): { path: 'textColor' | 'backgroundColor'; message: string; ratio: number }[] {
-  if (!t.backgroundColor && !t.textColor) return [];
-  const schemes = t.colorScheme === 'dark' ? (['dark'] as const) : t.colorScheme === 'auto' ? (['light', 'dark'] as const) : (['light'] as const);
-  const problems: { path: 'textColor' | 'backgroundColor'; message: string; ratio: number }[] = [];
-  for (const s of schemes) {
-    const bg = t.backgroundColor ?? SCHEME_COLORS[s].backgroundColor;
-    const fg = t.textColor ?? SCHEME_COLORS[s].textColor;
-    const ratio = contrastRatio(fg, bg);
-    if (ratio < MIN_TEXT_CONTRAST) {
-      const fgName = t.textColor ? 'textColor' : `the ${s} scheme's text`;
-      const bgName = t.backgroundColor ? 'backgroundColor' : `the ${s} scheme's background`;
-      problems.push({
-        path: t.textColor ? 'textColor' : 'backgroundColor',
-        ratio: Math.round(ratio * 100) / 100,
-        message: `${fgName} ${fg} on ${bgName} ${bg} has a contrast ratio of ${ratio.toFixed(2)}:1; WCAG AA needs at least ${MIN_TEXT_CONTRAST}:1`,
-      });
-    }
-  }
-  return problems;
-}
+type ColorPair = Parameters<typeof themeContrastProblems>[0];
 
 const guardContrast = (t: ColorPair, ctx: z.RefinementCtx) => {
   for (const p of themeContrastProblems(t)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
