@@ -39,6 +39,7 @@ import { createRoutePolicies } from './routes.js';
 import { createSessionsFeature } from './sessions/routes.js';
 import { createSettingsFeature } from './settings/index.js';
 import { createStaffSettingsFeature } from './settings/staff-routes.js';
+import { createRetentionFeature } from './retention/feature.js';
 import { createSetupFeature } from './setup/index.js';
 import { createStaffFeature } from './staff/index.js';
 import { createSupabaseAuth } from './staff/supabase-auth.js';
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createSetupFeature({ db, routes, publicUrl: config.publicUrl, supabase: config.supabase }),
     createInboxFeature({ config, db, log, bus, handoff, routes }),
     createStaffSettingsFeature({ db, routes, publicUrl: config.publicUrl }),
+    createRetentionFeature({ db, log }),
     createCopilotFeature({ config, db, log, routes, answerer, usage }),
     createSolutionsFeature({ db, log, routes }),
     createAnalyticsFeature({ db, routes }),
