@@ -104,7 +104,7 @@ function Snippets() {
           </select>
         </label>
         <label>
-          Signature
+          Signing method
           <select value={method} onChange={(e) => setMethod((e.currentTarget as HTMLSelectElement).value as IdentitySigningMethod)}>
             <option value="hmac">HMAC-SHA256 of the user id</option>
             <option value="jwt">JWT (HS256, can carry email and name)</option>
