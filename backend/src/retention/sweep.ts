@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 
 /** Conversations erased per transaction: small enough that a sweep never holds many locks for long. */
 const BATCH_SIZE = 100;
+/** Long enough that start-up (migrations, seeding) is done, short enough that a restart loop does not starve the sweep. */
+const FIRST_SWEEP_DELAY_MS = 60_000;
 
 export interface RetentionSweepOptions {
   db: Db;
@@ -34,16 +36,21 @@ export function startRetentionSweep(options: RetentionSweepOptions): RetentionSw
       running = undefined;
     }));
 
-  const timer = setInterval(() => {
+  const tick = () => {
     runOnce()
       .then((erased) => erased > 0 && log.info('retention sweep deleted conversations', { erased }))
       .catch((err: unknown) => log.error('retention sweep failed', { error: err instanceof Error ? err.message : String(err) }));
-  }, options.intervalMs);
+  };
+  // A first sweep soon after start: instances redeployed more often than the interval still sweep.
+  const first = setTimeout(tick, Math.min(FIRST_SWEEP_DELAY_MS, options.intervalMs));
+  const timer = setInterval(tick, options.intervalMs);
   // A pending sweep must not keep a process (or a test run) alive.
+  first.unref();
   timer.unref();
   return {
     runOnce,
     async stop() {
+      clearTimeout(first);
       clearInterval(timer);
       await running?.catch(() => undefined);
     },

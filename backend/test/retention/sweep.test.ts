@@ -3,10 +3,11 @@ import { insertUserMessage } from '../../src/conversations/messages.js';
 import { createSession } from '../../src/conversations/sessions.js';
 import type { Db } from '../../src/db/db.js';
 import { newId } from '../../src/ids.js';
+import { createRetentionFeature } from '../../src/retention/feature.js';
 import { setConversationRetentionDays } from '../../src/retention/setting.js';
 import { sweep } from '../../src/retention/sweep.js';
 import { makeTenant } from '../helpers/app.js';
-import { openEngine, type Engine } from '../helpers/db.js';
+import { openEngine, silentLog, type Engine } from '../helpers/db.js';
 
 /**
  * The retention sweep, on both engines: a conversation quiet for longer than its tenant's retention
@@ -105,5 +106,22 @@ describe.each<Engine>(['pglite', 'postgres'])('the retention sweep (%s)', (engin
     expect(first + second).toBe(old.length);
     for (const id of old) expect(await exists(db, tenantId, id)).toBe(false);
     expect(await exists(db, tenantId, kept)).toBe(true);
+  });
+});
+
+describe('the retention feature', () => {
+  it('sweeps on its own once started, and stops when the app stops', async () => {
+    const { db, close } = await openEngine('pglite');
+    const feature = createRetentionFeature({ db, log: silentLog, intervalMs: 20 });
+    try {
+      const tenantId = (await makeTenant(db, 'Timed')).tenant.id;
+      await setConversationRetentionDays(db, tenantId, 7);
+      const old = await conversation(db, tenantId, 30);
+      feature.start!();
+      await expect.poll(() => exists(db, tenantId, old), { timeout: 30_000 }).toBe(false);
+    } finally {
+      await feature.stop!();
+      await close();
+    }
   });
 });
