@@ -40,6 +40,7 @@ import { createSessionsFeature } from './sessions/routes.js';
 import { createSettingsFeature } from './settings/index.js';
 import { createStaffSettingsFeature } from './settings/staff-routes.js';
 import { createStaffThemeFeature } from './settings/staff-theme.js';
+import { createRetentionFeature } from './retention/feature.js';
 import { createSetupFeature } from './setup/index.js';
 import { createStaffFeature } from './staff/index.js';
 import { createSupabaseAuth } from './staff/supabase-auth.js';
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createInboxFeature({ config, db, log, bus, handoff, routes }),
     createStaffSettingsFeature({ db, routes, publicUrl: config.publicUrl }),
     createStaffThemeFeature({ db, routes }),
+    createRetentionFeature({ db, log }),
     createCopilotFeature({ config, db, log, routes, answerer, usage }),
     createSolutionsFeature({ db, log, routes }),
     createAnalyticsFeature({ db, routes }),

@@ -66,12 +66,25 @@ export async function deleteCustomer(db: Db, tenantId: string, customerId: strin
     if (!customer) return false;
     const ids = await allSessionIdsOfCustomer(tx, tenantId, customerId);
     const email = customer.email ?? '';
-    await detachUsageFromSessions(tx, tenantId, ids);
-    await tx.query('delete from email_events where tenant_id = $1 and (customer_id = $2 or session_id = any($3::text[]) or recipient = $4)', [tenantId, customerId, ids, email]);
-    await tx.query('delete from email_codes where tenant_id = $1 and (email = $2 or session_id = any($3::text[]))', [tenantId, email, ids]);
+    await tx.query('delete from email_events where tenant_id = $1 and (customer_id = $2 or recipient = $3)', [tenantId, customerId, email]);
+    await tx.query('delete from email_codes where tenant_id = $1 and email = $2', [tenantId, email]);
     if (customer.email) await tx.query('delete from auth_events where tenant_id = $1 and email_hash = $2', [tenantId, hashIdentifier(customer.email)]);
-    await deleteSessions(tx, tenantId, ids);
+    await eraseConversations(tx, tenantId, ids);
     await tx.query('delete from customers where tenant_id = $1 and id = $2', [tenantId, customerId]);
     return true;
   });
+}
+
+/**
+ * Erases these conversations of the tenant and what hangs off them: the emails and codes sent from
+ * them, then the sessions (messages, escalations, events, notes, inbox state and SMS threads
+ * cascade; a solution drafted from one keeps its text without the link). Usage records stay,
+ * detached. Run inside a transaction: a customer's erasure and the retention sweep both do.
+ */
+export async function eraseConversations(tx: Db, tenantId: string, sessionIds: readonly string[]): Promise<void> {
+  if (sessionIds.length === 0) return;
+  await detachUsageFromSessions(tx, tenantId, sessionIds);
+  await tx.query('delete from email_events where tenant_id = $1 and session_id = any($2::text[])', [tenantId, sessionIds]);
+  await tx.query('delete from email_codes where tenant_id = $1 and session_id = any($2::text[])', [tenantId, sessionIds]);
+  await deleteSessions(tx, tenantId, sessionIds);
 }

@@ -5,6 +5,7 @@ import {
   staffOriginQuerySchema,
   staffOriginRequestSchema,
   staffOriginSchema,
+  staffRotatePublishableKeyRequestSchema,
   staffRotateSecretKeyRequestSchema,
   staffSettingsEmailsSchema,
   type StaffRotateSecretKeyResponse,
@@ -20,8 +21,11 @@ import { parseInput, parseJsonBody } from '../http/validate.js';
 import { requestOrigin } from '../staff/links.js';
 import { requireRole } from '../staff/session-auth.js';
 import { embedSnippet } from '../tenants/embed-snippet.js';
-import { addAllowedOrigin, normalizeOrigins, removeAllowedOrigin, rotateSecretKey } from '../tenants/repository.js';
+import { conversationRetentionDays } from '../retention/setting.js';
+import { addAllowedOrigin, normalizeOrigins, previousPublishableKeys, removeAllowedOrigin, rotatePublishableKey, rotateSecretKey } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/tenant.js';
+import { addStaffIdentityRoutes } from './staff-identity.js';
+import { addStaffRetentionRoute } from './staff-retention.js';
 
 export interface StaffSettingsDeps {
   db: Db;
@@ -32,9 +36,10 @@ export interface StaffSettingsDeps {
 
 /**
  * The console's Settings page, for owners and admins (an agent gets 403): the allowed origins, the
- * embed snippet, the keys and the notification emails of the signed-in staff member's tenant. The
- * same services as the admin API and the CLI (`prex keys rotate`); rotating the secret key is the
- * owner's alone, since the new key opens the whole admin API.
+ * embed snippet, the keys, the notification emails, signed identities and data retention of the
+ * signed-in staff member's tenant. The same services as the admin API and the CLI (`prex keys
+ * rotate`); rotating a key or the identity secret is the owner's alone, since the secret key opens
+ * the whole admin API and a publishable key or identity secret rotated by mistake breaks the site's widget.
  */
 export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
   const { db } = deps;
@@ -44,7 +49,11 @@ export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
   const reply = async (res: Response, tenant: Tenant | undefined) => {
     if (!tenant) throw notFound('This workspace no longer exists');
     const base = deps.publicUrl ?? requestOrigin(res.req);
-    const { summaryEmails, handoffEmails } = await customerSettings(db, tenant.id);
+    const [{ summaryEmails, handoffEmails, requireSignedIdentity }, retentionDays, previousKeys] = await Promise.all([
+      customerSettings(db, tenant.id),
+      conversationRetentionDays(db, tenant.id),
+      previousPublishableKeys(db, tenant.id),
+    ]);
     const out: StaffSettingsResponse = {
       tenantId: tenant.id,
       name: tenant.name,
@@ -52,6 +61,9 @@ export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
       allowedOrigins: tenant.allowedOrigins,
       embedSnippet: embedSnippet(base, tenant.publishableKey),
       emails: { summaryEmails, handoffEmails },
+      identity: { requireSignedIdentity },
+      retention: { conversationRetentionDays: retentionDays },
+      previousPublishableKeys: previousKeys.map((k) => ({ publishableKey: k.publishableKey, expiresAt: k.expiresAt.toISOString() })),
     };
     res.set('Cache-Control', 'no-store').json(out);
   };
@@ -90,6 +102,16 @@ export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
     const out: StaffRotateSecretKeyResponse = { secretKey, oldKeysExpireAt: new Date(Date.now() + graceSeconds * 1000).toISOString() };
     res.set('Cache-Control', 'no-store').json(out);
   });
+
+  // The old key keeps opening the widget for the grace, so pages still carrying the old snippet work while the site redeploys.
+  routes.post(STAFF_SETTINGS_ROUTES.rotatePublishableKey, requireRole('owner'), async (req, res) => {
+    const { graceSeconds } = parseJsonBody(staffRotatePublishableKeyRequestSchema, req, 'rotation');
+    await reply(res, await rotatePublishableKey(db, tenantOf(res).id, graceSeconds));
+  });
+
+  const replyWithSettings = (res: Response) => reply(res, tenantOf(res));
+  addStaffIdentityRoutes(routes, db, replyWithSettings);
+  addStaffRetentionRoute(routes, db, replyWithSettings);
 
   return { publicRoutes: routes.router };
 }

@@ -46,9 +46,55 @@ async function insertSecretKey(db: Db, tenantId: string): Promise<string> {
   return secretKey;
 }
 
+/** The tenant a publishable key opens: its current key, or a key a rotation replaced while its grace lasts. */
 export async function findByPublishableKey(db: Db, publishableKey: string): Promise<Tenant | undefined> {
-  const rows = await db.query<TenantRow>(`select ${COLUMNS} from tenants where publishable_key = $1`, [publishableKey]);
+  const rows = await db.query<TenantRow>(
+    `select ${COLUMNS} from tenants where publishable_key = $1
+     union all
+     select ${TENANT_COLUMNS} from previous_publishable_keys p join tenants t on t.id = p.tenant_id
+      where p.publishable_key = $1 and p.expires_at > now()
+     limit 1`,
+    [publishableKey],
+  );
   return rows[0] && toTenant(rows[0]);
+}
+
+export interface PreviousPublishableKey {
+  publishableKey: string;
+  expiresAt: Date;
+}
+
+/** The tenant's replaced publishable keys that still work, the one ending first first. */
+export async function previousPublishableKeys(db: Db, tenantId: string): Promise<PreviousPublishableKey[]> {
+  const rows = await db.query<{ publishable_key: string; expires_at: Date }>(
+    'select publishable_key, expires_at from previous_publishable_keys where tenant_id = $1 and expires_at > now() order by expires_at, publishable_key',
+    [tenantId],
+  );
+  return rows.map((r) => ({ publishableKey: r.publishable_key, expiresAt: r.expires_at }));
+}
+
+/**
+ * Issues a new publishable key. The replaced key (and any earlier one still in its grace) keeps
+ * opening the widget for `graceSeconds` (0: refused at once), so pages cached with the old snippet
+ * keep working while the site redeploys. Returns the tenant with its new key; undefined when it does not exist.
+ */
+export async function rotatePublishableKey(db: Db, tenantId: string, graceSeconds = 0): Promise<Tenant | undefined> {
+  return db.transaction(async (tx) => {
+    await tx.query(
+      `update previous_publishable_keys set expires_at = least(expires_at, now() + make_interval(secs => $2)) where tenant_id = $1`,
+      [tenantId, graceSeconds],
+    );
+    if (graceSeconds > 0) {
+      await tx.query(
+        `insert into previous_publishable_keys (tenant_id, publishable_key, expires_at)
+         select id, publishable_key, now() + make_interval(secs => $2) from tenants where id = $1`,
+        [tenantId, graceSeconds],
+      );
+    }
+    await tx.query('delete from previous_publishable_keys where tenant_id = $1 and expires_at <= now()', [tenantId]);
+    const rows = await tx.query<TenantRow>(`update tenants set publishable_key = $2 where id = $1 returning ${COLUMNS}`, [tenantId, generatePublishableKey()]);
+    return rows[0] && toTenant(rows[0]);
+  });
 }
 
 export async function findById(db: Db, id: string): Promise<Tenant | undefined> {

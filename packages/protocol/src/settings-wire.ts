@@ -12,6 +12,14 @@ export const STAFF_SETTINGS_ROUTES = {
   emails: '/v1/staff/settings/emails',
   /** POST {graceSeconds}: a new secret key, shown once (owners only); older keys stop after the grace. */
   rotateSecretKey: '/v1/staff/settings/secret-key/rotate',
+  /** PUT {requireSignedIdentity}: whether the widget's identities must be signed (owners and admins). */
+  identity: '/v1/staff/settings/identity',
+  /** POST: a new identity secret, shown once (owners only); identities signed with the old one stop verifying at once. */
+  rotateIdentitySecret: '/v1/staff/settings/identity-secret/rotate',
+  /** PUT {conversationRetentionDays}: delete conversations quiet for longer (null: keep them). */
+  retention: '/v1/staff/settings/retention',
+  /** POST {graceSeconds}: a new publishable key (owners only); the old one keeps working for the grace. */
+  rotatePublishableKey: '/v1/staff/settings/publishable-key/rotate',
 } as const;
 
 export const SETTINGS_LIMITS = {
@@ -19,4 +27,8 @@ export const SETTINGS_LIMITS = {
   maxGraceSeconds: 7 * 24 * 3600,
   /** Most allowed origins a tenant keeps. */
   maxOrigins: 50,
+  /** Shortest retention: a typo must not erase yesterday's conversations. */
+  minRetentionDays: 7,
+  /** Longest retention a tenant sets (ten years); longer is "keep" (null). */
+  maxRetentionDays: 3650,
 } as const;

@@ -24,6 +24,12 @@ export const staffSettingsResponseSchema = z.object({
   /** The <script> tag to paste on the site. */
   embedSnippet: z.string(),
   emails: staffSettingsEmailsSchema,
+  /** Whether POST /v1/identity refuses identities the host did not sign (the identity secret itself is never sent here). */
+  identity: z.object({ requireSignedIdentity: z.boolean() }),
+  /** Conversations quiet for longer than this many days are deleted; null: kept. */
+  retention: z.object({ conversationRetentionDays: z.number().int().nullable() }),
+  /** Publishable keys replaced by a rotation that still work, until expiresAt. */
+  previousPublishableKeys: z.array(z.object({ publishableKey: z.string(), expiresAt: z.iso.datetime() })),
 });
 export type StaffSettingsResponse = z.infer<typeof staffSettingsResponseSchema>;
 
@@ -59,3 +65,28 @@ export const staffRotateSecretKeyResponseSchema = z.object({
   oldKeysExpireAt: z.iso.datetime(),
 });
 export type StaffRotateSecretKeyResponse = z.infer<typeof staffRotateSecretKeyResponseSchema>;
+
+/** PUT /v1/staff/settings/identity */
+export const staffIdentitySettingsRequestSchema = z.strictObject({
+  requireSignedIdentity: z.boolean({ error: 'requireSignedIdentity must be true or false' }),
+});
+export type StaffIdentitySettingsRequest = z.output<typeof staffIdentitySettingsRequestSchema>;
+
+/** POST /v1/staff/settings/identity-secret/rotate: the new identity secret, shown this once in the console. */
+export const staffRotateIdentitySecretResponseSchema = z.object({ identitySecret: z.string() });
+export type StaffRotateIdentitySecretResponse = z.infer<typeof staffRotateIdentitySecretResponseSchema>;
+
+/** PUT /v1/staff/settings/retention: null keeps conversations; a number deletes those quiet for longer. */
+export const staffRetentionRequestSchema = z.strictObject({
+  conversationRetentionDays: z
+    .number({ error: 'conversationRetentionDays must be a number of days, or null to keep conversations' })
+    .int('conversationRetentionDays must be a whole number of days')
+    .min(SETTINGS_LIMITS.minRetentionDays, `conversationRetentionDays is at least ${SETTINGS_LIMITS.minRetentionDays}`)
+    .max(SETTINGS_LIMITS.maxRetentionDays, `conversationRetentionDays is at most ${SETTINGS_LIMITS.maxRetentionDays} (ten years); send null to keep conversations`)
+    .nullable(),
+});
+export type StaffRetentionRequest = z.output<typeof staffRetentionRequestSchema>;
+
+/** POST /v1/staff/settings/publishable-key/rotate: how long the old key keeps opening the widget (0: at once). Answers the settings. */
+export const staffRotatePublishableKeyRequestSchema = staffRotateSecretKeyRequestSchema;
+export type StaffRotatePublishableKeyRequest = StaffRotateSecretKeyRequest;

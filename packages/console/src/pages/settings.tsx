@@ -3,14 +3,17 @@ import { SETTINGS_LIMITS, STAFF_SETTINGS_ROUTES } from '@prex/protocol/wire';
 import type { StaffRotateSecretKeyResponse, StaffSettingsEmails, StaffSettingsResponse } from '@prex/protocol';
 import { api, messageOf } from '../api.js';
 import { session } from '../auth.js';
+import { GraceSelect, graceOf } from '../settings/grace.js';
+import { SignedIdentities } from '../settings/identity.js';
+import { Copyable, Message, type Notice } from '../settings/notice.js';
+import { PublishableKey } from '../settings/publishable-key.js';
+import { Retention } from '../settings/retention.js';
 import { useAsync } from '../use-async.js';
-
-type Notice = { ok: boolean; text: string } | null;
 
 /**
  * The workspace's settings (owners and admins): the sites that may load the widget, the snippet to
- * paste on them, the keys, and who is emailed summaries and handoff notices. Rotating the secret
- * key is the owner's alone; the new key is shown once.
+ * paste on them, the keys, who is emailed summaries and handoff notices, signed identities and data
+ * retention. Rotating a key or the identity secret is the owner's alone; a new secret is shown once.
  */
 export default function SettingsPage() {
   const [settings, setSettings] = useState<StaffSettingsResponse | null>(null);
@@ -28,8 +31,10 @@ export default function SettingsPage() {
             <p class="muted">Paste it before &lt;/body&gt; on every page of an allowed site.</p>
             <Copyable label="Embed snippet" text={settings.embedSnippet} testId="embed-snippet" />
           </section>
-          <Keys publishableKey={settings.publishableKey} />
+          <Keys settings={settings} onChange={setSettings} />
           <Emails emails={settings.emails} onChange={setSettings} />
+          <SignedIdentities settings={settings} isOwner={isOwner()} onChange={setSettings} />
+          <Retention days={settings.retention.conversationRetentionDays} onChange={setSettings} />
         </>
       )}
     </main>
@@ -83,14 +88,15 @@ function Origins({ origins, onChange }: { origins: string[]; onChange: (s: Staff
 }
 
 /** Who may rotate is decided by the server; the page only spares an admin a button that answers 403. */
-function Keys({ publishableKey }: { publishableKey: string }) {
+const isOwner = () => session.value?.account.role === 'owner';
+
+function Keys({ settings, onChange }: { settings: StaffSettingsResponse; onChange: (s: StaffSettingsResponse) => void }) {
   const [rotated, setRotated] = useState<StaffRotateSecretKeyResponse | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
-  const isOwner = session.value?.account.role === 'owner';
 
   async function rotate(event: Event) {
     event.preventDefault();
-    const graceSeconds = Number(new FormData(event.currentTarget as HTMLFormElement).get('grace'));
+    const graceSeconds = graceOf(event.currentTarget as HTMLFormElement);
     const when = graceSeconds === 0 ? 'at once' : 'after the grace period';
     if (!confirm(`Issue a new secret key? Every older secret key stops working ${when}.`)) return;
     try {
@@ -104,22 +110,12 @@ function Keys({ publishableKey }: { publishableKey: string }) {
   return (
     <section aria-labelledby="keys-heading">
       <h2 id="keys-heading">Keys</h2>
-      <h3>Publishable key</h3>
-      <p class="muted">Public: it is in the snippet on your pages.</p>
-      <Copyable label="Publishable key" text={publishableKey} testId="publishable-key" />
+      <PublishableKey settings={settings} isOwner={isOwner()} onChange={onChange} />
       <h3>Secret key</h3>
       <p class="muted">For your servers' calls to the admin API. Only its hash is stored, so it cannot be shown again: rotate it if it is lost or leaked.</p>
-      {isOwner ? (
+      {isOwner() ? (
         <form class="row" onSubmit={rotate}>
-          <label>
-            Older keys keep working
-            <select name="grace">
-              <option value="0">Not at all (a leaked key)</option>
-              <option value="3600">For 1 hour</option>
-              <option value="86400">For 1 day</option>
-              <option value={String(SETTINGS_LIMITS.maxGraceSeconds)}>For 1 week</option>
-            </select>
-          </label>
+          <GraceSelect label="Older keys keep working" />
           <button type="submit">Rotate secret key</button>
         </form>
       ) : (
@@ -177,41 +173,5 @@ function Emails({ emails, onChange }: { emails: StaffSettingsEmails; onChange: (
       </form>
       <Message notice={notice} />
     </section>
-  );
-}
-
-/** A value to copy; where the clipboard is refused, the text is selected for Ctrl+C. */
-function Copyable({ label, text, testId }: { label: string; text: string; testId: string }) {
-  const [copied, setCopied] = useState<Notice>(null);
-  async function copy(event: Event) {
-    // Read before the await: once the click is dispatched, currentTarget is null.
-    const code = (event.currentTarget as HTMLElement).previousElementSibling!;
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied({ ok: true, text: `${label} copied` });
-    } catch {
-      getSelection()?.selectAllChildren(code);
-      setCopied({ ok: false, text: 'Copying was refused: the text is selected, press Ctrl+C (⌘C)' });
-    }
-  }
-  return (
-    <div class="copyable">
-      <code class="secret" data-testid={testId}>
-        {text}
-      </code>
-      <button type="button" class="secondary" onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
-        Copy
-      </button>
-      <Message notice={copied} />
-    </div>
-  );
-}
-
-function Message({ notice }: { notice: Notice }) {
-  if (!notice) return null;
-  return (
-    <p role={notice.ok ? 'status' : 'alert'} class={notice.ok ? 'ok' : 'error'}>
-      {notice.text}
-    </p>
   );
 }
