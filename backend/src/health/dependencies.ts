@@ -1,3 +1,4 @@
+import { APIConnectionTimeoutError } from 'openai';
 import type { DependencyHealth } from '@prex/protocol';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
@@ -68,12 +69,13 @@ export function createDependencyChecks(deps: DependencyCheckDeps): () => Promise
 /** Why a check failed, in words: a timeout, a socket error code, an HTTP status, or the SMTP answer's code. */
 function describe(err: unknown, timeoutMs: number): string {
   if (err instanceof ReadinessTimeout) return `did not answer within ${timeoutMs} ms`;
-  const e = err as { code?: unknown; status?: unknown; responseCode?: unknown; name?: unknown; cause?: { code?: unknown } } | null;
-  if (e?.name === 'APIConnectionTimeoutError') return `did not answer within ${timeoutMs} ms`;
+  if (err instanceof APIConnectionTimeoutError) return `did not answer within ${timeoutMs} ms`;
+  // nodemailer wraps a socket error as ESOCKET and keeps the socket's own code as originalCode.
+  const e = err as { code?: unknown; originalCode?: unknown; status?: unknown; responseCode?: unknown; cause?: { code?: unknown } } | null;
   if (typeof e?.status === 'number') return e.status === 401 || e.status === 403 ? `refused the API key (HTTP ${e.status})` : `answered HTTP ${e.status}`;
   if (e?.code === 'EAUTH') return 'refused the user name or password';
   if (typeof e?.responseCode === 'number') return `answered with SMTP code ${e.responseCode}`;
-  const code = [e?.code, e?.cause?.code].find((c): c is string => typeof c === 'string' && /^E[A-Z]+$/.test(c));
+  const code = [e?.originalCode, e?.cause?.code, e?.code].find((c): c is string => typeof c === 'string' && /^E[A-Z]+$/.test(c));
   if (code === 'ETIMEDOUT') return `did not answer within ${timeoutMs} ms`;
   return code ? `could not be reached (${code})` : 'could not be reached';
 }
