@@ -21,10 +21,11 @@ export interface VisibleLogLine {
 
 /**
  * Fields an instance line (one about no tenant) keeps: what the server did and how it went, never
- * an id, a name or an error text that could belong to some workspace. Messages are constant texts
- * by the logger's convention (data goes in fields), so the message is kept.
+ * an id, a name or an error text that could belong to some workspace. Not the request id either: a
+ * caller may choose it (x-request-id). Messages are constant texts by the logger's convention (data
+ * goes in fields), so the message is kept.
  */
-const INSTANCE_FIELDS: ReadonlySet<string> = new Set(['requestId', 'method', 'route', 'status', 'ms', 'aborted', 'signal', 'check', 'database', 'attempt', 'delayMs']);
+const INSTANCE_FIELDS: ReadonlySet<string> = new Set(['method', 'route', 'status', 'ms', 'aborted', 'signal', 'check', 'database', 'attempt', 'delayMs']);
 
 /**
  * The last `capacity` lines this process logged, for the console's Operations page. In memory and
@@ -69,5 +70,8 @@ export class LogRing {
 const LEVEL_ORDER: Record<LogRecord['level'], number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 function instanceFields(fields: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).filter(([k]) => INSTANCE_FIELDS.has(k)));
+  const kept = Object.fromEntries(Object.entries(fields).filter(([k]) => INSTANCE_FIELDS.has(k)));
+  // A path no route matched is the caller's own text (a 404 of any visitor of any workspace), not a route pattern.
+  if (kept.status === '404') delete kept.route;
+  return kept;
 }

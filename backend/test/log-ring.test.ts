@@ -37,6 +37,10 @@ describe('the log ring', () => {
     const seenByB = ring.visibleTo('ten_b', { limit: 100 });
     expect(seenByB.map((l) => l.message)).toEqual(['demo knowledge base ready', 'ingestion item will be retried', 'tool failed']);
     expect(JSON.stringify(seenByB)).not.toContain('a-detail');
+
+    // The request id of an instance line is dropped (a caller chooses it), and so is an unmatched path (a visitor's own text).
+    log.info('request', { requestId: 'chosen-by-b', method: 'GET', route: '/b-customer-name/page', status: 404 });
+    expect(ring.visibleTo('ten_a', { limit: 1 })[0]!.fields).toEqual({ method: 'GET', status: '404' });
   });
 
   it('keeps conversation content (prompt lines) out, and redacts personal data as the log does', () => {

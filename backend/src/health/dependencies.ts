@@ -57,13 +57,16 @@ export function createDependencyChecks(deps: DependencyCheckDeps): () => Promise
     }
   };
 
-  return () =>
+  const checkAll = () =>
     Promise.all([
       database(),
       mail(),
       endpoint('model', llm, 'no model configured: answers are quoted from the knowledge base (extractive)'),
       endpoint('embeddings', embeddings, 'no embeddings model configured: retrieval is by words only (lexical)'),
     ]);
+  // Pages opened together share one round of checks: a relay or a model is not asked once per tab.
+  let running: Promise<DependencyHealth[]> | undefined;
+  return () => (running ??= checkAll().finally(() => (running = undefined)));
 }
 
 /** Why a check failed, in words: a timeout, a socket error code, an HTTP status, or the SMTP answer's code. */
