@@ -71,6 +71,8 @@ export interface StackOptions {
   seedDemo?: boolean;
   /** Staff may sign in with this Supabase project's Auth (a loopback GoTrue server). */
   supabase?: { url: string; anonKey: string };
+  /** More environment for the backend (e.g. a known PREX_SESSION_SECRET, to check it is never shown). */
+  env?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -101,6 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(smtp ? { PREX_SMTP_URL: smtp.url } : {}),
     ...(options.supabase ? { PREX_SUPABASE_URL: options.supabase.url, PREX_SUPABASE_ANON_KEY: options.supabase.anonKey } : {}),
     ...(llm ? { OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'scripted' } : {}),
+    ...options.env,
   });
   const backend = await startServer({ config });
   const owner = backend.demo?.owner ?? { email: '', password: '' };

@@ -27,6 +27,7 @@ import { requestLog } from './http/request-log.js';
 import { requestMetrics } from './http/request-metrics.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
 import { createAnswerer } from './llm/index.js';
+import type { LogRing } from './log-ring.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createModelGateway } from './model/gateway.js';
@@ -41,6 +42,7 @@ import { createSettingsFeature } from './settings/index.js';
 import { createStaffSettingsFeature } from './settings/staff-routes.js';
 import { createStaffThemeFeature } from './settings/staff-theme.js';
 import { createRetentionFeature } from './retention/feature.js';
+import { createStaffOperationsFeature } from './operations/staff-routes.js';
 import { createSetupFeature } from './setup/index.js';
 import { createStaffFeature } from './staff/index.js';
 import { createSupabaseAuth } from './staff/supabase-auth.js';
@@ -64,6 +66,8 @@ export interface AppDeps {
   bus?: ConversationBus;
   /** Where the app counts what it does; a registry of its own when not given. */
   metrics?: Metrics;
+  /** The logger's recent lines in memory (the console's Operations page); none kept when not given. */
+  logRing?: LogRing;
 }
 
 export interface PrexApp {
@@ -143,6 +147,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createStaffSettingsFeature({ db, routes, publicUrl: config.publicUrl }),
     createStaffThemeFeature({ db, routes }),
     createRetentionFeature({ db, log }),
+    createStaffOperationsFeature({ db, log, config, routes, logRing: deps.logRing }),
     createCopilotFeature({ config, db, log, routes, answerer, usage }),
     createSolutionsFeature({ db, log, routes }),
     createAnalyticsFeature({ db, routes }),

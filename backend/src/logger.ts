@@ -1,4 +1,5 @@
 import { currentLogContext } from './log-context.js';
+import type { LogRing } from './log-ring.js';
 import { redactPii, type PiiKind } from './privacy/redact.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -25,6 +26,8 @@ const standardStreams: LogSink = (line, at) => (at === 'warn' || at === 'error' 
 export interface LoggerOptions {
   /** PREX_LOG_PROMPTS: let `prompt()` lines through (redacted). */
   prompts?: boolean;
+  /** Also keeps the last lines in memory, for the console's Operations page (prompt lines excepted). */
+  ring?: LogRing;
 }
 
 /**
@@ -43,12 +46,16 @@ export function createLogger(level: Level | 'silent' = 'info', sink: LogSink = s
   const write = (at: Level, msg: string, fields: Record<string, unknown> | undefined, kinds: readonly PiiKind[]) => {
     if (order[at] < order[level]) return;
     const clean = (text: string) => redactPii(text, undefined, kinds);
-    const all = { ...fields, ...currentLogContext() };
-    const entries = Object.entries(all);
-    const tail = entries.length > 0
-      ? ' ' + entries.map(([k, v]) => `${k}=${clean(typeof v === 'string' ? v : String(JSON.stringify(v)))}`).join(' ')
-      : '';
+    const context = currentLogContext();
+    const all = { ...fields, ...context };
+    const entries = Object.entries(all).map(([k, v]) => [k, clean(typeof v === 'string' ? v : String(JSON.stringify(v)))] as const);
+    const tail = entries.length > 0 ? ' ' + entries.map(([k, v]) => `${k}=${v}`).join(' ') : '';
     sink(`[prex] ${at} ${clean(msg)}${tail}\n`, at);
+    // Conversation content stays out of the ring: the Operations page is about the server, not chats.
+    if (options.ring && kinds === ALWAYS_REDACTED) {
+      const tenantId = context?.tenantId ?? (typeof fields?.tenantId === 'string' ? fields.tenantId : undefined);
+      options.ring.record({ at: new Date(), level: at, message: clean(msg), fields: Object.fromEntries(entries), tenantId });
+    }
   };
   const emit = (at: Level) => (msg: string, fields?: Record<string, unknown>) => write(at, msg, fields, ALWAYS_REDACTED);
   return {

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { LogRing } from './log-ring.js';
 import { createLogger } from './logger.js';
 import { demoOwnerNotice } from './seed/demo-owner.js';
 import { startServer } from './server.js';
@@ -15,8 +16,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel, undefined, { prompts: config.logPrompts });
-  const server = await startServer({ config, log });
+  const logRing = new LogRing();
+  const log = createLogger(config.logLevel, undefined, { prompts: config.logPrompts, ring: logRing });
+  const server = await startServer({ config, log, logRing });
   log.info('Prex is listening', { url: server.url, database: config.database.kind });
   if (config.demo.enabled) {
     log.info('demo tenant ready', { publishableKey: config.demo.publishableKey, origins: config.demo.origins.join(',') });

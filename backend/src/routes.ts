@@ -6,6 +6,7 @@ import { secretKeyAuth, type SecretKeyFailureLimit } from './auth/secret-key.js'
 import { sessionAuth } from './auth/session.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
+import { tagLogWithTenant } from './http/log-tenant.js';
 import { publicRateLimit } from './http/rate-limit.js';
 import { PostgresRateLimitStore } from './http/rate-limit-store.js';
 import { routeGroup, type Routes } from './http/route-group.js';
@@ -64,11 +65,11 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   // Last in every policy: the route matched (its parameters are known) and the body was parsed.
   // Per route, not once per request: each matched route has its own parameters.
   return {
-    keyed: () => routeGroup([...keyed, textGuard]),
-    visitor: () => routeGroup([...visitor, textGuard]),
-    admin: () => routeGroup([...admin, textGuard]),
+    keyed: () => routeGroup([...keyed, tagLogWithTenant, textGuard]),
+    visitor: () => routeGroup([...visitor, tagLogWithTenant, textGuard]),
+    admin: () => routeGroup([...admin, tagLogWithTenant, textGuard]),
     staffSignIn: () => routeGroup([...staffSignIn, textGuard]),
-    staff: () => routeGroup([...staff, textGuard]),
+    staff: () => routeGroup([...staff, tagLogWithTenant, textGuard]),
     webhook: () => routeGroup([...webhook, textGuard]),
   };
 }

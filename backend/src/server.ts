@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { openDatabase } from './db/open.js';
 import { configureRetrieval, createOpenAIEmbedder } from './knowledge/search/index.js';
+import { LogRing } from './log-ring.js';
 import { createLogger, type Logger } from './logger.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
 import { createBus, type ConversationBus } from './bus/index.js';
@@ -17,6 +18,8 @@ import { serveMetricsIfConfigured, type MetricsServer } from './metrics/server.j
 export interface StartServerOptions {
   config: Config;
   log?: Logger;
+  /** The recent lines `log` keeps in memory, for the console's Operations page (made with the logger when `log` is not given). */
+  logRing?: LogRing;
   /** An open, migrated database; when given, the caller keeps ownership and close() leaves it open. */
   db?: Db;
 }
@@ -41,7 +44,8 @@ export interface RunningServer {
 /** Open (or take) the database, seed the demo tenant if enabled, and listen. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   let { config } = opts;
-  const log = opts.log ?? createLogger(config.logLevel, undefined, { prompts: config.logPrompts });
+  const logRing = opts.log ? opts.logRing : new LogRing();
+  const log = opts.log ?? createLogger(config.logLevel, undefined, { prompts: config.logPrompts, ring: logRing });
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(config.database, log));
   let bus: ConversationBus | undefined;
@@ -55,7 +59,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     bus = await createBus(config.database, log);
     const metrics = createMetrics();
     metricsServer = await serveMetricsIfConfigured(config.metrics, metrics, log);
-    const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log, bus, metrics });
+    const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log, bus, metrics, logRing });
     const server = createHttpServer(app, config.server).listen(config.port, config.host);
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;

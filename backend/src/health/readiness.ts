@@ -49,9 +49,10 @@ async function appliedVersions(db: Db): Promise<Set<string>> {
   return new Set(rows.map((r) => r.version));
 }
 
-class ReadinessTimeout extends Error {}
+export class ReadinessTimeout extends Error {}
 
-function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+/** `work`, or a ReadinessTimeout after `ms`: a dependency that never answers must not hold whoever asked. */
+export function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ReadinessTimeout(message)), ms);

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import type { ThemeOverride } from '@prex/protocol';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
+import type { LogRing } from '../../src/log-ring.js';
 import type { Logger } from '../../src/logger.js';
 import { startServer } from '../../src/server.js';
 import { createTenant } from '../../src/tenants/repository.js';
@@ -55,10 +56,10 @@ export interface TestApp extends TestTenant {
  * The real server on 127.0.0.1:0 with a fresh tenant. Pass `db` to share one PGlite between apps
  * of a file (each still gets its own tenant); otherwise an in-memory one is opened and closed.
  */
-export async function startTestApp(opts: { env?: Record<string, string>; db?: Db; log?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>; db?: Db; log?: Logger; logRing?: LogRing } = {}): Promise<TestApp> {
   const config = testConfig(opts.env);
   const db = opts.db ?? (await openMemoryDb());
-  const server = await startServer({ config, db, log: opts.log ?? silentLog });
+  const server = await startServer({ config, db, log: opts.log ?? silentLog, ...(opts.logRing ? { logRing: opts.logRing } : {}) });
   const tenant = await makeTenant(db);
   return {
     ...tenant,

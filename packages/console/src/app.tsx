@@ -19,6 +19,7 @@ const ForgotPasswordPage = lazy(() => import('./pages/forgot-password.js'));
 const ResetPasswordPage = lazy(() => import('./pages/reset-password.js'));
 const SettingsPage = lazy(() => import('./pages/settings.js'));
 const ThemePage = lazy(() => import('./pages/theme.js'));
+const OperationsPage = lazy(() => import('./pages/operations.js'));
 
 /** Pages anyone may open signed out (they carry their own token or need none). */
 const TOKEN_PAGES = new Set(['/console/accept-invite', '/console/forgot-password', '/console/reset-password']);
@@ -72,6 +73,7 @@ function Pages() {
         <Route path="/console/analytics" component={AnalyticsPage} />
         <Route path="/console/settings" component={SettingsPage} />
         <Route path="/console/theme" component={ThemePage} />
+        <Route path="/console/operations" component={OperationsPage} />
         <Route path="/console/inbox/:sessionId" component={InboxPage} />
         <Route default component={InboxPage} />
       </Router>

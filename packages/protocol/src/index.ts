@@ -27,3 +27,4 @@ export * from './setup-schemas.js';
 export * from './analytics.js';
 export * from './staff-settings.js';
 export * from './staff-theme.js';
+export * from './operations.js';

@@ -161,12 +161,12 @@ export class IngestionWorker {
         } else {
           const delayMs = this.retryBaseMs * 2 ** (item.attempts - 1);
           await scheduleItemRetry(db, item.tenantId, item.id, message(err), delayMs);
-          opts.log.info('ingestion item will be retried', { item: item.id, attempt: item.attempts, delayMs, error: message(err) });
+          opts.log.info('ingestion item will be retried', { tenantId: item.tenantId, item: item.id, attempt: item.attempts, delayMs, error: message(err) });
           opts.onEvent?.({ type: 'retry', item, error: message(err), delayMs });
         }
       } catch (recordErr) {
         // Could not even record the outcome: the lease expires and the item is taken again.
-        if (!this.stopped) opts.log.warn('ingestion item outcome not recorded', { item: item.id, error: message(recordErr) });
+        if (!this.stopped) opts.log.warn('ingestion item outcome not recorded', { tenantId: item.tenantId, item: item.id, error: message(recordErr) });
       }
     }
   }

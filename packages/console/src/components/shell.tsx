@@ -11,6 +11,7 @@ const NAV = [
   { href: '/console/team', label: 'Team', roles: ['owner', 'admin'] },
   { href: '/console/settings', label: 'Settings', roles: ['owner', 'admin'] },
   { href: '/console/theme', label: 'Theme', roles: ['owner', 'admin'] },
+  { href: '/console/operations', label: 'Operations', roles: ['owner', 'admin'] },
 ] as const;
 
 /** The signed-in frame: workspace name, navigation, who is signed in, sign out. */

@@ -3,6 +3,7 @@ import { ANALYTICS_ROUTES } from '@prex/protocol/wire';
 import type { AnalyticsResponse, AnalyticsUsageGroup } from '@prex/protocol';
 import { api, messageOf } from '../api.js';
 import { BarChart } from '../analytics/bar-chart.js';
+import { ContentGaps } from '../analytics/content-gaps.js';
 import { downloadCsv } from '../analytics/csv.js';
 import { useAsync } from '../use-async.js';
 
@@ -93,29 +94,7 @@ function Report({ report }: { report: AnalyticsResponse }) {
       </p>
 
       <h2>Questions the knowledge base could not answer</h2>
-      {report.contentGaps.length === 0 ? (
-        <p class="muted">None in this range.</p>
-      ) : (
-        <table data-testid="content-gaps">
-          <caption class="visually-hidden">Declined questions, most asked first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Question</th>
-              <th scope="col">Asked</th>
-              <th scope="col">Last asked</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.contentGaps.map((g) => (
-              <tr key={g.question}>
-                <td>{g.question}</td>
-                <td>{g.count}</td>
-                <td>{new Date(g.lastAskedAt).toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ContentGaps gaps={report.contentGaps} />
 
       <h2>Recent comments</h2>
       {ratings.recentComments.length === 0 ? (

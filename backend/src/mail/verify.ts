@@ -1,0 +1,15 @@
+import nodemailer from 'nodemailer';
+
+/**
+ * Opens a connection to the relay, greets it and signs in when the URL carries credentials, then
+ * closes: whether mail could be sent now, without sending any. Each timeout is `timeoutMs`, so a
+ * relay that accepts the connection and never greets fails as surely as one that refuses it.
+ */
+export async function verifySmtpRelay(url: string, timeoutMs: number): Promise<void> {
+  const transport = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  try {
+    await transport.verify();
+  } finally {
+    transport.close();
+  }
+}
