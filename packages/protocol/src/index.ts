@@ -26,3 +26,4 @@ export * from './setup.js';
 export * from './setup-schemas.js';
 export * from './analytics.js';
 export * from './staff-settings.js';
+export * from './staff-knowledge.js';
