@@ -42,15 +42,18 @@ test('the owner uploads, searches, retags, reads a diff and deletes; the page is
   await expect(owner.page.getByRole('heading', { name: 'Knowledge base', level: 1 })).toBeVisible();
   const page = owner.page;
 
-  // Two files at once: the unsupported one fails alone, with the server's reason.
+  // Files at once: the unsupported one is refused and the unparsable one fails, each alone and in
+  // the server's words, while the good one is indexed.
   await dropFiles(page, [
     { name: NAME, type: 'text/markdown', text: V1 },
     { name: 'setup.exe', type: 'application/octet-stream', text: 'MZ not a document' },
+    { name: 'broken.pdf', type: 'application/pdf', text: 'not a pdf' },
   ]);
   const good = page.getByTestId('upload').filter({ hasText: NAME });
   const bad = page.getByTestId('upload').filter({ hasText: 'setup.exe' });
   await expect(good.getByRole('progressbar', { name: `Upload of ${NAME}` })).toBeVisible();
   await expect(bad.getByRole('alert')).toContainText('Unsupported file type .exe: supported are');
+  await expect(page.getByTestId('upload').filter({ hasText: 'broken.pdf' }).getByRole('alert')).toHaveText('"broken.pdf" is not a PDF (no %PDF- header)');
   await expect(good).toContainText('Ready');
   await expect(good.getByRole('progressbar')).toHaveAttribute('value', '1');
   const row = page.locator(`[data-testid="document"][data-external-id="${NAME}"]`);
