@@ -98,7 +98,8 @@ export function createStaffKnowledgeRoutes(deps: StaffKnowledgeDeps): Router {
     const document = await documentOf(db, tenantId, req);
     const to = query.to ?? document.version;
     const from = query.from ?? to - 1;
-    if (from < 1 || from >= to) throw badRequest(`Version ${to} has no earlier version to compare with; ask for ?from= and ?to= with from < to`);
+    if (from < 1) throw badRequest(`Version ${to} is the first: there is no earlier version to compare it with`);
+    if (from >= to) throw badRequest(`from (${from}) must be an earlier version than to (${to})`);
     const texts = await versionTexts(db, tenantId, document.id, [from, to]);
     for (const v of [from, to]) {
       if (!texts.has(v)) throw notFound(`This document has no version ${v} (its versions are 1 to ${document.version})`);

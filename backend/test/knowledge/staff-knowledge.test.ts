@@ -116,6 +116,8 @@ describe('staff knowledge: upload, versions and diff', () => {
     const diff = at(R.diff, { documentId: refundsId });
     await expectError(await agent.call('GET', `${diff}?from=2&to=1`), 400, /from must be an earlier version than to/);
     await expectError(await agent.call('GET', `${diff}?from=abc`), 400, /from must be a version number/);
+    await expectError(await agent.call('GET', `${diff}?to=99999999999`), 400, /to is larger than any version/);
+    await expectError(await agent.call('GET', `${diff}?from=1.5`), 400, /from must be a whole version number/);
     await expectError(await agent.call('GET', `${diff}?from=1&to=9`), 404, /no version 9 \(its versions are 1 to 2\)/);
     await a.db.query('update document_versions set content = null where tenant_id = $1 and document_id = $2 and version = 1', [a.tenant.id, refundsId]);
     await expectError(await agent.call('GET', diff), 409, /Version 1 was stored before Prex kept each version's text/);

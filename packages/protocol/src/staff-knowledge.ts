@@ -14,7 +14,9 @@ const versionNumber = (name: string) =>
   z.coerce
     .number({ error: `${name} must be a version number` })
     .int(`${name} must be a whole version number`)
-    .min(1, `${name} is at least 1`);
+    .min(1, `${name} is at least 1`)
+    // A Postgres integer: anything larger is no version of any document.
+    .max(2_147_483_647, `${name} is larger than any version`);
 
 /** GET …/documents/:documentId/diff?from=&to= (from before to; default: the two newest versions). */
 export const staffDocumentDiffQuerySchema = z
