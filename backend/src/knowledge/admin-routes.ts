@@ -51,6 +51,7 @@ export interface KnowledgeFeature extends Feature {
 
 /**
  * The tenant's knowledge base, for its own servers (secret key), and the worker that ingests queued uploads.
+ * The console's Knowledge routes (staff-routes.ts) are built here too, to queue on the same worker.
  * Every file and JSON document is parsed in a ParseSandbox (a worker thread under memory, time and
  * format limits), so a hostile upload fails alone instead of taking the API down for every tenant.
  *

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Router } from 'express';
 import {
   SOLUTION_EXTERNAL_ID_PREFIX,
   STAFF_KNOWLEDGE_LIMITS,
@@ -10,7 +10,6 @@ import {
   type StaffDocumentDiffResponse,
   type StaffKnowledgeSearchResponse,
 } from '@prex/protocol';
-import type { Router } from 'express';
 import { tenantOf } from '../auth/context.js';
 import type { Db } from '../db/db.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
