@@ -1,13 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN_ROUTES, type DocumentListResponse } from '@prex/protocol';
+import { ADMIN_ROUTES, STAFF_KNOWLEDGE_LIMITS, type DocumentListResponse } from '@prex/protocol';
 import { axePage } from '../axe.js';
 import { Console } from '../console.js';
 import { startStack, type Stack } from '../stack.js';
 
 /**
- * The Knowledge page as a workspace owner uses it: two files dropped at once (one the server
- * refuses, with its reason in words, while the other is indexed), a test search with scores and
- * highlighted words, tags edited, a new version uploaded and its diff read, the document deleted.
+ * The Knowledge page as a workspace owner uses it: files dropped at once (the ones the server
+ * refuses or cannot parse fail alone, in its words, while the good one is indexed), one too big to
+ * send, a test search with scores and highlighted words, tags edited, a new version uploaded and
+ * its diff read, the document deleted.
  */
 
 let stack: Stack;
@@ -59,6 +60,10 @@ test('the owner uploads, searches, retags, reads a diff and deletes; the page is
   const row = page.locator(`[data-testid="document"][data-external-id="${NAME}"]`);
   await expect(row.getByTestId('document-status')).toHaveText('ready');
   await expect(row).toContainText('1 version');
+
+  // Too big: refused before it is sent, in words.
+  await page.getByLabel('Choose files').setInputFiles({ name: 'huge.md', mimeType: 'text/markdown', buffer: Buffer.alloc(STAFF_KNOWLEDGE_LIMITS.maxFileBytes + 1, 'a') });
+  await expect(page.getByTestId('upload').filter({ hasText: 'huge.md' }).getByRole('alert')).toHaveText('“huge.md” is larger than 20 MB, the most one file may be');
 
   // The test search: the passage, its score, the matched words marked.
   await page.getByLabel('Question').fill('zebra lockers');
