@@ -20,7 +20,7 @@ import { requireRole } from '../staff/session-auth.js';
 import { documentDetail, documentInfo, jobDetail, jobInfo } from './document-views.js';
 import { createJob, latestItems, listJobs } from './jobs/repository.js';
 import type { IngestionWorker } from './jobs/worker.js';
-import { deleteDocument, findDocumentById, listDocuments, setDocumentTags, versionTexts, type DocumentSummary } from './repository.js';
+import { deleteDocument, findDocumentById, listDocuments, setDocumentTags, VERSION_TEXTS_KEPT, versionTexts, type DocumentSummary } from './repository.js';
 import { searchWithMatchedWords } from './search/index.js';
 import { guardedUpload, uploadedItems } from './upload.js';
 import { foldUnchanged } from './versions/fold.js';
@@ -102,7 +102,9 @@ export function createStaffKnowledgeRoutes(deps: StaffKnowledgeDeps): Router {
     const texts = await versionTexts(db, tenantId, document.id, [from, to]);
     for (const v of [from, to]) {
       if (!texts.has(v)) throw notFound(`This document has no version ${v} (its versions are 1 to ${document.version})`);
-      if (texts.get(v) === undefined) throw conflict(`Version ${v} was stored before Prex kept each version's text, so there is nothing to compare it with`);
+      if (texts.get(v) === undefined) {
+        throw conflict(`The text of version ${v} is not kept (only the newest ${VERSION_TEXTS_KEPT} versions keep theirs), so there is nothing to compare it with`);
+      }
     }
     const folded = foldUnchanged(diffLines(texts.get(from)!, texts.get(to)!), STAFF_KNOWLEDGE_LIMITS.diffContextLines, STAFF_KNOWLEDGE_LIMITS.maxDiffLines);
     const body: StaffDocumentDiffResponse = { documentId: document.id, from, to, ...folded };

@@ -15,6 +15,8 @@ import {
   type DocumentSummaryInfo,
   type JobDetailResponse,
 } from '@prex/protocol';
+import { upsertDocument } from '../../src/knowledge/ingest.js';
+import { VERSION_TEXTS_KEPT } from '../../src/knowledge/repository.js';
 import { makeTenant, readJson, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
@@ -120,7 +122,20 @@ describe('staff knowledge: upload, versions and diff', () => {
     await expectError(await agent.call('GET', `${diff}?from=1.5`), 400, /from must be a whole version number/);
     await expectError(await agent.call('GET', `${diff}?from=1&to=9`), 404, /no version 9 \(its versions are 1 to 2\)/);
     await a.db.query('update document_versions set content = null where tenant_id = $1 and document_id = $2 and version = 1', [a.tenant.id, refundsId]);
-    await expectError(await agent.call('GET', diff), 409, /Version 1 was stored before Prex kept each version's text/);
+    await expectError(await agent.call('GET', diff), 409, /The text of version 1 is not kept \(only the newest 10 versions keep theirs\)/);
+  });
+
+  it('keeps the text of the newest versions only: older ones keep their metadata, and say why they have no diff', async () => {
+    for (let v = 1; v <= VERSION_TEXTS_KEPT + 2; v += 1) {
+      await upsertDocument(a.db, a.tenant.id, { externalId: 'nightly.md', title: 'Nightly', content: `# Nightly\n\nBuild ${v}.` });
+    }
+    const nightly = (await documents(owner)).find((d) => d.externalId === 'nightly.md')!;
+    const kept = await a.db.query<{ version: number }>('select version from document_versions where tenant_id = $1 and document_id = $2 and content is not null order by version', [a.tenant.id, nightly.documentId]);
+    expect(kept.map((r) => r.version)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const newest = staffDocumentDiffResponseSchema.parse(await readJson(await agent.call('GET', at(R.diff, { documentId: nightly.documentId }))));
+    expect(newest.changes).toContainEqual({ op: 'add', text: 'Build 12.' });
+    await expectError(await agent.call('GET', `${at(R.diff, { documentId: nightly.documentId })}?from=2&to=3`), 409, /text of version 2 is not kept/);
+    expect((await owner.call('DELETE', at(R.document, { documentId: nightly.documentId }))).status).toBe(204);
   });
 
   it('the test search ranks passages with scores and the words that matched, as written', async () => {
