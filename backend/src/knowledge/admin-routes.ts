@@ -1,39 +1,33 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import multer from 'multer';
+import type { RequestHandler, Request } from 'express';
 import {
-  ADMIN_LIMITS,
   ADMIN_ROUTES,
   adminSearchQuerySchema,
   createJobRequestSchema,
   documentPatchRequestSchema,
   documentUpsertRequestSchema,
-  tagListFieldSchema,
-  type DocumentDetailResponse,
   type DocumentListResponse,
-  type DocumentSummaryInfo,
   type DocumentUpsertResponse,
-  type JobDetailResponse,
-  type JobInfo,
-  type JobItemInfo,
 } from '@prex/protocol';
 import type { IngestionConfig } from '../config.js';
 import type { Db } from '../db/db.js';
 import { tenantOf } from '../auth/context.js';
-import { badRequest, HttpError, notFound } from '../http/errors.js';
+import { badRequest, notFound } from '../http/errors.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
-import { withTextGuard } from '../http/text-guard.js';
 import type { Feature } from '../feature.js';
 import type { RouteGroup, Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ChunkOptions } from './chunker.js';
+import { documentDetail, documentInfo, jobDetail, jobInfo } from './document-views.js';
 import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer, type FileIngestOptions, type FileInput } from './ingest.js';
-import { createJob, findJob, latestItems, listJobItems, listJobs, type Job, type JobItem } from './jobs/repository.js';
+import { createJob, latestItems, listJobs } from './jobs/repository.js';
 import { IngestionWorker, type WorkerEvent } from './jobs/worker.js';
-import { detectFormat, ParseError, unsupportedReason } from './parse/index.js';
+import { ParseError } from './parse/index.js';
 import { ParseSandbox } from './parse/sandbox.js';
-import { findDocument, listVersions, setDocumentTags, type DocumentSummary } from './repository.js';
+import { findDocument, setDocumentTags } from './repository.js';
 import { indexChunkEmbeddings, searchPassages } from './search/index.js';
+import { createStaffKnowledgeRoutes } from './staff-routes.js';
+import { guardedUpload, uploadedItems } from './upload.js';
 
 export interface KnowledgeFeatureDeps {
   db: Db;
@@ -57,6 +51,7 @@ export interface KnowledgeFeature extends Feature {
 
 /**
  * The tenant's knowledge base, for its own servers (secret key), and the worker that ingests queued uploads.
+ * The console's Knowledge routes (staff-routes.ts) are built here too, to queue on the same worker.
  * Every file and JSON document is parsed in a ParseSandbox (a worker thread under memory, time and
  * format limits), so a hostile upload fails alone instead of taking the API down for every tenant.
  *
@@ -79,8 +74,10 @@ export function createKnowledgeFeature(deps: KnowledgeFeatureDeps): KnowledgeFea
   const routes = deps.routes.admin();
   addDocumentRoutes(routes, deps, worker, { ...deps.chunking, indexChunks, parse: sandbox.parse });
   addJobRoutes(routes, db, worker, deps.metrics);
+  const staffRoutes = createStaffKnowledgeRoutes({ db, routes: deps.routes, worker, agentTags: deps.agentTags, metrics: deps.metrics });
   return {
     adminRoutes: routes.router,
+    publicRoutes: staffRoutes,
     worker,
     // Resume what a previous process left queued (or half-done: its lease expires).
     start: () => worker.kick(),
@@ -152,30 +149,9 @@ function addDocumentRoutes(routes: RouteGroup, deps: KnowledgeFeatureDeps, worke
   });
 
   routes.get(DOCUMENT_PATH, async (req, res) => {
-    const tenantId = tenantOf(res).id;
     const externalId = externalIdParam(req);
-    const [document, latest] = await Promise.all([findDocument(db, tenantId, externalId), latestItems(db, tenantId, [externalId])]);
-    const upload = latest.get(externalId);
-    if (!document && !upload) throw notFound(`No document with externalId ${externalId}`);
-    const versions = document ? await listVersions(db, tenantId, document.id) : [];
-    const info = document ? documentInfo(document, upload) : undefined;
-    const body: DocumentDetailResponse = {
-      externalId,
-      status: info?.status ?? upload!.status,
-      ...(info?.error ?? (!info && upload?.error) ? { error: info?.error ?? upload!.error! } : {}),
-      ...(info ? { document: info } : {}),
-      versions: versions.map((v) => ({
-        version: v.version,
-        checksum: v.checksum,
-        title: v.title,
-        ...(v.url ? { url: v.url } : {}),
-        format: v.format,
-        byteSize: v.byteSize,
-        chunkCount: v.chunkCount,
-        createdAt: v.createdAt.toISOString(),
-      })),
-      ...(upload ? { latestUpload: itemInfo(upload) } : {}),
-    };
+    const body = await documentDetail(db, tenantOf(res).id, externalId);
+    if (!body) throw notFound(`No document with externalId ${externalId}`);
     res.json(body);
   });
 
@@ -246,126 +222,6 @@ const DOCUMENT_PATH = `${ADMIN_ROUTES.documents}/*externalId`;
 function externalIdParam(req: Request): string {
   const value = (req.params as Record<string, string | string[]>).externalId;
   return Array.isArray(value) ? value.join('/') : String(value);
-}
-
-const multerUpload = multer({
-  storage: multer.memoryStorage(),
-  // Relative paths are kept (the CLI's --api mode sends "billing/refunds.md"); names are UTF-8.
-  preservePath: true,
-  defParamCharset: 'utf8',
-  limits: { fileSize: ADMIN_LIMITS.maxFileBytes, files: ADMIN_LIMITS.maxFiles, fields: 20, fieldSize: 10_000, parts: ADMIN_LIMITS.maxFiles + 20 },
-}).any();
-
-/** multer with its errors turned into clear 4xx answers. */
-const upload: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-  multerUpload(req, res, (err: unknown) => {
-    if (!err) return next();
-    if (err instanceof multer.MulterError) {
-      switch (err.code) {
-        case 'LIMIT_FILE_SIZE':
-          return next(new HttpError(413, 'payload_too_large', `File ${err.field ? `in field "${err.field}" ` : ''}is larger than ${ADMIN_LIMITS.maxFileBytes} bytes`));
-        case 'LIMIT_FILE_COUNT':
-        case 'LIMIT_PART_COUNT':
-          return next(new HttpError(413, 'payload_too_large', `Too many files: at most ${ADMIN_LIMITS.maxFiles} per upload`));
-        default:
-          return next(badRequest(`Invalid upload: ${err.message}${err.field ? ` (${err.field})` : ''}`));
-      }
-    }
-    next(badRequest(`Invalid multipart body: ${err instanceof Error ? err.message : String(err)}`));
-  });
-};
-
-/** Form fields and file names obey the edge rule for text, as JSON bodies do. */
-const guardedUpload = withTextGuard(upload);
-
-/** The text fields of a multipart upload; `tags` (comma-separated or repeated) applies to every file in it. */
-const uploadFieldsSchema = documentUpsertRequestSchema
-  .pick({ externalId: true, title: true, url: true })
-  .partial()
-  .extend({ tags: tagListFieldSchema.optional() });
-
-/** The uploaded files as job items; 400 / 415 for what cannot be queued at all. */
-function uploadedItems(req: Request): FileInput[] {
-  const files = (req.files as Express.Multer.File[] | undefined) ?? [];
-  if (files.length === 0) throw badRequest('No file in the upload: send one or more files as multipart/form-data parts (field name "files")');
-  const fields = parseInput(uploadFieldsSchema, req.body ?? {}, 'upload fields');
-  if (files.length > 1 && (fields.externalId || fields.title || fields.url)) {
-    throw badRequest('externalId, title and url fields apply to a single file; with several files each file name is its externalId');
-  }
-  const unsupported = files.filter((f) => !detectFormat({ filename: f.originalname, mimeType: f.mimetype }));
-  if (unsupported.length > 0) {
-    const names = unsupported.map((f) => `"${f.originalname}"`).join(', ');
-    throw new HttpError(415, 'unsupported_media_type', `${names}: ${unsupportedReason({ filename: unsupported[0]!.originalname, mimeType: unsupported[0]!.mimetype })}`);
-  }
-  const empty = files.find((f) => f.size === 0);
-  if (empty) throw badRequest(`File "${empty.originalname}" is empty`);
-  const ids = files.map((f) => fields.externalId ?? normalizeName(f.originalname));
-  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (duplicate) throw badRequest(`Two files have the same name (externalId) ${duplicate}`);
-  for (const id of ids) parseInput(uploadFieldsSchema, { externalId: id }, 'file name');
-  return files.map((f, i) => ({
-    externalId: ids[i]!,
-    bytes: f.buffer,
-    filename: f.originalname,
-    mimeType: f.mimetype,
-    title: fields.title,
-    url: fields.url,
-    tags: fields.tags,
-  }));
-}
-
-/** A client path as an externalId: forward slashes, no leading ./ or /. */
-function normalizeName(name: string): string {
-  return name.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '');
-}
-
-function documentInfo(d: DocumentSummary, upload: JobItem | undefined): DocumentSummaryInfo {
-  // The latest upload tells the status only when it is about a newer version than the stored one.
-  const pending = upload && upload.status !== 'ready' && upload.createdAt.getTime() >= d.updatedAt.getTime() - 1;
-  return {
-    documentId: d.id,
-    externalId: d.externalId,
-    title: d.title,
-    ...(d.url ? { url: d.url } : {}),
-    format: d.format,
-    version: d.version,
-    chunks: d.chunks,
-    byteSize: d.byteSize,
-    tags: d.tags,
-    status: pending ? upload.status : 'ready',
-    ...(pending && upload.error && upload.status === 'failed' ? { error: upload.error } : {}),
-    createdAt: d.createdAt.toISOString(),
-    updatedAt: d.updatedAt.toISOString(),
-  };
-}
-
-function itemInfo(i: JobItem): JobItemInfo {
-  return {
-    itemId: i.id,
-    externalId: i.externalId,
-    ...(i.filename ? { filename: i.filename } : {}),
-    byteSize: i.byteSize,
-    status: i.status,
-    ...(i.error ? { error: i.error } : {}),
-    attempts: i.attempts,
-    ...(i.documentId ? { documentId: i.documentId } : {}),
-    ...(i.version !== undefined ? { version: i.version } : {}),
-    ...(i.chunks !== undefined ? { chunks: i.chunks } : {}),
-    ...(i.unchanged !== undefined ? { unchanged: i.unchanged } : {}),
-    ...(i.tags ? { tags: i.tags } : {}),
-    updatedAt: i.updatedAt.toISOString(),
-  };
-}
-
-function jobInfo(j: Job): JobInfo {
-  return { jobId: j.id, origin: j.origin, status: j.status, counts: j.counts, createdAt: j.createdAt.toISOString(), updatedAt: j.updatedAt.toISOString() };
-}
-
-async function jobDetail(db: Db, tenantId: string, jobId: string): Promise<JobDetailResponse> {
-  const job = await findJob(db, tenantId, jobId);
-  if (!job) throw notFound(`No job ${jobId}`);
-  const items = await listJobItems(db, tenantId, jobId);
-  return { ...jobInfo(job), items: items.map(itemInfo) };
 }
 
 /** Items by outcome in the metrics; 'started' is not an outcome. */

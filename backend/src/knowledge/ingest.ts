@@ -86,6 +86,7 @@ export async function upsertDocument(db: Db, tenantId: string, input: DocumentIn
       format,
       byteSize,
       chunkCount: chunks.length,
+      content,
     });
     return { documentId: written.id, chunks: chunks.length, version: written.version, unchanged: false, created: written.created, chunkIds };
   });

@@ -69,6 +69,11 @@ export async function listDocuments(db: Db, tenantId: string): Promise<DocumentS
   return rows.map(toSummary);
 }
 
+export async function findDocumentById(db: Db, tenantId: string, documentId: string): Promise<DocumentSummary | undefined> {
+  const rows = await db.query<SummaryRow>(`${SUMMARY_SELECT} where d.tenant_id = $1 and d.id = $2`, [tenantId, documentId]);
+  return rows[0] && toSummary(rows[0]);
+}
+
 export async function findDocument(db: Db, tenantId: string, externalId: string): Promise<DocumentSummary | undefined> {
   const rows = await db.query<SummaryRow>(`${SUMMARY_SELECT} where d.tenant_id = $1 and d.external_id = $2`, [tenantId, externalId]);
   return rows[0] && toSummary(rows[0]);
@@ -144,13 +149,42 @@ export interface DocumentVersion {
   createdAt: Date;
 }
 
-/** Records a version's metadata; call inside the transaction that wrote it. */
-export async function recordVersion(tx: Db, tenantId: string, documentId: string, v: Omit<DocumentVersion, 'createdAt'>): Promise<void> {
+/**
+ * How many of a document's newest versions keep their text. Older ones keep their metadata only:
+ * a document re-uploaded every night must not grow without end, and what changed lately is what
+ * staff look at.
+ */
+export const VERSION_TEXTS_KEPT = 10;
+
+/**
+ * Records a version's metadata and its text (what the console's diff between versions compares),
+ * and lets go of the text of versions older than the newest VERSION_TEXTS_KEPT; call inside the
+ * transaction that wrote it.
+ */
+export async function recordVersion(tx: Db, tenantId: string, documentId: string, v: Omit<DocumentVersion, 'createdAt'> & { content: string }): Promise<void> {
   await tx.query(
-    `insert into document_versions (tenant_id, document_id, version, checksum, title, url, format, byte_size, chunk_count)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [tenantId, documentId, v.version, v.checksum, v.title, v.url ?? null, v.format, v.byteSize, v.chunkCount],
+    `insert into document_versions (tenant_id, document_id, version, checksum, title, url, format, byte_size, chunk_count, content)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [tenantId, documentId, v.version, v.checksum, v.title, v.url ?? null, v.format, v.byteSize, v.chunkCount, v.content],
   );
+  await tx.query('update document_versions set content = null where tenant_id = $1 and document_id = $2 and version <= $3 and content is not null', [
+    tenantId,
+    documentId,
+    v.version - VERSION_TEXTS_KEPT,
+  ]);
+}
+
+/**
+ * The text of some of a document's versions, by version number. A version missing from the map
+ * does not exist; one mapped to undefined has no text kept (older than the newest VERSION_TEXTS_KEPT,
+ * or recorded before versions kept their text, migration 028).
+ */
+export async function versionTexts(db: Db, tenantId: string, documentId: string, versions: readonly number[]): Promise<Map<number, string | undefined>> {
+  const rows = await db.query<{ version: number; content: string | null }>(
+    'select version, content from document_versions where tenant_id = $1 and document_id = $2 and version = any($3::int[])',
+    [tenantId, documentId, [...versions]],
+  );
+  return new Map(rows.map((r) => [r.version, r.content ?? undefined]));
 }
 
 /** A document's versions, newest first. */

@@ -20,6 +20,11 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
+/** The CSRF header for a request sent another way than send() (an XMLHttpRequest upload). */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { [STAFF_CSRF_HEADER]: csrfToken } : {};
+}
+
 /** Fills a route template such as /v1/staff/inbox/:sessionId. */
 export function path(template: string, params: Record<string, string>): string {
   return template.replace(/:([A-Za-z]+)/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));

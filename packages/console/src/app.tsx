@@ -20,6 +20,7 @@ const ResetPasswordPage = lazy(() => import('./pages/reset-password.js'));
 const SettingsPage = lazy(() => import('./pages/settings.js'));
 const ThemePage = lazy(() => import('./pages/theme.js'));
 const OperationsPage = lazy(() => import('./pages/operations.js'));
+const KnowledgePage = lazy(() => import('./pages/knowledge.js'));
 
 /** Pages anyone may open signed out (they carry their own token or need none). */
 const TOKEN_PAGES = new Set(['/console/accept-invite', '/console/forgot-password', '/console/reset-password']);
@@ -74,6 +75,7 @@ function Pages() {
         <Route path="/console/settings" component={SettingsPage} />
         <Route path="/console/theme" component={ThemePage} />
         <Route path="/console/operations" component={OperationsPage} />
+        <Route path="/console/knowledge" component={KnowledgePage} />
         <Route path="/console/inbox/:sessionId" component={InboxPage} />
         <Route default component={InboxPage} />
       </Router>

@@ -28,3 +28,4 @@ export * from './analytics.js';
 export * from './staff-settings.js';
 export * from './staff-theme.js';
 export * from './operations.js';
+export * from './staff-knowledge.js';

@@ -14,6 +14,7 @@ export { SETTINGS_LIMITS, STAFF_SETTINGS_ROUTES } from './settings-wire.js';
 export { LAUNCHER_ICONS, STAFF_THEME_ROUTES, THEME_LIMITS, textOnAccent, themeContrastProblems, type ContrastProblem, type LauncherIcon } from './theme-wire.js';
 export { IDENTITY_SECRET_ENV, IDENTITY_SNIPPETS, type IdentitySigningMethod, type IdentitySnippet } from './identity-snippets.js';
 export { DEPENDENCY_NAMES, DEPENDENCY_STATES, OPERATIONS_LIMITS, OPERATIONS_ROUTES } from './operations-wire.js';
+export { STAFF_KNOWLEDGE_LIMITS, STAFF_KNOWLEDGE_ROUTES } from './knowledge-wire.js';
 
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';
 /** Header the Vercel AI SDK's client looks for to recognise a UI message stream. */

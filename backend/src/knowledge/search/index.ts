@@ -4,6 +4,7 @@ import { CANDIDATES_PER_CHANNEL, reciprocalRankFusion } from './hybrid.js';
 import { CONTEXT_WEIGHT } from './follow-up.js';
 import { paraphrasesOf } from './paraphrases.js';
 import { analyzeQuery, DEFAULT_TUNING, hydratePassages, hydrateWithSignals, lexicalRank, parseQuery, type ExtraWords, type LexicalTuning, type QueryAnalysis, type SignalledPassage } from './lexical.js';
+import { matchedWords } from './matched-words.js';
 import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
 
 /**
@@ -53,6 +54,21 @@ export async function searchPassages(db: Db, tenantId: string, query: string, op
 export async function searchWithSignals(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<SignalledPassage[]> {
   const ranked = await rankChunks(db, tenantId, query, opts);
   return ranked ? hydrateWithSignals(db, tenantId, ranked.ids, ranked.analysis) : [];
+}
+
+/** A passage with the words of it that matched the question (lower case, as written). */
+export type MatchedPassage = Passage & { matchedWords: string[] };
+
+/**
+ * searchPassages (the same ranking and scores) with the words of each passage that matched: the
+ * console's test search highlights them. Answers do not use it: it parses every word of the passages.
+ */
+export async function searchWithMatchedWords(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<MatchedPassage[]> {
+  const ranked = await rankChunks(db, tenantId, query, opts);
+  if (!ranked) return [];
+  const passages = await hydratePassages(db, tenantId, ranked.ids, ranked.analysis);
+  const words = await matchedWords(db, tenantId, passages.map((p) => p.chunkId), ranked.analysis);
+  return passages.map((p) => ({ ...p, matchedWords: words.get(p.chunkId) ?? [] }));
 }
 
 /** The best chunk ids, best first, and the analysed question; undefined when it has no searchable word. */

@@ -7,6 +7,7 @@ const NAV = [
   { href: '/console/inbox', label: 'Inbox', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/canned-replies', label: 'Canned replies', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/solutions', label: 'Solutions', roles: ['owner', 'admin', 'agent'] },
+  { href: '/console/knowledge', label: 'Knowledge', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/analytics', label: 'Analytics', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/team', label: 'Team', roles: ['owner', 'admin'] },
   { href: '/console/settings', label: 'Settings', roles: ['owner', 'admin'] },
