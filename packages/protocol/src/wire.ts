@@ -11,6 +11,7 @@ export { STAFF_ACCESS_ROUTES, STAFF_RESET_PASSWORD_PAGE } from './setup.js';
 export { MESSAGE_LABELS } from './labels.js';
 export { ANALYTICS_LIMITS, ANALYTICS_ROUTES } from './analytics-wire.js';
 export { SETTINGS_LIMITS, STAFF_SETTINGS_ROUTES } from './settings-wire.js';
+export { AGENT_LIMITS, AGENT_TOOL_NAMES, STAFF_AGENT_ROUTES, TRY_IT_ID_PREFIX, TRY_IT_LIMITS } from './agents-wire.js';
 
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';
 /** Header the Vercel AI SDK's client looks for to recognise a UI message stream. */
