@@ -18,6 +18,7 @@ const SetupPage = lazy(() => import('./pages/setup.js'));
 const ForgotPasswordPage = lazy(() => import('./pages/forgot-password.js'));
 const ResetPasswordPage = lazy(() => import('./pages/reset-password.js'));
 const SettingsPage = lazy(() => import('./pages/settings.js'));
+const AgentsPage = lazy(() => import('./agents/agents-page.js'));
 
 /** Pages anyone may open signed out (they carry their own token or need none). */
 const TOKEN_PAGES = new Set(['/console/accept-invite', '/console/forgot-password', '/console/reset-password']);
@@ -70,6 +71,7 @@ function Pages() {
         <Route path="/console/solutions" component={SolutionsPage} />
         <Route path="/console/analytics" component={AnalyticsPage} />
         <Route path="/console/settings" component={SettingsPage} />
+        <Route path="/console/agents" component={AgentsPage} />
         <Route path="/console/inbox/:sessionId" component={InboxPage} />
         <Route default component={InboxPage} />
       </Router>

@@ -8,6 +8,7 @@ const NAV = [
   { href: '/console/canned-replies', label: 'Canned replies', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/solutions', label: 'Solutions', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/analytics', label: 'Analytics', roles: ['owner', 'admin', 'agent'] },
+  { href: '/console/agents', label: 'Agents', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/team', label: 'Team', roles: ['owner', 'admin'] },
   { href: '/console/settings', label: 'Settings', roles: ['owner', 'admin'] },
 ] as const;
