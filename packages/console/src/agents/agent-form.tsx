@@ -1,4 +1,4 @@
-import { AGENT_LIMITS, AGENT_TOOL_NAMES, STAFF_AGENT_ROUTES } from '@prex/protocol/wire';
+import { AGENT_TOOL_NAMES, STAFF_AGENT_ROUTES } from '@prex/protocol/wire';
 import type { AgentResponse } from '@prex/protocol';
 import { api, path } from '../api.js';
 import { useAction } from '../use-action.js';
@@ -47,27 +47,27 @@ export function AgentForm({ agent, canEdit, onSaved }: { agent: AgentResponse; c
     <form key={`${agent.name}-${agent.updatedAt}`} class="stack" onSubmit={submit} noValidate aria-label={`Settings of ${agent.name}`}>
       <fieldset class="stack" disabled={!canEdit || save.busy}>
         <legend class="visually-hidden">Settings of {agent.name}</legend>
-        <label>
-          Persona
-          <textarea name="persona" rows={4} defaultValue={agent.persona} placeholder="Tone, vocabulary, sign-offs" />
-        </label>
-        <label>
-          Instructions
-          <textarea name="instructions" rows={4} defaultValue={agent.instructions} placeholder="Rules this agent follows" />
-        </label>
+        <div class="field">
+          <label for="agent-persona">Persona</label>
+          <textarea id="agent-persona" name="persona" rows={4} defaultValue={agent.persona} placeholder="Tone, vocabulary, sign-offs" />
+        </div>
+        <div class="field">
+          <label for="agent-instructions">Instructions</label>
+          <textarea id="agent-instructions" name="instructions" rows={4} defaultValue={agent.instructions} placeholder="Rules this agent follows" />
+        </div>
         <div class="row">
-          <label>
-            Model
-            <input name="model" defaultValue={agent.model ?? ''} placeholder="the server's default" maxLength={AGENT_LIMITS.maxModelChars + 20} />
-          </label>
-          <label>
-            Temperature (0–2)
-            <input name="temperature" inputMode="decimal" defaultValue={agent.temperature === null ? '' : String(agent.temperature)} placeholder="the model's default" />
-          </label>
-          <label>
-            Knowledge tags (comma-separated)
-            <input name="tags" defaultValue={agent.knowledgeFilter.tags.join(', ')} placeholder="every document" />
-          </label>
+          <div class="field">
+            <label for="agent-model">Model</label>
+            <input id="agent-model" name="model" defaultValue={agent.model ?? ''} placeholder="the server's default" />
+          </div>
+          <div class="field">
+            <label for="agent-temperature">Temperature (0–2)</label>
+            <input id="agent-temperature" name="temperature" inputMode="decimal" defaultValue={agent.temperature === null ? '' : String(agent.temperature)} placeholder="the model's default" />
+          </div>
+          <div class="field">
+            <label for="agent-tags">Knowledge tags (comma-separated)</label>
+            <input id="agent-tags" name="tags" defaultValue={agent.knowledgeFilter.tags.join(', ')} placeholder="every document" />
+          </div>
         </div>
         <label class="check">
           <input type="checkbox" name="retrieval" defaultChecked={agent.retrieval} /> Answer from the knowledge base (retrieval)
