@@ -3,6 +3,8 @@ import express, { type Router } from 'express';
 import { ROUTES } from '@prex/protocol';
 import { resolveAgent } from './agents/repository.js';
 import { createAgentsFeature } from './agents/routes.js';
+import { createStaffAgentsFeature } from './agents/staff-routes.js';
+import { createTryItFeature } from './try-it/routes.js';
 import { adminPreflight } from './auth/admin-cors.js';
 import { createMemoryBus, type ConversationBus } from './bus/index.js';
 import { createChatFeature } from './chat/routes.js';
@@ -149,6 +151,8 @@ export function createApp(deps: AppDeps): PrexApp {
     createRetentionFeature({ db, log }),
     createStaffOperationsFeature({ db, log, config, routes, logRing: deps.logRing }),
     createCopilotFeature({ config, db, log, routes, answerer, usage }),
+    createStaffAgentsFeature({ db, log, gateway, routes }),
+    createTryItFeature({ config, db, log, routes, answerer, usage }),
     createSolutionsFeature({ db, log, routes }),
     createAnalyticsFeature({ db, routes }),
     chat,

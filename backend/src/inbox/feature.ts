@@ -1,5 +1,4 @@
-import { STAFF_INBOX_ROUTES, type InboxAgentsResponse } from '@prex/protocol';
-import { listAgents } from '../agents/repository.js';
+import { STAFF_INBOX_ROUTES } from '@prex/protocol';
 import { tenantOf } from '../auth/context.js';
 import type { Feature } from '../feature.js';
 import { SseResponse } from '../http/sse.js';
@@ -19,11 +18,7 @@ export function createInboxFeature(deps: InboxDeps): Feature {
   const routes = deps.routes.staff();
   addInboxConversationRoutes(routes, deps);
   addCannedReplyRoutes(routes, deps.db);
-  routes.get(STAFF_INBOX_ROUTES.agents, async (_req, res) => {
-    const agents = await listAgents(deps.db, tenantOf(res).id);
-    const out: InboxAgentsResponse = { agents: agents.map(({ id, name }) => ({ id, name })) };
-    res.set('Cache-Control', 'no-store').json(out);
-  });
+  // GET /v1/staff/agents (the agent filter's list) is served by the Agents page's routes (agents/staff-routes.ts).
 
   const open = new Set<SseResponse>();
   routes.get(STAFF_INBOX_ROUTES.events, (_req, res) => {

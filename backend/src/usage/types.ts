@@ -1,5 +1,5 @@
 /** What a model call was for. */
-export type LlmPurpose = 'answer' | 'classify' | 'persona' | 'summary' | 'eval' | 'draft';
+export type LlmPurpose = 'answer' | 'classify' | 'persona' | 'summary' | 'eval' | 'draft' | 'try-it';
 export type LlmOutcome = 'ok' | 'error' | 'aborted' | 'timeout';
 
 /** One model call, as recorded in llm_calls (cost is computed from the price table on record). */

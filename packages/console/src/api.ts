@@ -40,13 +40,15 @@ export async function api<T>(method: string, url: string, body?: unknown, signal
 /** The raw response (for streams); throws ApiError on a non-2xx answer. */
 export async function send(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // A Blob goes as it is, under its own type (a YAML document); anything else as JSON.
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers['content-type'] = raw ? body.type : 'application/json';
   if (method !== 'GET' && csrfToken) headers[STAFF_CSRF_HEADER] = csrfToken;
   const res = await fetch(url, {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? null : JSON.stringify(body),
+    body: body === undefined ? null : raw ? body : JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
   if (!res.ok) throw await apiError(res);

@@ -21,6 +21,7 @@ const SettingsPage = lazy(() => import('./pages/settings.js'));
 const ThemePage = lazy(() => import('./pages/theme.js'));
 const OperationsPage = lazy(() => import('./pages/operations.js'));
 const KnowledgePage = lazy(() => import('./pages/knowledge.js'));
+const AgentsPage = lazy(() => import('./agents/agents-page.js'));
 
 /** Pages anyone may open signed out (they carry their own token or need none). */
 const TOKEN_PAGES = new Set(['/console/accept-invite', '/console/forgot-password', '/console/reset-password']);
@@ -76,6 +77,7 @@ function Pages() {
         <Route path="/console/theme" component={ThemePage} />
         <Route path="/console/operations" component={OperationsPage} />
         <Route path="/console/knowledge" component={KnowledgePage} />
+        <Route path="/console/agents" component={AgentsPage} />
         <Route path="/console/inbox/:sessionId" component={InboxPage} />
         <Route default component={InboxPage} />
       </Router>

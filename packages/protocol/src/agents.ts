@@ -17,20 +17,8 @@ export const AGENT_ROUTES = {
   applyPersonaDraft: '/v1/admin/agents/:name/persona-draft/apply',
 } as const;
 
-export const AGENT_LIMITS = {
-  maxNameChars: 40,
-  maxPersonaChars: 4000,
-  maxInstructionsChars: 4000,
-  maxModelChars: 100,
-  /** Agents a tenant may have (and a YAML document may hold). */
-  maxAgents: 50,
-  /** Largest YAML/JSON body POST …/import accepts, in bytes. */
-  maxImportBytes: 256 * 1024,
-} as const;
-
-/** The tools an agent may be given; the tools feature implements them. */
-export const AGENT_TOOL_NAMES = ['lookup_customer', 'search_products', 'handoff_to_human'] as const;
-export type AgentToolName = (typeof AGENT_TOOL_NAMES)[number];
+export { AGENT_LIMITS, AGENT_TOOL_NAMES, STAFF_AGENT_ROUTES, TRY_IT_ID_PREFIX, TRY_IT_LIMITS, type AgentToolName } from './agents-wire.js';
+import { AGENT_LIMITS, AGENT_TOOL_NAMES, TRY_IT_LIMITS } from './agents-wire.js';
 
 const RESERVED_AGENT_NAMES: readonly string[] = ['export', 'import'];
 
@@ -177,3 +165,28 @@ export type ImportResponse = z.infer<typeof importResponseSchema>;
 
 export const personaDraftResponseSchema = z.object({ draft: personaDraftSchema.nullable() });
 export type PersonaDraftResponse = z.infer<typeof personaDraftResponseSchema>;
+
+const tryItTurnSchema = z.strictObject({
+  role: z.enum(['user', 'assistant'], { error: 'history role must be user or assistant' }),
+  text: z
+    .string({ error: 'history text must be a string' })
+    .max(TRY_IT_LIMITS.maxTurnChars, `a history turn is longer than ${TRY_IT_LIMITS.maxTurnChars} characters`),
+});
+
+/**
+ * `POST /v1/staff/agents/:name/try`: a question for the agent, with the try-it chat's earlier turns
+ * (oldest first). The answer streams back in the answer stream's format (stream.ts) and is stored
+ * nowhere: no conversation, no message, no analytics row.
+ */
+export const tryItRequestSchema = z.strictObject({
+  question: z
+    .string({ error: 'question must be a string' })
+    .trim()
+    .min(1, 'question is empty')
+    .max(TRY_IT_LIMITS.maxQuestionChars, `question is longer than ${TRY_IT_LIMITS.maxQuestionChars} characters`),
+  history: z
+    .array(tryItTurnSchema, { error: 'history must be a list of {role, text}' })
+    .max(TRY_IT_LIMITS.maxHistoryTurns, `history holds more than ${TRY_IT_LIMITS.maxHistoryTurns} turns: send the latest ones`)
+    .default([]),
+});
+export type TryItRequest = z.output<typeof tryItRequestSchema>;

@@ -50,7 +50,7 @@ export const STAFF_INBOX_ROUTES = {
   events: '/v1/staff/inbox-events',
   cannedReplies: '/v1/staff/canned-replies',
   cannedReply: '/v1/staff/canned-replies/:cannedReplyId',
-  /** GET: the tenant's agents (id and name), for the inbox's agent filter. */
+  /** GET: the tenant's agents, for the inbox's agent filter (it reads id and name; the Agents page's STAFF_AGENT_ROUTES.agents, the same route, sends whole agents). */
   agents: '/v1/staff/agents',
 } as const;
 

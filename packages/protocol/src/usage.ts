@@ -21,7 +21,7 @@ export const USAGE_LIMITS = {
 /** A calendar day (YYYY-MM-DD) that exists: 2026-02-30 is refused. */
 export const isoDaySchema = z.iso.date({ error: 'must be a date written YYYY-MM-DD' });
 
-/** `purpose`: what the calls were for (answer, classify, persona, summary, eval, draft). */
+/** `purpose`: what the calls were for (answer, classify, persona, summary, eval, draft, try-it: the Agents page's try-it chat). */
 export const usageGroupBySchema = z.enum(['day', 'agent', 'model', 'purpose'], { error: 'groupBy must be one of day, agent, model, purpose' });
 export type UsageGroupBy = z.infer<typeof usageGroupBySchema>;
 

@@ -15,6 +15,7 @@ export { LAUNCHER_ICONS, STAFF_THEME_ROUTES, THEME_LIMITS, textOnAccent, themeCo
 export { IDENTITY_SECRET_ENV, IDENTITY_SNIPPETS, type IdentitySigningMethod, type IdentitySnippet } from './identity-snippets.js';
 export { DEPENDENCY_NAMES, DEPENDENCY_STATES, OPERATIONS_LIMITS, OPERATIONS_ROUTES } from './operations-wire.js';
 export { STAFF_KNOWLEDGE_LIMITS, STAFF_KNOWLEDGE_ROUTES } from './knowledge-wire.js';
+export { AGENT_LIMITS, AGENT_TOOL_NAMES, STAFF_AGENT_ROUTES, TRY_IT_ID_PREFIX, TRY_IT_LIMITS } from './agents-wire.js';
 
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';
 /** Header the Vercel AI SDK's client looks for to recognise a UI message stream. */

@@ -9,6 +9,7 @@ const NAV = [
   { href: '/console/solutions', label: 'Solutions', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/knowledge', label: 'Knowledge', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/analytics', label: 'Analytics', roles: ['owner', 'admin', 'agent'] },
+  { href: '/console/agents', label: 'Agents', roles: ['owner', 'admin', 'agent'] },
   { href: '/console/team', label: 'Team', roles: ['owner', 'admin'] },
   { href: '/console/settings', label: 'Settings', roles: ['owner', 'admin'] },
   { href: '/console/theme', label: 'Theme', roles: ['owner', 'admin'] },
