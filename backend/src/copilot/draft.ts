@@ -1,11 +1,11 @@
 import type { MessageStatus } from '@prex/protocol';
 import type { Agent } from '../agents/agent.js';
 import type { LiveAnswer } from '../chat/hub.js';
-import { ANSWER_FAILED_TEXT, retrievePassages, type SearchFn } from '../chat/run-answer.js';
-import { RunState } from '../chat/run-state.js';
+import { retrievePassages, type SearchFn } from '../chat/run-answer.js';
+import { streamUnstoredAnswer } from '../chat/unstored-answer.js';
 import type { CustomerFacts } from '../llm/answerer.js';
 import type { Db } from '../db/db.js';
-import { AnswerStalledError, type Answerer } from '../llm/index.js';
+import type { Answerer } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { UsageRecorder } from '../usage/index.js';
 import type { DraftTurns } from './conversation.js';
@@ -33,15 +33,11 @@ export interface DraftInput {
  * nothing and looks nothing up on the visitor's behalf) and no classification or handoff. Model
  * calls are recorded as usage ('draft'). Ends `live`; never rejects.
  */
-export async function writeDraft(deps: DraftDeps, live: LiveAnswer, input: DraftInput): Promise<MessageStatus> {
-  const state = new RunState(live);
-  const signal = live.controller.signal;
+export function writeDraft(deps: DraftDeps, live: LiveAnswer, input: DraftInput): Promise<MessageStatus> {
   const { turns, agent } = input;
-  let status: Exclude<MessageStatus, 'streaming'>;
-  try {
-    state.emit({ type: 'start', messageId: live.messageId });
+  return streamUnstoredAnswer(deps.log, live, { what: 'draft', agentName: agent.name }, async (state, signal) => {
     const { retrieval, passages } = await retrievePassages(deps, live.tenantId, { question: turns.question, history: turns.history, agent });
-    const answer = await deps.answerer.answer({
+    return deps.answerer.answer({
       question: turns.question,
       passages,
       history: turns.history,
@@ -55,24 +51,5 @@ export async function writeDraft(deps: DraftDeps, live: LiveAnswer, input: Draft
         state.pendingWrites.push(deps.usage.record({ ...call, ...report }));
       },
     });
-    state.answer = answer;
-    state.emitMeta({ answerer: answer.answerer, grounded: answer.grounded, agent: agent.name });
-    state.openText();
-    for await (const part of answer.parts) {
-      if (signal.aborted) break;
-      if (part.type === 'text') state.emitText(part.delta);
-    }
-    state.closeText();
-    state.emitSources();
-    status = signal.aborted ? 'stopped' : 'complete';
-    state.emit(signal.aborted ? { type: 'abort', reason: String(signal.reason ?? 'stopped') } : { type: 'finish', finishReason: 'stop' });
-  } catch (error) {
-    deps.log.error('draft failed', { draftId: live.messageId, error: error instanceof Error ? error.stack : String(error) });
-    state.closeText();
-    status = 'error';
-    state.emit({ type: 'error', errorText: error instanceof AnswerStalledError ? error.userMessage : ANSWER_FAILED_TEXT });
-  }
-  await Promise.allSettled(state.pendingWrites);
-  live.end(status);
-  return status;
+  });
 }

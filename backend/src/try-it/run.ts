@@ -1,10 +1,10 @@
 import type { MessageStatus } from '@prex/protocol';
 import type { Agent } from '../agents/agent.js';
 import type { LiveAnswer } from '../chat/hub.js';
-import { ANSWER_FAILED_TEXT, retrievePassages, type SearchFn } from '../chat/run-answer.js';
-import { RunState } from '../chat/run-state.js';
+import { retrievePassages, type SearchFn } from '../chat/run-answer.js';
+import { streamUnstoredAnswer } from '../chat/unstored-answer.js';
 import type { Db } from '../db/db.js';
-import { AnswerStalledError, type Answerer, type PriorTurn } from '../llm/index.js';
+import type { Answerer, PriorTurn } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { UsageRecorder } from '../usage/index.js';
 import { tryItToolbox } from './toolbox.js';
@@ -33,17 +33,13 @@ export interface TryItInput {
  * sessions, messages or analytics. Model calls are recorded as usage (llm_calls, purpose 'try-it',
  * no session). Ends `live`; never rejects.
  */
-export async function runTryIt(deps: TryItDeps, live: LiveAnswer, input: TryItInput): Promise<MessageStatus> {
-  const state = new RunState(live);
-  const signal = live.controller.signal;
+export function runTryIt(deps: TryItDeps, live: LiveAnswer, input: TryItInput): Promise<MessageStatus> {
   const { agent } = input;
-  let status: Exclude<MessageStatus, 'streaming'>;
-  try {
-    state.emit({ type: 'start', messageId: live.messageId });
+  return streamUnstoredAnswer(deps.log, live, { what: 'try-it answer', agentName: agent.name }, async (state, signal) => {
     const { retrieval, passages } = await retrievePassages(deps, live.tenantId, input);
     const toolContext = { db: deps.db, log: deps.log, tenantId: live.tenantId, sessionId: live.sessionId, customerId: null, agentId: agent.id, userMessageId: live.userMessageId };
     const tools = deps.answerer.kind === 'llm' ? tryItToolbox(agent, toolContext) : undefined;
-    const answer = await deps.answerer.answer({
+    return deps.answerer.answer({
       question: input.question,
       passages,
       history: input.history,
@@ -57,25 +53,5 @@ export async function runTryIt(deps: TryItDeps, live: LiveAnswer, input: TryItIn
         state.pendingWrites.push(deps.usage.record({ ...call, ...report }));
       },
     });
-    state.answer = answer;
-    state.emitMeta({ answerer: answer.answerer, grounded: answer.grounded, agent: agent.name });
-    state.openText();
-    for await (const part of answer.parts) {
-      if (signal.aborted) break;
-      if (part.type === 'text') state.emitText(part.delta);
-      else state.emit({ type: 'data-prex-tool', data: { id: part.record.id, name: part.record.name, status: part.record.status } });
-    }
-    state.closeText();
-    state.emitSources();
-    status = signal.aborted ? 'stopped' : 'complete';
-    state.emit(signal.aborted ? { type: 'abort', reason: String(signal.reason ?? 'stopped') } : { type: 'finish', finishReason: 'stop' });
-  } catch (error) {
-    deps.log.error('try-it answer failed', { tryId: live.messageId, error: error instanceof Error ? error.stack : String(error) });
-    state.closeText();
-    status = 'error';
-    state.emit({ type: 'error', errorText: error instanceof AnswerStalledError ? error.userMessage : ANSWER_FAILED_TEXT });
-  }
-  await Promise.allSettled(state.pendingWrites);
-  live.end(status);
-  return status;
+  });
 }

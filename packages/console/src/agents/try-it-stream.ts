@@ -1,7 +1,6 @@
-import type { UIStreamChunk } from '@prex/protocol';
-import { STAFF_AGENT_ROUTES, STREAM_DONE } from '@prex/protocol/wire';
-import { createParser } from 'eventsource-parser';
+import { STAFF_AGENT_ROUTES } from '@prex/protocol/wire';
 import { path, send } from '../api.js';
+import { readAnswerChunks } from '../answer-stream.js';
 
 export interface TryItTurn {
   role: 'user' | 'assistant';
@@ -20,27 +19,11 @@ export interface TryItHandlers {
  */
 export async function streamTryIt(agent: string, question: string, history: TryItTurn[], handlers: TryItHandlers, signal: AbortSignal): Promise<void> {
   const res = await send('POST', path(STAFF_AGENT_ROUTES.tryIt, { name: agent }), { question, history }, signal);
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let failure: string | null = null;
-  let done = false;
-  const parser = createParser({
-    onEvent(event) {
-      if (event.data === STREAM_DONE) {
-        done = true;
-        return;
-      }
-      const chunk = JSON.parse(event.data) as UIStreamChunk;
-      if (chunk.type === 'text-delta') handlers.onText(chunk.delta);
-      else if (chunk.type === 'source-document') handlers.onSource({ title: chunk.title });
-      else if (chunk.type === 'source-url') handlers.onSource({ title: chunk.title ?? chunk.url, url: chunk.url });
-      else if (chunk.type === 'data-prex-tool') handlers.onTool(chunk.data.name);
-      else if (chunk.type === 'error') failure = chunk.errorText;
-    },
+  const failure = await readAnswerChunks(res, (chunk) => {
+    if (chunk.type === 'text-delta') handlers.onText(chunk.delta);
+    else if (chunk.type === 'source-document') handlers.onSource({ title: chunk.title });
+    else if (chunk.type === 'source-url') handlers.onSource({ title: chunk.title ?? chunk.url, url: chunk.url });
+    else if (chunk.type === 'data-prex-tool') handlers.onTool(chunk.data.name);
   });
-  while (!done) {
-    const { value, done: ended } = await reader.read();
-    if (ended) break;
-    parser.feed(value);
-  }
   if (failure) throw new Error(`The answer failed: ${failure}`);
 }
