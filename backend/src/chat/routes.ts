@@ -35,7 +35,7 @@ import { persistAsItStreams } from './answer-log.js';
 import { AnswerHub, LiveAnswer } from './hub.js';
 import { followRemoteAnswer, RemoteAnswer, stopRemoteAnswer } from './remote-answer.js';
 import { finishedTail } from './stored-tail.js';
-import { chatConversation, findChatConversation } from '../conversations/sdk-chats.js';
+import { chatConversation, chatConversationOfMessage, findChatConversation } from '../conversations/sdk-chats.js';
 import {
   findSessionMessage,
   insertAssistantMessage,
@@ -232,6 +232,8 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     return beginAnswer(scope, agentName, async (agent) => {
       const { question, answer } = await lastTurn(db, scope);
       if (!question) throw conflict('Nothing to regenerate: this chat has no question yet; send one instead');
+      // Streaming on another instance (this one's would have failed the reservation above).
+      if (answer?.status === 'streaming') throw conflict('The answer is still streaming: stop it or wait for it before regenerating');
       // The SDK names the message regenerate() was given: only the last answer can be replaced.
       if (namedId && (await isOtherAnswerOfSession(db, { ...scope, messageId: namedId, exceptId: answer?.id }))) {
         throw conflict(`Only the last answer can be regenerated; ${namedId} is an earlier one`);
@@ -289,11 +291,18 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     const afterSeq = parseCursor(req);
     const id = String(req.params.messageId);
     if (!isPrexMessageId(id)) return resumeChat(res, parseInput(chatIdSchema, id, 'chat id'), afterSeq);
-    const answer = await currentAnswer(scopeOf(res), id);
+    const answer = await currentAnswer(await messageScope(res, id), id);
     if (answer instanceof LiveAnswer) streamLive(res, answer, afterSeq);
     else if (answer instanceof RemoteAnswer) followRemote(res, answer, afterSeq);
     else streamStored(res, answer, afterSeq);
   });
+
+  /** Where a message of this token lives: the token's conversation, or one of its AI SDK chats. */
+  async function messageScope(res: Response, messageId: string): Promise<Scope> {
+    const owner = scopeOf(res);
+    const chatSessionId = await chatConversationOfMessage(db, { tenantId: owner.tenantId, ownerSessionId: owner.sessionId, messageId });
+    return chatSessionId ? { tenantId: owner.tenantId, sessionId: chatSessionId } : owner;
+  }
 
   /** The chat's conversation, only if this session token has used the chat. */
   async function existingChatScope(res: Response, chatId: string): Promise<Scope | undefined> {
@@ -317,8 +326,8 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   }
 
   routes.post(ROUTES.stop, async (req, res) => {
-    const answer = await currentAnswer(scopeOf(res), String(req.params.messageId));
-    const messageId = answer instanceof LiveAnswer || answer instanceof RemoteAnswer ? answer.messageId : answer.id;
+    const messageId = String(req.params.messageId);
+    const answer = await currentAnswer(await messageScope(res, messageId), messageId);
     const status = answer instanceof RemoteAnswer ? await stopRemoteAnswer({ db, bus }, answer, STOP_WAIT_MS) : await stopAndWait(answer);
     const body: StopResponse = { messageId, status };
     res.json(body);

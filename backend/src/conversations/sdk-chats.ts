@@ -46,3 +46,17 @@ export async function chatConversation(db: Db, chat: ChatRef): Promise<string> {
   if (!made) throw new Error(`chat ${chat.chatId} has no conversation after creating it`);
   return made;
 }
+
+/**
+ * The conversation of a message that sits in one of the token's chats: so the routes that take a
+ * Prex message id (resume, stop) reach a chat's answers too. Undefined for any other message.
+ */
+export async function chatConversationOfMessage(db: Db, scope: { tenantId: string; ownerSessionId: string; messageId: string }): Promise<string | undefined> {
+  const rows = await db.query<{ session_id: string }>(
+    `select c.session_id from sdk_chats c
+       join messages m on m.tenant_id = c.tenant_id and m.session_id = c.session_id
+      where c.tenant_id = $1 and c.owner_session_id = $2 and m.id = $3`,
+    [scope.tenantId, scope.ownerSessionId, scope.messageId],
+  );
+  return rows[0]?.session_id;
+}

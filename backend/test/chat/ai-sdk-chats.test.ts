@@ -11,7 +11,9 @@ import {
   modelEnv,
   newVisitor,
   readSse,
+  resume,
   send,
+  stop,
   startChatTestServer,
   textOf,
   type ChatTestServer,
@@ -111,6 +113,23 @@ describe('resume by chat id: GET /v1/chat/:chatId/stream', () => {
     const text = chunks.map((c) => (c.type === 'text-delta' ? c.delta : '')).join('');
     expect(text).toBe('Refunds take thirty days to process.');
     await expect.poll(async () => (await chatMessages(v, 'live-chat')).at(-1)?.status).toBe('complete');
+  });
+
+  it('a chat’s answer is reachable by its message id too: resumed, and stopped by its own session only', async () => {
+    const v = await newVisitor(t);
+    const other = await newVisitor(t);
+    const model = holdModel({ text: 'An answer that will be stopped.' });
+    const first = await readSse(await send(v, sdkBody('stop-chat', 'How do I get a refund?')), (r) => r.chunks.length >= 1);
+    const messageId = messageIdOf(first);
+    expect((await stop(other, messageId)).status).toBe(404);
+    const res = await stop(v, messageId);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ messageId, status: 'stopped' });
+    model.release();
+    const replay = await readSse(await resume(v, messageId));
+    expect(replay.done).toBe(true);
+    expect(replay.chunks.at(-1)!.chunk.type).toBe('abort');
+    expect((await resumeChat(v, 'stop-chat')).status).toBe(204);
   });
 
   it('keeps resume by Prex message id as it was (an unknown message id is still a 404)', async () => {
