@@ -4,6 +4,8 @@ import { errorBodySchema } from '@prex/protocol';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer, type ScriptedReply } from '@prex/testing';
 import { listSessionMessages } from '../../src/conversations/messages.js';
 import { findChatConversation } from '../../src/conversations/sdk-chats.js';
+import { linkSession, sessionCustomerId } from '../../src/conversations/session-identity.js';
+import { upsertVerifiedCustomer } from '../../src/customers/repository.js';
 import {
   addTenant,
   history,
@@ -172,6 +174,18 @@ describe('chat ids map to conversations of the session token', () => {
     ]);
     const res = await fetch(`${t.url}/v1/sessions/current/messages?chatId=history-chat`, { headers: other.headers });
     await expect4xx(res, 404, /No chat history-chat in this session/);
+  });
+
+  it('a chat’s conversation belongs to the visitor: identified before or after the chat began', async () => {
+    const v = await newVisitor(t);
+    await readSse(await send(v, sdkBody('identity-early', 'How do I get a refund?')));
+    const customer = await upsertVerifiedCustomer(t.server.db, t.tenantId, 'chat-visitor@example.com', new Date());
+    await linkSession(t.server.db, t.tenantId, v.sessionId, customer.id, 'email');
+    await readSse(await send(v, sdkBody('identity-late', 'How do I get a refund?')));
+    for (const chat of ['identity-early', 'identity-late']) {
+      const { sessionId } = await history(v, chat);
+      expect(await sessionCustomerId(t.server.db, t.tenantId, sessionId), chat).toBe(customer.id);
+    }
   });
 
   it('a chat id of tenant A’s session is invisible to tenant B and to another session of A', async () => {
