@@ -1,6 +1,9 @@
 import type { Response } from 'express';
 import {
   ROUTES,
+  isPrexMessageId,
+  chatIdSchema,
+  historyQuerySchema,
   sendMessageRequestSchema,
   type ChatMessage,
   type HistoryResponse,
@@ -21,7 +24,7 @@ import { createMemoryBus, type ConversationBus } from '../bus/index.js';
 import { sessionOf, tenantOf } from '../auth/context.js';
 import { conflict, HttpError, notFound } from '../http/errors.js';
 import { parseCursor } from '../http/cursor.js';
-import { parseJsonBody } from '../http/validate.js';
+import { parseInput, parseJsonBody } from '../http/validate.js';
 import { lastConversationEventSeq } from '../conversations/event-log.js';
 import { touchConversation, type ConversationChange } from '../conversations/working-state.js';
 import { openEscalationOfSession } from '../handoff/repository.js';
@@ -32,11 +35,16 @@ import { persistAsItStreams } from './answer-log.js';
 import { AnswerHub, LiveAnswer } from './hub.js';
 import { followRemoteAnswer, RemoteAnswer, stopRemoteAnswer } from './remote-answer.js';
 import { finishedTail } from './stored-tail.js';
+import { chatConversation, chatConversationOfMessage, findChatConversation } from '../conversations/sdk-chats.js';
 import {
   findSessionMessage,
   insertAssistantMessage,
   insertUserMessage,
+  deleteFinishedAnswer,
+  isOtherAnswerOfSession,
+  lastTurn,
   listSessionMessages,
+  streamingAnswerOfSession,
   recentTurns,
   settleInterruptedAnswer,
   toChatMessage,
@@ -177,24 +185,26 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     void run.finally(() => runs.delete(run));
   }
 
-  async function createAnswer(scope: Scope, text: string, agentName: string | undefined): Promise<LiveAnswer> {
+  /** The turn an answer starts from: the question (stored now, or already), its history, and the empty answer row. */
+  type Turn = { question: string; questionId: string; history: PriorTurn[]; answerId: string };
+
+  /**
+   * Starts an answer in the session: one at a time per session, `storeTurn` writing the rows (both
+   * or neither), then the run in the background.
+   */
+  async function beginAnswer(scope: Scope, agentName: string | undefined, storeTurn: (agent: Agent) => Promise<Turn>): Promise<LiveAnswer> {
     // An unknown agent is a 404 before anything is stored.
     const agent = await seams.resolveAgent(db, scope.tenantId, agentName);
     if (!hub.reserveSession(scope.tenantId, scope.sessionId)) {
       throw conflict('An answer is still streaming in this session: wait for it to finish or stop it first');
     }
     try {
-      const history = await recentTurns(db, scope, HISTORY_MESSAGES);
-      // Both rows or neither: a question never sits in history without its answer.
-      const { user, assistant } = await db.transaction(async (tx) => ({
-        user: await insertUserMessage(tx, { ...scope, text, agentId: agent.id }),
-        assistant: await insertAssistantMessage(tx, { ...scope, agentId: agent.id }),
-      }));
+      const turn = await storeTurn(agent);
       await touch(scope, 'visitor-message');
-      const live = hub.add({ messageId: assistant.id, ...scope, userMessageId: user.id });
+      const live = hub.add({ messageId: turn.answerId, ...scope, userMessageId: turn.questionId });
       // Shutdown began while we were writing: the answer starts already stopped rather than outliving the server.
       if (closing) live.controller.abort(STOP_REASON.shutdown);
-      startRun(live, text, history, agent);
+      startRun(live, turn.question, turn.history, agent);
       return live;
     } catch (error) {
       hub.releaseSession(scope.tenantId, scope.sessionId);
@@ -202,13 +212,60 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     }
   }
 
+  function createAnswer(scope: Scope, text: string, agentName: string | undefined): Promise<LiveAnswer> {
+    return beginAnswer(scope, agentName, async (agent) => {
+      const history = await recentTurns(db, scope, HISTORY_MESSAGES);
+      // Both rows or neither: a question never sits in history without its answer.
+      const { user, assistant } = await db.transaction(async (tx) => ({
+        user: await insertUserMessage(tx, { ...scope, text, agentId: agent.id }),
+        assistant: await insertAssistantMessage(tx, { ...scope, agentId: agent.id }),
+      }));
+      return { question: text, questionId: user.id, history, answerId: assistant.id };
+    });
+  }
+
+  /**
+   * The AI SDK's regenerate(): the conversation's last question is answered again and its previous
+   * answer removed, so history holds the question once and one answer to it.
+   */
+  function regenerateAnswer(scope: Scope, agentName: string | undefined, namedId: string | undefined): Promise<LiveAnswer> {
+    return beginAnswer(scope, agentName, async (agent) => {
+      const { question, answer } = await lastTurn(db, scope);
+      if (!question) throw conflict('Nothing to regenerate: this chat has no question yet; send one instead');
+      // Streaming on another instance (this one's would have failed the reservation above).
+      if (answer?.status === 'streaming') throw conflict('The answer is still streaming: stop it or wait for it before regenerating');
+      // The SDK names the message regenerate() was given: only the last answer can be replaced.
+      if (namedId && (await isOtherAnswerOfSession(db, { ...scope, messageId: namedId, exceptId: answer?.id }))) {
+        throw conflict(`Only the last answer can be regenerated; ${namedId} is an earlier one`);
+      }
+      const assistant = await db.transaction(async (tx) => {
+        if (answer) await deleteFinishedAnswer(tx, { ...scope, messageId: answer.id });
+        return insertAssistantMessage(tx, { ...scope, agentId: agent.id });
+      });
+      // History up to, not including, the question being answered again.
+      const turns = await recentTurns(db, scope, HISTORY_MESSAGES + 1);
+      const history = turns.at(-1)?.role === 'user' ? turns.slice(0, -1) : turns;
+      return { question: question.text, questionId: question.id, history: history.slice(-HISTORY_MESSAGES), answerId: assistant.id };
+    });
+  }
+
+  /** The conversation a request speaks in: the chat's own for the AI SDK's chat id, else the token's. */
+  async function conversationScope(res: Response, chatId: string | undefined): Promise<Scope> {
+    const scope = scopeOf(res);
+    if (chatId === undefined) return scope;
+    return { tenantId: scope.tenantId, sessionId: await chatConversation(db, { tenantId: scope.tenantId, ownerSessionId: scope.sessionId, chatId }) };
+  }
+
   routes.post(ROUTES.chat, async (req, res) => {
     if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
     const body = parseJsonBody(sendMessageRequestSchema, req, 'message');
-    const scope = scopeOf(res);
+    const scope = await conversationScope(res, body.chatId);
     const withStaff = await openEscalationOfSession(db, scope.tenantId, scope.sessionId);
+    if (withStaff && body.regenerate) throw conflict('A person has this conversation: answers cannot be regenerated until they resolve it');
     if (withStaff) return sendToStaff(res, scope, body.text, withStaff.id);
-    const live = await createAnswer(scope, body.text, body.agent);
+    const live = body.regenerate
+      ? await regenerateAnswer(scope, body.agent, body.regenerate.messageId)
+      : await createAnswer(scope, body.text, body.agent);
     streamLive(res, live, 0);
   });
 
@@ -232,22 +289,54 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
 
   routes.get(ROUTES.resume, async (req, res) => {
     const afterSeq = parseCursor(req);
-    const answer = await currentAnswer(scopeOf(res), String(req.params.messageId));
+    const id = String(req.params.messageId);
+    if (!isPrexMessageId(id)) return resumeChat(res, parseInput(chatIdSchema, id, 'chat id'), afterSeq);
+    const answer = await currentAnswer(await messageScope(res, id), id);
     if (answer instanceof LiveAnswer) streamLive(res, answer, afterSeq);
     else if (answer instanceof RemoteAnswer) followRemote(res, answer, afterSeq);
     else streamStored(res, answer, afterSeq);
   });
 
+  /** Where a message of this token lives: the token's conversation, or one of its AI SDK chats. */
+  async function messageScope(res: Response, messageId: string): Promise<Scope> {
+    const owner = scopeOf(res);
+    const chatSessionId = await chatConversationOfMessage(db, { tenantId: owner.tenantId, ownerSessionId: owner.sessionId, messageId });
+    return chatSessionId ? { tenantId: owner.tenantId, sessionId: chatSessionId } : owner;
+  }
+
+  /** The chat's conversation, only if this session token has used the chat. */
+  async function existingChatScope(res: Response, chatId: string): Promise<Scope | undefined> {
+    const owner = scopeOf(res);
+    const sessionId = await findChatConversation(db, { tenantId: owner.tenantId, ownerSessionId: owner.sessionId, chatId });
+    return sessionId ? { tenantId: owner.tenantId, sessionId } : undefined;
+  }
+
+  /**
+   * useChat's resume (GET {api}/{chatId}/stream): the chat's answer while it streams, replayed from
+   * its start as the SDK expects; 204 when nothing streams, including a chat this token never used
+   * (another session's or tenant's chat id looks exactly like that).
+   */
+  async function resumeChat(res: Response, chatId: string, afterSeq: number): Promise<void> {
+    const scope = await existingChatScope(res, chatId);
+    const streamingId = scope && (await streamingAnswerOfSession(db, scope));
+    const answer = scope && streamingId ? await currentAnswer(scope, streamingId) : undefined;
+    if (answer instanceof LiveAnswer) streamLive(res, answer, afterSeq);
+    else if (answer instanceof RemoteAnswer) followRemote(res, answer, afterSeq);
+    else res.status(204).end();
+  }
+
   routes.post(ROUTES.stop, async (req, res) => {
-    const answer = await currentAnswer(scopeOf(res), String(req.params.messageId));
-    const messageId = answer instanceof LiveAnswer || answer instanceof RemoteAnswer ? answer.messageId : answer.id;
+    const messageId = String(req.params.messageId);
+    const answer = await currentAnswer(await messageScope(res, messageId), messageId);
     const status = answer instanceof RemoteAnswer ? await stopRemoteAnswer({ db, bus }, answer, STOP_WAIT_MS) : await stopAndWait(answer);
     const body: StopResponse = { messageId, status };
     res.json(body);
   });
 
-  routes.get(ROUTES.history, async (_req, res) => {
-    const scope = scopeOf(res);
+  routes.get(ROUTES.history, async (req, res) => {
+    const { chatId } = parseInput(historyQuerySchema, req.query, 'query');
+    const scope = chatId === undefined ? scopeOf(res) : await existingChatScope(res, chatId);
+    if (!scope) throw notFound(`No chat ${chatId} in this session`);
     // Read first: every event up to it is in the messages read after, so the widget's event
     // stream opened after it misses nothing (and may repeat a message, which it ignores).
     const eventCursor = await lastConversationEventSeq(db, scope);

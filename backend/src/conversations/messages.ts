@@ -269,3 +269,45 @@ export async function findSessionMessage(db: Db, scope: SessionScope & { message
   const row = rows[0];
   return row ? fromRow(row) : undefined;
 }
+
+/** The session's newest answer still streaming (here or on another instance), if any: what a resume by chat follows. */
+export async function streamingAnswerOfSession(db: Db, scope: SessionScope): Promise<string | undefined> {
+  const rows = await db.query<{ id: string }>(
+    `select id from messages
+      where tenant_id = $1 and session_id = $2 and role = 'assistant' and status = 'streaming'
+      order by created_at desc, position desc limit 1`,
+    [scope.tenantId, scope.sessionId],
+  );
+  return rows[0]?.id;
+}
+
+/** The conversation's last question and the answer after it (when there is one): what a regenerate replaces. */
+export async function lastTurn(db: Db, scope: SessionScope): Promise<{ question: MessageSummary | undefined; answer: MessageSummary | undefined }> {
+  const rows = await db.query<MessageRow>(
+    `select ${SUMMARY_COLUMNS} from messages
+      where tenant_id = $1 and session_id = $2
+        and created_at >= coalesce((select max(created_at) from messages where tenant_id = $1 and session_id = $2 and role = 'user'), '-infinity')
+      order by created_at, position`,
+    [scope.tenantId, scope.sessionId],
+  );
+  const messages = rows.map(fromSummaryRow);
+  const question = messages.findLast((m) => m.role === 'user');
+  return { question, answer: messages.findLast((m) => m.role === 'assistant' && question !== undefined && m.createdAt >= question.createdAt) };
+}
+
+/** Whether the message is an answer of this session other than `exceptId` (a regenerate naming an older answer). */
+export async function isOtherAnswerOfSession(db: Db, scope: SessionScope & { messageId: string; exceptId: string | undefined }): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(
+    `select id from messages where tenant_id = $1 and session_id = $2 and id = $3 and role = 'assistant' and id is distinct from $4`,
+    [scope.tenantId, scope.sessionId, scope.messageId, scope.exceptId ?? null],
+  );
+  return rows.length > 0;
+}
+
+/** Removes a finished answer (regenerate replaces it); a streaming one is left alone. Its usage records keep their cost. */
+export async function deleteFinishedAnswer(db: Db, scope: SessionScope & { messageId: string }): Promise<void> {
+  await db.query(
+    `delete from messages where tenant_id = $1 and session_id = $2 and id = $3 and role = 'assistant' and status <> 'streaming'`,
+    [scope.tenantId, scope.sessionId, scope.messageId],
+  );
+}

@@ -31,10 +31,11 @@ export async function identityLevelOf(db: Db, tenantId: string, sessionId: strin
   return rows[0]?.identity_level ?? 'anonymous';
 }
 
-/** Links a session to its customer at an identity level. */
+/** Links a session to its customer at an identity level; the session's AI SDK chats (sdk-chats.ts) are its conversations too. */
 export async function linkSession(db: Db, tenantId: string, sessionId: string, customerId: string, level: Exclude<IdentityLevelName, 'anonymous'>): Promise<void> {
   await db.query(
-    'update sessions set customer_id = $3, identity_level = $4 where tenant_id = $1 and id = $2',
+    `update sessions set customer_id = $3, identity_level = $4
+      where tenant_id = $1 and (id = $2 or id in (select session_id from sdk_chats where tenant_id = $1 and owner_session_id = $2))`,
     [tenantId, sessionId, customerId, level],
   );
 }

@@ -43,9 +43,9 @@ export const OPERATIONS: readonly Operation[] = [
 
   op('get', R.widgetConfig, 'publishableKey', 'The widget’s boot configuration (theme, texts) for the key’s tenant', p.widgetConfigResponseSchema),
   op('post', R.sessions, 'publishableKey', 'Start a visitor session; returns its token', p.createSessionResponseSchema, { status: 201 }),
-  op('get', R.history, 'visitor', 'The session’s messages', p.historyResponseSchema),
+  op('get', R.history, 'visitor', 'The session’s messages; with `?chatId=`, those of the session’s AI SDK chat (404 when the session has no such chat)', p.historyResponseSchema, { query: p.historyQuerySchema }),
   op('post', R.chat, 'visitor', 'Send a message; the answer streams back (AI SDK UI message stream over SSE)', 'sse', { body: p.prexSendSchema.or(p.aiSdkSendSchema) }),
-  op('get', R.resume, 'visitor', 'Resume an answer’s stream after an event id (`?after=` or Last-Event-ID)', 'sse', { query: p.resumeQuerySchema }),
+  op('get', R.resume, 'visitor', 'Resume an answer’s stream after an event id (`?after=` or Last-Event-ID). The id is a Prex message id (`msg_…`), or an AI SDK chat id: then the chat’s running answer replayed from its start, or 204 when nothing streams (useChat’s `resume`)', 'sse', { query: p.resumeQuerySchema }),
   op('post', R.stop, 'visitor', 'Stop an answer being streamed', p.stopResponseSchema),
   op('post', R.feedback, 'visitor', 'Rate an answer', p.feedbackResponseSchema, { body: p.feedbackRequestSchema }),
   op('post', R.conversationSummaries, 'visitor', 'Summaries of earlier conversations', p.conversationSummariesResponseSchema, { body: p.conversationSummariesRequestSchema }),

@@ -222,7 +222,7 @@ describe('read by the ai package’s own client code', () => {
       abortSignal: undefined,
     });
     const message = await finalMessage(stream);
-    const stored = lastAssistant(await history(v));
+    const stored = lastAssistant(await history(v, 'chat-1'));
     expect(message.id).toBe(stored.id);
     expect(message.role).toBe('assistant');
     const text = message.parts.filter((p) => p.type === 'text').map((p) => p.text).join('');
@@ -238,7 +238,10 @@ describe('read by the ai package’s own client code', () => {
     expect(message.parts.filter((p) => p.type === 'source-document')).toEqual([
       expect.objectContaining({ title: 'Account access', mediaType: 'text/markdown' }),
     ]);
-    expect(message.parts.find((p) => p.type === 'data-prex-meta')).toMatchObject({ data: { answerer: 'llm', grounded: true, sessionId: v.sessionId } });
+    // The chat's own conversation (chat ids map to conversations of the token's session).
+    const chat = await history(v, 'chat-1');
+    expect(chat.sessionId).not.toBe(v.sessionId);
+    expect(message.parts.find((p) => p.type === 'data-prex-meta')).toMatchObject({ data: { answerer: 'llm', grounded: true, sessionId: chat.sessionId } });
   });
 
   it('parseJsonEventStream over a resumed (stored) stream gives the same message', async () => {

@@ -92,8 +92,10 @@ export async function stop(v: Visitor, messageId: string): Promise<Response> {
   return fetch(`${v.url}/v1/chat/${encodeURIComponent(messageId)}/stop`, { method: 'POST', headers: v.headers });
 }
 
-export async function history(v: Visitor): Promise<HistoryResponse> {
-  const res = await fetch(`${v.url}${ROUTES.history}`, { headers: v.headers });
+/** The session's history; with `chatId`, that of the session's AI SDK chat. */
+export async function history(v: Visitor, chatId?: string): Promise<HistoryResponse> {
+  const query = chatId === undefined ? '' : `?chatId=${encodeURIComponent(chatId)}`;
+  const res = await fetch(`${v.url}${ROUTES.history}${query}`, { headers: v.headers });
   if (res.status !== 200) throw new Error(`GET history → ${res.status} ${await res.text()}`);
   return (await res.json()) as HistoryResponse;
 }

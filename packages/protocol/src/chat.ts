@@ -78,25 +78,62 @@ export const prexSendSchema = z.strictObject({
   agent: agentRefSchema.optional(),
 });
 
+/** Bounds of the AI SDK's request (here, not in wire.ts: the widget never sends these). */
+export const SDK_LIMITS = {
+  maxChatIdChars: 100,
+  maxPartsPerMessage: 100,
+} as const;
+
+/** Prex's message ids have this form; a chat id never does, so one URL can resume either. */
+export const PREX_MESSAGE_ID_PREFIX = 'msg_';
+export const isPrexMessageId = (id: string): boolean => id.startsWith(PREX_MESSAGE_ID_PREFIX);
+
+/**
+ * useChat's `id` (the AI SDK generates 16 alphanumerics; a UUID fits too). It names one conversation
+ * of the calling session token; it must not look like a Prex message id, which the same resume URL takes.
+ */
+export const chatIdSchema = z
+  .string({ error: 'id must be a string (the chat id)' })
+  .min(1, 'id is empty')
+  .max(SDK_LIMITS.maxChatIdChars, `id is longer than ${SDK_LIMITS.maxChatIdChars} characters`)
+  .regex(/^[A-Za-z0-9_-]+$/, 'id may contain only letters, digits, "_" and "-"')
+  .refine((id) => !isPrexMessageId(id), `id must not start with "${PREX_MESSAGE_ID_PREFIX}" (the form of Prex message ids)`);
+
+const aiSdkPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
+
 /**
  * The body the Vercel AI SDK's DefaultChatTransport sends (`useChat` pointed at Prex):
  * the whole conversation; Prex keeps history server-side and takes the last user message.
  */
 export const aiSdkSendSchema = z
   .object({
-    id: z.string().optional(),
+    /** The chat: its own conversation per session token. Absent: the token's own conversation. */
+    id: chatIdSchema.optional(),
     messages: z
       .array(
         z.object({
           role: z.enum(['system', 'user', 'assistant']),
-          parts: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+          parts: z.array(aiSdkPartSchema).max(SDK_LIMITS.maxPartsPerMessage, `a message has more than ${SDK_LIMITS.maxPartsPerMessage} parts`),
         }),
       )
       .min(1, 'messages is empty'),
+    /** 'regenerate-message': answer the last question again, replacing its answer. */
+    trigger: z.enum(['submit-message', 'regenerate-message'], { error: 'trigger must be "submit-message" or "regenerate-message"' }).optional(),
+    /** regenerate(): the message to regenerate from, when the app named one. */
+    messageId: z.string({ error: 'messageId must be a string' }).max(200, 'messageId is longer than 200 characters').optional(),
     /** Extra body fields of useChat (`body: { agent }`). */
     agent: agentRefSchema.optional(),
   })
-  .transform((body, ctx) => {
+  .superRefine((body, ctx) => {
+    body.messages.forEach((message, i) =>
+      message.parts.forEach((part, j) => {
+        if (part.type === 'file') {
+          ctx.addIssue({ code: 'custom', path: ['messages', i, 'parts', j], message: 'files are not supported yet: send text parts only' });
+        }
+      }),
+    );
+  })
+  .transform((body, ctx): SendMessageRequest => {
     const last = body.messages.at(-1);
     const text = last?.role === 'user' ? last.parts.map((p) => (p.type === 'text' ? (p.text ?? '') : '')).join('') : '';
     const parsed = messageTextSchema.safeParse(text);
@@ -104,22 +141,40 @@ export const aiSdkSendSchema = z
       ctx.addIssue({ code: 'custom', path: ['messages'], message: `last user message: ${parsed.error.issues[0]?.message}` });
       return z.NEVER;
     }
-    return body.agent === undefined ? { text: parsed.data } : { text: parsed.data, agent: body.agent };
+    const regenerate = body.trigger === 'regenerate-message';
+    return {
+      text: parsed.data,
+      ...(body.agent === undefined ? {} : { agent: body.agent }),
+      ...(body.id === undefined ? {} : { chatId: body.id }),
+      ...(regenerate ? { regenerate: body.messageId === undefined ? {} : { messageId: body.messageId } } : {}),
+    };
   });
 
+/** POST /v1/chat normalised: the question, and from the AI SDK the chat and whether it regenerates. */
+export interface SendMessageRequest {
+  text: string;
+  agent?: string;
+  /** useChat's chat id: the conversation of the token's session it belongs to. */
+  chatId?: string;
+  /** Present for regenerate(): the last answer is replaced, the question not stored again. */
+  regenerate?: { messageId?: string };
+}
+
 /**
- * POST /v1/chat: either body shape, normalised to `{ text, agent? }`. A body with `messages` is the
+ * POST /v1/chat: either body shape, normalised to `{ text, agent?, chatId?, regenerate? }`. A body with `messages` is the
  * AI SDK's; it is checked against the shape it claims, so an error names the real problem
  * ("agent: agent must be a string") instead of a union's "Invalid input".
  */
-export const sendMessageRequestSchema = z.unknown().transform((body, ctx): { text: string; agent?: string } => {
+export const sendMessageRequestSchema = z.unknown().transform((body, ctx): SendMessageRequest => {
   const claimsAiSdk = typeof body === 'object' && body !== null && 'messages' in body;
   const parsed = (claimsAiSdk ? aiSdkSendSchema : prexSendSchema).safeParse(body);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   return z.NEVER;
 });
-export type SendMessageRequest = z.output<typeof sendMessageRequestSchema>;
+
+/** GET /v1/sessions/current/messages?chatId=… : the history of one AI SDK chat of the session. */
+export const historyQuerySchema = z.object({ chatId: chatIdSchema.optional() });
 
 /** POST /v1/chat/:messageId/stop */
 export const stopResponseSchema = z.object({

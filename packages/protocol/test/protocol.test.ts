@@ -28,7 +28,17 @@ describe('sendMessageRequestSchema', () => {
         { id: 'c', role: 'user', parts: [{ type: 'text', text: 'How do ' }, { type: 'text', text: 'refunds work?' }] },
       ],
     };
-    expect(sendMessageRequestSchema.parse(body)).toEqual({ text: 'How do refunds work?' });
+    expect(sendMessageRequestSchema.parse(body)).toEqual({ text: 'How do refunds work?', chatId: 'chat-1' });
+  });
+
+  it('marks a regenerate, with the message the SDK named when it named one', () => {
+    const messages = [{ id: 'a', role: 'user', parts: [{ type: 'text', text: 'Again?' }] }];
+    expect(sendMessageRequestSchema.parse({ id: 'c', messages, trigger: 'regenerate-message', messageId: 'msg_1' })).toEqual({
+      text: 'Again?',
+      chatId: 'c',
+      regenerate: { messageId: 'msg_1' },
+    });
+    expect(sendMessageRequestSchema.parse({ id: 'c', messages, trigger: 'regenerate-message' })).toEqual({ text: 'Again?', chatId: 'c', regenerate: {} });
   });
 
   it.each<[unknown, string]>([
@@ -40,6 +50,11 @@ describe('sendMessageRequestSchema', () => {
     [{ text: 'hi', extra: true }, 'unknown field'],
     [{ messages: [] }, 'empty AI SDK conversation'],
     [{ messages: [{ role: 'assistant', parts: [{ type: 'text', text: 'x' }] }] }, 'last message not the user'],
+    [{ messages: [{ role: 'user', parts: [{ type: 'file', mediaType: 'image/png', url: 'data:,' }, { type: 'text', text: 'x' }] }] }, 'a file part'],
+    [{ id: 'msg_abc', messages: [{ role: 'user', parts: [{ type: 'text', text: 'x' }] }] }, 'a chat id shaped like a message id'],
+    [{ id: 'a b', messages: [{ role: 'user', parts: [{ type: 'text', text: 'x' }] }] }, 'a chat id with a space'],
+    [{ id: 'x'.repeat(101), messages: [{ role: 'user', parts: [{ type: 'text', text: 'x' }] }] }, 'a chat id too long'],
+    [{ messages: [{ role: 'user', parts: [{ type: 'text', text: 'x' }] }], trigger: 'resume' }, 'an unknown trigger'],
   ])('rejects %j (%s)', (body, _why) => {
     expect(sendMessageRequestSchema.safeParse(body).success).toBe(false);
   });
