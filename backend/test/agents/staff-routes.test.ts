@@ -14,8 +14,8 @@ import {
 } from '@prex/protocol';
 import { createSession } from '../../src/conversations/sessions.js';
 import { newId } from '../../src/ids.js';
-import { makeTenant, readJson, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
-import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
+import { readJson, type TestApp, type TestTenant } from '../helpers/app.js';
+import { startStaffWorkspaces, type StaffBrowser } from '../helpers/staff.js';
 
 /**
  * The console's Agents page through the staff API: every role reads, owners and admins change,
@@ -31,12 +31,7 @@ let other: TestTenant;
 let otherOwner: StaffBrowser;
 
 beforeAll(async () => {
-  a = await startTestApp({ env: { PREX_RATE_LIMIT_PER_MINUTE: '100000' } });
-  owner = await signedInStaff(a.url, a.db, a.tenant.id, 'owner@agents.example', 'owner');
-  admin = await signedInStaff(a.url, a.db, a.tenant.id, 'admin@agents.example', 'admin');
-  agent = await signedInStaff(a.url, a.db, a.tenant.id, 'agent@agents.example', 'agent');
-  other = await makeTenant(a.db, 'Other');
-  otherOwner = await signedInStaff(a.url, a.db, other.tenant.id, 'owner@other.example', 'owner');
+  ({ app: a, owner, admin, agent, other, otherOwner } = await startStaffWorkspaces('agents'));
 }, 60_000);
 
 afterAll(async () => {

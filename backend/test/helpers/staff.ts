@@ -1,6 +1,7 @@
 import { STAFF_CSRF_HEADER, STAFF_ROUTES, type StaffRole, type StaffSessionResponse } from '@prex/protocol';
 import type { Db } from '../../src/db/db.js';
 import { createAccountWithPassword } from '../../src/staff/team.js';
+import { makeTenant, startTestApp, type TestApp, type TestTenant } from './app.js';
 
 /**
  * A browser of the console, as far as the staff API sees one: it keeps the session cookie the
@@ -62,4 +63,32 @@ export async function signedInStaff(baseUrl: string, db: Db, tenantId: string, e
   const res = await browser.login(email, password);
   if (res.status !== 200) throw new Error(`sign-in of ${email} → ${res.status} ${await res.text()}`);
   return browser;
+}
+
+/**
+ * A workspace with a signed-in owner, admin and agent (`<role>@<label>.example`), and a second
+ * workspace with its own signed-in owner: what a staff route's tests need for roles and for
+ * tenant isolation. Starts a test app unless one is given.
+ */
+export interface StaffWorkspaces {
+  app: TestApp;
+  owner: StaffBrowser;
+  admin: StaffBrowser;
+  agent: StaffBrowser;
+  other: TestTenant;
+  otherOwner: StaffBrowser;
+}
+
+export async function startStaffWorkspaces(label: string, given?: TestApp): Promise<StaffWorkspaces> {
+  const app = given ?? (await startTestApp({ env: { PREX_RATE_LIMIT_PER_MINUTE: '100000' } }));
+  const signIn = (tenantId: string, email: string, role: StaffRole) => signedInStaff(app.url, app.db, tenantId, email, role);
+  const other = await makeTenant(app.db, 'Other');
+  return {
+    app,
+    owner: await signIn(app.tenant.id, `owner@${label}.example`, 'owner'),
+    admin: await signIn(app.tenant.id, `admin@${label}.example`, 'admin'),
+    agent: await signIn(app.tenant.id, `agent@${label}.example`, 'agent'),
+    other,
+    otherOwner: await signIn(other.tenant.id, `owner@other-${label}.example`, 'owner'),
+  };
 }

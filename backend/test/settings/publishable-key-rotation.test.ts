@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, SETTINGS_LIMITS, STAFF_SETTINGS_ROUTES as R, TENANT_ADMIN_ROUTE, type StaffSettingsResponse, type TenantSettingsResponse } from '@prex/protocol';
-import { ALLOWED_ORIGIN, makeTenant, readJson, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
-import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
+import { ALLOWED_ORIGIN, readJson, type TestApp, type TestTenant } from '../helpers/app.js';
+import { startStaffWorkspaces, type StaffBrowser } from '../helpers/staff.js';
 
 /**
  * Rotating the publishable key from the console (owners only): the new key is in the snippet at
@@ -17,12 +17,7 @@ let other: TestTenant;
 let otherOwner: StaffBrowser;
 
 beforeAll(async () => {
-  a = await startTestApp({ env: { PREX_RATE_LIMIT_PER_MINUTE: '100000' } });
-  owner = await signedInStaff(a.url, a.db, a.tenant.id, 'owner@pk.example', 'owner');
-  admin = await signedInStaff(a.url, a.db, a.tenant.id, 'admin@pk.example', 'admin');
-  agent = await signedInStaff(a.url, a.db, a.tenant.id, 'agent@pk.example', 'agent');
-  other = await makeTenant(a.db, 'Other');
-  otherOwner = await signedInStaff(a.url, a.db, other.tenant.id, 'owner@pk-other.example', 'owner');
+  ({ app: a, owner, admin, agent, other, otherOwner } = await startStaffWorkspaces('pk'));
 });
 
 afterAll(() => a?.close());

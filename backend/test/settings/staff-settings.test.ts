@@ -10,8 +10,8 @@ import {
   type StaffSettingsResponse,
   type TenantSettingsResponse,
 } from '@prex/protocol';
-import { ALLOWED_ORIGIN, makeTenant, readJson, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
-import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
+import { ALLOWED_ORIGIN, makeTenant, readJson, type TestApp, type TestTenant } from '../helpers/app.js';
+import { signedInStaff, startStaffWorkspaces, type StaffBrowser } from '../helpers/staff.js';
 
 /**
  * The console's Settings page through the staff API: owners and admins manage the allowed origins
@@ -27,12 +27,7 @@ let other: TestTenant;
 let otherOwner: StaffBrowser;
 
 beforeAll(async () => {
-  a = await startTestApp({ env: { PREX_RATE_LIMIT_PER_MINUTE: '100000' } });
-  owner = await signedInStaff(a.url, a.db, a.tenant.id, 'owner@settings.example', 'owner');
-  admin = await signedInStaff(a.url, a.db, a.tenant.id, 'admin@settings.example', 'admin');
-  agent = await signedInStaff(a.url, a.db, a.tenant.id, 'agent@settings.example', 'agent');
-  other = await makeTenant(a.db, 'Other');
-  otherOwner = await signedInStaff(a.url, a.db, other.tenant.id, 'owner@other.example', 'owner');
+  ({ app: a, owner, admin, agent, other, otherOwner } = await startStaffWorkspaces('settings'));
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTheme, ROUTES, STAFF_THEME_ROUTES as R, type AdminThemeResponse, type StaffThemeResponse, type WidgetConfigResponse } from '@prex/protocol';
 import { ADMIN_THEME_ROUTE } from '../../src/settings/theme.js';
-import { ALLOWED_ORIGIN, makeTenant, readJson, startTestApp, type TestApp, type TestTenant } from '../helpers/app.js';
-import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
+import { ALLOWED_ORIGIN, readJson, type TestApp, type TestTenant } from '../helpers/app.js';
+import { startStaffWorkspaces, type StaffBrowser } from '../helpers/staff.js';
 
 /**
  * The console's Theme page through the staff API: owners and admins read and store the widget
@@ -18,12 +18,7 @@ let other: TestTenant;
 let otherOwner: StaffBrowser;
 
 beforeAll(async () => {
-  a = await startTestApp({ env: { PREX_RATE_LIMIT_PER_MINUTE: '100000' } });
-  owner = await signedInStaff(a.url, a.db, a.tenant.id, 'owner@theme.example', 'owner');
-  admin = await signedInStaff(a.url, a.db, a.tenant.id, 'admin@theme.example', 'admin');
-  agent = await signedInStaff(a.url, a.db, a.tenant.id, 'agent@theme.example', 'agent');
-  other = await makeTenant(a.db, 'Other');
-  otherOwner = await signedInStaff(a.url, a.db, other.tenant.id, 'owner@other-theme.example', 'owner');
+  ({ app: a, owner, admin, agent, other, otherOwner } = await startStaffWorkspaces('theme'));
 });
 
 afterAll(async () => {
