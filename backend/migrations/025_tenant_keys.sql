@@ -23,6 +23,8 @@ begin
     alter table chunk_embeddings drop constraint if exists chunk_embeddings_chunk_id_fkey;
     update chunk_embeddings e set tenant_id = c.tenant_id from chunks c where c.id = e.chunk_id and e.tenant_id <> c.tenant_id;
     alter table chunk_embeddings drop constraint chunk_embeddings_pkey, add primary key (tenant_id, chunk_id);
+    -- The key now serves a tenant's rows.
+    drop index if exists chunk_embeddings_tenant_idx;
   end if;
 end $$;
 

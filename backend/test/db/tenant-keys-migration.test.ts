@@ -110,6 +110,7 @@ describe.each<Engine>(['pglite', 'postgres'])('migrations 025 and 026 on a popul
         create table chunk_embeddings (
           chunk_id text primary key references chunks (id) on delete cascade,
           tenant_id text not null, model text not null, embedding vector(3) not null);
+        create index chunk_embeddings_tenant_idx on chunk_embeddings (tenant_id);
         insert into chunk_embeddings values ('chk_a', 'ten_a', 'm', '[1,0,0]'), ('chk_b', 'ten_b', 'm', '[0,1,0]');`);
     }
     before = await counts(db, TABLES);
@@ -134,7 +135,10 @@ describe.each<Engine>(['pglite', 'postgres'])('migrations 025 and 026 on a popul
     expect(await constraintDef(db, 'chunks_tenant_id_document_id_ordinal_key')).toBe('UNIQUE (tenant_id, document_id, ordinal)');
     expect(await constraintDef(db, 'sms_messages_session_id_tenant_id_fkey')).toMatch(/^FOREIGN KEY \(session_id, tenant_id\) REFERENCES sessions\(id, tenant_id\)/);
     expect(await constraintDef(db, 'staff_sessions_staff_id_tenant_id_fkey')).toMatch(/^FOREIGN KEY \(staff_id, tenant_id\) REFERENCES staff_accounts\(id, tenant_id\)/);
-    if (embeddings) expect(await constraintDef(db, 'chunk_embeddings_pkey')).toBe('PRIMARY KEY (tenant_id, chunk_id)');
+    if (embeddings) {
+      expect(await constraintDef(db, 'chunk_embeddings_pkey')).toBe('PRIMARY KEY (tenant_id, chunk_id)');
+      expect(await db.query("select 1 from pg_indexes where indexname = 'chunk_embeddings_tenant_idx'")).toEqual([]);
+    }
   });
 
   it('lists what was looked up before the tenant is known in the directory, each under its tenant', async () => {

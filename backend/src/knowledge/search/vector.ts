@@ -64,12 +64,11 @@ export async function configureRetrieval(db: Db, embedder: Embedder | null, log:
         chunk_id text not null,
         model text not null,
         embedding vector(${Math.floor(embedder.dimensions)}) not null,
-        -- tenant_id in every key (migrations/025_tenant_keys.sql).
+        -- tenant_id in every key (migrations/025_tenant_keys.sql); the key is also the tenant's index.
         primary key (tenant_id, chunk_id),
         foreign key (tenant_id, chunk_id) references chunks (tenant_id, id) on delete cascade
       );
       create index if not exists chunk_embeddings_hnsw_idx on chunk_embeddings using hnsw (embedding vector_cosine_ops);
-      create index if not exists chunk_embeddings_tenant_idx on chunk_embeddings (tenant_id);
       select prex_protect_table('chunk_embeddings'); -- row-level security like every table (migrations/014)`);
   });
   contexts.set(db, { embedder, log });
