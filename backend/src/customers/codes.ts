@@ -58,6 +58,7 @@ export type CheckOutcome =
   | { ok: false; reason: 'locked' | 'expired' | 'replayed' | 'no_code' | 'wrong_session' | 'wrong_purpose' };
 
 interface ActiveCode {
+  tenant_id: string;
   id: string;
   purpose: string;
   code_hash: string;
@@ -76,7 +77,7 @@ export async function checkCode(deps: CodeDeps, req: Omit<CodeRequest, 'ip'> & {
   const outcome = await deps.db.transaction(async (tx) => {
     await lockMailbox(tx, req.tenantId, req.email);
     const rows = await tx.query<ActiveCode>(
-      `select id, purpose, code_hash, session_id, attempts, expires_at from email_codes
+      `select tenant_id, id, purpose, code_hash, session_id, attempts, expires_at from email_codes
         where tenant_id = $1 and email = $2 and consumed_at is null`,
       [req.tenantId, req.email],
     );
@@ -108,22 +109,22 @@ async function judge(
   // Another session cannot use (or burn) this code: it never counts against the asker's attempts.
   if (active.session_id !== req.sessionId) return refusal('wrong_session');
   if (active.expires_at.getTime() <= req.now.getTime()) {
-    await consume(tx, active.id, req.now);
+    await consume(tx, active, req.now);
     return refusal('expired');
   }
   if (sameHash(active.code_hash, req.presented)) {
     if (active.purpose !== req.purpose) return refusal('wrong_purpose');
-    await consume(tx, active.id, req.now);
+    await consume(tx, active, req.now);
     return { ok: true };
   }
   const attempts = active.attempts + 1;
   const burnt = attempts >= EMAIL_CODE.maxAttempts;
-  await tx.query('update email_codes set attempts = $2, consumed_at = $3 where id = $1', [active.id, attempts, burnt ? req.now : null]);
+  await tx.query('update email_codes set attempts = $3, consumed_at = $4 where tenant_id = $1 and id = $2', [active.tenant_id, active.id, attempts, burnt ? req.now : null]);
   return burnt ? refusal('locked') : { ok: false, reason: 'wrong_code', attemptsLeft: EMAIL_CODE.maxAttempts - attempts };
 }
 
-async function consume(tx: Db, codeId: string, now: Date): Promise<void> {
-  await tx.query('update email_codes set consumed_at = $2 where id = $1', [codeId, now]);
+async function consume(tx: Db, code: ActiveCode, now: Date): Promise<void> {
+  await tx.query('update email_codes set consumed_at = $3 where tenant_id = $1 and id = $2', [code.tenant_id, code.id, now]);
 }
 
 /** True when this exact code was issued (and used, replaced or burnt) for the mailbox. */

@@ -171,7 +171,7 @@ export async function claimOutbound(db: Db, scope: { tenantId: string; sessionId
   const rows = await db.query<{ id: string }>(
     `insert into sms_messages (id, tenant_id, session_id, direction, message_id, status)
      values ($1, $2, $3, 'outbound', $4, 'sending')
-     on conflict (message_id) where direction = 'outbound' do nothing
+     on conflict (tenant_id, message_id) where direction = 'outbound' do nothing
      returning id`,
     [newId('sms'), scope.tenantId, scope.sessionId, scope.messageId],
   );

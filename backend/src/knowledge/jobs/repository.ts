@@ -117,8 +117,8 @@ export async function claimNextItem(db: Db, opts: { jobId?: string | undefined; 
     `update ingestion_job_items
         set status = 'indexing', attempts = attempts + 1, updated_at = now(),
             locked_until = now() + ($2::int * interval '1 millisecond')
-      where id = (
-        select id from ingestion_job_items
+      where (tenant_id, id) = (
+        select tenant_id, id from ingestion_job_items
          where ((status = 'queued' and next_attempt_at <= now()) or (status = 'indexing' and locked_until < now()))
            and ($1::text is null or job_id = $1)
          order by next_attempt_at, created_at, ordinal

@@ -60,13 +60,15 @@ export async function configureRetrieval(db: Db, embedder: Embedder | null, log:
     }
     await tx.exec(`
       create table if not exists chunk_embeddings (
-        chunk_id text primary key references chunks (id) on delete cascade,
         tenant_id text not null,
+        chunk_id text not null,
         model text not null,
-        embedding vector(${Math.floor(embedder.dimensions)}) not null
+        embedding vector(${Math.floor(embedder.dimensions)}) not null,
+        -- tenant_id in every key (migrations/025_tenant_keys.sql); the key is also the tenant's index.
+        primary key (tenant_id, chunk_id),
+        foreign key (tenant_id, chunk_id) references chunks (tenant_id, id) on delete cascade
       );
       create index if not exists chunk_embeddings_hnsw_idx on chunk_embeddings using hnsw (embedding vector_cosine_ops);
-      create index if not exists chunk_embeddings_tenant_idx on chunk_embeddings (tenant_id);
       select prex_protect_table('chunk_embeddings'); -- row-level security like every table (migrations/014)`);
   });
   contexts.set(db, { embedder, log });
@@ -105,7 +107,7 @@ export async function indexChunkEmbeddings(db: Db, tenantId: string, chunkIds: r
     // this model is skipped: retried ingestion does not pay for embeddings twice.
     const rows = await db.query<{ id: string; title: string; section: string | null; content: string }>(
       `select c.id, c.title, c.section, c.content from chunks c
-       left join chunk_embeddings e on e.chunk_id = c.id and e.model = $3
+       left join chunk_embeddings e on e.tenant_id = c.tenant_id and e.chunk_id = c.id and e.model = $3
        where c.tenant_id = $1 and c.id = any($2::text[]) and e.chunk_id is null
        order by c.id`,
       [tenantId, chunkIds.slice(i, i + step), ctx.embedder.model],
@@ -117,7 +119,7 @@ export async function indexChunkEmbeddings(db: Db, tenantId: string, chunkIds: r
        select c.id, c.tenant_id, $3, e.v::vector
        from unnest($2::text[], $4::text[]) as e(id, v)
        join chunks c on c.id = e.id and c.tenant_id = $1
-       on conflict (chunk_id) do update set tenant_id = excluded.tenant_id, model = excluded.model, embedding = excluded.embedding`,
+       on conflict (tenant_id, chunk_id) do update set model = excluded.model, embedding = excluded.embedding`,
       [tenantId, rows.map((r) => r.id), ctx.embedder.model, vectors.map(vectorLiteral)],
     );
   }
@@ -134,7 +136,7 @@ export async function embedMissingChunks(db: Db, tenantId: string, batch = 256):
   for (;;) {
     const rows = await db.query<{ id: string }>(
       `select c.id from chunks c
-       left join chunk_embeddings e on e.chunk_id = c.id and e.model = $2
+       left join chunk_embeddings e on e.tenant_id = c.tenant_id and e.chunk_id = c.id and e.model = $2
        where c.tenant_id = $1 and e.chunk_id is null
        order by c.id limit $3`,
       [tenantId, ctx.embedder.model, batch],

@@ -139,8 +139,8 @@ async function runPlanned(db: Db, tenant: string, query: number[], iterative: 'o
       await tx.exec(
         `set local enable_seqscan = off; set local enable_bitmapscan = off; set local hnsw.ef_search = 10; set local hnsw.iterative_scan = ${iterative}`,
       );
-      // Without the tenant index, the planner's only ordered path is the HNSW index.
-      await tx.exec('drop index chunk_embeddings_tenant_idx');
+      // Without the primary key (tenant_id, chunk_id), the planner's only ordered path is the HNSW index.
+      await tx.exec('alter table chunk_embeddings drop constraint chunk_embeddings_pkey');
       const plan = await tx.query<Record<string, string>>(`explain ${sql}`, [tenant, literal]);
       const rows = await tx.query<{ chunk_id: string }>(sql, [tenant, literal]);
       out = { plan: plan.map((r) => Object.values(r)[0]).join('\n'), found: rows.length };
