@@ -10,6 +10,10 @@ import { entryPoints, pack, publicPackages, WORKSPACE_ROOT, workspacePackages, t
 import { describeRun, run } from './run.js';
 import { importedPackages, readPackedManifest, unpack } from './tarball.js';
 
+// What `npm publish` of each public package would put on the registry, checked as a user meets it:
+// the tarball's contents and manifest, publint and attw, then a fresh app outside the workspace that
+// installs the tarballs with npm, typechecks (skipLibCheck: false), builds, and imports them in Node.
+
 const ATTW = fileURLToPath(new URL('../node_modules/.bin/attw', import.meta.url));
 const PUBLIC = publicPackages();
 const NAMES = PUBLIC.map((p) => p.manifest.name);
@@ -33,7 +37,7 @@ const packed = (name: string): Manifest => readPackedManifest(unpacked.get(name)
 
 describe('which packages are published', () => {
   it('the loader, the protocol and the widget; the console, the test stand-ins and this check stay private', () => {
-    expect(NAMES.sort()).toEqual(['@prex/loader', '@prex/protocol', '@prex/widget']);
+    expect([...NAMES].sort()).toEqual(['@prex/loader', '@prex/protocol', '@prex/widget']);
     const privates = workspacePackages().filter((p) => p.manifest.private).map((p) => p.manifest.name);
     expect(privates).toEqual(expect.arrayContaining(['@prex/console', '@prex/testing', '@prex/package-check']));
   });
