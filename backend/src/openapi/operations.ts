@@ -1,6 +1,6 @@
 import type { ZodType } from 'zod';
 import * as p from '@prex/protocol';
-import { CONSOLE_PREFIX } from '../console-static.js';
+import { CONSOLE_PREFIX, THEME_PREVIEW_PAGE } from '../console-static.js';
 
 /** Who may call an operation: the policies of routes.ts, named as the document's security schemes. */
 export type Caller = 'public' | 'publishableKey' | 'visitor' | 'secretKey' | 'staffSession' | 'staffSignIn' | 'twilioSignature';
@@ -39,6 +39,7 @@ export const OPERATIONS: readonly Operation[] = [
   op('get', OPENAPI_PATH, 'public', 'This document', 'json'),
   op('get', R.loaderScript, 'public', 'The loader script a host page embeds', 'javascript'),
   op('get', CONSOLE_PREFIX, 'public', 'The staff console (the app’s page; it signs in with the staff routes)', 'html'),
+  op('get', THEME_PREVIEW_PAGE, 'public', 'The Theme page’s preview document: the real widget on a stand-in host page, framed by the console only (it calls no API)', 'html'),
   op('get', `${CONSOLE_PREFIX}/*path`, 'public', 'Any page of the staff console (the app routes in the browser)', 'html'),
 
   op('get', R.widgetConfig, 'publishableKey', 'The widget’s boot configuration (theme, texts) for the key’s tenant', p.widgetConfigResponseSchema),
