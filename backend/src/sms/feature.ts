@@ -28,6 +28,11 @@ export interface SmsFeatureDeps {
   answer: AnswerFn;
 }
 
+export interface SmsFeature extends Feature {
+  /** The handoff service's listener: the tenant's managers get an SMS notice (see managers.ts). */
+  handoffOpened(tenantId: string, escalation: { id: string; sessionId: string; messageId: string | null }): Promise<void>;
+}
+
 const TENANT_ID = /^ten_[A-Za-z0-9_-]{1,64}$/;
 /** Twilio reads the webhook's reply as TwiML: an empty one sends nothing (answers go by the REST API). */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
@@ -36,13 +41,10 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
  * SMS through Twilio, a second channel of the same conversations: Twilio posts each incoming
  * message to the tenant's webhook; it is verified, recorded once per MessageSid, and answered in the
  * background (an answer may take longer than Twilio waits for the webhook) through the Messaging API.
- * Staff replies to an SMS conversation are relayed to the phone.
+ * Staff replies to an SMS conversation are relayed to the phone. The tenant's manager numbers are
+ * told of every handoff and answer by SMS (managers.ts); Twilio reports each sent message's delivery
+ * status to the status callback (deliveries.ts).
  */
-export interface SmsFeature extends Feature {
-  /** The handoff service's listener: the tenant's managers get an SMS notice (see managers.ts). */
-  handoffOpened(tenantId: string, escalation: { id: string; sessionId: string; messageId: string | null }): Promise<void>;
-}
-
 export function createSmsFeature(deps: SmsFeatureDeps): SmsFeature {
   const { config, db, log } = deps;
   // Twilio needs an absolute URL to post delivery statuses to: without PREX_PUBLIC_URL none is asked for.
@@ -120,7 +122,7 @@ export function createSmsFeature(deps: SmsFeatureDeps): SmsFeature {
   });
 
   // Twilio's delivery status of a message Prex sent. An unknown MessageSid (a message of the same
-  // account sent by other software, or one whose record is gone) is acknowledged with 200 and
+  // account sent by other software, or one whose record is gone) is acknowledged with 204 and
   // changes nothing: a 4xx would only fill the account's Twilio debugger with errors.
   webhook.post(SMS_ROUTES.status, async (req, res: Response) => {
     const settings = await verifiedSettings(req);
