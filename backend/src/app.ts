@@ -21,7 +21,7 @@ import { createMailer } from './mail/mailer.js';
 import type { Feature, FeatureRoutes } from './feature.js';
 import { createFeedbackFeature } from './feedback/routes.js';
 import { createHandoffFeature } from './handoff/feature.js';
-import { createHandoffService } from './handoff/service.js';
+import { createHandoffService, type HandoffOpenedListener } from './handoff/service.js';
 import { createInboxFeature } from './inbox/feature.js';
 import { createReadinessRouter } from './health/routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -110,18 +110,25 @@ export function createApp(deps: AppDeps): PrexApp {
   const gateway = createModelGateway({ llm: config.llm, usage });
   const mailer = createMailer(config, log);
   const bus = deps.bus ?? createMemoryBus();
+  // Told of each handoff besides the staff email: the SMS feature's manager notices (built later, after the chat it answers with).
+  const handoffListeners: HandoffOpenedListener[] = [];
   // Every path that opens an escalation goes through this service; it emails the tenant's staff once.
   const handoff = createHandoffService({
     db,
     log,
     bus,
     onOpened: (tenantId, escalation) =>
-      notifyStaffOfHandoff({ db, log, mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
+      Promise.all([
+        notifyStaffOfHandoff({ db, log, mailer }, { tenantId, sessionId: escalation.sessionId, reason: escalation.reason, source: escalation.source }),
+        ...handoffListeners.map((listener) => listener(tenantId, escalation)),
+      ]),
   });
 
   // Visitors' answers and the console's drafts speak with the same answerer.
   const answerer = createAnswerer({ config, gateway, log });
   const chat = createChatFeature({ db, config, log, gateway, answerer, bus, routes, metrics, seams: { createEscalation: handoff.createEscalation, usage } });
+  const sms = createSmsFeature({ config, db, log, routes, bus, answer: chat.answer });
+  handoffListeners.push(sms.handoffOpened);
   const features: Feature[] = [
     createSettingsFeature({ db, routes }),
     createSessionsFeature({ db, config, routes }),
@@ -156,7 +163,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createSolutionsFeature({ db, log, routes }),
     createAnalyticsFeature({ db, routes }),
     chat,
-    createSmsFeature({ config, db, log, routes, bus, answer: chat.answer }),
+    sms,
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);

@@ -106,6 +106,7 @@ export const OPERATIONS: readonly Operation[] = [
   op('put', SMS.settings, 'secretKey', 'Set the tenant’s Twilio settings', p.smsSettingsResponseSchema, { body: p.smsSettingsRequestSchema }),
   op('delete', SMS.settings, 'secretKey', 'Remove the tenant’s Twilio settings', 'empty', { status: 204 }),
   op('post', SMS.inbound, 'twilioSignature', 'Twilio’s webhook for an incoming SMS (form body, X-Twilio-Signature); the answer goes out by the REST API', 'twiml'),
+  op('post', SMS.status, 'twilioSignature', 'Twilio’s status callback for a message Prex sent (form body, X-Twilio-Signature): its delivery status only moves forward; an unknown MessageSid changes nothing', 'empty', { status: 204 }),
 
   op('post', S.login, 'staffSignIn', 'Staff sign-in: sets the session cookie', p.staffSessionResponseSchema, { body: p.staffLoginRequestSchema }),
   op('post', S.acceptInvite, 'staffSignIn', 'Accept an invitation and set a password', p.staffAcceptInviteResponseSchema, { body: p.staffAcceptInviteRequestSchema, status: 201 }),

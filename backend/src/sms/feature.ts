@@ -1,5 +1,5 @@
-import type { Response } from 'express';
-import { SMS_ROUTES } from '@prex/protocol';
+import type { Request, Response } from 'express';
+import { SMS_ROUTES, smsStatusPath } from '@prex/protocol';
 import { STAFF_REPLY_TOPIC, type ConversationBus } from '../bus/index.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
@@ -9,11 +9,14 @@ import type { Routes } from '../http/route-group.js';
 import { parseInput } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { handleInboundSms, relayStaffReply, type AnswerFn, type InboundContext } from './conversation.js';
+import { applyDeliveryStatus } from './deliveries.js';
 import { inboundSmsSchema } from './inbound-form.js';
+import { handleManagerSms, noticeManagersOfHandoff, type ManagerDeps } from './managers.js';
 import { claimInbound, findOrCreateSmsConversation, findSmsSettings, updateInbound } from './repository.js';
 import { createSmsSender } from './sender.js';
 import { addSmsSettingsRoutes } from './settings-routes.js';
 import { signedUrl, verifyTwilioSignature } from './signature.js';
+import { smsStatusCallbackSchema } from './status-form.js';
 
 export interface SmsFeatureDeps {
   config: Config;
@@ -25,6 +28,11 @@ export interface SmsFeatureDeps {
   answer: AnswerFn;
 }
 
+export interface SmsFeature extends Feature {
+  /** The handoff service's listener: the tenant's managers get an SMS notice (see managers.ts). */
+  handoffOpened(tenantId: string, escalation: { id: string; sessionId: string; messageId: string | null }): Promise<void>;
+}
+
 const TENANT_ID = /^ten_[A-Za-z0-9_-]{1,64}$/;
 /** Twilio reads the webhook's reply as TwiML: an empty one sends nothing (answers go by the REST API). */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
@@ -33,17 +41,22 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
  * SMS through Twilio, a second channel of the same conversations: Twilio posts each incoming
  * message to the tenant's webhook; it is verified, recorded once per MessageSid, and answered in the
  * background (an answer may take longer than Twilio waits for the webhook) through the Messaging API.
- * Staff replies to an SMS conversation are relayed to the phone.
+ * Staff replies to an SMS conversation are relayed to the phone. The tenant's manager numbers are
+ * told of every handoff and answer by SMS (managers.ts); Twilio reports each sent message's delivery
+ * status to the status callback (deliveries.ts).
  */
-export function createSmsFeature(deps: SmsFeatureDeps): Feature {
+export function createSmsFeature(deps: SmsFeatureDeps): SmsFeature {
   const { config, db, log } = deps;
-  const sender = createSmsSender({ db, log, apiBaseUrl: config.twilio.apiBaseUrl });
+  // Twilio needs an absolute URL to post delivery statuses to: without PREX_PUBLIC_URL none is asked for.
+  const statusCallbackUrl = (tenantId: string) => (config.publicUrl ? `${config.publicUrl}${smsStatusPath(tenantId)}` : undefined);
+  const sender = createSmsSender({ db, log, apiBaseUrl: config.twilio.apiBaseUrl, statusCallbackUrl });
+  const managers: ManagerDeps = { db, log, bus: deps.bus, sender, consoleOrigin: config.publicOrigin };
   const work = new Set<Promise<void>>();
   // One message of a phone at a time, in the order they came: the pipeline answers one per session.
   const queues = new Map<string, Promise<void>>();
   let unsubscribe: (() => void) | undefined;
 
-  function track(what: string, scope: { tenantId: string; sessionId: string }, job: () => Promise<void>): Promise<void> {
+  function track(what: string, scope: { tenantId: string; sessionId?: string }, job: () => Promise<void>): Promise<void> {
     const run = job()
       .catch((error: unknown) => log.error(`sms: ${what} failed`, { ...scope, error: error instanceof Error ? error.message : String(error) }))
       .finally(() => work.delete(run));
@@ -71,17 +84,34 @@ export function createSmsFeature(deps: SmsFeatureDeps): Feature {
     });
   }
 
-  const webhook = deps.routes.webhook();
-  webhook.post(SMS_ROUTES.inbound, async (req, res: Response) => {
+  /** The tenant's settings for a request Twilio signed with its auth token (404, 403 or 400 otherwise). */
+  async function verifiedSettings(req: Request) {
     const tenantId = String(req.params.tenantId);
     if (!TENANT_ID.test(tenantId)) throw notFound('No such SMS webhook');
     const settings = await findSmsSettings(db, tenantId);
     if (!settings) throw notFound('No SMS number is configured for this tenant');
     verifyTwilioSignature(req, settings.authToken, signedUrl(req, config.publicUrl));
     if (req.body === undefined) throw badRequest('Expected a form body (application/x-www-form-urlencoded), as Twilio sends');
+    return settings;
+  }
+
+  const webhook = deps.routes.webhook();
+  webhook.post(SMS_ROUTES.inbound, async (req, res: Response) => {
+    const settings = await verifiedSettings(req);
+    const tenantId = settings.tenantId;
     const message = parseInput(inboundSmsSchema, req.body, 'Twilio message');
     if (message.AccountSid !== settings.accountSid) throw new HttpError(403, 'invalid_signature', "AccountSid is not this tenant's Twilio account");
     if (message.To !== settings.phoneNumber) throw badRequest("Invalid Twilio message: To is not this tenant's SMS number", [{ path: 'To', message: 'not the configured number' }]);
+
+    // A manager's number is never a customer's: its messages answer handoff notices, never reach the bot.
+    if (settings.managerNumbers.includes(message.From)) {
+      const outcome = await handleManagerSms(managers, settings, message);
+      if (typeof outcome === 'object') {
+        void track('telling a manager', { tenantId }, () => sender.sendTo(settings, message.From, outcome.tellManager, null).then(() => undefined));
+      }
+      res.type('text/xml').send(EMPTY_TWIML);
+      return;
+    }
 
     const conversation = await findOrCreateSmsConversation(db, tenantId, message.From);
     const inboundId = await claimInbound(db, { tenantId, sessionId: conversation.sessionId, messageSid: message.MessageSid });
@@ -91,10 +121,23 @@ export function createSmsFeature(deps: SmsFeatureDeps): Feature {
     res.type('text/xml').send(EMPTY_TWIML);
   });
 
+  // Twilio's delivery status of a message Prex sent. An unknown MessageSid (a message of the same
+  // account sent by other software, or one whose record is gone) is acknowledged with 204 and
+  // changes nothing: a 4xx would only fill the account's Twilio debugger with errors.
+  webhook.post(SMS_ROUTES.status, async (req, res: Response) => {
+    const settings = await verifiedSettings(req);
+    const update = parseInput(smsStatusCallbackSchema, req.body, 'Twilio status callback');
+    if (update.AccountSid !== settings.accountSid) throw new HttpError(403, 'invalid_signature', "AccountSid is not this tenant's Twilio account");
+    const outcome = await applyDeliveryStatus(db, settings.tenantId, { sid: update.MessageSid, status: update.MessageStatus, errorCode: update.ErrorCode ?? null });
+    if (outcome === 'unknown') log.info('sms: a status callback for an unknown message was ignored', { tenantId: settings.tenantId });
+    res.status(204).end();
+  });
+
   const admin = deps.routes.admin();
   addSmsSettingsRoutes(admin, db);
 
   return {
+    handoffOpened: (tenantId, escalation) => noticeManagersOfHandoff(managers, tenantId, escalation),
     publicRoutes: webhook.router,
     adminRoutes: admin.router,
     start() {

@@ -2,7 +2,10 @@ import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
 import { createSession } from '../conversations/sessions.js';
 
-/** The only code touching the sms_* tables. Every query filters by tenant. */
+/**
+ * With notices.ts and deliveries.ts, the only code touching the sms_* tables. Every query filters by
+ * tenant.
+ */
 
 export interface SmsSettings {
   tenantId: string;
@@ -12,6 +15,8 @@ export interface SmsSettings {
   phoneNumber: string;
   keywordReplies: boolean;
   helpText: string | null;
+  /** E.164 numbers told of each handoff; never customers' numbers of this tenant. */
+  managerNumbers: string[];
   updatedAt: Date;
 }
 
@@ -22,10 +27,11 @@ interface SettingsRow {
   phone_number: string;
   keyword_replies: boolean;
   help_text: string | null;
+  manager_numbers: string[] | null;
   updated_at: Date;
 }
 
-const SETTINGS_COLUMNS = 'tenant_id, account_sid, auth_token, phone_number, keyword_replies, help_text, updated_at';
+const SETTINGS_COLUMNS = 'tenant_id, account_sid, auth_token, phone_number, keyword_replies, help_text, manager_numbers, updated_at';
 
 function toSettings(row: SettingsRow): SmsSettings {
   return {
@@ -35,6 +41,7 @@ function toSettings(row: SettingsRow): SmsSettings {
     phoneNumber: row.phone_number,
     keywordReplies: row.keyword_replies,
     helpText: row.help_text,
+    managerNumbers: row.manager_numbers ?? [],
     updatedAt: new Date(row.updated_at),
   };
 }
@@ -44,24 +51,42 @@ export async function findSmsSettings(db: Db, tenantId: string): Promise<SmsSett
   return rows[0] && toSettings(rows[0]);
 }
 
-export type SettingsWrite = Omit<SmsSettings, 'tenantId' | 'authToken' | 'updatedAt'> & { authToken: string | undefined };
+export type SettingsWrite = Omit<SmsSettings, 'tenantId' | 'authToken' | 'updatedAt' | 'managerNumbers'> & {
+  authToken: string | undefined;
+  /** Undefined keeps the stored ones. */
+  managerNumbers?: string[] | undefined;
+};
+
+/** Why settings were not saved: a missing token, another tenant's number, or customers' and managers' numbers mixed. */
+export type SettingsRefusal = 'token-required' | 'number-taken' | { managerIs: 'the-sms-number' | 'a-customer'; phone: string };
 
 /**
- * Creates or replaces the tenant's settings; an undefined token keeps the stored one. 'token-required'
- * when there is none to keep; 'number-taken' when another tenant has the number.
+ * Creates or replaces the tenant's settings; an undefined token (or manager list) keeps the stored
+ * one. Refused when there is no token to keep, another tenant has the number, or a manager number
+ * is the SMS number itself or a number that texts this tenant as a customer.
  */
-export async function saveSmsSettings(db: Db, tenantId: string, input: SettingsWrite): Promise<SmsSettings | 'token-required' | 'number-taken'> {
+export async function saveSmsSettings(db: Db, tenantId: string, input: SettingsWrite): Promise<SmsSettings | SettingsRefusal> {
   const owner = await db.query<{ tenant_id: string }>('select tenant_id from sms_settings where phone_number = $1', [input.phoneNumber]);
   if (owner[0] && owner[0].tenant_id !== tenantId) return 'number-taken';
+  if (input.managerNumbers?.includes(input.phoneNumber)) return { managerIs: 'the-sms-number', phone: input.phoneNumber };
+  if (input.managerNumbers?.length) {
+    const customers = await db.query<{ phone: string }>('select phone from sms_conversations where tenant_id = $1 and phone = any($2::text[]) order by phone limit 1', [
+      tenantId,
+      input.managerNumbers,
+    ]);
+    if (customers[0]) return { managerIs: 'a-customer', phone: customers[0].phone };
+  }
   const rows = await db.query<SettingsRow>(
-    `insert into sms_settings as s (tenant_id, account_sid, auth_token, phone_number, keyword_replies, help_text)
-     select $1, $2, coalesce($3, (select auth_token from sms_settings where tenant_id = $1)), $4, $5, $6
+    `insert into sms_settings as s (tenant_id, account_sid, auth_token, phone_number, keyword_replies, help_text, manager_numbers)
+     select $1, $2, coalesce($3, (select auth_token from sms_settings where tenant_id = $1)), $4, $5, $6,
+            coalesce($7::text[], (select manager_numbers from sms_settings where tenant_id = $1), '{}')
       where $3 is not null or exists (select 1 from sms_settings where tenant_id = $1)
      on conflict (tenant_id) do update
         set account_sid = excluded.account_sid, auth_token = excluded.auth_token, phone_number = excluded.phone_number,
-            keyword_replies = excluded.keyword_replies, help_text = excluded.help_text, updated_at = now()
+            keyword_replies = excluded.keyword_replies, help_text = excluded.help_text, manager_numbers = excluded.manager_numbers,
+            updated_at = now()
      returning ${SETTINGS_COLUMNS}`,
-    [tenantId, input.accountSid, input.authToken ?? null, input.phoneNumber, input.keywordReplies, input.helpText],
+    [tenantId, input.accountSid, input.authToken ?? null, input.phoneNumber, input.keywordReplies, input.helpText, input.managerNumbers ?? null],
   );
   return rows[0] ? toSettings(rows[0]) : 'token-required';
 }
@@ -138,7 +163,7 @@ export async function setOptedOut(db: Db, tenantId: string, phone: string, opted
   ]);
 }
 
-export type InboundStatus = 'received' | 'stop' | 'start' | 'help' | 'opted_out' | 'to_staff' | 'answered' | 'failed';
+export type InboundStatus = 'received' | 'stop' | 'start' | 'help' | 'opted_out' | 'to_staff' | 'answered' | 'from_manager' | 'failed';
 export type OutboundStatus = 'sending' | 'sent' | 'failed' | 'skipped';
 
 /**
@@ -195,13 +220,41 @@ export interface SmsLogEntry {
   messageId: string | null;
   status: string;
   error: string | null;
+  /** Outbound: Twilio's delivery status of each part, as its status callbacks reported it. */
+  deliveries: Array<{ sid: string; status: string; errorCode: number | null }>;
 }
 
 /** The session's SMS log, oldest first (the console's channel view and tests). */
 export async function listSmsLog(db: Db, tenantId: string, sessionId: string): Promise<SmsLogEntry[]> {
-  const rows = await db.query<{ direction: 'inbound' | 'outbound'; inbound_sid: string | null; outbound_sids: string[]; message_id: string | null; status: string; error: string | null }>(
-    `select direction, inbound_sid, outbound_sids, message_id, status, error from sms_messages where tenant_id = $1 and session_id = $2 order by created_at, id`,
+  const rows = await db.query<{
+    direction: 'inbound' | 'outbound';
+    inbound_sid: string | null;
+    outbound_sids: string[];
+    message_id: string | null;
+    status: string;
+    error: string | null;
+    deliveries: Array<{ sid: string; status: string; error_code: number | null }> | string | null;
+  }>(
+    `select m.direction, m.inbound_sid, m.outbound_sids, m.message_id, m.status, m.error,
+            (select json_agg(json_build_object('sid', d.message_sid, 'status', d.status, 'error_code', d.error_code))
+               from sms_deliveries d where d.tenant_id = m.tenant_id and d.sms_message_id = m.id) as deliveries
+       from sms_messages m where m.tenant_id = $1 and m.session_id = $2 order by m.created_at, m.id`,
     [tenantId, sessionId],
   );
-  return rows.map((r) => ({ direction: r.direction, inboundSid: r.inbound_sid, outboundSids: r.outbound_sids ?? [], messageId: r.message_id, status: r.status, error: r.error }));
+  return rows.map((r) => {
+    const deliveries = (typeof r.deliveries === 'string' ? JSON.parse(r.deliveries) : r.deliveries) as Array<{ sid: string; status: string; error_code: number | null }> | null;
+    // In the order the parts were sent.
+    const order = r.outbound_sids ?? [];
+    return {
+      direction: r.direction,
+      inboundSid: r.inbound_sid,
+      outboundSids: order,
+      messageId: r.message_id,
+      status: r.status,
+      error: r.error,
+      deliveries: (deliveries ?? [])
+        .map((d) => ({ sid: d.sid, status: d.status, errorCode: d.error_code }))
+        .sort((a, b) => order.indexOf(a.sid) - order.indexOf(b.sid)),
+    };
+  });
 }

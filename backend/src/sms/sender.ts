@@ -2,6 +2,7 @@ import type twilio from 'twilio';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import { splitForSms } from './format.js';
+import { recordDelivery, type DeliveryOwner } from './deliveries.js';
 import { claimOutbound, findSmsConversationOfSession, finishOutbound, type SmsConversation, type SmsSettings } from './repository.js';
 import { createTwilioClient, twilioErrorText } from './twilio-client.js';
 
@@ -15,9 +16,33 @@ export interface SmsSender {
    * Never throws: a refusal is logged and recorded.
    */
   send(settings: SmsSettings, conversation: SmsConversation, text: string, messageId: string | null, evenIfOptedOut?: boolean): Promise<SendOutcome>;
+  /**
+   * Sends `text` to a number that is not a conversation's (a manager's), in as many messages as it
+   * needs, each recorded for its status callbacks under `owner` (null: not recorded, e.g. a note to
+   * a manager about a reply that matched nothing). Throws a PartialSend on a refusal.
+   */
+  sendTo(settings: SmsSettings, to: string, text: string, owner: DeliveryOwner | null): Promise<string[]>;
 }
 
-export function createSmsSender(deps: { db: Db; log: Logger; apiBaseUrl: string | undefined }): SmsSender {
+/** Twilio refused a part: the sids of the parts it took before, and its reason in words. */
+export class PartialSend extends Error {
+  constructor(
+    readonly sids: string[],
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface SmsSenderDeps {
+  db: Db;
+  log: Logger;
+  apiBaseUrl: string | undefined;
+  /** The absolute StatusCallback URL for the tenant's messages; undefined sends none (no public URL is known). */
+  statusCallbackUrl: (tenantId: string) => string | undefined;
+}
+
+export function createSmsSender(deps: SmsSenderDeps): SmsSender {
   const { db, log } = deps;
   // One client per tenant, rebuilt when its credentials change (the client keeps its connections).
   const clients = new Map<string, { key: string; client: twilio.Twilio }>();
@@ -30,7 +55,25 @@ export function createSmsSender(deps: { db: Db; log: Logger; apiBaseUrl: string 
     return client;
   };
 
+  /** Every part of `text` from the tenant's number, each recorded as Twilio answered it. */
+  async function deliver(settings: SmsSettings, to: string, text: string, owner: DeliveryOwner | null): Promise<string[]> {
+    const sids: string[] = [];
+    const statusCallback = deps.statusCallbackUrl(settings.tenantId);
+    try {
+      const client = clientFor(settings);
+      for (const body of splitForSms(text)) {
+        const message = await client.messages.create({ from: settings.phoneNumber, to, body, ...(statusCallback ? { statusCallback } : {}) });
+        sids.push(message.sid);
+        if (owner) await recordDelivery(db, settings.tenantId, owner, message.sid, message.status ?? 'queued');
+      }
+      return sids;
+    } catch (error) {
+      throw new PartialSend(sids, twilioErrorText(error));
+    }
+  }
+
   return {
+    sendTo: deliver,
     async send(settings, conversation, text, messageId, evenIfOptedOut = false) {
       const scope = { tenantId: settings.tenantId, sessionId: conversation.sessionId };
       // Read again: a STOP may have arrived while the answer was written.
@@ -38,17 +81,12 @@ export function createSmsSender(deps: { db: Db; log: Logger; apiBaseUrl: string 
       if (!current || (current.optedOut && !evenIfOptedOut)) return 'opted-out';
       const claimed = await claimOutbound(db, { ...scope, messageId });
       if (!claimed) return 'already-sent';
-      const sids: string[] = [];
       try {
-        const client = clientFor(settings);
-        for (const body of splitForSms(text)) {
-          const message = await client.messages.create({ from: settings.phoneNumber, to: current.phone, body });
-          sids.push(message.sid);
-        }
+        const sids = await deliver(settings, current.phone, text, { smsMessageId: claimed });
         await finishOutbound(db, scope.tenantId, claimed, { status: 'sent', sids });
         return 'sent';
       } catch (error) {
-        const reason = twilioErrorText(error);
+        const { sids, message: reason } = error instanceof PartialSend ? error : new PartialSend([], String(error));
         log.error('sms: could not send a message', { tenantId: scope.tenantId, sessionId: scope.sessionId, messageId, error: reason });
         await finishOutbound(db, scope.tenantId, claimed, { status: 'failed', sids, error: reason }).catch(() => undefined);
         return 'failed';

@@ -1,7 +1,7 @@
 import { SMS_ROUTES, smsInboundPath, smsSettingsRequestSchema, type SmsSettingsResponse } from '@prex/protocol';
 import { tenantOf } from '../auth/context.js';
 import type { Db } from '../db/db.js';
-import { badRequest, conflict, notFound } from '../http/errors.js';
+import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
 import { deleteSmsSettings, findSmsSettings, saveSmsSettings, type SmsSettings } from './repository.js';
@@ -18,15 +18,25 @@ function toResponse(settings: SmsSettings): SmsSettingsResponse {
     phoneNumber: settings.phoneNumber,
     keywordReplies: settings.keywordReplies,
     helpText: settings.helpText,
+    managerNumbers: settings.managerNumbers,
     webhookPath: smsInboundPath(settings.tenantId),
     updatedAt: settings.updatedAt.toISOString(),
   };
 }
 
+/** A manager's number that is the SMS number itself (400) or a customer's (409): the two never mix. */
+function managerMixed(refusal: { managerIs: 'the-sms-number' | 'a-customer'; phone: string }, numbers: string[]): HttpError {
+  const path = `managerNumbers.${numbers.indexOf(refusal.phone)}`;
+  if (refusal.managerIs === 'the-sms-number') {
+    return badRequest('Invalid SMS settings: a manager number cannot be the SMS number itself', [{ path, message: 'is the SMS number' }]);
+  }
+  return new HttpError(409, 'conflict', `${refusal.phone} texts this tenant as a customer: a manager's number must not be a customer's`, [{ path, message: 'is a customer number' }]);
+}
+
 /**
  * The tenant's Twilio number (secret key). The auth token is write-only.
  * - GET    /v1/admin/sms/settings   404 until set
- * - PUT    /v1/admin/sms/settings   {accountSid, authToken?, phoneNumber, keywordReplies?, helpText?}
+ * - PUT    /v1/admin/sms/settings   {accountSid, authToken?, phoneNumber, keywordReplies?, helpText?, managerNumbers?}
  * - DELETE /v1/admin/sms/settings   the number stops answering (its webhook gets 404)
  */
 export function addSmsSettingsRoutes(routes: RouteGroup, db: Db): void {
@@ -41,6 +51,7 @@ export function addSmsSettingsRoutes(routes: RouteGroup, db: Db): void {
     const saved = await saveSmsSettings(db, tenantOf(res).id, { ...input, authToken: input.authToken });
     if (saved === 'token-required') throw badRequest('Invalid SMS settings: authToken is required the first time', [{ path: 'authToken', message: 'required' }]);
     if (saved === 'number-taken') throw conflict(`${input.phoneNumber} is another tenant's SMS number`);
+    if (typeof saved === 'object' && 'managerIs' in saved) throw managerMixed(saved, input.managerNumbers ?? []);
     res.set('Cache-Control', 'no-store').json(toResponse(saved));
   });
 

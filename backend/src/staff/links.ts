@@ -8,6 +8,11 @@ export function consoleLink(origin: string, page: 'accept-invite' | 'reset-passw
   return `${origin}/console/${page}#token=${token}`;
 }
 
+/** A conversation in the console's inbox (sent to managers by SMS when a customer asks for a person). */
+export function consoleConversationLink(origin: string, sessionId: string): string {
+  return `${origin}/console/inbox/${encodeURIComponent(sessionId)}`;
+}
+
 /** Where the caller reached this server (behind a proxy, as trust proxy lets Express see it). */
 export function requestOrigin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;

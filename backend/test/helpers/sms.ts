@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { smsInboundPath } from '@prex/protocol';
+import { smsInboundPath, smsStatusPath } from '@prex/protocol';
 
 /** Helpers for the SMS tests: Twilio's webhook requests, signed exactly as Twilio signs them. */
 
@@ -21,6 +21,8 @@ export interface InboundOptions {
   signWith?: string | null;
   /** Send this raw body with this content type instead of the form. */
   raw?: { body: string; contentType: string };
+  /** The origin Twilio calls (PREX_PUBLIC_URL, behind a proxy) when it is not the one posted to. */
+  publicUrl?: string;
 }
 
 /**
@@ -34,12 +36,23 @@ export async function postInbound(
   fields: Record<string, string>,
   options: InboundOptions = {},
 ): Promise<Response> {
-  const url = `${baseUrl}${smsInboundPath(tenantId)}`;
   const form: Record<string, string> = { AccountSid: account.accountSid, To: account.phoneNumber, NumMedia: '0', SmsStatus: 'received', ApiVersion: '2010-04-01', ...fields };
+  return postSigned(baseUrl, smsInboundPath(tenantId), account, form, options);
+}
+
+/** POSTs Twilio's status callback of a sent message (MessageSid, MessageStatus, ErrorCode…), signed as Twilio does. */
+export function postStatus(baseUrl: string, tenantId: string, account: TwilioAccount, fields: Record<string, string>, options: InboundOptions = {}): Promise<Response> {
+  const form: Record<string, string> = { AccountSid: account.accountSid, From: account.phoneNumber, ApiVersion: '2010-04-01', ...fields };
+  if (fields.MessageStatus) form.SmsStatus = fields.MessageStatus;
+  return postSigned(baseUrl, smsStatusPath(tenantId), account, form, options);
+}
+
+async function postSigned(baseUrl: string, path: string, account: TwilioAccount, form: Record<string, string>, options: InboundOptions): Promise<Response> {
+  const url = `${baseUrl}${path}`;
   const params = options.raw ? {} : form;
   const headers: Record<string, string> = { 'content-type': options.raw?.contentType ?? 'application/x-www-form-urlencoded' };
   const token = options.signWith === undefined ? account.authToken : options.signWith;
-  if (token !== null) headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature(token, url, params);
+  if (token !== null) headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature(token, `${options.publicUrl ?? baseUrl}${path}`, params);
   return fetch(url, { method: 'POST', headers, body: options.raw?.body ?? new URLSearchParams(form).toString() });
 }
 

@@ -10,14 +10,22 @@ export const SMS_ROUTES = {
   settings: '/v1/admin/sms/settings',
   /** Where Twilio posts incoming messages (signed with the tenant's auth token). */
   inbound: '/v1/channels/twilio/:tenantId/sms',
+  /** Where Twilio posts the delivery status of each message Prex sent (StatusCallback, signed likewise). */
+  status: '/v1/channels/twilio/:tenantId/status',
 } as const;
 
 export const smsInboundPath = (tenantId: string): string => SMS_ROUTES.inbound.replace(':tenantId', encodeURIComponent(tenantId));
+
+export const smsStatusPath = (tenantId: string): string => SMS_ROUTES.status.replace(':tenantId', encodeURIComponent(tenantId));
 
 export const SMS_LIMITS = {
   /** Twilio refuses a message body longer than this; a longer answer is sent in several. */
   maxMessageChars: 1600,
   maxHelpTextChars: 320,
+  /** Manager numbers told of each handoff: a few people on call, not a broadcast list. */
+  maxManagerNumbers: 10,
+  /** The customer's question quoted in a manager's notice is cut to this many characters. */
+  managerNoticeQuestionChars: 200,
 } as const;
 
 export const e164Schema = z.e164({ error: 'must be a phone number in E.164 form, e.g. +14155550123' });
@@ -34,6 +42,16 @@ export const smsSettingsRequestSchema = z.strictObject({
   keywordReplies: z.boolean().default(false),
   /** The reply to HELP when keywordReplies is on; a default naming the tenant otherwise. */
   helpText: z.string().trim().min(1).max(SMS_LIMITS.maxHelpTextChars).nullable().default(null),
+  /**
+   * Who gets an SMS when a conversation is handed to a person, and may answer the customer by
+   * replying to it. Left out: the stored numbers are kept. A manager's number can be neither the
+   * tenant's SMS number nor a number that texts the tenant as a customer.
+   */
+  managerNumbers: z
+    .array(e164Schema)
+    .max(SMS_LIMITS.maxManagerNumbers, `at most ${SMS_LIMITS.maxManagerNumbers} manager numbers`)
+    .refine((numbers) => new Set(numbers).size === numbers.length, 'lists a number twice')
+    .optional(),
 });
 export type SmsSettingsRequest = z.input<typeof smsSettingsRequestSchema>;
 
@@ -44,8 +62,14 @@ export const smsSettingsResponseSchema = z.object({
   phoneNumber: z.string(),
   keywordReplies: z.boolean(),
   helpText: z.string().nullable(),
+  /** The managers' numbers (never customers'): told of each handoff by SMS. */
+  managerNumbers: z.array(z.string()),
   /** The path to give Twilio as the number's "A message comes in" webhook (POST), after the public origin. */
   webhookPath: z.string(),
   updatedAt: z.string(),
 });
 export type SmsSettingsResponse = z.infer<typeof smsSettingsResponseSchema>;
+
+/** Twilio's message statuses (MessageStatus of a status callback), in the order a message moves through them. */
+export const SMS_DELIVERY_STATUSES = ['accepted', 'scheduled', 'queued', 'sending', 'sent', 'receiving', 'received', 'delivered', 'undelivered', 'failed', 'read', 'canceled'] as const;
+export type SmsDeliveryStatus = (typeof SMS_DELIVERY_STATUSES)[number];

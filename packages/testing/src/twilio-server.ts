@@ -16,6 +16,8 @@ export interface SentSms {
   from: string;
   to: string;
   body: string;
+  /** The StatusCallback URL the message was sent with, if any (Twilio posts its delivery status there). */
+  statusCallback?: string;
 }
 
 export interface TwilioServerOptions {
@@ -67,7 +69,8 @@ export async function startTwilioServer(options: TwilioServerOptions): Promise<R
     if ([...body].length > MAX_BODY_CHARS) return refuse(res, 400, 21617, 'The concatenated message body exceeds the 1600 character limit');
     if (blocked.has(to)) return refuse(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
     const sid = `SM${randomBytes(16).toString('hex')}`;
-    messages.push({ sid, accountSid, from, to, body });
+    const statusCallback = form.get('StatusCallback');
+    messages.push({ sid, accountSid, from, to, body, ...(statusCallback ? { statusCallback } : {}) });
     for (const wake of [...waiters]) wake();
     const now = new Date().toUTCString();
     res.writeHead(201, { 'content-type': 'application/json' });
