@@ -4,6 +4,7 @@ import {
   CHANNEL_API_TOKEN,
   channelEscalateRequestSchema,
   channelMessageRequestSchema,
+  channelRepliesRequestSchema,
   channelValidateRequestSchema,
   type ChannelEscalateResponse,
   type ChannelSecretResponse,
@@ -16,12 +17,14 @@ import { linkHostIdentity } from '../customers/link.js';
 import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
 import type { HandoffService } from '../handoff/service.js';
+import { notFound } from '../http/errors.js';
 import type { Routes } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { requireRole } from '../staff/session-auth.js';
-import { findOrCreateApiConversation } from './conversations.js';
+import { findApiConversation, findOrCreateApiConversation } from './conversations.js';
 import { answerChannelMessage, type AnswerFn } from './message.js';
+import { staffRepliesAfter } from './replies.js';
 import { rotateChannelSecret } from './secret.js';
 
 export interface ChannelApiFeatureDeps {
@@ -79,6 +82,14 @@ export function createChannelApiFeature(deps: ChannelApiFeatureDeps): Feature {
     });
     const out: ChannelEscalateResponse = { conversationId: sessionId, escalationId: escalation.id, created };
     res.status(created ? 201 : 200).json(out);
+  });
+
+  api.post(CHANNEL_API_ROUTES.replies, async (req, res) => {
+    const body = parseJsonBody(channelRepliesRequestSchema, req, 'replies request');
+    // Reading never creates a conversation.
+    const conversation = await findApiConversation(db, tenantOf(res).id, body.conversationKey);
+    if (!conversation) throw notFound('No conversation for this conversationKey: send a message first');
+    res.set('Cache-Control', 'no-store').json(await staffRepliesAfter(db, conversation, body.after));
   });
 
   const replyWithNewSecret = async (res: Response) => {

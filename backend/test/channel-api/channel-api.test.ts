@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHANNEL_API_ROUTES,
   CHANNEL_API_TOKEN,
+  STAFF_ROUTES,
   channelEscalateResponseSchema,
   channelMessageResponseSchema,
+  channelRepliesResponseSchema,
   channelSecretResponseSchema,
   channelValidateResponseSchema,
   type ChannelMessageResponse,
@@ -211,6 +213,22 @@ describe('escalate', () => {
     const row = await rowOf(ownerA, first.conversationId);
     expect(row).toMatchObject({ channel: 'api', status: 'open', lastMessage: { text: 'Are you there? My order number is 1234', from: 'visitor' } });
     expect(row!.unread).toBeGreaterThanOrEqual(2);
+
+    // Staff answer in the console; the gateway collects the reply to deliver it, once.
+    const path = STAFF_ROUTES.conversationReplies.replace(':sessionId', first.conversationId);
+    expect((await ownerA.call('POST', path, { text: 'Hi, this is **Sam** from billing. Looking at order 1234 now.' })).status).toBe(201);
+    const collected = await asGateway(t.tenantId, CHANNEL_API_ROUTES.replies, { conversationKey: key, after: kept.messageId });
+    expect(collected.status).toBe(200);
+    const { replies, handedOver } = channelRepliesResponseSchema.parse(await readJson(collected));
+    expect(handedOver).toBe(true);
+    expect(replies.map((r) => r.plainText)).toEqual(['Hi, this is Sam from billing. Looking at order 1234 now.']);
+    const none = await asGateway(t.tenantId, CHANNEL_API_ROUTES.replies, { conversationKey: key, after: replies[0]!.messageId });
+    expect(channelRepliesResponseSchema.parse(await readJson(none)).replies).toEqual([]);
+    // Another tenant's gateway cannot read them, even with the same key.
+    const fromB = await asGateway(tenantB, CHANNEL_API_ROUTES.replies, { conversationKey: key });
+    expect(fromB.status).toBe(404);
+    const unknownAfter = await asGateway(t.tenantId, CHANNEL_API_ROUTES.replies, { conversationKey: key, after: 'msg_unknown' });
+    expect(unknownAfter.status).toBe(400);
   });
 
   it('follows the same escalation rules as the widget: asking for a person hands over', async () => {

@@ -15,6 +15,8 @@ export const CHANNEL_API_ROUTES = {
   validate: '/v1/channels/api/validate',
   /** Hand the conversation to a person (idempotent). */
   escalate: '/v1/channels/api/escalate',
+  /** Staff replies the gateway has not delivered yet (after a message id it last saw). */
+  replies: '/v1/channels/api/replies',
   /** Make (or replace) the tenant's channel secret; the secret is in this response only (secret key). */
   rotateSecret: '/v1/admin/channels/api/secret',
   /** The same from the console (the owner alone). */
@@ -34,6 +36,8 @@ export const CHANNEL_API_LIMITS = {
   /** Requests per tenant per minute, across every gateway and address of the tenant. */
   requestsPerTenantPerMinute: 600,
   maxConversationKeyChars: 128,
+  /** Staff replies returned by one call; page with `after`. */
+  maxRepliesPerCall: 50,
 } as const;
 
 /**
@@ -120,6 +124,36 @@ export const channelEscalateResponseSchema = z.object({
   created: z.boolean(),
 });
 export type ChannelEscalateResponse = z.infer<typeof channelEscalateResponseSchema>;
+
+const messageIdSchema = z.string().regex(/^msg_[A-Za-z0-9_-]{1,64}$/, 'after must be a message id (msg_…) from an earlier response');
+
+/**
+ * Staff write in the console; the gateway collects their replies to deliver them (a POST, so the
+ * user's phone number stays out of URLs and access logs). `after`: the last message id it has.
+ */
+export const channelRepliesRequestSchema = z.strictObject({
+  conversationKey: conversationKeySchema,
+  after: messageIdSchema.optional(),
+});
+export type ChannelRepliesRequest = z.input<typeof channelRepliesRequestSchema>;
+
+export const channelRepliesResponseSchema = z.object({
+  conversationId: z.string(),
+  /** True while a person has the conversation. */
+  handedOver: z.boolean(),
+  /** Oldest first, at most CHANNEL_API_LIMITS.maxRepliesPerCall; more when the last one's id is sent as `after`. */
+  replies: z.array(
+    z.object({
+      messageId: z.string(),
+      text: z.string(),
+      plainText: z.string(),
+      /** The staff member's name, when the team gave one. */
+      authorName: z.string().nullable(),
+      createdAt: z.iso.datetime(),
+    }),
+  ),
+});
+export type ChannelRepliesResponse = z.infer<typeof channelRepliesResponseSchema>;
 
 export const channelSecretResponseSchema = z.object({
   /** Shown this once: Prex never returns it again. Rotating replaces it at once. */
