@@ -7,6 +7,7 @@ import { createStaffAgentsFeature } from './agents/staff-routes.js';
 import { createTryItFeature } from './try-it/routes.js';
 import { adminPreflight } from './auth/admin-cors.js';
 import { createMemoryBus, type ConversationBus } from './bus/index.js';
+import { createChannelApiFeature } from './channel-api/feature.js';
 import { createChatFeature } from './chat/routes.js';
 import { createConversationsFeature } from './conversations/feature.js';
 import { createCopilotFeature } from './copilot/routes.js';
@@ -164,6 +165,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createAnalyticsFeature({ db, routes }),
     chat,
     sms,
+    createChannelApiFeature({ db, log, routes, bus, handoff, answer: chat.answer }),
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);

@@ -1,11 +1,13 @@
 import express, { type RequestHandler } from 'express';
-import { LIMITS } from '@prex/protocol';
+import { CHANNEL_API_LIMITS, LIMITS } from '@prex/protocol';
 import { adminOriginCheck } from './auth/admin-cors.js';
 import { publishableKeyAuth } from './auth/publishable-key.js';
 import { secretKeyAuth, type SecretKeyFailureLimit } from './auth/secret-key.js';
 import { sessionAuth } from './auth/session.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
+import { channelTokenAuth } from './channel-api/token-auth.js';
+import { tenantRateLimit } from './channel-api/rate-limit.js';
 import { tagLogWithTenant } from './http/log-tenant.js';
 import { publicRateLimit } from './http/rate-limit.js';
 import { PostgresRateLimitStore } from './http/rate-limit-store.js';
@@ -62,6 +64,11 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   // tenant's credentials (it needs the parsed form and the tenant to do so).
   const webhookForm = once('webhookFormParsed', express.urlencoded({ extended: false, limit: WEBHOOK_FORM_LIMIT, parameterLimit: 200 }));
   const webhook = [rateLimit, webhookForm];
+  // A tenant's gateways (channels API): the token is checked before the body is read, then the
+  // tenant's own allowance applies, whichever addresses its gateways call from.
+  const channelStore = db.engine === 'postgres' ? new PostgresRateLimitStore(db, 'channel') : undefined;
+  const channelJson = once('channelJsonParsed', express.json({ limit: CHANNEL_API_LIMITS.maxBodyBytes, strict: true }));
+  const channel = [rateLimit, channelTokenAuth({ db, log }), once('channelRateLimited', tenantRateLimit(channelStore)), channelJson];
   // Last in every policy: the route matched (its parameters are known) and the body was parsed.
   // Per route, not once per request: each matched route has its own parameters.
   return {
@@ -71,6 +78,7 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
     staffSignIn: () => routeGroup([...staffSignIn, textGuard]),
     staff: () => routeGroup([...staff, tagLogWithTenant, textGuard]),
     webhook: () => routeGroup([...webhook, textGuard]),
+    channelApi: () => routeGroup([...channel, tagLogWithTenant, textGuard]),
   };
 }
 

@@ -80,11 +80,11 @@ export interface ChatFeature extends Feature {
   /** The live-answer registry (exposed for diagnostics and tests). */
   hub: AnswerHub;
   /**
-   * Another channel's question (SMS): stored and answered by the same pipeline as the widget's,
-   * with the tenant's default agent. Resolves once the answer is started; `settled` tells when it is
+   * Another channel's question (SMS, the channels API): stored and answered by the same pipeline as
+   * the widget's, with the named agent or the tenant's default (an unknown name is a 404). Resolves once the answer is started; `settled` tells when it is
    * stored. Rejects with a 409 while another answer of the session streams.
    */
-  answer(scope: Scope, text: string): Promise<LiveAnswer>;
+  answer(scope: Scope, text: string, agentName?: string): Promise<LiveAnswer>;
 }
 
 type Scope = { tenantId: string; sessionId: string };
@@ -363,9 +363,9 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     for (const sse of [...openStreams]) sse.end();
   }
 
-  async function answerFromChannel(scope: Scope, text: string): Promise<LiveAnswer> {
+  async function answerFromChannel(scope: Scope, text: string, agentName?: string): Promise<LiveAnswer> {
     if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
-    return createAnswer(scope, text, undefined);
+    return createAnswer(scope, text, agentName);
   }
 
   return { publicRoutes: routes.router, stop: shutdown, hub, answer: answerFromChannel };

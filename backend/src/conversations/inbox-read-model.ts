@@ -1,4 +1,4 @@
-import { INBOX_LIMITS, type ConversationStatus, type InboxConversation, type InboxQuery } from '@prex/protocol';
+import { INBOX_LIMITS, type ConversationChannel, type ConversationStatus, type InboxConversation, type InboxQuery } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 
 /**
@@ -15,6 +15,9 @@ const STATUS = `case when cs.status = 'snoozed' and cs.snoozed_until <= now() th
 
 /** The channel: a session with an SMS conversation is an SMS one. */
 const SMS_JOIN = 'left join sms_conversations sc on sc.tenant_id = cs.tenant_id and sc.session_id = cs.session_id';
+/** A session with a conversation of the channels API (a tenant's own gateway) is an 'api' one. */
+const API_JOIN = 'left join api_conversations ac on ac.tenant_id = cs.tenant_id and ac.session_id = cs.session_id';
+const CHANNEL_JOINS = `${SMS_JOIN}\n  ${API_JOIN}`;
 /** The last visitor message's label and agent. */
 const LAST_VISITOR_JOIN = `left join lateral (
     select m.label, m.agent_id from messages m
@@ -26,12 +29,12 @@ const LAST_VISITOR_JOIN = `left join lateral (
 const FROM = `
   from conversation_states cs
   join sessions s on s.tenant_id = cs.tenant_id and s.id = cs.session_id
-  ${SMS_JOIN}
+  ${CHANNEL_JOINS}
   ${LAST_VISITOR_JOIN}`;
 
 const ROW_SELECT = `
   select cs.session_id, ${STATUS} as status, cs.snoozed_until, cs.updated_at, s.created_at,
-         sc.phone as sms_phone, lv.label, lv.agent_id,
+         sc.phone as sms_phone, ac.session_id is not null as via_api, lv.label, lv.agent_id,
          a.id as assignee_id, a.email as assignee_email,
          c.id as customer_id, c.email as customer_email, c.name as customer_name,
          lm.text as last_text, lm.role as last_role, lm.author as last_author, lm.created_at as last_at,
@@ -55,6 +58,7 @@ interface Row {
   updated_at: Date;
   created_at: Date;
   sms_phone: string | null;
+  via_api: boolean;
   label: string | null;
   agent_id: string | null;
   assignee_id: string | null;
@@ -73,7 +77,7 @@ function toConversation(row: Row): InboxConversation {
   return {
     sessionId: row.session_id,
     status: row.status,
-    channel: row.sms_phone ? 'sms' : 'widget',
+    channel: row.sms_phone ? 'sms' : row.via_api ? 'api' : 'widget',
     assignee: row.assignee_id ? { id: row.assignee_id, email: row.assignee_email! } : null,
     customer: row.customer_id ? { id: row.customer_id, email: row.customer_email, phone: row.sms_phone, name: row.customer_name } : null,
     lastMessage:
@@ -104,6 +108,12 @@ function statusIs(status: ConversationStatus, param: (value: unknown) => string)
   return `cs.status = ${param(status)}`;
 }
 
+const CHANNEL_IS: Record<ConversationChannel, string> = {
+  sms: 'sc.session_id is not null',
+  api: 'ac.session_id is not null',
+  widget: 'sc.session_id is null and ac.session_id is null',
+};
+
 /** The filters of a query as SQL conditions, with their parameters appended to `params`. */
 function filterSql(query: InboxQuery, reader: string, params: unknown[], opts: { status: boolean }): string {
   const where: string[] = ['cs.tenant_id = $1'];
@@ -111,7 +121,7 @@ function filterSql(query: InboxQuery, reader: string, params: unknown[], opts: {
   if (opts.status && query.status) where.push(statusIs(query.status, param));
   if (query.assignee === 'unassigned') where.push('cs.assignee_id is null');
   else if (query.assignee) where.push(`cs.assignee_id = ${param(query.assignee === 'me' ? reader : query.assignee)}`);
-  if (query.channel) where.push(query.channel === 'sms' ? 'sc.session_id is not null' : 'sc.session_id is null');
+  if (query.channel) where.push(CHANNEL_IS[query.channel]);
   if (query.label) where.push(`lv.label = ${param(query.label)}`);
   if (query.agentId) where.push(`lv.agent_id = ${param(query.agentId)}`);
   return where.join(' and ');
@@ -152,7 +162,7 @@ export async function countByStatus(db: Db, scope: { tenantId: string; reader: s
   const params: unknown[] = [scope.tenantId];
   const where = filterSql(query, scope.reader, params, { status: false });
   // Only the joins the filters need: counting reads every conversation of the tenant.
-  const joins = [query.channel ? SMS_JOIN : '', query.label || query.agentId ? LAST_VISITOR_JOIN : ''].join('\n');
+  const joins = [query.channel ? CHANNEL_JOINS : '', query.label || query.agentId ? LAST_VISITOR_JOIN : ''].join('\n');
   const rows = await db.query<{ status: ConversationStatus; n: number | string }>(
     `select ${STATUS} as status, count(*) as n from conversation_states cs ${joins} where ${where} group by 1`,
     params,

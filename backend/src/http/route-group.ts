@@ -42,4 +42,6 @@ export interface Routes {
   staff(): RouteGroup;
   /** Calls from a provider (Twilio): rate limited, small form bodies, no key; each route checks the provider's signature. */
   webhook(): RouteGroup;
+  /** A tenant's own gateways with a JWT signed by its channel secret: rate limited per address and per tenant, small JSON bodies. */
+  channelApi(): RouteGroup;
 }

@@ -23,6 +23,7 @@ const SECURITY: Record<Exclude<Caller, 'public'>, Json[]> = {
   staffSignIn: [],
   staffSession: [{ staffSession: [] }],
   twilioSignature: [{ twilioSignature: [] }],
+  channelToken: [{ channelToken: [] }],
 };
 
 function replyContent(reply: Reply): Json | undefined {
@@ -95,6 +96,7 @@ export function buildOpenApiDocument(version: string): Json {
         secretKey: { type: 'http', scheme: 'bearer', description: 'The tenant’s secret key (sk_…)' },
         staffSession: { type: 'apiKey', in: 'cookie', name: 'prex_staff', description: 'A staff sign-in session (POST /v1/staff/login); POST, PATCH and DELETE also need the x-prex-csrf header from GET /v1/staff/me' },
         twilioSignature: { type: 'apiKey', in: 'header', name: 'X-Twilio-Signature', description: 'Twilio’s signature of the request with the tenant’s auth token' },
+        channelToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An HS256 JWT the tenant’s gateway signs with its channel secret: iss the tenant id, aud "prex-channels-api", iat and exp at most 10 minutes apart (docs/channels-api.md)' },
       },
       responses: {
         Error: { description: 'The request was refused; the message says how to fix it', content: { 'application/json': { schema: schemaOf(errorBodySchema, 'output') } } },

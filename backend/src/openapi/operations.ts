@@ -3,7 +3,7 @@ import * as p from '@prex/protocol';
 import { CONSOLE_PREFIX, THEME_PREVIEW_PAGE } from '../console-static.js';
 
 /** Who may call an operation: the policies of routes.ts, named as the document's security schemes. */
-export type Caller = 'public' | 'publishableKey' | 'visitor' | 'secretKey' | 'staffSession' | 'staffSignIn' | 'twilioSignature';
+export type Caller = 'public' | 'publishableKey' | 'visitor' | 'secretKey' | 'staffSession' | 'staffSignIn' | 'twilioSignature' | 'channelToken';
 
 /** What a successful response carries: a JSON schema of the protocol, or another media type. */
 export type Reply = ZodType | 'sse' | 'ndjson' | 'javascript' | 'html' | 'empty' | 'json' | 'twiml';
@@ -105,6 +105,12 @@ export const OPERATIONS: readonly Operation[] = [
   op('get', SMS.settings, 'secretKey', 'The tenant’s Twilio settings (the auth token masked)', p.smsSettingsResponseSchema),
   op('put', SMS.settings, 'secretKey', 'Set the tenant’s Twilio settings', p.smsSettingsResponseSchema, { body: p.smsSettingsRequestSchema }),
   op('delete', SMS.settings, 'secretKey', 'Remove the tenant’s Twilio settings', 'empty', { status: 204 }),
+  op('post', p.CHANNEL_API_ROUTES.message, 'channelToken', 'A gateway user’s message: answered by the tenant’s agent (JSON, with citations), or kept for staff while a person has the conversation', p.channelMessageResponseSchema, { body: p.channelMessageRequestSchema }),
+  op('post', p.CHANNEL_API_ROUTES.validate, 'channelToken', 'Link the conversation to the customer the gateway has verified (its user id and email)', p.channelValidateResponseSchema, { body: p.channelValidateRequestSchema }),
+  op('post', p.CHANNEL_API_ROUTES.escalate, 'channelToken', 'Hand the conversation to a person: 201 with a new escalation, 200 when one was already open', p.channelEscalateResponseSchema, { body: p.channelEscalateRequestSchema, status: 201 }),
+  op('post', p.CHANNEL_API_ROUTES.replies, 'channelToken', 'Staff replies in the conversation after a message id, for the gateway to deliver', p.channelRepliesResponseSchema, { body: p.channelRepliesRequestSchema }),
+  op('post', p.CHANNEL_API_ROUTES.rotateSecret, 'secretKey', 'Make or replace the channel secret gateways sign their tokens with (shown this once)', p.channelSecretResponseSchema, { status: 201 }),
+  op('post', p.CHANNEL_API_ROUTES.staffRotateSecret, 'staffSession', 'Make or replace the channel secret (the owner alone; shown this once)', p.channelSecretResponseSchema, { status: 201 }),
   op('post', SMS.inbound, 'twilioSignature', 'Twilio’s webhook for an incoming SMS (form body, X-Twilio-Signature); the answer goes out by the REST API', 'twiml'),
   op('post', SMS.status, 'twilioSignature', 'Twilio’s status callback for a message Prex sent (form body, X-Twilio-Signature): its delivery status only moves forward; an unknown MessageSid changes nothing', 'empty', { status: 204 }),
 

@@ -1,5 +1,7 @@
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorBodySchema, STAFF_CSRF_HEADER } from '@prex/protocol';
+import { CHANNEL_API_TOKEN, errorBodySchema, STAFF_CSRF_HEADER } from '@prex/protocol';
+import { rotateChannelSecret } from '../../src/channel-api/secret.js';
 import { findInvalidText, textGuard } from '../../src/http/text-guard.js';
 import { ALLOWED_ORIGIN, createSessionOver, startTestApp, type TestApp } from '../helpers/app.js';
 import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
@@ -35,18 +37,22 @@ describe('every route refuses invalid text with a 400 naming the field', () => {
   let sessionToken: string;
   let routes: RegisteredRoute[];
   let staff: StaffBrowser;
+  let channelToken: string;
 
   beforeAll(async () => {
     app = await startTestApp({ env: { PREX_RATE_LIMIT_PER_MINUTE: '100000' } });
     sessionToken = (await createSessionOver(app)).token;
     staff = await signedInStaff(app.url, app.db, app.tenant.id, 'text.guard@example.com', 'owner');
     routes = registeredRoutes(app.app);
+    const channelSecret = new TextEncoder().encode(await rotateChannelSecret(app.db, app.tenant.id));
+    channelToken = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(app.tenant.id).setAudience(CHANNEL_API_TOKEN.audience).setIssuedAt().setExpirationTime('10m').sign(channelSecret);
   });
   afterAll(() => app?.close());
 
-  /** Admin routes take the secret key; staff routes a staff session; the others the publishable key, the session and an allowed origin. */
+  /** Admin routes take the secret key; staff routes a staff session; gateways a channel token; the others the publishable key, the session and an allowed origin. */
   function credentials(path: string): Record<string, string> {
     if (path.startsWith('/v1/admin')) return { authorization: `Bearer ${app.secretKey}` };
+    if (path.startsWith('/v1/channels/api/')) return { authorization: `Bearer ${channelToken}` };
     if (path.startsWith('/v1/staff/')) return { cookie: `prex_staff=${staff.cookie}`, [STAFF_CSRF_HEADER]: staff.csrfToken! };
     return { 'x-prex-key': app.publishableKey, authorization: `Bearer ${sessionToken}`, origin: ALLOWED_ORIGIN };
   }
@@ -57,7 +63,7 @@ describe('every route refuses invalid text with a 400 naming the field', () => {
   }
 
   /** Webhooks (Twilio) take form bodies, as their provider sends them; every other route JSON. */
-  const takesForm = (route: RegisteredRoute) => route.path.startsWith('/v1/channels/');
+  const takesForm = (route: RegisteredRoute) => route.path.startsWith('/v1/channels/twilio/');
 
   function send(route: RegisteredRoute, path: string, body?: string, contentType = 'application/json'): Promise<RawResponse> {
     const headers = { ...credentials(route.path), ...(body !== undefined ? { 'content-type': contentType } : {}) };

@@ -284,7 +284,7 @@ describe('filters, counts and pages', () => {
   it('refuses a query it cannot read with a 400', async () => {
     for (const [query, message] of [
       ['?status=new', /status must be/],
-      ['?channel=email', /channel must be "widget" or "sms"/],
+      ['?channel=email', /channel must be "widget", "sms" or "api"/],
       ['?limit=0', /limit must be at least 1/],
       ['?limit=1000', /limit is at most 200/],
       ['?before=yesterday', /before must be an ISO 8601 time/],

@@ -13,7 +13,8 @@ export const conversationStatusSchema = z.enum(['open', 'pending', 'resolved', '
 });
 export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
 
-export const conversationChannelSchema = z.enum(['widget', 'sms'], { error: 'channel must be "widget" or "sms"' });
+/** api: a tenant's own gateway (the channels API, docs/channels-api.md). */
+export const conversationChannelSchema = z.enum(['widget', 'sms', 'api'], { error: 'channel must be "widget", "sms" or "api"' });
 export type ConversationChannel = z.infer<typeof conversationChannelSchema>;
 
 const staffAccountIdSchema = z.string().regex(/^stf_[A-Za-z0-9_-]{1,64}$/, 'not a staff account id (stf_…)');

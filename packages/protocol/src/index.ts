@@ -29,3 +29,4 @@ export * from './staff-settings.js';
 export * from './staff-theme.js';
 export * from './operations.js';
 export * from './staff-knowledge.js';
+export * from './channel-api.js';

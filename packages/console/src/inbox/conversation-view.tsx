@@ -222,7 +222,7 @@ function CustomerCard({ details, others }: { details: { conversation: { customer
         <p class="muted">Not identified (no verified email).</p>
       )}
       <p class="muted">
-        Via {channel === 'sms' ? 'SMS' : 'the website'} · since {new Date(createdAt).toLocaleString()}
+        Via {channel === 'sms' ? 'SMS' : channel === 'api' ? 'the gateway API' : 'the website'} · since {new Date(createdAt).toLocaleString()}
       </p>
       {others.length > 0 && (
         <>

@@ -90,6 +90,7 @@ function Filters() {
             <option value="">All</option>
             <option value="widget">Website</option>
             <option value="sms">SMS</option>
+            <option value="api">Gateway API</option>
           </select>
         </label>
         <label>
@@ -144,6 +145,7 @@ function ConversationRow({ conversation: c, selected, onSelect }: { conversation
         <span class="row-top">
           <span class="who">{who(c)}</span>
           {c.channel === 'sms' && <span class="badge">SMS</span>}
+          {c.channel === 'api' && <span class="badge">API</span>}
           {c.unread > 0 && (
             <span class="badge unread-count" data-testid="unread" aria-label={`${c.unread} unread`}>
               {c.unread}
