@@ -56,3 +56,12 @@ async function postSigned(baseUrl: string, path: string, account: TwilioAccount,
   return fetch(url, { method: 'POST', headers, body: options.raw?.body ?? new URLSearchParams(form).toString() });
 }
 
+
+/** A call to the admin API with a tenant's secret key (JSON body when given). */
+export function adminFetch(baseUrl: string, secretKey: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${secretKey}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+}

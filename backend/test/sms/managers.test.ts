@@ -8,7 +8,7 @@ import { rotateSecretKey } from '../../src/tenants/repository.js';
 import { makeTenant, readJson } from '../helpers/app.js';
 import { modelEnv, newVisitor, startChatTestServer, type ChatTestServer } from '../helpers/chat.js';
 import { eventually } from '../helpers/eventually.js';
-import { messageSid, postInbound, postStatus, type TwilioAccount } from '../helpers/sms.js';
+import { adminFetch, messageSid, postInbound, postStatus, type TwilioAccount } from '../helpers/sms.js';
 
 /**
  * Managers on SMS and Twilio's status callbacks, end to end: the real server behind a public URL
@@ -30,13 +30,7 @@ const keys: Record<string, string> = {};
 let tenantB: string;
 let publishableKeyB: string;
 
-function admin(tenantId: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${t.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${keys[tenantId]}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
-}
+const admin = (tenantId: string, path: string, init: { method?: string; body?: unknown } = {}) => adminFetch(t.url, keys[tenantId]!, path, init);
 
 const inbound = (tenantId: string, account: TwilioAccount, from: string, body: string, sid = messageSid()) =>
   postInbound(t.url, tenantId, account, { MessageSid: sid, From: from, Body: body }, { publicUrl: PUBLIC_URL });

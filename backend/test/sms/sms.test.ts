@@ -7,7 +7,7 @@ import { listSmsLog } from '../../src/sms/repository.js';
 import { makeTenant, readJson } from '../helpers/app.js';
 import { modelEnv, startChatTestServer, type ChatTestServer } from '../helpers/chat.js';
 import { eventually } from '../helpers/eventually.js';
-import { messageSid, postInbound, type TwilioAccount } from '../helpers/sms.js';
+import { adminFetch, messageSid, postInbound, type TwilioAccount } from '../helpers/sms.js';
 import { REFUNDS } from '../fixtures/passages.js';
 import { rotateSecretKey } from '../../src/tenants/repository.js';
 
@@ -26,13 +26,7 @@ const logLines: string[] = [];
 const keys: Record<string, string> = {};
 let tenantB: string;
 
-function admin(tenantId: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(`${t.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${keys[tenantId]}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
-}
+const admin = (tenantId: string, path: string, init: { method?: string; body?: unknown } = {}) => adminFetch(t.url, keys[tenantId]!, path, init);
 
 const inbound = (tenantId: string, account: TwilioAccount, from: string, body: string, sid = messageSid()) =>
   postInbound(t.url, tenantId, account, { MessageSid: sid, From: from, Body: body });
