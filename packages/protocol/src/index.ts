@@ -16,6 +16,7 @@ export * from './customers.js';
 export * from './sms.js';
 export * from './email.js';
 export * from './tenant.js';
+export * from './tenant-admin.js';
 export * from './tenant-css.js';
 export * from './conversation-events.js';
 export * from './staff.js';
