@@ -7,6 +7,7 @@ import { registerBackupCommands } from './backup.js';
 import { registerEvalAnswersCommand } from './eval-answers.js';
 import { registerEvalCommands } from './eval.js';
 import { registerIngestCommand } from './ingest.js';
+import { registerRetentionCommands } from './retention.js';
 import { registerStaffCommands } from './staff.js';
 import { registerTenantCommands } from './tenants.js';
 
@@ -19,6 +20,7 @@ registerEvalAnswersCommand(registerEvalCommands(program));
 registerTenantCommands(program);
 registerStaffCommands(program);
 registerBackupCommands(program);
+registerRetentionCommands(program);
 
 try {
   await program.parseAsync(process.argv);

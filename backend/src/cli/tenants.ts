@@ -1,12 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { SETTINGS_LIMITS, tenantSettingsPatchSchema } from '@prex/protocol';
-import { createTenant, listTenants, rotateSecretKey, updateTenantSettings } from '../tenants/repository.js';
+import { createTenant, listTenants, previousPublishableKeys, rotatePublishableKey, rotateSecretKey, updateTenantSettings } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { findTenant, withDatabase } from './database.js';
 
 /**
- * `prex tenants create|list` and `prex keys rotate`: the operator's way to add a workspace and to
- * replace a lost or leaked secret key. Keys are printed once; only their hashes are stored.
+ * `prex tenants create|list`, `prex keys rotate` and `prex keys rotate-publishable`: the operator's way
+ * to add a workspace and to replace a lost or leaked key. Secret keys are printed once; only their hashes are stored.
  */
 
 interface CreateOptions {
@@ -95,9 +95,8 @@ export function registerTenantCommands(program: Command): void {
       });
     });
 
-  program
-    .command('keys')
-    .description('Manage a tenant’s secret keys')
+  const keys = program.command('keys').description('Rotate a tenant’s secret or publishable key');
+  keys
     .command('rotate')
     .description('Issue a new secret key (printed once); the tenant’s other keys stop working after --grace seconds')
     .requiredOption('--tenant <id-or-key>', 'tenant id (ten_…) or publishable key (pk_…)')
@@ -111,6 +110,25 @@ export function registerTenantCommands(program: Command): void {
         if (options.json) return console.log(JSON.stringify({ tenantId: tenant.id, secretKey, oldKeysExpireAt }, null, 2));
         console.log(`New secret key for ${tenant.id} (${tenant.name}): ${secretKey}`);
         console.log(options.grace === 0 ? 'Every older key stopped working now.' : `Older keys keep working until ${oldKeysExpireAt}.`);
+      });
+    });
+  keys
+    .command('rotate-publishable')
+    .description('Issue a new publishable key (for the <script> tag); the old one keeps opening the widget for --grace seconds')
+    .requiredOption('--tenant <id-or-key>', 'tenant id (ten_…) or publishable key (pk_…)')
+    .option('--grace <seconds>', `how long the old key keeps working, 0 to ${MAX_GRACE_SECONDS} (default 0: at once)`, graceSeconds, 0)
+    .option('--json', 'print JSON instead of text')
+    .action(async (options: { tenant: string; grace: number; json?: boolean }) => {
+      await withDatabase(async (db) => {
+        const found = await findTenant(db, options.tenant);
+        const tenant = await rotatePublishableKey(db, found.id, options.grace);
+        if (!tenant) throw new Error(`Tenant ${found.id} was deleted while rotating its key`);
+        const previous = (await previousPublishableKeys(db, tenant.id)).map((k) => ({ publishableKey: k.publishableKey, expiresAt: k.expiresAt.toISOString() }));
+        if (options.json) return console.log(JSON.stringify({ tenantId: tenant.id, publishableKey: tenant.publishableKey, previousPublishableKeys: previous }, null, 2));
+        console.log(`New publishable key for ${tenant.id} (${tenant.name}): ${tenant.publishableKey}`);
+        console.log('Put it in the data-prex-key attribute of the <script> tag on your site.');
+        if (previous.length === 0) console.log('The old key stopped working now.');
+        for (const k of previous) console.log(`${k.publishableKey} keeps working until ${k.expiresAt}.`);
       });
     });
 }
