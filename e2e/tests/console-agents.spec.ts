@@ -148,3 +148,48 @@ test('the try-it chat streams the agent’s answer with its source', async ({ pa
   const axe = await axePage(page);
   expect(axe.bad).toEqual([]);
 });
+
+test('the owner deletes an agent after a confirmation naming it; the default is not offered; a failure is said in words', async ({ page }) => {
+  const exists = async (name: string) => (await fetch(`${stack.backendUrl}${AGENT_ROUTES.agent.replace(':name', name)}`, { headers: { authorization: `Bearer ${stack.secretKey}` } })).status;
+  await openAgents(page);
+  const agentList = page.getByRole('navigation', { name: 'Agents' });
+  await agentList.getByLabel("New agent's name").fill('returns');
+  await agentList.getByRole('button', { name: 'Create agent' }).click();
+  await expect(page.getByRole('heading', { name: 'returns', level: 2 })).toBeVisible();
+
+  // Dismissed: nothing is deleted.
+  const messages: string[] = [];
+  page.once('dialog', (dialog) => {
+    messages.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.getByRole('button', { name: 'Delete agent' }).click();
+  await expect.poll(() => messages.length).toBe(1);
+  expect(messages[0]).toContain('Delete the agent “returns”?');
+  expect(await exists('returns')).toBe(200);
+
+  // Accepted: gone from the page and from the server.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Delete agent' }).click();
+  await expect(agentList.getByRole('button', { name: 'returns', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'returns', level: 2 })).toHaveCount(0);
+  expect(await exists('returns')).toBe(404);
+
+  // The default agent cannot be deleted: the page says how instead of offering the button.
+  await pick(page, 'support');
+  await expect(page.getByRole('heading', { name: 'support', level: 2 })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Delete agent' })).toHaveCount(0);
+  await expect(page.getByText('The default agent cannot be deleted: make another agent the default first.')).toBeVisible();
+
+  // Deleted elsewhere meanwhile: the server's refusal is shown in words.
+  await agentList.getByLabel("New agent's name").fill('returns2');
+  await agentList.getByRole('button', { name: 'Create agent' }).click();
+  await expect(page.getByRole('heading', { name: 'returns2', level: 2 })).toBeVisible();
+  await stack.admin('DELETE', AGENT_ROUTES.agent.replace(':name', 'returns2'));
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Delete agent' }).click();
+  await expect(page.getByRole('alert')).toContainText('No agent named "returns2"');
+
+  const axe = await axePage(page);
+  expect(axe.bad).toEqual([]);
+});

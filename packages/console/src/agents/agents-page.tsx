@@ -5,6 +5,7 @@ import { api, messageOf } from '../api.js';
 import { session } from '../auth.js';
 import { useAsync } from '../use-async.js';
 import { AgentForm } from './agent-form.js';
+import { DeleteAgent } from './delete-agent.js';
 import { NewAgent } from './new-agent.js';
 import { PersonaDraft } from './persona-draft.js';
 import { TryIt } from './try-it.js';
@@ -12,7 +13,7 @@ import { YamlPanel } from './yaml-panel.js';
 
 /**
  * The workspace's agents: who answers the widget and how. Every role reads them and tries them;
- * owners and admins create, edit, import and apply persona drafts (the server enforces it; the
+ * owners and admins create, edit, delete, import and apply persona drafts (the server enforces it; the
  * page only spares the others buttons that would answer 403).
  */
 export default function AgentsPage() {
@@ -61,6 +62,16 @@ export default function AgentsPage() {
             <AgentForm key={current.name} agent={current} canEdit={canEdit} onSaved={replace} />
             <PersonaDraft key={current.name} agent={current} canEdit={canEdit} onChanged={replace} />
             <TryIt agent={current.name} />
+            {canEdit && (
+              <DeleteAgent
+                key={current.name}
+                agent={current}
+                onDeleted={() => {
+                  setSelected(null);
+                  reload();
+                }}
+              />
+            )}
           </section>
         )}
       </div>
