@@ -39,21 +39,26 @@ export function channelTokenSnippet(tenantId: string, baseUrl: string): string {
 // ${CHANNEL_SECRET_ENV}: the channel secret, kept on your server only.
 const secret = new TextEncoder().encode(process.env.${CHANNEL_SECRET_ENV});
 
-async function channelToken() {
+/** A fresh token for each request (or each few minutes): it lives 5 minutes, at most ${CHANNEL_API_TOKEN.maxLifetimeSeconds / 60} are accepted. */
+export function prexChannelToken() {
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(${JSON.stringify(tenantId)})
     .setAudience(${JSON.stringify(CHANNEL_API_TOKEN.audience)})
     .setIssuedAt()
-    .setExpirationTime('5m') // at most ${CHANNEL_API_TOKEN.maxLifetimeSeconds / 60} minutes after iat
+    .setExpirationTime('5m')
     .sign(secret);
 }
 
-const res = await fetch(${JSON.stringify(baseUrl + CHANNEL_API_ROUTES.message)}, {
-  method: 'POST',
-  headers: { authorization: \`Bearer \${await channelToken()}\`, 'content-type': 'application/json' },
-  body: JSON.stringify({ conversationKey: '+15551234567', text: 'Hello' }),
-});
-console.log(res.status, await res.json());
+/** A user's message (conversationKey: their phone number or your user id); answers { answer, handedOver, … }. */
+export async function sendToPrex(conversationKey, text) {
+  const res = await fetch(${JSON.stringify(baseUrl + CHANNEL_API_ROUTES.message)}, {
+    method: 'POST',
+    headers: { authorization: \`Bearer \${await prexChannelToken()}\`, 'content-type': 'application/json' },
+    body: JSON.stringify({ conversationKey, text }),
+  });
+  if (!res.ok) throw new Error(\`Prex answered \${res.status}: \${await res.text()}\`);
+  return res.json();
+}
 `;
 }
