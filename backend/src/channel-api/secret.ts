@@ -25,3 +25,9 @@ export async function channelSecretOf(db: Db, tenantId: string): Promise<string 
   const rows = await db.query<{ secret: string }>('select secret from channel_api_secrets where tenant_id = $1', [tenantId]);
   return rows[0]?.secret;
 }
+
+/** Whether the tenant has a channel secret, for the console (which never sees the secret). */
+export async function hasChannelSecret(db: Db, tenantId: string): Promise<boolean> {
+  const rows = await db.query<{ one: number }>('select 1 as one from channel_api_secrets where tenant_id = $1', [tenantId]);
+  return rows.length > 0;
+}

@@ -12,6 +12,7 @@ import {
   type StaffSettingsResponse,
 } from '@prex/protocol';
 import { tenantOf } from '../auth/context.js';
+import { hasChannelSecret } from '../channel-api/secret.js';
 import { customerSettings, saveCustomerSettings } from '../customers/settings.js';
 import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
@@ -49,10 +50,11 @@ export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
   const reply = async (res: Response, tenant: Tenant | undefined) => {
     if (!tenant) throw notFound('This workspace no longer exists');
     const base = deps.publicUrl ?? requestOrigin(res.req);
-    const [{ summaryEmails, handoffEmails, requireSignedIdentity }, retentionDays, previousKeys] = await Promise.all([
+    const [{ summaryEmails, handoffEmails, requireSignedIdentity }, retentionDays, previousKeys, hasSecret] = await Promise.all([
       customerSettings(db, tenant.id),
       conversationRetentionDays(db, tenant.id),
       previousPublishableKeys(db, tenant.id),
+      hasChannelSecret(db, tenant.id),
     ]);
     const out: StaffSettingsResponse = {
       tenantId: tenant.id,
@@ -64,6 +66,7 @@ export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
       identity: { requireSignedIdentity },
       retention: { conversationRetentionDays: retentionDays },
       previousPublishableKeys: previousKeys.map((k) => ({ publishableKey: k.publishableKey, expiresAt: k.expiresAt.toISOString() })),
+      channels: { hasSecret },
     };
     res.set('Cache-Control', 'no-store').json(out);
   };

@@ -15,6 +15,7 @@ import { handleManagerSms, noticeManagersOfHandoff, type ManagerDeps } from './m
 import { claimInbound, findOrCreateSmsConversation, findSmsSettings, updateInbound } from './repository.js';
 import { createSmsSender } from './sender.js';
 import { addSmsSettingsRoutes } from './settings-routes.js';
+import { addStaffSmsSettingsRoutes } from './staff-settings-routes.js';
 import { signedUrl, verifyTwilioSignature } from './signature.js';
 import { smsStatusCallbackSchema } from './status-form.js';
 
@@ -135,10 +136,12 @@ export function createSmsFeature(deps: SmsFeatureDeps): SmsFeature {
 
   const admin = deps.routes.admin();
   addSmsSettingsRoutes(admin, db);
+  const staff = deps.routes.staff();
+  addStaffSmsSettingsRoutes(staff, db, config.publicUrl);
 
   return {
     handoffOpened: (tenantId, escalation) => noticeManagersOfHandoff(managers, tenantId, escalation),
-    publicRoutes: webhook.router,
+    publicRoutes: [webhook.router, staff.router],
     adminRoutes: admin.router,
     start() {
       unsubscribe = deps.bus.subscribe(STAFF_REPLY_TOPIC, (event) => {

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { SMS_ROUTES, smsInboundPath, smsSettingsRequestSchema, type SmsSettingsResponse } from '@prex/protocol';
 import { tenantOf } from '../auth/context.js';
 import type { Db } from '../db/db.js';
@@ -11,7 +12,7 @@ function tokenHint(token: string): string {
   return `${'•'.repeat(8)}${token.slice(-4)}`;
 }
 
-function toResponse(settings: SmsSettings): SmsSettingsResponse {
+export function toResponse(settings: SmsSettings): SmsSettingsResponse {
   return {
     accountSid: settings.accountSid,
     authTokenHint: tokenHint(settings.authToken),
@@ -33,6 +34,16 @@ function managerMixed(refusal: { managerIs: 'the-sms-number' | 'a-customer'; pho
   return new HttpError(409, 'conflict', `${refusal.phone} texts this tenant as a customer: a manager's number must not be a customer's`, [{ path, message: 'is a customer number' }]);
 }
 
+/** Validates a PUT body and saves it, or throws the 4xx that says what is wrong (the admin API's and the console's). */
+export async function saveFromRequest(db: Db, tenantId: string, req: Request): Promise<SmsSettings> {
+  const input = parseJsonBody(smsSettingsRequestSchema, req, 'SMS settings');
+  const saved = await saveSmsSettings(db, tenantId, { ...input, authToken: input.authToken });
+  if (saved === 'token-required') throw badRequest('Invalid SMS settings: authToken is required the first time', [{ path: 'authToken', message: 'required' }]);
+  if (saved === 'number-taken') throw conflict(`${input.phoneNumber} is another tenant's SMS number`);
+  if (typeof saved === 'object' && 'managerIs' in saved) throw managerMixed(saved, input.managerNumbers ?? []);
+  return saved;
+}
+
 /**
  * The tenant's Twilio number (secret key). The auth token is write-only.
  * - GET    /v1/admin/sms/settings   404 until set
@@ -47,11 +58,7 @@ export function addSmsSettingsRoutes(routes: RouteGroup, db: Db): void {
   });
 
   routes.put(SMS_ROUTES.settings, async (req, res) => {
-    const input = parseJsonBody(smsSettingsRequestSchema, req, 'SMS settings');
-    const saved = await saveSmsSettings(db, tenantOf(res).id, { ...input, authToken: input.authToken });
-    if (saved === 'token-required') throw badRequest('Invalid SMS settings: authToken is required the first time', [{ path: 'authToken', message: 'required' }]);
-    if (saved === 'number-taken') throw conflict(`${input.phoneNumber} is another tenant's SMS number`);
-    if (typeof saved === 'object' && 'managerIs' in saved) throw managerMixed(saved, input.managerNumbers ?? []);
+    const saved = await saveFromRequest(db, tenantOf(res).id, req);
     res.set('Cache-Control', 'no-store').json(toResponse(saved));
   });
 

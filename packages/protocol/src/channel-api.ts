@@ -8,27 +8,7 @@ import { customerEmailSchema } from './customers.js';
  * server signs with the tenant's channel secret (see CHANNEL_API_TOKEN). docs/channels-api.md.
  */
 
-export const CHANNEL_API_ROUTES = {
-  /** A user's message: answered by the tenant's agent, or kept for staff while a person has the conversation. */
-  message: '/v1/channels/api/message',
-  /** The gateway vouches for who the user is: the conversation is linked to that customer. */
-  validate: '/v1/channels/api/validate',
-  /** Hand the conversation to a person (idempotent). */
-  escalate: '/v1/channels/api/escalate',
-  /** Staff replies the gateway has not delivered yet (after a message id it last saw). */
-  replies: '/v1/channels/api/replies',
-  /** Make (or replace) the tenant's channel secret; the secret is in this response only (secret key). */
-  rotateSecret: '/v1/admin/channels/api/secret',
-  /** The same from the console (the owner alone). */
-  staffRotateSecret: '/v1/staff/settings/channel-secret',
-} as const;
-
-/** What the gateway's token must say: HS256, `iss` the tenant id, this audience, a short life. */
-export const CHANNEL_API_TOKEN = {
-  audience: 'prex-channels-api',
-  /** `exp` at most this far after `iat` (and after now): a leaked token is useless within minutes. */
-  maxLifetimeSeconds: 600,
-} as const;
+export { CHANNEL_API_ROUTES, CHANNEL_API_TOKEN } from './channel-api-wire.js';
 
 export const CHANNEL_API_LIMITS = {
   /** Largest JSON body, in bytes: a message and its key fit many times over. */

@@ -20,6 +20,8 @@ export const STAFF_SETTINGS_ROUTES = {
   retention: '/v1/staff/settings/retention',
   /** POST {graceSeconds}: a new publishable key (owners only); the old one keeps working for the grace. */
   rotatePublishableKey: '/v1/staff/settings/publishable-key/rotate',
+  /** GET, PUT {accountSid, authToken?, phoneNumber, managerNumbers?}, DELETE: the tenant's Twilio number (the auth token is write-only). */
+  sms: '/v1/staff/settings/sms',
 } as const;
 
 export const SETTINGS_LIMITS = {

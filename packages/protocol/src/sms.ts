@@ -70,6 +70,13 @@ export const smsSettingsResponseSchema = z.object({
 });
 export type SmsSettingsResponse = z.infer<typeof smsSettingsResponseSchema>;
 
+/** The console's view (GET/PUT/DELETE /v1/staff/settings/sms): the settings (null until set) and the full webhook URL to paste into Twilio. */
+export const staffSmsSettingsResponseSchema = z.object({
+  sms: smsSettingsResponseSchema.nullable(),
+  webhookUrl: z.string(),
+});
+export type StaffSmsSettingsResponse = z.infer<typeof staffSmsSettingsResponseSchema>;
+
 /** Twilio's message statuses (MessageStatus of a status callback), in the order a message moves through them. */
 export const SMS_DELIVERY_STATUSES = ['accepted', 'scheduled', 'queued', 'sending', 'sent', 'receiving', 'received', 'delivered', 'undelivered', 'failed', 'read', 'canceled'] as const;
 export type SmsDeliveryStatus = (typeof SMS_DELIVERY_STATUSES)[number];

@@ -30,6 +30,8 @@ export const staffSettingsResponseSchema = z.object({
   retention: z.object({ conversationRetentionDays: z.number().int().nullable() }),
   /** Publishable keys replaced by a rotation that still work, until expiresAt. */
   previousPublishableKeys: z.array(z.object({ publishableKey: z.string(), expiresAt: z.iso.datetime() })),
+  /** Whether the owner made a channel secret for the channels API (never the secret itself). */
+  channels: z.object({ hasSecret: z.boolean() }),
 });
 export type StaffSettingsResponse = z.infer<typeof staffSettingsResponseSchema>;
 

@@ -12,6 +12,7 @@ export { MESSAGE_LABELS } from './labels.js';
 export { ANALYTICS_LIMITS, ANALYTICS_ROUTES } from './analytics-wire.js';
 export { SETTINGS_LIMITS, STAFF_SETTINGS_ROUTES } from './settings-wire.js';
 export { LAUNCHER_ICONS, STAFF_THEME_ROUTES, THEME_LIMITS, textOnAccent, themeContrastProblems, type ContrastProblem, type LauncherIcon } from './theme-wire.js';
+export { CHANNEL_API_ROUTES, CHANNEL_API_TOKEN, CHANNEL_SECRET_ENV, channelTokenSnippet } from './channel-api-wire.js';
 export { IDENTITY_SECRET_ENV, IDENTITY_SNIPPETS, type IdentitySigningMethod, type IdentitySnippet } from './identity-snippets.js';
 export { DEPENDENCY_NAMES, DEPENDENCY_STATES, OPERATIONS_LIMITS, OPERATIONS_ROUTES } from './operations-wire.js';
 export { STAFF_KNOWLEDGE_LIMITS, STAFF_KNOWLEDGE_ROUTES } from './knowledge-wire.js';

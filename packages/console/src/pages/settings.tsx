@@ -4,10 +4,12 @@ import type { StaffRotateSecretKeyResponse, StaffSettingsEmails, StaffSettingsRe
 import { api, messageOf } from '../api.js';
 import { session } from '../auth.js';
 import { GraceSelect, graceOf } from '../settings/grace.js';
+import { ChannelsSecret } from '../settings/channels.js';
 import { SignedIdentities } from '../settings/identity.js';
 import { Copyable, Message, type Notice } from '../settings/notice.js';
 import { PublishableKey } from '../settings/publishable-key.js';
 import { Retention } from '../settings/retention.js';
+import { SmsSettings } from '../settings/sms.js';
 import { useAsync } from '../use-async.js';
 
 /**
@@ -35,6 +37,8 @@ export default function SettingsPage() {
           <Emails emails={settings.emails} onChange={setSettings} />
           <SignedIdentities settings={settings} isOwner={isOwner()} onChange={setSettings} />
           <Retention days={settings.retention.conversationRetentionDays} onChange={setSettings} />
+          <ChannelsSecret settings={settings} isOwner={isOwner()} />
+          <SmsSettings />
         </>
       )}
     </main>
