@@ -3,6 +3,7 @@ import { PHONE_CODE_ROUTES, ROUTES, SMS_ROUTES } from '@prex/protocol';
 import { startTwilioServer, type RunningTwilioServer } from '@prex/testing';
 import type { Db } from '../../src/db/db.js';
 import { SEND_LIMITS } from '../../src/customers/send-limits.js';
+import { findInboxConversation } from '../../src/conversations/inbox-read-model.js';
 import { readJson } from '../helpers/app.js';
 import { openMemoryDb } from '../helpers/db.js';
 import { adminCall, openWidget, startCustomersApp, verifyEmail, type Widget } from '../helpers/customers.js';
@@ -126,6 +127,9 @@ describe('phone one-time codes by SMS', () => {
       (await db.query<{ session_id: string }>('select session_id from sms_conversations where tenant_id = $1 and phone = $2', [t.app.tenant.id, phone]))[0]?.session_id;
     const earlySession = await smsSession(early);
     expect((await card()).conversations.map((c: { sessionId: string }) => c.sessionId)).toContain(earlySession);
+    // The console's inbox shows the SMS conversation with the customer's card.
+    const inInbox = await findInboxConversation(db, { tenantId: t.app.tenant.id, reader: 'stf_nobody' }, earlySession!);
+    expect(inInbox).toMatchObject({ channel: 'sms', customer: { id: customer.id, phone: early } });
 
     // A phone verified before it ever texted: its first SMS joins the customer's conversations.
     const late = freshPhone();
