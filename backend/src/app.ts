@@ -148,7 +148,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createProductsFeature({ db, routes }),
     createHandoffFeature({ db, bus, log, routes, handoff }),
     createConversationsFeature({ config, db, bus, routes }),
-    createCustomersFeature({ db, config, log, mailer, routes }),
+    createCustomersFeature({ db, config, log, mailer, routes, phone: sms.phoneChannel }),
     createEmailFeature({ db, config, log, mailer, gateway, routes }),
     createFeedbackFeature({ db, config, routes }),
     createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin, supabase: config.supabase && createSupabaseAuth(config.supabase) }),

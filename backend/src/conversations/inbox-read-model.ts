@@ -36,7 +36,7 @@ const ROW_SELECT = `
   select cs.session_id, ${STATUS} as status, cs.snoozed_until, cs.updated_at, s.created_at,
          sc.phone as sms_phone, ac.session_id is not null as via_api, lv.label, lv.agent_id,
          a.id as assignee_id, a.email as assignee_email,
-         c.id as customer_id, c.email as customer_email, c.name as customer_name,
+         c.id as customer_id, c.email as customer_email, c.name as customer_name, c.phone as customer_phone,
          lm.text as last_text, lm.role as last_role, lm.author as last_author, lm.created_at as last_at,
          (select count(*) from messages u
            where u.tenant_id = cs.tenant_id and u.session_id = cs.session_id and u.role = 'user'
@@ -58,6 +58,8 @@ interface Row {
   updated_at: Date;
   created_at: Date;
   sms_phone: string | null;
+  /** The phone the customer verified by SMS code. */
+  customer_phone: string | null;
   via_api: boolean;
   label: string | null;
   agent_id: string | null;
@@ -79,7 +81,7 @@ function toConversation(row: Row): InboxConversation {
     status: row.status,
     channel: row.sms_phone ? 'sms' : row.via_api ? 'api' : 'widget',
     assignee: row.assignee_id ? { id: row.assignee_id, email: row.assignee_email! } : null,
-    customer: row.customer_id ? { id: row.customer_id, email: row.customer_email, phone: row.sms_phone, name: row.customer_name } : null,
+    customer: row.customer_id ? { id: row.customer_id, email: row.customer_email, phone: row.sms_phone ?? row.customer_phone, name: row.customer_name } : null,
     lastMessage:
       row.last_text !== null && row.last_at
         ? { text: preview(row.last_text), from: row.last_role === 'user' ? 'visitor' : row.last_author === 'human' ? 'staff' : 'bot', createdAt: iso(row.last_at) }

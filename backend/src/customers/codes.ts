@@ -5,6 +5,18 @@ import { recordAuthEvent } from '../auth/events.js';
 import { generateCode, hashCode, sameHash } from './code-hash.js';
 import { sendLimitHit, type SendLimitHit, type SendLimits } from './send-limits.js';
 
+/**
+ * Where one kind of code is kept: email codes by mailbox, SMS codes by phone number. Both tables
+ * have the same shape, so one set of rules (hashing, expiry, attempts, send limits) serves both.
+ * Fixed identifiers, never input: safe to put in SQL text.
+ */
+export interface CodeChannel {
+  table: 'email_codes' | 'phone_codes';
+  address: 'email' | 'phone';
+}
+export const EMAIL_CHANNEL: CodeChannel = { table: 'email_codes', address: 'email' };
+export const PHONE_CHANNEL: CodeChannel = { table: 'phone_codes', address: 'phone' };
+
 /** What the code functions need: the database, the HMAC key for codes, and the clock (injectable for tests). */
 export interface CodeDeps {
   db: Db;
@@ -12,42 +24,51 @@ export interface CodeDeps {
   now: () => Date;
   /** Defaults to SEND_LIMITS. */
   limits?: SendLimits;
+  /** Defaults to EMAIL_CHANNEL. */
+  channel?: CodeChannel;
 }
 
 export interface CodeRequest {
   tenantId: string;
   sessionId: string;
-  email: string;
+  /** The mailbox (or, on the phone channel, the E.164 number) the code goes to. */
+  address: string;
   purpose: EmailCodePurpose;
   ip: string | null;
 }
 
+const channelOf = (deps: CodeDeps): CodeChannel => deps.channel ?? EMAIL_CHANNEL;
+/** auth_events keeps a hash of the email for the tenant's view; a phone is not an email. */
+const eventEmail = (channel: CodeChannel, address: string): string | null => (channel.address === 'email' ? address : null);
+
 export type IssueOutcome = { issued: true; code: string; expiresAt: Date } | { issued: false; limit: SendLimitHit };
 
 /**
- * Issues a new code for (tenant, email), replacing any active one, unless a send limit is hit.
- * Runs under a per-(tenant, email) lock on a server so two concurrent sends cannot both be "the"
+ * Issues a new code for (tenant, address), replacing any active one, unless a send limit is hit.
+ * Runs under a per-(tenant, address) lock on a server so two concurrent sends cannot both be "the"
  * active code (the partial unique index would refuse the second).
  */
 export async function issueCode(deps: CodeDeps, req: CodeRequest): Promise<IssueOutcome> {
   const now = deps.now();
+  const { table, address } = channelOf(deps);
+  const email = eventEmail(channelOf(deps), req.address);
   return deps.db.transaction(async (tx) => {
-    await lockMailbox(tx, req.tenantId, req.email);
-    const limit = await sendLimitHit(tx, { tenantId: req.tenantId, email: req.email, ip: req.ip, now }, deps.limits);
+    await lockMailbox(tx, req.tenantId, req.address);
+    const limit = await sendLimitHit(tx, { tenantId: req.tenantId, address: req.address, ip: req.ip, now, channel: channelOf(deps) }, deps.limits);
     if (limit) {
-      await recordAuthEvent(tx, { tenantId: req.tenantId, kind: 'otp_send_limited', email: req.email, ip: req.ip, at: now });
+      await recordAuthEvent(tx, { tenantId: req.tenantId, kind: 'otp_send_limited', email, ip: req.ip, at: now });
       return { issued: false, limit };
     }
-    await tx.query('update email_codes set consumed_at = $3 where tenant_id = $1 and email = $2 and consumed_at is null', [req.tenantId, req.email, now]);
+    await tx.query(`update ${table} set consumed_at = $3 where tenant_id = $1 and ${address} = $2 and consumed_at is null`, [req.tenantId, req.address, now]);
     const code = generateCode();
     const expiresAt = new Date(now.getTime() + EMAIL_CODE.ttlSeconds * 1000);
     await tx.query(
-      `insert into email_codes (id, tenant_id, email, purpose, code_hash, session_id, expires_at, created_at)
+      `insert into ${table} (id, tenant_id, ${address}, purpose, code_hash, session_id, expires_at, created_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [newId('otp'), req.tenantId, req.email, req.purpose, hashCode(deps.secret, req.tenantId, req.email, code), req.sessionId, expiresAt, now],
+      [newId('otp'), req.tenantId, req.address, req.purpose, hashCode(deps.secret, req.tenantId, req.address, code), req.sessionId, expiresAt, now],
     );
-    // Counted per IP here: email_codes keeps no IP.
-    await recordAuthEvent(tx, { tenantId: req.tenantId, kind: 'otp_sent', email: req.email, ip: req.ip, at: now });
+    // Counted per IP here: the code tables keep no IP.
+    await recordAuthEvent(tx, { tenantId: req.tenantId, kind: 'otp_sent', email, ip: req.ip, at: now });
     return { issued: true, code, expiresAt };
   });
 }
@@ -73,19 +94,20 @@ interface ActiveCode {
  */
 export async function checkCode(deps: CodeDeps, req: Omit<CodeRequest, 'ip'> & { code: string; ip: string | null }): Promise<CheckOutcome> {
   const now = deps.now();
-  const presented = hashCode(deps.secret, req.tenantId, req.email, req.code);
+  const channel = channelOf(deps);
+  const presented = hashCode(deps.secret, req.tenantId, req.address, req.code);
   const outcome = await deps.db.transaction(async (tx) => {
-    await lockMailbox(tx, req.tenantId, req.email);
+    await lockMailbox(tx, req.tenantId, req.address);
     const rows = await tx.query<ActiveCode>(
-      `select tenant_id, id, purpose, code_hash, session_id, attempts, expires_at from email_codes
-        where tenant_id = $1 and email = $2 and consumed_at is null`,
-      [req.tenantId, req.email],
+      `select tenant_id, id, purpose, code_hash, session_id, attempts, expires_at from ${channel.table}
+        where tenant_id = $1 and ${channel.address} = $2 and consumed_at is null`,
+      [req.tenantId, req.address],
     );
     const active = rows[0];
-    if (!active) return (await wasConsumed(tx, req.tenantId, req.email, presented)) ? refusal('replayed') : refusal('no_code');
-    return judge(tx, active, { ...req, presented, now });
+    if (!active) return (await wasConsumed(tx, channel, req.tenantId, req.address, presented)) ? refusal('replayed') : refusal('no_code');
+    return judge(tx, channel, active, { ...req, presented, now });
   });
-  if (!outcome.ok) await recordAuthEvent(deps.db, { tenantId: req.tenantId, kind: EVENT_OF[outcome.reason], email: req.email, ip: req.ip, at: now });
+  if (!outcome.ok) await recordAuthEvent(deps.db, { tenantId: req.tenantId, kind: EVENT_OF[outcome.reason], email: eventEmail(channel, req.address), ip: req.ip, at: now });
   return outcome;
 }
 
@@ -103,41 +125,42 @@ const EVENT_OF = {
 
 async function judge(
   tx: Db,
+  channel: CodeChannel,
   active: ActiveCode,
   req: { sessionId: string; purpose: EmailCodePurpose; presented: string; now: Date },
 ): Promise<CheckOutcome> {
   // Another session cannot use (or burn) this code: it never counts against the asker's attempts.
   if (active.session_id !== req.sessionId) return refusal('wrong_session');
   if (active.expires_at.getTime() <= req.now.getTime()) {
-    await consume(tx, active, req.now);
+    await consume(tx, channel, active, req.now);
     return refusal('expired');
   }
   if (sameHash(active.code_hash, req.presented)) {
     if (active.purpose !== req.purpose) return refusal('wrong_purpose');
-    await consume(tx, active, req.now);
+    await consume(tx, channel, active, req.now);
     return { ok: true };
   }
   const attempts = active.attempts + 1;
   const burnt = attempts >= EMAIL_CODE.maxAttempts;
-  await tx.query('update email_codes set attempts = $3, consumed_at = $4 where tenant_id = $1 and id = $2', [active.tenant_id, active.id, attempts, burnt ? req.now : null]);
+  await tx.query(`update ${channel.table} set attempts = $3, consumed_at = $4 where tenant_id = $1 and id = $2`, [active.tenant_id, active.id, attempts, burnt ? req.now : null]);
   return burnt ? refusal('locked') : { ok: false, reason: 'wrong_code', attemptsLeft: EMAIL_CODE.maxAttempts - attempts };
 }
 
-async function consume(tx: Db, code: ActiveCode, now: Date): Promise<void> {
-  await tx.query('update email_codes set consumed_at = $3 where tenant_id = $1 and id = $2', [code.tenant_id, code.id, now]);
+async function consume(tx: Db, channel: CodeChannel, code: ActiveCode, now: Date): Promise<void> {
+  await tx.query(`update ${channel.table} set consumed_at = $3 where tenant_id = $1 and id = $2`, [code.tenant_id, code.id, now]);
 }
 
-/** True when this exact code was issued (and used, replaced or burnt) for the mailbox. */
-async function wasConsumed(tx: Db, tenantId: string, email: string, presented: string): Promise<boolean> {
+/** True when this exact code was issued (and used, replaced or burnt) for the mailbox or phone. */
+async function wasConsumed(tx: Db, channel: CodeChannel, tenantId: string, address: string, presented: string): Promise<boolean> {
   const rows = await tx.query<{ code_hash: string }>(
-    `select code_hash from email_codes where tenant_id = $1 and email = $2 and consumed_at is not null
+    `select code_hash from ${channel.table} where tenant_id = $1 and ${channel.address} = $2 and consumed_at is not null
       order by created_at desc limit 20`,
-    [tenantId, email],
+    [tenantId, address],
   );
   return rows.some((r) => sameHash(r.code_hash, presented));
 }
 
-async function lockMailbox(tx: Db, tenantId: string, email: string): Promise<void> {
+async function lockMailbox(tx: Db, tenantId: string, address: string): Promise<void> {
   // PGlite has a single connection: statements already run one at a time.
-  if (tx.engine === 'postgres') await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`${tenantId}\n${email}`]);
+  if (tx.engine === 'postgres') await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`${tenantId}\n${address}`]);
 }

@@ -31,6 +31,7 @@ export async function exportCustomer(db: Db, tenantId: string, customerId: strin
       id: customer.id,
       email: customer.email,
       emailVerified: customer.emailVerifiedAt !== null,
+      phone: customer.phone,
       externalId: customer.externalId,
       name: customer.name,
       preferences: customer.preferences as CustomerExport['customer']['preferences'],
@@ -68,6 +69,7 @@ export async function deleteCustomer(db: Db, tenantId: string, customerId: strin
     const email = customer.email ?? '';
     await tx.query('delete from email_events where tenant_id = $1 and (customer_id = $2 or recipient = $3)', [tenantId, customerId, email]);
     await tx.query('delete from email_codes where tenant_id = $1 and email = $2', [tenantId, email]);
+    await tx.query('delete from phone_codes where tenant_id = $1 and phone = $2', [tenantId, customer.phone ?? '']);
     if (customer.email) await tx.query('delete from auth_events where tenant_id = $1 and email_hash = $2', [tenantId, hashIdentifier(customer.email)]);
     await eraseConversations(tx, tenantId, ids);
     await tx.query('delete from customers where tenant_id = $1 and id = $2', [tenantId, customerId]);
@@ -86,5 +88,6 @@ export async function eraseConversations(tx: Db, tenantId: string, sessionIds: r
   await detachUsageFromSessions(tx, tenantId, sessionIds);
   await tx.query('delete from email_events where tenant_id = $1 and session_id = any($2::text[])', [tenantId, sessionIds]);
   await tx.query('delete from email_codes where tenant_id = $1 and session_id = any($2::text[])', [tenantId, sessionIds]);
+  await tx.query('delete from phone_codes where tenant_id = $1 and session_id = any($2::text[])', [tenantId, sessionIds]);
   await deleteSessions(tx, tenantId, sessionIds);
 }

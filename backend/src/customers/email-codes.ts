@@ -34,7 +34,7 @@ export function addEmailCodeRoutes(routes: RouteGroup, deps: CustomersDeps): voi
     const { email, purpose } = parseJsonBody(emailCodeStartRequestSchema, req, 'email code request');
     const { tenantId, sessionId } = sessionOf(res);
     if (purpose !== 'verify') await requireVerifiedFor(deps, { tenantId, sessionId }, email, purpose);
-    const issued = await issueCode(codeDeps, { tenantId, sessionId, email, purpose, ip: req.ip ?? null });
+    const issued = await issueCode(codeDeps, { tenantId, sessionId, address: email, purpose, ip: req.ip ?? null });
     if (!issued.issued) throw tooManyCodes(LIMIT_SCOPE[issued.limit]);
     // Sent whether or not the email belongs to a customer: the response and the work are the same.
     await sendCodeEmail(deps, { tenantId, tenantName: tenantOf(res).name, to: email, code: issued.code, purpose, sessionId });
@@ -45,7 +45,7 @@ export function addEmailCodeRoutes(routes: RouteGroup, deps: CustomersDeps): voi
   routes.post(ROUTES.emailCodeVerify, async (req, res) => {
     const { email, code } = parseJsonBody(emailCodeVerifyRequestSchema, req, 'email code');
     const { tenantId, sessionId } = sessionOf(res);
-    throwUnlessOk(await checkCode(codeDeps, { tenantId, sessionId, email, code, purpose: 'verify', ip: req.ip ?? null }));
+    throwUnlessOk(await checkCode(codeDeps, { tenantId, sessionId, address: email, code, purpose: 'verify', ip: req.ip ?? null }));
     const customer = await linkVerifiedEmail(db, { tenantId, sessionId }, email, codeDeps.now());
     const out: EmailCodeVerifyResponse = {
       level: 'email',

@@ -5,8 +5,11 @@ import {
   customerOfSession,
   releaseAssertedEmail,
   setExternalId,
+  findCustomerByPhone,
   setVerifiedEmail,
+  setVerifiedPhone,
   upsertHostCustomer,
+  upsertPhoneCustomer,
   upsertVerifiedCustomer,
 } from './repository.js';
 import type { HostIdentity } from './host-signature.js';
@@ -42,6 +45,43 @@ async function claimEmail(tx: Db, current: CustomerProfile, email: string, now: 
 }
 
 /**
+ * Links the session to the customer whose phone it just proved by SMS, as linkVerifiedEmail does for
+ * a mailbox: the session's own customer takes the phone, an anonymous session joins (or creates) the
+ * customer holding it, and two customers are never merged (409). An email-verified session stays at
+ * 'email'; anything lower rises to 'phone'.
+ */
+export async function linkVerifiedPhone(db: Db, scope: { tenantId: string; sessionId: string }, phone: string, now: Date): Promise<CustomerProfile> {
+  return db.transaction(async (tx) => {
+    const current = await customerOfSession(tx, scope.tenantId, scope.sessionId);
+    const customer = current ? await setVerifiedPhone(tx, current, phone, now) : await upsertPhoneCustomer(tx, scope.tenantId, phone, now);
+    if (!customer) throw otherCustomer();
+    await linkSession(tx, scope.tenantId, scope.sessionId, customer.id, await raisedTo(tx, scope, 'phone'));
+    return customer;
+  });
+}
+
+/**
+ * Links a session that speaks from `phone` (an SMS conversation) to the customer who verified that
+ * phone, when the session belongs to no one yet. Returns the customer it now belongs to, if any.
+ */
+export async function linkPhoneSession(db: Db, scope: { tenantId: string; sessionId: string }, phone: string): Promise<CustomerProfile | null> {
+  return db.transaction(async (tx) => {
+    const current = await customerOfSession(tx, scope.tenantId, scope.sessionId);
+    if (current) return current;
+    const owner = await findCustomerByPhone(tx, scope.tenantId, phone);
+    if (owner) await linkSession(tx, scope.tenantId, scope.sessionId, owner.id, 'phone');
+    return owner;
+  });
+}
+
+/** The ladder only goes up: a session at 'email' keeps it when it proves something weaker. */
+async function raisedTo(db: Db, scope: { tenantId: string; sessionId: string }, level: 'host' | 'phone'): Promise<'host' | 'phone' | 'email'> {
+  const now = await identityLevelOf(db, scope.tenantId, scope.sessionId);
+  if (now === 'email') return 'email';
+  return now === 'phone' && level === 'host' ? 'phone' : level;
+}
+
+/**
  * Links the session to the host site's user. A session already linked to another customer is
  * refused (409), except an email-verified customer the host has not named yet, who takes the id.
  */
@@ -50,9 +90,8 @@ export async function linkHostIdentity(db: Db, scope: { tenantId: string; sessio
     const current = await customerOfSession(tx, scope.tenantId, scope.sessionId);
     const customer = current ? await adoptHostId(tx, current, identity) : await upsertHostCustomer(tx, scope.tenantId, { externalId: identity.userId, email: identity.email, name: identity.name });
     if (!customer) throw otherCustomer();
-    // An email-verified session stays at 'email': the host's word adds to it, it does not lower it.
-    const level = (await identityLevelOf(tx, scope.tenantId, scope.sessionId)) === 'email' ? 'email' : 'host';
-    await linkSession(tx, scope.tenantId, scope.sessionId, customer.id, level);
+    // A verified session stays where it is: the host's word adds to it, it does not lower it.
+    await linkSession(tx, scope.tenantId, scope.sessionId, customer.id, await raisedTo(tx, scope, 'host'));
     return customer;
   });
 }

@@ -80,7 +80,7 @@ export function addCustomerMeRoutes(routes: RouteGroup, deps: CustomersDeps): vo
     const { code } = parseJsonBody(dataRightsRequestSchema, req, `${purpose} request`);
     const customer = await verifiedCustomer(res, purpose === 'export' ? 'Downloading your data' : 'Deleting your data');
     const { tenantId, sessionId } = sessionOf(res);
-    throwUnlessOk(await checkCode(codeDeps, { tenantId, sessionId, email: customer.email, code, purpose, ip: req.ip ?? null }));
+    throwUnlessOk(await checkCode(codeDeps, { tenantId, sessionId, address: customer.email, code, purpose, ip: req.ip ?? null }));
     return customer;
   }
 

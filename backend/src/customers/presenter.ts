@@ -7,6 +7,7 @@ export function toWireCustomer(p: CustomerProfile): Customer {
     id: p.id,
     email: p.email,
     emailVerified: p.emailVerifiedAt !== null,
+    phone: p.phone,
     externalId: p.externalId,
     name: p.name,
     preferences: p.preferences as Customer['preferences'],

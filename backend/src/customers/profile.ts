@@ -9,8 +9,10 @@ export interface CustomerProfile {
   interests: string[];
   notes: string;
   emailVerifiedAt: Date | null;
+  /** E.164, set once proved by an SMS code. */
+  phone: string | null;
   createdAt: Date;
 }
 
 /** How far up the identity ladder a session is. */
-export type IdentityLevel = 'anonymous' | 'host' | 'email';
+export type IdentityLevel = 'anonymous' | 'host' | 'phone' | 'email';

@@ -13,10 +13,11 @@ interface CustomerRow {
   interests: string[];
   notes: string;
   email_verified_at: Date | null;
+  phone: string | null;
   created_at: Date;
 }
 
-const COLUMNS = 'c.id, c.tenant_id, c.email, c.external_id, c.name, c.preferences, c.interests, c.notes, c.email_verified_at, c.created_at';
+const COLUMNS = 'c.id, c.tenant_id, c.email, c.external_id, c.name, c.preferences, c.interests, c.notes, c.email_verified_at, c.phone, c.created_at';
 
 function toProfile(r: CustomerRow): CustomerProfile {
   return {
@@ -29,6 +30,7 @@ function toProfile(r: CustomerRow): CustomerProfile {
     interests: r.interests ?? [],
     notes: r.notes,
     emailVerifiedAt: r.email_verified_at,
+    phone: r.phone,
     createdAt: r.created_at,
   };
 }
@@ -108,6 +110,38 @@ export async function setVerifiedEmail(db: Db, customer: CustomerProfile, email:
         and not exists (select 1 from customers o where o.tenant_id = $1 and o.email = $3 and o.id <> $2)
      returning ${COLUMNS}`,
     [customer.tenantId, customer.id, email, now],
+  );
+  return rows[0] ? toProfile(rows[0]) : null;
+}
+
+/** The customer who proved this phone with an SMS code, or null. */
+export async function findCustomerByPhone(db: Db, tenantId: string, phone: string): Promise<CustomerProfile | null> {
+  const rows = await db.query<CustomerRow>(`select ${COLUMNS} from customers c where c.tenant_id = $1 and c.phone = $2`, [tenantId, phone]);
+  return rows[0] ? toProfile(rows[0]) : null;
+}
+
+/** The customer with this verified phone, created on first verification. */
+export async function upsertPhoneCustomer(db: Db, tenantId: string, phone: string, now: Date): Promise<CustomerProfile> {
+  const rows = await db.query<CustomerRow>(
+    `insert into customers as c (id, tenant_id, phone, phone_verified_at) values ($1, $2, $3, $4)
+     on conflict (tenant_id, phone) do update set updated_at = now()
+     returning ${COLUMNS}`,
+    [newId('cus'), tenantId, phone, now],
+  );
+  return toProfile(rows[0]!);
+}
+
+/**
+ * Gives the session's customer the phone it just proved. Returns null when the customer has another
+ * phone, or another customer of the tenant already holds this one (two people are never merged).
+ */
+export async function setVerifiedPhone(db: Db, customer: CustomerProfile, phone: string, now: Date): Promise<CustomerProfile | null> {
+  const rows = await db.query<CustomerRow>(
+    `update customers c set phone = $3, phone_verified_at = coalesce(c.phone_verified_at, $4), updated_at = now()
+      where c.tenant_id = $1 and c.id = $2 and (c.phone is null or c.phone = $3)
+        and not exists (select 1 from customers o where o.tenant_id = $1 and o.phone = $3 and o.id <> $2)
+     returning ${COLUMNS}`,
+    [customer.tenantId, customer.id, phone, now],
   );
   return rows[0] ? toProfile(rows[0]) : null;
 }

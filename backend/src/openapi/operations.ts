@@ -57,6 +57,8 @@ export const OPERATIONS: readonly Operation[] = [
   op('post', R.identity, 'visitor', 'Identify the visitor with a host-signed identity', p.identityResponseSchema, { body: p.identityRequestSchema }),
   op('post', R.emailCodeStart, 'visitor', 'Email the visitor a one-time code', p.emailCodeStartResponseSchema, { body: p.emailCodeStartRequestSchema }),
   op('post', R.emailCodeVerify, 'visitor', 'Verify the emailed code', p.emailCodeVerifyResponseSchema, { body: p.emailCodeVerifyRequestSchema }),
+  op('post', p.PHONE_CODE_ROUTES.start, 'visitor', 'Text the visitor a one-time code from the site’s SMS number (409 when it has none)', p.phoneCodeStartResponseSchema, { body: p.phoneCodeStartRequestSchema, status: 202 }),
+  op('post', p.PHONE_CODE_ROUTES.verify, 'visitor', 'Verify the texted code: the phone joins the customer, with its SMS conversation', p.phoneCodeVerifyResponseSchema, { body: p.phoneCodeVerifyRequestSchema }),
   op('get', R.customerMe, 'visitor', 'The verified customer’s profile', p.customerMeResponseSchema),
   op('patch', R.customerMe, 'visitor', 'Change the verified customer’s profile', p.customerMeResponseSchema, { body: p.customerPatchRequestSchema }),
   op('get', R.customerConversations, 'visitor', 'The customer’s conversations on any device', p.customerConversationsResponseSchema),

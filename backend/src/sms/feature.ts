@@ -14,6 +14,8 @@ import { inboundSmsSchema } from './inbound-form.js';
 import { handleManagerSms, noticeManagersOfHandoff, type ManagerDeps } from './managers.js';
 import { claimInbound, findOrCreateSmsConversation, findSmsSettings, updateInbound } from './repository.js';
 import { createSmsSender } from './sender.js';
+import { createPhoneChannel } from './phone-channel.js';
+import { linkPhoneSession, type PhoneChannel } from '../customers/index.js';
 import { addSmsSettingsRoutes } from './settings-routes.js';
 import { addStaffSmsSettingsRoutes } from './staff-settings-routes.js';
 import { signedUrl, verifyTwilioSignature } from './signature.js';
@@ -32,6 +34,8 @@ export interface SmsFeatureDeps {
 export interface SmsFeature extends Feature {
   /** The handoff service's listener: the tenant's managers get an SMS notice (see managers.ts). */
   handoffOpened(tenantId: string, escalation: { id: string; sessionId: string; messageId: string | null }): Promise<void>;
+  /** The tenant's number as customers/ texts phone verification codes with it. */
+  phoneChannel: PhoneChannel;
 }
 
 const TENANT_ID = /^ten_[A-Za-z0-9_-]{1,64}$/;
@@ -115,6 +119,8 @@ export function createSmsFeature(deps: SmsFeatureDeps): SmsFeature {
     }
 
     const conversation = await findOrCreateSmsConversation(db, tenantId, message.From);
+    // Texting from a phone a customer verified: the conversation is that customer's.
+    await linkPhoneSession(db, { tenantId, sessionId: conversation.sessionId }, message.From);
     const inboundId = await claimInbound(db, { tenantId, sessionId: conversation.sessionId, messageSid: message.MessageSid });
     // A retried delivery (same MessageSid) is acknowledged and not answered again.
     if (inboundId) enqueue({ settings, conversation, message, inboundId });
@@ -141,6 +147,7 @@ export function createSmsFeature(deps: SmsFeatureDeps): SmsFeature {
 
   return {
     handoffOpened: (tenantId, escalation) => noticeManagersOfHandoff(managers, tenantId, escalation),
+    phoneChannel: createPhoneChannel({ db, log, sender }),
     publicRoutes: [webhook.router, staff.router],
     adminRoutes: admin.router,
     start() {

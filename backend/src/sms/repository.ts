@@ -146,6 +146,15 @@ class ConversationRaced extends Error {
   }
 }
 
+/** The phone number's conversation with the tenant, if it ever texted (none is created). */
+export async function findSmsConversationOfPhone(db: Db, tenantId: string, phone: string): Promise<SmsConversation | undefined> {
+  const rows = await db.query<ConversationRow>(
+    'select tenant_id, phone, session_id, opted_out_at from sms_conversations where tenant_id = $1 and phone = $2',
+    [tenantId, phone],
+  );
+  return rows[0] && toConversation(rows[0]);
+}
+
 export async function findSmsConversationOfSession(db: Db, tenantId: string, sessionId: string): Promise<SmsConversation | undefined> {
   const rows = await db.query<ConversationRow>(
     'select tenant_id, phone, session_id, opted_out_at from sms_conversations where tenant_id = $1 and session_id = $2',

@@ -31,12 +31,12 @@ describe.each<Engine>(['pglite', 'postgres'])('email codes on %s', (engine) => {
   const depsAt = (clock: { now: () => Date }, limits?: CodeDeps['limits']): CodeDeps => ({ db, secret: 'code-secret-for-tests-0123456789abcdef', now: clock.now, ...(limits ? { limits } : {}) });
 
   async function issue(deps: CodeDeps, s: { tenantId: string; sessionId: string }, email: string, ip = '10.0.0.1') {
-    const out = await issueCode(deps, { ...s, email, purpose: 'verify', ip });
+    const out = await issueCode(deps, { ...s, address: email, purpose: 'verify', ip });
     if (!out.issued) throw new Error(`limited: ${out.limit}`);
     return out.code;
   }
   const check = (deps: CodeDeps, s: { tenantId: string; sessionId: string }, email: string, code: string, purpose: 'verify' | 'export' = 'verify') =>
-    checkCode(deps, { ...s, email, code, purpose, ip: '10.0.0.1' });
+    checkCode(deps, { ...s, address: email, code, purpose, ip: '10.0.0.1' });
   const wrongOf = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
   it('accepts the code once, stores only its hash, and refuses a replay', async () => {
@@ -125,7 +125,7 @@ describe.each<Engine>(['pglite', 'postgres'])('email codes on %s', (engine) => {
     const s = await scope();
     const clock = manualClock();
     const deps = depsAt(clock, { windowMs: 10 * MINUTE, perEmail: 2, perIp: 4, perTenant: 6 });
-    const send = (email: string, ip: string) => issueCode(deps, { ...s, email, purpose: 'verify', ip });
+    const send = (email: string, ip: string) => issueCode(deps, { ...s, address: email, purpose: 'verify', ip });
     expect((await send('a@x.example', '1.1.1.1')).issued).toBe(true);
     expect((await send('a@x.example', '1.1.1.1')).issued).toBe(true);
     expect(await send('a@x.example', '1.1.1.1')).toEqual({ issued: false, limit: 'email' });
@@ -153,7 +153,7 @@ describe.each<Engine>(['pglite', 'postgres'])('email codes on %s', (engine) => {
   it('two concurrent sends leave exactly one active code', async () => {
     const s = await scope();
     const deps = depsAt(manualClock());
-    const results = await Promise.all([0, 1, 2].map(() => issueCode(deps, { ...s, email: 'hal@example.com', purpose: 'verify', ip: null })));
+    const results = await Promise.all([0, 1, 2].map(() => issueCode(deps, { ...s, address: 'hal@example.com', purpose: 'verify', ip: null })));
     expect(results.every((r) => r.issued)).toBe(true);
     const active = await db.query('select 1 from email_codes where tenant_id = $1 and consumed_at is null', [s.tenantId]);
     expect(active).toHaveLength(1);

@@ -21,7 +21,8 @@ export const EMAIL_CODE = {
   maxAttempts: 5,
 } as const;
 
-export const identityLevelSchema = z.enum(['anonymous', 'host', 'email']);
+/** Up the ladder: anonymous → host (signed by the host site) → phone (SMS code) → email (email code). */
+export const identityLevelSchema = z.enum(['anonymous', 'host', 'phone', 'email']);
 export type IdentityLevelName = z.infer<typeof identityLevelSchema>;
 
 /** Trimmed and lower-cased before it is checked, so one mailbox is one customer. */
@@ -99,6 +100,8 @@ export const customerSchema = z.object({
   email: z.string().nullable(),
   /** True when Prex verified the email with a code (a host-asserted email is not). */
   emailVerified: z.boolean(),
+  /** E.164, set once the customer proved the phone with an SMS code (absent from older servers). */
+  phone: z.string().nullable().optional(),
   /** Set when the host site signed this customer's identity. */
   externalId: z.string().nullable(),
   name: z.string().nullable(),

@@ -23,6 +23,8 @@ export const errorCodeSchema = z.enum([
   'email_unavailable',
   /** The sign-in provider (Supabase Auth) did not answer; try again or sign in with a password. */
   'auth_unavailable',
+  /** Twilio did not take a text message (a phone code); the details stay in the server log. */
+  'sms_unavailable',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 

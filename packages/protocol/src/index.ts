@@ -31,3 +31,4 @@ export * from './staff-theme.js';
 export * from './operations.js';
 export * from './staff-knowledge.js';
 export * from './channel-api.js';
+export * from './phone-codes.js';

@@ -1,0 +1,19 @@
+/**
+ * What phone verification needs from the SMS channel, implemented by sms/ (it owns the tenant's
+ * Twilio number and its conversations) and handed to customers/ by the composition root, so the
+ * identity rules stay here and Twilio stays there.
+ */
+export interface PhoneChannel {
+  /** Whether the tenant can text `phone` a code now. */
+  readiness(tenantId: string, phone: string): Promise<PhoneReadiness>;
+  /** Texts `text` to `phone` from the tenant's number; false when Twilio refused it (logged there). */
+  send(tenantId: string, phone: string, text: string): Promise<boolean>;
+  /** The session of the SMS conversation this phone has with the tenant, if it ever texted. */
+  smsSessionOf(tenantId: string, phone: string): Promise<string | undefined>;
+}
+
+/**
+ * ready; no-number: the tenant configured no SMS number; opted-out: the phone texted STOP (carriers
+ * forbid texting it); manager: one of the tenant's manager numbers, which is never a customer's.
+ */
+export type PhoneReadiness = 'ready' | 'no-number' | 'opted-out' | 'manager';
