@@ -4,18 +4,9 @@ import { newId } from '../ids.js';
 import { recordAuthEvent } from '../auth/events.js';
 import { generateCode, hashCode, sameHash } from './code-hash.js';
 import { sendLimitHit, type SendLimitHit, type SendLimits } from './send-limits.js';
+import { EMAIL_CHANNEL, type CodeChannel } from './code-channel.js';
 
-/**
- * Where one kind of code is kept: email codes by mailbox, SMS codes by phone number. Both tables
- * have the same shape, so one set of rules (hashing, expiry, attempts, send limits) serves both.
- * Fixed identifiers, never input: safe to put in SQL text.
- */
-export interface CodeChannel {
-  table: 'email_codes' | 'phone_codes';
-  address: 'email' | 'phone';
-}
-export const EMAIL_CHANNEL: CodeChannel = { table: 'email_codes', address: 'email' };
-export const PHONE_CHANNEL: CodeChannel = { table: 'phone_codes', address: 'phone' };
+export { EMAIL_CHANNEL, PHONE_CHANNEL, type CodeChannel } from './code-channel.js';
 
 /** What the code functions need: the database, the HMAC key for codes, and the clock (injectable for tests). */
 export interface CodeDeps {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/db.js';
 import { countAuthEvents } from '../auth/events.js';
-import type { CodeChannel } from './codes.js';
+import type { CodeChannel } from './code-channel.js';
 
 /**
  * How many codes may be sent in a window. Counted in the database (email_codes or phone_codes, auth_events), so
