@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { channelTokenAuth } from './channel-api/token-auth.js';
 import { tenantRateLimit } from './channel-api/rate-limit.js';
-import { tagLogWithTenant } from './http/log-tenant.js';
+import { tagLogWithTenant } from './auth/log-tenant.js';
 import { publicRateLimit } from './http/rate-limit.js';
 import { PostgresRateLimitStore } from './http/rate-limit-store.js';
 import { routeGroup, type Routes } from './http/route-group.js';

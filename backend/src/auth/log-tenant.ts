@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { contextOf } from '../auth/context.js';
+import { contextOf } from './context.js';
 import { runWithLogContext } from '../log-context.js';
 
 /**
