@@ -17,6 +17,7 @@ import {
   type StaticServer,
   type TcpProxy,
 } from '@prex/testing';
+import { copyDemoTemplate, type DemoCredentials } from './demo-template.js';
 
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples');
 /** The backend origin the example pages hard-code; tests point it at their own backend. */
@@ -87,6 +88,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const smtp = options.smtp ? await startSmtpServer() : undefined;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'prex-e2e-'));
+  // The demo workspace from the run's template, unless this stack is a fresh install.
+  const template = options.seedDemo === false ? undefined : copyDemoTemplate(dataDir);
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -106,7 +109,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   });
   const backend = await startServer({ config });
-  const owner = backend.demo?.owner ?? { email: '', password: '' };
+  const demo: DemoCredentials = template ?? {
+    secretKey: backend.demo?.secretKey ?? '',
+    owner: backend.demo?.owner ?? { email: '', password: '' },
+  };
+  const owner = demo.owner;
   const proxy = await startTcpProxy({ port: backend.port });
   apiUrl = proxy.url;
   Object.assign(headers, options.headers?.({ apiUrl }));
@@ -118,13 +125,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     proxy,
     llm,
     backendUrl: backend.url,
-    secretKey: backend.demo?.secretKey ?? '',
+    secretKey: demo.secretKey,
     owner,
     smtp,
     async admin<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(backend.url + path, {
         method,
-        headers: { authorization: `Bearer ${backend.demo?.secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${demo.secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? null : JSON.stringify(body),
       });
       const text = await res.text();
