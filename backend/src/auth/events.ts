@@ -17,6 +17,8 @@ export type AuthEventKind =
   | 'secret_key_limited'
   /** A staff sign-in with a wrong email or password (tenant_id null: the email may have no account). */
   | 'staff_login_failed'
+  /** A signed-in staff member's password change with a wrong current password: limited like sign-ins. */
+  | 'staff_password_change_failed'
   /** A password reset asked for an email (whether or not it has an account): limits the mails one address gets. */
   | 'staff_password_reset_requested';
 

@@ -76,3 +76,27 @@ export async function setPasswordHash(db: Db, tenantId: string, id: string, pass
   const rows = await db.query<AccountRow>(`update staff_accounts set password_hash = $3 where tenant_id = $1 and id = $2 returning ${COLUMNS}`, [tenantId, id, passwordHash]);
   return rows[0] && fromRow(rows[0]);
 }
+
+/**
+ * The tenant's owners, locked until the caller's transaction ends: a role change or removal that
+ * checks "another owner remains" holds the lock, so two owners demoting each other at the same
+ * moment cannot leave the workspace with none.
+ */
+export async function lockOwners(tx: Db, tenantId: string): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(`select id from staff_accounts where tenant_id = $1 and role = 'owner' order by id for update`, [tenantId]);
+  return rows.map((r) => r.id);
+}
+
+export async function setRole(db: Db, tenantId: string, id: string, role: StaffRole): Promise<StoredAccount | undefined> {
+  const rows = await db.query<AccountRow>(`update staff_accounts set role = $3 where tenant_id = $1 and id = $2 returning ${COLUMNS}`, [tenantId, id, role]);
+  return rows[0] && fromRow(rows[0]);
+}
+
+/**
+ * Removes the account. Its sessions and reset links go with it (foreign keys cascade); what it
+ * wrote stays, unsigned (assignments, notes and solutions set their author to null).
+ */
+export async function deleteAccount(db: Db, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db.query<{ id: string }>('delete from staff_accounts where tenant_id = $1 and id = $2 returning id', [tenantId, id]);
+  return rows.length > 0;
+}

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/types.js';
 import { addSessionRoutes, addSignInRoutes } from './auth-routes.js';
 import type { LoginLimits } from './login.js';
+import { addPasswordChangeRoutes } from './password-change-routes.js';
 import { addPasswordResetRoutes } from './password-reset-routes.js';
 import type { SupabaseAuth } from './supabase-auth.js';
 import { addSupabaseSignInRoutes } from './supabase-routes.js';
@@ -42,6 +43,7 @@ export function createStaffFeature(deps: StaffDeps): Feature {
   const resets = addPasswordResetRoutes(signIn, deps);
   const staff = deps.routes.staff();
   addSessionRoutes(staff, deps.db);
+  addPasswordChangeRoutes(staff, deps);
   addTeamRoutes(staff, deps);
   addHandoffAdminRoutes(staff, deps, STAFF_ROUTES);
   // Reset mails still being sent finish before the mailer closes.

@@ -72,3 +72,9 @@ export async function listPendingInvites(db: Db, tenantId: string): Promise<Staf
   );
   return rows.map((row) => publicInvite(fromRow(row)));
 }
+
+/** Withdraws an invitation not yet accepted: its link stops working at once. False when there was none. */
+export async function deletePendingInvite(db: Db, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db.query<{ id: string }>('delete from staff_invites where tenant_id = $1 and id = $2 and accepted_at is null returning id', [tenantId, id]);
+  return rows.length > 0;
+}

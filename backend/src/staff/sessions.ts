@@ -49,3 +49,12 @@ export async function revokeAccountSessions(db: Db, tenantId: string, accountId:
   );
   return rows.length;
 }
+
+/** Ends the account's sessions except `keepSessionId` (the browser that asked); returns how many were live. */
+export async function revokeOtherSessions(db: Db, tenantId: string, accountId: string, keepSessionId: string): Promise<number> {
+  const rows = await db.query<{ id: string }>(
+    'update staff_sessions set revoked_at = now() where tenant_id = $1 and staff_id = $2 and id <> $3 and revoked_at is null and expires_at > now() returning id',
+    [tenantId, accountId, keepSessionId],
+  );
+  return rows.length;
+}

@@ -8,8 +8,14 @@ export const STAFF_ROUTES = {
   logout: '/v1/staff/logout',
   logoutEverywhere: '/v1/staff/logout-everywhere',
   me: '/v1/staff/me',
+  /** POST {currentPassword, newPassword}: the signed-in account's password; its other sessions end. */
+  password: '/v1/staff/me/password',
   team: '/v1/staff/team',
+  /** PATCH {role} (owner) or DELETE (owner; admin for agents) another account of the team. */
+  teamAccount: '/v1/staff/team/accounts/:accountId',
   invites: '/v1/staff/invites',
+  /** DELETE: withdraws an invitation not yet accepted (its link stops working). */
+  invite: '/v1/staff/invites/:inviteId',
   acceptInvite: '/v1/staff/invites/accept',
   // The handoff admin routes, for the signed-in staff of the tenant.
   escalations: '/v1/staff/escalations',

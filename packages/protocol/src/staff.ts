@@ -86,6 +86,30 @@ export const staffTeamResponseSchema = z.object({
 });
 export type StaffTeamResponse = z.infer<typeof staffTeamResponseSchema>;
 
+/** POST /v1/staff/me/password: the current password proves it is the account's owner at the keyboard. */
+export const staffPasswordChangeRequestSchema = z.strictObject({
+  currentPassword: z
+    .string({ error: 'currentPassword must be a string' })
+    .min(1, 'currentPassword is empty')
+    .max(STAFF_LIMITS.maxPasswordChars, `currentPassword is longer than ${STAFF_LIMITS.maxPasswordChars} characters`),
+  newPassword: z
+    .string({ error: 'newPassword must be a string' })
+    .min(STAFF_LIMITS.minPasswordChars, `newPassword must be at least ${STAFF_LIMITS.minPasswordChars} characters`)
+    .max(STAFF_LIMITS.maxPasswordChars, `newPassword is longer than ${STAFF_LIMITS.maxPasswordChars} characters`),
+});
+export type StaffPasswordChangeRequest = z.output<typeof staffPasswordChangeRequestSchema>;
+
+/** How many of the account's other sessions (other browsers) the change ended; this one stays signed in. */
+export const staffPasswordChangeResponseSchema = z.object({ endedSessions: z.number().int() });
+export type StaffPasswordChangeResponse = z.infer<typeof staffPasswordChangeResponseSchema>;
+
+/** PATCH /v1/staff/team/accounts/:accountId (owner). */
+export const staffRoleChangeRequestSchema = z.strictObject({ role: staffRoleSchema });
+export type StaffRoleChangeRequest = z.output<typeof staffRoleChangeRequestSchema>;
+
+export const staffAccountResponseSchema = z.object({ account: staffAccountSchema });
+export type StaffAccountResponse = z.infer<typeof staffAccountResponseSchema>;
+
 /** POST /v1/staff/logout-everywhere: how many sessions of the account were ended. */
 export const staffLogoutEverywhereResponseSchema = z.object({ endedSessions: z.number().int() });
 export type StaffLogoutEverywhereResponse = z.infer<typeof staffLogoutEverywhereResponseSchema>;
