@@ -68,7 +68,7 @@ test.describe('a fresh install', () => {
     // The owner invites an agent; the mail's link opens the console's accept page.
     await owner.page.getByRole('link', { name: 'Team' }).click();
     await owner.page.getByLabel('Email').fill('olav@fjord.example');
-    await owner.page.getByLabel('Role').selectOption('agent');
+    await owner.page.getByRole('form', { name: 'Invite someone' }).getByLabel('Role').selectOption('agent');
     await owner.page.getByRole('button', { name: 'Send invitation' }).click();
     await expect(owner.page.getByRole('status')).toContainText('Invitation sent to olav@fjord.example');
     await expect(owner.page.getByTestId('pending-invite')).toContainText('olav@fjord.example');

@@ -95,7 +95,7 @@ test('an agent sees no Settings, and the page answers them with the server’s r
   await owner.goto('/console/team');
   await owner.signIn(stack.owner.email, stack.owner.password);
   await owner.page.getByLabel('Email').fill('agnes@northwind.example');
-  await owner.page.getByLabel('Role').selectOption('agent');
+  await owner.page.getByRole('form', { name: 'Invite someone' }).getByLabel('Role').selectOption('agent');
   await owner.page.getByRole('button', { name: 'Send invitation' }).click();
   const invitation = await stack.smtp!.waitFor((m) => m.to.includes('agnes@northwind.example'), 15_000);
   const link = /https?:\/\/[^\s"<>]+\/console\/accept-invite#token=[A-Za-z0-9_-]+/.exec(invitation.text)![0];

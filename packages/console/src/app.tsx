@@ -10,6 +10,7 @@ import { useAsync } from './use-async.js';
 
 // Everything but the inbox and sign-in loads when first visited (see the budget in README.md).
 const TeamPage = lazy(() => import('./pages/team.js'));
+const AccountPage = lazy(() => import('./pages/account.js'));
 const CannedRepliesPage = lazy(() => import('./pages/canned-replies.js'));
 const AcceptInvitePage = lazy(() => import('./pages/accept-invite.js'));
 const SolutionsPage = lazy(() => import('./pages/solutions.js'));
@@ -70,6 +71,7 @@ function Pages() {
     <Shell>
       <Router>
         <Route path="/console/team" component={TeamPage} />
+        <Route path="/console/account" component={AccountPage} />
         <Route path="/console/canned-replies" component={CannedRepliesPage} />
         <Route path="/console/solutions" component={SolutionsPage} />
         <Route path="/console/analytics" component={AnalyticsPage} />

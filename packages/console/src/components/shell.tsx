@@ -35,9 +35,9 @@ export function Shell({ children }: { children: ComponentChildren }) {
             </a>
           ))}
         </nav>
-        <span class="me" data-testid="signed-in-as">
+        <a class="me" data-testid="signed-in-as" href="/console/account" title="Your account: change your password" aria-current={path === '/console/account' ? 'page' : undefined}>
           {me.account.email} · {me.account.role}
-        </span>
+        </a>
         <button type="button" class="link" onClick={() => out(false)}>
           Sign out
         </button>
