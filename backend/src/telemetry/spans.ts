@@ -65,8 +65,8 @@ export interface ModelCallFigures {
 }
 
 /** GenAI conventions: `chat gpt-4o-mini`, a client span. */
-function modelSpan(operation: 'chat' | 'embeddings', model: string, extra: Record<string, string | boolean | number> = {}): Span {
-  return startSpan(`${operation} ${model}`, { 'gen_ai.operation.name': operation, 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model, ...extra }, SpanKind.CLIENT);
+function chatSpan(model: string, extra: Record<string, string | boolean>): Span {
+  return startSpan(`chat ${model}`, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model, ...extra }, SpanKind.CLIENT);
 }
 
 function endModelSpan(span: Span, figures: ModelCallFigures): void {
@@ -84,7 +84,7 @@ function endModelSpan(span: Span, figures: ModelCallFigures): void {
  */
 export function traceModelCall<M extends { finish(...args: never[]): F }, F extends ModelCallFigures>(meter: M, call: { model: string; purpose: string }): M {
   if (!tracingOn()) return meter;
-  const span = modelSpan('chat', call.model, { 'prex.model.purpose': call.purpose });
+  const span = chatSpan(call.model, { 'prex.model.purpose': call.purpose });
   const finish = meter.finish.bind(meter) as (...args: Parameters<M['finish']>) => F;
   return {
     ...meter,
@@ -99,7 +99,7 @@ export function traceModelCall<M extends { finish(...args: never[]): F }, F exte
 /** A streamed model call whose figures come through `report` once it ends: the span ends there. */
 export function traceStreamedModelCall<F extends ModelCallFigures>(model: string, report: (figures: F) => void): (figures: F) => void {
   if (!tracingOn()) return report;
-  const span = modelSpan('chat', model, { 'prex.model.streamed': true });
+  const span = chatSpan(model, { 'prex.model.streamed': true });
   return (figures) => {
     endModelSpan(span, figures);
     report(figures);
