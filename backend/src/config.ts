@@ -23,6 +23,22 @@ function isReadableFile(file: string): boolean {
   }
 }
 
+/** OTEL_EXPORTER_OTLP_HEADERS's format (W3C baggage-like, values percent-decoded); undefined when malformed. */
+function otlpHeaders(text: string): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at).trim();
+    if (at <= 0 || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name)) return undefined;
+    try {
+      headers[name.toLowerCase()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return headers;
+}
+
 /** Every variable Prex reads, with its default. Names are the environment's. */
 const envSchema = z.object({
   PORT: port.default(8787),
@@ -42,6 +58,25 @@ const envSchema = z.object({
   PREX_METRICS_PORT: port.optional(),
   /** Address of the metrics server: loopback by default, so only this machine can scrape it. */
   PREX_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /**
+   * OpenTelemetry traces of each turn go to this OTLP/HTTP collector (its base URL; /v1/traces is
+   * appended unless the URL ends with it). Unset, and OTEL_EXPORTER_OTLP_ENDPOINT unset: no
+   * tracing, and the OpenTelemetry SDK is not even loaded (telemetry/start.ts).
+   */
+  PREX_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** OpenTelemetry's standard name for the same endpoint, used when PREX_OTLP_ENDPOINT is unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** Headers sent to the collector (a hosted one's API key), as OpenTelemetry writes them: name=value,name2=value2. */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional().transform((v, ctx) => {
+    const headers = otlpHeaders(v ?? '');
+    if (headers) return headers;
+    ctx.addIssue({ code: 'custom', message: 'must be name=value pairs separated by commas, e.g. x-api-key=abc123' });
+    return z.NEVER;
+  }),
+  /** The service.name the spans carry. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('prex'),
+  /** Share of turns traced, 0 to 1 (a turn is traced whole or not at all). */
+  PREX_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   /** Embedded PGlite data directory, used when DATABASE_URL is not set. */
   PREX_DATA_DIR: z.string().default('.prex/data'),
   /** postgres://… switches storage to a Postgres server (or a Supabase project's database). */
@@ -218,6 +253,15 @@ export interface IngestionConfig {
   maxPdfPages: number;
 }
 
+/** Where and how spans are sent (telemetry/); null: no tracing. */
+export interface TracingConfig {
+  /** The collector's OTLP/HTTP traces URL (…/v1/traces). */
+  tracesUrl: string;
+  headers: Record<string, string>;
+  serviceName: string;
+  sampleRatio: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -225,6 +269,8 @@ export interface Config {
   server: { headersTimeoutMs: number; requestTimeoutMs: number };
   /** The Prometheus endpoint's own server; port undefined: not served. */
   metrics: { port: number | undefined; host: string };
+  /** OpenTelemetry traces; null when no collector is configured. */
+  tracing: TracingConfig | null;
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; caFile?: string };
   /** secretFromEnv false: PREX_SESSION_SECRET is unset, and server.ts uses the one stored in the database. */
   session: { secret: string; ttlSeconds: number; secretFromEnv: boolean };
@@ -280,6 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     server: { headersTimeoutMs: e.PREX_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.PREX_REQUEST_TIMEOUT_MS },
     metrics: { port: e.PREX_METRICS_PORT, host: e.PREX_METRICS_HOST },
+    tracing: tracingConfig(e),
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.PREX_DATABASE_CA_FILE ? { caFile: e.PREX_DATABASE_CA_FILE } : {}) }
       : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },
@@ -332,5 +379,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicOrigin: e.PREX_PUBLIC_URL ? new URL(e.PREX_PUBLIC_URL).origin : undefined,
     logLevel: e.LOG_LEVEL,
     logPrompts: e.PREX_LOG_PROMPTS,
+  };
+}
+
+/** The collector's traces URL from either variable (Prex's own first), or null: no tracing. */
+function tracingConfig(e: z.infer<typeof envSchema>): TracingConfig | null {
+  const endpoint = e.PREX_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint) return null;
+  const base = endpoint.replace(/\/+$/, '');
+  return {
+    tracesUrl: base.endsWith('/v1/traces') ? base : `${base}/v1/traces`,
+    headers: e.OTEL_EXPORTER_OTLP_HEADERS,
+    serviceName: e.OTEL_SERVICE_NAME,
+    sampleRatio: e.PREX_TRACE_SAMPLE_RATIO,
   };
 }

@@ -14,6 +14,8 @@ import { createBus, type ConversationBus } from './bus/index.js';
 import { persistedSecret } from './auth/server-secret.js';
 import { createMetrics } from './metrics/metrics.js';
 import { serveMetricsIfConfigured, type MetricsServer } from './metrics/server.js';
+import { tracedDb } from './telemetry/db.js';
+import { startTracingIfConfigured } from './telemetry/start.js';
 
 export interface StartServerOptions {
   config: Config;
@@ -47,7 +49,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const logRing = opts.log ? opts.logRing : new LogRing();
   const log = opts.log ?? createLogger(config.logLevel, undefined, { prompts: config.logPrompts, ring: logRing });
   const ownsDb = !opts.db;
-  const db = opts.db ?? (await openDatabase(config.database, log));
+  const opened = opts.db ?? (await openDatabase(config.database, log));
+  // Off unless a collector is configured; then a turn's statements are spans of it.
+  const tracing = await startTracingIfConfigured(config.tracing, log);
+  const db = tracing ? tracedDb(opened) : opened;
   let bus: ConversationBus | undefined;
   let metricsServer: MetricsServer | undefined;
   try {
@@ -77,12 +82,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         await metricsServer?.close();
         await bus?.close();
         if (ownsDb) await db.close();
+        await tracing?.shutdown();
       })());
     return { url: `http://${host}:${port}`, port, db, app, demo, metricsUrl: metricsServer?.url, close, handoffNoticesSettled };
   } catch (err) {
     await metricsServer?.close();
     await bus?.close().catch(() => undefined);
     if (ownsDb) await db.close().catch(() => undefined);
+    await tracing?.shutdown();
     throw err;
   }
 }

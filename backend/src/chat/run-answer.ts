@@ -13,6 +13,7 @@ import { finishAssistantMessage } from '../conversations/messages.js';
 import { RunState } from './run-state.js';
 import type { AnsweringSeams } from './seams.js';
 import { toolboxFor } from './toolbox.js';
+import { traceAnswerStream, traceRetrieval, traceTurn } from '../telemetry/spans.js';
 
 export { TEXT_PART_ID } from './run-state.js';
 
@@ -91,7 +92,8 @@ export async function retrievePassages(
   // A follow-up ("and how long does that take?") also searches the previous question's words; a
   // request for a person ("I want to talk to a human") names no topic to lean on.
   const context = followUpContext(input.question, input.history, (text) => classifyByRules(text) !== 'human_request');
-  const passages = await deps.search(deps.db, tenantId, input.question, { limit: RETRIEVAL_LIMIT, ...(tags.length ? { tags } : {}), ...(context ? { context } : {}) });
+  const options = { limit: RETRIEVAL_LIMIT, ...(tags.length ? { tags } : {}), ...(context ? { context } : {}) };
+  const passages = await traceRetrieval(tenantId, options, () => deps.search(deps.db, tenantId, input.question, options));
   return { retrieval, passages };
 }
 
@@ -167,7 +169,11 @@ function abortReason(signal: AbortSignal): string {
  * then the hub lets go of it. Nothing here knows about HTTP: a client that disconnects only
  * unsubscribes; the answer stops only when its AbortController is aborted. Never rejects.
  */
-export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<MessageStatus> {
+export function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<MessageStatus> {
+  return traceTurn({ tenantId: live.tenantId, messageId: live.messageId, agentId: input.agent.id }, () => runTurn(deps, live, input));
+}
+
+async function runTurn(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<MessageStatus> {
   const metrics = deps.metrics;
   const state = new RunState(live, metrics && ((s) => metrics.answerFirstText.observe({ answerer: s.answerer ?? 'none' }, s.secondsSinceStart())));
   const signal = live.controller.signal;
@@ -175,7 +181,7 @@ export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput
   let sources: Citation[] = [];
   deps.log.prompt('question', { messageId: live.userMessageId, text: input.question });
   try {
-    await streamAnswer(deps, state, input);
+    await traceAnswerStream(() => streamAnswer(deps, state, input), () => ({ answerer: state.answerer, textChars: live.textSoFar.length, toolCalls: state.toolCalls.length }));
     state.closeText();
     sources = state.emitSources();
     if (state.answer?.unanswered() && !state.handoffProposed && !signal.aborted) state.emit({ type: 'data-prex-handoff', data: { status: 'offered' } });

@@ -1,5 +1,6 @@
 import type { EmbeddingsConfig } from '../config.js';
 import { openAIClient } from './gateway.js';
+import { traceEmbeddings } from '../telemetry/spans.js';
 
 /** Turns texts into vectors for the vector channel of retrieval (knowledge/search/vector.ts). */
 export interface Embedder {
@@ -19,7 +20,7 @@ export function createOpenAIEmbedder(config: EmbeddingsConfig): Embedder {
       const out: number[][] = [];
       for (let i = 0; i < texts.length; i += config.batchSize) {
         const batch = texts.slice(i, i + config.batchSize);
-        const response = await client.embeddings.create({ model: config.model, input: batch, dimensions: config.dimensions, encoding_format: 'float' });
+        const response = await traceEmbeddings(config.model, batch.length, () => client.embeddings.create({ model: config.model, input: batch, dimensions: config.dimensions, encoding_format: 'float' }));
         const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
         if (vectors.length !== batch.length) throw new Error(`embeddings endpoint returned ${vectors.length} vectors for ${batch.length} inputs`);
         for (const v of vectors) {

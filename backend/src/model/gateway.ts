@@ -4,6 +4,7 @@ import type { LlmConfig } from '../config.js';
 import { startLlmCall, type LlmCallIdentity } from '../usage/meter.js';
 import type { LlmOutcome, UsageRecorder } from '../usage/types.js';
 import { StreamedCall, type ModelCallReport, type StreamLimits } from './streamed-call.js';
+import { traceModelCall, traceStreamedModelCall } from '../telemetry/spans.js';
 
 /**
  * The one way Prex calls a language model. Built once (app.ts) from the configured
@@ -84,7 +85,7 @@ function modelGateway(deps: ModelGatewayDeps): ModelGateway {
 
     async complete(purpose, params, options) {
       const model = params.model ?? llm.model;
-      const meter = startLlmCall({ ...purpose, model });
+      const meter = traceModelCall(startLlmCall({ ...purpose, model }), { model, purpose: purpose.purpose });
       const requestOptions = {
         ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
         ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
@@ -104,7 +105,7 @@ function modelGateway(deps: ModelGatewayDeps): ModelGateway {
 
     stream(params, signal, report) {
       const streaming: ChatCompletionCreateParamsStreaming = { ...params, model: params.model ?? llm.model, stream: true, stream_options: { include_usage: true } };
-      return new StreamedCall(client, streaming, limits, signal, report);
+      return new StreamedCall(client, streaming, limits, signal, traceStreamedModelCall(streaming.model, report));
     },
   };
 }
