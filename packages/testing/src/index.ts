@@ -8,3 +8,4 @@ export * from './net.js';
 export * from './certificates.js';
 export * from './twilio-server.js';
 export * from './supabase-auth-server.js';
+export * from './supabase-storage-server.js';
