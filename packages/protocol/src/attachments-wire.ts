@@ -1,6 +1,7 @@
 /**
  * Files a visitor attaches to their conversation, as runtime constants without zod: the widget's
- * lazy upload chunk and the console import them through '@prex/protocol/wire'. The schemas are in
+ * lazy upload chunk and the console import them through '@prex/protocol/attachments-wire' (not
+ * the wire barrel: the pane imports that, and a module only the lazy chunk needs must not hang off it). The schemas are in
  * attachments.ts; the server's rules in backend/src/attachments/.
  */
 export const ATTACHMENT_ROUTES = {

@@ -1,4 +1,4 @@
-import { ATTACHMENT_ROUTES, type WireAttachment } from '@prex/protocol/wire';
+import { ATTACHMENT_ROUTES, type WireAttachment } from '@prex/protocol/attachments-wire';
 
 /** The staff URL of a file; the console's session cookie goes with it (same origin), so a plain link or image works. */
 const fileUrl = (id: string) => ATTACHMENT_ROUTES.staffFile.replace(':attachmentId', encodeURIComponent(id));
