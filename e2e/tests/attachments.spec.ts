@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { axe, axePage } from '../axe.js';
 import { Console } from '../console.js';
 import { Widget } from '../pane.js';
 import { startStack, type Stack, sessionIdOf } from '../stack.js';
@@ -97,5 +98,37 @@ test('a file dropped on the composer, and one pasted into the message box, are a
   await widget.input.evaluate((input, data) => input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true })), clipboard);
   await expect(widget.messages('user').last().getByTestId('prex-file')).toContainText('pasted.txt');
   await expect(widget.input).toHaveValue('');
+  await context.close();
+});
+
+test("the owner limits attachments in Settings; the widget then says what the workspace takes; axe finds nothing serious on either", async ({ browser }) => {
+  const staffContext = await browser.newContext();
+  const console_ = new Console(await staffContext.newPage(), stack.apiUrl);
+  await console_.goto('/console/settings');
+  await console_.signIn(stack.owner.email, stack.owner.password);
+  const form = console_.page.getByTestId('attachment-settings');
+  await expect(form.getByLabel('Visitors may attach files to a conversation')).toBeChecked();
+  await form.getByLabel('Text files').uncheck();
+  await form.getByLabel('PDFs').uncheck();
+  await form.getByLabel('Largest file (MB)').fill('1');
+  await form.getByRole('button', { name: 'Save attachment settings' }).click();
+  await expect(console_.page.getByText('Attachment settings saved')).toBeVisible();
+  expect((await axePage(console_.page)).bad).toEqual([]);
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const widget = new Widget(page);
+  await page.goto(stack.hostUrl);
+  await widget.open();
+  await page.getByTestId('prex-file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('order 42') });
+  await expect(page.getByRole('alert').filter({ hasText: 'notes.txt' })).toContainText('this workspace takes PNG image, JPEG image, GIF image and WebP image');
+  expect((await axe(page)).bad).toEqual([]);
+
+  // Back to the defaults for the other tests of the file.
+  await form.getByLabel('Text files').check();
+  await form.getByLabel('PDFs').check();
+  await form.getByLabel('Largest file (MB)').fill('10');
+  await form.getByRole('button', { name: 'Save attachment settings' }).click();
+  await staffContext.close();
   await context.close();
 });
