@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTACHMENT_ROUTES, ROUTES, STAFF_ROUTES, attachmentPath, type AdminConversationResponse, type AttachmentUploadResponse, type HistoryResponse } from '@prex/protocol';
+import { ATTACHMENT_ROUTES, ROUTES, STAFF_ROUTES, attachmentPath, STAFF_INBOX_ROUTES, type AdminConversationResponse, type AttachmentUploadResponse, type HistoryResponse, type InboxResponse } from '@prex/protocol';
 import { startSupabaseStorageServer, type RunningSupabaseStorageServer } from '@prex/testing';
 import { removeErasedFiles } from '../../src/attachments/erasures.js';
 import { openAttachmentStorage } from '../../src/attachments/open-storage.js';
@@ -80,6 +80,10 @@ describe('attachments on local disk', () => {
 
     const thread = await readJson<AdminConversationResponse>(await ws.agent.call('GET', inboxPath(STAFF_ROUTES.conversation, { sessionId: v.sessionId })));
     expect(thread.messages.find((m) => m.id === message.id)?.attachments).toEqual([part]);
+
+    // The inbox previews it by its name.
+    const inbox = await readJson<InboxResponse>(await ws.agent.call('GET', `${STAFF_INBOX_ROUTES.conversations}?limit=200`));
+    expect(inbox.conversations.find((c) => c.sessionId === v.sessionId)?.lastMessage).toMatchObject({ text: '📎 my photo.png', from: 'visitor' });
 
     const files = readdirSync(join(TEST_ATTACHMENTS_DIR, app.tenant.id));
     expect(files.length).toBeGreaterThan(0);
