@@ -39,6 +39,10 @@ test('a visitor attaches an image: a progress bar, the image in their conversati
   await expect.poll(() => sent.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
   await expect(page.getByTestId('prex-upload')).toHaveCount(0);
   const sessionId = await sessionIdOf(page);
+  // It is part of the conversation's history: still there after a reload.
+  await page.reload();
+  await expect(widget.pane).toBeVisible();
+  await expect(widget.messages('user').last().getByTestId('prex-file')).toContainText('receipt photo.png');
 
   // Staff see it in the conversation view, as an image loaded with their session cookie.
   const staffContext = await browser.newContext();
