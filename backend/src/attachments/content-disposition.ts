@@ -14,7 +14,6 @@ export function contentDisposition(kind: 'inline' | 'attachment', filename: stri
 /** The name without any path, control characters or characters no file system takes; never empty. */
 export function safeFilename(filename: string): string {
   const base = filename.split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^[.\s]+/, '').trim();
   return cleaned || 'attachment';
 }
