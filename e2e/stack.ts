@@ -103,6 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PREX_CLASSIFIER: 'rules',
     // Mails never land in the working tree: the outbox (used without SMTP) is in the scratch dir.
     PREX_OUTBOX_DIR: join(dataDir, 'outbox'),
+    PREX_ATTACHMENTS_DIR: join(dataDir, 'attachments'),
     ...(smtp ? { PREX_SMTP_URL: smtp.url } : {}),
     ...(options.supabase ? { PREX_SUPABASE_URL: options.supabase.url, PREX_SUPABASE_ANON_KEY: options.supabase.anonKey } : {}),
     ...(llm ? { OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'scripted' } : {}),

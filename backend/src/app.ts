@@ -13,6 +13,8 @@ import { createConversationsFeature } from './conversations/feature.js';
 import { createCopilotFeature } from './copilot/routes.js';
 import { createLabelAnalyticsFeature } from './classification/routes.js';
 import { createAnalyticsFeature } from './analytics/routes.js';
+import { createAttachmentsFeature } from './attachments/feature.js';
+import { openAttachmentStorage } from './attachments/open-storage.js';
 import type { Config } from './config.js';
 import { createCustomersFeature } from './customers/index.js';
 import type { Db } from './db/db.js';
@@ -163,6 +165,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createTryItFeature({ config, db, log, routes, answerer, usage }),
     createSolutionsFeature({ db, log, routes }),
     createAnalyticsFeature({ db, routes }),
+    createAttachmentsFeature({ db, log, bus, routes, storage: openAttachmentStorage(config) }),
     chat,
     sms,
     createChannelApiFeature({ db, log, routes, bus, handoff, answer: chat.answer }),

@@ -169,6 +169,18 @@ const envSchema = z.object({
   PREX_SUPABASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   PREX_SUPABASE_ANON_KEY: optionalText,
   /**
+   * Files visitors attach are kept on local disk in this directory (default: beside the PGlite
+   * data, .prex/attachments), unless PREX_ATTACHMENTS_BUCKET names a Supabase Storage bucket.
+   */
+  PREX_ATTACHMENTS_DIR: z.string().trim().min(1).default('.prex/attachments'),
+  /**
+   * A private Supabase Storage bucket for attachments (it must exist): the project is
+   * PREX_SUPABASE_URL and the server signs in with PREX_SUPABASE_SERVICE_ROLE_KEY, a secret never
+   * sent to a browser. Unset: local disk (PREX_ATTACHMENTS_DIR).
+   */
+  PREX_ATTACHMENTS_BUCKET: optionalText,
+  PREX_SUPABASE_SERVICE_ROLE_KEY: optionalText,
+  /**
    * Heap of the thread that parses uploaded files, in MB. A file that needs more fails alone
    * (the API process is untouched). 512 MB parses any real 20 MB upload (the largest allowed);
    * below 128 MB PDF.js itself does not load.
@@ -295,6 +307,8 @@ export interface Config {
   twilio: { apiBaseUrl: string | undefined };
   /** Staff sign-in with Supabase Auth; null when not configured. */
   supabase: { url: string; anonKey: string } | null;
+  /** Where visitors' attachments are stored (attachments/open-storage.ts). */
+  attachments: { storage: { kind: 'local'; dir: string } | { kind: 'supabase'; url: string; serviceRoleKey: string; bucket: string } };
   ingestion: IngestionConfig;
   demo: { enabled: boolean; publishableKey: string; origins: string[] };
   staticDir: string | undefined;
@@ -317,8 +331,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (Boolean(e.PREX_SUPABASE_URL) !== Boolean(e.PREX_SUPABASE_ANON_KEY)) {
+  // The project URL alone serves attachment storage (with the service-role key); Supabase Auth needs the anon key too.
+  if (e.PREX_SUPABASE_ANON_KEY ? !e.PREX_SUPABASE_URL : e.PREX_SUPABASE_URL && !e.PREX_ATTACHMENTS_BUCKET) {
     throw new ConfigError('Invalid configuration:\n  PREX_SUPABASE_URL and PREX_SUPABASE_ANON_KEY: set both (Supabase Auth for staff) or neither');
+  }
+  if (e.PREX_ATTACHMENTS_BUCKET && !(e.PREX_SUPABASE_URL && e.PREX_SUPABASE_SERVICE_ROLE_KEY)) {
+    throw new ConfigError('Invalid configuration:\n  PREX_ATTACHMENTS_BUCKET: set PREX_SUPABASE_URL and PREX_SUPABASE_SERVICE_ROLE_KEY too (attachments in Supabase Storage), or unset it (local disk)');
   }
   const llmConfigured = Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL);
   return {
@@ -368,6 +386,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PREX_PUBLIC_URL?.replace(/\/+$/, ''),
     twilio: { apiBaseUrl: e.PREX_TWILIO_API_BASE_URL },
     supabase: e.PREX_SUPABASE_URL && e.PREX_SUPABASE_ANON_KEY ? { url: e.PREX_SUPABASE_URL.replace(/\/+$/, ''), anonKey: e.PREX_SUPABASE_ANON_KEY } : null,
+    attachments: {
+      storage:
+        e.PREX_ATTACHMENTS_BUCKET && e.PREX_SUPABASE_URL && e.PREX_SUPABASE_SERVICE_ROLE_KEY
+          ? { kind: 'supabase', url: e.PREX_SUPABASE_URL.replace(/\/+$/, ''), serviceRoleKey: e.PREX_SUPABASE_SERVICE_ROLE_KEY, bucket: e.PREX_ATTACHMENTS_BUCKET }
+          : { kind: 'local', dir: e.PREX_ATTACHMENTS_DIR },
+    },
     ingestion: {
       memoryMb: e.PREX_INGEST_MEMORY_MB,
       timeoutMs: e.PREX_INGEST_FILE_TIMEOUT_MS,

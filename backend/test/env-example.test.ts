@@ -48,13 +48,19 @@ describe('.env.example', () => {
     const examples = [...text.matchAll(/^# ([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!] as const);
     expect(examples.length).toBeGreaterThan(5);
     // Variables that only work together are loaded with their partner's example.
-    const partners: Record<string, string> = { PREX_SUPABASE_URL: 'PREX_SUPABASE_ANON_KEY', PREX_SUPABASE_ANON_KEY: 'PREX_SUPABASE_URL' };
+    const storage = ['PREX_SUPABASE_URL', 'PREX_SUPABASE_SERVICE_ROLE_KEY', 'PREX_ATTACHMENTS_BUCKET'];
+    const partners: Record<string, string[]> = {
+      PREX_SUPABASE_URL: ['PREX_SUPABASE_ANON_KEY'],
+      PREX_SUPABASE_ANON_KEY: ['PREX_SUPABASE_URL'],
+      PREX_SUPABASE_SERVICE_ROLE_KEY: storage,
+      PREX_ATTACHMENTS_BUCKET: storage,
+    };
     const example = new Map(examples);
     for (const [name, value] of examples) {
       // A CA file must exist to be accepted; its example path is only a placeholder.
       if (name === 'PREX_DATABASE_CA_FILE') continue;
-      const partner = partners[name];
-      const env = partner ? { [name]: value, [partner]: example.get(partner) ?? '' } : { [name]: value };
+      const env: Record<string, string> = { [name]: value };
+      for (const partner of partners[name] ?? []) env[partner] ??= example.get(partner) ?? '';
       expect(() => loadConfig(env), `${name}=${value}`).not.toThrow();
     }
   });

@@ -46,8 +46,10 @@ const ROW_SELECT = `
   left join customers c on c.tenant_id = s.tenant_id and c.id = s.customer_id
   left join staff_read_markers r on r.tenant_id = cs.tenant_id and r.account_id = $2 and r.session_id = cs.session_id
   left join lateral (
-    select left(m.text, ${PREVIEW_CHARS + 1}) as text, m.role, m.author, m.created_at from messages m
-     where m.tenant_id = cs.tenant_id and m.session_id = cs.session_id and m.text <> ''
+    -- A file the visitor attached (a message without text) previews as its name.
+    select case when m.text = '' then '📎 ' || coalesce(m.attachments->0->>'name', 'file') else left(m.text, ${PREVIEW_CHARS + 1}) end as text,
+           m.role, m.author, m.created_at from messages m
+     where m.tenant_id = cs.tenant_id and m.session_id = cs.session_id and (m.text <> '' or m.attachments <> '[]'::jsonb)
      order by m.created_at desc, m.position desc limit 1
   ) lm on true`;
 

@@ -1,4 +1,4 @@
-import type { Answerer as AnswererKind, ChatMessage, Citation, MessageAuthor, MessageStatus, UIStreamChunk } from '@prex/protocol';
+import type { Answerer as AnswererKind, AttachmentPart, ChatMessage, Citation, MessageAuthor, MessageStatus, UIStreamChunk } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
 
@@ -25,6 +25,8 @@ export interface MessageSummary {
   createdAt: Date;
   finishedAt: Date | null;
   feedback: { rating: 'up' | 'down'; comment: string | null } | null;
+  /** Files the visitor attached (attachments/); empty for every other message. */
+  attachments: AttachmentPart[];
 }
 
 interface MessageRow {
@@ -43,11 +45,12 @@ interface MessageRow {
   finished_at: Date | string | null;
   feedback_rating: 'up' | 'down' | null;
   feedback_comment: string | null;
+  attachments: unknown;
 }
 
-const COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, events, answerer, author, author_name, created_at, finished_at, feedback_rating, feedback_comment';
+const COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, events, answerer, author, author_name, created_at, finished_at, feedback_rating, feedback_comment, attachments';
 /** Everything but the event log, which only resume needs and which is the bulk of a row. */
-const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, answerer, author, author_name, created_at, finished_at, feedback_rating, feedback_comment';
+const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources, answerer, author, author_name, created_at, finished_at, feedback_rating, feedback_comment, attachments';
 
 export const newMessageId = (): string => newId('msg');
 
@@ -72,6 +75,7 @@ function fromSummaryRow(row: MessageRow): MessageSummary {
     createdAt: new Date(row.created_at),
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
     feedback: row.feedback_rating ? { rating: row.feedback_rating, comment: row.feedback_comment } : null,
+    attachments: jsonArray<AttachmentPart>(row.attachments),
   };
 }
 
@@ -90,6 +94,7 @@ export function toChatMessage(message: MessageSummary): ChatMessage {
     ...(message.role === 'assistant' ? { author: message.author } : {}),
     ...(message.authorName ? { authorName: message.authorName } : {}),
     ...(message.feedback ? { feedback: message.feedback } : {}),
+    ...(message.attachments.length > 0 ? { attachments: message.attachments } : {}),
   };
 }
 

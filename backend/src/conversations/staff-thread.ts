@@ -1,4 +1,4 @@
-import type { AdminConversationMessage, Citation, LabelSource, MessageLabel, MessageStatus, ToolCallRecordWire } from '@prex/protocol';
+import type { AdminConversationMessage, AttachmentPart, Citation, LabelSource, MessageLabel, MessageStatus, ToolCallRecordWire } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { appendConversationEvent } from './event-log.js';
 import { newId } from '../ids.js';
@@ -20,10 +20,11 @@ interface ConversationMessageRow {
   feedback_comment: string | null;
   marked_good: boolean;
   author_name: string | null;
+  attachments: AttachmentPart[] | null;
   created_at: Date;
 }
 
-const COLUMNS = `id, role, author, text, status, sources, label, label_source, agent_id, tool_calls, feedback_rating, feedback_comment, marked_good, author_name, created_at`;
+const COLUMNS = `id, role, author, text, status, sources, label, label_source, agent_id, tool_calls, feedback_rating, feedback_comment, marked_good, author_name, attachments, created_at`;
 
 function toAdminMessage(row: ConversationMessageRow): AdminConversationMessage {
   return {
@@ -42,6 +43,7 @@ function toAdminMessage(row: ConversationMessageRow): AdminConversationMessage {
     markedGood: row.marked_good,
     createdAt: new Date(row.created_at).toISOString(),
     ...(row.author_name ? { authorName: row.author_name } : {}),
+    ...(Array.isArray(row.attachments) && row.attachments.length > 0 ? { attachments: row.attachments } : {}),
   };
 }
 

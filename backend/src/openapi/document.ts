@@ -33,6 +33,7 @@ function replyContent(reply: Reply): Json | undefined {
   if (reply === 'javascript') return { 'text/javascript': { schema: { type: 'string' } } };
   if (reply === 'html') return { 'text/html': { schema: { type: 'string' } } };
   if (reply === 'json') return { 'application/json': { schema: {} } };
+  if (reply === 'file') return { '*/*': { schema: { type: 'string', format: 'binary', description: 'The file, as the type sniffed at upload (an image as its image type), with Content-Disposition and nosniff' } } };
   if (reply === 'twiml') return { 'text/xml': { schema: { type: 'string', description: 'TwiML (empty: the answer is sent by the REST API)' } } };
   return { 'application/json': { schema: schemaOf(reply, 'output') } };
 }
@@ -63,6 +64,7 @@ function operationObject(operation: Operation): Json {
     ...(operation.caller === 'public' ? { security: [] } : { security: SECURITY[operation.caller] }),
     ...(parameters.length ? { parameters } : {}),
     ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'input') } } } } : {}),
+    ...(operation.fileBody ? { requestBody: { required: true, content: Object.fromEntries(operation.fileBody.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) } } : {}),
     responses: {
       [status]: { description: 'Success', ...(content ? { content } : {}) },
       '4XX': { $ref: '#/components/responses/Error' },

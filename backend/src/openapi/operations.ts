@@ -6,7 +6,7 @@ import { CONSOLE_PREFIX, THEME_PREVIEW_PAGE } from '../console-static.js';
 export type Caller = 'public' | 'publishableKey' | 'visitor' | 'secretKey' | 'staffSession' | 'staffSignIn' | 'twilioSignature' | 'channelToken';
 
 /** What a successful response carries: a JSON schema of the protocol, or another media type. */
-export type Reply = ZodType | 'sse' | 'ndjson' | 'javascript' | 'html' | 'empty' | 'json' | 'twiml';
+export type Reply = ZodType | 'sse' | 'ndjson' | 'javascript' | 'html' | 'empty' | 'json' | 'twiml' | 'file';
 
 export interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -15,6 +15,8 @@ export interface Operation {
   caller: Caller;
   summary: string;
   body?: ZodType;
+  /** A raw file as the body instead of JSON: the media types it may have. */
+  fileBody?: readonly string[];
   query?: ZodType;
   status?: number;
   reply: Reply;
@@ -64,6 +66,8 @@ export const OPERATIONS: readonly Operation[] = [
   op('get', R.customerConversations, 'visitor', 'The customer’s conversations on any device', p.customerConversationsResponseSchema),
   op('post', R.customerExport, 'visitor', 'Export the customer’s data', p.customerExportSchema, { body: p.dataRightsRequestSchema }),
   op('post', R.customerDelete, 'visitor', 'Delete the customer’s data', p.customerDeleteResponseSchema, { body: p.dataRightsRequestSchema }),
+  op('post', p.ATTACHMENT_ROUTES.upload, 'visitor', 'Attach a file to the conversation: its bytes as the body, its type as Content-Type, its name in ?name= (400 empty, 413 over the workspace’s limit, 415 a type not taken or bytes that are not the declared type); 201 with the message carrying it', p.attachmentUploadResponseSchema, { fileBody: p.ATTACHMENT_CONTENT_TYPES, query: p.attachmentUploadQuerySchema, status: 201 }),
+  op('get', p.ATTACHMENT_ROUTES.visitorFile, 'visitor', 'A file of the caller’s own conversation (404 for any other)', 'file'),
   op('post', R.emailConversation, 'visitor', 'Email this conversation to the visitor', p.emailConversationResponseSchema, { body: p.emailConversationRequestSchema }),
 
   op('get', '/v1/admin/theme', 'secretKey', 'The tenant’s stored theme and the theme the widget draws with', p.adminThemeResponseSchema),
@@ -161,6 +165,9 @@ export const OPERATIONS: readonly Operation[] = [
   op('put', p.STAFF_SETTINGS_ROUTES.identity, 'staffSession', 'Require signed visitor identities, or not (owners and admins)', p.staffSettingsResponseSchema, { body: p.staffIdentitySettingsRequestSchema }),
   op('post', p.STAFF_SETTINGS_ROUTES.rotateIdentitySecret, 'staffSession', 'Issue a new identity secret, shown once; identities signed with the old one stop verifying at once (owners only)', p.staffRotateIdentitySecretResponseSchema),
   op('put', p.STAFF_SETTINGS_ROUTES.retention, 'staffSession', 'Delete conversations quiet for longer than conversationRetentionDays, or keep them (null) (owners and admins)', p.staffSettingsResponseSchema, { body: p.staffRetentionRequestSchema }),
+  op('get', p.ATTACHMENT_ROUTES.staffFile, 'staffSession', 'A file a visitor attached to a conversation of the workspace (any role; images inline, other files as downloads)', 'file'),
+  op('get', p.ATTACHMENT_ROUTES.staffSettings, 'staffSession', 'What visitors may attach: on or off, the largest file, the types taken (owners and admins)', p.attachmentSettingsSchema),
+  op('put', p.ATTACHMENT_ROUTES.staffSettings, 'staffSession', 'Set what visitors may attach (owners and admins)', p.attachmentSettingsSchema, { body: p.attachmentSettingsSchema }),
   op('get', p.STAFF_SETTINGS_ROUTES.sms, 'staffSession', 'The tenant’s Twilio number (the auth token masked, never returned) and the webhook URL for Twilio (owners and admins)', p.staffSmsSettingsResponseSchema),
   op('put', p.STAFF_SETTINGS_ROUTES.sms, 'staffSession', 'Set the tenant’s Twilio number, as PUT /v1/admin/sms/settings (owners and admins)', p.staffSmsSettingsResponseSchema, { body: p.smsSettingsRequestSchema }),
   op('delete', p.STAFF_SETTINGS_ROUTES.sms, 'staffSession', 'Remove the tenant’s Twilio number (owners and admins)', p.staffSmsSettingsResponseSchema),

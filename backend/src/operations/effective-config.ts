@@ -13,14 +13,14 @@ const SHOWN: readonly string[] = [
   'embeddings.model', 'embeddings.dimensions', 'embeddings.batchSize', 'embeddings.timeoutMs', 'embeddings.maxRetries',
   'heartbeatMs', 'extractiveDelayMs', 'historyTokenBudget', 'modelPrices.*', 'classifier',
   'email.from', 'email.outboxDir', 'summaries.*', 'rateLimitPerMinute', 'trustProxyHops',
-  'ingestion.*', 'demo.enabled', 'demo.origins', 'staticDir', 'publicOrigin', 'logLevel', 'logPrompts',
+  'ingestion.*', 'attachments.storage.kind', 'attachments.storage.dir', 'attachments.storage.bucket', 'demo.enabled', 'demo.origins', 'staticDir', 'publicOrigin', 'logLevel', 'logPrompts',
 ];
 
 /**
  * Addresses shown without what they may carry: the user and password (postgres://user:pass@…,
  * smtp://user:pass@…), the query (?password=, ?token=) and the fragment.
  */
-const SHOWN_AS_ADDRESS: readonly string[] = ['database.url', 'email.smtpUrl', 'llm.baseUrl', 'embeddings.baseUrl', 'publicUrl', 'twilio.apiBaseUrl', 'supabase.url'];
+const SHOWN_AS_ADDRESS: readonly string[] = ['database.url', 'email.smtpUrl', 'llm.baseUrl', 'embeddings.baseUrl', 'publicUrl', 'twilio.apiBaseUrl', 'supabase.url', 'attachments.storage.url'];
 
 const isShown = (path: string) => SHOWN.some((p) => p === path || (p.endsWith('.*') && path.startsWith(p.slice(0, -1))));
 

@@ -12,6 +12,8 @@ import type { Tenant } from '../../src/tenants/tenant.js';
 import { openMemoryDb, silentLog } from './db.js';
 
 export const TEST_OUTBOX_DIR = join(tmpdir(), `prex-test-outbox-${process.pid}`);
+/** Attachments stored on local disk by tests: out of the working tree too. */
+export const TEST_ATTACHMENTS_DIR = join(tmpdir(), `prex-test-attachments-${process.pid}`);
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
 export const ALLOWED_ORIGIN = 'https://shop.example';
 
@@ -26,6 +28,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     // Mail with no relay configured goes to the outbox: keep it out of the working tree.
     PREX_OUTBOX_DIR: TEST_OUTBOX_DIR,
+    PREX_ATTACHMENTS_DIR: TEST_ATTACHMENTS_DIR,
     ...env,
   });
 }

@@ -23,6 +23,7 @@ export function messageSummary(role: 'user' | 'assistant', text: string, more: P
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)),
     finishedAt: null,
     feedback: null,
+    attachments: [],
     ...more,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentPartSchema } from './attachments.js';
 import { messageAuthorSchema } from './feedback.js';
 import { LIMITS } from './wire.js';
 
@@ -38,6 +39,8 @@ export const chatMessageSchema = z.object({
   authorName: z.string().optional(),
   /** The visitor's rating of an answer, when given. */
   feedback: z.object({ rating: z.enum(['up', 'down']), comment: z.string().nullable() }).optional(),
+  /** Files the visitor attached (absent when none). */
+  attachments: z.array(attachmentPartSchema).optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 

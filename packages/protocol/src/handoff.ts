@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentPartSchema } from './attachments.js';
 import { messageLabelSchema, labelSourceSchema } from './classification.js';
 import { citationSchema, messageRoleSchema, messageStatusSchema } from './chat.js';
 import { messageAuthorSchema } from './feedback.js';
@@ -127,6 +128,8 @@ export const adminConversationMessageSchema = z.object({
   createdAt: z.iso.datetime(),
   /** A staff reply: who wrote it, when the team gave a name. */
   authorName: z.string().optional(),
+  /** Files the visitor attached (absent when none); staff open them at GET /v1/staff/attachments/:id. */
+  attachments: z.array(attachmentPartSchema).optional(),
 });
 export type AdminConversationMessage = z.infer<typeof adminConversationMessageSchema>;
 

@@ -32,3 +32,5 @@ export * from './operations.js';
 export * from './staff-knowledge.js';
 export * from './channel-api.js';
 export * from './phone-codes.js';
+export * from './attachments-wire.js';
+export * from './attachments.js';

@@ -9,3 +9,4 @@ export * from './certificates.js';
 export * from './twilio-server.js';
 export * from './supabase-auth-server.js';
 export * from './otlp-collector.js';
+export * from './supabase-storage-server.js';

@@ -6,9 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const PANE_BUDGET = 30_000;
+const PANE_BUDGET = 30_400;
 /** Lazy chunks by name (chunks/<name>-<hash>.js) and their gzip budgets. */
-const LAZY_BUDGETS = { 'account-panel': 8_000, 'tenant-css': 2_000 };
+const LAZY_BUDGETS = { 'account-panel': 8_000, 'tenant-css': 2_000, attach: 4_000 };
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 

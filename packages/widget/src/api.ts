@@ -44,6 +44,8 @@ export interface ApiClient {
    */
   request<T>(path: string, token?: string, body?: unknown, method?: string): Promise<T>;
   readonly publishableKey: string;
+  /** The backend's origin (and path prefix), without a trailing slash. */
+  readonly base: string;
 }
 
 export interface ApiOptions {
@@ -111,5 +113,6 @@ export function createApi({ apiBase, publishableKey, agent, fetch: f }: ApiOptio
     request: (path, token, body, method) =>
       json(call(path, { method: method ?? (body ? 'POST' : 'GET'), token, body: body ? JSON.stringify(body) : undefined })),
     publishableKey,
+    base,
   };
 }

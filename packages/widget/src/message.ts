@@ -1,4 +1,4 @@
-import type { ChatMessage, Citation, MessageAuthor } from '@prex/protocol';
+import type { AttachmentPart, ChatMessage, Citation, MessageAuthor } from '@prex/protocol';
 import { signal, type Signal } from '@preact/signals';
 
 /* One message of the pane's list: what the components read, and how one is made. */
@@ -20,6 +20,8 @@ export interface UiMessage {
   readonly name?: string | undefined;
   /** The visitor's thumbs on an answer (sent to the backend). */
   readonly feedback: Signal<Feedback | null>;
+  /** Files the visitor attached (the attach/ chunk shows them). */
+  files?: AttachmentPart[] | undefined;
 }
 
 export interface Feedback {
@@ -55,6 +57,7 @@ export function makeMessage(
 /** A message as the server stored it, for the list. */
 export function fromServer(m: ChatMessage): UiMessage {
   const ui = makeMessage(m.role, m.text, m.status, m.id, m.sources, m.author === 'human' ? 'human' : 'bot', m.authorName);
+  ui.files = m.attachments;
   if (m.feedback?.rating) ui.feedback.value = { rating: m.feedback.rating, comment: m.feedback.comment ?? undefined, state: 'saved' };
   return ui;
 }

@@ -37,14 +37,14 @@ export const msg = (p: Partial<ChatMessage> & Pick<ChatMessage, 'id' | 'role' | 
   ...p,
 });
 
-type Methods = Exclude<keyof ApiClient, 'publishableKey'>;
+type Methods = Exclude<keyof ApiClient, 'publishableKey' | 'base'>;
 type Calls = { [K in Methods]: Parameters<ApiClient[K]>[] };
 
 /** A scripted ApiClient that records every call. */
 export function fakeApi(impl: Partial<ApiClient> = {}) {
   const calls: Calls = { config: [], createSession: [], history: [], send: [], resume: [], events: [], stop: [], feedback: [], summaries: [], request: [] };
   let sessions = 0;
-  const base: Omit<ApiClient, 'publishableKey'> = {
+  const base: Omit<ApiClient, 'publishableKey' | 'base'> = {
     config: async () => ({ tenant: { name: 'Northwind' }, theme: { accentColor: '#0f766e', position: 'right', colorScheme: 'light', title: 'Northwind help', greeting: 'Hello from Northwind', launcherLabel: 'Chat' } as never }),
     createSession: async () => {
       sessions++;
@@ -67,7 +67,7 @@ export function fakeApi(impl: Partial<ApiClient> = {}) {
       throw new ApiError(404, 'not_found', `no route scripted for ${path}`);
     },
   };
-  const api = { publishableKey: 'pk_test_tenant_a' } as ApiClient;
+  const api = { publishableKey: 'pk_test_tenant_a', base: 'https://prex.test' } as ApiClient;
   for (const k of Object.keys(base) as Methods[]) {
     const f = (impl[k] ?? base[k]) as (...a: unknown[]) => unknown;
     (api as unknown as Record<string, unknown>)[k] = (...args: unknown[]) => {

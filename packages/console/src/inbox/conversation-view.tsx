@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { STAFF_INBOX_ROUTES } from '@prex/protocol/wire';
 import type { AdminConversationMessage, InboxUpdate, StaffNote } from '@prex/protocol';
 import { api, messageOf, path } from '../api.js';
+import { AttachmentList } from './attachment-list.js';
 import { Composer } from './composer.js';
 import { lastStaffAnswer, questionBefore, SaveSolution } from './save-solution.js';
 import { shortTime } from './time.js';
@@ -153,7 +154,8 @@ function MessageItem({ message: m, onSaveAsSolution }: { message: AdminConversat
         <time dateTime={m.createdAt}>{shortTime(m.createdAt)}</time>
         {m.label && <span class="tag">{m.label}</span>}
       </span>
-      <p class="text">{m.text || (m.status === 'streaming' ? '…' : '')}</p>
+      {(m.text || !m.attachments) && <p class="text">{m.text || (m.status === 'streaming' ? '…' : '')}</p>}
+      {m.attachments && <AttachmentList attachments={m.attachments} />}
       {m.sources.length > 0 && (
         <p class="sources muted">
           Sources:{' '}

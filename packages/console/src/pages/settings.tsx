@@ -9,6 +9,7 @@ import { SignedIdentities } from '../settings/identity.js';
 import { Copyable, Message, type Notice } from '../settings/notice.js';
 import { PublishableKey } from '../settings/publishable-key.js';
 import { Retention } from '../settings/retention.js';
+import { AttachmentSettingsForm } from '../settings/attachments.js';
 import { SmsSettings } from '../settings/sms.js';
 import { useAsync } from '../use-async.js';
 
@@ -37,6 +38,7 @@ export default function SettingsPage() {
           <Emails emails={settings.emails} onChange={setSettings} />
           <SignedIdentities settings={settings} isOwner={isOwner()} onChange={setSettings} />
           <Retention days={settings.retention.conversationRetentionDays} onChange={setSettings} />
+          <AttachmentSettingsForm />
           <ChannelsSecret settings={settings} isOwner={isOwner()} />
           <SmsSettings />
         </>

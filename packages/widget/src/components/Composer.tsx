@@ -1,8 +1,9 @@
 import { LIMITS } from '@prex/protocol/wire';
 import type { Ref } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { attachChunk, loadAttach } from '../attach-slot.js';
 import type { Store } from '../store.js';
-import { MicIcon, SendIcon, StopIcon } from './icons.js';
+import { ClipIcon, MicIcon, SendIcon, StopIcon } from './icons.js';
 
 const MAX_INPUT_PX = 140;
 
@@ -19,6 +20,10 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
   const t = store.strings.value;
   const [listening, setListening] = useState(false);
   const stopListening = useRef<(() => void) | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const Attach = attachChunk.value;
+  // Files picked, pasted or dropped: the upload code is a lazy chunk, loaded on the first one.
+  const attach = (files: File[]) => files.length > 0 && void loadAttach().then((a) => a.upload(store, files));
 
   // Grow with the text up to a limit (CSSOM height: allowed under a strict CSP).
   useLayoutEffect(() => {
@@ -59,7 +64,28 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
         e.preventDefault();
         submit();
       }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        attach([...(e.dataTransfer?.files ?? [])]);
+      }}
     >
+      {Attach && <Attach.Uploads store={store} />}
+      <input
+        type="file"
+        hidden
+        multiple
+        ref={fileInput}
+        data-testid="prex-file-input"
+        accept="image/*,.pdf,.txt"
+        onChange={(e) => {
+          attach([...(e.currentTarget.files ?? [])]);
+          e.currentTarget.value = '';
+        }}
+      />
+      <button type="button" class="prex-voice" data-testid="prex-attach" aria-label={t.attach} title={t.attach} onClick={() => fileInput.current?.click()}>
+        <ClipIcon />
+      </button>
       <textarea
         ref={inputRef}
         class="prex-input"
@@ -71,6 +97,11 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
         maxLength={LIMITS.maxMessageChars}
         value={draft}
         onInput={(e) => (store.draft.value = e.currentTarget.value)}
+        onPaste={(e) => {
+          const files = [...(e.clipboardData?.files ?? [])];
+          if (files.length) e.preventDefault();
+          attach(files);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();

@@ -5,6 +5,7 @@ import { fill, type Strings } from '../i18n/index.js';
 import { Markdown, type Cite } from '../markdown/index.js';
 import type { UiMessage } from '../message.js';
 import type { Store } from '../store.js';
+import { attachChunk, loadAttach } from '../attach-slot.js';
 import { BotIcon, PersonIcon, ThumbDownIcon, ThumbUpIcon } from './icons.js';
 
 /**
@@ -20,6 +21,9 @@ export function Message({ m, store }: { m: UiMessage; store: Store }) {
   const bot = m.role === 'assistant';
   const waiting = bot && live && text === '';
   const who = bot ? (m.author === 'human' ? m.name || t.human : t.bot) : t.you;
+  // A message with files draws them with the attachments chunk, loaded when one first shows.
+  const Files = attachChunk.value?.Files;
+  if (m.files && !Files) void loadAttach();
   // `[n]` in the text leads to source card n (a button: an in-page link would change the host page's URL).
   const cite: Cite = (n) => {
     const c = sources[n - 1];
@@ -71,6 +75,8 @@ export function Message({ m, store }: { m: UiMessage; store: Store }) {
             <div class="prex-text prex-md" data-testid="prex-message-text">
               <Markdown text={text} partial={live} t={t} cite={cite} />
             </div>
+          ) : m.files ? (
+            Files && <Files m={m} store={store} />
           ) : (
             <p class="prex-text" data-testid="prex-message-text">
               {m.text}

@@ -15,6 +15,7 @@ export const StopIcon = () => (
 export const ThumbUpIcon = icon('M7 11v9H4v-9zM7 11l4-7a2 2 0 0 1 3 2l-1 4h5a2 2 0 0 1 2 2l-2 7a2 2 0 0 1-2 1H7');
 export const ThumbDownIcon = icon('M7 13V4H4v9zM7 13l4 7a2 2 0 0 0 3-2l-1-4h5a2 2 0 0 0 2-2l-2-7a2 2 0 0 0-2-1H7');
 export const BackIcon = icon('M19 12H5M11 5l-7 7 7 7');
+export const ClipIcon = icon('M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.3 3.3 0 0 1 4.7 4.7L10 17.4a1.7 1.7 0 0 1-2.4-2.4L15.5 7');
 export const MicIcon = icon('M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3');
 export const BotIcon = icon('M5 9h14v10H5zM12 5v4M9 13v1M15 13v1M9 17h6');
 export const PersonIcon = icon('M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0');

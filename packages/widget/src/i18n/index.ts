@@ -51,6 +51,7 @@ const en = {
   more: 'More options',
   account: 'Your account and data',
   emailChat: 'Email me this conversation',
+  attach: 'Attach a file',
 };
 export type Strings = typeof en;
 
