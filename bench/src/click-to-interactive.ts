@@ -101,6 +101,8 @@ async function main() {
     const p = await ctx.newPage();
     await p.goto(`${host.url}/prefetch.html`, { waitUntil: 'networkidle' }); // fills the HTTP cache
     for (let i = 0; i < RUNS; i++) {
+      // The loader keeps the pane open across reloads in a tab (sessionStorage): start each open closed.
+      await p.evaluate('sessionStorage.clear()');
       await p.reload({ waitUntil: 'load' });
       await p.waitForSelector('prex-launcher');
       await p.waitForLoadState('networkidle'); // the idle-time prefetch of pane.js has landed
