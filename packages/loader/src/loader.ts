@@ -122,7 +122,8 @@ export function install(
   if (stub?.loaded) return stub;
   const doc = win.document;
   script ??= doc.querySelector<HTMLScriptElement>('script[data-prex-key]');
-  const scriptOrigin = script?.src ? new URL(script.src, doc.baseURI).origin : undefined;
+  // (`src` reads back absolute; no src: '' and boot asks for an apiBase.)
+  const scriptOrigin = script?.src && new URL(script.src).origin;
 
   let cfg: (BootConfig & { apiBase: string; open?: boolean }) | undefined;
   let host: HTMLElement | undefined;
@@ -267,9 +268,9 @@ export function install(
     isOpen = false;
   };
 
-  const boot = (c: BootConfig | undefined) => {
-    if (!/^pk_/.test(c?.publishableKey as string)) return warn('boot needs { publishableKey: "pk_…" }');
-    c = c!;
+  // `c` comes from the page as is: it may be anything, hence `c?.`.
+  const boot = (c: BootConfig) => {
+    if (!/^pk_/.test(c?.publishableKey)) return warn('boot needs { publishableKey: "pk_…" }');
     const apiBase = (c.apiBase ?? scriptOrigin)?.replace(/\/+$/, '');
     if (!apiBase || !/^https?:\/\//.test(apiBase)) return warn('boot needs { apiBase: "https://…" }');
     if (cfg) teardown();
