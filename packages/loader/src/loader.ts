@@ -218,6 +218,7 @@ export function install(
     }
     return module;
   };
+  const prefetch = () => void fetchPane().catch(() => {});
 
   const mountPane = () => {
     const c = cfg!;
@@ -288,6 +289,9 @@ export function install(
     btn.setAttribute('aria-haspopup', 'dialog');
     btn.setAttribute('aria-label', 'Open support chat');
     btn.onclick = () => setOpen(!isOpen);
+    // The first sign of intent (the pointer over the launcher, a touch, keyboard focus) starts
+    // fetching the pane, so it is (nearly) here by the click. Nothing is fetched before that.
+    btn.onpointerenter = btn.onfocus = prefetch;
     badge = doc.createElement('b');
     badge.hidden = true;
     badge.setAttribute('data-testid', 'prex-unread');
@@ -308,7 +312,7 @@ export function install(
     keeper.observe(doc.documentElement, { childList: true, subtree: true });
 
     if (c.prefetch === 'idle') {
-      (win.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1)))(() => void fetchPane().catch(() => {}));
+      (win.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1)))(prefetch);
     }
     cfg.open = !!reopen && !wantOpen;
     if (wantOpen || reopen) setOpen(true);
