@@ -1,9 +1,11 @@
 /**
  * Click-to-interactive in Chromium: from the click on the launcher to the pane rendered and its
  * input focused (the visitor can type), measured inside the page (performance.now, one rAF poll),
- * median over N opens. Two cases:
- *   cold        a fresh browser context per open (empty HTTP cache, no storage): the click pays
- *               for downloading pane.js, then mounts it;
+ * median over N opens. Three cases:
+ *   cold        a fresh browser context per open (empty HTTP cache, no storage), a click with no
+ *               pointer over the launcher before it: the click pays for downloading pane.js;
+ *   cold, hover the same, but the mouse moves over the launcher HOVER_MS before the click, as a
+ *               mouse user's does (the loader starts fetching the pane on that first sign of intent);
  *   prefetched  the tag has data-prex-prefetch="idle" and the cache is warm (the page was loaded
  *               before): pane.js is fetched at idle time, so the click only mounts it.
  * Prints; never asserts (timings depend on the machine).
@@ -28,6 +30,7 @@ const RUNS = Math.max(1, Number(values.runs) || 20);
 type Browser = { newContext(): Promise<Context>; close(): Promise<void> };
 type Context = { newPage(): Promise<Page>; close(): Promise<void> };
 type Page = {
+  mouse: { move(x: number, y: number): Promise<void> };
   goto(url: string, o?: { waitUntil?: string }): Promise<unknown>;
   reload(o?: { waitUntil?: string }): Promise<unknown>;
   waitForSelector(s: string): Promise<unknown>;
@@ -36,6 +39,9 @@ type Page = {
 };
 const requireFromE2e = createRequire(path.join(repoRoot, 'e2e', 'package.json'));
 const { chromium } = requireFromE2e('@playwright/test') as { chromium: { launch(o: object): Promise<Browser> } };
+
+/** Pointer over the launcher → click: a quick mouse user (people typically take longer). */
+const HOVER_MS = 100;
 
 const page = (attrs: string) => (api: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Prex bench</title>
 <script src="${api}/loader.js" data-prex-key="pk_demo_northwind" ${attrs} async></script></head><body><h1>Bench host page</h1></body></html>`;
@@ -96,11 +102,28 @@ async function main() {
       await ctx.close();
     }
 
+    const hovered: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const ctx = await browser.newContext();
+      const p = await ctx.newPage();
+      await p.goto(`${host.url}/cold.html`, { waitUntil: 'load' });
+      await p.waitForSelector('prex-launcher');
+      const [x, y] = await p.evaluate<[number, number]>(
+        `(() => { const r = document.querySelector('prex-launcher').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`,
+      );
+      await p.mouse.move(x, y);
+      await new Promise((r) => setTimeout(r, HOVER_MS));
+      hovered.push(await p.evaluate<number>(CLICK_TO_INTERACTIVE));
+      await ctx.close();
+    }
+
     const warm: number[] = [];
     const ctx = await browser.newContext();
     const p = await ctx.newPage();
     await p.goto(`${host.url}/prefetch.html`, { waitUntil: 'networkidle' }); // fills the HTTP cache
     for (let i = 0; i < RUNS; i++) {
+      // The loader keeps the pane open across reloads in a tab (sessionStorage): start each open closed.
+      await p.evaluate('sessionStorage.clear()');
       await p.reload({ waitUntil: 'load' });
       await p.waitForSelector('prex-launcher');
       await p.waitForLoadState('networkidle'); // the idle-time prefetch of pane.js has landed
@@ -117,6 +140,7 @@ async function main() {
     };
     console.log(`\nClick-to-interactive in Chromium (click launcher → pane rendered, input focused), ${RUNS} opens each:`);
     line('cold (no cache, fresh context)', cold);
+    line(`cold, pointer over ${HOVER_MS} ms before`, hovered);
     line('prefetched (idle prefetch, warm)', warm);
   } finally {
     await browser.close();

@@ -122,7 +122,8 @@ export function install(
   if (stub?.loaded) return stub;
   const doc = win.document;
   script ??= doc.querySelector<HTMLScriptElement>('script[data-prex-key]');
-  const scriptOrigin = script?.src ? new URL(script.src, doc.baseURI).origin : undefined;
+  // (`src` reads back absolute; no src: '' and boot asks for an apiBase.)
+  const scriptOrigin = script?.src && new URL(script.src).origin;
 
   let cfg: (BootConfig & { apiBase: string; open?: boolean }) | undefined;
   let host: HTMLElement | undefined;
@@ -217,6 +218,7 @@ export function install(
     }
     return module;
   };
+  const prefetch = () => void fetchPane().catch(() => {});
 
   const mountPane = () => {
     const c = cfg!;
@@ -267,9 +269,9 @@ export function install(
     isOpen = false;
   };
 
-  const boot = (c: BootConfig | undefined) => {
-    if (!/^pk_/.test(c?.publishableKey as string)) return warn('boot needs { publishableKey: "pk_…" }');
-    c = c!;
+  // `c` comes from the page as is: it may be anything, hence `c?.`.
+  const boot = (c: BootConfig) => {
+    if (!/^pk_/.test(c?.publishableKey)) return warn('boot needs { publishableKey: "pk_…" }');
     const apiBase = (c.apiBase ?? scriptOrigin)?.replace(/\/+$/, '');
     if (!apiBase || !/^https?:\/\//.test(apiBase)) return warn('boot needs { apiBase: "https://…" }');
     if (cfg) teardown();
@@ -287,6 +289,9 @@ export function install(
     btn.setAttribute('aria-haspopup', 'dialog');
     btn.setAttribute('aria-label', 'Open support chat');
     btn.onclick = () => setOpen(!isOpen);
+    // The first sign of intent (the pointer over the launcher, a touch, keyboard focus) starts
+    // fetching the pane, so it is (nearly) here by the click. Nothing is fetched before that.
+    btn.onpointerenter = btn.onfocus = prefetch;
     badge = doc.createElement('b');
     badge.hidden = true;
     badge.setAttribute('data-testid', 'prex-unread');
@@ -307,7 +312,7 @@ export function install(
     keeper.observe(doc.documentElement, { childList: true, subtree: true });
 
     if (c.prefetch === 'idle') {
-      (win.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1)))(() => void fetchPane().catch(() => {}));
+      (win.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1)))(prefetch);
     }
     cfg.open = !!reopen && !wantOpen;
     if (wantOpen || reopen) setOpen(true);

@@ -132,6 +132,27 @@ describe('loader', () => {
     expect(pane.mounts).toHaveLength(1);
   });
 
+  it('the first sign of intent (pointer over the launcher, keyboard focus) fetches the pane; the click only mounts it', async () => {
+    for (const intent of ['pointerenter', 'focus']) {
+      if (win.Prex?.loaded) win.Prex('shutdown');
+      delete win.Prex;
+      const pane = fakePane();
+      install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
+      await flush();
+      expect(pane.load).not.toHaveBeenCalled(); // zero pane bytes before intent
+      button().dispatchEvent(new Event(intent));
+      button().dispatchEvent(new Event(intent)); // again: still one fetch
+      expect(pane.load).toHaveBeenCalledTimes(1);
+      await flush();
+      expect(pane.mounts).toHaveLength(0);
+      expect(button().getAttribute('aria-expanded')).toBe('false');
+      button().click();
+      await flush();
+      expect(pane.load).toHaveBeenCalledTimes(1);
+      expect(pane.mounts).toHaveLength(1);
+    }
+  });
+
   it('hands the pane the agent named by data-prex-agent or by boot()', async () => {
     const pane = fakePane();
     install(win, scriptTag({ 'data-prex-key': PK, 'data-prex-agent': 'sales' }), pane.load);

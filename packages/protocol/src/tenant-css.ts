@@ -1,5 +1,5 @@
 import postcss, { CssSyntaxError, type ChildNode, type Container } from 'postcss';
-import { MAX_CUSTOM_CSS_CHARS, TENANT_CSS_PROPERTY, tenantCssValueOffence } from './style.js';
+import { MAX_CUSTOM_CSS_CHARS, TENANT_CSS_PROPERTY, tenantCssValueOffence } from './tenant-css-rules.js';
 
 /** A tenant stylesheet as the pane will adopt it, or the reasons it cannot be. */
 export type TenantCssCheck = { css: string; problems: string[] };
@@ -11,7 +11,7 @@ const SELECTOR = /^[\w\s.#:,>+~*()[\]=^$|-]+$/;
 const QUOTED = /"[^"\\]*"|'[^'\\]*'/g;
 
 /**
- * Checks a tenant stylesheet against the allow-list in style.ts, using postcss for the parse (a
+ * Checks a tenant stylesheet against the allow-list in tenant-css-rules.ts, using postcss for the parse (a
  * real CSS tokenizer: strings, comments and escapes are handled as browsers do). Returns the sheet
  * rebuilt from the checked rules alone, so what is stored is exactly what was checked, plus one
  * problem per refused rule or declaration, each naming the property or at-rule.

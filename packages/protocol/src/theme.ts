@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CUSTOM_CSS_CHARS } from './style.js';
+import { MAX_CUSTOM_CSS_CHARS } from './tenant-css-rules.js';
 import { LAUNCHER_ICONS, THEME_LIMITS, themeContrastProblems } from './theme-wire.js';
 import { checkTenantCss } from './tenant-css.js';
 

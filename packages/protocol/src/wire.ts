@@ -5,7 +5,8 @@
  */
 
 export { COPILOT_ROUTES, INBOX_LIMITS, SOLUTION_ROUTES, STAFF_CSRF_HEADER, STAFF_INBOX_ROUTES, STAFF_LIMITS, STAFF_ROUTES } from './staff-wire.js';
-export { MAX_CUSTOM_CSS_CHARS, MIN_TEXT_CONTRAST, SCHEME_COLORS, TENANT_CSS_PROPERTY, contrastRatio, relativeLuminance, tenantCssValueOffence } from './style.js';
+export { MIN_TEXT_CONTRAST, SCHEME_COLORS, contrastRatio, relativeLuminance } from './style.js';
+export { MAX_CUSTOM_CSS_CHARS, TENANT_CSS_PROPERTY, tenantCssValueOffence } from './tenant-css-rules.js';
 
 export { STAFF_ACCESS_ROUTES, STAFF_RESET_PASSWORD_PAGE } from './setup.js';
 export { MESSAGE_LABELS } from './labels.js';

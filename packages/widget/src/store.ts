@@ -10,6 +10,7 @@ import { createIdentity } from './identity.js';
 import type { TokenStore } from './session.js';
 import { fromServer, makeMessage, plain, type UiMessage } from './message.js';
 import { readAnswerStream, StreamDroppedError, type AnswerStreamOptions } from './stream.js';
+import { loadSseParser } from './sse-parser.js';
 import { resolveTheme } from './theme.js';
 
 export type { Feedback, UiMessage, UiStatus } from './message.js';
@@ -423,7 +424,10 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   let lastUnread = 0;
   const stopEffects = [
     effect(() => {
-      if (isOpen.value) unread.value = 0;
+      if (!isOpen.value) return;
+      unread.value = 0;
+      // The first question needs the SSE parser (a lazy chunk): fetch it while the visitor types.
+      loadSseParser().catch(() => {});
     }),
     effect(() => {
       const n = unread.value;

@@ -1,7 +1,7 @@
 import type { UIStreamChunk } from '@prex/protocol';
 import { STREAM_DONE } from '@prex/protocol/wire';
-import { createParser } from 'eventsource-parser';
 import { ApiError } from './api.js';
+import { loadSseParser } from './sse-parser.js';
 
 /**
  * Reads one answer's SSE stream (AI SDK UI message stream v1, `id: <seq>` on every event) and
@@ -68,6 +68,8 @@ export async function readAnswerStream(o: AnswerStreamOptions): Promise<'done' |
     let progressed = false;
     let error: unknown;
     try {
+      // Before connecting: a parser that cannot be fetched is a request never sent, not a lost answer.
+      const { createParser } = await loadSseParser();
       const res =
         connections++ === 0 ? await o.connect(ctrl.signal) : await o.reconnect(messageId!, last, ctrl.signal);
       if (!res.body) throw new TypeError('response has no body');

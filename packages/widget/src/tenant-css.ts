@@ -1,7 +1,7 @@
 import { TENANT_CSS_PROPERTY, tenantCssValueOffence } from '@prex/protocol/wire';
 
 /**
- * Tenant (or host-override) CSS reduced to what the allow-list in @prex/protocol's style.ts
+ * Tenant (or host-override) CSS reduced to what the allow-list in @prex/protocol's tenant-css-rules.ts
  * permits: style rules and top-level @media, allow-listed properties, values that cannot fetch.
  * The browser parses it, so the parse that decides what is checked is the parse that applies it
  * (no parser differential), and the pane's byte budget pays for no CSS library. A constructable

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import type { UIStreamChunk } from '@prex/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, createApi } from '../src/api.js';
 import { readAnswerStream, StreamDroppedError, type AnswerStreamOptions } from '../src/stream.js';
 import { ANSWER, ANSWER_TEXT, frame, frames, sseHead, startServer, writeInPieces, type Handler } from './sse-server.js';
@@ -210,5 +210,41 @@ describe('readAnswerStream against a loopback SSE server', () => {
     );
     await expect(r.result).resolves.toBe('aborted');
     expect(r.text()).toBe('Refunds are ');
+  });
+});
+
+describe('the SSE parser chunk (eventsource-parser, loaded lazily)', () => {
+  it('cannot be fetched: nothing is sent (a request never made, not a lost answer); the next try fetches it again', async () => {
+    vi.resetModules();
+    vi.doMock('eventsource-parser', () => {
+      throw new Error('chunk unreachable');
+    });
+    try {
+      const stream = await import('../src/stream.js');
+      let connects = 0;
+      const connect = (signal: AbortSignal) => (connects++, fetch('http://127.0.0.1:9/never', { signal }));
+      const failed = stream.readAnswerStream({ connect, reconnect: (_id, _last, signal) => connect(signal), onChunk: () => {} });
+      await expect(failed).rejects.toBeInstanceOf(stream.StreamDroppedError);
+      await expect(failed).rejects.toMatchObject({ messageId: undefined, lastEventId: 0 });
+      expect(connects).toBe(0);
+
+      vi.doUnmock('eventsource-parser');
+      server = await startServer(async (_req, res) => {
+        sseHead(res);
+        res.end(frames(0));
+      });
+      const api = createApi({ apiBase: server.url, publishableKey: KEY });
+      const chunks: unknown[] = [];
+      const again = stream.readAnswerStream({
+        connect: (signal) => api.send('tok', 'again', signal),
+        reconnect: (id, last, signal) => api.resume('tok', id, last, signal),
+        onChunk: (c) => chunks.push(c),
+      });
+      await expect(again).resolves.toBe('done');
+      expect(chunks).toEqual(ANSWER);
+    } finally {
+      vi.doUnmock('eventsource-parser');
+      vi.resetModules();
+    }
   });
 });

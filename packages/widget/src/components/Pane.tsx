@@ -36,8 +36,9 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
     if (ref.current) applyThemeVars(ref.current, theme);
   }, [theme]);
 
-  // Focus moves into the pane on open and back to where it was (the launcher) on close.
-  useEffect(() => {
+  // Focus moves into the pane on open and back to where it was (the launcher) on close: at once,
+  // before the frame is painted (a layout effect), so the visitor can type in the first frame.
+  useLayoutEffect(() => {
     if (open) {
       if (quiet.current) return void (quiet.current = false);
       const from = deepActive();
