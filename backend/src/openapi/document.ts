@@ -63,6 +63,7 @@ function operationObject(operation: Operation): Json {
     ...(operation.caller === 'public' ? { security: [] } : { security: SECURITY[operation.caller] }),
     ...(parameters.length ? { parameters } : {}),
     ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'input') } } } } : {}),
+    ...(operation.binaryBody ? { requestBody: { required: true, content: Object.fromEntries(operation.binaryBody.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) } } : {}),
     responses: {
       [status]: { description: 'Success', ...(content ? { content } : {}) },
       '4XX': { $ref: '#/components/responses/Error' },

@@ -15,6 +15,8 @@ export interface Operation {
   caller: Caller;
   summary: string;
   body?: ZodType;
+  /** A raw body of one of these media types (a voice recording) instead of JSON. */
+  binaryBody?: readonly string[];
   query?: ZodType;
   status?: number;
   reply: Reply;
@@ -64,6 +66,7 @@ export const OPERATIONS: readonly Operation[] = [
   op('get', R.customerConversations, 'visitor', 'The customer’s conversations on any device', p.customerConversationsResponseSchema),
   op('post', R.customerExport, 'visitor', 'Export the customer’s data', p.customerExportSchema, { body: p.dataRightsRequestSchema }),
   op('post', R.customerDelete, 'visitor', 'Delete the customer’s data', p.customerDeleteResponseSchema, { body: p.dataRightsRequestSchema }),
+  op('post', p.VOICE_ROUTE, 'visitor', 'Transcribe a voice message (the raw audio as the body, its audio type as Content-Type, at most VOICE_LIMITS); answers the text for the visitor to edit and send. The audio is not kept. 404 when no transcription endpoint is configured', p.voiceTranscriptResponseSchema, { query: p.voiceQuerySchema, binaryBody: Object.keys(p.VOICE_AUDIO_TYPES) }),
   op('post', R.emailConversation, 'visitor', 'Email this conversation to the visitor', p.emailConversationResponseSchema, { body: p.emailConversationRequestSchema }),
 
   op('get', '/v1/admin/theme', 'secretKey', 'The tenant’s stored theme and the theme the widget draws with', p.adminThemeResponseSchema),

@@ -32,3 +32,4 @@ export * from './operations.js';
 export * from './staff-knowledge.js';
 export * from './channel-api.js';
 export * from './phone-codes.js';
+export * from './voice.js';
