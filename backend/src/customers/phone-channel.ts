@@ -4,6 +4,8 @@
  * identity rules stay here and Twilio stays there.
  */
 export interface PhoneChannel {
+  /** Whether the tenant has an SMS number to text codes from at all. */
+  available(tenantId: string): Promise<boolean>;
   /** Whether the tenant can text `phone` a code now. */
   readiness(tenantId: string, phone: string): Promise<PhoneReadiness>;
   /**

@@ -8,6 +8,7 @@ import type { SmsSender } from './sender.js';
 export function createPhoneChannel(deps: { db: Db; log: Logger; sender: SmsSender }): PhoneChannel {
   const { db, log, sender } = deps;
   return {
+    available: async (tenantId) => Boolean(await findSmsSettings(db, tenantId)),
     async readiness(tenantId, phone) {
       const settings = await findSmsSettings(db, tenantId);
       if (!settings) return 'no-number';

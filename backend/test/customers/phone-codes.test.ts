@@ -83,6 +83,17 @@ describe('phone one-time codes by SMS', () => {
     expect(await readJson(await w.call('GET', ROUTES.customerMe))).toMatchObject({ level: 'phone', customer: { id: body.customer.id, phone } });
   });
 
+  it("tells the account panel whether the site can verify a phone (it has an SMS number)", async () => {
+    const w = await openWidget(t.app);
+    expect(await readJson(await w.call('GET', ROUTES.customerMe))).toMatchObject({ phoneVerification: true });
+    const none = await startWithSms(null);
+    try {
+      expect(await readJson(await (await openWidget(none.app)).call('GET', ROUTES.customerMe))).toMatchObject({ phoneVerification: false });
+    } finally {
+      await none.close();
+    }
+  });
+
   it('stores the code only as a hash', async () => {
     const phone = freshPhone();
     const w = await openWidget(t.app);
