@@ -36,6 +36,7 @@ import type { LogRing } from './log-ring.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createModelGateway } from './model/gateway.js';
+import { createTranscriber } from './model/transcriber.js';
 import { OPENAPI_PATH } from './openapi/operations.js';
 import { discardBody } from './http/discard-body.js';
 import { openApiHandler } from './openapi/routes.js';
@@ -57,6 +58,7 @@ import { createStaticRouter } from './static.js';
 import { CONSOLE_PREFIX, createConsoleRouter } from './console-static.js';
 import { createUsageRecorder } from './usage/recorder.js';
 import { createUsageFeature } from './usage/routes.js';
+import { createVoiceFeature } from './voice/routes.js';
 
 /** Every route of the tenant's own servers (secret key) lives under this path. */
 const ADMIN_PREFIX = '/v1/admin';
@@ -111,6 +113,7 @@ export function createApp(deps: AppDeps): PrexApp {
   const routes = createRoutePolicies({ config, db, log, metrics });
   const usage = createUsageRecorder(db, config, log, metrics);
   const gateway = createModelGateway({ llm: config.llm, usage });
+  const transcriber = config.transcription && createTranscriber(config.transcription);
   const mailer = createMailer(config, log);
   const bus = deps.bus ?? createMemoryBus();
   // Told of each handoff besides the staff email: the SMS feature's manager notices (built later, after the chat it answers with).
@@ -133,7 +136,7 @@ export function createApp(deps: AppDeps): PrexApp {
   const sms = createSmsFeature({ config, db, log, routes, bus, answer: chat.answer });
   handoffListeners.push(sms.handoffOpened);
   const features: Feature[] = [
-    createSettingsFeature({ db, routes }),
+    createSettingsFeature({ db, routes, transcription: Boolean(transcriber) }),
     createSessionsFeature({ db, config, routes }),
     createKnowledgeFeature({
       db,
@@ -169,6 +172,7 @@ export function createApp(deps: AppDeps): PrexApp {
     chat,
     sms,
     createChannelApiFeature({ db, log, routes, bus, handoff, answer: chat.answer }),
+    createVoiceFeature({ routes, log, transcriber }),
   ];
   for (const feature of features) {
     for (const router of routersOf(feature.adminRoutes)) app.use(router);

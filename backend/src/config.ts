@@ -147,6 +147,15 @@ const envSchema = z.object({
   /** Texts per /embeddings request. */
   PREX_EMBEDDINGS_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   PREX_EMBEDDINGS_TIMEOUT_MS: positiveInt.default(30_000),
+  /**
+   * Voice messages transcribed on the server (any OpenAI-compatible /audio/transcriptions endpoint,
+   * e.g. whisper-1 or gpt-4o-mini-transcribe); off unless the model is set: the widget then offers
+   * only the browser's own speech recognition.
+   */
+  PREX_TRANSCRIPTION_MODEL: optionalText,
+  PREX_TRANSCRIPTION_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PREX_TRANSCRIPTION_API_KEY: optionalText,
+  PREX_TRANSCRIPTION_TIMEOUT_MS: positiveInt.default(30_000),
   PREX_HEARTBEAT_MS: positiveInt.default(15_000),
   /** Pause between the extractive answerer's word groups: a typing pace, not a cost (0 for benches). */
   PREX_EXTRACTIVE_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(4),
@@ -257,6 +266,15 @@ export interface EmbeddingsConfig {
   maxRetries: number;
 }
 
+/** The endpoint voice messages are transcribed with (model/transcriber.ts). */
+export interface TranscriptionConfig {
+  apiKey: string;
+  baseUrl: string | undefined;
+  model: string;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
 /** How uploaded files are parsed: the sandbox's memory and time, and the format limits (knowledge/parse). */
 export interface IngestionConfig {
   memoryMb: number;
@@ -290,6 +308,8 @@ export interface Config {
   llm: LlmConfig | null;
   /** Null when no embeddings model is configured: retrieval is lexical only. */
   embeddings: EmbeddingsConfig | null;
+  /** Null when no transcription model is configured: no voice messages (the widget shows no recorder). */
+  transcription: TranscriptionConfig | null;
   heartbeatMs: number;
   extractiveDelayMs: number;
   historyTokenBudget: number;
@@ -372,6 +392,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           batchSize: e.PREX_EMBEDDINGS_BATCH_SIZE,
           timeoutMs: e.PREX_EMBEDDINGS_TIMEOUT_MS,
           maxRetries: 3,
+        }
+      : null,
+    // Endpoint and key default to the chat model's (OPENAI_*), as for embeddings.
+    transcription: e.PREX_TRANSCRIPTION_MODEL
+      ? {
+          apiKey: e.PREX_TRANSCRIPTION_API_KEY ?? e.OPENAI_API_KEY ?? 'not-needed',
+          baseUrl: e.PREX_TRANSCRIPTION_BASE_URL ?? e.OPENAI_BASE_URL,
+          model: e.PREX_TRANSCRIPTION_MODEL,
+          timeoutMs: e.PREX_TRANSCRIPTION_TIMEOUT_MS,
+          // The visitor waits for it: one retry, not the chat model's backoff.
+          maxRetries: 1,
         }
       : null,
     heartbeatMs: e.PREX_HEARTBEAT_MS,

@@ -194,5 +194,5 @@ test('identify with a forged signature: an error event, and the visitor stays an
     const res = await fetch(`${api}/v1/customers/me`, { headers: { 'x-prex-key': 'pk_demo_northwind', authorization: `Bearer ${token}` } });
     return res.json() as Promise<{ level: string; customer: unknown }>;
   }, stack.apiUrl);
-  expect(me).toEqual({ level: 'anonymous', customer: null });
+  expect(me).toEqual({ level: 'anonymous', customer: null, phoneVerification: false });
 });

@@ -101,17 +101,18 @@ test('the owner saves the SMS number with a manager number: both are there after
   await page.getByRole('button', { name: 'Save SMS settings' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'E.164' })).toBeVisible();
 
-  await page.getByLabel('Manager numbers').fill('+14155550101');
+  // A manager's name (after the number) signs their SMS replies.
+  await page.getByLabel('Manager numbers').fill('+14155550101 Dana Scully\n+14155550102');
   await page.getByRole('button', { name: 'Save SMS settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'SMS settings saved' })).toBeVisible();
   const stored = await stack.admin<SmsSettingsResponse>('GET', SMS_ROUTES.settings);
-  expect(stored).toMatchObject({ phoneNumber: '+14155550100', managerNumbers: ['+14155550101'] });
+  expect(stored).toMatchObject({ phoneNumber: '+14155550100', managerNumbers: ['+14155550101', '+14155550102'], managerNames: { '+14155550101': 'Dana Scully' } });
 
   expect((await axePage(page)).bad).toEqual([]);
 
   await page.reload();
   await expect(page.getByLabel('Twilio phone number')).toHaveValue('+14155550100');
-  await expect(page.getByLabel('Manager numbers')).toHaveValue('+14155550101');
+  await expect(page.getByLabel('Manager numbers')).toHaveValue('+14155550101 Dana Scully\n+14155550102');
   await expect(page.getByLabel('Auth token')).toHaveValue('');
   await expect(page.getByTestId('sms-token-state')).toContainText('set');
   expect(await page.content()).not.toContain(token);

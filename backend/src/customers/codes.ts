@@ -32,7 +32,7 @@ const channelOf = (deps: CodeDeps): CodeChannel => deps.channel ?? EMAIL_CHANNEL
 /** auth_events keeps a hash of the email for the tenant's view; a phone is not an email. */
 const eventEmail = (channel: CodeChannel, address: string): string | null => (channel.address === 'email' ? address : null);
 
-export type IssueOutcome = { issued: true; code: string; expiresAt: Date } | { issued: false; limit: SendLimitHit };
+export type IssueOutcome = { issued: true; id: string; code: string; expiresAt: Date } | { issued: false; limit: SendLimitHit };
 
 /**
  * Issues a new code for (tenant, address), replacing any active one, unless a send limit is hit.
@@ -52,15 +52,16 @@ export async function issueCode(deps: CodeDeps, req: CodeRequest): Promise<Issue
     }
     await tx.query(`update ${table} set consumed_at = $3 where tenant_id = $1 and ${address} = $2 and consumed_at is null`, [req.tenantId, req.address, now]);
     const code = generateCode();
+    const id = newId('otp');
     const expiresAt = new Date(now.getTime() + EMAIL_CODE.ttlSeconds * 1000);
     await tx.query(
       `insert into ${table} (id, tenant_id, ${address}, purpose, code_hash, session_id, expires_at, created_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [newId('otp'), req.tenantId, req.address, req.purpose, hashCode(deps.secret, req.tenantId, req.address, code), req.sessionId, expiresAt, now],
+      [id, req.tenantId, req.address, req.purpose, hashCode(deps.secret, req.tenantId, req.address, code), req.sessionId, expiresAt, now],
     );
     // Counted per IP here: the code tables keep no IP.
     await recordAuthEvent(tx, { tenantId: req.tenantId, kind: 'otp_sent', email, ip: req.ip, at: now });
-    return { issued: true, code, expiresAt };
+    return { issued: true, id, code, expiresAt };
   });
 }
 

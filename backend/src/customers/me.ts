@@ -34,7 +34,11 @@ export function addCustomerMeRoutes(routes: RouteGroup, deps: CustomersDeps): vo
   routes.get(ROUTES.customerMe, async (_req, res) => {
     const { tenantId, sessionId } = sessionOf(res);
     const customer = await customerOfSession(db, tenantId, sessionId);
-    const out: CustomerMeResponse = { level: await identityLevelOf(db, tenantId, sessionId), customer: customer && toWireCustomer(customer) };
+    const out: CustomerMeResponse = {
+      level: await identityLevelOf(db, tenantId, sessionId),
+      customer: customer && toWireCustomer(customer),
+      phoneVerification: deps.phone ? await deps.phone.available(tenantId) : false,
+    };
     res.set('Cache-Control', 'no-store').json(out);
   });
 

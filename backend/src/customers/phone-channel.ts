@@ -4,10 +4,15 @@
  * identity rules stay here and Twilio stays there.
  */
 export interface PhoneChannel {
+  /** Whether the tenant has an SMS number to text codes from at all. */
+  available(tenantId: string): Promise<boolean>;
   /** Whether the tenant can text `phone` a code now. */
   readiness(tenantId: string, phone: string): Promise<PhoneReadiness>;
-  /** Texts `text` to `phone` from the tenant's number; false when Twilio refused it (logged there). */
-  send(tenantId: string, phone: string, text: string): Promise<boolean>;
+  /**
+   * Texts the code `codeId` (its `text`) to `phone` from the tenant's number, recorded as a delivery
+   * of that code; false when Twilio refused it (logged there).
+   */
+  sendCode(tenantId: string, phone: string, text: string, codeId: string): Promise<boolean>;
   /** The session of the SMS conversation this phone has with the tenant, if it ever texted. */
   smsSessionOf(tenantId: string, phone: string): Promise<string | undefined>;
 }

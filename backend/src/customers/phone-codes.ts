@@ -47,7 +47,7 @@ export function addPhoneCodeRoutes(routes: RouteGroup, deps: CustomersDeps & { p
     if (!issued.issued) throw tooManyCodes(LIMIT_SCOPE[issued.limit]);
     const minutes = Math.round(EMAIL_CODE.ttlSeconds / 60);
     const text = `${tenantOf(res).name}: your verification code is ${issued.code}. It expires in ${minutes} minutes. Do not share it.`;
-    if (!(await channel.send(tenantId, phone, text))) throw smsUnavailable();
+    if (!(await channel.sendCode(tenantId, phone, text, issued.id))) throw smsUnavailable();
     const out: PhoneCodeStartResponse = { sent: true, expiresInSeconds: EMAIL_CODE.ttlSeconds };
     res.status(202).json(out);
   });

@@ -7,9 +7,9 @@ import { addThemeRoutes } from './theme.js';
 import { addWidgetConfigRoute } from './widget-config.js';
 
 /** The tenant's settings: what the widget draws with (public), and theme and origins (admin). */
-export function createSettingsFeature(deps: { db: Db; routes: Routes }): Feature {
+export function createSettingsFeature(deps: { db: Db; routes: Routes; transcription?: boolean }): Feature {
   const publicRoutes = deps.routes.keyed();
-  addWidgetConfigRoute(publicRoutes);
+  addWidgetConfigRoute(publicRoutes, deps.transcription ?? false);
   const adminRoutes = deps.routes.admin();
   addThemeRoutes(adminRoutes, deps.db);
   addTenantSettingsRoutes(adminRoutes, deps.db);

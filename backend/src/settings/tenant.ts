@@ -13,6 +13,7 @@ const toResponse = (tenant: Tenant): TenantSettingsResponse => ({
   publishableKey: tenant.publishableKey,
   allowedOrigins: tenant.allowedOrigins,
   adminOrigins: tenant.adminOrigins,
+  voiceInput: tenant.voiceInput,
   createdAt: tenant.createdAt.toISOString(),
 });
 

@@ -1,12 +1,16 @@
-import { ROUTES, type WidgetConfigResponse } from '@prex/protocol';
+import { ROUTES, VOICE_LIMITS, type WidgetConfigResponse } from '@prex/protocol';
 import { tenantOf } from '../auth/context.js';
 import type { RouteGroup } from '../http/route-group.js';
 
-/** GET /v1/widget/config: what the pane needs to draw itself for the key's tenant. */
-export function addWidgetConfigRoute(routes: RouteGroup): void {
+/**
+ * GET /v1/widget/config: what the pane needs to draw itself for the key's tenant. `voice` tells it
+ * whether voice messages can be transcribed here (`transcription`: an endpoint is configured).
+ */
+export function addWidgetConfigRoute(routes: RouteGroup, transcription: boolean): void {
   routes.get(ROUTES.widgetConfig, (_req, res) => {
     const tenant = tenantOf(res);
-    const body: WidgetConfigResponse = { tenant: { name: tenant.name }, theme: tenant.theme };
+    const voice = transcription ? { prefer: tenant.voiceInput, maxSeconds: VOICE_LIMITS.maxSeconds, maxBytes: VOICE_LIMITS.maxBytes } : null;
+    const body: WidgetConfigResponse = { tenant: { name: tenant.name }, theme: tenant.theme, voice };
     // Not cached: the answer depends on the key header, which a URL-keyed cache would ignore.
     res.set('Cache-Control', 'no-store').json(body);
   });

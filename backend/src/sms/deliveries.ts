@@ -29,14 +29,23 @@ const STORED_STAGE = `case status ${Object.entries(STAGE)
   .map(([status, stage]) => `when '${status}' then ${stage}`)
   .join(' ')} else 0 end`;
 
-export type DeliveryOwner = { smsMessageId: string } | { noticeId: string };
+/** What a delivery belongs to: an outbound conversation message, a manager notice, or a verification code. */
+export type DeliveryOwner = { smsMessageId: string } | { noticeId: string } | { phoneCodeId: string };
+
+/** The sms_deliveries column that names the owner, and its id (fixed column names: safe in SQL text). */
+function ownerColumn(owner: DeliveryOwner): ['sms_message_id' | 'notice_id' | 'phone_code_id', string] {
+  if ('smsMessageId' in owner) return ['sms_message_id', owner.smsMessageId];
+  if ('noticeId' in owner) return ['notice_id', owner.noticeId];
+  return ['phone_code_id', owner.phoneCodeId];
+}
 
 /** Twilio accepted a message (its create call answered `status`, usually queued). */
 export async function recordDelivery(db: Db, tenantId: string, owner: DeliveryOwner, sid: string, status: string): Promise<void> {
+  const [column, id] = ownerColumn(owner);
   await db.query(
-    `insert into sms_deliveries (tenant_id, message_sid, sms_message_id, notice_id, status) values ($1, $2, $3, $4, $5)
+    `insert into sms_deliveries (tenant_id, message_sid, ${column}, status) values ($1, $2, $3, $4)
      on conflict (tenant_id, message_sid) do nothing`,
-    [tenantId, sid, 'smsMessageId' in owner ? owner.smsMessageId : null, 'noticeId' in owner ? owner.noticeId : null, status],
+    [tenantId, sid, id, status],
   );
 }
 
@@ -61,9 +70,9 @@ export interface Delivery {
   errorCode: number | null;
 }
 
-/** The deliveries of one outbound sms_messages row or manager notice (one per part), by sid. */
+/** The deliveries of one outbound sms_messages row, manager notice or code text (one per part), by sid. */
 export async function listDeliveries(db: Db, tenantId: string, owner: DeliveryOwner): Promise<Delivery[]> {
-  const [column, id] = 'smsMessageId' in owner ? ['sms_message_id', owner.smsMessageId] : ['notice_id', owner.noticeId];
+  const [column, id] = ownerColumn(owner);
   const rows = await db.query<{ message_sid: string; status: string; error_code: number | null }>(
     `select message_sid, status, error_code from sms_deliveries where tenant_id = $1 and ${column} = $2 order by message_sid`,
     [tenantId, id],

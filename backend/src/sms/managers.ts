@@ -30,7 +30,7 @@ export interface ManagerDeps {
   consoleOrigin: string | undefined;
 }
 
-/** How a manager's reply is signed in the conversation (the customer sees it as a person's answer). */
+/** How a manager's reply is signed in the conversation when their number has no name in the settings. */
 export const MANAGER_STAFF_NAME = 'Manager';
 
 /** The customer's question, on one line and cut short enough for one SMS segment or two. */
@@ -109,7 +109,7 @@ export async function handleManagerSms(deps: ManagerDeps, settings: SmsSettings,
   const scope = { tenantId, sessionId: notice.sessionId };
   const inboundId = await claimInbound(db, { ...scope, messageSid: message.MessageSid });
   if (!inboundId) return 'repeated';
-  const { message: reply, seq } = await insertStaffReply(db, { ...scope, text, staffName: MANAGER_STAFF_NAME });
+  const { message: reply, seq } = await insertStaffReply(db, { ...scope, text, staffName: settings.managerNames[message.From] ?? MANAGER_STAFF_NAME });
   await updateInbound(db, tenantId, inboundId, { status: 'from_manager', messageId: reply.id });
   await announceConversationEvent(deps, scope, seq);
   await touchConversation(deps, scope, 'staff-reply');

@@ -8,18 +8,19 @@ import type { SmsSender } from './sender.js';
 export function createPhoneChannel(deps: { db: Db; log: Logger; sender: SmsSender }): PhoneChannel {
   const { db, log, sender } = deps;
   return {
+    available: async (tenantId) => Boolean(await findSmsSettings(db, tenantId)),
     async readiness(tenantId, phone) {
       const settings = await findSmsSettings(db, tenantId);
       if (!settings) return 'no-number';
       if (settings.managerNumbers.includes(phone) || settings.phoneNumber === phone) return 'manager';
       return (await findSmsConversationOfPhone(db, tenantId, phone))?.optedOut ? 'opted-out' : 'ready';
     },
-    async send(tenantId, phone, text) {
+    async sendCode(tenantId, phone, text, codeId) {
       const settings = await findSmsSettings(db, tenantId);
       if (!settings) return false;
       try {
-        // Not recorded as a delivery: a code is not part of any conversation.
-        await sender.sendTo(settings, phone, text, null);
+        // A delivery of the code (not of a conversation): Twilio's status callbacks update it.
+        await sender.sendTo(settings, phone, text, { phoneCodeId: codeId });
         return true;
       } catch (error) {
         log.warn('sms: a verification code was not sent', { tenantId, error: error instanceof Error ? error.message : String(error) });

@@ -17,6 +17,8 @@ export interface SmsSettings {
   helpText: string | null;
   /** E.164 numbers told of each handoff; never customers' numbers of this tenant. */
   managerNumbers: string[];
+  /** Names of manager numbers (a subset of managerNumbers); a reply from a number without one is signed "Manager". */
+  managerNames: Record<string, string>;
   updatedAt: Date;
 }
 
@@ -28,10 +30,11 @@ interface SettingsRow {
   keyword_replies: boolean;
   help_text: string | null;
   manager_numbers: string[] | null;
+  manager_names: Record<string, string> | null;
   updated_at: Date;
 }
 
-const SETTINGS_COLUMNS = 'tenant_id, account_sid, auth_token, phone_number, keyword_replies, help_text, manager_numbers, updated_at';
+const SETTINGS_COLUMNS = 'tenant_id, account_sid, auth_token, phone_number, keyword_replies, help_text, manager_numbers, manager_names, updated_at';
 
 function toSettings(row: SettingsRow): SmsSettings {
   return {
@@ -42,6 +45,7 @@ function toSettings(row: SettingsRow): SmsSettings {
     keywordReplies: row.keyword_replies,
     helpText: row.help_text,
     managerNumbers: row.manager_numbers ?? [],
+    managerNames: row.manager_names ?? {},
     updatedAt: new Date(row.updated_at),
   };
 }
@@ -51,10 +55,12 @@ export async function findSmsSettings(db: Db, tenantId: string): Promise<SmsSett
   return rows[0] && toSettings(rows[0]);
 }
 
-export type SettingsWrite = Omit<SmsSettings, 'tenantId' | 'authToken' | 'updatedAt' | 'managerNumbers'> & {
+export type SettingsWrite = Omit<SmsSettings, 'tenantId' | 'authToken' | 'updatedAt' | 'managerNumbers' | 'managerNames'> & {
   authToken: string | undefined;
   /** Undefined keeps the stored ones. */
   managerNumbers?: string[] | undefined;
+  /** Undefined keeps the stored names of the numbers that stay. */
+  managerNames?: Record<string, string> | undefined;
 };
 
 /** Why settings were not saved: a missing token, another tenant's number, or customers' and managers' numbers mixed. */
@@ -76,19 +82,28 @@ export async function saveSmsSettings(db: Db, tenantId: string, input: SettingsW
     ]);
     if (customers[0]) return { managerIs: 'a-customer', phone: customers[0].phone };
   }
+  const managerNames = input.managerNames ?? (await namesThatStay(db, tenantId, input.managerNumbers));
   const rows = await db.query<SettingsRow>(
-    `insert into sms_settings as s (tenant_id, account_sid, auth_token, phone_number, keyword_replies, help_text, manager_numbers)
+    `insert into sms_settings as s (tenant_id, account_sid, auth_token, phone_number, keyword_replies, help_text, manager_numbers, manager_names)
      select $1, $2, coalesce($3, (select auth_token from sms_settings where tenant_id = $1)), $4, $5, $6,
-            coalesce($7::text[], (select manager_numbers from sms_settings where tenant_id = $1), '{}')
+            coalesce($7::text[], (select manager_numbers from sms_settings where tenant_id = $1), '{}'), $8::jsonb
       where $3 is not null or exists (select 1 from sms_settings where tenant_id = $1)
      on conflict (tenant_id) do update
         set account_sid = excluded.account_sid, auth_token = excluded.auth_token, phone_number = excluded.phone_number,
             keyword_replies = excluded.keyword_replies, help_text = excluded.help_text, manager_numbers = excluded.manager_numbers,
-            updated_at = now()
+            manager_names = excluded.manager_names, updated_at = now()
      returning ${SETTINGS_COLUMNS}`,
-    [tenantId, input.accountSid, input.authToken ?? null, input.phoneNumber, input.keywordReplies, input.helpText, input.managerNumbers ?? null],
+    [tenantId, input.accountSid, input.authToken ?? null, input.phoneNumber, input.keywordReplies, input.helpText, input.managerNumbers ?? null, JSON.stringify(managerNames)],
   );
   return rows[0] ? toSettings(rows[0]) : 'token-required';
+}
+
+/** The stored managers' names of the numbers kept (`numbers` undefined: the stored numbers all stay). */
+async function namesThatStay(db: Db, tenantId: string, numbers: string[] | undefined): Promise<Record<string, string>> {
+  const stored = await findSmsSettings(db, tenantId);
+  if (!stored) return {};
+  const kept = numbers ?? stored.managerNumbers;
+  return Object.fromEntries(Object.entries(stored.managerNames).filter(([phone]) => kept.includes(phone)));
 }
 
 export async function deleteSmsSettings(db: Db, tenantId: string): Promise<boolean> {

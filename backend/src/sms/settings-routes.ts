@@ -20,6 +20,7 @@ export function toResponse(settings: SmsSettings): SmsSettingsResponse {
     keywordReplies: settings.keywordReplies,
     helpText: settings.helpText,
     managerNumbers: settings.managerNumbers,
+    managerNames: settings.managerNames,
     webhookPath: smsInboundPath(settings.tenantId),
     updatedAt: settings.updatedAt.toISOString(),
   };

@@ -11,10 +11,11 @@ interface TenantRow {
   allowed_origins: string[];
   admin_origins: string[];
   theme: unknown;
+  voice_input: 'browser' | 'server';
   created_at: Date;
 }
 
-const COLUMNS = 'id, name, publishable_key, allowed_origins, admin_origins, theme, created_at';
+const COLUMNS = 'id, name, publishable_key, allowed_origins, admin_origins, theme, voice_input, created_at';
 const TENANT_COLUMNS = COLUMNS.split(', ').map((c) => `t.${c}`).join(', ');
 
 export interface CreateTenantInput {
@@ -141,12 +142,19 @@ export async function updateAllowedOrigins(db: Db, tenantId: string, origins: st
 export async function updateTenantSettings(
   db: Db,
   tenantId: string,
-  patch: { name?: string | undefined; allowedOrigins?: string[] | undefined; adminOrigins?: string[] | undefined },
+  patch: { name?: string | undefined; allowedOrigins?: string[] | undefined; adminOrigins?: string[] | undefined; voiceInput?: Tenant['voiceInput'] | undefined },
 ): Promise<Tenant | undefined> {
   const rows = await db.query<TenantRow>(
-    `update tenants set name = coalesce($2, name), allowed_origins = coalesce($3, allowed_origins), admin_origins = coalesce($4, admin_origins)
+    `update tenants set name = coalesce($2, name), allowed_origins = coalesce($3, allowed_origins), admin_origins = coalesce($4, admin_origins),
+            voice_input = coalesce($5, voice_input)
       where id = $1 returning ${COLUMNS}`,
-    [tenantId, patch.name ?? null, patch.allowedOrigins ? normalizeOrigins(patch.allowedOrigins) : null, patch.adminOrigins ? normalizeOrigins(patch.adminOrigins) : null],
+    [
+      tenantId,
+      patch.name ?? null,
+      patch.allowedOrigins ? normalizeOrigins(patch.allowedOrigins) : null,
+      patch.adminOrigins ? normalizeOrigins(patch.adminOrigins) : null,
+      patch.voiceInput ?? null,
+    ],
   );
   return rows[0] && toTenant(rows[0]);
 }
@@ -226,6 +234,7 @@ function toTenant(row: TenantRow): Tenant {
     allowedOrigins: row.allowed_origins,
     adminOrigins: row.admin_origins,
     theme: readTheme(row.theme),
+    voiceInput: row.voice_input,
     createdAt: row.created_at,
   };
 }

@@ -9,5 +9,7 @@ export interface Tenant {
   /** Origins whose pages may read the admin API with the secret key (CORS); empty by default. */
   adminOrigins: string[];
   theme: Theme;
+  /** 'server': the widget records voice messages for server transcription even where the browser recognises speech. */
+  voiceInput: 'browser' | 'server';
   createdAt: Date;
 }

@@ -24,7 +24,7 @@ describe('the identity ladder: host-signed identities', () => {
     const w = await openWidget(t.app);
     const res = await w.call('GET', ROUTES.customerMe);
     expect(res.status).toBe(200);
-    expect(await readJson(res)).toEqual({ level: 'anonymous', customer: null });
+    expect(await readJson(res)).toEqual({ level: 'anonymous', customer: null, phoneVerification: false });
   });
 
   it('moves to host with an HMAC of the user id, and the same user on two devices is one customer', async () => {
@@ -67,7 +67,7 @@ describe('the identity ladder: host-signed identities', () => {
     const body = await readJson(res);
     expect(body.error.code).toBe('invalid_signature');
     expect(body.error.message).toMatch(/signature|token/i);
-    expect(await readJson(await w.call('GET', ROUTES.customerMe))).toEqual({ level: 'anonymous', customer: null });
+    expect(await readJson(await w.call('GET', ROUTES.customerMe))).toEqual({ level: 'anonymous', customer: null, phoneVerification: false });
     expect(await invalidSignatureCount()).toBe(before + 1);
   });
 

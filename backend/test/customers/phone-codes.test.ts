@@ -8,7 +8,7 @@ import { readJson } from '../helpers/app.js';
 import { openMemoryDb } from '../helpers/db.js';
 import { adminCall, openWidget, startCustomersApp, verifyEmail, type Widget } from '../helpers/customers.js';
 import { eventually } from '../helpers/eventually.js';
-import { messageSid, postInbound, type TwilioAccount } from '../helpers/sms.js';
+import { messageSid, postInbound, postStatus, type TwilioAccount } from '../helpers/sms.js';
 
 /**
  * Phone verification by SMS, end to end: the real server, the real `twilio` client sending to the
@@ -83,6 +83,17 @@ describe('phone one-time codes by SMS', () => {
     expect(await readJson(await w.call('GET', ROUTES.customerMe))).toMatchObject({ level: 'phone', customer: { id: body.customer.id, phone } });
   });
 
+  it("tells the account panel whether the site can verify a phone (it has an SMS number)", async () => {
+    const w = await openWidget(t.app);
+    expect(await readJson(await w.call('GET', ROUTES.customerMe))).toMatchObject({ phoneVerification: true });
+    const none = await startWithSms(null);
+    try {
+      expect(await readJson(await (await openWidget(none.app)).call('GET', ROUTES.customerMe))).toMatchObject({ phoneVerification: false });
+    } finally {
+      await none.close();
+    }
+  });
+
   it('stores the code only as a hash', async () => {
     const phone = freshPhone();
     const w = await openWidget(t.app);
@@ -91,6 +102,33 @@ describe('phone one-time codes by SMS', () => {
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(code);
     expect(rows[0]!.code_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("records the code's text as an SMS delivery of that code, which Twilio's status callbacks move forward", async () => {
+    const phone = freshPhone();
+    const w = await openWidget(t.app);
+    await textedCode(w, phone);
+    const sms = twilioApi.messages.filter((m) => m.to === phone).at(-1)!;
+    const delivery = async () =>
+      (
+        await db.query<{ status: string; phone_code_id: string | null; sms_message_id: string | null; notice_id: string | null; error_code: number | null }>(
+          'select d.status, d.phone_code_id, d.sms_message_id, d.notice_id, d.error_code from sms_deliveries d where d.tenant_id = $1 and d.message_sid = $2',
+          [t.app.tenant.id, sms.sid],
+        )
+      )[0];
+    const [code] = await db.query<{ id: string }>('select id from phone_codes where tenant_id = $1 and phone = $2 and consumed_at is null', [t.app.tenant.id, phone]);
+    expect(await delivery()).toEqual({ status: 'queued', phone_code_id: code!.id, sms_message_id: null, notice_id: null, error_code: null });
+
+    expect((await postStatus(t.app.url, t.app.tenant.id, t.account, { MessageSid: sms.sid, MessageStatus: 'undelivered', ErrorCode: '30003' })).status).toBe(204);
+    expect(await delivery()).toMatchObject({ status: 'undelivered', error_code: 30003 });
+    // Another tenant's callback (signed with its own account) does not touch this tenant's row.
+    const other = await startWithSms(B);
+    try {
+      expect((await postStatus(other.app.url, other.app.tenant.id, other.account, { MessageSid: sms.sid, MessageStatus: 'delivered' })).status).toBe(204);
+      expect(await delivery()).toMatchObject({ status: 'undelivered' });
+    } finally {
+      await other.close();
+    }
   });
 
   it('adds the phone to an email-verified customer, who stays at the email level', async () => {

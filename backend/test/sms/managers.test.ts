@@ -121,6 +121,26 @@ describe('manager numbers (admin settings)', () => {
     expect(error.issues[0].path).toBe('managerNumbers.1');
     expect((await readJson<SmsSettingsResponse>(await admin(t.tenantId, SMS_ROUTES.settings))).managerNumbers).toEqual([MANAGER_1, MANAGER_2]);
   });
+
+  it("keeps managers' names by number, drops the name of a number taken off, and refuses a name for a number that is no manager's", async () => {
+    const put = (body: Record<string, unknown>) => admin(t.tenantId, SMS_ROUTES.settings, { method: 'PUT', body: { ...A, ...body } });
+    try {
+      const named = await put({ managerNumbers: [MANAGER_1, MANAGER_2], managerNames: { [MANAGER_1]: '  Sam  ', [MANAGER_2]: 'Dana' } });
+      expect((await readJson<SmsSettingsResponse>(named)).managerNames).toEqual({ [MANAGER_1]: 'Sam', [MANAGER_2]: 'Dana' });
+      // Left out: kept; a number taken off the list loses its name.
+      expect((await readJson<SmsSettingsResponse>(await put({}))).managerNames).toEqual({ [MANAGER_1]: 'Sam', [MANAGER_2]: 'Dana' });
+      expect((await readJson<SmsSettingsResponse>(await put({ managerNumbers: [MANAGER_2] }))).managerNames).toEqual({ [MANAGER_2]: 'Dana' });
+      const stranger = await put({ managerNumbers: [MANAGER_2], managerNames: { [MANAGER_1]: 'Sam' } });
+      expect(stranger.status).toBe(400);
+      expect((await readJson(stranger)).error.issues[0]).toMatchObject({ path: `managerNames.${MANAGER_1}`, message: expect.stringContaining('managerNumbers') });
+      const blank = await put({ managerNumbers: [MANAGER_2], managerNames: { [MANAGER_2]: '   ' } });
+      expect(blank.status).toBe(400);
+      // Another tenant's settings show no names of this one.
+      expect((await readJson<SmsSettingsResponse>(await admin(tenantB, SMS_ROUTES.settings))).managerNames).toEqual({});
+    } finally {
+      await put({ managerNumbers: [MANAGER_1, MANAGER_2], managerNames: {} });
+    }
+  });
 });
 
 describe('a handoff, told to the managers by SMS', () => {
@@ -216,6 +236,23 @@ describe('a handoff, told to the managers by SMS', () => {
     await inbound(t.tenantId, A, MANAGER_B, 'Hi there');
     await eventually(async () => smsTo(MANAGER_B).some((m) => m.from === A.phoneNumber));
     expect((await conversation(tenantB, visitor.sessionId)).messages.filter((m) => m.author === 'human')).toEqual([]);
+  });
+
+  it("signs a manager's reply with the manager's name from the settings, else 'Manager'", async () => {
+    const named = await admin(t.tenantId, SMS_ROUTES.settings, { method: 'PUT', body: { ...A, managerNumbers: [MANAGER_1, MANAGER_2], managerNames: { [MANAGER_2]: 'Dana' } } });
+    expect(named.status).toBe(200);
+    try {
+      const customer = '+14155552004';
+      const before = smsTo(MANAGER_2).length;
+      const sessionId = await smsHandoff(customer);
+      await waitForSmsTo(MANAGER_2, before + 1);
+      await inbound(t.tenantId, A, MANAGER_2, 'Dana here: your parcel is on its way.');
+      await waitForSmsTo(customer, 2);
+      const staff = (await conversation(t.tenantId, sessionId)).messages.filter((m) => m.author === 'human');
+      expect(staff.map((m) => [m.text, m.authorName])).toEqual([['Dana here: your parcel is on its way.', 'Dana']]);
+    } finally {
+      await admin(t.tenantId, SMS_ROUTES.settings, { method: 'PUT', body: { ...A, managerNumbers: [MANAGER_1, MANAGER_2], managerNames: {} } });
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { themeOverrideSchema, themeSchema } from './theme.js';
+import { widgetVoiceConfigSchema } from './voice.js';
 
 export const publishableKeySchema = z
   .string()
@@ -27,6 +28,8 @@ export type WidgetBootConfig = z.infer<typeof widgetBootConfigSchema>;
 export const widgetConfigResponseSchema = z.object({
   tenant: z.object({ name: z.string() }),
   theme: themeSchema,
+  /** Voice messages transcribed by the server; absent or null: none configured (the recorder is not shown). */
+  voice: widgetVoiceConfigSchema.optional(),
 });
 /** PUT /v1/admin/theme: the tenant's stored theme (a partial theme; missing fields use the defaults). */
 export const adminThemeRequestSchema = themeOverrideSchema;

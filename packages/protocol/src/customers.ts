@@ -145,6 +145,8 @@ export type EmailCodeVerifyResponse = z.infer<typeof emailCodeVerifyResponseSche
 export const customerMeResponseSchema = z.object({
   level: identityLevelSchema,
   customer: customerSchema.nullable(),
+  /** The site can verify a phone by SMS code (it has an SMS number): the account panel offers it. */
+  phoneVerification: z.boolean().optional(),
 });
 export type CustomerMeResponse = z.infer<typeof customerMeResponseSchema>;
 

@@ -25,6 +25,8 @@ export const errorCodeSchema = z.enum([
   'auth_unavailable',
   /** Twilio did not take a text message (a phone code); the details stay in the server log. */
   'sms_unavailable',
+  /** The transcription endpoint did not turn a voice message into text; the details stay in the server log. */
+  'transcription_unavailable',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 

@@ -34,3 +34,4 @@ export * from './channel-api.js';
 export * from './phone-codes.js';
 export * from './attachments-wire.js';
 export * from './attachments.js';
+export * from './voice.js';

@@ -5,14 +5,11 @@ import { e164Schema } from './sms.js';
 /**
  * Phone verification by SMS: a 6-digit code sent from the tenant's Twilio number, on the same
  * identity ladder and with the same limits as email codes (EMAIL_CODE: expiry, attempts).
- * The routes are not in ROUTES (wire.ts): the widget pane, which bundles ROUTES, has no phone UI and
- * no bytes to spare.
+ * The routes are not in ROUTES (wire.ts): the pane, which bundles ROUTES, has no bytes to spare;
+ * the account panel (a lazy chunk) imports PHONE_CODE_ROUTES from the wire entry.
  */
 
-export const PHONE_CODE_ROUTES = {
-  start: '/v1/identity/phone/start',
-  verify: '/v1/identity/phone/verify',
-} as const;
+export { PHONE_CODE_ROUTES } from './phone-codes-wire.js';
 
 export const phoneNumberSchema = z.string({ error: 'phone must be a string' }).trim().pipe(e164Schema);
 

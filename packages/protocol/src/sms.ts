@@ -26,6 +26,8 @@ export const SMS_LIMITS = {
   maxManagerNumbers: 10,
   /** The customer's question quoted in a manager's notice is cut to this many characters. */
   managerNoticeQuestionChars: 200,
+  /** A manager's name, as it signs their SMS replies in the conversation. */
+  maxManagerNameChars: 60,
 } as const;
 
 export const e164Schema = z.e164({ error: 'must be a phone number in E.164 form, e.g. +14155550123' });
@@ -52,6 +54,21 @@ export const smsSettingsRequestSchema = z.strictObject({
     .max(SMS_LIMITS.maxManagerNumbers, `at most ${SMS_LIMITS.maxManagerNumbers} manager numbers`)
     .refine((numbers) => new Set(numbers).size === numbers.length, 'lists a number twice')
     .optional(),
+  /**
+   * A manager's name by number ({"+14155550123": "Dana"}): their SMS replies are signed with it in
+   * the conversation ("Manager" for a number without one). Sent with managerNumbers, whose numbers
+   * its keys must be; left out: the stored names of the numbers that stay are kept.
+   */
+  managerNames: z
+    .record(e164Schema, z.string().trim().min(1, 'a name is empty').max(SMS_LIMITS.maxManagerNameChars, `a name is at most ${SMS_LIMITS.maxManagerNameChars} characters`))
+    .optional(),
+}).superRefine((input, ctx) => {
+  if (!input.managerNames) return;
+  for (const phone of Object.keys(input.managerNames)) {
+    if (!input.managerNumbers?.includes(phone)) {
+      ctx.addIssue({ code: 'custom', path: ['managerNames', phone], message: 'is not one of managerNumbers (send both together)' });
+    }
+  }
 });
 export type SmsSettingsRequest = z.input<typeof smsSettingsRequestSchema>;
 
@@ -64,6 +81,8 @@ export const smsSettingsResponseSchema = z.object({
   helpText: z.string().nullable(),
   /** The managers' numbers (never customers'): told of each handoff by SMS. */
   managerNumbers: z.array(z.string()),
+  /** Managers' names by number; a number without one signs its replies "Manager". */
+  managerNames: z.record(z.string(), z.string()),
   /** The path to give Twilio as the number's "A message comes in" webhook (POST), after the public origin. */
   webhookPath: z.string(),
   updatedAt: z.string(),

@@ -13,6 +13,9 @@ export const tenantNameSchema = z.string({ error: 'name must be a string' }).tri
 
 const originListSchema = z.array(tenantOriginSchema).max(50, 'at most 50 origins');
 
+/** 'server' needs a transcription endpoint (PREX_TRANSCRIPTION_MODEL); without one the widget uses the browser's recognition alone. */
+export const voiceInputSchema = z.enum(['browser', 'server'], { error: "voiceInput is 'browser' or 'server'" });
+
 /** GET /v1/admin/tenant */
 export const tenantSettingsResponseSchema = z.object({
   tenantId: z.string(),
@@ -22,6 +25,8 @@ export const tenantSettingsResponseSchema = z.object({
   allowedOrigins: z.array(z.string()),
   /** Pages from these origins may read the admin API with the secret key (CORS); none by default. */
   adminOrigins: z.array(z.string()),
+  /** How the widget's microphone turns speech into text: the browser's own recognition where it has one, or always the server. */
+  voiceInput: voiceInputSchema,
   createdAt: z.iso.datetime(),
 });
 export type TenantSettingsResponse = z.infer<typeof tenantSettingsResponseSchema>;
@@ -32,7 +37,8 @@ export const tenantSettingsPatchSchema = z
     name: tenantNameSchema,
     allowedOrigins: originListSchema,
     adminOrigins: originListSchema,
+    voiceInput: voiceInputSchema,
   })
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change: send name, allowedOrigins or adminOrigins');
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change: send name, allowedOrigins, adminOrigins or voiceInput');
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;

@@ -17,6 +17,8 @@ export { CHANNEL_API_ROUTES, CHANNEL_API_TOKEN, CHANNEL_SECRET_ENV, channelToken
 export { IDENTITY_SECRET_ENV, IDENTITY_SNIPPETS, type IdentitySigningMethod, type IdentitySnippet } from './identity-snippets.js';
 export { DEPENDENCY_NAMES, DEPENDENCY_STATES, OPERATIONS_LIMITS, OPERATIONS_ROUTES } from './operations-wire.js';
 export { STAFF_KNOWLEDGE_LIMITS, STAFF_KNOWLEDGE_ROUTES } from './knowledge-wire.js';
+export { PHONE_CODE_ROUTES } from './phone-codes-wire.js';
+export { VOICE_AUDIO_TYPES, VOICE_LIMITS, VOICE_ROUTE } from './voice-wire.js';
 export { AGENT_LIMITS, AGENT_TOOL_NAMES, STAFF_AGENT_ROUTES, TRY_IT_ID_PREFIX, TRY_IT_LIMITS } from './agents-wire.js';
 
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
  * with ids, names and argument fragments), token usage, pacing, HTTP errors, errors inside the
  * stream, and connections dropped mid-answer. Never used by production code.
  *
- * Routes: `POST /v1/chat/completions` (SSE when `stream: true`, JSON otherwise) and `GET /v1/models`.
+ * Routes: `POST /v1/chat/completions` (SSE when `stream: true`, JSON otherwise), `GET /v1/models`,
+ * and `POST /v1/audio/transcriptions` (multipart, as OpenAI reads it; see `transcribe`).
  */
 
 /** The request body a client sent (only the fields the server looks at are typed). */
@@ -92,9 +93,30 @@ export interface RequestContext {
 
 export type Responder = (request: ChatCompletionRequest, context: RequestContext) => ScriptedReply | Promise<ScriptedReply>;
 
+/** One upload to /v1/audio/transcriptions, as the multipart form carried it. */
+export interface TranscriptionUpload {
+  model: string | undefined;
+  language: string | undefined;
+  responseFormat: string | undefined;
+  filename: string;
+  /** The file part's Content-Type. */
+  type: string;
+  audio: Buffer;
+}
+
+/** What the server answers an upload: the text (and a duration reported as usage), or an HTTP error. */
+export interface ScriptedTranscription {
+  text?: string;
+  /** Reported as `usage: { type: 'duration', seconds }`, as OpenAI does for whisper-1. */
+  seconds?: number;
+  error?: ScriptedHttpError;
+}
+
 export interface OpenAICompatibleServerOptions {
   /** A fixed reply or a function per request; default: a short canned reply. */
   respond?: ScriptedReply | Responder;
+  /** How uploads to /v1/audio/transcriptions are answered; default: DEFAULT_TRANSCRIPT with no duration. */
+  transcribe?: ScriptedTranscription | ((upload: TranscriptionUpload) => ScriptedTranscription);
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (else 401 as OpenAI does). */
   apiKey?: string;
   /** Model ids listed by GET /v1/models. */
@@ -112,6 +134,10 @@ export interface OpenAICompatibleServer {
   requests: RecordedRequest[];
   /** Completion requests only (bodies parsed). */
   readonly completionRequests: RecordedRequest[];
+  /** Every upload to /v1/audio/transcriptions, in order. */
+  transcriptions: TranscriptionUpload[];
+  /** Replaces how transcription uploads are answered. */
+  transcribeWith(transcribe: NonNullable<OpenAICompatibleServerOptions['transcribe']>): void;
   /** Replaces the responder for subsequent requests. */
   respondWith(respond: ScriptedReply | Responder): void;
   /** Answers the next requests with these replies in order; the last one repeats (a tool round, then the answer). */
@@ -120,6 +146,7 @@ export interface OpenAICompatibleServer {
 }
 
 export const DEFAULT_REPLY_TEXT = 'Hello from the test model.';
+export const DEFAULT_TRANSCRIPT = 'Where is my order?';
 
 /** Splits text the way models stream it: each chunk a word with its leading whitespace. */
 export function splitIntoTokens(text: string): string[] {
@@ -128,13 +155,42 @@ export function splitIntoTokens(text: string): string[] {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(parts)));
     req.on('error', reject);
   });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
+}
+
+/** The multipart form of a transcription request, parsed by the platform's own Request (undici). */
+async function readTranscriptionUpload(req: IncomingMessage): Promise<TranscriptionUpload | string> {
+  const body = await readBytes(req);
+  let form: FormData;
+  try {
+    form = await new Request('http://loopback/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body }).formData();
+  } catch {
+    return 'Could not parse multipart form data.';
+  }
+  const file = form.get('file');
+  if (!file || typeof file === 'string') return "Missing required parameter: 'file'.";
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    model: text('model'),
+    language: text('language'),
+    responseFormat: text('response_format'),
+    filename: file.name,
+    type: file.type,
+    audio: Buffer.from(await file.arrayBuffer()),
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -309,6 +365,8 @@ async function streamCompletion(res: ServerResponse, completion: Completion, rec
 /** Starts the server on loopback; `close()` ends open connections too. */
 export async function startOpenAICompatibleServer(options: OpenAICompatibleServerOptions = {}): Promise<OpenAICompatibleServer> {
   let respond: ScriptedReply | Responder = options.respond ?? {};
+  let transcribe = options.transcribe ?? {};
+  const transcriptions: TranscriptionUpload[] = [];
   const requests: RecordedRequest[] = [];
   let completionCount = 0;
 
@@ -337,6 +395,23 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
     record.completed = true;
   }
 
+  async function handleTranscription(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): Promise<void> {
+    const upload = await readTranscriptionUpload(req);
+    if (typeof upload === 'string') return sendError(res, { status: 400, message: upload });
+    if (!upload.model) return sendError(res, { status: 400, message: "Missing required parameter: 'model'.", code: 'missing_required_parameter' });
+    transcriptions.push(upload);
+    const reply = typeof transcribe === 'function' ? transcribe(upload) : transcribe;
+    if (reply.error) return sendError(res, reply.error);
+    const text = reply.text ?? DEFAULT_TRANSCRIPT;
+    if (upload.responseFormat === 'text') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(text);
+    } else {
+      sendJson(res, 200, { text, ...(reply.seconds !== undefined ? { usage: { type: 'duration', seconds: reply.seconds } } : {}) });
+    }
+    record.completed = true;
+  }
+
   function authorized(req: IncomingMessage): boolean {
     return !options.apiKey || req.headers.authorization === `Bearer ${options.apiKey}`;
   }
@@ -352,6 +427,7 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
       return sendError(res, { status: 401, message: 'Incorrect API key provided.', code: 'invalid_api_key' });
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') return handleCompletion(req, res, record);
+    if (req.method === 'POST' && path === '/v1/audio/transcriptions') return handleTranscription(req, res, record);
     if (req.method === 'GET' && path === '/v1/models') {
       const data = (options.models ?? ['test-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'prex-testing' }));
       sendJson(res, 200, { object: 'list', data });
@@ -380,6 +456,10 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
     requests,
     get completionRequests() {
       return requests.filter((r) => r.path === '/v1/chat/completions');
+    },
+    transcriptions,
+    transcribeWith(next) {
+      transcribe = next;
     },
     respondWith(next) {
       respond = next;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import OpenAI from 'openai';
-import { DEFAULT_REPLY_TEXT, splitIntoTokens, startOpenAICompatibleServer, type OpenAICompatibleServer } from '../src/openai-server.js';
+import OpenAI, { toFile } from 'openai';
+import { DEFAULT_REPLY_TEXT, DEFAULT_TRANSCRIPT, splitIntoTokens, startOpenAICompatibleServer, type OpenAICompatibleServer } from '../src/openai-server.js';
 
 let server: OpenAICompatibleServer;
 let client: OpenAI;
@@ -121,5 +121,24 @@ describe('OpenAI-compatible test server', () => {
     const models = [];
     for await (const model of client.models.list()) models.push(model.id);
     expect(models).toEqual(['test-model', 'other-model']);
+  });
+});
+
+describe('/audio/transcriptions', () => {
+  it('reads the multipart upload as OpenAI does and answers the scripted text, with the duration as usage', async () => {
+    server.transcribeWith({});
+    const audio = Buffer.from('OggS fake voice');
+    const plain = await client.audio.transcriptions.create({ file: await toFile(audio, 'voice.ogg', { type: 'audio/ogg' }), model: 'whisper-1' });
+    expect(plain.text).toBe(DEFAULT_TRANSCRIPT);
+    server.transcribeWith((upload) => ({ text: `${upload.language}:${upload.audio.length}`, seconds: 4.5 }));
+    const scripted = await client.audio.transcriptions.create({ file: await toFile(audio, 'voice.ogg', { type: 'audio/ogg' }), model: 'whisper-1', language: 'de', response_format: 'json' });
+    expect(scripted).toEqual({ text: `de:${audio.length}`, usage: { type: 'duration', seconds: 4.5 } });
+    expect(server.transcriptions.at(-1)).toMatchObject({ model: 'whisper-1', language: 'de', responseFormat: 'json', filename: 'voice.ogg', type: 'audio/ogg' });
+    expect(Buffer.compare(server.transcriptions.at(-1)!.audio, audio)).toBe(0);
+  });
+
+  it('answers a scripted HTTP error the way OpenAI does', async () => {
+    server.transcribeWith({ error: { status: 400, message: 'Invalid file format.' } });
+    await expect(client.audio.transcriptions.create({ file: await toFile(Buffer.from('x'), 'voice.webm'), model: 'whisper-1' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('Invalid file format.') });
   });
 });

@@ -40,7 +40,8 @@ export interface ApiClient {
   summaries(tokens: string[]): Promise<ConversationSummariesResponse>;
   /**
    * Any other JSON route (handoff, identity, the account panel): a body means POST unless
-   * `method` says otherwise. Resolves to the parsed body, rejects with ApiError.
+   * `method` says otherwise; a Blob body is sent raw with its own type (a voice message).
+   * Resolves to the parsed body, rejects with ApiError.
    */
   request<T>(path: string, token?: string, body?: unknown, method?: string): Promise<T>;
   readonly publishableKey: string;
@@ -63,7 +64,7 @@ export function createApi({ apiBase, publishableKey, agent, fetch: f }: ApiOptio
   async function call(path: string, init: RequestInit & { token?: string | undefined; sse?: boolean }) {
     const headers: Record<string, string> = { [PUBLISHABLE_KEY_HEADER]: publishableKey };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
-    if (init.body) headers['content-type'] = 'application/json';
+    if (init.body) headers['content-type'] = (init.body as Blob).type || 'application/json';
     headers.accept = init.sse ? 'text/event-stream' : 'application/json';
     Object.assign(headers, init.headers as Record<string, string> | undefined);
     const res = await doFetch(base + path, {
@@ -111,7 +112,8 @@ export function createApi({ apiBase, publishableKey, agent, fetch: f }: ApiOptio
       ),
     summaries: (tokens) => json(call(ROUTES.conversationSummaries, { method: 'POST', body: JSON.stringify({ tokens }) })),
     request: (path, token, body, method) =>
-      json(call(path, { method: method ?? (body ? 'POST' : 'GET'), token, body: body ? JSON.stringify(body) : undefined })),
+      // A Blob (a voice recording) goes as it is, with its own type (call's content-type).
+      json(call(path, { method: method ?? (body ? 'POST' : 'GET'), token, body: body instanceof Blob ? body : body ? JSON.stringify(body) : undefined })),
     publishableKey,
     base,
   };

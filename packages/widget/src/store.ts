@@ -1,4 +1,4 @@
-import type { Citation, ConversationStreamEvent, ConversationSummary, Theme, ThemeOverride, UIStreamChunk } from '@prex/protocol';
+import type { Citation, ConversationStreamEvent, ConversationSummary, Theme, ThemeOverride, UIStreamChunk, WidgetVoiceConfig } from '@prex/protocol';
 import { LIMITS, citationFromSourceChunk } from '@prex/protocol/wire';
 import { batch, computed, effect, signal } from '@preact/signals';
 import { ApiError, type ApiClient } from './api.js';
@@ -63,6 +63,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   const theme = signal<Theme>(resolveTheme(themeOverride));
   /** The tenant's config has been asked for (answered or not): until then its greeting and title are unknown. */
   const configured = signal(false);
+  /** Voice messages transcribed by the server (null: none; the microphone is the browser's alone). */
+  const voice = signal<WidgetVoiceConfig>(null);
   const isOpen = signal(false);
   /** 'loading' while the previous conversation is being restored. */
   const phase = signal<'loading' | 'ready'>('ready');
@@ -119,6 +121,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     try {
       const cfg = await api.config();
       theme.value = resolveTheme(cfg.theme, themeOverride);
+      voice.value = cfg.voice ?? null;
       onTheme?.(theme.value);
     } catch {
       /* keep the defaults; the chat itself reports real problems */
@@ -535,6 +538,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     staffTyping,
     theme,
     configured,
+    voice,
     isOpen,
     phase,
     connection,

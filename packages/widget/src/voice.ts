@@ -1,6 +1,9 @@
+import type { Store } from './store.js';
+
 /**
  * Voice input with the Web Speech API (lazy chunk: only loaded when the visitor presses the
- * microphone, which is only shown where the browser has SpeechRecognition).
+ * microphone, which is only shown where the browser has SpeechRecognition). recorder.ts is the
+ * other way, with the same `listen`: a voice message transcribed by the server.
  */
 type Recognition = {
   lang: string;
@@ -19,15 +22,16 @@ export const speechRecognition = (): RecognitionCtor | undefined => {
   return g.SpeechRecognition ?? g.webkitSpeechRecognition;
 };
 
-/** Starts listening; `onText` gets what was said so far (after `before`). Returns a stop function. */
-export function listen(lang: string, before: string, onText: (text: string) => void, onEnd: () => void): () => void {
+/** Starts listening; `onText` gets the draft with what was said so far after it. Returns a stop function. */
+export function listen(store: Store, onText: (text: string) => void, onEnd: () => void): () => void {
+  const before = store.draft.peek();
   const Ctor = speechRecognition();
   if (!Ctor) {
     onEnd();
     return () => {};
   }
   const r = new Ctor();
-  r.lang = lang;
+  r.lang = store.strings.peek().lang;
   r.interimResults = true;
   r.continuous = false;
   r.onresult = (e) => {

@@ -8,6 +8,18 @@ import { Copyable, Message, type Notice } from './notice.js';
 /** As many as the server keeps (SMS_LIMITS.maxManagerNumbers, which lives with the zod schemas). */
 const MAX_MANAGERS = 10;
 
+/** "+14155550101 Dana" a line (or comma): the number, then the name that signs that manager's replies, if any. */
+function managers(text: string): Pick<SmsSettingsRequest, 'managerNumbers' | 'managerNames'> {
+  const entries = text
+    .split(/[\n,]+/)
+    .map((line) => /^\s*(\S+)\s*(.*?)\s*$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null);
+  return {
+    managerNumbers: entries.map((m) => m[1]!),
+    managerNames: Object.fromEntries(entries.filter((m) => m[2]).map((m) => [m[1]!, m[2]!])),
+  };
+}
+
 /**
  * The tenant's Twilio number (owners and admins; docs/sms.md): the number, the account SID, the
  * auth token (write-only: the form never holds the stored one, only whether one is set), the
@@ -29,7 +41,7 @@ export function SmsSettings() {
       phoneNumber: text('phoneNumber'),
       accountSid: text('accountSid'),
       ...(authToken ? { authToken } : {}),
-      managerNumbers: text('managerNumbers').split(/[\s,]+/).filter(Boolean),
+      ...managers(text('managerNumbers')),
       // What the card does not show is kept as it was set (through the admin API).
       keywordReplies: sms?.keywordReplies ?? false,
       helpText: sms?.helpText ?? null,
@@ -74,8 +86,8 @@ export function SmsSettings() {
             <input name="authToken" type="password" required={!sms} autoComplete="new-password" spellcheck={false} />
           </label>
           <label>
-            Manager numbers (E.164, one a line, at most {MAX_MANAGERS})
-            <textarea name="managerNumbers" rows={3} defaultValue={(sms?.managerNumbers ?? []).join('\n')} />
+            Manager numbers (E.164, one a line, at most {MAX_MANAGERS}), each with the name that signs their replies if you like: +14155550101 Dana
+            <textarea name="managerNumbers" rows={3} defaultValue={(sms?.managerNumbers ?? []).map((n) => `${n} ${sms?.managerNames?.[n] ?? ''}`.trim()).join('\n')} />
           </label>
           <div class="row">
             <button type="submit">Save SMS settings</button>

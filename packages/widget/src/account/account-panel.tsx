@@ -1,5 +1,5 @@
 /**
- * The account and data panel (a lazy chunk): verify your email, your profile, email this
+ * The account and data panel (a lazy chunk): verify your email (or your phone by SMS), your profile, email this
  * conversation, download or delete your data. The logic is in flow.ts; this is the look.
  * Every step focuses its first field, the status line is a polite live region, errors are alerts
  * the fields point to (aria-describedby).
@@ -55,7 +55,10 @@ export function AccountPanel({ store }: { store: Store }) {
       {step.kind === 'loading' ? (
         <p class="prex-loading">{t.working}</p>
       ) : step.kind === 'email' ? (
-        <EmailForm flow={flow} t={t} />
+        <>
+          <EmailForm flow={flow} t={t} />
+          <Phone flow={flow} t={t} />
+        </>
       ) : step.kind === 'code' ? (
         <CodeForm flow={flow} t={t} />
       ) : step.kind === 'confirm-delete' ? (
@@ -103,6 +106,25 @@ function EmailForm({ flow, t }: Props) {
   );
 }
 
+/** The verified phone, or (where the site has an SMS number) the form that texts a code to verify one. */
+function Phone({ flow, t }: Props) {
+  const phone = flow.customer.value?.phone;
+  if (phone) return <p data-testid="prex-verified-phone">{fmt(t.verifiedPhone, { phone })}</p>;
+  if (!flow.phoneOn.value) return null;
+  return (
+    <form class="prex-form" data-testid="prex-phone-form" noValidate onSubmit={onSubmit((f) => void flow.sendPhoneCode(field(f, 'phone')))}>
+      <p>{t.phoneIntro}</p>
+      <label class="prex-field">
+        {t.phone}
+        <input type="tel" name="phone" autocomplete="tel" data-testid="prex-phone-input" defaultValue={flow.lastPhone()} {...invalid(flow)} />
+      </label>
+      <button type="submit" class="prex-send" data-testid="prex-send-sms-code" disabled={flow.busy.value}>
+        {t.textCode}
+      </button>
+    </form>
+  );
+}
+
 function CodeForm({ flow, t }: Props) {
   const step = flow.step.value;
   const wait = Math.ceil((flow.resendAt.value - flow.now()) / 1000);
@@ -114,7 +136,7 @@ function CodeForm({ flow, t }: Props) {
     return () => clearTimeout(timer);
   });
   if (step.kind !== 'code') return null;
-  const submitLabel = step.purpose === 'verify' ? t.verify : step.purpose === 'export' ? t.confirmExport : t.confirmDelete;
+  const submitLabel = step.purpose === 'verify' || step.purpose === 'phone' ? t.verify : step.purpose === 'export' ? t.confirmExport : t.confirmDelete;
   return (
     <form class="prex-form" data-testid="prex-code-form" data-purpose={step.purpose} noValidate onSubmit={onSubmit((f) => void flow.submitCode(field(f, 'code')))}>
       <label class="prex-field">
@@ -139,7 +161,7 @@ function CodeForm({ flow, t }: Props) {
           {wait > 0 ? fmt(t.resendIn, { n: wait }) : t.resend}
         </button>
         <button type="button" class="prex-link" data-testid="prex-code-back" onClick={flow.cancel}>
-          {step.purpose === 'verify' ? t.otherEmail : t.cancel}
+          {step.purpose === 'verify' ? t.otherEmail : step.purpose === 'phone' ? t.otherPhone : t.cancel}
         </button>
       </div>
     </form>
@@ -166,6 +188,7 @@ function Profile({ flow, t }: Props) {
           {t.save}
         </button>
       </form>
+      <Phone flow={flow} t={t} />
       <div class="prex-row">
         <button type="button" class="prex-chip" data-testid="prex-email-conversation" disabled={busy} onClick={() => void flow.emailConversation()}>
           {t.emailChat}

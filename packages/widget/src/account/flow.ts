@@ -1,6 +1,6 @@
 /**
- * The account panel's logic, apart from its look: email verification with a one-time code, the
- * verified customer's profile, "email me this conversation", and the data export and deletion
+ * The account panel's logic, apart from its look: email verification with a one-time code, phone
+ * verification with a code by SMS (where the site has an SMS number), the verified customer's profile, "email me this conversation", and the data export and deletion
  * that each ask for a fresh code. Every request's outcome ends up in `step`, `notice` or `error`.
  */
 import type {
@@ -11,20 +11,23 @@ import type {
   EmailCodeVerifyResponse,
   EmailConversationResponse,
   IdentityLevelName,
+  PhoneCodeVerifyResponse,
 } from '@prex/protocol';
-import { ROUTES } from '@prex/protocol/wire';
+import { PHONE_CODE_ROUTES, ROUTES } from '@prex/protocol/wire';
 import { batch, signal } from '@preact/signals';
 import { ApiError } from '../api.js';
 import type { Store } from '../store.js';
 import { downloadJson } from './download.js';
 import type { AccountStrings } from './strings.js';
 
-export type Purpose = EmailCodePurpose;
+/** What a code is for: an email code's purpose, or 'phone' (a code texted to verify a phone). */
+export type Purpose = EmailCodePurpose | 'phone';
 export type Level = IdentityLevelName;
 
 export type Step =
   | { kind: 'loading' }
   | { kind: 'email' }
+  /** `email` is where the code went: the email address, or the phone number for 'phone'. */
   | { kind: 'code'; email: string; purpose: Purpose }
   | { kind: 'profile' }
   | { kind: 'confirm-delete' };
@@ -35,6 +38,8 @@ export type Say = { key: keyof AccountStrings; values?: Record<string, string | 
 export const RESEND_COOLDOWN_MS = 30_000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CODE = /^\d{6}$/;
+/** E.164 once spaces, dots, dashes and parentheses are taken out: +, country code, up to 15 digits. */
+const PHONE = /^\+[1-9]\d{6,14}$/;
 
 /** An error as the visitor should read it: wrong code (with attempts left), dead code, rate limit, the server's 4xx message. */
 export function explain(e: unknown): Say {
@@ -54,12 +59,15 @@ export function createAccountFlow(store: Store, now: () => number = Date.now) {
   const notice = signal<Say | null>(null);
   const error = signal<Say | null>(null);
   const busy = signal(false);
+  /** The site can verify a phone by SMS (GET /v1/customers/me says so). */
+  const phoneOn = signal(false);
   /** When "Resend code" may be used again (epoch ms). */
   const resendAt = signal(0);
   /** The menu's "Email me this conversation" came before verification: send it right after. */
   let emailAfterVerify = false;
   /** The address last typed, so "Use another email" starts from it. */
   let lastEmail = '';
+  let lastPhone = '';
 
   const call = async <T>(path: string, body?: unknown, method?: string) =>
     store.api.request<T>(path, await store.session(), body, method);
@@ -83,6 +91,7 @@ export function createAccountFlow(store: Store, now: () => number = Date.now) {
 
   function showMe(me: CustomerMeResponse) {
     batch(() => {
+      if (me.phoneVerification !== undefined) phoneOn.value = me.phoneVerification;
       level.value = me.level;
       customer.value = me.customer;
       step.value = me.level === 'email' ? { kind: 'profile' } : { kind: 'email' };
@@ -117,17 +126,33 @@ export function createAccountFlow(store: Store, now: () => number = Date.now) {
     });
   }
 
+  /** Texts a code to verify a phone number. */
+  async function sendPhoneCode(raw: string) {
+    const phone = (lastPhone = raw.replace(/[\s().-]/g, ''));
+    if (!PHONE.test(phone)) return void (error.value = { key: 'badPhone' });
+    await run(async () => {
+      await call(PHONE_CODE_ROUTES.start, { phone });
+      batch(() => {
+        step.value = { kind: 'code', email: phone, purpose: 'phone' };
+        resendAt.value = now() + RESEND_COOLDOWN_MS;
+        notice.value = { key: 'phoneCodeSent', values: { phone } };
+      });
+    });
+  }
+
   function resend() {
     const s = step.peek();
-    if (s.kind === 'code' && now() >= resendAt.peek()) void sendCode(s.email, s.purpose);
+    if (s.kind !== 'code' || now() < resendAt.peek()) return;
+    void (s.purpose === 'phone' ? sendPhoneCode(s.email) : sendCode(s.email, s.purpose));
   }
 
   async function submitCode(raw: string) {
     const s = step.peek();
     const code = raw.replace(/\s+/g, '');
     if (s.kind !== 'code') return;
-    if (!CODE.test(code)) return void (error.value = { key: 'badCode' });
-    if (s.purpose === 'verify') await verify(s.email, code);
+    if (!CODE.test(code)) return void (error.value = { key: s.purpose === 'phone' ? 'badSmsCode' : 'badCode' });
+    if (s.purpose === 'phone') await verifyPhone(s.email, code);
+    else if (s.purpose === 'verify') await verify(s.email, code);
     else if (s.purpose === 'export') await exportData(code);
     else await deleteData(code);
   }
@@ -144,6 +169,15 @@ export function createAccountFlow(store: Store, now: () => number = Date.now) {
       emailAfterVerify = false;
       await emailConversation();
     }
+  }
+
+  async function verifyPhone(phone: string, code: string) {
+    await run(async () => {
+      const r = await call<PhoneCodeVerifyResponse>(PHONE_CODE_ROUTES.verify, { phone, code });
+      store.adoptConversations(r.conversations.map((c) => c.token));
+      showMe(r);
+      notice.value = { key: 'phoneVerified', values: { phone } };
+    });
   }
 
   async function exportData(code: string) {
@@ -210,11 +244,14 @@ export function createAccountFlow(store: Store, now: () => number = Date.now) {
     notice,
     error,
     busy,
+    phoneOn,
     resendAt,
     now,
     lastEmail: () => lastEmail || customer.peek()?.email || '',
+    lastPhone: () => lastPhone,
     open,
     sendCode,
+    sendPhoneCode,
     resend,
     submitCode,
     save,

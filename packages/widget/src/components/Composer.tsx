@@ -7,7 +7,10 @@ import { ClipIcon, MicIcon, SendIcon, StopIcon } from './icons.js';
 
 const MAX_INPUT_PX = 140;
 
-/** Shown only where the browser can do speech recognition; the code itself is a lazy chunk. */
+/**
+ * Shown where the browser can do speech recognition, or where the server transcribes voice
+ * messages; the code of either is a lazy chunk (voice.ts, recorder.ts).
+ */
 const canListen = () => {
   const g = globalThis as { SpeechRecognition?: unknown; webkitSpeechRecognition?: unknown };
   return !!(g.SpeechRecognition ?? g.webkitSpeechRecognition);
@@ -19,7 +22,11 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
   const busy = store.busy.value;
   const t = store.strings.value;
   const [listening, setListening] = useState(false);
+  /** The recorder's line: its limit and progress, or what went wrong. */
+  const [status, setStatus] = useState('');
   const stopListening = useRef<(() => void) | null>(null);
+  const v = store.voice.value;
+  const server = !!v && (v.prefer == 'server' || !canListen());
   const fileInput = useRef<HTMLInputElement>(null);
   const Attach = attachChunk.value;
   // Files picked, pasted or dropped: the upload code is a lazy chunk, loaded on the first one.
@@ -42,97 +49,104 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
   const voice = () => {
     if (listening) return stopListening.current?.();
     setListening(true);
-    void import('../voice.js').then(({ listen }) => {
+    void (server ? import('../recorder.js') : import('../voice.js')).then(({ listen }) => {
       stopListening.current = listen(
-        t.lang,
-        store.draft.peek(),
+        store,
         (text) => (store.draft.value = text),
         () => {
           stopListening.current = null;
           setListening(false);
           inputRef.current?.focus();
         },
+        setStatus,
       );
     });
   };
 
   return (
-    <form
-      class="prex-composer"
-      data-testid="prex-composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-      onDragOver={(e) => e.preventDefault()}
-      onDrop={(e) => {
-        e.preventDefault();
-        attach([...(e.dataTransfer?.files ?? [])]);
-      }}
-    >
-      {Attach && <Attach.Uploads store={store} />}
-      <input
-        type="file"
-        hidden
-        multiple
-        ref={fileInput}
-        data-testid="prex-file-input"
-        accept="image/*,.pdf,.txt"
-        onChange={(e) => {
-          attach([...(e.currentTarget.files ?? [])]);
-          e.currentTarget.value = '';
-        }}
-      />
-      <button type="button" class="prex-voice" data-testid="prex-attach" aria-label={t.attach} title={t.attach} onClick={() => fileInput.current?.click()}>
-        <ClipIcon />
-      </button>
-      <textarea
-        ref={inputRef}
-        class="prex-input"
-        data-testid="prex-input"
-        aria-label={t.message}
-        placeholder={t.placeholder}
-        enterkeyhint="send"
-        rows={1}
-        maxLength={LIMITS.maxMessageChars}
-        value={draft}
-        onInput={(e) => (store.draft.value = e.currentTarget.value)}
-        onPaste={(e) => {
-          const files = [...(e.clipboardData?.files ?? [])];
-          if (files.length) e.preventDefault();
-          attach(files);
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-            e.preventDefault();
-            submit();
-          }
-        }}
-      />
-      {!busy && canListen() && (
-        <button
-          type="button"
-          class="prex-voice"
-          data-testid="prex-voice"
-          data-listening={listening ? 'true' : 'false'}
-          aria-pressed={listening ? 'true' : 'false'}
-          aria-label={listening ? t.voiceStop : t.voice}
-          title={listening ? t.voiceStop : t.voice}
-          onClick={voice}
-        >
-          <MicIcon />
-        </button>
+    <>
+      {status && (
+        <div class="prex-voice-status" role="status" data-testid="prex-voice-status">
+          {status}
+        </div>
       )}
-      {busy ? (
-        <button type="button" class="prex-stop" data-testid="prex-stop" onClick={() => void store.stop()}>
-          <StopIcon />
-          {t.stop}
+      <form
+        class="prex-composer"
+        data-testid="prex-composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          attach([...(e.dataTransfer?.files ?? [])]);
+        }}
+      >
+        {Attach && <Attach.Uploads store={store} />}
+        <input
+          type="file"
+          hidden
+          multiple
+          ref={fileInput}
+          data-testid="prex-file-input"
+          accept="image/*,.pdf,.txt"
+          onChange={(e) => {
+            attach([...(e.currentTarget.files ?? [])]);
+            e.currentTarget.value = '';
+          }}
+        />
+        <button type="button" class="prex-voice" data-testid="prex-attach" aria-label={t.attach} title={t.attach} onClick={() => fileInput.current?.click()}>
+          <ClipIcon />
         </button>
-      ) : (
-        <button type="submit" class="prex-send" data-testid="prex-send" aria-label={t.send} disabled={!draft.trim()}>
-          <SendIcon />
-        </button>
-      )}
-    </form>
+        <textarea
+          ref={inputRef}
+          class="prex-input"
+          data-testid="prex-input"
+          aria-label={t.message}
+          placeholder={t.placeholder}
+          enterkeyhint="send"
+          rows={1}
+          maxLength={LIMITS.maxMessageChars}
+          value={draft}
+          onInput={(e) => (store.draft.value = e.currentTarget.value)}
+          onPaste={(e) => {
+            const files = [...(e.clipboardData?.files ?? [])];
+            if (files.length) e.preventDefault();
+            attach(files);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              submit();
+            }
+          }}
+        />
+        {!busy && (server || canListen()) && (
+          <button
+            type="button"
+            class="prex-voice"
+            data-testid="prex-voice"
+            data-listening={listening ? 'true' : 'false'}
+            aria-pressed={listening ? 'true' : 'false'}
+            aria-label={listening ? t.voiceStop : t.voice}
+            title={listening ? t.voiceStop : t.voice}
+            onClick={voice}
+          >
+            <MicIcon />
+          </button>
+        )}
+        {busy ? (
+          <button type="button" class="prex-stop" data-testid="prex-stop" onClick={() => void store.stop()}>
+            <StopIcon />
+            {t.stop}
+          </button>
+        ) : (
+          <button type="submit" class="prex-send" data-testid="prex-send" aria-label={t.send} disabled={!draft.trim()}>
+            <SendIcon />
+          </button>
+        )}
+      </form>
+    </>
   );
 }
