@@ -70,12 +70,14 @@ async function classify(deps: RunDeps, state: RunState, input: RunInput): Promis
     sessionId: live.sessionId,
     messageId: live.userMessageId,
     signal: live.controller.signal,
+    // A model's label is recorded as usage after the answer's first words, before its [DONE].
+    recordLater: (write) => state.pendingWrites.push(write),
   });
   state.label = classification.label;
   state.labelSource = classification.source;
 }
 
-/** Records a model call of this answer as a usage row (awaited before the answer is persisted). */
+/** Records a model call of this answer as a usage row (written beside the final write, awaited before [DONE]). */
 function usageReporter(deps: RunDeps, state: RunState, agent: Agent): (report: ModelCallReport) => void {
   const { live } = state;
   return (report) => {
@@ -201,10 +203,10 @@ export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput
   }
   // The visitor saw the end here; persistence below is the server's own time.
   metrics?.answerDuration.observe({ status }, state.secondsSinceStart());
-  await Promise.allSettled(state.pendingWrites);
   deps.log.prompt('answer', { messageId: live.messageId, status, text: live.textSoFar });
-  // [DONE] goes out only after this: history read anywhere after it shows the final state.
-  const stored = await persist(deps, state, { status, sources });
+  // [DONE] goes out only after these: history read anywhere after it shows the final state, and
+  // the answer's usage rows are there. They do not depend on each other: written side by side.
+  const [stored] = await Promise.all([persist(deps, state, { status, sources }), Promise.allSettled(state.pendingWrites)]);
   deps.hub.finish(live, status, { stored });
   return status;
 }
