@@ -3,7 +3,7 @@ import { CHANNEL_API_LIMITS, LIMITS } from '@prex/protocol';
 import { adminOriginCheck } from './auth/admin-cors.js';
 import { publishableKeyAuth } from './auth/publishable-key.js';
 import { secretKeyAuth, type SecretKeyFailureLimit } from './auth/secret-key.js';
-import { sessionAuth } from './auth/session.js';
+import { visitorAuth } from './auth/session.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { channelTokenAuth } from './channel-api/token-auth.js';
@@ -51,7 +51,7 @@ export function createRoutePolicies(deps: RoutePolicyDeps): Routes {
   const publicJson = once('publicJsonParsed', express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
   const keyed = [rateLimit, publicJson, publishableKeyAuth(db)];
   const liveSessions = { touch: (tenantId: string, sessionId: string) => touchLiveSession(db, tenantId, sessionId) };
-  const visitor = [...keyed, sessionAuth(config, liveSessions)];
+  const visitor = [rateLimit, publicJson, visitorAuth(db, config, liveSessions)];
   const adminJson = once('adminJsonParsed', express.json({ limit: ADMIN_JSON_LIMIT, strict: true }));
   const admin = [secretKeyAuth({ db, log, limit: deps.secretKeyFailures }), adminOriginCheck, adminJson];
   // The console: its own counter (a busy inbox must not use up the widgets' allowance, nor the

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Target } from './client.js';
 
 export interface Stoppable {
@@ -31,8 +32,13 @@ export function postgresBenchEnv(databaseUrl: string): Record<string, string> {
  * demo tenant seeded. `env` adds variables (e.g. the model's base URL). The backend is imported
  * lazily so the rest of the bench still runs when it has not been built.
  */
-export async function startPrex(env: Record<string, string>): Promise<Stoppable & { target: Target; db: unknown }> {
-  const [{ startServer }, { loadConfig }] = await Promise.all([import('@prex/backend/server'), import('@prex/backend/config')]);
+export async function startPrex(env: Record<string, string>, backendDist?: string): Promise<Stoppable & { target: Target; db: unknown }> {
+  const [{ startServer }, { loadConfig }] = await Promise.all(
+    backendDist
+      ? // Another build of the backend (bench --baseline): it must sit inside backend/ to find its dependencies.
+        [import(pathToFileURL(path.join(backendDist, 'server.js')).href) as Promise<typeof import('@prex/backend/server')>, import(pathToFileURL(path.join(backendDist, 'config.js')).href) as Promise<typeof import('@prex/backend/config')>]
+      : [import('@prex/backend/server'), import('@prex/backend/config')],
+  );
   const dataDir = await mkdtemp(path.join(tmpdir(), 'prex-bench-'));
   try {
     // An explicit environment, not process.env: a developer's OPENAI_API_KEY must not leak in.

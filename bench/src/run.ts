@@ -24,7 +24,8 @@ const repoRoot = path.resolve(benchDir, '..');
 
 /** llm: messages labelled by the model (a second, small call per turn); llm-rules: by rules (PREX_CLASSIFIER=rules). */
 const ALL_CONFIGS = ['floor', 'extractive', 'llm', 'llm-rules'] as const;
-type ConfigName = (typeof ALL_CONFIGS)[number];
+/** baseline: the extractive answerer of another build of the backend (--baseline), measured beside this one. */
+type ConfigName = (typeof ALL_CONFIGS)[number] | 'baseline';
 
 const argv = process.argv.slice(2).filter((a) => a !== '--');
 const { values } = parseArgs({
@@ -34,11 +35,12 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '30' },
     'session-every': { type: 'string', default: '20' },
     only: { type: 'string', default: ALL_CONFIGS.join(',') },
+    baseline: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log('usage: pnpm --filter @prex/bench bench [--turns 300] [--warmup 30] [--session-every 20] [--only floor,extractive,llm,llm-rules]');
+  console.log('usage: pnpm --filter @prex/bench bench [--turns 300] [--warmup 30] [--session-every 20] [--only floor,extractive,llm,llm-rules] [--baseline backend/dist/baseline/dist]');
   process.exit(0);
 }
 function positiveInt(name: string, raw: string): number {
@@ -283,6 +285,7 @@ async function main() {
     const progress = (msg: string) => process.stderr.write(`· ${msg}\n`);
 
     let extractive: Run | undefined;
+    let baseline: Run | undefined;
     if (wanted.has('extractive')) {
       try {
         progress('starting Prex (extractive answerer, fresh PGlite + demo seed)…');
@@ -291,6 +294,16 @@ async function main() {
         extractive = newRun('extractive', 'prex, extractive answerer', prex.target, 'extractive');
       } catch (err) {
         skipped['prex, extractive answerer'] = String((err as Error).message ?? err);
+      }
+    }
+    if (values.baseline) {
+      try {
+        progress(`starting the baseline Prex from ${values.baseline} (extractive answerer, fresh PGlite + demo seed)…`);
+        const prex = await startPrex({}, path.resolve(repoRoot, values.baseline));
+        stoppables.push(prex);
+        baseline = newRun('baseline', 'baseline, extractive answerer', prex.target, 'extractive');
+      } catch (err) {
+        skipped['baseline, extractive answerer'] = String((err as Error).message ?? err);
       }
     }
     const llmRuns: Run[] = [];
@@ -329,14 +342,14 @@ async function main() {
     }
     floorServer.setAnswer(answer, extractive ? 'captured' : 'builtin');
     model?.setReply(textDeltas(answer));
-    for (const llm of llmRuns) {
-      for (let i = 0; i < WARMUP; i++) await turn(llm, i);
-      resetSession(llm);
+    for (const other of [...(baseline ? [baseline] : []), ...llmRuns]) {
+      for (let i = 0; i < WARMUP; i++) await turn(other, i);
+      resetSession(other);
     }
     for (let i = 0; i < WARMUP; i++) await turn(floor, i);
     resetSession(floor);
 
-    runs.push(floor, ...(extractive ? [extractive] : []), ...llmRuns);
+    runs.push(floor, ...(extractive ? [extractive] : []), ...(baseline ? [baseline] : []), ...llmRuns);
 
     // Measure, interleaved: turn i of every configuration runs before turn i+1 of any, and the
     // order rotates, so drift (GC, thermals, other load) spreads evenly.

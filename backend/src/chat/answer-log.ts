@@ -67,11 +67,18 @@ export function persistAsItStreams(deps: AnswerLogDeps, live: LiveAnswer): void 
     end: () => {
       clearInterval(renew);
       stopListening();
-      // The run has stored its final state (or failed to: then the last batch still lands, as a
-      // batch cannot touch a finished answer); the lease goes, and followers are told.
+      clearTimeout(flushTimer);
+      const announceEnd = () => bus.publish(answerTopic(live.messageId), { kind: 'answer-end', messageId: live.messageId });
+      // The final write holds the whole log and gave up the lease: nothing is left to store, followers are told.
+      if (live.finalStored) {
+        void writing.then(announceEnd).catch((error: unknown) => log.warn('could not announce an answer end', { messageId: live.messageId, error: String(error) }));
+        return;
+      }
+      // The final write failed: the last batch still lands (a batch cannot touch a finished
+      // answer), the lease goes so a reader settles it at once, and followers are told.
       void flush()
         .then(() => releaseAnswerLease(db, scope))
-        .then(() => bus.publish(answerTopic(live.messageId), { kind: 'answer-end', messageId: live.messageId }))
+        .then(announceEnd)
         .catch((error: unknown) => log.warn('could not release an answer', { messageId: live.messageId, error: String(error) }));
     },
   });

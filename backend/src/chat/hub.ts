@@ -29,6 +29,7 @@ export class LiveAnswer {
   private readonly listeners = new Set<ChunkListener>();
   private text = '';
   private ended = false;
+  private storedFinal = false;
   private resolveSettled!: (status: MessageStatus) => void;
   /** Resolves with the final status once the answer is persisted. */
   readonly settled = new Promise<MessageStatus>((resolve) => (this.resolveSettled = resolve));
@@ -81,10 +82,16 @@ export class LiveAnswer {
     return () => this.listeners.delete(filtered);
   }
 
-  /** Called after the answer is persisted: listeners finish their streams. */
-  end(status: MessageStatus): void {
+  /** True once ended with its final state committed (then its chunk log needs no last batch). */
+  get finalStored(): boolean {
+    return this.storedFinal;
+  }
+
+  /** Called after the answer is persisted (`stored`: its final write committed): listeners finish their streams. */
+  end(status: MessageStatus, stored = false): void {
     if (this.ended) return;
     this.ended = true;
+    this.storedFinal = stored;
     for (const listener of this.listeners) listener.end(this.lastSeq);
     this.listeners.clear();
     this.resolveSettled(status);
@@ -129,11 +136,11 @@ export class AnswerHub {
     return answer;
   }
 
-  /** Ends the answer's streams and forgets it; call after it is persisted. */
-  finish(answer: LiveAnswer, status: MessageStatus): void {
+  /** Ends the answer's streams and forgets it; call after it is persisted (`stored`: the final write committed). */
+  finish(answer: LiveAnswer, status: MessageStatus, opts: { stored?: boolean } = {}): void {
     this.answers.delete(answer.messageId);
     this.releaseSession(answer.tenantId, answer.sessionId);
-    answer.end(status);
+    answer.end(status, opts.stored ?? false);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
 } from '@prex/protocol';
 import type { Agent } from '../agents/agent.js';
 import type { Config } from '../config.js';
+import type { CustomerProfile } from '../customers/profile.js';
 import type { Db } from '../db/db.js';
 import type { Feature } from '../feature.js';
 import type { Routes } from '../http/route-group.js';
@@ -26,7 +27,7 @@ import { conflict, HttpError, notFound } from '../http/errors.js';
 import { parseCursor } from '../http/cursor.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import { lastConversationEventSeq } from '../conversations/event-log.js';
-import { touchConversation, type ConversationChange } from '../conversations/working-state.js';
+import { announceInboxChange, touchConversation, type ConversationChange } from '../conversations/working-state.js';
 import { openEscalationOfSession } from '../handoff/repository.js';
 import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer, PriorTurn } from '../llm/answerer.js';
@@ -39,6 +40,7 @@ import { chatConversation, chatConversationOfMessage, findChatConversation } fro
 import {
   findSessionMessage,
   insertAssistantMessage,
+  insertQuestionAndAnswer,
   insertUserMessage,
   deleteFinishedAnswer,
   isOtherAnswerOfSession,
@@ -51,7 +53,7 @@ import {
   type MessageSummary,
   type StoredMessage,
 } from '../conversations/messages.js';
-import { ANSWER_FAILED_TEXT, runAnswer, STOP_REASON, type SearchFn } from './run-answer.js';
+import { ANSWER_FAILED_TEXT, retrievePassages, runAnswer, STOP_REASON, type RunInput, type SearchFn } from './run-answer.js';
 import { defaultSeams, type AnsweringSeams } from './seams.js';
 import { SseResponse } from '../http/sse.js';
 
@@ -174,9 +176,9 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
 
 
   /** Starts the answer in the background; the HTTP request only watches it. */
-  function startRun(live: LiveAnswer, question: string, history: PriorTurn[], agent: Agent): void {
+  function startRun(live: LiveAnswer, input: RunInput): void {
     persistAsItStreams({ db, bus, log }, live);
-    const run = runAnswer({ db, hub, answerer, search, log, seams, metrics: deps.metrics }, live, { question, history, agent })
+    const run = runAnswer({ db, hub, answerer, search, log, seams, metrics: deps.metrics }, live, input)
       .catch((error: unknown) => {
         log.error('answer run crashed', { messageId: live.messageId, error: String(error) });
       })
@@ -186,25 +188,24 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   }
 
   /** The turn an answer starts from: the question (stored now, or already), its history, and the empty answer row. */
-  type Turn = { question: string; questionId: string; history: PriorTurn[]; answerId: string };
+  type Turn = Omit<RunInput, 'agent'> & { questionId: string; answerId: string };
 
   /**
    * Starts an answer in the session: one at a time per session, `storeTurn` writing the rows (both
-   * or neither), then the run in the background.
+   * or neither), then the run in the background. `agent` is resolved first: an unknown one is a
+   * 404 before anything is stored.
    */
-  async function beginAnswer(scope: Scope, agentName: string | undefined, storeTurn: (agent: Agent) => Promise<Turn>): Promise<LiveAnswer> {
-    // An unknown agent is a 404 before anything is stored.
-    const agent = await seams.resolveAgent(db, scope.tenantId, agentName);
+  async function beginAnswer(scope: Scope, agent: Agent | Promise<Agent>, storeTurn: (agent: Agent) => Promise<Turn>): Promise<LiveAnswer> {
+    const resolved = await agent;
     if (!hub.reserveSession(scope.tenantId, scope.sessionId)) {
       throw conflict('An answer is still streaming in this session: wait for it to finish or stop it first');
     }
     try {
-      const turn = await storeTurn(agent);
-      await touch(scope, 'visitor-message');
-      const live = hub.add({ messageId: turn.answerId, ...scope, userMessageId: turn.questionId });
+      const { questionId, answerId, ...input } = await storeTurn(resolved);
+      const live = hub.add({ messageId: answerId, ...scope, userMessageId: questionId });
       // Shutdown began while we were writing: the answer starts already stopped rather than outliving the server.
       if (closing) live.controller.abort(STOP_REASON.shutdown);
-      startRun(live, turn.question, turn.history, agent);
+      startRun(live, { ...input, agent: resolved });
       return live;
     } catch (error) {
       hub.releaseSession(scope.tenantId, scope.sessionId);
@@ -212,15 +213,34 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     }
   }
 
-  function createAnswer(scope: Scope, text: string, agentName: string | undefined): Promise<LiveAnswer> {
-    return beginAnswer(scope, agentName, async (agent) => {
-      const history = await recentTurns(db, scope, HISTORY_MESSAGES);
-      // Both rows or neither: a question never sits in history without its answer.
-      const { user, assistant } = await db.transaction(async (tx) => ({
-        user: await insertUserMessage(tx, { ...scope, text, agentId: agent.id }),
-        assistant: await insertAssistantMessage(tx, { ...scope, agentId: agent.id }),
-      }));
-      return { question: text, questionId: user.id, history, answerId: assistant.id };
+  /** What a new question's answer needs from the database before anything is stored. */
+  type TurnReads = { agent: Agent; history: PriorTurn[]; customer: Promise<CustomerProfile | null> | undefined };
+
+  /**
+   * The turn's reads, all at once (one round trip on a pool of connections): the agent (an unknown
+   * one is a 404), the conversation so far, and the customer when a model will see them (the run
+   * awaits that one).
+   */
+  async function readTurn(scope: Scope, agentName: string | undefined): Promise<TurnReads> {
+    const customer = answerer.kind === 'llm' ? seams.customerOfSession(db, scope.tenantId, scope.sessionId) : undefined;
+    customer?.catch(() => undefined);
+    const [agent, history] = await Promise.all([seams.resolveAgent(db, scope.tenantId, agentName), recentTurns(db, scope, HISTORY_MESSAGES)]);
+    return { agent, history, customer };
+  }
+
+  /**
+   * A new question's answer: the question and the empty answer row in one statement while
+   * retrieval starts beside it. The inboxes hear of the question in the background: the answer's
+   * first words do not wait for the bus.
+   */
+  function createAnswer(scope: Scope, text: string, { agent, history, customer }: TurnReads): Promise<LiveAnswer> {
+    return beginAnswer(scope, agent, async () => {
+      const retrieved = retrievePassages({ db, search }, scope.tenantId, { question: text, history, agent });
+      // Not awaited when the rows cannot be stored.
+      retrieved.catch(() => undefined);
+      const { user, assistant } = await insertQuestionAndAnswer(db, { ...scope, text, agentId: agent.id });
+      void announceInboxChange({ bus, log }, scope);
+      return { question: text, questionId: user.id, history, answerId: assistant.id, retrieved, customer };
     });
   }
 
@@ -229,7 +249,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
    * answer removed, so history holds the question once and one answer to it.
    */
   function regenerateAnswer(scope: Scope, agentName: string | undefined, namedId: string | undefined): Promise<LiveAnswer> {
-    return beginAnswer(scope, agentName, async (agent) => {
+    return beginAnswer(scope, seams.resolveAgent(db, scope.tenantId, agentName), async (agent) => {
       const { question, answer } = await lastTurn(db, scope);
       if (!question) throw conflict('Nothing to regenerate: this chat has no question yet; send one instead');
       // Streaming on another instance (this one's would have failed the reservation above).
@@ -245,6 +265,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
       // History up to, not including, the question being answered again.
       const turns = await recentTurns(db, scope, HISTORY_MESSAGES + 1);
       const history = turns.at(-1)?.role === 'user' ? turns.slice(0, -1) : turns;
+      await touch(scope, 'visitor-message');
       return { question: question.text, questionId: question.id, history: history.slice(-HISTORY_MESSAGES), answerId: assistant.id };
     });
   }
@@ -260,13 +281,18 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
     const body = parseJsonBody(sendMessageRequestSchema, req, 'message');
     const scope = await conversationScope(res, body.chatId);
-    const withStaff = await openEscalationOfSession(db, scope.tenantId, scope.sessionId);
-    if (withStaff && body.regenerate) throw conflict('A person has this conversation: answers cannot be regenerated until they resolve it');
-    if (withStaff) return sendToStaff(res, scope, body.text, withStaff.id);
-    const live = body.regenerate
-      ? await regenerateAnswer(scope, body.agent, body.regenerate.messageId)
-      : await createAnswer(scope, body.text, body.agent);
-    streamLive(res, live, 0);
+    if (body.regenerate) {
+      if (await openEscalationOfSession(db, scope.tenantId, scope.sessionId)) {
+        throw conflict('A person has this conversation: answers cannot be regenerated until they resolve it');
+      }
+      return streamLive(res, await regenerateAnswer(scope, body.agent, body.regenerate.messageId), 0);
+    }
+    // Whether a person has the conversation is read beside the turn's reads; it wins over their errors (an unknown agent).
+    const [withStaff, reads] = await Promise.allSettled([openEscalationOfSession(db, scope.tenantId, scope.sessionId), readTurn(scope, body.agent)]);
+    if (withStaff.status === 'rejected') throw withStaff.reason;
+    if (withStaff.value) return sendToStaff(res, scope, body.text, withStaff.value.id);
+    if (reads.status === 'rejected') throw reads.reason;
+    streamLive(res, await createAnswer(scope, body.text, reads.value), 0);
   });
 
   /**
@@ -365,7 +391,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
 
   async function answerFromChannel(scope: Scope, text: string, agentName?: string): Promise<LiveAnswer> {
     if (closing) throw new HttpError(503, 'internal', 'The server is shutting down; try again in a moment');
-    return createAnswer(scope, text, agentName);
+    return createAnswer(scope, text, await readTurn(scope, agentName));
   }
 
   return { publicRoutes: routes.router, stop: shutdown, hub, answer: answerFromChannel };

@@ -3,6 +3,7 @@ import type { Agent } from '../agents/agent.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { CustomerProfile } from '../customers/profile.js';
 import type { Passage } from '../knowledge/passage.js';
 import { classifyByRules } from '../classification/rules.js';
 import { followUpContext } from '../knowledge/search/follow-up.js';
@@ -41,7 +42,14 @@ export interface RunInput {
   history: PriorTurn[];
   /** The agent answering, resolved before the messages were stored. */
   agent: Agent;
+  /** Retrieval already started (while the messages were being stored); absent: the run searches. */
+  retrieved?: Promise<Retrieved> | undefined;
+  /** The session's customer, read with the agent; absent: the run reads it when its answerer needs it. */
+  customer?: Promise<CustomerProfile | null> | undefined;
 }
+
+/** What retrieval found for a question, and whether the agent retrieves at all. */
+export type Retrieved = { retrieval: boolean; passages: Passage[] };
 
 /** How many passages retrieval hands to the answerer. */
 export const RETRIEVAL_LIMIT = 5;
@@ -51,7 +59,10 @@ export const ANSWER_FAILED_TEXT = 'Sorry, something went wrong while answering. 
 /** Reasons passed to AbortController.abort(), echoed in the `abort` chunk. */
 export const STOP_REASON = { user: 'stopped by user', shutdown: 'server shutting down' } as const;
 
-/** Labels the question on its row; a failure to store the label must not cost the answer. */
+/**
+ * Classifies the question. The label is stored with the answer's final state (persist below), so
+ * writing it costs no round trip before the answer's first words.
+ */
 async function classify(deps: RunDeps, state: RunState, input: RunInput): Promise<void> {
   const { live } = state;
   const classification = await deps.seams.classifier.classify(input.question, {
@@ -60,14 +71,14 @@ async function classify(deps: RunDeps, state: RunState, input: RunInput): Promis
     sessionId: live.sessionId,
     messageId: live.userMessageId,
     signal: live.controller.signal,
+    // A model's label is recorded as usage after the answer's first words, before its [DONE].
+    recordLater: (write) => state.pendingWrites.push(write),
   });
   state.label = classification.label;
-  await deps.seams.saveLabel(deps.db, { tenantId: live.tenantId, messageId: live.userMessageId, ...classification }).catch((error: unknown) => {
-    deps.log.error('could not store a message label', { messageId: live.userMessageId, error: String(error) });
-  });
+  state.labelSource = classification.source;
 }
 
-/** Records a model call of this answer as a usage row (awaited before the answer is persisted). */
+/** Records a model call of this answer as a usage row (written beside the final write, awaited before [DONE]). */
 function usageReporter(deps: RunDeps, state: RunState, agent: Agent): (report: ModelCallReport) => void {
   const { live } = state;
   return (report) => {
@@ -85,7 +96,7 @@ export async function retrievePassages(
   deps: { db: Db; search: SearchFn },
   tenantId: string,
   input: Pick<RunInput, 'question' | 'history' | 'agent'>,
-): Promise<{ retrieval: boolean; passages: Passage[] }> {
+): Promise<Retrieved> {
   const retrieval = input.agent.retrieval;
   if (!retrieval) return { retrieval, passages: [] };
   const tags = input.agent.knowledgeFilter.tags;
@@ -100,8 +111,9 @@ export async function retrievePassages(
 /** Asks the answerer, with everything the agent knows for this conversation. */
 async function startAnswer(deps: RunDeps, state: RunState, input: RunInput): Promise<Answer> {
   const { live } = state;
-  const { retrieval, passages } = await retrievePassages(deps, live.tenantId, input);
-  const customer = await deps.seams.customerOfSession(deps.db, live.tenantId, live.sessionId);
+  const { retrieval, passages } = await (input.retrieved ?? retrievePassages(deps, live.tenantId, input));
+  // Only a model's prompt and tools use the customer: the extractive answerer does not wait for it.
+  const customer = deps.answerer.kind !== 'llm' ? null : await (input.customer ?? deps.seams.customerOfSession(deps.db, live.tenantId, live.sessionId));
   // The extractive answerer calls no tools: don't build their schemas for it.
   const tools = deps.answerer.kind !== 'llm' ? undefined : toolboxFor(deps.seams, input.agent, {
     db: deps.db,
@@ -197,10 +209,11 @@ async function runTurn(deps: RunDeps, live: LiveAnswer, input: RunInput): Promis
   }
   // The visitor saw the end here; persistence below is the server's own time.
   metrics?.answerDuration.observe({ status }, state.secondsSinceStart());
-  await Promise.allSettled(state.pendingWrites);
   deps.log.prompt('answer', { messageId: live.messageId, status, text: live.textSoFar });
-  await persist(deps, state, { status, sources });
-  deps.hub.finish(live, status);
+  // [DONE] goes out only after these: history read anywhere after it shows the final state, and
+  // the answer's usage rows are there. They do not depend on each other: written side by side.
+  const [stored] = await Promise.all([persist(deps, state, { status, sources }), Promise.allSettled(state.pendingWrites)]);
+  deps.hub.finish(live, status, { stored });
   return status;
 }
 
@@ -212,7 +225,11 @@ function safely<T>(work: () => T, fallback: T): T {
   }
 }
 
-async function persist(deps: RunDeps, state: RunState, outcome: { status: Exclude<MessageStatus, 'streaming'>; sources: Citation[] }): Promise<void> {
+/**
+ * Stores the answer's final state and the question's label in one statement; true once committed.
+ * On failure the streams still end; the row stays 'streaming' and is settled as an orphan when next read.
+ */
+async function persist(deps: RunDeps, state: RunState, outcome: { status: Exclude<MessageStatus, 'streaming'>; sources: Citation[] }): Promise<boolean> {
   const { live } = state;
   try {
     await finishAssistantMessage(deps.db, {
@@ -224,9 +241,11 @@ async function persist(deps: RunDeps, state: RunState, outcome: { status: Exclud
       events: [...live.chunks],
       answerer: state.answerer,
       toolCalls: state.toolCalls,
+      questionLabel: state.label && state.labelSource ? { messageId: live.userMessageId, label: state.label, source: state.labelSource } : undefined,
     });
+    return true;
   } catch (error) {
-    // The streams still end; the row stays 'streaming' and is settled as an orphan when next read.
     deps.log.error('could not persist answer', { messageId: live.messageId, error: error instanceof Error ? error.message : String(error) });
+    return false;
   }
 }

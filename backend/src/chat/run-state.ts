@@ -1,4 +1,4 @@
-import { citationToSourceChunk, type Answerer as AnswererKind, type Citation, type MessageLabel, type UIStreamChunk } from '@prex/protocol';
+import { citationToSourceChunk, type Answerer as AnswererKind, type Citation, type LabelSource, type MessageLabel, type UIStreamChunk } from '@prex/protocol';
 import type { Answer } from '../llm/answerer.js';
 import { passageToCitation } from '../llm/citations.js';
 import type { ToolCallRecord } from '../tools/types.js';
@@ -14,6 +14,7 @@ export class RunState {
   /** Who is speaking, once known (no model speaks for a handoff: that text is fixed). */
   answerer: AnswererKind | null = null;
   label: MessageLabel | undefined;
+  labelSource: LabelSource | undefined;
   /** A handoff the visitor is asked to confirm: offering one again at the end would repeat it. */
   handoffProposed = false;
   readonly toolCalls: ToolCallRecord[] = [];

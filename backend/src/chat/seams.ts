@@ -1,7 +1,6 @@
 import type { Agent } from '../agents/agent.js';
 import { resolveAgent } from '../agents/repository.js';
 import { createClassifier, type Classifier } from '../classification/index.js';
-import { saveLabel } from '../conversations/annotations.js';
 import type { Config } from '../config.js';
 import type { CustomerProfile } from '../customers/profile.js';
 import { customerOfSession } from '../customers/repository.js';
@@ -20,7 +19,6 @@ export interface AnsweringSeams {
   resolveAgent(db: Db, tenantId: string, name?: string): Promise<Agent>;
   customerOfSession(db: Db, tenantId: string, sessionId: string): Promise<CustomerProfile | null>;
   createEscalation(db: Db, input: NewEscalation): Promise<StoredEscalation>;
-  saveLabel: typeof saveLabel;
   tools: { toolsFor: typeof toolsFor; toOpenAITools: typeof toOpenAITools; runToolCall: typeof runToolCall };
   classifier: Classifier;
   usage: UsageRecorder;
@@ -33,7 +31,6 @@ export function defaultSeams(deps: { config: Config; db: Db; log: Logger; gatewa
     resolveAgent,
     customerOfSession,
     createEscalation,
-    saveLabel,
     tools: { toolsFor, toOpenAITools, runToolCall },
     classifier: given.classifier ?? createClassifier({ config: deps.config, gateway: deps.gateway, log: deps.log }),
     usage,

@@ -70,7 +70,7 @@ export function createModelClassifier(deps: ModelClassifierDeps): Classifier {
       },
       // No token cap: newer OpenAI models refuse max_tokens and older compatible servers lack
       // max_completion_tokens; the timeout bounds the call instead.
-      { read: (completion) => labelFrom(completion.choices[0]?.message.content ?? ''), timeoutMs, maxRetries: 0, signal: ctx.signal },
+      { read: (completion) => labelFrom(completion.choices[0]?.message.content ?? ''), timeoutMs, maxRetries: 0, signal: ctx.signal, recordLater: ctx.recordLater },
     );
   }
 

@@ -11,6 +11,8 @@ export interface ClassifyContext {
   sessionId: string;
   messageId: string;
   signal?: AbortSignal;
+  /** Takes the write of a model call's usage row, which the caller awaits later (see ModelGateway.complete). */
+  recordLater?: (write: Promise<void>) => void;
 }
 
 /** Labels a user message. Never throws: a model failure falls back to the rules. */

@@ -1,6 +1,7 @@
-import type { Answerer as AnswererKind, AttachmentPart, ChatMessage, Citation, MessageAuthor, MessageStatus, UIStreamChunk } from '@prex/protocol';
+import type { Answerer as AnswererKind, AttachmentPart, ChatMessage, Citation, LabelSource, MessageAuthor, MessageLabel, MessageStatus, UIStreamChunk } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
+import { conversationChangeSql } from './working-state.js';
 
 /** A row of `messages`. Every query below is scoped by tenant (and session where it applies). */
 export interface StoredMessage extends MessageSummary {
@@ -129,6 +130,34 @@ export async function insertAssistantMessage(db: Db, scope: AgentScope, leaseMs 
 }
 
 /**
+ * A visitor's question and the empty answer row after it, both or neither, in one statement (one
+ * round trip on the answer's critical path, where a transaction takes four), with the
+ * conversation's working state touched as a visitor message in the same statement. The caller
+ * announces the change to the inboxes (announceInboxChange). VALUES rows are inserted in order, so
+ * the question's created_at and position come first.
+ */
+export async function insertQuestionAndAnswer(
+  db: Db,
+  scope: AgentScope & { text: string },
+  leaseMs = ANSWER_LEASE_MS,
+): Promise<{ user: StoredMessage; assistant: StoredMessage }> {
+  const rows = await db.query<MessageRow>(
+    `with turn as (
+       insert into messages (id, tenant_id, session_id, role, text, status, finished_at, agent_id, events, live_until)
+       values ($3, $1, $2, 'user', $4, 'complete', clock_timestamp(), $5, default, null),
+              ($6, $1, $2, 'assistant', '', 'streaming', null, $5, '[]'::jsonb, clock_timestamp() + make_interval(secs => $7 / 1000.0))
+       returning ${COLUMNS}),
+     state as (${conversationChangeSql('visitor-message')})
+     select * from turn`,
+    [scope.tenantId, scope.sessionId, newMessageId(), scope.text, scope.agentId ?? null, newMessageId(), leaseMs],
+  );
+  const user = rows.find((row) => row.role === 'user');
+  const assistant = rows.find((row) => row.role === 'assistant');
+  if (!user || !assistant) throw new Error('storing a question and its answer returned no rows');
+  return { user: fromRow(user), assistant: fromRow(assistant) };
+}
+
+/**
  * How long an instance vouches for an answer it streams without renewing: past this, a row still
  * 'streaming' was left by an instance that died. Renewed well within it (chat/answer-log.ts).
  */
@@ -220,12 +249,21 @@ export interface FinishedAnswer {
    * leave the stored ones. Opaque here: conversations sit below tools and must not import them.
    */
   toolCalls?: readonly unknown[];
+  /** How the question it answers was classified: stored on the question's row in the same statement. */
+  questionLabel?: { messageId: string; label: MessageLabel; source: LabelSource } | undefined;
 }
 
-/** Persists an answer's final state once, when it completes, is stopped or fails. */
+/**
+ * Persists an answer's final state once, when it completes, is stopped or fails, with the
+ * question's label: one round trip for both, off the path to the answer's first words.
+ */
 export async function finishAssistantMessage(db: Db, answer: FinishedAnswer): Promise<void> {
+  const label = answer.questionLabel;
   await db.query(
-    `update messages
+    `with question as (
+       update messages set label = $10, label_source = $11
+        where tenant_id = $1 and id = $9 and role = 'user' and $9::text is not null)
+     update messages
         set text = $3, sources = $4::jsonb, status = $5, events = $6::jsonb, answerer = $7, finished_at = clock_timestamp(), live_until = null,
             tool_calls = coalesce($8::jsonb, tool_calls)
       where tenant_id = $1 and id = $2 and role = 'assistant'`,
@@ -238,6 +276,9 @@ export async function finishAssistantMessage(db: Db, answer: FinishedAnswer): Pr
       JSON.stringify(answer.events),
       answer.answerer,
       answer.toolCalls ? JSON.stringify(answer.toolCalls) : null,
+      label?.messageId ?? null,
+      label?.label ?? null,
+      label?.source ?? null,
     ],
   );
 }

@@ -53,20 +53,27 @@ const NEXT: Record<ConversationChange, string> = {
  */
 export async function touchConversation(deps: WorkingStateDeps, scope: ConversationScope, change: ConversationChange): Promise<void> {
   try {
-    const next = NEXT[change];
-    await deps.db.query(
-      `insert into conversation_states as cs (tenant_id, session_id, status, updated_at)
-       values ($1, $2, ${INITIAL[change]}, ${NOW_MS_SQL})
-       on conflict (tenant_id, session_id) do update
-          set status = ${next},
-              snoozed_until = case when ${next} = 'snoozed' then cs.snoozed_until end,
-              updated_at = greatest(cs.updated_at, excluded.updated_at)`,
-      [scope.tenantId, scope.sessionId],
-    );
+    await deps.db.query(conversationChangeSql(change), [scope.tenantId, scope.sessionId]);
   } catch (error) {
     deps.log.warn('could not update the conversation state', { sessionId: scope.sessionId, change, error: error instanceof Error ? error.message : String(error) });
   }
   await announceInboxChange(deps, scope);
+}
+
+/**
+ * The statement recording `change`, with the tenant as $1 and the session as $2. touchConversation
+ * runs it alone; a statement that stores a message may run it as one of its own CTEs, so the
+ * message and the state it changes take one round trip (messages.ts, insertQuestionAndAnswer).
+ * Then the caller announces the change (announceInboxChange).
+ */
+export function conversationChangeSql(change: ConversationChange): string {
+  const next = NEXT[change];
+  return `insert into conversation_states as cs (tenant_id, session_id, status, updated_at)
+       values ($1, $2, ${INITIAL[change]}, ${NOW_MS_SQL})
+       on conflict (tenant_id, session_id) do update
+          set status = ${next},
+              snoozed_until = case when ${next} = 'snoozed' then cs.snoozed_until end,
+              updated_at = greatest(cs.updated_at, excluded.updated_at)`;
 }
 
 /** Tells the tenant's inboxes (every instance) that this conversation changed; best effort. */

@@ -24,6 +24,8 @@ export class SseResponse {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly closeHandlers: Array<() => void> = [];
   private finished = false;
+  /** Events written in this tick, sent together when it ends (one socket write, one HTTP chunk). */
+  private pending = '';
 
   constructor(
     private readonly res: Response,
@@ -70,14 +72,32 @@ export class SseResponse {
     this.end();
   }
 
+  /** Ends the response, with whatever this tick wrote before. */
   end(): void {
-    if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
+    if (!this.res.writableEnded && !this.res.destroyed) this.res.end(this.takePending());
     this.cleanUp();
   }
 
+  /**
+   * Queues `text` for the end of this tick: a run appends its chunks synchronously or from
+   * microtasks (meta, text-start, a burst of deltas, sources, finish), and they leave in one write
+   * instead of one write (and one HTTP chunk) each. Nothing waits for a later tick.
+   */
   private write(text: string): void {
     if (this.closed) return;
-    this.res.write(text);
+    if (!this.pending) process.nextTick(() => this.flush());
+    this.pending += text;
+  }
+
+  private flush(): void {
+    const text = this.takePending();
+    if (text && !this.closed) this.res.write(text);
+  }
+
+  private takePending(): string {
+    const text = this.pending;
+    this.pending = '';
+    return text;
   }
 
   private cleanUp(): void {

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { LlmConfig } from '../config.js';
 import { startLlmCall, type LlmCallIdentity } from '../usage/meter.js';
-import type { LlmOutcome, UsageRecorder } from '../usage/types.js';
+import type { LlmCallRecord, LlmOutcome, UsageRecorder } from '../usage/types.js';
 import { StreamedCall, type ModelCallReport, type StreamLimits } from './streamed-call.js';
 import { traceModelCall, traceStreamedModelCall } from '../telemetry/spans.js';
 
@@ -39,6 +39,11 @@ export interface CompletionOptions<T> {
   timeoutMs?: number;
   maxRetries?: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Takes the usage row's write instead of the call awaiting it: the caller awaits it later (an
+   * answer, before its [DONE]), so the reply is not kept waiting for a database round trip.
+   */
+  recordLater?: ((write: Promise<void>) => void) | undefined;
 }
 
 /** Chat params without the model: it is the gateway's default unless given. */
@@ -91,14 +96,19 @@ function modelGateway(deps: ModelGatewayDeps): ModelGateway {
         ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       };
+      const record = async (call: LlmCallRecord): Promise<void> => {
+        const write = usage.record(call);
+        if (options.recordLater) options.recordLater(write);
+        else await write;
+      };
       try {
         const completion = await client.chat.completions.create({ ...params, model, stream: false }, requestOptions);
         meter.usage(completion.usage);
         const result = options.read(completion);
-        await usage.record(meter.finish('ok'));
+        await record(meter.finish('ok'));
         return result;
       } catch (error) {
-        await usage.record(meter.finish(outcomeOf(error, options.signal), error));
+        await record(meter.finish(outcomeOf(error, options.signal), error));
         throw error;
       }
     },

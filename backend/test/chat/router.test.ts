@@ -218,7 +218,7 @@ describe('a failed write', () => {
   it('leaves neither the question nor its answer behind, and the session can ask again', async () => {
     const base = await openMemoryDb();
     let failAssistantInsert = true;
-    const flaky = failingOn(base, /values \(\$1, \$2, \$3, 'assistant'/, () => failAssistantInsert);
+    const flaky = failingOn(base, /'assistant', '', 'streaming'/, () => failAssistantInsert);
     const server = await startChatTestServer({}, flaky);
     try {
       const v = await newVisitor(server);

@@ -116,7 +116,7 @@ describe('answer runs that fail', () => {
     const db = await openMemoryDb();
     // The first write of the finished answer fails (a database blip); later writes succeed.
     let failures = 0;
-    const flaky: Db = { ...db, query: (sql, params) => (/^\s*update messages\s+set text/.test(sql) && failures++ === 0 ? Promise.reject(new Error('blip')) : db.query(sql, params)) };
+    const flaky: Db = { ...db, query: (sql, params) => (/update messages\s+set text = \$3, sources/.test(sql) && failures++ === 0 ? Promise.reject(new Error('blip')) : db.query(sql, params)) };
     const server = await startChatTestServer({}, flaky);
     try {
       const v = await newVisitor(server);
