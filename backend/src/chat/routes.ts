@@ -54,6 +54,7 @@ import {
   type StoredMessage,
 } from '../conversations/messages.js';
 import { ANSWER_FAILED_TEXT, retrievePassages, runAnswer, STOP_REASON, type RunInput, type SearchFn } from './run-answer.js';
+import { openTurn, type TurnTrace } from '../telemetry/spans.js';
 import { defaultSeams, type AnsweringSeams } from './seams.js';
 import { SseResponse } from '../http/sse.js';
 
@@ -176,12 +177,16 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
 
 
   /** Starts the answer in the background; the HTTP request only watches it. */
-  function startRun(live: LiveAnswer, input: RunInput): void {
+  function startRun(live: LiveAnswer, input: RunInput, turn: TurnTrace): void {
     persistAsItStreams({ db, bus, log }, live);
     const run = runAnswer({ db, hub, answerer, search, log, seams, metrics: deps.metrics }, live, input)
-      .catch((error: unknown) => {
-        log.error('answer run crashed', { messageId: live.messageId, error: String(error) });
-      })
+      .then(
+        (status) => turn.end(status),
+        (error: unknown) => {
+          turn.fail(error);
+          log.error('answer run crashed', { messageId: live.messageId, error: String(error) });
+        },
+      )
       .then(() => touch(live, 'bot-answer'));
     runs.add(run);
     void run.finally(() => runs.delete(run));
@@ -200,17 +205,21 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     if (!hub.reserveSession(scope.tenantId, scope.sessionId)) {
       throw conflict('An answer is still streaming in this session: wait for it to finish or stop it first');
     }
-    try {
-      const { questionId, answerId, ...input } = await storeTurn(resolved);
-      const live = hub.add({ messageId: answerId, ...scope, userMessageId: questionId });
-      // Shutdown began while we were writing: the answer starts already stopped rather than outliving the server.
-      if (closing) live.controller.abort(STOP_REASON.shutdown);
-      startRun(live, { ...input, agent: resolved });
-      return live;
-    } catch (error) {
-      hub.releaseSession(scope.tenantId, scope.sessionId);
-      throw error;
-    }
+    return openTurn({ tenantId: scope.tenantId, agentId: resolved.id }, async (turn) => {
+      try {
+        const { questionId, answerId, ...input } = await storeTurn(resolved);
+        turn.answer(answerId);
+        const live = hub.add({ messageId: answerId, ...scope, userMessageId: questionId });
+        // Shutdown began while we were writing: the answer starts already stopped rather than outliving the server.
+        if (closing) live.controller.abort(STOP_REASON.shutdown);
+        startRun(live, { ...input, agent: resolved }, turn);
+        return live;
+      } catch (error) {
+        hub.releaseSession(scope.tenantId, scope.sessionId);
+        turn.fail(error);
+        throw error;
+      }
+    });
   }
 
   /** What a new question's answer needs from the database before anything is stored. */

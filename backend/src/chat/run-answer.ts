@@ -14,7 +14,7 @@ import { finishAssistantMessage } from '../conversations/messages.js';
 import { RunState } from './run-state.js';
 import type { AnsweringSeams } from './seams.js';
 import { toolboxFor } from './toolbox.js';
-import { traceAnswerStream, traceRetrieval, traceTurn } from '../telemetry/spans.js';
+import { traceAnswerStream, traceRetrieval } from '../telemetry/spans.js';
 
 export { TEXT_PART_ID } from './run-state.js';
 
@@ -181,11 +181,7 @@ function abortReason(signal: AbortSignal): string {
  * then the hub lets go of it. Nothing here knows about HTTP: a client that disconnects only
  * unsubscribes; the answer stops only when its AbortController is aborted. Never rejects.
  */
-export function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<MessageStatus> {
-  return traceTurn({ tenantId: live.tenantId, messageId: live.messageId, agentId: input.agent.id }, () => runTurn(deps, live, input));
-}
-
-async function runTurn(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<MessageStatus> {
+export async function runAnswer(deps: RunDeps, live: LiveAnswer, input: RunInput): Promise<MessageStatus> {
   const metrics = deps.metrics;
   const state = new RunState(live, metrics && ((s) => metrics.answerFirstText.observe({ answerer: s.answerer ?? 'none' }, s.secondsSinceStart())));
   const signal = live.controller.signal;

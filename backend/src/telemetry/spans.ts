@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
-import { inSpan, startSpan, tracingOn } from './tracer.js';
+import { inSpan, markFailed, startSpan, tracingOn, withinSpan } from './tracer.js';
 
 /**
  * The spans of a turn, one helper each, so their names and attributes live in one place
@@ -14,14 +14,32 @@ export const SPAN = {
   transaction: 'db.transaction',
 } as const;
 
-/** One answer run: classification, retrieval, the model's stream, persistence. */
-export function traceTurn<S extends string>(turn: { tenantId: string; messageId: string; agentId: string }, run: () => Promise<S>): Promise<S> {
-  const attributes = { 'prex.tenant.id': turn.tenantId, 'prex.message.id': turn.messageId, 'prex.agent.id': turn.agentId };
-  return inSpan(SPAN.turn, attributes, async (span) => {
-    const status = await run();
-    span.setAttribute('prex.answer.status', status);
-    return status;
-  });
+/** A turn as the trace sees it: named once its answer row exists, ended with the answer's run. */
+export interface TurnTrace {
+  answer(messageId: string): void;
+  end(status: string): void;
+  fail(error: unknown): void;
+}
+
+/**
+ * One turn, from the question's rows and its retrieval (which start side by side) to the end of
+ * the answer's run in the background: `work` runs with the turn active, so the run it starts is
+ * part of it; the turn ends when the run reports its status (or fails before it starts).
+ */
+export function openTurn<T>(ids: { tenantId: string; agentId: string }, work: (turn: TurnTrace) => Promise<T>): Promise<T> {
+  const span = startSpan(SPAN.turn, { 'prex.tenant.id': ids.tenantId, 'prex.agent.id': ids.agentId });
+  const turn: TurnTrace = {
+    answer: (messageId) => span.setAttribute('prex.message.id', messageId),
+    end(status) {
+      span.setAttribute('prex.answer.status', status);
+      span.end();
+    },
+    fail(error) {
+      markFailed(span, error);
+      span.end();
+    },
+  };
+  return withinSpan(span, () => work(turn));
 }
 
 /** Knowledge-base search for a question: how many passages came back. */

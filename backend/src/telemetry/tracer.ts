@@ -1,4 +1,4 @@
-import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 
 /**
  * Prex's one way to make a span. Only @opentelemetry/api is imported here: with no collector
@@ -65,4 +65,13 @@ export async function inSpan<T>(name: string, attributes: Attributes, work: (spa
  */
 export function startSpan(name: string, attributes: Attributes, kind: SpanKind = SpanKind.INTERNAL): Span {
   return on ? tracer().startSpan(name, { attributes, kind }) : NOT_RECORDING;
+}
+
+/**
+ * Runs `work` with `span` active: its spans, and those of whatever it starts in the background,
+ * are the span's children. The caller ends the span (a turn ends with its answer, after the
+ * request that opened it has moved on to streaming).
+ */
+export function withinSpan<T>(span: Span, work: () => T): T {
+  return on ? context.with(trace.setSpan(context.active(), span), work) : work();
 }

@@ -82,14 +82,15 @@ describe('tracing with an OTLP endpoint configured', () => {
     expect(turn.scope).toBe('prex');
   });
 
-  it('nests the answer stream under the turn, and retrieval and the model call under the stream', () => {
+  it('nests retrieval and the answer stream under the turn, and the model call under the stream', () => {
     const turn = only(spans, 'prex.turn');
     const stream = only(spans, 'prex.answer.stream');
     expect(stream.parentSpanId).toBe(turn.spanId);
     expect(stream.attributes).toMatchObject({ 'prex.answerer': 'llm', 'prex.answer.text_chars': ANSWER.length, 'prex.answer.tool_calls': 0 });
 
+    // Retrieval starts beside the question's rows, before the stream: a part of the turn itself.
     const retrieval = only(spans, 'prex.retrieval');
-    expect(retrieval.parentSpanId).toBe(stream.spanId);
+    expect(retrieval.parentSpanId).toBe(turn.spanId);
     expect(retrieval.attributes).toMatchObject({ 'prex.tenant.id': tenantId, 'prex.retrieval.limit': 5, 'prex.retrieval.filtered': false, 'prex.retrieval.follow_up': false });
     expect(retrieval.attributes['prex.retrieval.passages']).toBeGreaterThan(0);
 
@@ -106,7 +107,7 @@ describe('tracing with an OTLP endpoint configured', () => {
     expect(model.attributes['prex.model.first_token_ms']).toEqual(expect.any(Number));
     // The model is asked once the passages are known.
     expect(model.startTimeUnixNano).toBeGreaterThanOrEqual(retrieval.endTimeUnixNano);
-    for (const [inner, outer] of [[stream, turn], [retrieval, stream], [model, stream]] as const) {
+    for (const [inner, outer] of [[stream, turn], [retrieval, turn], [model, stream]] as const) {
       expect(inner.startTimeUnixNano).toBeGreaterThanOrEqual(outer.startTimeUnixNano);
       expect(inner.endTimeUnixNano).toBeLessThanOrEqual(outer.endTimeUnixNano);
     }
@@ -121,10 +122,12 @@ describe('tracing with an OTLP endpoint configured', () => {
     expect(searches.length).toBeGreaterThan(0);
     expect(searches.every((s) => s.attributes['db.operation.name'] === 'SELECT' || s.attributes['db.operation.name'] === 'WITH')).toBe(true);
     // Once the stream has ended, the answer is stored: a statement of the turn itself.
-    const stored = statements.find((s) => s.name === 'UPDATE messages' && s.parentSpanId === turn.spanId);
+    // (One statement: the question's label and the answer's final row, a WITH … UPDATE messages.)
+    const stored = statements.filter((s) => s.parentSpanId === turn.spanId && s.attributes['db.operation.name'] === 'WITH').at(-1);
     expect(stored, 'the answer stored as a statement of the turn').toBeDefined();
     expect(stored!.kind).toBe(3);
-    expect(stored!.attributes).toMatchObject({ 'db.operation.name': 'UPDATE', 'db.collection.name': 'messages', 'prex.db.engine': 'pglite' });
+    expect(stored!.attributes).toMatchObject({ 'db.operation.name': 'WITH', 'prex.db.engine': 'pglite' });
+    expect(stored!.endTimeUnixNano).toBeGreaterThanOrEqual(only(spans, 'prex.answer.stream').endTimeUnixNano);
   });
 
   it('puts no conversation content on any span: no question, answer, email or SQL text', () => {
