@@ -4,6 +4,12 @@ import { answerConfidence, type AnswerSignals } from './decision.js';
 import { STOPWORDS } from './question-words.js';
 
 /**
+ * Weight of the learned-questions field against the passage's own text (docs/retrieval.md,
+ * "Learned questions"): tuned on the FeedbackQA train splits only.
+ */
+export const LEARNED_WEIGHT = 0.5;
+
+/**
  * The lexical channel: Postgres full-text search over one tenant's chunks, ranked BM25-style.
  *
  * - Language: each chunk's tsvector is built with its `language` text-search configuration
@@ -37,16 +43,24 @@ export interface LexicalTuning {
   titleWeight: number;
   /** How many body occurrences one occurrence in the heading path is worth. */
   headingWeight: number;
+  /**
+   * What the learned-questions field (knowledge/learning/) counts against the passage's own text:
+   * its BM25 score (the best-matching learned question's) is multiplied by this and added. 0 = off.
+   */
+  learnedWeight: number;
+  /** How a chunk's learned questions combine: the best one's score, or term frequencies summed (one field). */
+  learnedMode?: 'max' | 'sum';
 }
 
 /** Tuned on the FeedbackQA train splits (see docs/retrieval.md). */
-export const DEFAULT_TUNING: LexicalTuning = { k1: 1.5, b: 0.4, titleWeight: 2, headingWeight: 3 };
+export const DEFAULT_TUNING: LexicalTuning = { k1: 1.5, b: 0.4, titleWeight: 2, headingWeight: 3, learnedWeight: LEARNED_WEIGHT };
 
 /**
  * Target number of candidate chunks taken from the index before scoring. 500 keeps PGlite's p95 at
  * 100,000 chunks under 20 ms (1,000: 22.7 ms); eval nDCG@10 unchanged on the test splits.
  */
 export const CANDIDATE_BUDGET = 500;
+
 /** Hard cap on candidates (a question of words present nearly everywhere). */
 const CANDIDATE_CAP = 500;
 
@@ -85,6 +99,8 @@ export interface QueryTerm {
   lexeme: string;
   prefix: boolean;
   df: number;
+  /** How many of the tenant's learned questions contain it. */
+  ldf: number;
   /** 1 for the question's own words; less for words searched on its behalf (paraphrases, earlier turns). */
   weight: number;
   /** The question's own lexemes this term stands for (itself for the question's own words). */
@@ -112,6 +128,8 @@ export interface QueryAnalysis {
   /** The tenant's chunk count and average vector length. */
   chunks: number;
   avgLength: number;
+  /** The tenant's learned questions: how many, and their average vector length. */
+  learned: { questions: number; avgLength: number };
   parsed: ParsedQuery;
 }
 
@@ -125,6 +143,8 @@ interface TermRow {
   language: string;
   df: number | string;
   total_len: number | string;
+  ldf: number | string;
+  ltotal_len: number | string;
 }
 
 const ANALYZE_SQL = `
@@ -148,11 +168,17 @@ const ANALYZE_SQL = `
            then (select coalesce(sum(s.df), 0) from search_terms s where s.tenant_id = $1 and s.lexeme <> '' and starts_with(s.lexeme, w.lexeme))
            else coalesce((select s.df from search_terms s where s.tenant_id = $1 and s.lexeme = w.lexeme), 0)
          end as df,
-         0 as total_len
+         0 as total_len,
+         case when w.prefix
+           then (select coalesce(sum(l.df), 0) from learned_terms l where l.tenant_id = $1 and l.lexeme <> '' and starts_with(l.lexeme, w.lexeme))
+           else coalesce((select l.df from learned_terms l where l.tenant_id = $1 and l.lexeme = w.lexeme), 0)
+         end as ldf,
+         0 as ltotal_len
   from words w
   union all
-  select '', false, 1, null, false, (select lang::text from cfg), false, coalesce(s.df, 0), coalesce(s.total_len, 0)
-  from (select 1) one left join search_terms s on s.tenant_id = $1 and s.lexeme = ''`;
+  select '', false, 1, null, false, (select lang::text from cfg), false, coalesce(s.df, 0), coalesce(s.total_len, 0), coalesce(l.df, 0), coalesce(l.total_len, 0)
+  from (select 1) one left join search_terms s on s.tenant_id = $1 and s.lexeme = ''
+  left join learned_terms l on l.tenant_id = $1 and l.lexeme = ''`;
 
 /**
  * One term per lexeme: the question's own word wins over the same lexeme searched on its behalf;
@@ -162,7 +188,7 @@ function mergeTerms(rows: readonly TermRow[]): QueryTerm[] {
   const terms = new Map<string, QueryTerm>();
   for (const r of rows) {
     const key = `${r.prefix ? '*' : ''}${r.lexeme}`;
-    const term: QueryTerm = { lexeme: r.lexeme, prefix: r.prefix, df: Number(r.df), weight: Number(r.weight), of: r.of ?? [r.lexeme], filler: r.filler };
+    const term: QueryTerm = { lexeme: r.lexeme, prefix: r.prefix, df: Number(r.df), ldf: Number(r.ldf), weight: Number(r.weight), of: r.of ?? [r.lexeme], filler: r.filler };
     const seen = terms.get(key);
     if (!seen) terms.set(key, term);
     else if (term.weight > seen.weight) terms.set(key, { ...term, of: term.weight >= 1 ? term.of : [...new Set([...term.of, ...seen.of])] });
@@ -195,11 +221,13 @@ export async function analyzeQuery(db: Db, tenantId: string, query: string, extr
   ]);
   const totals = rows.find((r) => r.lexeme === '');
   const chunks = Number(totals?.df ?? 0);
+  const learnedQuestions = Number(totals?.ldf ?? 0);
   return {
     language: totals?.language ?? 'english',
     terms: mergeTerms(rows.filter((r) => r.lexeme !== '' && !(r.unknown_only && standsForKnownWord(r, rows)))),
     chunks,
     avgLength: chunks > 0 ? Math.max(1, Number(totals?.total_len ?? 0) / chunks) : 1,
+    learned: { questions: learnedQuestions, avgLength: learnedQuestions > 0 ? Math.max(1, Number(totals?.ltotal_len ?? 0) / learnedQuestions) : 1 },
     parsed,
   };
 }
@@ -242,25 +270,51 @@ const TSQUERY_LITERAL = String.raw`'''' || replace(replace(t.lexeme, '\', '\\'),
  */
 const RANK_SQL = `
   with terms as (
-    select t.lexeme, t.idf, t.probe, (${TSQUERY_LITERAL} || case when t.prefix then ':*' else '' end)::tsquery as q
-    from unnest($2::text[], $3::float8[], $4::bool[], $5::bool[]) as t(lexeme, idf, prefix, probe)
+    select t.lexeme, t.idf, t.lidf, t.probe, t.lprobe, (${TSQUERY_LITERAL} || case when t.prefix then ':*' else '' end)::tsquery as q
+    from unnest($2::text[], $3::float8[], $4::bool[], $5::bool[], $16::float8[], $17::bool[]) as t(lexeme, idf, prefix, probe, lidf, lprobe)
   ), probe as (
     select string_agg(t.q::text, $14::text)::tsquery as q from terms t where t.probe
-  ), cand as (
-    select c.id, c.tsv, length(c.tsv) as len from chunks c, probe
-    where c.tenant_id = $1 and c.tsv @@ probe.q
+  ), lprobe as (
+    select string_agg(t.q::text, $18::text)::tsquery as q from terms t where t.lprobe
+  ), lcand as (
+    select l.id, l.chunk_id, l.tsv, length(l.tsv) as len from learned_questions l, lprobe
+    where l.tenant_id = $1 and l.chunk_id is not null and l.tsv @@ lprobe.q
+    limit ${CANDIDATE_CAP}
+  ), lfreq as (
+    select c.id, c.chunk_id, c.len, t.lexeme, t.lidf, ts_rank('{1,1,1,1}'::float4[], c.tsv, t.q, 0) as tf
+    from lcand c cross join terms t
+    where t.lidf > 0 and c.tsv @@ t.q
+  ), lquestion as (
+    select chunk_id, sum(lidf * tf * ($8::float8 + 1) / (tf + $8::float8 * (1 - $9::float8 + $9::float8 * len / $19::float8))) as s
+    from lfreq group by id, chunk_id
+  ), lterm as (
+    select chunk_id, lidf, sum(tf) as tf from lfreq group by chunk_id, lexeme, lidf
+  ), lscore as (
+    select chunk_id, max(s) as s from lquestion where $21::text = 'max' group by chunk_id
+    union all
+    select chunk_id, sum(lidf * tf * ($8::float8 + 1) / (tf + $8::float8)) from lterm where $21::text = 'sum' group by chunk_id
+  ), ids as (
+    select * from (select c.id from chunks c, probe where c.tenant_id = $1 and c.tsv @@ probe.q
       and ($6::text = '' or c.tsv @@ websearch_to_tsquery($7::regconfig, $6::text))
       and ($15::text[] is null or c.document_id in (select d.id from documents d where d.tenant_id = $1 and d.tags && $15::text[]))
-    limit ${CANDIDATE_CAP}
+      limit ${CANDIDATE_CAP}) b
+    union
+    select chunk_id from lscore
+  ), cand as (
+    select c.id, c.tsv, length(c.tsv) as len from ids join chunks c on c.tenant_id = $1 and c.id = ids.id
+    where ($6::text = '' or c.tsv @@ websearch_to_tsquery($7::regconfig, $6::text))
+      and ($15::text[] is null or c.document_id in (select d.id from documents d where d.tenant_id = $1 and d.tags && $15::text[]))
   ), freq as (
     select c.id, c.len, t.idf, ts_rank($10::float4[], c.tsv, t.q, 0) * $11::float8 as tf
     from cand c cross join terms t
     where c.tsv @@ t.q
+  ), body as (
+    select id, sum(idf * tf * ($8::float8 + 1) / (tf + $8::float8 * (1 - $9::float8 + $9::float8 * len / $12::float8))) as s
+    from freq group by id
   )
-  select id, sum(idf * tf * ($8::float8 + 1) / (tf + $8::float8 * (1 - $9::float8 + $9::float8 * len / $12::float8))) as rank
-  from freq
-  group by id
-  order by rank desc, id
+  select c.id, coalesce(b.s, 0) + $20::float8 * coalesce(l.s, 0) as rank
+  from cand c left join body b on b.id = c.id left join lscore l on l.chunk_id = c.id
+  order by rank desc, c.id
   limit $13`;
 
 /** ts_rank's weights array {D, C, B, A}, scaled to ≤ 1, and the factor that undoes the scaling. */
@@ -296,8 +350,11 @@ export async function lexicalRank(
 ): Promise<RankedChunk[]> {
   const candidates = candidateProbe(analysis.terms);
   const probe = new Set(candidates.terms);
-  if (probe.size === 0) return [];
-  const terms = analysis.terms.filter((t) => t.df > 0);
+  const useLearned = tuning.learnedWeight > 0 && analysis.learned.questions > 0;
+  const learnedCandidates = useLearned ? candidateProbe(analysis.terms.map((t) => ({ term: t, df: t.ldf }))) : { terms: [], join: ' | ' as const };
+  const learnedProbe = new Set(learnedCandidates.terms.map((t) => t.term));
+  if (probe.size === 0 && learnedProbe.size === 0) return [];
+  const terms = analysis.terms.filter((t) => t.df > 0 || (useLearned && t.ldf > 0));
   const weights = rankWeights(tuning);
   const rows = await db.query<{ id: string; rank: number }>(RANK_SQL, [
     tenantId,
@@ -315,6 +372,12 @@ export async function lexicalRank(
     limit,
     candidates.join,
     tagsParam(filter),
+    terms.map((t) => (useLearned && t.ldf > 0 ? idf(t.ldf, analysis.learned.questions) * t.weight : 0)),
+    terms.map((t) => learnedProbe.has(t)),
+    learnedCandidates.join,
+    analysis.learned.avgLength,
+    useLearned ? tuning.learnedWeight : 0,
+    tuning.learnedMode ?? 'max',
   ]);
   return rows.map((r) => ({ chunkId: r.id, rank: Number(r.rank) }));
 }
