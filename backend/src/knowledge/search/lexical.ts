@@ -8,6 +8,7 @@ import { STOPWORDS } from './question-words.js';
  * "Learned questions"): tuned on the FeedbackQA train splits only.
  */
 export const LEARNED_WEIGHT = 0.5;
+export const LEARNED_SHARE_EXPONENT = 4;
 
 /**
  * The lexical channel: Postgres full-text search over one tenant's chunks, ranked BM25-style.
@@ -48,8 +49,12 @@ export interface LexicalTuning {
    * its BM25 score (the best-matching learned question's) is multiplied by this and added. 0 = off.
    */
   learnedWeight: number;
-  /** How a chunk's learned questions combine: the best one's score, or term frequencies summed (one field). */
-  learnedMode?: 'max' | 'sum';
+  /**
+   * A learned question's score is multiplied by share^this, share being how much of the question's
+   * information (idf in the learned questions) it holds: a near paraphrase counts, a learned
+   * question that only shares the topic's common words barely does.
+   */
+  learnedShareExponent?: number;
 }
 
 /** Tuned on the FeedbackQA train splits (see docs/retrieval.md). */
@@ -232,6 +237,11 @@ export async function analyzeQuery(db: Db, tenantId: string, query: string, extr
   };
 }
 
+/** The question's own information as the learned questions weigh it: Σ idf over its topic words (ones never learned weigh most). */
+function learnedMass(analysis: QueryAnalysis): number {
+  return analysis.terms.filter((t) => !t.prefix && !t.filler && t.weight >= 1).reduce((sum, t) => sum + idf(t.ldf, analysis.learned.questions), 0);
+}
+
 /** BM25's inverse document frequency (always positive). */
 export function idf(df: number, n: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
@@ -281,18 +291,15 @@ const RANK_SQL = `
     where l.tenant_id = $1 and l.chunk_id is not null and l.tsv @@ lprobe.q
     limit ${CANDIDATE_CAP}
   ), lfreq as (
-    select c.id, c.chunk_id, c.len, t.lexeme, t.lidf, ts_rank('{1,1,1,1}'::float4[], c.tsv, t.q, 0) as tf
+    select c.id, c.chunk_id, c.len, t.lidf, ts_rank('{1,1,1,1}'::float4[], c.tsv, t.q, 0) as tf
     from lcand c cross join terms t
     where t.lidf > 0 and c.tsv @@ t.q
   ), lquestion as (
-    select chunk_id, sum(lidf * tf * ($8::float8 + 1) / (tf + $8::float8 * (1 - $9::float8 + $9::float8 * len / $19::float8))) as s
+    select chunk_id, sum(lidf * tf * ($8::float8 + 1) / (tf + $8::float8 * (1 - $9::float8 + $9::float8 * len / $19::float8)))
+             * power(least(1, sum(lidf) / $21::float8), $22::float8) as s
     from lfreq group by id, chunk_id
-  ), lterm as (
-    select chunk_id, lidf, sum(tf) as tf from lfreq group by chunk_id, lexeme, lidf
   ), lscore as (
-    select chunk_id, max(s) as s from lquestion where $21::text = 'max' group by chunk_id
-    union all
-    select chunk_id, sum(lidf * tf * ($8::float8 + 1) / (tf + $8::float8)) from lterm where $21::text = 'sum' group by chunk_id
+    select chunk_id, max(s) as s from lquestion group by chunk_id
   ), ids as (
     select * from (select c.id from chunks c, probe where c.tenant_id = $1 and c.tsv @@ probe.q
       and ($6::text = '' or c.tsv @@ websearch_to_tsquery($7::regconfig, $6::text))
@@ -377,7 +384,8 @@ export async function lexicalRank(
     learnedCandidates.join,
     analysis.learned.avgLength,
     useLearned ? tuning.learnedWeight : 0,
-    tuning.learnedMode ?? 'max',
+    Math.max(1e-9, learnedMass(analysis)),
+    tuning.learnedShareExponent ?? LEARNED_SHARE_EXPONENT,
   ]);
   return rows.map((r) => ({ chunkId: r.id, rank: Number(r.rank) }));
 }
@@ -393,6 +401,9 @@ const HYDRATE_SQL = `
   picked as (select * from unnest($2::text[]) with ordinality as p(id, ord))
   select c.id, c.document_id, d.external_id, c.title, c.section, c.content, d.url,
          array(select unnest(tsvector_to_array(c.tsv)) intersect select unnest(q.terms)) as matched,
+         coalesce((select m from (select array(select unnest(tsvector_to_array(l.tsv)) intersect select unnest(q.terms)) as m
+                                    from learned_questions l where l.tenant_id = $1 and l.chunk_id = c.id) lm
+                    order by cardinality(m) desc limit 1), '{}') as learned_matched,
          ts_headline($4::regconfig, c.content, q.ranking, '${HEADLINE_OPTIONS}') as snippet
   from picked
   join chunks c on c.id = picked.id and c.tenant_id = $1
@@ -439,6 +450,8 @@ interface HydrateRow {
   content: string;
   url: string | null;
   matched: string[];
+  /** The question's lexemes in the chunk's learned question that holds most of them. */
+  learned_matched: string[];
   snippet: string | null;
 }
 
@@ -458,7 +471,8 @@ export async function hydrateWithSignals(db: Db, tenantId: string, chunkIds: rea
   const lexemes = analysis.terms.filter((t) => !t.prefix).map((t) => t.lexeme);
   const rows = await db.query<HydrateRow>(HYDRATE_SQL, [tenantId, [...chunkIds], lexemes, analysis.language]);
   return rows.map((r) => {
-    const signals = passageSignals(analysis, new Set(r.matched));
+    // A word found in a question this passage answered well counts as found in the passage.
+    const signals = passageSignals(analysis, new Set([...r.matched, ...r.learned_matched]));
     return {
       chunkId: r.id,
       documentId: r.document_id,
