@@ -25,6 +25,11 @@ export const LEARNED_SHARE_EXPONENT = 4;
  *   match (OR), rare terms weigh most; a chunk need not contain every word.
  * - Query syntax: "quoted phrases" must occur as phrases, -word excludes chunks with that word,
  *   word* matches any word starting with it. Everything else is free text.
+ * - Learned questions (knowledge/learning/): questions answered well by a chunk, a separate field
+ *   with its own statistics (learned_terms). A chunk adds LEARNED_WEIGHT × the BM25 score of its
+ *   best-matching learned question, scaled by share^LEARNED_SHARE_EXPONENT (how much of the
+ *   question's information that learned question holds); chunks whose learned questions match are
+ *   candidates too. See docs/retrieval.md, "Learned questions".
  * - Candidates: the rarest terms of the question select the candidate chunks through the GIN index
  *   until about CANDIDATE_BUDGET chunks are reached; every question term still counts in the
  *   score. Keeps latency flat on big knowledge bases where a common word matches most chunks.
