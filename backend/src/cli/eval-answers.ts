@@ -13,6 +13,7 @@ import type { TurnOutcome } from '../quality/answer-stream.js';
 import { startServer } from '../server.js';
 import { createTenant } from '../tenants/repository.js';
 import { ingestEvalPassages, readEvalFile, type EvalFile } from './eval.js';
+import { learnFromTrain } from './eval-learn.js';
 
 /** Questions with no relevant passage (e.g. ../shared/eval/offdomain): `passage_id` may be null. */
 const questionsFileSchema = z.object({ examples: z.array(z.object({ question: z.string().min(1) })) });
@@ -49,6 +50,13 @@ export interface AnswersEvalOptions {
   print?: (line: string) => void;
   /** Environment the server is configured from (default: this process's, made local and quiet). */
   env?: NodeJS.ProcessEnv;
+  /** Questions to learn (rated-up answers citing their passage) before asking everything a second time. */
+  learn?: Pick<EvalFile, 'examples'>;
+}
+
+export interface AnswersEvalResult extends AnswersMetrics {
+  /** With `learn`: the same questions asked again after learning. */
+  learned?: AnswersMetrics & { learnedQuestions: number };
 }
 
 /** The server's configuration: the caller's model settings, but a scratch database, loopback, no limits that a run would hit. */
@@ -80,8 +88,32 @@ async function askAll(client: EvalClient, questions: readonly string[], concurre
 
 const answeredWithSources = (o: TurnOutcome) => !o.error && o.sources.length > 0;
 
+/** Asks FILE's questions and OTHER's, each in a fresh session, and scores the answers. */
+async function askAndScoreAll(
+  client: EvalClient,
+  answerable: EvalFile['examples'],
+  others: QuestionsFile['examples'],
+  passageOfDocument: ReadonlyMap<string, string>,
+  concurrency: number,
+  print: (line: string) => void,
+): Promise<AnswersMetrics> {
+  const started = performance.now();
+  const asked = await askAll(client, answerable.map((e) => e.question), concurrency);
+  const declinedSide = await askAll(client, others.map((e) => e.question), concurrency);
+  const failed = [...asked, ...declinedSide].filter((o) => o.error).length;
+  print(`asked ${asked.length} + ${declinedSide.length} questions in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `; ${failed} turns failed` : ''}`);
+  const citedGold = asked.filter((o, i) => o.sources.some((s) => passageOfDocument.get(s.documentId) === String(answerable[i]!.passage_id))).length;
+  return {
+    answerable: asked.length,
+    unanswerable: declinedSide.length,
+    answered: asked.filter(answeredWithSources).length / Math.max(1, asked.length),
+    citedGold: citedGold / Math.max(1, asked.length),
+    falseAnswers: declinedSide.filter(answeredWithSources).length / Math.max(1, declinedSide.length),
+  };
+}
+
 /** Starts a scratch server, ingests FILE's passages, asks both sets of questions, scores the answers. */
-export async function runAnswersEval(file: EvalFile, unanswerable: QuestionsFile, opts: AnswersEvalOptions = {}): Promise<AnswersMetrics> {
+export async function runAnswersEval(file: EvalFile, unanswerable: QuestionsFile, opts: AnswersEvalOptions = {}): Promise<AnswersEvalResult> {
   const print = opts.print ?? (() => undefined);
   const step = opts.every ?? 1;
   const config = evalConfig(opts.env ?? process.env);
@@ -93,19 +125,13 @@ export async function runAnswersEval(file: EvalFile, unanswerable: QuestionsFile
     const client = new EvalClient({ baseUrl: server.url, publishableKey: tenant.publishableKey, turnTimeoutMs: 120_000 });
     const answerable = everyNth(file.examples, step);
     const others = everyNth(unanswerable.examples, step);
-    const started = performance.now();
-    const asked = await askAll(client, answerable.map((e) => e.question), opts.concurrency ?? 2);
-    const declinedSide = await askAll(client, others.map((e) => e.question), opts.concurrency ?? 2);
-    const failed = [...asked, ...declinedSide].filter((o) => o.error).length;
-    print(`asked ${asked.length} + ${declinedSide.length} questions in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `; ${failed} turns failed` : ''}`);
-    const citedGold = asked.filter((o, i) => o.sources.some((s) => passageOfDocument.get(s.documentId) === String(answerable[i]!.passage_id))).length;
-    return {
-      answerable: asked.length,
-      unanswerable: declinedSide.length,
-      answered: asked.filter(answeredWithSources).length / Math.max(1, asked.length),
-      citedGold: citedGold / Math.max(1, asked.length),
-      falseAnswers: declinedSide.filter(answeredWithSources).length / Math.max(1, declinedSide.length),
-    };
+    const askAndScore = () => askAndScoreAll(client, answerable, others, passageOfDocument, opts.concurrency ?? 2, print);
+    const result: AnswersEvalResult = await askAndScore();
+    if (!opts.learn) return result;
+    const documentOfPassage = new Map([...passageOfDocument].map(([documentId, passage]) => [passage, documentId]));
+    const taught = await learnFromTrain(server.db, tenant.id, opts.learn, documentOfPassage);
+    print(`learned ${taught.learned} questions as rated-up answers in ${taught.seconds.toFixed(1)} s`);
+    return { ...result, learned: { ...(await askAndScore()), learnedQuestions: taught.learned } };
   } finally {
     await server.close();
   }
@@ -126,11 +152,16 @@ export function registerEvalAnswersCommand(evalCommand: Command): void {
     .requiredOption('--unanswerable <file>', 'JSON file with examples[] that the knowledge base does not answer')
     .option('--every <n>', 'ask only every n-th question of each file (a subset on slow machines)', positiveInt('--every'), 1)
     .option('--concurrency <n>', 'sessions asked at the same time', positiveInt('--concurrency'), 2)
-    .action(async (path: string, options: { unanswerable: string; every: number; concurrency: number }) => {
+    .option('--learn <train>', 'FeedbackQA-format file whose questions are learned (as rated-up answers citing their passage) before asking again; the last line is with learning')
+    .action(async (path: string, options: { unanswerable: string; every: number; concurrency: number; learn?: string }) => {
       const file = await readEvalFile(path);
       const others = questionsFileSchema.parse(JSON.parse(await readFile(options.unanswerable, 'utf8')));
-      const result = await runAnswersEval(file, others, { every: options.every, concurrency: options.concurrency, print: (line) => console.log(line) });
+      const train = options.learn ? await readEvalFile(options.learn) : undefined;
+      const result = await runAnswersEval(file, others, { every: options.every, concurrency: options.concurrency, print: (line) => console.log(line), ...(train ? { learn: train } : {}) });
       console.log(`${result.answerable} answerable questions, ${result.unanswerable} unanswerable`);
-      console.log(formatAnswersMetrics(result));
+      if (!result.learned) return console.log(formatAnswersMetrics(result));
+      console.log(`without learning: ${formatAnswersMetrics(result)}`);
+      console.log(`with learning (${result.learned.learnedQuestions} questions learned):`);
+      console.log(formatAnswersMetrics(result.learned));
     });
 }

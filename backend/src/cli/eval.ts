@@ -7,10 +7,11 @@ import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { openPglite } from '../db/pglite.js';
 import { upsertDocument } from '../knowledge/ingest.js';
-import { indexChunkEmbeddings, searchPassages, MAX_SEARCH_LIMIT, type LexicalTuning } from '../knowledge/search/index.js';
+import { indexChunkEmbeddings, searchPassages, DEFAULT_TUNING, MAX_SEARCH_LIMIT, type LexicalTuning } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
 import { createTenant } from '../tenants/repository.js';
 import { registerEvalAgentCommand } from './eval-agent.js';
+import { learnFromTrain } from './eval-learn.js';
 
 /**
  * `prex eval retrieval FILE.json`: knowledge-base search quality on a file in the FeedbackQA
@@ -126,6 +127,10 @@ export interface EvalOptions {
   db?: Db;
   /** Search paraphrases of the question's words too (default true, as in the product). */
   paraphrases?: boolean;
+  /** Questions to learn (rated-up answers citing their passage) before scoring a second time. */
+  learn?: Pick<EvalFile, 'examples'>;
+  /** Learned-field weights to score with after learning (tuning); default the shipped one. */
+  learnedWeights?: readonly number[];
 }
 
 export interface IngestedPassages {
@@ -164,6 +169,21 @@ export interface EvalResult extends Metrics {
   chunks: number;
   ingestSeconds: number;
   searchSeconds: number;
+  /** With `learn`: the figures after learning, one per learned-field weight. */
+  learned?: Array<Metrics & { weight: number; learnedQuestions: number }>;
+}
+
+/** Every question through the normal search path; the relevant passage's rank scored. */
+async function scoreQuestions(db: Db, tenantId: string, file: Pick<EvalFile, 'examples'>, passageOfDocument: ReadonlyMap<string, string>, search: Parameters<typeof searchPassages>[3]): Promise<Metrics> {
+  const ranks: Rank[] = [];
+  for (const example of file.examples) {
+    const passages = await searchPassages(db, tenantId, example.question, search);
+    // Several chunks of one passage count once, at the best one's place.
+    const ranked = [...new Set(passages.map((p) => passageOfDocument.get(p.documentId)))];
+    const at = ranked.indexOf(String(example.passage_id));
+    ranks.push(at >= 0 ? at + 1 : undefined);
+  }
+  return retrievalMetrics(ranks);
 }
 
 /** Ingests the file's passages into a scratch tenant, asks every question, scores the ranks. */
@@ -178,19 +198,24 @@ export async function runRetrievalEval(file: EvalFile, opts: EvalOptions = {}): 
     const { passageOfDocument, chunks, seconds: ingestSeconds } = await ingestEvalPassages(db, tenant.id, file, opts);
     print(`ingested ${file.passages.length} passages as ${chunks} chunks in ${ingestSeconds.toFixed(1)} s`);
 
-    const ranks: Rank[] = [];
+    const tuning = opts.tuning ?? DEFAULT_TUNING;
+    const search = { limit, paraphrases: opts.paraphrases !== false, tuning };
     const searchStart = performance.now();
-    for (const example of file.examples) {
-      const passages = await searchPassages(db, tenant.id, example.question, { limit, paraphrases: opts.paraphrases !== false, ...(opts.tuning ? { tuning: opts.tuning } : {}) });
-      // Several chunks of one passage count once, at the best one's place.
-      const ranked = [...new Set(passages.map((p) => passageOfDocument.get(p.documentId)))];
-      const at = ranked.indexOf(String(example.passage_id));
-      ranks.push(at >= 0 ? at + 1 : undefined);
-    }
+    const metrics = await scoreQuestions(db, tenant.id, file, passageOfDocument, search);
     const searchSeconds = (performance.now() - searchStart) / 1000;
-    const metrics = retrievalMetrics(ranks);
     print(`asked ${file.examples.length} questions in ${searchSeconds.toFixed(1)} s (${((searchSeconds * 1000) / Math.max(1, file.examples.length)).toFixed(1)} ms each)`);
-    return { ...metrics, passages: file.passages.length, chunks, ingestSeconds, searchSeconds };
+    const result: EvalResult = { ...metrics, passages: file.passages.length, chunks, ingestSeconds, searchSeconds };
+    if (!opts.learn) return result;
+
+    const documentOfPassage = new Map([...passageOfDocument].map(([documentId, passage]) => [passage, documentId]));
+    const taught = await learnFromTrain(db, tenant.id, opts.learn, documentOfPassage);
+    print(`learned ${taught.learned} questions as rated-up answers in ${taught.seconds.toFixed(1)} s${taught.skipped ? ` (${taught.skipped} skipped: their passage is not in the file)` : ''}`);
+    result.learned = [];
+    for (const weight of opts.learnedWeights ?? [tuning.learnedWeight]) {
+      const learnedMetrics = await scoreQuestions(db, tenant.id, file, passageOfDocument, { ...search, tuning: { ...tuning, learnedWeight: weight } });
+      result.learned.push({ ...learnedMetrics, weight, learnedQuestions: taught.learned });
+    }
+    return result;
   } finally {
     if (!opts.db) await db.close().catch(() => undefined);
     if (scratchDir) await rm(scratchDir, { recursive: true, force: true });
@@ -203,6 +228,12 @@ const positiveInt = (name: string) => (value: string) => {
   return n;
 };
 
+const weightList = (value: string): number[] => {
+  const weights = value.split(',').map((w) => Number(w.trim()));
+  if (weights.some((w) => !Number.isFinite(w) || w < 0)) throw new Error('--learned-weight must be non-negative numbers separated by commas');
+  return weights;
+};
+
 /** Adds `prex eval` with its `retrieval` and `agent` commands; returns it for further eval commands. */
 export function registerEvalCommands(program: Command): Command {
   const evalCommand = program.command('eval').description('measure Prex');
@@ -213,16 +244,27 @@ export function registerEvalCommands(program: Command): Command {
     .option('--limit <n>', `passages retrieved per question (max ${MAX_SEARCH_LIMIT})`, positiveInt('--limit'), MAX_SEARCH_LIMIT)
     .option('--chunk-tokens <n>', 'chunk budget in tokens (default: ingestion default)', positiveInt('--chunk-tokens'))
     .option('--no-paraphrases', 'search only the question’s own words (no paraphrases)')
-    .action(async (file: string, options: { limit: number; chunkTokens?: number; paraphrases: boolean }) => {
+    .option('--learn <train>', 'FeedbackQA-format file whose questions are learned first (as rated-up answers citing their passage); prints the figures without, then with learning (last line)')
+    .option('--learned-weight <w,…>', 'learned-field weight(s) to score with after learning (tuning; default the shipped one)', weightList)
+    .action(async (file: string, options: { limit: number; chunkTokens?: number; paraphrases: boolean; learn?: string; learnedWeight?: number[] }) => {
       const data = await readEvalFile(file);
+      const train = options.learn ? await readEvalFile(options.learn) : undefined;
       const result = await runRetrievalEval(data, {
         limit: options.limit,
         paraphrases: options.paraphrases,
         ...(options.chunkTokens ? { chunkTokens: options.chunkTokens } : {}),
+        ...(train ? { learn: train } : {}),
+        ...(options.learnedWeight ? { learnedWeights: options.learnedWeight } : {}),
         print: (line) => console.log(line),
       });
       console.log(`${result.questions} questions, ${result.passages} passages, ${result.chunks} chunks`);
-      console.log(formatMetrics(result));
+      if (!result.learned) return console.log(formatMetrics(result));
+      console.log(`without learning: ${formatMetrics(result)}`);
+      const learned = result.learned;
+      learned.forEach((m, i) => {
+        if (learned.length > 1) console.log(`learned weight ${m.weight}: ${formatMetrics(m)}`);
+        if (i === learned.length - 1) console.log(`with learning (${m.learnedQuestions} questions learned, weight ${m.weight}):`), console.log(formatMetrics(m));
+      });
     });
   registerEvalAgentCommand(evalCommand);
   return evalCommand;

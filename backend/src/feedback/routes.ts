@@ -13,7 +13,7 @@ import type { Feature } from '../feature.js';
 import type { RouteGroup, Routes } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
 import { verifySessionToken } from '../auth/session-token.js';
-import { saveFeedback } from '../conversations/annotations.js';
+import { rateAnswer } from './rate-answer.js';
 import { listConversationSummaries } from '../conversations/read-models.js';
 
 const MESSAGE_ID = /^msg_[A-Za-z0-9_-]{1,64}$/;
@@ -39,7 +39,7 @@ function addFeedbackRoute(routes: RouteGroup, db: Db): void {
     if (!MESSAGE_ID.test(messageId)) throw badRequest('Invalid message id', [{ path: 'messageId', message: 'not a message id' }]);
     const body = parseJsonBody(feedbackRequestSchema, req, 'feedback');
     const { sessionId, tenantId } = sessionOf(res);
-    const saved = await saveFeedback(db, { tenantId, sessionId, messageId, rating: body.rating, comment: body.comment || null });
+    const saved = await rateAnswer(db, { tenantId, sessionId, messageId, rating: body.rating, comment: body.comment || null });
     if (saved === 'missing') throw notFound('No such answer in this session');
     if (saved === 'streaming') throw conflict('The answer is still being written: send feedback once it has finished');
     const out: FeedbackResponse = saved;

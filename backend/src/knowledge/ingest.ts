@@ -3,6 +3,7 @@ import type { Db } from '../db/db.js';
 import { chunkMarkdown, resolveChunkOptions, SECTION_SEPARATOR, type Chunk, type ChunkOptions } from './chunker.js';
 import { parseDocument, type DocumentFormat, type ParsedDocument, type ParseInput } from './parse/index.js';
 import type { DocumentParser } from './parse/sandbox.js';
+import { anchorLearnedQuestions } from './learning/store.js';
 import { chunkIdsOf, findDocument, recordVersion, replaceChunks, setDocumentTags, writeDocument } from './repository.js';
 
 export { deleteDocument, listDocuments } from './repository.js';
@@ -78,6 +79,8 @@ export async function upsertDocument(db: Db, tenantId: string, input: DocumentIn
       return { documentId: existing.id, chunks: existing.chunks, version: existing.version, unchanged: true, created: false, chunkIds: undefined };
     }
     const chunkIds = await replaceChunks(tx, tenantId, written.id, input.title, chunks, { isNew: written.created });
+    // Questions learned for the replaced chunks move to the new chunk that matches them best.
+    if (!written.created) await anchorLearnedQuestions(tx, tenantId, written.id);
     await recordVersion(tx, tenantId, written.id, {
       version: written.version,
       checksum,

@@ -7,6 +7,7 @@ import type { Routes } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { markAnswerGood } from '../conversations/annotations.js';
+import { learnFromAnswer } from '../knowledge/learning/index.js';
 import { agentPrompts } from './agent-prompts.js';
 import { fineTuningLines } from './export-stream.js';
 import { sendNdjson } from './ndjson-response.js';
@@ -36,6 +37,7 @@ export function createQualityFeature(deps: { db: Db; log: Logger; routes: Routes
     const outcome = await markAnswerGood(db, tenantOf(res).id, messageId, good);
     if (outcome === 'missing') throw notFound(`No answer ${messageId} in this tenant`);
     if ('notFinished' in outcome) throw conflict(`Answer ${messageId} is ${outcome.notFinished}: only complete answers can be marked as good`);
+    await learnFromAnswer(db, tenantOf(res).id, messageId);
     const body: MarkGoodResponse = { messageId, good: outcome.good };
     res.json(body);
   });

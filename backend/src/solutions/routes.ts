@@ -39,12 +39,12 @@ function solutionIdOf(value: unknown): string {
 }
 
 /** The question and answer to save: as given, else taken from the staff reply (messageId) and what the visitor asked before it. */
-async function solutionTextOf(db: Db, tenantId: string, body: SolutionCreateRequest): Promise<SolutionText> {
+async function solutionTextOf(db: Db, tenantId: string, body: SolutionCreateRequest): Promise<SolutionText & { askedAs?: string | undefined }> {
   if (!body.messageId || !body.sessionId) return parseInput(solutionTextSchema, { question: body.question, answer: body.answer }, 'solution');
   const reply = await replyAsSolution(db, { tenantId, sessionId: body.sessionId, messageId: body.messageId });
   const question = body.question ?? reply.question;
   if (question === undefined) throw badRequest(`Invalid solution: no visitor message precedes reply ${body.messageId}; give the question`);
-  return parseInput(solutionTextSchema, { question, answer: body.answer ?? reply.answer }, 'solution');
+  return { ...parseInput(solutionTextSchema, { question, answer: body.answer ?? reply.answer }, 'solution'), askedAs: reply.question };
 }
 
 function scopeOf(res: Response): { tenantId: string; staffId: string } {

@@ -2,6 +2,7 @@ import type { Solution } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
 import { deleteDocument, upsertDocument } from '../knowledge/ingest.js';
+import { learnFromSolution } from '../knowledge/learning/index.js';
 import { chunkIdsOf } from '../knowledge/repository.js';
 import type { Logger } from '../logger.js';
 import { solutionDocument, solutionExternalId } from './document.js';
@@ -22,11 +23,22 @@ export interface SolutionStoreDeps {
 
 type Scope = { tenantId: string; staffId: string };
 
-export async function createSolution(deps: SolutionStoreDeps, scope: Scope, input: { question: string; answer: string; sessionId: string | null }): Promise<Solution> {
+/**
+ * `askedAs`: the visitor's own wording when the solution is saved from a staff reply; learned for
+ * the solution when staff phrased the question differently (knowledge/learning/).
+ */
+export async function createSolution(
+  deps: SolutionStoreDeps,
+  scope: Scope,
+  input: { question: string; answer: string; sessionId: string | null; askedAs?: string | undefined },
+): Promise<Solution> {
   const id = newId('sol');
+  const { askedAs, ...text } = input;
   const solution = await deps.db.transaction(async (tx) => {
-    const { documentId } = await upsertDocument(tx, scope.tenantId, solutionDocument(id, input));
-    return insertSolution(tx, { id, tenantId: scope.tenantId, ...input, documentId, staffId: scope.staffId });
+    const { documentId } = await upsertDocument(tx, scope.tenantId, solutionDocument(id, text));
+    const saved = await insertSolution(tx, { id, tenantId: scope.tenantId, ...text, documentId, staffId: scope.staffId });
+    await learnFromSolution(tx, scope.tenantId, saved, askedAs);
+    return saved;
   });
   await indexAfterCommit(deps, scope.tenantId, solution);
   return solution;

@@ -7,6 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { formatMetrics, passageMarkdown, readEvalFile, registerEvalCommands, retrievalMetrics } from '../../src/cli/eval.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/eval-tiny.json', import.meta.url));
+const LEARN_FIXTURE = fileURLToPath(new URL('../fixtures/eval-learn-tiny.json', import.meta.url));
+const LEARN_TRAIN = fileURLToPath(new URL('../fixtures/eval-learn-tiny-train.json', import.meta.url));
 
 describe('retrieval metrics', () => {
   it('computes recall@5, MRR@10 and nDCG@10 for one relevant item per question', () => {
@@ -43,6 +45,18 @@ describe('prex eval retrieval', () => {
     // Four answerable questions found first; the off-topic one is a miss.
     expect(lines.at(-1)).toBe('recall@5=0.800 mrr@10=0.800 ndcg@10=0.800');
     expect(lines.some((l) => l.startsWith('5 questions, 4 passages'))).toBe(true);
+  }, 60_000);
+
+  it('with --learn, learns the train questions as rated-up answers and prints the figures without, then with learning last', async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+    const program = new Command('prex').exitOverride();
+    registerEvalCommands(program);
+    await program.parseAsync(['node', 'prex', 'eval', 'retrieval', LEARN_FIXTURE, '--learn', LEARN_TRAIN]);
+    // Visitors' wording the passages do not use: found only once a question worded like it was learned.
+    expect(lines.find((l) => l.startsWith('without learning: '))).toBe('without learning: recall@5=0.333 mrr@10=0.333 ndcg@10=0.333');
+    expect(lines.some((l) => l.startsWith('learned 2 questions as rated-up answers'))).toBe(true);
+    expect(lines.at(-1)).toBe('recall@5=1.000 mrr@10=1.000 ndcg@10=1.000');
   }, 60_000);
 });
 

@@ -14,7 +14,7 @@ import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
  */
 
 export { followUpContext, isFollowUp } from './follow-up.js';
-export { parseQuery, type DocumentFilter, type LexicalTuning, type SignalledPassage } from './lexical.js';
+export { DEFAULT_TUNING, LEARNED_WEIGHT, parseQuery, type DocumentFilter, type LexicalTuning, type SignalledPassage } from './lexical.js';
 export { ANSWER_THRESHOLD, answerConfidence, answeringPassages, DECISION_MODEL, type AnswerSignals } from './decision.js';
 export { configureRetrieval, embedMissingChunks, indexChunkEmbeddings, vectorEnabled, type VectorStatus } from './vector.js';
 export { createOpenAIEmbedder, type Embedder } from '../../model/embeddings.js';

@@ -4,6 +4,13 @@ import { answerConfidence, type AnswerSignals } from './decision.js';
 import { STOPWORDS } from './question-words.js';
 
 /**
+ * Weight of the learned-questions field against the passage's own text (docs/retrieval.md,
+ * "Learned questions"): tuned on the FeedbackQA train splits only.
+ */
+export const LEARNED_WEIGHT = 0.5;
+export const LEARNED_SHARE_EXPONENT = 4;
+
+/**
  * The lexical channel: Postgres full-text search over one tenant's chunks, ranked BM25-style.
  *
  * - Language: each chunk's tsvector is built with its `language` text-search configuration
@@ -18,6 +25,11 @@ import { STOPWORDS } from './question-words.js';
  *   match (OR), rare terms weigh most; a chunk need not contain every word.
  * - Query syntax: "quoted phrases" must occur as phrases, -word excludes chunks with that word,
  *   word* matches any word starting with it. Everything else is free text.
+ * - Learned questions (knowledge/learning/): questions answered well by a chunk, a separate field
+ *   with its own statistics (learned_terms). A chunk adds LEARNED_WEIGHT × the BM25 score of its
+ *   best-matching learned question, scaled by share^LEARNED_SHARE_EXPONENT (how much of the
+ *   question's information that learned question holds); chunks whose learned questions match are
+ *   candidates too. See docs/retrieval.md, "Learned questions".
  * - Candidates: the rarest terms of the question select the candidate chunks through the GIN index
  *   until about CANDIDATE_BUDGET chunks are reached; every question term still counts in the
  *   score. Keeps latency flat on big knowledge bases where a common word matches most chunks.
@@ -37,16 +49,28 @@ export interface LexicalTuning {
   titleWeight: number;
   /** How many body occurrences one occurrence in the heading path is worth. */
   headingWeight: number;
+  /**
+   * What the learned-questions field (knowledge/learning/) counts against the passage's own text:
+   * its BM25 score (the best-matching learned question's) is multiplied by this and added. 0 = off.
+   */
+  learnedWeight: number;
+  /**
+   * A learned question's score is multiplied by share^this, share being how much of the question's
+   * information (idf in the learned questions) it holds: a near paraphrase counts, a learned
+   * question that only shares the topic's common words barely does.
+   */
+  learnedShareExponent?: number;
 }
 
 /** Tuned on the FeedbackQA train splits (see docs/retrieval.md). */
-export const DEFAULT_TUNING: LexicalTuning = { k1: 1.5, b: 0.4, titleWeight: 2, headingWeight: 3 };
+export const DEFAULT_TUNING: LexicalTuning = { k1: 1.5, b: 0.4, titleWeight: 2, headingWeight: 3, learnedWeight: LEARNED_WEIGHT };
 
 /**
  * Target number of candidate chunks taken from the index before scoring. 500 keeps PGlite's p95 at
  * 100,000 chunks under 20 ms (1,000: 22.7 ms); eval nDCG@10 unchanged on the test splits.
  */
 export const CANDIDATE_BUDGET = 500;
+
 /** Hard cap on candidates (a question of words present nearly everywhere). */
 const CANDIDATE_CAP = 500;
 
@@ -85,6 +109,8 @@ export interface QueryTerm {
   lexeme: string;
   prefix: boolean;
   df: number;
+  /** How many of the tenant's learned questions contain it. */
+  ldf: number;
   /** 1 for the question's own words; less for words searched on its behalf (paraphrases, earlier turns). */
   weight: number;
   /** The question's own lexemes this term stands for (itself for the question's own words). */
@@ -112,6 +138,8 @@ export interface QueryAnalysis {
   /** The tenant's chunk count and average vector length. */
   chunks: number;
   avgLength: number;
+  /** The tenant's learned questions: how many, and their average vector length. */
+  learned: { questions: number; avgLength: number };
   parsed: ParsedQuery;
 }
 
@@ -125,6 +153,8 @@ interface TermRow {
   language: string;
   df: number | string;
   total_len: number | string;
+  ldf: number | string;
+  ltotal_len: number | string;
 }
 
 const ANALYZE_SQL = `
@@ -148,11 +178,17 @@ const ANALYZE_SQL = `
            then (select coalesce(sum(s.df), 0) from search_terms s where s.tenant_id = $1 and s.lexeme <> '' and starts_with(s.lexeme, w.lexeme))
            else coalesce((select s.df from search_terms s where s.tenant_id = $1 and s.lexeme = w.lexeme), 0)
          end as df,
-         0 as total_len
+         0 as total_len,
+         case when w.prefix
+           then (select coalesce(sum(l.df), 0) from learned_terms l where l.tenant_id = $1 and l.lexeme <> '' and starts_with(l.lexeme, w.lexeme))
+           else coalesce((select l.df from learned_terms l where l.tenant_id = $1 and l.lexeme = w.lexeme), 0)
+         end as ldf,
+         0 as ltotal_len
   from words w
   union all
-  select '', false, 1, null, false, (select lang::text from cfg), false, coalesce(s.df, 0), coalesce(s.total_len, 0)
-  from (select 1) one left join search_terms s on s.tenant_id = $1 and s.lexeme = ''`;
+  select '', false, 1, null, false, (select lang::text from cfg), false, coalesce(s.df, 0), coalesce(s.total_len, 0), coalesce(l.df, 0), coalesce(l.total_len, 0)
+  from (select 1) one left join search_terms s on s.tenant_id = $1 and s.lexeme = ''
+  left join learned_terms l on l.tenant_id = $1 and l.lexeme = ''`;
 
 /**
  * One term per lexeme: the question's own word wins over the same lexeme searched on its behalf;
@@ -162,7 +198,7 @@ function mergeTerms(rows: readonly TermRow[]): QueryTerm[] {
   const terms = new Map<string, QueryTerm>();
   for (const r of rows) {
     const key = `${r.prefix ? '*' : ''}${r.lexeme}`;
-    const term: QueryTerm = { lexeme: r.lexeme, prefix: r.prefix, df: Number(r.df), weight: Number(r.weight), of: r.of ?? [r.lexeme], filler: r.filler };
+    const term: QueryTerm = { lexeme: r.lexeme, prefix: r.prefix, df: Number(r.df), ldf: Number(r.ldf), weight: Number(r.weight), of: r.of ?? [r.lexeme], filler: r.filler };
     const seen = terms.get(key);
     if (!seen) terms.set(key, term);
     else if (term.weight > seen.weight) terms.set(key, { ...term, of: term.weight >= 1 ? term.of : [...new Set([...term.of, ...seen.of])] });
@@ -195,13 +231,20 @@ export async function analyzeQuery(db: Db, tenantId: string, query: string, extr
   ]);
   const totals = rows.find((r) => r.lexeme === '');
   const chunks = Number(totals?.df ?? 0);
+  const learnedQuestions = Number(totals?.ldf ?? 0);
   return {
     language: totals?.language ?? 'english',
     terms: mergeTerms(rows.filter((r) => r.lexeme !== '' && !(r.unknown_only && standsForKnownWord(r, rows)))),
     chunks,
     avgLength: chunks > 0 ? Math.max(1, Number(totals?.total_len ?? 0) / chunks) : 1,
+    learned: { questions: learnedQuestions, avgLength: learnedQuestions > 0 ? Math.max(1, Number(totals?.ltotal_len ?? 0) / learnedQuestions) : 1 },
     parsed,
   };
+}
+
+/** The question's own information as the learned questions weigh it: Σ idf over its topic words (ones never learned weigh most). */
+function learnedMass(analysis: QueryAnalysis): number {
+  return analysis.terms.filter((t) => !t.prefix && !t.filler && t.weight >= 1).reduce((sum, t) => sum + idf(t.ldf, analysis.learned.questions), 0);
 }
 
 /** BM25's inverse document frequency (always positive). */
@@ -242,25 +285,48 @@ const TSQUERY_LITERAL = String.raw`'''' || replace(replace(t.lexeme, '\', '\\'),
  */
 const RANK_SQL = `
   with terms as (
-    select t.lexeme, t.idf, t.probe, (${TSQUERY_LITERAL} || case when t.prefix then ':*' else '' end)::tsquery as q
-    from unnest($2::text[], $3::float8[], $4::bool[], $5::bool[]) as t(lexeme, idf, prefix, probe)
+    select t.lexeme, t.idf, t.lidf, t.probe, t.lprobe, (${TSQUERY_LITERAL} || case when t.prefix then ':*' else '' end)::tsquery as q
+    from unnest($2::text[], $3::float8[], $4::bool[], $5::bool[], $16::float8[], $17::bool[]) as t(lexeme, idf, prefix, probe, lidf, lprobe)
   ), probe as (
     select string_agg(t.q::text, $14::text)::tsquery as q from terms t where t.probe
-  ), cand as (
-    select c.id, c.tsv, length(c.tsv) as len from chunks c, probe
-    where c.tenant_id = $1 and c.tsv @@ probe.q
+  ), lprobe as (
+    select string_agg(t.q::text, $18::text)::tsquery as q from terms t where t.lprobe
+  ), lcand as (
+    select l.id, l.chunk_id, l.tsv, length(l.tsv) as len from learned_questions l, lprobe
+    where l.tenant_id = $1 and l.chunk_id is not null and l.tsv @@ lprobe.q
+    limit ${CANDIDATE_CAP}
+  ), lfreq as (
+    select c.id, c.chunk_id, c.len, t.lidf, ts_rank('{1,1,1,1}'::float4[], c.tsv, t.q, 0) as tf
+    from lcand c cross join terms t
+    where t.lidf > 0 and c.tsv @@ t.q
+  ), lquestion as (
+    select chunk_id, sum(lidf * tf * ($8::float8 + 1) / (tf + $8::float8 * (1 - $9::float8 + $9::float8 * len / $19::float8)))
+             * power(least(1, sum(lidf) / $21::float8), $22::float8) as s
+    from lfreq group by id, chunk_id
+  ), lscore as (
+    select chunk_id, max(s) as s from lquestion group by chunk_id
+  ), ids as (
+    select * from (select c.id from chunks c, probe where c.tenant_id = $1 and c.tsv @@ probe.q
       and ($6::text = '' or c.tsv @@ websearch_to_tsquery($7::regconfig, $6::text))
       and ($15::text[] is null or c.document_id in (select d.id from documents d where d.tenant_id = $1 and d.tags && $15::text[]))
-    limit ${CANDIDATE_CAP}
+      limit ${CANDIDATE_CAP}) b
+    union
+    select chunk_id from lscore
+  ), cand as (
+    select c.id, c.tsv, length(c.tsv) as len from ids join chunks c on c.tenant_id = $1 and c.id = ids.id
+    where ($6::text = '' or c.tsv @@ websearch_to_tsquery($7::regconfig, $6::text))
+      and ($15::text[] is null or c.document_id in (select d.id from documents d where d.tenant_id = $1 and d.tags && $15::text[]))
   ), freq as (
     select c.id, c.len, t.idf, ts_rank($10::float4[], c.tsv, t.q, 0) * $11::float8 as tf
     from cand c cross join terms t
     where c.tsv @@ t.q
+  ), body as (
+    select id, sum(idf * tf * ($8::float8 + 1) / (tf + $8::float8 * (1 - $9::float8 + $9::float8 * len / $12::float8))) as s
+    from freq group by id
   )
-  select id, sum(idf * tf * ($8::float8 + 1) / (tf + $8::float8 * (1 - $9::float8 + $9::float8 * len / $12::float8))) as rank
-  from freq
-  group by id
-  order by rank desc, id
+  select c.id, coalesce(b.s, 0) + $20::float8 * coalesce(l.s, 0) as rank
+  from cand c left join body b on b.id = c.id left join lscore l on l.chunk_id = c.id
+  order by rank desc, c.id
   limit $13`;
 
 /** ts_rank's weights array {D, C, B, A}, scaled to ≤ 1, and the factor that undoes the scaling. */
@@ -296,8 +362,11 @@ export async function lexicalRank(
 ): Promise<RankedChunk[]> {
   const candidates = candidateProbe(analysis.terms);
   const probe = new Set(candidates.terms);
-  if (probe.size === 0) return [];
-  const terms = analysis.terms.filter((t) => t.df > 0);
+  const useLearned = tuning.learnedWeight > 0 && analysis.learned.questions > 0;
+  const learnedCandidates = useLearned ? candidateProbe(analysis.terms.map((t) => ({ term: t, df: t.ldf }))) : { terms: [], join: ' | ' as const };
+  const learnedProbe = new Set(learnedCandidates.terms.map((t) => t.term));
+  if (probe.size === 0 && learnedProbe.size === 0) return [];
+  const terms = analysis.terms.filter((t) => t.df > 0 || (useLearned && t.ldf > 0));
   const weights = rankWeights(tuning);
   const rows = await db.query<{ id: string; rank: number }>(RANK_SQL, [
     tenantId,
@@ -315,6 +384,13 @@ export async function lexicalRank(
     limit,
     candidates.join,
     tagsParam(filter),
+    terms.map((t) => (useLearned && t.ldf > 0 ? idf(t.ldf, analysis.learned.questions) * t.weight : 0)),
+    terms.map((t) => learnedProbe.has(t)),
+    learnedCandidates.join,
+    analysis.learned.avgLength,
+    useLearned ? tuning.learnedWeight : 0,
+    Math.max(1e-9, learnedMass(analysis)),
+    tuning.learnedShareExponent ?? LEARNED_SHARE_EXPONENT,
   ]);
   return rows.map((r) => ({ chunkId: r.id, rank: Number(r.rank) }));
 }
@@ -330,6 +406,9 @@ const HYDRATE_SQL = `
   picked as (select * from unnest($2::text[]) with ordinality as p(id, ord))
   select c.id, c.document_id, d.external_id, c.title, c.section, c.content, d.url,
          array(select unnest(tsvector_to_array(c.tsv)) intersect select unnest(q.terms)) as matched,
+         coalesce((select m from (select array(select unnest(tsvector_to_array(l.tsv)) intersect select unnest(q.terms)) as m
+                                    from learned_questions l where l.tenant_id = $1 and l.chunk_id = c.id) lm
+                    order by cardinality(m) desc limit 1), '{}') as learned_matched,
          ts_headline($4::regconfig, c.content, q.ranking, '${HEADLINE_OPTIONS}') as snippet
   from picked
   join chunks c on c.id = picked.id and c.tenant_id = $1
@@ -376,6 +455,8 @@ interface HydrateRow {
   content: string;
   url: string | null;
   matched: string[];
+  /** The question's lexemes in the chunk's learned question that holds most of them. */
+  learned_matched: string[];
   snippet: string | null;
 }
 
@@ -395,7 +476,8 @@ export async function hydrateWithSignals(db: Db, tenantId: string, chunkIds: rea
   const lexemes = analysis.terms.filter((t) => !t.prefix).map((t) => t.lexeme);
   const rows = await db.query<HydrateRow>(HYDRATE_SQL, [tenantId, [...chunkIds], lexemes, analysis.language]);
   return rows.map((r) => {
-    const signals = passageSignals(analysis, new Set(r.matched));
+    // A word found in a question this passage answered well counts as found in the passage.
+    const signals = passageSignals(analysis, new Set([...r.matched, ...r.learned_matched]));
     return {
       chunkId: r.id,
       documentId: r.document_id,

@@ -97,7 +97,7 @@ describe.each<Engine>(['pglite', 'postgres'])('lexical search on %s', (engine) =
 
   it('keeps document frequencies current through inserts, replacements and deletes', async () => {
     const before = await analyzeQuery(db, tenant, 'refund');
-    expect(before.terms).toEqual([{ lexeme: 'refund', prefix: false, df: 2, weight: 1, of: ['refund'], filler: false }]);
+    expect(before.terms).toEqual([{ lexeme: 'refund', prefix: false, df: 2, ldf: 0, weight: 1, of: ['refund'], filler: false }]);
     expect(before.chunks).toBe(4);
     await upsertDocument(db, tenant, doc('shipping', 'Shipping', '# Shipping\n\nOrders ship in 2 days.'));
     expect((await analyzeQuery(db, tenant, 'refund')).terms[0]!.df).toBe(1);
