@@ -330,6 +330,7 @@ const HYDRATE_SQL = `
   picked as (select * from unnest($2::text[]) with ordinality as p(id, ord))
   select c.id, c.document_id, d.external_id, c.title, c.section, c.content, d.url,
          array(select unnest(tsvector_to_array(c.tsv)) intersect select unnest(q.terms)) as matched,
+         array(select u.lexeme from unnest(c.tsv) u where u.lexeme = any(q.terms) and u.weights && '{A,B}'::text[]) as heading_matched,
          ts_headline($4::regconfig, c.content, q.ranking, '${HEADLINE_OPTIONS}') as snippet
   from picked
   join chunks c on c.id = picked.id and c.tenant_id = $1
@@ -352,7 +353,8 @@ export function topicShare(terms: readonly QueryTerm[], matched: ReadonlySet<str
     total += w;
     if (matched.has(concept.lexeme)) sum += w;
     else {
-      const via = terms.filter((t) => t !== concept && t.of.includes(concept.lexeme) && matched.has(t.lexeme)).map((t) => t.weight);
+      // A paraphrase counts its weight relative to the word it stands for (an earlier turn's word is itself below 1).
+      const via = terms.filter((t) => t !== concept && t.of.includes(concept.lexeme) && matched.has(t.lexeme)).map((t) => Math.min(1, t.weight / concept.weight));
       sum += w * Math.max(0, ...via);
     }
   }
@@ -361,10 +363,12 @@ export function topicShare(terms: readonly QueryTerm[], matched: ReadonlySet<str
 
 /**
  * What the answer/decline decision weighs (decision.ts) for one chunk, from its lexemes that match
- * the question. A word the knowledge base never uses weighs idf(0): the most.
+ * the question anywhere and those in its title or heading path (weights A and B). A word the
+ * knowledge base never uses weighs idf(0): the most.
  */
-export function passageSignals(analysis: Pick<QueryAnalysis, 'terms' | 'chunks'>, matched: ReadonlySet<string>): AnswerSignals {
-  return { idfCoverage: topicShare(analysis.terms, matched, (t) => t.weight * idf(t.df, analysis.chunks)) };
+export function passageSignals(analysis: Pick<QueryAnalysis, 'terms' | 'chunks'>, matched: ReadonlySet<string>, inHeadings: ReadonlySet<string> = new Set()): AnswerSignals {
+  const weigh = (t: QueryTerm) => t.weight * idf(t.df, analysis.chunks);
+  return { idfCoverage: topicShare(analysis.terms, matched, weigh), headingCoverage: topicShare(analysis.terms, inHeadings, weigh) };
 }
 
 interface HydrateRow {
@@ -376,6 +380,7 @@ interface HydrateRow {
   content: string;
   url: string | null;
   matched: string[];
+  heading_matched: string[];
   snippet: string | null;
 }
 
@@ -395,7 +400,7 @@ export async function hydrateWithSignals(db: Db, tenantId: string, chunkIds: rea
   const lexemes = analysis.terms.filter((t) => !t.prefix).map((t) => t.lexeme);
   const rows = await db.query<HydrateRow>(HYDRATE_SQL, [tenantId, [...chunkIds], lexemes, analysis.language]);
   return rows.map((r) => {
-    const signals = passageSignals(analysis, new Set(r.matched));
+    const signals = passageSignals(analysis, new Set(r.matched), new Set(r.heading_matched));
     return {
       chunkId: r.id,
       documentId: r.document_id,
