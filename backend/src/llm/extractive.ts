@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Passage } from '../knowledge/passage.js';
 import type { Answer, Answerer, AnswerPart, AnswerRequest } from './answerer.js';
+import { ANSWER_THRESHOLD } from '../knowledge/search/decision.js';
+import { followUpContext } from '../knowledge/search/follow-up.js';
 import { citedNumbers } from './citations.js';
 import { contentWords, coveredWords, groundingPassages, stemOccurs, stemSet } from './question-match.js';
 
@@ -54,11 +56,30 @@ export function sentencesOf(content: string): string[] {
     .filter((s) => s.length >= 12);
 }
 
-/** The passage's sentences that mention the most question words, in their original order. */
-export function bestSentences(passage: Passage, questionWords: readonly string[], max: number): string[] {
+/**
+ * What kind of answer a "how long" or "how much" question wants: a sentence that states a duration
+ * or an amount answers it better than one that only names its topic ("refunds … within 5 to 10
+ * business days" for "and how long does that take?").
+ */
+const ANSWER_SHAPES: ReadonlyArray<{ asks: RegExp; answer: RegExp }> = [
+  { asks: /\bhow (?:long|soon|quickly|fast)\b|\bwhen will\b/i, answer: /\b\d+(?:\s*(?:to|-|–)\s*\d+)?\s+(?:business\s+|working\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b/i },
+  { asks: /\bhow much\b|\b(?:cost|costs|fee|fees)\b|\bprices? (?:of|for)\b/i, answer: /[$€£¥]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)\b/i },
+];
+
+/** The answer shape the question asks for (a regular expression a sentence should match), if any. */
+export function answerShape(question: string): RegExp | undefined {
+  return ANSWER_SHAPES.find((s) => s.asks.test(question))?.answer;
+}
+
+/**
+ * The passage's sentences that mention the most question words, in their original order; a
+ * sentence of the shape the question asks for (a duration, an amount) counts one word more.
+ */
+export function bestSentences(passage: Passage, questionWords: readonly string[], max: number, shape?: RegExp): string[] {
   const scored = sentencesOf(passage.content).map((sentence, index) => {
     const stems = stemSet(sentence);
-    return { sentence, index, hits: questionWords.filter((w) => stemOccurs(w, stems)).length };
+    const hits = questionWords.filter((w) => stemOccurs(w, stems)).length + (shape?.test(sentence) ? 1 : 0);
+    return { sentence, index, hits };
   });
   const picked = scored
     .filter((s) => s.hits > 0)
@@ -78,11 +99,33 @@ function isList(lines: readonly string[]): boolean {
  * What to quote from the best passage: a short list (steps) whole, otherwise the sentences that
  * match the question, so the answer opens with the answer rather than with the page's preamble.
  */
-function topExcerpt(passage: Passage, questionWords: readonly string[]): string {
+function topExcerpt(passage: Passage, questionWords: readonly string[], shape: RegExp | undefined): string {
   const lines = plainLines(passage.content);
   const whole = lines.join('\n');
   if (isList(lines) && whole.length <= WHOLE_PASSAGE_CHARS) return whole;
-  return bestSentences(passage, questionWords, MAX_SENTENCES_TOP).join(' ');
+  return bestSentences(passage, questionWords, MAX_SENTENCES_TOP, shape).join(' ');
+}
+
+/** True when the passage's heading or text states what the question asks for (a duration, an amount). */
+function hasShape(passage: Passage, shape: RegExp): boolean {
+  return shape.test(passage.section ?? '') || shape.test(passage.content);
+}
+
+/**
+ * The answering passages that state a duration or amount ahead of those that do not (for "how
+ * much does it cost", the plan with its price before the plans overview), otherwise in the
+ * search's order; passages joined for a second topic stay behind.
+ */
+function byShape(relevant: readonly Passage[], shape: RegExp): Passage[] {
+  const answering = relevant.filter((p) => p.score >= ANSWER_THRESHOLD);
+  const rest = relevant.filter((p) => p.score < ANSWER_THRESHOLD);
+  return [...answering.filter((p) => hasShape(p, shape)), ...answering.filter((p) => !hasShape(p, shape)), ...rest];
+}
+
+/** A section whose heading states the answer ("Plus — $6 per month") is quoted under it. */
+function withHeading(passage: Passage, excerpt: string, shape: RegExp | undefined): string {
+  const heading = passage.section?.split(' › ').at(-1);
+  return heading && shape?.test(heading) && !shape.test(excerpt) ? `${heading}: ${excerpt}` : excerpt;
 }
 
 /** Ends the excerpt with the citation marker before its final punctuation: "… confirm [1]." */
@@ -95,23 +138,32 @@ function withMarker(excerpt: string, marker: number): string {
 
 /**
  * The grounded answer's full text and the passages its markers refer to ([1] = first).
- * The best passage answers the question; further passages join only when they cover a part of
- * the question it does not (a two-topic question), so a single-topic answer stays focused.
+ * The best passage answers the question; up to MAX_SOURCES - 1 further passages join: those the
+ * search also found answering it (a visitor's question often matches several sections, and the
+ * search's first is not always the one they meant), each with its sentence or two that name the
+ * question's words, and those that cover a part of the question the others do not (a two-topic
+ * question). The same sentences are never quoted twice.
  */
-export function composeAnswer(question: string, relevant: readonly Passage[]): { text: string; cited: Passage[] } {
-  const words = contentWords(question);
-  const [top, ...others] = relevant;
+export function composeAnswer(question: string, relevant: readonly Passage[], extraWords: readonly string[] = []): { text: string; cited: Passage[] } {
+  const words = [...new Set([...contentWords(question), ...extraWords])];
+  const shape = answerShape(question);
+  const [top, ...others] = shape ? byShape(relevant, shape) : relevant;
   if (!top) return { text: NO_ANSWER_TEXT, cited: [] };
   const cited: Passage[] = [top];
-  const paragraphs = [withMarker(topExcerpt(top, words), 1)];
+  const first = topExcerpt(top, words, shape);
+  const paragraphs = [withMarker(withHeading(top, first, shape), 1)];
+  const quoted = new Set([first]);
   const covered = new Set(coveredWords(words, top));
   for (const passage of others) {
     if (cited.length >= MAX_SOURCES) break;
     const adds = coveredWords(words, passage).filter((w) => !covered.has(w));
-    if (adds.length === 0) continue;
+    if (adds.length === 0 && passage.score < ANSWER_THRESHOLD) continue;
+    const excerpt = bestSentences(passage, adds.length > 0 ? adds : words, MAX_SENTENCES_OTHER, shape).join(' ');
+    if (!excerpt || quoted.has(excerpt)) continue;
+    quoted.add(excerpt);
     adds.forEach((w) => covered.add(w));
     cited.push(passage);
-    paragraphs.push(withMarker(bestSentences(passage, adds, MAX_SENTENCES_OTHER).join(' '), cited.length));
+    paragraphs.push(withMarker(withHeading(passage, excerpt, shape), cited.length));
   }
   // No canned preamble ("Here's what our help center says…"): the quoted sentences are the
   // answer, and the numbered source under the answer says where they come from.
@@ -173,7 +225,9 @@ export function createExtractiveAnswerer(options: ExtractiveOptions = {}): Answe
     kind: 'extractive',
     async answer(request) {
       // Whether to answer is the search's decision (a passage at or above its threshold).
-      const composed = composeAnswer(request.question, groundingPassages(request.question, request.passages));
+      // A follow-up ("and how long does that take?") quotes the sentences about the earlier topic.
+      const context = followUpContext(request.question, request.history);
+      const composed = composeAnswer(request.question, groundingPassages(request.question, request.passages), context ? contentWords(context) : []);
       return streamComposedAnswer(composed, request, settings);
     },
   };

@@ -66,22 +66,18 @@ export function coveredWords(questionWords: readonly string[], passage: Passage)
   return questionWords.filter((w) => stemOccurs(w, stems));
 }
 
-/**
- * The question words a passage names itself, in its heading path or text. The document title is
- * shared by every section of the document: "Failed payments" in "Billing and refunds" is not about
- * refunds, while "Refund policy" is.
- */
-export function wordsInOwnText(questionWords: readonly string[], passage: Passage): number {
-  const stems = stemSet(`${passage.section ?? ''} ${passage.content}`);
+/** How many of the question's words a passage's own heading path names ("Refund policy", not its page's title). */
+function wordsInSection(questionWords: readonly string[], passage: Passage): number {
+  const stems = stemSet(passage.section ?? '');
   return questionWords.filter((w) => stemOccurs(w, stems)).length;
 }
 
 /**
  * The passages an answer draws on, once the search has decided there is an answer (a passage at or
  * above its threshold, knowledge/search/decision.ts); none when it has not. The answering passages
- * first, those naming more of the question's words in their own heading or text ahead of those
- * that only sit in a document titled with them ("Refund policy" before "Failed payments" in
- * "Billing and refunds"), otherwise in the search's order; then, for a question with two topics
+ * first, the most confident leading; between equally confident ones, the one whose own heading
+ * names more of the question's words ("Refund policy" before "Failed payments", both on a page
+ * titled "Billing and refunds"), otherwise the search's order. Then, for a question with two topics
  * ("a refund … and reset my password"), retrieved passages that cover a question word none of the
  * answering ones covers, since each half of such a question is only half of its information.
  */
@@ -89,7 +85,7 @@ export function groundingPassages(question: string, passages: readonly Passage[]
   const answering = answeringPassages(passages);
   if (answering.length === 0) return [];
   const words = contentWords(question);
-  const chosen = [...answering].sort((a, b) => wordsInOwnText(words, b) - wordsInOwnText(words, a));
+  const chosen = [...answering].sort((a, b) => b.score - a.score || wordsInSection(words, b) - wordsInSection(words, a));
   const covered = new Set(chosen.flatMap((p) => coveredWords(words, p)));
   for (const passage of passages) {
     if (answering.includes(passage)) continue;

@@ -66,7 +66,7 @@ describe('the search decides whether to answer', () => {
 
 describe('extractive answerer', () => {
   it('answers from the relevant passage and cites it', async () => {
-    const answer = await ask('How do I get a refund?');
+    const answer = await ask('How do I get a refund?', [REFUNDS, notAnswering(PASSWORD), notAnswering(SHIPPING)]);
     const { deltas, text } = await collect(answer);
     expect(answer.answerer).toBe('extractive');
     expect(answer.grounded).toBe(true);
@@ -82,9 +82,30 @@ describe('extractive answerer', () => {
     const answer = await ask('Can I get a refund, and how do I reset my password?', [REFUNDS, notAnswering(SHIPPING), PASSWORD]);
     const { text } = await collect(answer);
     expect(citedNumbers(text)).toEqual([1, 2]);
-    expect(answer.citedPassages()).toEqual([PASSWORD, REFUNDS]);
-    expect(text.indexOf('reset your password')).toBeLessThan(text.indexOf('[1]'));
-    expect(text.indexOf('request a refund')).toBeGreaterThan(text.indexOf('[1]'));
+    expect(answer.citedPassages()).toEqual([REFUNDS, PASSWORD]);
+    expect(text.indexOf('request a refund')).toBeLessThan(text.indexOf('[1]'));
+    expect(text.indexOf('reset your password')).toBeGreaterThan(text.indexOf('[1]'));
+  });
+
+  it('the most confident passage leads; the other answering passages join as sources, a sentence or two each', async () => {
+    const answer = await ask('How do I get a refund?', [PASSWORD, REFUNDS, SHIPPING]);
+    const { text } = await collect(answer);
+    expect(answer.citedPassages()).toEqual([REFUNDS, PASSWORD, SHIPPING]);
+    expect(citedNumbers(text)).toEqual([1, 2, 3]);
+    expect(text.split('\n\n')).toHaveLength(3);
+  });
+
+  it('a "how long" question quotes the sentence with the duration; a follow-up quotes the earlier topic’s', async () => {
+    const refundsOnly = [REFUNDS, notAnswering(PASSWORD), notAnswering(SHIPPING)];
+    const direct = await collect(await ask('How long does a refund take?', refundsOnly));
+    expect(direct.text).toContain('within 5-10 business days');
+    const followUp = await answerer.answer({
+      question: 'and how long does that take?',
+      passages: refundsOnly,
+      history: [{ role: 'user', text: 'I want my money back' }, { role: 'assistant', text: 'You can request a refund…' }],
+      signal: new AbortController().signal,
+    });
+    expect((await collect(followUp)).text).toContain('within 5-10 business days');
   });
 
   it('says honestly when the knowledge base has no answer, with no sources', async () => {

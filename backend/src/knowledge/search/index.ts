@@ -77,7 +77,11 @@ async function rankChunks(db: Db, tenantId: string, query: string, opts: SearchO
   const limit = Math.min(Math.max(1, wanted), MAX_SEARCH_LIMIT);
   const paraphrases = opts.paraphrases === false ? [] : await paraphrasesOf(parseQuery(query).text);
   const extras: ExtraWords[] = paraphrases.map((p) => ({ text: p.word, of: p.of, weight: p.weight, onlyForUnknownWords: p.onlyForUnknownWords }));
-  if (opts.context) extras.push({ text: opts.context, weight: CONTEXT_WEIGHT });
+  if (opts.context) {
+    extras.push({ text: opts.context, weight: CONTEXT_WEIGHT });
+    // The earlier turn's everyday wording ("money back") finds the help center's word (refund) too.
+    if (opts.paraphrases !== false) for (const p of await paraphrasesOf(opts.context)) extras.push({ text: p.word, of: p.of, weight: p.weight * CONTEXT_WEIGHT, onlyForUnknownWords: p.onlyForUnknownWords });
+  }
   const analysis = await analyzeQuery(db, tenantId, query, extras);
   if (analysis.terms.length === 0) return undefined;
   const hybrid = opts.channels !== 'lexical' && vectorEnabled(db) && analysis.parsed.filter === '' && analysis.parsed.text !== '';

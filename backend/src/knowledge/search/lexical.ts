@@ -409,6 +409,7 @@ const HYDRATE_SQL = `
          coalesce((select m from (select array(select unnest(tsvector_to_array(l.tsv)) intersect select unnest(q.terms)) as m
                                     from learned_questions l where l.tenant_id = $1 and l.chunk_id = c.id) lm
                     order by cardinality(m) desc limit 1), '{}') as learned_matched,
+         array(select u.lexeme from unnest(c.tsv) u where u.lexeme = any(q.terms) and u.weights && '{A,B}'::text[]) as heading_matched,
          ts_headline($4::regconfig, c.content, q.ranking, '${HEADLINE_OPTIONS}') as snippet
   from picked
   join chunks c on c.id = picked.id and c.tenant_id = $1
@@ -431,7 +432,8 @@ export function topicShare(terms: readonly QueryTerm[], matched: ReadonlySet<str
     total += w;
     if (matched.has(concept.lexeme)) sum += w;
     else {
-      const via = terms.filter((t) => t !== concept && t.of.includes(concept.lexeme) && matched.has(t.lexeme)).map((t) => t.weight);
+      // A paraphrase counts its weight relative to the word it stands for (an earlier turn's word is itself below 1).
+      const via = terms.filter((t) => t !== concept && t.of.includes(concept.lexeme) && matched.has(t.lexeme)).map((t) => Math.min(1, t.weight / concept.weight));
       sum += w * Math.max(0, ...via);
     }
   }
@@ -440,10 +442,12 @@ export function topicShare(terms: readonly QueryTerm[], matched: ReadonlySet<str
 
 /**
  * What the answer/decline decision weighs (decision.ts) for one chunk, from its lexemes that match
- * the question. A word the knowledge base never uses weighs idf(0): the most.
+ * the question anywhere and those in its title or heading path (weights A and B). A word the
+ * knowledge base never uses weighs idf(0): the most.
  */
-export function passageSignals(analysis: Pick<QueryAnalysis, 'terms' | 'chunks'>, matched: ReadonlySet<string>): AnswerSignals {
-  return { idfCoverage: topicShare(analysis.terms, matched, (t) => t.weight * idf(t.df, analysis.chunks)) };
+export function passageSignals(analysis: Pick<QueryAnalysis, 'terms' | 'chunks'>, matched: ReadonlySet<string>, inHeadings: ReadonlySet<string> = new Set()): AnswerSignals {
+  const weigh = (t: QueryTerm) => t.weight * idf(t.df, analysis.chunks);
+  return { idfCoverage: topicShare(analysis.terms, matched, weigh), headingCoverage: topicShare(analysis.terms, inHeadings, weigh) };
 }
 
 interface HydrateRow {
@@ -457,6 +461,7 @@ interface HydrateRow {
   matched: string[];
   /** The question's lexemes in the chunk's learned question that holds most of them. */
   learned_matched: string[];
+  heading_matched: string[];
   snippet: string | null;
 }
 
@@ -477,7 +482,7 @@ export async function hydrateWithSignals(db: Db, tenantId: string, chunkIds: rea
   const rows = await db.query<HydrateRow>(HYDRATE_SQL, [tenantId, [...chunkIds], lexemes, analysis.language]);
   return rows.map((r) => {
     // A word found in a question this passage answered well counts as found in the passage.
-    const signals = passageSignals(analysis, new Set([...r.matched, ...r.learned_matched]));
+    const signals = passageSignals(analysis, new Set([...r.matched, ...r.learned_matched]), new Set(r.heading_matched));
     return {
       chunkId: r.id,
       documentId: r.document_id,

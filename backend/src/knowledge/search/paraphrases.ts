@@ -36,6 +36,7 @@ const EVERYDAY: ReadonlyArray<{ pattern: RegExp; of: string; words: string[] }> 
   { pattern: /\bhow much\b/, of: 'how much', words: ['price', 'cost'] },
   { pattern: /\b(?:cost|costs|costing)\b/, of: 'cost', words: ['price', 'plan'] },
   { pattern: /\b(?:log ?in|sign ?in)\b/, of: 'log in', words: ['login', 'sign'] },
+  { pattern: /\b(?:without|no) (?:an? |any )?(?:internet|wi-?fi|connection|network|signal)\b/, of: 'internet connection wifi network signal', words: ['offline'] },
 ];
 
 /** Paraphrases of the question's words, de-duplicated, none equal to a word it already has. */

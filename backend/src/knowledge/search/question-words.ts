@@ -21,7 +21,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'inside outside toward towards upon via per etc every since though although whether yet ever always never often ' +
     'sometimes already soon another either neither work works working worked ' +
     'broken problem problems issue issues trouble wrong long take takes took taking ' +
-    'isn aren wasn weren don doesn didn won wouldn couldn shouldn haven hasn hadn ve ll'
+    'isn aren wasn weren don doesn didn won wouldn couldn shouldn haven hasn hadn ve ll ' +
+    'isnt arent wasnt werent doesnt didnt wont wouldnt couldnt shouldnt havent hasnt hadnt'
   ).split(/\s+/),
 );
 
