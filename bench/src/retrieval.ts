@@ -43,7 +43,7 @@ interface Db {
 }
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const backend = (p: string): Promise<any> => import(path.join(repoRoot, 'backend/src', p));
-const [{ openPglite }, { openPostgres }, { migrate }, { createLogger }, { createTenant }, { upsertDocument }, search, evalCli] = await Promise.all([
+const [{ openPglite }, { openPostgres }, { migrate }, { createLogger }, { createTenant }, { upsertDocument }, search, evalCli, evalFile] = await Promise.all([
   backend('db/pglite.ts'),
   backend('db/postgres.ts'),
   backend('db/migrate.ts'),
@@ -52,6 +52,7 @@ const [{ openPglite }, { openPostgres }, { migrate }, { createLogger }, { create
   backend('knowledge/ingest.ts'),
   backend('knowledge/search/index.ts'),
   backend('cli/eval.ts'),
+  backend('cli/eval-file.ts'),
 ]);
 const log = createLogger('silent');
 
@@ -231,7 +232,7 @@ if (LATENCY_ONLY) {
   for (const domain of ['UK', 'Australia']) {
     const file = path.join(evalDir, domain, 'test.json');
     if (!existsSync(file)) continue;
-    const data = evalCli.parseEvalFile(JSON.parse(readFileSync(file, 'utf8')));
+    const data = evalFile.parseEvalFile(JSON.parse(readFileSync(file, 'utf8')));
     const db = await freshPglite();
     const tenant = (await createTenant(db, { name: domain, allowedOrigins: [] })).tenant.id;
     const docs = data.passages.map((p: any) => ({

@@ -12,7 +12,8 @@ import { EvalClient } from '../quality/agent-eval-client.js';
 import type { TurnOutcome } from '../quality/answer-stream.js';
 import { startServer } from '../server.js';
 import { createTenant } from '../tenants/repository.js';
-import { ingestEvalPassages, readEvalFile, type EvalFile } from './eval.js';
+import { readEvalFile, type EvalFile } from './eval-file.js';
+import { ingestEvalPassages } from './eval.js';
 import { learnFromTrain } from './eval-learn.js';
 
 /** Questions with no relevant passage (e.g. ../shared/eval/offdomain): `passage_id` may be null. */

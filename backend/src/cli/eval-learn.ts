@@ -9,7 +9,7 @@ import { chunkIdsOf } from '../knowledge/repository.js';
 import { MAX_SEARCH_LIMIT, searchPassages } from '../knowledge/search/index.js';
 import { passageToCitation } from '../llm/citations.js';
 import type { Passage } from '../knowledge/passage.js';
-import type { EvalFile } from './eval.js';
+import type { EvalFile } from './eval-file.js';
 
 export interface LearnedFromTrain {
   /** TRAIN's questions learned. */

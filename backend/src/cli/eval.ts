@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { openPglite } from '../db/pglite.js';
@@ -11,6 +10,7 @@ import { indexChunkEmbeddings, searchPassages, DEFAULT_TUNING, MAX_SEARCH_LIMIT,
 import { createLogger } from '../logger.js';
 import { createTenant } from '../tenants/repository.js';
 import { registerEvalAgentCommand } from './eval-agent.js';
+import { readEvalFile, type EvalFile } from './eval-file.js';
 import { learnFromTrain } from './eval-learn.js';
 
 /**
@@ -19,59 +19,6 @@ import { learnFromTrain } from './eval-learn.js';
  * scratch tenant of a scratch database through the normal ingestion path, every question through
  * the normal search path, and the relevant passage's rank is scored.
  */
-
-const passageId = z.union([z.number(), z.string()], { error: 'must be a number or a string' });
-
-const evalFileSchema = z.object({
-  passages: z.array(
-    z.object({
-      passage_id: passageId,
-      uri: z.string().optional().nullable(),
-      reference: z.object({
-        page_title: z.string().optional().nullable(),
-        section_headers: z.array(z.string()).optional().nullable(),
-        section_content: z.string(),
-      }),
-    }),
-  ),
-  examples: z.array(z.object({ question: z.string(), passage_id: passageId })),
-});
-
-export type EvalFile = z.infer<typeof evalFileSchema>;
-
-/** Where the format is explained, for error messages. */
-const FORMAT_HELP = 'see "Question sets for prex eval retrieval" in README.md';
-
-export function parseEvalFile(json: unknown): EvalFile {
-  return evalFileSchema.parse(json);
-}
-
-/**
- * Reads a question set, or throws an error naming the file and each problem (the field's path, an
- * example pointing to a passage the file does not have) instead of a zod dump.
- */
-export async function readEvalFile(file: string): Promise<EvalFile> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-  });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file} is not JSON (${(error as Error).message}); ${FORMAT_HELP}`);
-  }
-  const parsed = evalFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '')}: ${i.message}`);
-    throw new Error(`${file} is not a FeedbackQA-format question set (${FORMAT_HELP}):\n${problems.join('\n')}`);
-  }
-  const known = new Set(parsed.data.passages.map((p) => String(p.passage_id)));
-  const unknown = [...new Set(parsed.data.examples.map((e) => String(e.passage_id)).filter((id) => !known.has(id)))];
-  if (unknown.length > 0) {
-    throw new Error(`${file}: examples point to passage_id ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}, not among its passages`);
-  }
-  return parsed.data;
-}
 
 /** Where the relevant item ranked (1 = first), or undefined when it was not retrieved. */
 export type Rank = number | undefined;

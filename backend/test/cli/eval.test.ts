@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { formatMetrics, passageMarkdown, readEvalFile, registerEvalCommands, retrievalMetrics } from '../../src/cli/eval.js';
+import { formatMetrics, passageMarkdown, registerEvalCommands, retrievalMetrics } from '../../src/cli/eval.js';
+import { readEvalFile } from '../../src/cli/eval-file.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/eval-tiny.json', import.meta.url));
 const LEARN_FIXTURE = fileURLToPath(new URL('../fixtures/eval-learn-tiny.json', import.meta.url));
