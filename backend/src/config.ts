@@ -172,6 +172,15 @@ const envSchema = z.object({
   /** Twilio's REST API origin; only for a Twilio-compatible gateway or a test stand-in (default api.twilio.com). */
   PREX_TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /**
+   * 32 random bytes (base64 or 64 hex digits) that seal tenants' third-party credentials (a Twilio
+   * auth token) in the database with AES-256-GCM. Unset: they are stored as given.
+   */
+  PREX_SECRETS_KEY: z
+    .string()
+    .trim()
+    .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || /^[A-Za-z0-9+/]{43}=$/.test(v), 'must be 32 bytes: 64 hex digits or base64 (openssl rand -base64 32)')
+    .optional(),
+  /**
    * Staff may also sign in to the console with Supabase Auth: the project's URL (https://<ref>.supabase.co)
    * and its anon key, both public by design (the console's Supabase client uses them). Set both or neither.
    */
@@ -325,6 +334,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** SMS through Twilio: undefined = Twilio's own API. */
   twilio: { apiBaseUrl: string | undefined };
+  /** PREX_SECRETS_KEY's 32 bytes; undefined: tenants' credentials are stored as given (sms/token-box.ts). */
+  secretsKey: Buffer | undefined;
   /** Staff sign-in with Supabase Auth; null when not configured. */
   supabase: { url: string; anonKey: string } | null;
   /** Where visitors' attachments are stored (attachments/open-storage.ts). */
@@ -416,6 +427,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.PREX_TRUST_PROXY_HOPS,
     publicUrl: e.PREX_PUBLIC_URL?.replace(/\/+$/, ''),
     twilio: { apiBaseUrl: e.PREX_TWILIO_API_BASE_URL },
+    secretsKey: e.PREX_SECRETS_KEY === undefined ? undefined : Buffer.from(e.PREX_SECRETS_KEY, /^[0-9a-fA-F]{64}$/.test(e.PREX_SECRETS_KEY) ? 'hex' : 'base64'),
     supabase: e.PREX_SUPABASE_URL && e.PREX_SUPABASE_ANON_KEY ? { url: e.PREX_SUPABASE_URL.replace(/\/+$/, ''), anonKey: e.PREX_SUPABASE_ANON_KEY } : null,
     attachments: {
       storage:

@@ -26,6 +26,14 @@ describe('config', () => {
     expect(() => loadConfig({ PREX_REQUEST_TIMEOUT_MS: '0' })).toThrow(/PREX_REQUEST_TIMEOUT_MS/);
   });
 
+  it('takes a secrets key of exactly 32 bytes, as base64 or hex, and names a bad one', () => {
+    expect(loadConfig({}).secretsKey).toBeUndefined();
+    expect(loadConfig({ PREX_SECRETS_KEY: Buffer.alloc(32, 1).toString('base64') }).secretsKey).toEqual(Buffer.alloc(32, 1));
+    expect(loadConfig({ PREX_SECRETS_KEY: '02'.repeat(32) }).secretsKey).toEqual(Buffer.alloc(32, 2));
+    expect(() => loadConfig({ PREX_SECRETS_KEY: Buffer.alloc(16, 1).toString('base64') })).toThrow(/PREX_SECRETS_KEY: must be 32 bytes/);
+    expect(() => loadConfig({ PREX_SECRETS_KEY: 'correct horse battery staple' })).toThrow(/PREX_SECRETS_KEY/);
+  });
+
   it('defaults to embedded PGlite and switches to a server with DATABASE_URL', () => {
     expect(loadConfig({}).database).toEqual({ kind: 'pglite', dataDir: '.prex/data' });
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });

@@ -14,6 +14,7 @@ import { inboundSmsSchema } from './inbound-form.js';
 import { handleManagerSms, noticeManagersOfHandoff, type ManagerDeps } from './managers.js';
 import { claimInbound, findOrCreateSmsConversation, findSmsSettings, updateInbound } from './repository.js';
 import { createSmsSender } from './sender.js';
+import { createTokenBox } from './token-box.js';
 import { createPhoneChannel } from './phone-channel.js';
 import { linkPhoneSession, type PhoneChannel } from '../customers/index.js';
 import { addSmsSettingsRoutes } from './settings-routes.js';
@@ -54,7 +55,9 @@ export function createSmsFeature(deps: SmsFeatureDeps): SmsFeature {
   const { config, db, log } = deps;
   // Twilio needs an absolute URL to post delivery statuses to: without PREX_PUBLIC_URL none is asked for.
   const statusCallbackUrl = (tenantId: string) => (config.publicUrl ? `${config.publicUrl}${smsStatusPath(tenantId)}` : undefined);
-  const sender = createSmsSender({ db, log, apiBaseUrl: config.twilio.apiBaseUrl, statusCallbackUrl });
+  // Tenants' auth tokens, sealed under PREX_SECRETS_KEY (or env references), opened only to talk to Twilio.
+  const tokens = createTokenBox(config.secretsKey);
+  const sender = createSmsSender({ db, log, apiBaseUrl: config.twilio.apiBaseUrl, statusCallbackUrl, tokens });
   const managers: ManagerDeps = { db, log, bus: deps.bus, sender, consoleOrigin: config.publicOrigin };
   const work = new Set<Promise<void>>();
   // One message of a phone at a time, in the order they came: the pipeline answers one per session.
@@ -95,7 +98,7 @@ export function createSmsFeature(deps: SmsFeatureDeps): SmsFeature {
     if (!TENANT_ID.test(tenantId)) throw notFound('No such SMS webhook');
     const settings = await findSmsSettings(db, tenantId);
     if (!settings) throw notFound('No SMS number is configured for this tenant');
-    verifyTwilioSignature(req, settings.authToken, signedUrl(req, config.publicUrl));
+    verifyTwilioSignature(req, tokens.open(settings.authToken), signedUrl(req, config.publicUrl));
     if (req.body === undefined) throw badRequest('Expected a form body (application/x-www-form-urlencoded), as Twilio sends');
     return settings;
   }
@@ -141,9 +144,9 @@ export function createSmsFeature(deps: SmsFeatureDeps): SmsFeature {
   });
 
   const admin = deps.routes.admin();
-  addSmsSettingsRoutes(admin, db);
+  addSmsSettingsRoutes(admin, db, tokens);
   const staff = deps.routes.staff();
-  addStaffSmsSettingsRoutes(staff, db, config.publicUrl);
+  addStaffSmsSettingsRoutes(staff, db, config.publicUrl, tokens);
 
   return {
     handoffOpened: (tenantId, escalation) => noticeManagersOfHandoff(managers, tenantId, escalation),

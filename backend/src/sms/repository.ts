@@ -10,7 +10,7 @@ import { createSession } from '../conversations/sessions.js';
 export interface SmsSettings {
   tenantId: string;
   accountSid: string;
-  /** Server-side only: never put in a response or a log line. */
+  /** As stored: sealed, an env reference or as given (token-box.ts opens it); never in a response or a log line. */
   authToken: string;
   phoneNumber: string;
   keywordReplies: boolean;

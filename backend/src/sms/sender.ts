@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { splitForSms } from './format.js';
 import { recordDelivery, type DeliveryOwner } from './deliveries.js';
 import { claimOutbound, findSmsConversationOfSession, finishOutbound, type SmsConversation, type SmsSettings } from './repository.js';
+import type { TokenBox } from './token-box.js';
 import { createTwilioClient, twilioErrorText } from './twilio-client.js';
 
 export type SendOutcome = 'sent' | 'failed' | 'opted-out' | 'already-sent';
@@ -40,6 +41,8 @@ export interface SmsSenderDeps {
   apiBaseUrl: string | undefined;
   /** The absolute StatusCallback URL for the tenant's messages; undefined sends none (no public URL is known). */
   statusCallbackUrl: (tenantId: string) => string | undefined;
+  /** Opens the stored auth token (sealed, an env reference, or as given). */
+  tokens: TokenBox;
 }
 
 export function createSmsSender(deps: SmsSenderDeps): SmsSender {
@@ -50,7 +53,7 @@ export function createSmsSender(deps: SmsSenderDeps): SmsSender {
     const key = `${settings.accountSid}:${settings.authToken}`;
     const cached = clients.get(settings.tenantId);
     if (cached?.key === key) return cached.client;
-    const client = createTwilioClient(settings, deps.apiBaseUrl);
+    const client = createTwilioClient({ accountSid: settings.accountSid, authToken: deps.tokens.open(settings.authToken) }, deps.apiBaseUrl);
     clients.set(settings.tenantId, { key, client });
     return client;
   };

@@ -6,16 +6,13 @@ import { badRequest, conflict, HttpError, notFound } from '../http/errors.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
 import { deleteSmsSettings, findSmsSettings, saveSmsSettings, type SmsSettings } from './repository.js';
+import { missingReference, type TokenBox } from './token-box.js';
 
-/** The token's last four characters: enough to tell two apart, useless to sign with. */
-function tokenHint(token: string): string {
-  return `${'•'.repeat(8)}${token.slice(-4)}`;
-}
-
-export function toResponse(settings: SmsSettings): SmsSettingsResponse {
+/** The settings as a browser may see them: the token only as a hint (its last four characters, or its env reference). */
+export function toResponse(settings: SmsSettings, tokens: TokenBox): SmsSettingsResponse {
   return {
     accountSid: settings.accountSid,
-    authTokenHint: tokenHint(settings.authToken),
+    authTokenHint: tokens.hint(settings.authToken),
     phoneNumber: settings.phoneNumber,
     keywordReplies: settings.keywordReplies,
     helpText: settings.helpText,
@@ -36,9 +33,11 @@ function managerMixed(refusal: { managerIs: 'the-sms-number' | 'a-customer'; pho
 }
 
 /** Validates a PUT body and saves it, or throws the 4xx that says what is wrong (the admin API's and the console's). */
-export async function saveFromRequest(db: Db, tenantId: string, req: Request): Promise<SmsSettings> {
+export async function saveFromRequest(db: Db, tenantId: string, req: Request, tokens: TokenBox): Promise<SmsSettings> {
   const input = parseJsonBody(smsSettingsRequestSchema, req, 'SMS settings');
-  const saved = await saveSmsSettings(db, tenantId, { ...input, authToken: input.authToken });
+  const missing = input.authToken && missingReference(input.authToken);
+  if (missing) throw badRequest(`Invalid SMS settings: ${missing} is not set on the Prex server`, [{ path: 'authToken', message: `${missing} is not set` }]);
+  const saved = await saveSmsSettings(db, tenantId, { ...input, authToken: input.authToken && tokens.seal(input.authToken) });
   if (saved === 'token-required') throw badRequest('Invalid SMS settings: authToken is required the first time', [{ path: 'authToken', message: 'required' }]);
   if (saved === 'number-taken') throw conflict(`${input.phoneNumber} is another tenant's SMS number`);
   if (typeof saved === 'object' && 'managerIs' in saved) throw managerMixed(saved, input.managerNumbers ?? []);
@@ -51,16 +50,16 @@ export async function saveFromRequest(db: Db, tenantId: string, req: Request): P
  * - PUT    /v1/admin/sms/settings   {accountSid, authToken?, phoneNumber, keywordReplies?, helpText?, managerNumbers?}
  * - DELETE /v1/admin/sms/settings   the number stops answering (its webhook gets 404)
  */
-export function addSmsSettingsRoutes(routes: RouteGroup, db: Db): void {
+export function addSmsSettingsRoutes(routes: RouteGroup, db: Db, tokens: TokenBox): void {
   routes.get(SMS_ROUTES.settings, async (_req, res) => {
     const settings = await findSmsSettings(db, tenantOf(res).id);
     if (!settings) throw notFound('No SMS number is configured: PUT the Twilio account SID, auth token and number first');
-    res.set('Cache-Control', 'no-store').json(toResponse(settings));
+    res.set('Cache-Control', 'no-store').json(toResponse(settings, tokens));
   });
 
   routes.put(SMS_ROUTES.settings, async (req, res) => {
-    const saved = await saveFromRequest(db, tenantOf(res).id, req);
-    res.set('Cache-Control', 'no-store').json(toResponse(saved));
+    const saved = await saveFromRequest(db, tenantOf(res).id, req, tokens);
+    res.set('Cache-Control', 'no-store').json(toResponse(saved, tokens));
   });
 
   routes.delete(SMS_ROUTES.settings, async (_req, res) => {

@@ -33,7 +33,10 @@ export const SMS_LIMITS = {
 export const e164Schema = z.e164({ error: 'must be a phone number in E.164 form, e.g. +14155550123' });
 
 export const twilioAccountSidSchema = z.string().regex(/^AC[0-9a-f]{32}$/, 'must be a Twilio account SID: AC followed by 32 hex digits');
-export const twilioAuthTokenSchema = z.string().regex(/^[0-9a-f]{32}$/, "must be the account's auth token: 32 hex digits");
+/** The account's auth token, or a reference to a variable of the Prex server holding it (kept out of the database). */
+export const twilioAuthTokenSchema = z
+  .string()
+  .regex(/^([0-9a-f]{32}|env:PREX_TWILIO_TOKEN_[A-Z0-9_]{1,64})$/, "must be the account's auth token (32 hex digits) or env:PREX_TWILIO_TOKEN_<NAME>, a variable of the Prex server");
 
 /** PUT: the auth token may be left out to keep the stored one (it must be given the first time). */
 export const smsSettingsRequestSchema = z.strictObject({
