@@ -34,11 +34,11 @@ export function effectiveConfig(config: Config): ConfigEntry[] {
   });
 }
 
-/** Leaves of a nested object by dotted path; arrays are leaves. */
+/** Leaves of a nested object by dotted path; arrays and byte buffers (a key) are leaves. */
 function flatten(value: Record<string, unknown>, prefix: string): Array<[string, unknown]> {
   return Object.entries(value).flatMap(([key, v]): Array<[string, unknown]> => {
     const path = prefix + key;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) {
       const inner = flatten(v as Record<string, unknown>, `${path}.`);
       return inner.length > 0 ? inner : [[path, '{}']];
     }

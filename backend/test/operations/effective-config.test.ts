@@ -17,12 +17,14 @@ const SECRETS = {
   smtpPassword: 'smtp-password-secret-6',
   supabaseAnon: 'supabase-anon-key-secret-7',
   llmUrlKey: 'llm-url-key-secret-8',
+  secretsKey: Buffer.alloc(32, 9).toString('base64'),
 };
 
 function configWithEverySecret(): Config {
   return loadConfig({
     PREX_SEED_DEMO: 'false',
     PREX_SESSION_SECRET: SECRETS.session,
+    PREX_SECRETS_KEY: SECRETS.secretsKey,
     OPENAI_API_KEY: SECRETS.openai,
     OPENAI_BASE_URL: `https://llm.example/v1?api-key=${SECRETS.llmUrlKey}`,
     PREX_EMBEDDINGS_MODEL: 'text-embedding-3-small',
@@ -46,7 +48,7 @@ describe('the effective configuration, redacted', () => {
   it('redacts every setting whose name looks secret, and says whether it is set', () => {
     const entries = effectiveConfig(configWithEverySecret());
     const secretLooking = entries.filter((e) => SECRET_LOOKING.test(e.name.split('.').at(-1)!));
-    expect(secretLooking.map((e) => e.name)).toEqual(expect.arrayContaining(['session.secret', 'llm.apiKey', 'embeddings.apiKey', 'supabase.anonKey']));
+    expect(secretLooking.map((e) => e.name)).toEqual(expect.arrayContaining(['session.secret', 'llm.apiKey', 'embeddings.apiKey', 'supabase.anonKey', 'secretsKey']));
     for (const entry of secretLooking) expect(entry, entry.name).toEqual({ name: entry.name, value: 'set (hidden)', redacted: true });
   });
 
