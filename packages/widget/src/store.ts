@@ -1,4 +1,4 @@
-import type { Citation, ConversationStreamEvent, ConversationSummary, Theme, ThemeOverride, UIStreamChunk, WidgetVoiceConfig } from '@prex/protocol';
+import type { Citation, Theme, ThemeOverride, UIStreamChunk, WidgetVoiceConfig } from '@prex/protocol';
 import { LIMITS, citationFromSourceChunk } from '@prex/protocol/wire';
 import { batch, computed, effect, signal } from '@preact/signals';
 import { ApiError, type ApiClient } from './api.js';
@@ -6,20 +6,19 @@ import { createConversationTokens, type ConversationTokens } from './conversatio
 import { stringsFor, type Strings } from './i18n/index.js';
 import type { Emit } from './events.js';
 import { createHandoff } from './handoff.js';
+import { sendFeedback } from './feedback.js';
+import { createHistoryList } from './history-list.js';
 import { createIdentity } from './identity.js';
 import type { TokenStore } from './session.js';
 import { fromServer, makeMessage, plain, type UiMessage } from './message.js';
+import { createStaffEvents } from './staff-events.js';
 import { readAnswerStream, StreamDroppedError, type AnswerStreamOptions } from './stream.js';
 import { loadSseParser } from './sse-parser.js';
 import { resolveTheme } from './theme.js';
+import { createVisitorSession } from './visitor-session.js';
 
 export type { Feedback, UiMessage, UiStatus } from './message.js';
-
-/** A previous conversation in the history list. */
-export interface Conversation extends Omit<ConversationSummary, 'index'> {
-  token: string;
-  current: boolean;
-}
+export type { Conversation } from './history-list.js';
 
 export interface Failure {
   message: string;
@@ -84,38 +83,14 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
    * conversation by email. A new object per request, so asking twice acts twice.
    */
   const accountIntent = signal<{ intent: 'profile' | 'email' }>({ intent: 'profile' });
-  const conversations = signal<Conversation[] | null>(null);
-  /** A staff member is writing (their name, or '' without one); null when nobody is. */
-  const staffTyping = signal<string | null>(null);
-  let typingTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The id of the conversation's last event seen (history, then its event stream). */
-  let eventCursor = 0;
+  const history = createHistoryList(api, tokens, kept);
 
   const life = new AbortController();
   /** Aborted when the visitor switches conversations (streams of the old one stop reading). */
   let conv = new AbortController();
   life.signal.addEventListener('abort', () => conv.abort());
-  let sessionPromise: Promise<string> | null = null;
   let stopRequested = false;
-
-  function session(): Promise<string> {
-    const token = tokens.get();
-    if (token) return Promise.resolve(token);
-    sessionPromise ??= api.createSession().then(
-      (s) => {
-        tokens.set(s.token);
-        kept.add(s.token);
-        sessionPromise = null;
-        void identity.send();
-        return s.token;
-      },
-      (e: unknown) => {
-        sessionPromise = null;
-        throw e;
-      },
-    );
-    return sessionPromise;
-  }
+  const session = createVisitorSession(api, tokens, kept, () => void identity.send());
 
   async function loadConfig() {
     try {
@@ -149,7 +124,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     try {
       const h = await api.history(token);
       if (gone.aborted) return;
-      eventCursor = h.eventCursor ?? 0;
+      staffEvents.setCursor(h.eventCursor ?? 0);
       const list = h.messages.map(fromServer);
       messages.value = list;
       const lastMsg = list.at(-1);
@@ -167,47 +142,6 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     }
   }
 
-  /** One event of the conversation's stream: a staff reply (once, announced), staff typing, the handoff's state. */
-  function onEvent(e: ConversationStreamEvent) {
-    clearTimeout(typingTimer);
-    staffTyping.value = null;
-    if (e.type === 'staff-typing') {
-      staffTyping.value = e.name ?? '';
-      // Staff send it again while they write; silence means they stopped.
-      typingTimer = setTimeout(() => (staffTyping.value = null), 6000);
-    } else if (e.type === 'handoff') {
-      if (e.status === 'open') handoff.fromStream({ status: 'open', escalationId: e.escalationId });
-      else handoff.clear();
-    } else if (!messages.peek().some((m) => m.id.peek() === e.message.id)) {
-      const ui = fromServer(e.message);
-      messages.value = [...messages.peek(), ui];
-      announcement.value = `${ui.name || strings.peek().human}: ${plain(ui.text.peek())}`;
-    }
-  }
-
-  /**
-   * Follows the conversation's events until `signal` aborts, through the answer stream's reader:
-   * a drop reconnects with the last id applied, so nothing is lost or applied twice.
-   */
-  function follow(signal: AbortSignal) {
-    const open = async (last: number, s: AbortSignal) => api.events(await session(), last, s);
-    readAnswerStream({
-      ...stream,
-      maxAttempts: Infinity,
-      messageId: 'events',
-      lastEventId: eventCursor,
-      signal,
-      connect: (s) => open(eventCursor, s),
-      reconnect: (_id, last, s) => open(last, s),
-      onChunk: (c, seq) => {
-        if (seq > eventCursor) eventCursor = seq;
-        onEvent(c as unknown as ConversationStreamEvent);
-      },
-    }).catch(() => {
-      /* an older backend without the stream: staff replies show after a reload */
-    });
-  }
-
   const handoff = createHandoff({
     api,
     session,
@@ -216,6 +150,18 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   });
 
   const identity = createIdentity({ api, tokens, emit });
+
+  const staffEvents = createStaffEvents({
+    api,
+    session,
+    handoff,
+    stream,
+    has: (id) => messages.peek().some((m) => m.id.peek() === id),
+    append: (ui) => {
+      messages.value = [...messages.peek(), ui];
+      announcement.value = `${ui.name || strings.peek().human}: ${plain(ui.text.peek())}`;
+    },
+  });
 
   /** Applies one stream chunk to the assistant message (and its user message). */
   function applier(reply: UiMessage, question: UiMessage | null, replayFrom?: string) {
@@ -441,31 +387,17 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     effect(() => {
       if (!staffMayReply.value) return;
       const c = new AbortController();
-      follow(c.signal);
+      staffEvents.follow(c.signal);
       return () => c.abort();
     }),
   ];
-
-  async function sendFeedback(m: UiMessage, rating: 'up' | 'down', comment?: string) {
-    const id = m.id.peek();
-    if (!id || m.role !== 'assistant') return;
-    const text = comment?.trim() || undefined;
-    m.feedback.value = { rating, comment: text, state: 'saving' };
-    try {
-      await api.feedback(await session(), id, rating, text);
-      m.feedback.value = { rating, comment: text, state: 'saved' };
-    } catch {
-      m.feedback.value = { rating, comment: text, state: 'failed' };
-    }
-  }
 
   /** Leaves the current conversation (it stays in the history list). */
   function reset() {
     conv.abort();
     conv = new AbortController();
-    eventCursor = 0;
     batch(() => {
-      staffTyping.value = null;
+      staffEvents.clear();
       handoff.clear();
       current.value = null;
       messages.value = [];
@@ -488,31 +420,11 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     newConversation();
   }
 
-  /** The customer's conversations from other devices join the history list (after verification). */
-  function adoptConversations(list: string[]) {
-    for (const token of list.slice().reverse()) if (!kept.list().includes(token)) kept.add(token);
-  }
-
   function openConversation(token: string) {
     if (token === tokens.get()) return void (view.value = 'chat');
     reset();
     tokens.set(token);
     void restore();
-  }
-
-  /** Fetches summaries of the conversations kept on this device (history view). */
-  async function loadConversations() {
-    const list = kept.list();
-    const now = tokens.get();
-    try {
-      const { conversations: found } = list.length ? await api.summaries(list) : { conversations: [] };
-      kept.keep(found.map((c) => list[c.index]!));
-      conversations.value = found
-        .map(({ index, ...c }) => ({ ...c, token: list[index]!, current: list[index] === now }))
-        .filter((c) => c.messageCount > 0 || c.current);
-    } catch {
-      conversations.value = [];
-    }
   }
 
   return {
@@ -522,20 +434,20 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     identify: identity.identify,
     accountIntent,
     forget,
-    adoptConversations,
+    adoptConversations: history.adopt,
     strings,
     locale: lang,
     unread,
     announcement,
     view,
-    conversations,
-    loadConversations,
+    conversations: history.list,
+    loadConversations: history.load,
     newConversation,
     openConversation,
-    feedback: sendFeedback,
+    feedback: (m: UiMessage, rating: 'up' | 'down', comment?: string) => sendFeedback(api, session, m, rating, comment),
     resend,
     messages,
-    staffTyping,
+    staffTyping: staffEvents.typing,
     theme,
     configured,
     voice,

@@ -7,7 +7,6 @@ export function History({ store }: { store: Store }) {
   const t = store.strings.value;
   const list = store.conversations.value;
   useEffect(() => {
-    store.conversations.value = null;
     void store.loadConversations();
   }, []);
   const when = (iso: string) => {
