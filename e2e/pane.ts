@@ -36,7 +36,8 @@ export class Widget {
             const ownForm = tag === 'form' && ['prex-composer', 'prex-comment', 'prex-form', 'prex-card'].some((c) => el.classList.contains(c));
             if (!ownForm) bad.push(`<${tag}>`);
           }
-          if (tag === 'img' && !el.classList.contains('prex-header-avatar')) bad.push('<img>');
+          // an answer's image from the tenant's image hosts (its src is checked below like every URL)
+          if (tag === 'img' && !el.classList.contains('prex-header-avatar') && !el.classList.contains('prex-img')) bad.push('<img>');
           if (tag === 'svg' && !el.closest('button, .prex-avatar')) bad.push('<svg> outside an icon');
           for (const attr of el.attributes) {
             const name = attr.name.toLowerCase();

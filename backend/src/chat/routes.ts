@@ -242,14 +242,14 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
    * retrieval starts beside it. The inboxes hear of the question in the background: the answer's
    * first words do not wait for the bus.
    */
-  function createAnswer(scope: Scope, text: string, { agent, history, customer }: TurnReads): Promise<LiveAnswer> {
+  function createAnswer(scope: Scope, text: string, { agent, history, customer }: TurnReads, imageHosts?: readonly string[]): Promise<LiveAnswer> {
     return beginAnswer(scope, agent, async () => {
       const retrieved = retrievePassages({ db, search }, scope.tenantId, { question: text, history, agent });
       // Not awaited when the rows cannot be stored.
       retrieved.catch(() => undefined);
       const { user, assistant } = await insertQuestionAndAnswer(db, { ...scope, text, agentId: agent.id });
       void announceInboxChange({ bus, log }, scope);
-      return { question: text, questionId: user.id, history, answerId: assistant.id, retrieved, customer };
+      return { question: text, questionId: user.id, history, answerId: assistant.id, retrieved, customer, imageHosts };
     });
   }
 
@@ -257,7 +257,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
    * The AI SDK's regenerate(): the conversation's last question is answered again and its previous
    * answer removed, so history holds the question once and one answer to it.
    */
-  function regenerateAnswer(scope: Scope, agentName: string | undefined, namedId: string | undefined): Promise<LiveAnswer> {
+  function regenerateAnswer(scope: Scope, agentName: string | undefined, namedId: string | undefined, imageHosts?: readonly string[]): Promise<LiveAnswer> {
     return beginAnswer(scope, seams.resolveAgent(db, scope.tenantId, agentName), async (agent) => {
       const { question, answer } = await lastTurn(db, scope);
       if (!question) throw conflict('Nothing to regenerate: this chat has no question yet; send one instead');
@@ -275,7 +275,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
       const turns = await recentTurns(db, scope, HISTORY_MESSAGES + 1);
       const history = turns.at(-1)?.role === 'user' ? turns.slice(0, -1) : turns;
       await touch(scope, 'visitor-message');
-      return { question: question.text, questionId: question.id, history: history.slice(-HISTORY_MESSAGES), answerId: assistant.id };
+      return { question: question.text, questionId: question.id, history: history.slice(-HISTORY_MESSAGES), answerId: assistant.id, imageHosts };
     });
   }
 
@@ -294,14 +294,14 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
       if (await openEscalationOfSession(db, scope.tenantId, scope.sessionId)) {
         throw conflict('A person has this conversation: answers cannot be regenerated until they resolve it');
       }
-      return streamLive(res, await regenerateAnswer(scope, body.agent, body.regenerate.messageId), 0);
+      return streamLive(res, await regenerateAnswer(scope, body.agent, body.regenerate.messageId, tenantOf(res).imageHosts), 0);
     }
     // Whether a person has the conversation is read beside the turn's reads; it wins over their errors (an unknown agent).
     const [withStaff, reads] = await Promise.allSettled([openEscalationOfSession(db, scope.tenantId, scope.sessionId), readTurn(scope, body.agent)]);
     if (withStaff.status === 'rejected') throw withStaff.reason;
     if (withStaff.value) return sendToStaff(res, scope, body.text, withStaff.value.id);
     if (reads.status === 'rejected') throw reads.reason;
-    streamLive(res, await createAnswer(scope, body.text, reads.value), 0);
+    streamLive(res, await createAnswer(scope, body.text, reads.value, tenantOf(res).imageHosts), 0);
   });
 
   /**

@@ -46,6 +46,8 @@ export interface RunInput {
   retrieved?: Promise<Retrieved> | undefined;
   /** The session's customer, read with the agent; absent: the run reads it when its answerer needs it. */
   customer?: Promise<CustomerProfile | null> | undefined;
+  /** The tenant's image hosts: an answer may show images from these (the widget's channel only). */
+  imageHosts?: readonly string[] | undefined;
 }
 
 /** What retrieval found for a question, and whether the agent retrieves at all. */
@@ -132,6 +134,7 @@ async function startAnswer(deps: RunDeps, state: RunState, input: RunInput): Pro
     signal: live.controller.signal,
     agent: input.agent,
     customer,
+    ...(input.imageHosts?.length ? { imageHosts: input.imageHosts } : {}),
     ...(tools ? { tools } : {}),
     onModelCall: usageReporter(deps, state, input.agent),
   });

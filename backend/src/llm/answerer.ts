@@ -46,6 +46,8 @@ export interface AnswerRequest {
   customer?: CustomerFacts | null;
   /** Tools the model may call; absent = none. */
   tools?: Toolbox;
+  /** Hosts whose Markdown images the answer may carry (the tenant's setting); absent: none. */
+  imageHosts?: readonly string[];
   /** Called once per model call, whatever its outcome (usage accounting). */
   onModelCall?: (report: ModelCallReport) => void;
   /** The answer is a draft for the support team to edit and send (the console's copilot), not sent to the visitor as is. */

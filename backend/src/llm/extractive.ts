@@ -3,6 +3,7 @@ import type { Passage } from '../knowledge/passage.js';
 import type { Answer, Answerer, AnswerPart, AnswerRequest } from './answerer.js';
 import { ANSWER_THRESHOLD } from '../knowledge/search/decision.js';
 import { followUpContext } from '../knowledge/search/follow-up.js';
+import { passageImage } from './answer-image.js';
 import { citedNumbers } from './citations.js';
 import { contentWords, coveredWords, groundingPassages, stemOccurs, stemSet } from './question-match.js';
 
@@ -228,7 +229,8 @@ export function createExtractiveAnswerer(options: ExtractiveOptions = {}): Answe
       // A follow-up ("and how long does that take?") quotes the sentences about the earlier topic.
       const context = followUpContext(request.question, request.history);
       const composed = composeAnswer(request.question, groundingPassages(request.question, request.passages), context ? contentWords(context) : []);
-      return streamComposedAnswer(composed, request, settings);
+      const image = composed.cited[0] && passageImage(composed.cited[0].content, request.imageHosts);
+      return streamComposedAnswer(image ? { ...composed, text: `${composed.text}\n\n${image}` } : composed, request, settings);
     },
   };
 }

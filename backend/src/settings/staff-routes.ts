@@ -26,6 +26,7 @@ import { conversationRetentionDays } from '../retention/setting.js';
 import { addAllowedOrigin, normalizeOrigins, previousPublishableKeys, removeAllowedOrigin, rotatePublishableKey, rotateSecretKey } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { addStaffIdentityRoutes } from './staff-identity.js';
+import { addStaffImageHostsRoute } from './staff-image-hosts.js';
 import { addStaffRetentionRoute } from './staff-retention.js';
 
 export interface StaffSettingsDeps {
@@ -67,6 +68,7 @@ export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
       retention: { conversationRetentionDays: retentionDays },
       previousPublishableKeys: previousKeys.map((k) => ({ publishableKey: k.publishableKey, expiresAt: k.expiresAt.toISOString() })),
       channels: { hasSecret },
+      imageHosts: tenant.imageHosts,
     };
     res.set('Cache-Control', 'no-store').json(out);
   };
@@ -115,6 +117,7 @@ export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
   const replyWithSettings = (res: Response) => reply(res, tenantOf(res));
   addStaffIdentityRoutes(routes, db, replyWithSettings);
   addStaffRetentionRoute(routes, db, replyWithSettings);
+  addStaffImageHostsRoute(routes, db, reply);
 
   return { publicRoutes: routes.router };
 }

@@ -14,6 +14,7 @@ const toResponse = (tenant: Tenant): TenantSettingsResponse => ({
   allowedOrigins: tenant.allowedOrigins,
   adminOrigins: tenant.adminOrigins,
   voiceInput: tenant.voiceInput,
+  imageHosts: tenant.imageHosts,
   createdAt: tenant.createdAt.toISOString(),
 });
 

@@ -12,10 +12,11 @@ interface TenantRow {
   admin_origins: string[];
   theme: unknown;
   voice_input: 'browser' | 'server';
+  image_hosts: string[];
   created_at: Date;
 }
 
-const COLUMNS = 'id, name, publishable_key, allowed_origins, admin_origins, theme, voice_input, created_at';
+const COLUMNS = 'id, name, publishable_key, allowed_origins, admin_origins, theme, voice_input, image_hosts, created_at';
 const TENANT_COLUMNS = COLUMNS.split(', ').map((c) => `t.${c}`).join(', ');
 
 export interface CreateTenantInput {
@@ -142,11 +143,17 @@ export async function updateAllowedOrigins(db: Db, tenantId: string, origins: st
 export async function updateTenantSettings(
   db: Db,
   tenantId: string,
-  patch: { name?: string | undefined; allowedOrigins?: string[] | undefined; adminOrigins?: string[] | undefined; voiceInput?: Tenant['voiceInput'] | undefined },
+  patch: {
+    name?: string | undefined;
+    allowedOrigins?: string[] | undefined;
+    adminOrigins?: string[] | undefined;
+    voiceInput?: Tenant['voiceInput'] | undefined;
+    imageHosts?: string[] | undefined;
+  },
 ): Promise<Tenant | undefined> {
   const rows = await db.query<TenantRow>(
     `update tenants set name = coalesce($2, name), allowed_origins = coalesce($3, allowed_origins), admin_origins = coalesce($4, admin_origins),
-            voice_input = coalesce($5, voice_input)
+            voice_input = coalesce($5, voice_input), image_hosts = coalesce($6, image_hosts)
       where id = $1 returning ${COLUMNS}`,
     [
       tenantId,
@@ -154,6 +161,7 @@ export async function updateTenantSettings(
       patch.allowedOrigins ? normalizeOrigins(patch.allowedOrigins) : null,
       patch.adminOrigins ? normalizeOrigins(patch.adminOrigins) : null,
       patch.voiceInput ?? null,
+      patch.imageHosts ?? null,
     ],
   );
   return rows[0] && toTenant(rows[0]);
@@ -235,6 +243,7 @@ function toTenant(row: TenantRow): Tenant {
     adminOrigins: row.admin_origins,
     theme: readTheme(row.theme),
     voiceInput: row.voice_input,
+    imageHosts: row.image_hosts,
     createdAt: row.created_at,
   };
 }

@@ -11,5 +11,7 @@ export interface Tenant {
   theme: Theme;
   /** 'server': the widget records voice messages for server transcription even where the browser recognises speech. */
   voiceInput: 'browser' | 'server';
+  /** Answers show Markdown images from these hosts only (`cdn.example`, `*.cdn.example`, `host:port`). */
+  imageHosts: string[];
   createdAt: Date;
 }

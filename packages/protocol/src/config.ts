@@ -30,6 +30,8 @@ export const widgetConfigResponseSchema = z.object({
   theme: themeSchema,
   /** Voice messages transcribed by the server; absent or null: none configured (the recorder is not shown). */
   voice: widgetVoiceConfigSchema.optional(),
+  /** Hosts whose Markdown images answers show (`cdn.example`, `*.cdn.example`); absent: none. */
+  imageHosts: z.array(z.string()).optional(),
 });
 /** PUT /v1/admin/theme: the tenant's stored theme (a partial theme; missing fields use the defaults). */
 export const adminThemeRequestSchema = themeOverrideSchema;

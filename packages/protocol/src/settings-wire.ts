@@ -22,6 +22,8 @@ export const STAFF_SETTINGS_ROUTES = {
   rotatePublishableKey: '/v1/staff/settings/publishable-key/rotate',
   /** GET, PUT {accountSid, authToken?, phoneNumber, managerNumbers?}, DELETE: the tenant's Twilio number (the auth token is write-only). */
   sms: '/v1/staff/settings/sms',
+  /** PUT {imageHosts}: the hosts whose Markdown images answers show (owners and admins). */
+  imageHosts: '/v1/staff/settings/image-hosts',
 } as const;
 
 export const SETTINGS_LIMITS = {

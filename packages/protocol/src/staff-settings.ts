@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { customerSettingsSchema } from './customers.js';
 import { SETTINGS_LIMITS } from './settings-wire.js';
-import { tenantOriginSchema } from './tenant.js';
+import { imageHostListSchema, tenantOriginSchema } from './tenant.js';
 
 export { SETTINGS_LIMITS, STAFF_SETTINGS_ROUTES } from './settings-wire.js';
 
@@ -32,6 +32,8 @@ export const staffSettingsResponseSchema = z.object({
   previousPublishableKeys: z.array(z.object({ publishableKey: z.string(), expiresAt: z.iso.datetime() })),
   /** Whether the owner made a channel secret for the channels API (never the secret itself). */
   channels: z.object({ hasSecret: z.boolean() }),
+  /** Answers show Markdown images from these hosts only; any other image stays a link. */
+  imageHosts: z.array(z.string()),
 });
 export type StaffSettingsResponse = z.infer<typeof staffSettingsResponseSchema>;
 
@@ -73,6 +75,12 @@ export const staffIdentitySettingsRequestSchema = z.strictObject({
   requireSignedIdentity: z.boolean({ error: 'requireSignedIdentity must be true or false' }),
 });
 export type StaffIdentitySettingsRequest = z.output<typeof staffIdentitySettingsRequestSchema>;
+
+/** PUT /v1/staff/settings/image-hosts: the whole list (empty: no images in answers). */
+export const staffImageHostsRequestSchema = z.strictObject({
+  imageHosts: imageHostListSchema,
+});
+export type StaffImageHostsRequest = z.output<typeof staffImageHostsRequestSchema>;
 
 /** POST /v1/staff/settings/identity-secret/rotate: the new identity secret, shown this once in the console. */
 export const staffRotateIdentitySecretResponseSchema = z.object({ identitySecret: z.string() });

@@ -16,6 +16,20 @@ const originListSchema = z.array(tenantOriginSchema).max(50, 'at most 50 origins
 /** 'server' needs a transcription endpoint (PREX_TRANSCRIPTION_MODEL); without one the widget uses the browser's recognition alone. */
 export const voiceInputSchema = z.enum(['browser', 'server'], { error: "voiceInput is 'browser' or 'server'" });
 
+/**
+ * A host answers may show images from: `cdn.example`, `*.cdn.example` (any subdomain) or
+ * `host:port`, lower-cased. Images come from the knowledge base; a visitor's browser fetches them,
+ * so only hosts the workspace names are shown (any other image stays a link).
+ */
+export const imageHostSchema = z
+  .string({ error: 'an image host must be a string' })
+  .trim()
+  .toLowerCase()
+  .max(253, 'an image host is at most 253 characters')
+  .regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/, 'an image host is a host name such as cdn.example, *.cdn.example or cdn.example:8443 (no scheme or path)');
+
+export const imageHostListSchema = z.array(imageHostSchema).max(20, 'at most 20 image hosts').transform((hosts) => [...new Set(hosts)]);
+
 /** GET /v1/admin/tenant */
 export const tenantSettingsResponseSchema = z.object({
   tenantId: z.string(),
@@ -27,6 +41,8 @@ export const tenantSettingsResponseSchema = z.object({
   adminOrigins: z.array(z.string()),
   /** How the widget's microphone turns speech into text: the browser's own recognition where it has one, or always the server. */
   voiceInput: voiceInputSchema,
+  /** Answers show Markdown images from these hosts only (imageHostSchema). */
+  imageHosts: z.array(z.string()),
   createdAt: z.iso.datetime(),
 });
 export type TenantSettingsResponse = z.infer<typeof tenantSettingsResponseSchema>;
@@ -38,7 +54,8 @@ export const tenantSettingsPatchSchema = z
     allowedOrigins: originListSchema,
     adminOrigins: originListSchema,
     voiceInput: voiceInputSchema,
+    imageHosts: imageHostListSchema,
   })
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change: send name, allowedOrigins, adminOrigins or voiceInput');
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change: send name, allowedOrigins, adminOrigins, voiceInput or imageHosts');
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;

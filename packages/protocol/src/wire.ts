@@ -19,6 +19,7 @@ export { DEPENDENCY_NAMES, DEPENDENCY_STATES, OPERATIONS_LIMITS, OPERATIONS_ROUT
 export { STAFF_KNOWLEDGE_LIMITS, STAFF_KNOWLEDGE_ROUTES } from './knowledge-wire.js';
 export { PHONE_CODE_ROUTES } from './phone-codes-wire.js';
 export { VOICE_AUDIO_TYPES, VOICE_LIMITS, VOICE_ROUTE } from './voice-wire.js';
+export { imageHostAllowed } from './image-hosts.js';
 export { AGENT_LIMITS, AGENT_TOOL_NAMES, STAFF_AGENT_ROUTES, TRY_IT_ID_PREFIX, TRY_IT_LIMITS } from './agents-wire.js';
 
 export const PUBLISHABLE_KEY_HEADER = 'x-prex-key';

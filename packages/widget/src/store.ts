@@ -64,6 +64,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   const configured = signal(false);
   /** Voice messages transcribed by the server (null: none; the microphone is the browser's alone). */
   const voice = signal<WidgetVoiceConfig>(null);
+  /** Hosts whose Markdown images answers show (the tenant's setting); none until the config arrives. */
+  const imageHosts = signal<string[]>([]);
   const isOpen = signal(false);
   /** 'loading' while the previous conversation is being restored. */
   const phase = signal<'loading' | 'ready'>('ready');
@@ -97,6 +99,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
       const cfg = await api.config();
       theme.value = resolveTheme(cfg.theme, themeOverride);
       voice.value = cfg.voice ?? null;
+      imageHosts.value = cfg.imageHosts ?? [];
       onTheme?.(theme.value);
     } catch {
       /* keep the defaults; the chat itself reports real problems */
@@ -451,6 +454,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     theme,
     configured,
     voice,
+    imageHosts,
     isOpen,
     phase,
     connection,

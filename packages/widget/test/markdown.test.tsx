@@ -1,11 +1,12 @@
 import { render } from 'preact';
 import { describe, expect, it } from 'vitest';
-import { Markdown, safeHref, type Cite } from '../src/markdown/index.js';
+import { imageAllowed } from '../src/image-hosts.js';
+import { Markdown, safeHref, type Cite, type ImageAllowed } from '../src/markdown/index.js';
 
 const t = { copy: 'Copy code', copied: 'Copied' };
-function md(text: string, partial = false, cite?: Cite) {
+function md(text: string, partial = false, cite?: Cite, img?: ImageAllowed) {
   const el = document.createElement('div');
-  render(<Markdown text={text} partial={partial} t={t} cite={cite} />, el);
+  render(<Markdown text={text} partial={partial} t={t} cite={cite} img={img} />, el);
   return el;
 }
 
@@ -90,5 +91,46 @@ describe('markdown', () => {
     expect(md('1. Open Settings [2]\n2. done', false, cite).querySelector('li button')).not.toBeNull();
     // without `cite`, markers are text
     expect(md('Refunds [1].').textContent).toBe('Refunds [1].');
+  });
+
+  describe('images', () => {
+    const hosts = imageAllowed(['cdn.example', '*.img.example', '127.0.0.1:8443']);
+
+    it('shows an image from a named host lazily, without a referrer, with its alt text', () => {
+      const img = md('See ![The settings page](https://cdn.example/settings.png "Settings") here', false, undefined, hosts).querySelector('img');
+      expect(img?.getAttribute('src')).toBe('https://cdn.example/settings.png');
+      expect(img?.getAttribute('alt')).toBe('The settings page');
+      expect(img?.getAttribute('loading')).toBe('lazy');
+      expect(img?.getAttribute('referrerpolicy')).toBe('no-referrer');
+      expect(img?.className).toBe('prex-img');
+      // subdomains by wildcard, and host:port exactly
+      expect(md('![a](https://eu.img.example/a.png)', false, undefined, hosts).querySelector('img')).not.toBeNull();
+      expect(md('![a](https://127.0.0.1:8443/a.png)', false, undefined, hosts).querySelector('img')).not.toBeNull();
+    });
+
+    it('never fetches from a host the workspace did not name: the image is a link labelled with its alt text', () => {
+      for (const src of ['https://tracker.example/p.gif', 'https://cdn.example.evil.example/a.png', 'https://img.example/a.png', 'https://127.0.0.1/a.png']) {
+        const el = md(`![Diagram](${src})`, false, undefined, hosts);
+        expect(el.querySelector('img'), src).toBeNull();
+        expect(el.querySelector('a')?.getAttribute('href')).toBe(src);
+        expect(el.querySelector('a')?.textContent).toBe('Diagram');
+      }
+      // without the setting, no image at all
+      expect(md('![a](https://cdn.example/a.png)').querySelector('img')).toBeNull();
+    });
+
+    it('drops unsafe targets to their alt text and never makes an image of mailto or data', () => {
+      for (const src of ['javascript:alert(1)', 'data:image/png;base64,AAAA', 'mailto:a@b.example']) {
+        const el = md(`![Alt](${src})`, false, undefined, () => true);
+        expect(el.querySelector('img'), src).toBeNull();
+      }
+      expect(md('![Alt](javascript:alert(1))', false, undefined, () => true).textContent).toBe('Alt');
+    });
+
+    it('shows nothing of an image whose URL is still streaming', () => {
+      expect(md('Look: ![The settings page](https://cdn.exa', true, undefined, hosts).textContent).toBe('Look: ');
+      expect(md('Look: ![The sett', true, undefined, hosts).textContent).toBe('Look: ');
+      expect(md('Look: ![a](https://cdn.example/a.png)', true, undefined, hosts).querySelector('img')).not.toBeNull();
+    });
   });
 });

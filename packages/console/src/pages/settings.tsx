@@ -8,6 +8,7 @@ import { ChannelsSecret } from '../settings/channels.js';
 import { SignedIdentities } from '../settings/identity.js';
 import { Copyable, Message, type Notice } from '../settings/notice.js';
 import { PublishableKey } from '../settings/publishable-key.js';
+import { ImageHosts } from '../settings/image-hosts.js';
 import { Retention } from '../settings/retention.js';
 import { AttachmentSettingsForm } from '../settings/attachments.js';
 import { SmsSettings } from '../settings/sms.js';
@@ -39,6 +40,7 @@ export default function SettingsPage() {
           <SignedIdentities settings={settings} isOwner={isOwner()} onChange={setSettings} />
           <Retention days={settings.retention.conversationRetentionDays} onChange={setSettings} />
           <AttachmentSettingsForm />
+          <ImageHosts hosts={settings.imageHosts} onChange={setSettings} />
           <ChannelsSecret settings={settings} isOwner={isOwner()} />
           <SmsSettings />
         </>

@@ -6,6 +6,7 @@ import { Markdown, type Cite } from '../markdown/index.js';
 import type { UiMessage } from '../message.js';
 import type { Store } from '../store.js';
 import { attachChunk, loadAttach } from '../attach-slot.js';
+import { imageAllowed } from '../image-hosts.js';
 import { BotIcon, PersonIcon, ThumbDownIcon, ThumbUpIcon } from './icons.js';
 
 /**
@@ -73,7 +74,7 @@ export function Message({ m, store }: { m: UiMessage; store: Store }) {
             </span>
           ) : bot ? (
             <div class="prex-text prex-md" data-testid="prex-message-text">
-              <Markdown text={text} partial={live} t={t} cite={cite} />
+              <Markdown text={text} partial={live} t={t} cite={cite} img={imageAllowed(store.imageHosts.value)} />
             </div>
           ) : m.files ? (
             Files && <Files m={m} store={store} />

@@ -9,6 +9,10 @@
  * attribute taken from the text is a link's href, and only http(s) and mailto URLs become links
  * (anything else is shown as plain text).
  *
+ * `![alt](url)` is an image only where `img` allows its URL (the tenant's image hosts: the visitor's
+ * browser fetches it), lazy and without a referrer; any other image is a link labelled with its alt
+ * text, so nothing is fetched from a host the workspace did not name.
+ *
  * `[1]` and `[1, 3]` are the answer's citation markers (the n-th source under the answer); given
  * a `cite` function they become what it returns (a control that leads to the source card).
  *
@@ -36,6 +40,13 @@ const link = (href: string, children: ComponentChildren) =>
 
 /** Turns citation marker n into a node, or null (no such source: the marker stays text). */
 export type Cite = (n: number) => ComponentChildren | null;
+/** Whether an image at this (http(s), normalised) URL may be shown. */
+export type ImageAllowed = (href: string) => boolean;
+/** What the host of the Markdown decides: citation markers and which images show. */
+export interface Hooks {
+  cite?: Cite | undefined;
+  img?: ImageAllowed | undefined;
+}
 const MARKER = /^\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/;
 
 const ESCAPABLE = '\\`*_{}[]()#+-.!|~<>';
@@ -59,8 +70,11 @@ function matching(s: string, from: number, open: string, close: string): number 
   return -1;
 }
 
+/** A link or image target: `url`, `url "title"` or `<url>`. */
+const target = (raw: string) => raw.trim().replace(/\s+["'(].*$/s, '').replace(/^<(.*)>$/s, '$1');
+
 /** Inline Markdown → children (strings become text nodes). */
-export function inline(s: string, partial = false, cite?: Cite): ComponentChildren[] {
+export function inline(s: string, partial = false, x: Hooks = {}): ComponentChildren[] {
   const out: ComponentChildren[] = [];
   let buf = '';
   const push = (node: ComponentChildren) => {
@@ -92,9 +106,22 @@ export function inline(s: string, partial = false, cite?: Cite): ComponentChildr
       i += n;
       continue;
     }
-    if (c === '[' && cite) {
+    if (c === '!' && s[i + 1] === '[') {
+      const close = matching(s, i + 1, '[', ']');
+      const end = close > 0 && s[close + 1] === '(' ? matching(s, close + 1, '(', ')') : -1;
+      if (end > 0) {
+        const alt = s.slice(i + 2, close);
+        const href = safeHref(target(s.slice(close + 2, end)));
+        push(href && /^https?:/.test(href) && x.img?.(href) ? h('img', { class: 'prex-img', src: href, alt, loading: 'lazy', decoding: 'async', referrerpolicy: 'no-referrer' }) : href ? link(href, alt || href) : alt);
+        i = end + 1;
+        continue;
+      }
+      // An image still arriving shows nothing until its URL is complete.
+      if (partial && (close < 0 || s[close + 1] === '(' || close === s.length - 1)) break;
+    }
+    if (c === '[' && x.cite) {
       const m = MARKER.exec(s.slice(i, i + 40));
-      const nodes = m && s[i + m[0].length] !== '(' ? m[1]!.split(',').map((n) => cite(+n)) : [];
+      const nodes = m && s[i + m[0].length] !== '(' ? m[1]!.split(',').map((n) => x.cite!(+n)) : [];
       if (nodes.length && nodes.every((n) => n)) {
         for (const n of nodes) push(n);
         i += m![0].length;
@@ -105,7 +132,7 @@ export function inline(s: string, partial = false, cite?: Cite): ComponentChildr
       const close = matching(s, i, '[', ']');
       if (close < 0) {
         if (partial) {
-          push(inline(s.slice(i + 1), true, cite));
+          push(inline(s.slice(i + 1), true, x));
           break;
         }
       } else if (s[close + 1] === '(') {
@@ -118,8 +145,7 @@ export function inline(s: string, partial = false, cite?: Cite): ComponentChildr
           }
         } else {
           // [label](url "title") / [label](<url>)
-          const target = s.slice(close + 2, end).trim().replace(/\s+["'(].*$/s, '').replace(/^<(.*)>$/s, '$1');
-          const href = safeHref(target);
+          const href = safeHref(target(s.slice(close + 2, end)));
           push(href ? link(href, label) : label);
           i = end + 1;
           continue;
@@ -165,7 +191,7 @@ export function inline(s: string, partial = false, cite?: Cite): ComponentChildr
         if (!/\s/.test(s[j - 1]!) && !(d[0] === '_' && word(s[j + d.length])) && !(d === '*' && s[j + 1] === '*')) break;
       }
       if (j < 0 && !partial) break;
-      push(h(tag, null, inline(s.slice(i + d.length, j < 0 ? s.length : j), partial && j < 0, cite)));
+      push(h(tag, null, inline(s.slice(i + d.length, j < 0 ? s.length : j), partial && j < 0, x)));
       if (j < 0) break scan;
       i = j + d.length;
       continue scan;
@@ -203,7 +229,7 @@ export interface MdStrings {
 
 /** Block Markdown → VNodes. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function blocks(text: string, partial: boolean, t: MdStrings, cite?: Cite): VNode<any>[] {
+export function blocks(text: string, partial: boolean, t: MdStrings, x: Hooks = {}): VNode<any>[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const out: VNode<any>[] = [];
   let i = 0;
@@ -223,14 +249,14 @@ export function blocks(text: string, partial: boolean, t: MdStrings, cite?: Cite
       out.push(h(CodeBlock, { lang: m[2] ?? '', code: body.join('\n'), t }));
     } else if ((m = HEADING.exec(line))) {
       i++;
-      out.push(h('p', { class: 'prex-h' }, h('strong', null, inline(m[1]!, partial && i >= lines.length, cite))));
+      out.push(h('p', { class: 'prex-h' }, h('strong', null, inline(m[1]!, partial && i >= lines.length, x))));
     } else if (RULE.test(line)) {
       out.push(h('hr', null));
       i++;
     } else if ((m = QUOTE.exec(line))) {
       const body: string[] = [];
       while (i < lines.length && (m = QUOTE.exec(lines[i]!))) (body.push(m[1]!), i++);
-      out.push(h('blockquote', null, blocks(body.join('\n'), partial && i >= lines.length, t, cite)));
+      out.push(h('blockquote', null, blocks(body.join('\n'), partial && i >= lines.length, t, x)));
     } else if ((m = ITEM.exec(line))) {
       const indent = m[1]!.length;
       const ordered = /\d/.test(m[2]!);
@@ -260,7 +286,7 @@ export function blocks(text: string, partial: boolean, t: MdStrings, cite?: Cite
           start !== 1 ? { start } : null,
           items.map((it, k) => {
             const body = it.join('\n').trimEnd();
-            const kids = /\n\s*\n|\n\s*([-*+]|\d+[.)])\s|\n```/.test(body) ? blocks(body, last && k === items.length - 1, t, cite) : inline(body, last && k === items.length - 1, cite);
+            const kids = /\n\s*\n|\n\s*([-*+]|\d+[.)])\s|\n```/.test(body) ? blocks(body, last && k === items.length - 1, t, x) : inline(body, last && k === items.length - 1, x);
             return h('li', null, kids);
           }),
         ),
@@ -272,7 +298,7 @@ export function blocks(text: string, partial: boolean, t: MdStrings, cite?: Cite
       const rows: string[][] = [];
       while (i < lines.length && lines[i]!.includes('|') && lines[i]!.trim()) rows.push(cells(lines[i++]!));
       const cell = (tag: string, c: string | undefined, k: number) =>
-        h(tag, align[k] ? { class: `prex-${align[k]}` } : null, inline(c ?? '', false, cite));
+        h(tag, align[k] ? { class: `prex-${align[k]}` } : null, inline(c ?? '', false, x));
       out.push(
         h(
           'div',
@@ -284,7 +310,7 @@ export function blocks(text: string, partial: boolean, t: MdStrings, cite?: Cite
       const para = [line];
       i++;
       while (i < lines.length && lines[i]!.trim() && !startsBlock(lines[i]!, lines[i + 1])) para.push(lines[i++]!);
-      out.push(h('p', null, inline(para.join('\n'), partial && i >= lines.length, cite)));
+      out.push(h('p', null, inline(para.join('\n'), partial && i >= lines.length, x)));
     }
   }
   return out;
@@ -319,6 +345,6 @@ function CodeBlock({ lang, code, t }: { lang: string; code: string; t: MdStrings
 }
 
 /** Renders an answer's Markdown. */
-export function Markdown({ text, partial, t, cite }: { text: string; partial: boolean; t: MdStrings; cite?: Cite | undefined }) {
-  return <>{blocks(text, partial, t, cite)}</>;
+export function Markdown({ text, partial, t, cite, img }: { text: string; partial: boolean; t: MdStrings; cite?: Cite | undefined; img?: ImageAllowed | undefined }) {
+  return <>{blocks(text, partial, t, { cite, img })}</>;
 }
