@@ -5,7 +5,9 @@ import { testReporters } from '../../scripts/vitest-reporters.mjs';
 
 /**
  * Protocol modules that `@prex/protocol/wire` re-exports but only lazy chunks use (the tenant CSS
- * filter, the phone-code and voice routes). They stay with their lazy chunk, not in pane.js.
+ * filter, the phone-code and voice routes). They stay with their lazy chunk, not in pane.js. Should
+ * the pane start using one of them, rolldown puts it in a common chunk that pane.js imports, and the
+ * budget script fails the build: then take it off this list.
  */
 const LAZY_ONLY_PROTOCOL = /[\\/]protocol[\\/]dist[\\/](?:tenant-css-rules|phone-codes-wire|voice-wire)\.js$/;
 
