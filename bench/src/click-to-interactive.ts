@@ -10,7 +10,11 @@
  *               before): pane.js is fetched at idle time, so the click only mounts it.
  * Prints; never asserts (timings depend on the machine).
  *
- *   pnpm --filter @prex/bench bench:cti [--runs 20]
+ * `--latency MS` adds MS of latency to every request (Chromium's network emulation, as DevTools'
+ * throttling does): on loopback a round trip costs nothing, so an extra file on the click's path
+ * (pane.js importing a chunk) only shows with latency.
+ *
+ *   pnpm --filter @prex/bench bench:cti [--runs 20] [--latency 0]
  *
  * Playwright comes from the e2e package (the bench has no browser dependency of its own) and the
  * browser is Debian's Chromium (PREX_CHROMIUM to override), as in the e2e tests.
@@ -24,11 +28,19 @@ import { parseArgs } from 'node:util';
 import { percentile, round, summarize } from './stats.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { runs: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: { runs: { type: 'string', default: '20' }, latency: { type: 'string', default: '0' } },
+});
 const RUNS = Math.max(1, Number(values.runs) || 20);
+const LATENCY_MS = Math.max(0, Number(values.latency) || 0);
 
 type Browser = { newContext(): Promise<Context>; close(): Promise<void> };
-type Context = { newPage(): Promise<Page>; close(): Promise<void> };
+type Context = {
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+  newCDPSession(page: Page): Promise<{ send(method: string, params?: object): Promise<unknown> }>;
+};
 type Page = {
   mouse: { move(x: number, y: number): Promise<void> };
   goto(url: string, o?: { waitUntil?: string }): Promise<unknown>;
@@ -39,6 +51,17 @@ type Page = {
 };
 const requireFromE2e = createRequire(path.join(repoRoot, 'e2e', 'package.json'));
 const { chromium } = requireFromE2e('@playwright/test') as { chromium: { launch(o: object): Promise<Browser> } };
+
+/** A page in `ctx` whose every request waits LATENCY_MS longer (none when 0). */
+async function newPage(ctx: Context): Promise<Page> {
+  const p = await ctx.newPage();
+  if (LATENCY_MS > 0) {
+    const cdp = await ctx.newCDPSession(p);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LATENCY_MS, downloadThroughput: -1, uploadThroughput: -1 });
+  }
+  return p;
+}
 
 /** Pointer over the launcher → click: a quick mouse user (people typically take longer). */
 const HOVER_MS = 100;
@@ -95,7 +118,7 @@ async function main() {
     const cold: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const ctx = await browser.newContext();
-      const p = await ctx.newPage();
+      const p = await newPage(ctx);
       await p.goto(`${host.url}/cold.html`, { waitUntil: 'load' });
       await p.waitForSelector('prex-launcher');
       cold.push(await p.evaluate<number>(CLICK_TO_INTERACTIVE));
@@ -105,7 +128,7 @@ async function main() {
     const hovered: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const ctx = await browser.newContext();
-      const p = await ctx.newPage();
+      const p = await newPage(ctx);
       await p.goto(`${host.url}/cold.html`, { waitUntil: 'load' });
       await p.waitForSelector('prex-launcher');
       const [x, y] = await p.evaluate<[number, number]>(
@@ -119,7 +142,7 @@ async function main() {
 
     const warm: number[] = [];
     const ctx = await browser.newContext();
-    const p = await ctx.newPage();
+    const p = await newPage(ctx);
     await p.goto(`${host.url}/prefetch.html`, { waitUntil: 'networkidle' }); // fills the HTTP cache
     for (let i = 0; i < RUNS; i++) {
       // The loader keeps the pane open across reloads in a tab (sessionStorage): start each open closed.
@@ -138,7 +161,8 @@ async function main() {
         `${label.padEnd(34)} median ${round(s.median, 1)} ms   p90 ${round(p90, 1)} ms   min ${round(s.min, 1)} ms   max ${round(s.max, 1)} ms   (n=${xs.length})`,
       );
     };
-    console.log(`\nClick-to-interactive in Chromium (click launcher → pane rendered, input focused), ${RUNS} opens each:`);
+    const link = LATENCY_MS > 0 ? `, ${LATENCY_MS} ms added to every request` : '';
+    console.log(`\nClick-to-interactive in Chromium (click launcher → pane rendered, input focused${link}), ${RUNS} opens each:`);
     line('cold (no cache, fresh context)', cold);
     line(`cold, pointer over ${HOVER_MS} ms before`, hovered);
     line('prefetched (idle prefetch, warm)', warm);

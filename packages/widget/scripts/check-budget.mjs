@@ -1,6 +1,8 @@
-// Fails the build when the pane's initial download (pane.js plus the chunks it imports
-// statically) is over budget gzipped, or when a budgeted lazy chunk (import()) is. A lazy chunk's
-// size is its own file plus anything it imports statically that the pane has not loaded already.
+// Fails the build when pane.js imports another chunk statically (each such import is one more round
+// trip before a cold open paints; vite.config.ts keeps the first paint in one file), when the pane's
+// initial download (pane.js plus any static imports) is over budget gzipped, or when a budgeted lazy
+// chunk (import()) is. A lazy chunk's size is its own file plus anything it imports statically that
+// the pane has not loaded already.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +13,11 @@ const PANE_BUDGET = 30_000;
 const LAZY_BUDGETS = { 'account-panel': 8_000, 'tenant-css': 2_000, attach: 4_000 };
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+
+/** Relative static imports only: `import"./x.js"`, `from"./x.js"` (not `import("./x.js")`). */
+function staticImports(code) {
+  return [...code.matchAll(/(?:\bfrom\s*|\bimport\s*)["'`](\.{1,2}\/[^"'`]+)["'`]/g)].map((m) => m[1]);
+}
 
 /** Sizes of `file` and its static imports, skipping files in `loaded` (which it fills). */
 function measure(file, loaded) {
@@ -24,10 +31,7 @@ function measure(file, loaded) {
     const code = readFileSync(f);
     raw += code.length;
     gz += gzipSync(code, { level: 9 }).length;
-    // static imports only: `import"./x.js"`, `from"./x.js"` (not `import("./x.js")`)
-    for (const m of code.toString().matchAll(/(?:\bfrom\s*|\bimport\s*)["'`](\.{1,2}\/[^"'`]+)["'`]/g)) {
-      visit(resolve(dirname(f), m[1]));
-    }
+    for (const spec of staticImports(code.toString())) visit(resolve(dirname(f), spec));
   };
   visit(file);
   return { raw, gz, files: files.join(' + ') };
@@ -42,6 +46,11 @@ function report(label, { raw, gz, files }, budget) {
   }
 }
 
+const paneImports = staticImports(readFileSync(join(dist, 'pane.js'), 'utf8'));
+if (paneImports.length > 0) {
+  console.error(`pane.js imports ${paneImports.join(', ')} statically: the first paint must be one file (see vite.config.ts)`);
+  failed = true;
+}
 const paneFiles = new Set();
 report('pane initial JS', measure(join(dist, 'pane.js'), paneFiles), PANE_BUDGET);
 const chunks = readdirSync(join(dist, 'chunks'));

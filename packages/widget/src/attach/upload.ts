@@ -1,11 +1,7 @@
 import type { AttachmentUploadResponse, ErrorBody } from '@prex/protocol';
 import { ATTACHMENT_ROUTES } from '@prex/protocol/attachments-wire';
-/**
- * wire's PUBLISHABLE_KEY_HEADER. Importing '@prex/protocol/wire' from this lazy chunk makes the
- * bundler split the pane's own code into a second initial file (+900 B gzipped), so it is repeated
- * here; the e2e upload fails if the two ever differ.
- */
-const PUBLISHABLE_KEY_HEADER = 'x-prex-key';
+// From the pane's copy of wire: vite.config.ts keeps everything the entry reaches in pane.js.
+import { PUBLISHABLE_KEY_HEADER } from '@prex/protocol/wire';
 
 export interface UploadTarget {
   base: string;
