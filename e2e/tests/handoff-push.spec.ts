@@ -13,7 +13,7 @@ test.afterAll(async () => {
 
 const EVENTS = '/v1/conversations/current/events';
 
-test('with a person on the conversation, staff typing, their reply and the resolve arrive by push; then the bot answers again', async ({ page }) => {
+test('with a person on the conversation, staff typing, their replies (counted on the badge while the pane is closed) and the resolve arrive by push; then the bot answers again', async ({ page }) => {
   const widget = new Widget(page);
   // Every request that could fetch a staff reply or the handoff's state the old way (polling).
   const pulls: string[] = [];
@@ -47,6 +47,15 @@ test('with a person on the conversation, staff typing, their reply and the resol
   await expect(widget.messages('user').last()).toHaveAttribute('data-message-id', /^msg_/);
   await expect(widget.messages('assistant')).toHaveCount(2);
 
+  // The visitor closes the pane and goes on browsing: Sam's next reply counts on the launcher's badge.
+  await page.keyboard.press('Escape');
+  await expect(widget.pane).toBeHidden();
+  await stack.admin('POST', `/v1/admin/conversations/${sessionId}/replies`, { text: 'Anything else I can do?', staffName: 'Sam' });
+  await expect(page.getByTestId('prex-unread')).toHaveText('1');
+  await widget.launcher.click();
+  await expect(widget.answerText(widget.messages('assistant').last())).toHaveText('Anything else I can do?');
+  await expect(page.getByTestId('prex-unread')).toBeHidden();
+
   const { escalations } = await stack.admin<AdminEscalationsResponse>('GET', '/v1/admin/escalations?status=open');
   const escalation = escalations.find((e) => e.sessionId === sessionId)!;
   await stack.admin('PATCH', `/v1/admin/escalations/${escalation.id}`, { status: 'resolved' });
@@ -55,7 +64,7 @@ test('with a person on the conversation, staff typing, their reply and the resol
   expect(pulls.slice(pullsBefore)).toEqual([]);
 
   await widget.ask('How do I get a refund?');
-  await expect(widget.messages('assistant')).toHaveCount(3);
+  await expect(widget.messages('assistant')).toHaveCount(4);
   await expect(widget.lastAnswer()).toHaveAttribute('data-status', 'complete');
   await expect(widget.lastAnswer()).toContainText(/refund/i);
   await expect(widget.lastAnswer()).toHaveAttribute('data-author', 'bot');

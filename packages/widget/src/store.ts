@@ -162,6 +162,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     has: (id) => messages.peek().some((m) => m.id.peek() === id),
     append: (ui) => {
       messages.value = [...messages.peek(), ui];
+      // A person's reply while the pane is closed: the launcher's badge counts it.
+      if (!isOpen.peek()) unread.value++;
       announcement.value = `${ui.name || strings.peek().human}: ${plain(ui.text.peek())}`;
     },
   });
@@ -371,7 +373,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   }
 
   // Not while restoring: the stream starts after the history's last event, known once it is read.
-  const staffMayReply = computed(() => handoff.state.value?.status === 'open' && isOpen.value && phase.value === 'ready');
+  const staffMayReply = computed(() => handoff.state.value?.status === 'open' && phase.value === 'ready');
   // Opening the pane marks everything read; the count goes to the host page (launcher badge).
   let lastUnread = 0;
   const stopEffects = [
@@ -386,7 +388,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
       if (n !== lastUnread) emit?.('unread:change', { count: (lastUnread = n) });
     }),
     // Staff replies, typing and the handoff's end arrive by push while a person has the
-    // conversation and the pane is open. (The effect follows "open or not", not every state object.)
+    // conversation, the pane open or closed (a reply while closed counts on the launcher's badge).
+    // (The effect follows "a person has it or not", not every state object.)
     effect(() => {
       if (!staffMayReply.value) return;
       const c = new AbortController();
