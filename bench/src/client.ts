@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { PUBLISHABLE_KEY_HEADER, ROUTES, STREAM_DONE } from '@prex/protocol';
+import { PUBLISHABLE_KEY_HEADER, ROUTES } from '@prex/protocol';
+import { emptyAnswer, readAnswerStream, reduceAnswer } from '@prex/protocol/client';
 
 /** A server that speaks Prex's public wire contract (Prex itself, or the bench's floor). */
 export interface Target {
@@ -61,41 +61,24 @@ export async function runTurn(target: Target, token: string, text: string, keepC
 
   let firstDeltaMs = Number.NaN;
   let doneMs = Number.NaN;
-  let answerer: string | undefined;
-  let grounded: boolean | undefined;
   let deltas = 0;
-  let textChars = 0;
-  let failure: string | undefined;
+  let answer = emptyAnswer;
   const chunks: unknown[] | undefined = keepChunks ? [] : undefined;
 
-  const parser = createParser({
-    onEvent(event: EventSourceMessage) {
-      if (event.data === STREAM_DONE) {
-        doneMs = performance.now() - t0;
-        return;
-      }
-      const chunk = JSON.parse(event.data) as { type: string; delta?: string; errorText?: string; data?: { answerer?: string; grounded?: boolean } };
-      chunks?.push(chunk);
-      if (chunk.type === 'text-delta') {
-        if (deltas === 0) firstDeltaMs = performance.now() - t0;
-        deltas += 1;
-        textChars += chunk.delta?.length ?? 0;
-      } else if (chunk.type === 'data-prex-meta') {
-        answerer = chunk.data?.answerer;
-        grounded = chunk.data?.grounded;
-      } else if (chunk.type === 'error') {
-        failure = chunk.errorText ?? 'error chunk';
-      }
-    },
-  });
-
-  const decoder = new TextDecoder();
   // Read to the end of the response (not just to [DONE]) so the keep-alive connection is reusable.
-  for await (const bytes of res.body) parser.feed(decoder.decode(bytes, { stream: true }));
-  parser.feed(decoder.decode());
+  for await (const event of readAnswerStream(res)) {
+    if (event.done) doneMs = performance.now() - t0;
+    else {
+      chunks?.push(event.chunk);
+      if (event.chunk.type === 'text-delta' && deltas++ === 0) firstDeltaMs = performance.now() - t0;
+    }
+    answer = reduceAnswer(answer, event);
+  }
 
-  if (failure) throw new Error(`answer stream error: ${failure}`);
-  if (Number.isNaN(doneMs)) throw new Error('answer stream ended without [DONE]');
+  if (answer.status === 'error') throw new Error(`answer stream error: ${answer.errorText ?? 'error chunk'}`);
+  if (!answer.done) throw new Error('answer stream ended without [DONE]');
   if (deltas === 0) throw new Error('answer stream had no text-delta');
+  const { answerer, grounded } = answer.meta ?? {};
+  const textChars = answer.text.length;
   return { firstDeltaMs, doneMs, answerer, grounded, chunks, deltas, textChars };
 }

@@ -1,7 +1,7 @@
-import { createParser } from 'eventsource-parser';
+import { readSseMessages } from '@prex/protocol/client';
 
 /**
- * A visitor's conversation stream read as the widget reads it (eventsource-parser over fetch):
+ * A visitor's conversation stream read over fetch, with the protocol's SSE reader:
  * `arrival(text)` resolves with the time the staff message with that text was parsed.
  */
 export async function openConversationStream(baseUrl: string, headers: Record<string, string>) {
@@ -9,17 +9,13 @@ export async function openConversationStream(baseUrl: string, headers: Record<st
   const controller = new AbortController();
   const res = await fetch(`${baseUrl}/v1/conversations/current/events`, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
   if (res.status !== 200) throw new Error(`events stream → ${res.status}`);
-  const parser = createParser({
-    onEvent(ev) {
-      const at = performance.now();
-      const event = JSON.parse(ev.data) as { type: string; message?: { text: string } };
-      if (event.type === 'staff-message') waiting.get(event.message!.text)?.(at);
-    },
-  });
   void (async () => {
-    const decoder = new TextDecoder();
     try {
-      for await (const chunk of res.body!) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+      for await (const message of readSseMessages(res)) {
+        const at = performance.now();
+        const event = JSON.parse(message.data) as { type: string; message?: { text: string } };
+        if (event.type === 'staff-message') waiting.get(event.message!.text)?.(at);
+      }
     } catch {
       /* closed by the bench */
     }

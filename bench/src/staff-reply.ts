@@ -1,8 +1,8 @@
 /**
  * Staff reply → visible in a widget-like client: the time from a staff member posting a reply
  * (POST /v1/admin/conversations/:id/replies) until the visitor's conversation stream
- * (GET /v1/conversations/current/events, read as the widget reads it: eventsource-parser over
- * fetch) delivers that message. Two instances on one Postgres server: the reply posted to the
+ * (GET /v1/conversations/current/events, read over fetch with @prex/protocol/client's SSE
+ * reader) delivers that message. Two instances on one Postgres server: the reply posted to the
  * instance serving the stream, then to the other (LISTEN/NOTIFY between them). Prints the median
  * and p95; asserts nothing.
  *

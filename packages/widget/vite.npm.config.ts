@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 /**
  * The npm entry (`@prex/widget`, src/index.ts) for bundler users: an ES module in dist/npm/ that
- * leaves Preact, signals and eventsource-parser to the user's bundler (they are dependencies).
+ * leaves Preact and signals to the user's bundler (they are dependencies).
  * Built after the pane (which empties dist/); declarations come from tsconfig.types.json.
  */
 export default defineConfig({
@@ -21,7 +21,7 @@ export default defineConfig({
       fileName: () => 'index.js',
     },
     rolldownOptions: {
-      external: [/^preact($|\/)/, /^@preact\/signals/, /^eventsource-parser/],
+      external: [/^preact($|\/)/, /^@preact\/signals/],
     },
   },
 });

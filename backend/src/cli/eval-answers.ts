@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { EvalClient } from '../quality/agent-eval-client.js';
-import type { TurnOutcome } from '../quality/answer-stream.js';
+import type { TurnOutcome } from '../quality/turn-outcome.js';
 import { startServer } from '../server.js';
 import { createTenant } from '../tenants/repository.js';
 import { readEvalFile, type EvalFile } from './eval-file.js';

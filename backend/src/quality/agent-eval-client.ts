@@ -1,8 +1,8 @@
 import { PUBLISHABLE_KEY_HEADER, ROUTES, createSessionResponseSchema, resumePath, stopPath } from '@prex/protocol';
 import { describeFetchFailure } from '../http/fetch-failure.js';
-import { AnswerStreamRead, type TurnOutcome } from './answer-stream.js';
+import { AnswerStreamRead, type TurnOutcome } from './turn-outcome.js';
 
-export type { CitedSource, TurnOutcome } from './answer-stream.js';
+export type { CitedSource, TurnOutcome } from './turn-outcome.js';
 
 /**
  * The visitor side of the public HTTP API, as `prex eval agent` needs it: a session, a message

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STREAM_DONE, type UIStreamChunk } from '@prex/protocol';
+import { readAnswerStream, type AnswerStreamEvent } from '@prex/protocol/client';
 import { resolveAgent } from '../../src/agents/repository.js';
 import type { Db } from '../../src/db/db.js';
 import { searchPassages } from '../../src/knowledge/search/index.js';
@@ -86,19 +86,12 @@ function gatedDb(db: Db) {
   };
 }
 
-/** Reads SSE chunks until `stop` says so; the reader stays open for more. */
-async function readUntil(reader: ReadableStreamDefaultReader<string>, stop: (chunk: UIStreamChunk | 'done') => boolean): Promise<void> {
-  let buffer = '';
+/** Reads stream events until `stop` says so; the stream stays open for more. */
+async function readUntil(events: AsyncGenerator<AnswerStreamEvent>, stop: (event: AnswerStreamEvent) => boolean): Promise<void> {
   for (;;) {
-    const { value, done } = await reader.read();
+    const { value, done } = await events.next();
     if (done) throw new Error('the stream ended first');
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '))?.slice(6);
-      buffer = buffer.slice(end + 2);
-      if (data !== undefined && stop(data === STREAM_DONE ? 'done' : (JSON.parse(data) as UIStreamChunk))) return;
-    }
+    if (stop(value)) return;
   }
 }
 
@@ -127,8 +120,8 @@ describe("an answer's round trips before its first text-delta", () => {
     gate.arm([t.publishableKey, t.tenantId, v.sessionId], TURN_STATEMENTS);
 
     const res = await send(v, { text: 'How do I get a refund?' });
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    await readUntil(reader, (chunk) => chunk !== 'done' && chunk.type === 'text-delta');
+    const events = readAnswerStream(res);
+    await readUntil(events, (event) => event.chunk?.type === 'text-delta');
 
     const own = gate.statements.filter((s) => !s.retrieval);
     const retrieval = gate.statements.filter((s) => s.retrieval);
@@ -139,11 +132,11 @@ describe("an answer's round trips before its first text-delta", () => {
     await expect.poll(() => gate.held, { timeout: 10_000 }).toBeGreaterThan(0);
 
     gate.release();
-    await readUntil(reader, (chunk) => chunk === 'done');
+    await readUntil(events, (event) => event.done === true);
     // History read right after [DONE] shows the final state.
     const answer = lastAssistant(await history(v));
     expect(answer.status).toBe('complete');
     expect(answer.text).toContain('30 days');
-    await reader.cancel();
+    await events.return();
   });
 });

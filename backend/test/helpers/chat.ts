@@ -1,4 +1,5 @@
-import { PUBLISHABLE_KEY_HEADER, ROUTES, STREAM_DONE, type ChatMessage, type HistoryResponse, type UIStreamChunk } from '@prex/protocol';
+import { PUBLISHABLE_KEY_HEADER, ROUTES, type ChatMessage, type HistoryResponse, type UIStreamChunk } from '@prex/protocol';
+import { readAnswerStream } from '@prex/protocol/client';
 import type { Db } from '../../src/db/db.js';
 import type { Logger } from '../../src/logger.js';
 import { upsertDocument } from '../../src/knowledge/ingest.js';
@@ -118,48 +119,25 @@ export interface SseRead {
 }
 
 /**
- * Reads an SSE response. With `until`, stops (and cancels the response) as soon as the events read
- * so far satisfy it: that is how a test "drops the connection" mid-answer.
+ * Reads an answer stream with the protocol's client. With `until`, stops (and cancels the
+ * response) as soon as the events read so far satisfy it: that is how a test "drops the
+ * connection" mid-answer.
  */
 export async function readSse(res: Response, until?: (read: SseRead) => boolean): Promise<SseRead> {
   const read: SseRead = { events: [], chunks: [], done: false, heartbeats: 0 };
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return read;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        parseEvent(buffer.slice(0, end), read);
-        buffer = buffer.slice(end + 2);
-        if (read.done || until?.(read)) return read;
-      }
+  for await (const event of readAnswerStream(res, { onComment: () => read.heartbeats++ })) {
+    // Every event of a Prex answer stream carries its sequence number: a resume depends on it.
+    if (event.seq === undefined) throw new Error(`SSE event without id: ${JSON.stringify(event)}`);
+    if (event.done) {
+      read.events.push({ id: event.seq, done: true });
+      read.done = true;
+      return read;
     }
-  } finally {
-    await reader.cancel().catch(() => undefined);
+    read.events.push({ id: event.seq, chunk: event.chunk });
+    read.chunks.push({ seq: event.seq, chunk: event.chunk });
+    if (until?.(read)) return read;
   }
-}
-
-function parseEvent(block: string, read: SseRead): void {
-  let id: number | undefined;
-  let data: string | undefined;
-  for (const line of block.split('\n')) {
-    if (line.startsWith(':')) read.heartbeats++;
-    else if (line.startsWith('id: ')) id = Number(line.slice(4));
-    else if (line.startsWith('data: ')) data = line.slice(6);
-  }
-  if (data === undefined) return;
-  if (id === undefined) throw new Error(`SSE event without id: ${block}`);
-  if (data === STREAM_DONE) {
-    read.events.push({ id, done: true });
-    read.done = true;
-    return;
-  }
-  const chunk = JSON.parse(data) as UIStreamChunk;
-  read.events.push({ id, chunk });
-  read.chunks.push({ seq: id, chunk });
+  return read;
 }
 
 /** The text of text-delta chunks, in order. */

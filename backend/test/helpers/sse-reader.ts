@@ -1,9 +1,9 @@
-import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
+import { readSseMessages, type SseMessage } from '@prex/protocol/client';
 
 /**
  * An SSE stream read in the background, as a browser keeps one open: what arrived is in
  * `received`, `until` waits for it to satisfy a condition (these streams never end by themselves),
- * `close` cuts the connection. Parsed by eventsource-parser, as the console parses its streams.
+ * `close` cuts the connection. Parsed by the protocol's client, as the widget parses its streams.
  */
 export class BackgroundSseReader<T> {
   readonly received: T[] = [];
@@ -17,7 +17,7 @@ export class BackgroundSseReader<T> {
   }
 
   /** Starts reading `res` (a 200 event stream), keeping what `toItem` makes of each event. */
-  protected start(res: Response, what: string, toItem: (message: EventSourceMessage) => T): void {
+  protected start(res: Response, what: string, toItem: (message: SseMessage) => T): void {
     void this.read(res, what, toItem);
   }
 
@@ -33,15 +33,13 @@ export class BackgroundSseReader<T> {
     this.controller.abort();
   }
 
-  private async read(res: Response, what: string, toItem: (message: EventSourceMessage) => T): Promise<void> {
+  private async read(res: Response, what: string, toItem: (message: SseMessage) => T): Promise<void> {
     try {
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`the ${what} ended`);
-        this.received.push(toItem(value));
+      for await (const message of readSseMessages(res)) {
+        this.received.push(toItem(message));
         this.changed();
       }
+      throw new Error(`the ${what} ended`);
     } catch (error) {
       this.ended = error instanceof Error ? error : new Error(String(error));
       this.changed();

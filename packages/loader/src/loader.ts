@@ -1,50 +1,5 @@
 import type { ThemeOverride } from '@prex/protocol';
-
-/**
- * The pane module's handshake, as the loader uses it (the authoritative declaration is
- * `MountOptions` / `PaneHandle` in @prex/widget, src/mount.tsx).
- */
-export interface PaneHandle {
-  open(): void;
-  close(): void;
-  toggle(): void;
-  destroy(): void;
-  update?(patch: UpdatePatch): void;
-  identify?(user: Record<string, unknown>, signature?: string): void;
-}
-export interface UpdatePatch {
-  theme?: ThemeOverride | undefined;
-  locale?: string | undefined;
-}
-export interface LauncherTheme {
-  accentColor?: string | undefined;
-  position?: 'left' | 'right' | undefined;
-  launcherLabel?: string | undefined;
-  launcherIcon?: string | undefined;
-  offsetX?: number | undefined;
-  offsetY?: number | undefined;
-}
-export type Emit = (name: string, payload: unknown) => void;
-export interface MountOptions {
-  root: ShadowRoot;
-  /** Theme bits known before the tenant's config arrives (script-tag attributes, the last visit's cache). */
-  hint?: LauncherTheme | undefined;
-  /** Mount already open (restored after a reload or a page change): focus stays where the page has it. */
-  open?: boolean | undefined;
-  publishableKey: string;
-  apiBase: string;
-  theme?: ThemeOverride | undefined;
-  locale?: string | undefined;
-  namespace?: string | undefined;
-  /** The agent that answers, by name; absent: the tenant's default. */
-  agent?: string | undefined;
-  emit?: Emit;
-  onClose?: () => void;
-  onTheme?: (theme: LauncherTheme) => void;
-}
-export interface PaneModule {
-  mount(options: MountOptions): PaneHandle;
-}
+import type { Emit, LauncherTheme, PaneHandle, PaneModule } from '@prex/protocol/embed';
 
 /** `Prex('boot', config)`: for pages that do not use the script tag's data attributes. */
 export interface BootConfig {
@@ -341,7 +296,7 @@ export function install(
           identity = [a, b];
           return pane?.identify?.(a, b);
         case 'update': {
-          const p = (a ?? {}) as UpdatePatch;
+          const p = (a ?? {}) as Parameters<PaneHandle['update']>[0];
           if (!cfg) return;
           cfg.theme = { ...cfg.theme, ...p.theme };
           if (p.locale) cfg.locale = p.locale;

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { install, type MountOptions, type PaneHandle, type PaneModule, type PrexFunction, type PrexWindow } from '../src/loader.js';
+import type { MountOptions, PaneHandle, PaneModule } from '@prex/protocol/embed';
+import { install, type PrexFunction, type PrexWindow } from '../src/loader.js';
 
 const win = window as unknown as PrexWindow;
 const PK = 'pk_demo_northwind';
 
 function fakePane() {
-  const handle = { open: vi.fn(), close: vi.fn(), toggle: vi.fn(), destroy: vi.fn() } satisfies PaneHandle;
+  const handle = { open: vi.fn(), close: vi.fn(), toggle: vi.fn(), destroy: vi.fn(), update: vi.fn(), identify: vi.fn(), identity: undefined } satisfies PaneHandle;
   const mounts: MountOptions[] = [];
   const mod: PaneModule = {
     mount: (o) => {
@@ -293,10 +294,10 @@ describe('loader JS API', () => {
     p('open');
     await flush();
     const emit = pane.mounts[0]!.emit!;
-    emit('message:received', { messageId: 'm1' });
+    emit('message:received', { messageId: 'm1', text: 'Hi', status: 'complete' });
     off();
-    emit('message:received', { messageId: 'm2' });
-    expect(seen).toEqual([{ messageId: 'm1' }]);
+    emit('message:received', { messageId: 'm2', text: 'Again', status: 'complete' });
+    expect(seen).toEqual([{ messageId: 'm1', text: 'Hi', status: 'complete' }]);
     expect(err).toHaveBeenCalled();
   });
 

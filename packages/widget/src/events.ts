@@ -1,25 +1,11 @@
-/**
- * Events the widget reports to the host page through `Prex('on', name, fn)`.
- * The pane's store emits them; the loader (or the npm package) fans them out to subscribers.
- */
-export interface PrexEventMap {
-  /** The pane is mounted and its conversation restored. */
-  ready: { sessionId: string | undefined };
-  open: Record<string, never>;
-  close: Record<string, never>;
-  /** The visitor sent a message. */
-  'message:sent': { text: string };
-  /** An answer finished (complete, stopped or failed). */
-  'message:received': { messageId: string; text: string; status: 'complete' | 'stopped' | 'error' };
-  /** Answers that arrived while the pane was closed. */
-  'unread:change': { count: number };
-  /** The conversation was handed to a human. */
-  handoff: { reason?: string };
-  error: { message: string; code?: string };
-}
+import type { Emit, PrexEventMap, PrexEventName } from '@prex/protocol/embed';
 
-export type PrexEventName = keyof PrexEventMap;
-export type Emit = <K extends PrexEventName>(name: K, payload: PrexEventMap[K]) => void;
+/**
+ * Events the widget reports to the host page through `Prex('on', name, fn)`, declared in
+ * @prex/protocol/embed. The pane's store emits them; the loader (or the npm package) fans them out
+ * to subscribers.
+ */
+export type { Emit, PrexEventMap, PrexEventName } from '@prex/protocol/embed';
 export type Listener<K extends PrexEventName> = (payload: PrexEventMap[K]) => void;
 
 /** A tiny typed emitter; a listener that throws never breaks the widget or other listeners. */

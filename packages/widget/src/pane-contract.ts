@@ -1,71 +1,7 @@
-import type { ThemeOverride, Theme } from '@prex/protocol';
-import type { Emit } from './events.js';
-
 /*
- * What an embedder and the pane agree on: the options of `mount` and the handle it returns. Types
- * only, apart from mount.tsx, so that the custom element (element.ts), which mount.tsx registers,
- * can name them without importing the module that imports it.
+ * What an embedder and the pane agree on: the options of `mount` and the handle it returns,
+ * declared once in @prex/protocol/embed (the loader imports the same types). Re-exported here so
+ * that the custom element (element.ts), which mount.tsx registers, can name them without
+ * importing the module that imports it.
  */
-
-/** What the loader (or any embedder) passes to `mount`. */
-export interface MountOptions {
-  /**
-   * Where the pane goes: the loader's shadow root, or any element. The pane appends its own
-   * `<prex-pane>` host there with its own shadow root, so its styles never meet the loader's
-   * or the page's.
-   */
-  root: ShadowRoot | HTMLElement;
-  publishableKey: string;
-  /** Backend origin, e.g. https://prex.example */
-  apiBase: string;
-  /** Host-page theme override; wins over the tenant's theme. */
-  theme?: ThemeOverride | undefined;
-  /**
-   * Theme bits for the first paint, before the tenant's config arrives (the loader's script-tag
-   * attributes and the last visit's cache); the tenant's config replaces them.
-   */
-  hint?: ThemeOverride | undefined;
-  /** Mount open without moving the focus (the loader restores a pane that was open before a reload). */
-  open?: boolean | undefined;
-  /** UI language (e.g. 'de'); default: the browser's. */
-  locale?: string | undefined;
-  /** The agent that answers, by name (e.g. 'sales'); absent: the tenant's default agent. */
-  agent?: string | undefined;
-  /** Instance name for storage keys ('Prex' or absent: the default instance). */
-  namespace?: string | undefined;
-  /** Inline placement (`<prex-chat>`): the pane fills its container, is always open, has no close button. */
-  inline?: boolean | undefined;
-  /** Receives the widget's events (ready, open, close, message:*, unread:change, handoff, error). */
-  emit?: Emit | undefined;
-  /** The visitor closed the pane from inside (close button, Escape). */
-  onClose?: (() => void) | undefined;
-  /** The resolved theme once the tenant's config arrived, and after `update` (the loader restyles its launcher). */
-  onTheme?: ((theme: Theme) => void) | undefined;
-  /** Where the session token is kept; default localStorage. */
-  storage?: Storage | undefined;
-  /** Injected fetch (tests); default globalThis.fetch. */
-  fetch?: typeof fetch | undefined;
-}
-
-/** Who the visitor is, as the host page said (`identify`); sent to the backend, which verifies the signature. */
-export interface Identity {
-  user: Record<string, unknown>;
-  signature?: string | undefined;
-}
-
-export interface PaneHandle {
-  open(): void;
-  close(): void;
-  toggle(): void;
-  /** Runtime changes: a theme override (merged into the current one) and/or the UI language. */
-  update(patch: { theme?: ThemeOverride | undefined; locale?: string | undefined }): void;
-  /**
-   * Who the visitor is: `{ userId, email?, name? }` and the host server's signature of it (hex
-   * HMAC-SHA256 of the user id, or an HS256 JWT). Sent with POST /v1/identity once a session exists;
-   * a refusal is an `error` event (the visitor stays anonymous).
-   */
-  identify(user: Record<string, unknown>, signature?: string): void;
-  readonly identity: Identity | undefined;
-  /** Stops streams, unmounts and removes the pane (the stored session is kept). */
-  destroy(): void;
-}
+export type { Identity, MountOptions, PaneHandle } from '@prex/protocol/embed';

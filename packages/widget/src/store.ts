@@ -1,5 +1,6 @@
 import type { Citation, Theme, ThemeOverride, UIStreamChunk, WidgetVoiceConfig } from '@prex/protocol';
-import { LIMITS, citationFromSourceChunk } from '@prex/protocol/wire';
+import { LIMITS } from '@prex/protocol/wire';
+import { emptyAnswer, reduceAnswerChunk, type AnswerState } from '@prex/protocol/client';
 import { batch, computed, effect, signal } from '@preact/signals';
 import { ApiError, type ApiClient } from './api.js';
 import { createConversationTokens, type ConversationTokens } from './conversations.js';
@@ -168,68 +169,60 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     },
   });
 
-  /** Applies one stream chunk to the assistant message (and its user message). */
+  /**
+   * Applies one stream chunk to the assistant message (and its user message): the protocol's
+   * reducer says what the answer is now; this shows it and does what the pane does about it.
+   */
   function applier(reply: UiMessage, question: UiMessage | null, replayFrom?: string) {
     // When an answer restored from history is replayed from seq 0, keep showing the restored
     // text until the replay has caught up with it, then show exactly what the stream says.
-    let text = replayFrom === undefined ? reply.text.peek() : '';
-    // A person has the conversation: the message went to them and no bot answer follows.
-    let toStaff = false;
+    let answer: AnswerState = { ...emptyAnswer, text: replayFrom === undefined ? reply.text.peek() : '', citations: reply.sources.peek() };
+    const confirmQuestion = () =>
+      question &&
+      batch(() => {
+        question.id.value = answer.userMessageId;
+        question.status.value = 'complete';
+      });
     return (chunk: UIStreamChunk) => {
+      answer = reduceAnswerChunk(answer, chunk);
+      const { text, status } = answer;
       switch (chunk.type) {
         case 'start':
-          reply.id.value = chunk.messageId;
-          reply.status.value = 'streaming';
+          reply.id.value = answer.messageId;
+          reply.status.value = status;
           if (stopRequested) void stop();
           break;
         case 'data-prex-meta':
-          if (question) batch(() => {
-            question.id.value = chunk.data.userMessageId;
-            question.status.value = 'complete';
-          });
+          confirmQuestion();
           break;
         case 'text-delta':
-          text += chunk.delta;
           if (replayFrom === undefined || text.length >= replayFrom.length) reply.text.value = text;
-          reply.status.value = 'streaming';
+          reply.status.value = status;
           break;
         case 'source-url':
-        case 'source-document': {
-          const c = citationFromSourceChunk(chunk);
-          if (!reply.sources.peek().some((s) => s.sourceId === c.sourceId)) {
-            reply.sources.value = [...reply.sources.peek(), c as Citation];
-          }
+        case 'source-document':
+          reply.sources.value = answer.citations as Citation[];
           break;
-        }
         case 'data-prex-handoff':
           handoff.fromStream(chunk.data);
           break;
         case 'data-prex-to-staff':
-          toStaff = true;
-          if (question) batch(() => {
-            question.id.value = chunk.data.userMessageId;
-            question.status.value = 'complete';
-          });
+          // A person has the conversation: the message went to them and no bot answer follows.
+          confirmQuestion();
           handoff.fromStream({ status: 'open', escalationId: chunk.data.escalationId });
           break;
         case 'finish':
+        case 'abort':
+        case 'error':
           batch(() => {
             reply.text.value = text;
-            reply.status.value = 'complete';
+            reply.status.value = status;
             // No empty bot bubble: staff answer this one in the conversation.
-            if (toStaff) messages.value = messages.peek().filter((m) => m !== reply);
+            if (chunk.type === 'finish' && answer.toStaff) messages.value = messages.peek().filter((m) => m !== reply);
           });
-          break;
-        case 'abort':
-          reply.text.value = text;
-          reply.status.value = 'stopped';
-          break;
-        case 'error':
-          reply.text.value = text;
-          reply.status.value = 'error';
-          {
+          if (chunk.type === 'error') {
             const q = question ?? askedBefore(reply);
-            failure.value = { message: chunk.errorText || friendly(null), retry: () => q && resend(q) };
+            failure.value = { message: answer.errorText || friendly(null), retry: () => q && resend(q) };
           }
           break;
       }

@@ -69,38 +69,36 @@ export async function readAnswerStream(o: AnswerStreamOptions): Promise<'done' |
     let error: unknown;
     try {
       // Before connecting: a parser that cannot be fetched is a request never sent, not a lost answer.
-      const { createParser } = await loadSseParser();
+      const { createSseParser } = await loadSseParser();
       const res =
         connections++ === 0 ? await o.connect(ctrl.signal) : await o.reconnect(messageId!, last, ctrl.signal);
       if (!res.body) throw new TypeError('response has no body');
       const body = res.body.getReader();
       const decoder = new TextDecoder();
       let done = false;
-      const parser = createParser({
-        onEvent(ev) {
-          if (done) return;
-          if (ev.data === STREAM_DONE) {
-            done = true;
-            return;
-          }
-          const seq = ev.id === undefined || ev.id === '' ? NaN : Number(ev.id);
-          if (seq <= last) return; // already applied (a server replaying from too early)
-          let chunk: UIStreamChunk;
-          try {
-            chunk = JSON.parse(ev.data) as UIStreamChunk;
-          } catch {
-            return;
-          }
-          if (Number.isFinite(seq)) last = seq;
-          if (!progressed) {
-            progressed = true;
-            failures = 0;
-            if (connections > 1) o.onConnection?.('live');
-          }
-          if (chunk.type === 'start') messageId = chunk.messageId;
-          if (TERMINAL.has(chunk.type)) terminal = true;
-          o.onChunk(chunk, seq);
-        },
+      const parser = createSseParser((ev) => {
+        if (done) return;
+        if (ev.data === STREAM_DONE) {
+          done = true;
+          return;
+        }
+        const seq = ev.id === undefined || ev.id === '' ? NaN : Number(ev.id);
+        if (seq <= last) return; // already applied (a server replaying from too early)
+        let chunk: UIStreamChunk;
+        try {
+          chunk = JSON.parse(ev.data) as UIStreamChunk;
+        } catch {
+          return;
+        }
+        if (Number.isFinite(seq)) last = seq;
+        if (!progressed) {
+          progressed = true;
+          failures = 0;
+          if (connections > 1) o.onConnection?.('live');
+        }
+        if (chunk.type === 'start') messageId = chunk.messageId;
+        if (TERMINAL.has(chunk.type)) terminal = true;
+        o.onChunk(chunk, seq);
       });
       let timer: ReturnType<typeof setTimeout> | undefined;
       const arm = () => {
