@@ -127,7 +127,8 @@ function FileLink({ f, store }: { f: WireAttachment; store: Store }) {
   };
   return (
     <button type="button" class="prex-file" data-testid="prex-file" onClick={() => void open().catch(() => undefined)}>
-      {url && <img src={url} alt="" />}
+      {/* A host page whose CSP has no `img-src blob:` refuses the thumbnail: the name alone stays. */}
+      {url && <img src={url} alt="" onError={() => setUrl(null)} />}
       <span>{f.name}</span>
     </button>
   );
