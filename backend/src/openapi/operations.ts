@@ -67,7 +67,7 @@ export const OPERATIONS: readonly Operation[] = [
   op('post', R.customerExport, 'visitor', 'Export the customer’s data', p.customerExportSchema, { body: p.dataRightsRequestSchema }),
   op('post', R.customerDelete, 'visitor', 'Delete the customer’s data', p.customerDeleteResponseSchema, { body: p.dataRightsRequestSchema }),
   op('post', p.ATTACHMENT_ROUTES.upload, 'visitor', 'Attach a file to the conversation: its bytes as the body, its type as Content-Type, its name in ?name= (400 empty, 413 over the workspace’s limit, 415 a type not taken or bytes that are not the declared type); 201 with the message carrying it', p.attachmentUploadResponseSchema, { fileBody: p.ATTACHMENT_CONTENT_TYPES, query: p.attachmentUploadQuerySchema, status: 201 }),
-  op('get', p.ATTACHMENT_ROUTES.visitorFile, 'visitor', 'A file of the caller’s own conversation (404 for any other)', 'file'),
+  op('get', p.ATTACHMENT_ROUTES.visitorFile, 'visitor', 'A file of the caller’s conversation, or of another conversation of the same customer (their data export lists these paths); 404 for any other', 'file'),
   op('post', p.VOICE_ROUTE, 'visitor', 'Transcribe a voice message (the raw audio as the body, its audio type as Content-Type, at most VOICE_LIMITS); answers the text for the visitor to edit and send. The audio is not kept. 404 when no transcription endpoint is configured', p.voiceTranscriptResponseSchema, { query: p.voiceQuerySchema, fileBody: Object.keys(p.VOICE_AUDIO_TYPES) }),
   op('post', R.emailConversation, 'visitor', 'Email this conversation to the visitor', p.emailConversationResponseSchema, { body: p.emailConversationRequestSchema }),
 
