@@ -167,6 +167,7 @@ export const OPERATIONS: readonly Operation[] = [
   op('put', p.STAFF_SETTINGS_ROUTES.identity, 'staffSession', 'Require signed visitor identities, or not (owners and admins)', p.staffSettingsResponseSchema, { body: p.staffIdentitySettingsRequestSchema }),
   op('post', p.STAFF_SETTINGS_ROUTES.rotateIdentitySecret, 'staffSession', 'Issue a new identity secret, shown once; identities signed with the old one stop verifying at once (owners only)', p.staffRotateIdentitySecretResponseSchema),
   op('put', p.STAFF_SETTINGS_ROUTES.retention, 'staffSession', 'Delete conversations quiet for longer than conversationRetentionDays, or keep them (null) (owners and admins)', p.staffSettingsResponseSchema, { body: p.staffRetentionRequestSchema }),
+  op('put', p.STAFF_SETTINGS_ROUTES.voice, 'staffSession', 'The widget’s microphone: the browser’s recognition, always the server’s transcription, or off (no microphone) (owners and admins)', p.staffSettingsResponseSchema, { body: p.staffVoiceRequestSchema }),
   op('get', p.ATTACHMENT_ROUTES.staffFile, 'staffSession', 'A file a visitor attached to a conversation of the workspace (any role; images inline, other files as downloads)', 'file'),
   op('get', p.ATTACHMENT_ROUTES.staffSettings, 'staffSession', 'What visitors may attach: on or off, the largest file, the types taken (owners and admins)', p.attachmentSettingsSchema),
   op('put', p.ATTACHMENT_ROUTES.staffSettings, 'staffSession', 'Set what visitors may attach (owners and admins)', p.attachmentSettingsSchema, { body: p.attachmentSettingsSchema }),

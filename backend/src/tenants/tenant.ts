@@ -10,6 +10,6 @@ export interface Tenant {
   adminOrigins: string[];
   theme: Theme;
   /** 'server': the widget records voice messages for server transcription even where the browser recognises speech. */
-  voiceInput: 'browser' | 'server';
+  voiceInput: 'browser' | 'server' | 'off';
   createdAt: Date;
 }

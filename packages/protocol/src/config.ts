@@ -30,6 +30,8 @@ export const widgetConfigResponseSchema = z.object({
   theme: themeSchema,
   /** Voice messages transcribed by the server; absent or null: none configured (the recorder is not shown). */
   voice: widgetVoiceConfigSchema.optional(),
+  /** false: the workspace turned voice input off, the pane shows no microphone (absent: shown where it can work). */
+  microphone: z.boolean().optional(),
 });
 /** PUT /v1/admin/theme: the tenant's stored theme (a partial theme; missing fields use the defaults). */
 export const adminThemeRequestSchema = themeOverrideSchema;

@@ -65,6 +65,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   const configured = signal(false);
   /** Voice messages transcribed by the server (null: none; the microphone is the browser's alone). */
   const voice = signal<WidgetVoiceConfig>(null);
+  /** False when the tenant turned voice input off: no microphone, whatever the browser can do. */
+  const microphone = signal(true);
   const isOpen = signal(false);
   /** 'loading' while the previous conversation is being restored. */
   const phase = signal<'loading' | 'ready'>('ready');
@@ -122,6 +124,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
       const cfg = await api.config();
       theme.value = resolveTheme(cfg.theme, themeOverride);
       voice.value = cfg.voice ?? null;
+      microphone.value = cfg.microphone !== false;
       onTheme?.(theme.value);
     } catch {
       /* keep the defaults; the chat itself reports real problems */
@@ -539,6 +542,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     theme,
     configured,
     voice,
+    microphone,
     isOpen,
     phase,
     connection,

@@ -1,8 +1,11 @@
+-- Staff display names, and a way to turn the widget's microphone off. Plain SQL for PGlite,
+-- Postgres 15, Supabase.
+
 -- Staff display names: what visitors see on a staff reply and the team sees in the console, set by
 -- each person on the console's Account page (PATCH /v1/staff/me). staff_accounts.name exists since
 -- 024 (first-run setup fills it for the owner); from here the database holds the same rule the API
 -- checks (protocol's staffDisplayNameSchema): trimmed, 1 to 100 characters, no control characters
--- and no bidirectional overrides. Plain SQL for PGlite, Postgres 15, Supabase.
+-- and no bidirectional overrides.
 
 -- Names stored before the rule: control characters dropped, trimmed, cut to the limit, empty → null.
 update staff_accounts
@@ -17,3 +20,8 @@ alter table staff_accounts add constraint staff_accounts_name_check check (
     and name !~ '[[:cntrl:]\u202A-\u202E\u2066-\u2069]'
   )
 );
+
+-- The widget's microphone (038): 'off' shows none, whatever the browser or the server could do. Set
+-- on the console's Settings page (PUT /v1/staff/settings/voice) or by PATCH /v1/admin/tenant.
+alter table tenants drop constraint tenants_voice_input_check;
+alter table tenants add constraint tenants_voice_input_check check (voice_input in ('browser', 'server', 'off'));
