@@ -11,6 +11,7 @@
 update staff_accounts
    set name = nullif(left(btrim(regexp_replace(name, '[[:cntrl:]\u202A-\u202E\u2066-\u2069]', '', 'g')), 100), '')
  where name is not null;
+-- A name cut at 100 may end in a space: trimmed again.
 update staff_accounts set name = nullif(btrim(name), '') where name is not null;
 
 alter table staff_accounts add constraint staff_accounts_name_check check (

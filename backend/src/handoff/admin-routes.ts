@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import {
   adminEscalationsQuerySchema,
   adminEscalationUpdateSchema,
@@ -12,7 +13,6 @@ import {
 import { STAFF_REPLY_TOPIC, type ConversationBus } from '../bus/index.js';
 import { announceConversationEvent, announceStaffTyping } from '../conversations/announce.js';
 import { touchConversation } from '../conversations/working-state.js';
-import type { Response } from 'express';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import { tenantOf } from '../auth/context.js';
