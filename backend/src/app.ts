@@ -159,7 +159,7 @@ export function createApp(deps: AppDeps): PrexApp {
     createStaffFeature({ db, log, mailer, bus, handoff, routes, publicOrigin: config.publicOrigin, supabase: config.supabase && createSupabaseAuth(config.supabase) }),
     createSetupFeature({ db, routes, publicUrl: config.publicUrl, supabase: config.supabase }),
     createInboxFeature({ config, db, log, bus, handoff, routes }),
-    createStaffSettingsFeature({ db, routes, publicUrl: config.publicUrl }),
+    createStaffSettingsFeature({ db, routes, publicUrl: config.publicUrl, transcription: Boolean(transcriber) }),
     createStaffThemeFeature({ db, routes }),
     createRetentionFeature({ db, log }),
     createStaffOperationsFeature({ db, log, config, routes, logRing: deps.logRing }),

@@ -2,12 +2,13 @@ import { expect, test, type Browser } from '@playwright/test';
 import type { ReceivedMail } from '@prex/testing';
 import { axePage } from '../axe.js';
 import { Console } from '../console.js';
-import { startStack, type Stack } from '../stack.js';
+import { Widget } from '../pane.js';
+import { sessionIdOf, startStack, type Stack } from '../stack.js';
 
 /**
  * Running the team from the console: an owner changes a teammate's role, withdraws an invitation,
- * removes an account (signed out at once), and changes their own password (their other browsers
- * signed out, this one not).
+ * removes an account (signed out at once), changes their own password (their other browsers
+ * signed out, this one not), and gives themselves the display name visitors see on their replies.
  */
 
 let stack: Stack;
@@ -78,6 +79,45 @@ test('an owner promotes a teammate, withdraws an invitation and removes an accou
   await ines.page.reload();
   await expect(ines.page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
   await expect(ines.page.getByTestId('signed-in-as')).toHaveCount(0);
+  await owner.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+});
+
+test('the owner names themselves on the Account page: the team list shows the name, and a visitor sees it on the reply, never the email', async ({ browser }) => {
+  const owner = await consoleIn(browser);
+  await owner.goto('/console/inbox');
+  await owner.signIn(stack.owner.email, stack.owner.password);
+  await owner.page.getByTestId('signed-in-as').click();
+  const name = owner.page.getByLabel('Name visitors see on your replies');
+  await name.fill('Bad\u202Ename');
+  await owner.page.getByRole('button', { name: 'Save name' }).click();
+  await expect(owner.page.getByRole('alert')).toContainText('name contains a control character');
+  await name.fill('Noor');
+  await owner.page.getByRole('button', { name: 'Save name' }).click();
+  await expect(owner.page.getByRole('status')).toContainText('visitors now see “Noor” on your replies');
+  await owner.page.reload();
+  await expect(owner.page.getByLabel('Name visitors see on your replies')).toHaveValue('Noor');
+  expect((await axePage(owner.page)).bad).toEqual([]);
+
+  await owner.goto('/console/team');
+  await expect(owner.page.getByTestId('team-account').filter({ hasText: stack.owner.email })).toContainText('Noor');
+
+  // A visitor asks for a person; the owner's reply reaches the widget signed "Noor".
+  const visitor = new Widget(await (await browser.newContext()).newPage());
+  await visitor.page.goto(stack.hostUrl);
+  await visitor.open();
+  await visitor.ask('I want to talk to a human, please.');
+  await expect(visitor.page.getByTestId('prex-handoff-open')).toBeVisible();
+  const sessionId = await sessionIdOf(visitor.page);
+  await owner.goto('/console/inbox');
+  await owner.row(sessionId).click();
+  await owner.reply('Noor here, I will sort this out.');
+  const reply = visitor.messages('assistant').last();
+  await expect(visitor.answerText(reply)).toHaveText('Noor here, I will sort this out.');
+  await expect(reply.getByTestId('prex-author')).toHaveText('Noor');
+  await expect(owner.threadMessages('staff').last()).toContainText('Noor');
+  await expect(visitor.pane).not.toContainText(stack.owner.email);
+  await visitor.page.context().close();
+  // Signed out, so the password test below finds only the sessions it opens itself.
   await owner.page.getByRole('button', { name: 'Sign out', exact: true }).click();
 });
 

@@ -1,6 +1,7 @@
 import { ATTACHMENT_ROUTES, attachmentIdParamsSchema, attachmentUploadQuerySchema, type AttachmentUploadResponse } from '@prex/protocol';
 import { sessionOf, tenantOf } from '../auth/context.js';
 import type { ConversationBus } from '../bus/index.js';
+import { sessionCustomerId } from '../conversations/session-identity.js';
 import { touchConversation } from '../conversations/working-state.js';
 import type { Db } from '../db/db.js';
 import { forbidden, notFound } from '../http/errors.js';
@@ -23,7 +24,9 @@ export interface AttachmentRouteDeps {
 
 /**
  * The visitor's side (session token): attach a file to their own conversation, and read back the
- * files of that conversation only; any other id, another tenant's or another session's, is 404.
+ * files of their conversations: this one, and, once the session is linked to a customer, that
+ * customer's other conversations (which they can already open on any device, and which their data
+ * export lists). Any other id, another tenant's or another person's, is 404.
  */
 export function addVisitorAttachmentRoutes(routes: RouteGroup, deps: AttachmentRouteDeps): void {
   const { db } = deps;
@@ -49,8 +52,15 @@ export function addVisitorAttachmentRoutes(routes: RouteGroup, deps: AttachmentR
   routes.get(ATTACHMENT_ROUTES.visitorFile, async (req, res) => {
     const { attachmentId } = parseInput(attachmentIdParamsSchema, req.params, 'path');
     const { sessionId, tenantId } = sessionOf(res);
-    const attachment = await findAttachment(db, { tenantId, sessionId, attachmentId });
-    if (!attachment) throw notFound('No such file in this conversation');
+    const attachment = await findAttachment(db, { tenantId, attachmentId });
+    if (!attachment || !(await readableBy(db, { tenantId, sessionId }, attachment.sessionId))) throw notFound('No such file in your conversations');
     await sendAttachment(res, deps, attachment);
   });
+}
+
+/** Whether the visitor of `reader` may read a file of `owner`: the same conversation, or both linked to the same customer. */
+async function readableBy(db: Db, reader: { tenantId: string; sessionId: string }, owner: string): Promise<boolean> {
+  if (owner === reader.sessionId) return true;
+  const [readerCustomer, ownerCustomer] = await Promise.all([sessionCustomerId(db, reader.tenantId, reader.sessionId), sessionCustomerId(db, reader.tenantId, owner)]);
+  return readerCustomer !== null && readerCustomer === ownerCustomer;
 }

@@ -29,7 +29,7 @@ export type InboxEvent =
   /** A message, a note, a handoff, a status or assignee change in this conversation. */
   | { kind: 'inbox-changed'; sessionId: string }
   /** A staff member is writing in this conversation. */
-  | { kind: 'inbox-typing'; sessionId: string; name?: string | undefined };
+  | { kind: 'inbox-typing'; sessionId: string; name?: string | undefined; accountId?: string | undefined };
 
 export type BusEvent = AnswerEvent | ConversationEvent | InboxEvent;
 

@@ -1,5 +1,6 @@
-import type { IdentityLevelName } from '@prex/protocol';
+import type { AttachmentPart, IdentityLevelName } from '@prex/protocol';
 import type { Db } from '../db/db.js';
+import { jsonArray } from './messages.js';
 
 /**
  * A customer's conversations as data rights need them: everything to export, and the erasure of
@@ -19,6 +20,8 @@ export interface ExportedMessage {
   role: 'user' | 'assistant';
   author: string;
   text: string;
+  /** The files the message carries (a visitor's attachment is a message of its own, without text). */
+  attachments: AttachmentPart[];
   created_at: Date;
 }
 
@@ -32,11 +35,12 @@ export async function sessionsOfCustomer(db: Db, tenantId: string, customerId: s
 
 /** Every message of these sessions, in conversation order. */
 export async function messagesForExport(db: Db, tenantId: string, sessionIds: readonly string[]): Promise<ExportedMessage[]> {
-  return db.query<ExportedMessage>(
-    `select id, session_id, role, author, text, created_at from messages
+  const rows = await db.query<Omit<ExportedMessage, 'attachments'> & { attachments: unknown }>(
+    `select id, session_id, role, author, text, attachments, created_at from messages
       where tenant_id = $1 and session_id = any($2::text[]) order by created_at, position`,
     [tenantId, sessionIds],
   );
+  return rows.map((row) => ({ ...row, attachments: jsonArray<AttachmentPart>(row.attachments) }));
 }
 
 /** Ids of all the customer's sessions, in no particular order. */

@@ -35,7 +35,7 @@ const FROM = `
 const ROW_SELECT = `
   select cs.session_id, ${STATUS} as status, cs.snoozed_until, cs.updated_at, s.created_at,
          sc.phone as sms_phone, ac.session_id is not null as via_api, lv.label, lv.agent_id,
-         a.id as assignee_id, a.email as assignee_email,
+         a.id as assignee_id, a.email as assignee_email, a.name as assignee_name,
          c.id as customer_id, c.email as customer_email, c.name as customer_name, c.phone as customer_phone,
          lm.text as last_text, lm.role as last_role, lm.author as last_author, lm.created_at as last_at,
          (select count(*) from messages u
@@ -67,6 +67,7 @@ interface Row {
   agent_id: string | null;
   assignee_id: string | null;
   assignee_email: string | null;
+  assignee_name: string | null;
   customer_id: string | null;
   customer_email: string | null;
   customer_name: string | null;
@@ -82,7 +83,7 @@ function toConversation(row: Row): InboxConversation {
     sessionId: row.session_id,
     status: row.status,
     channel: row.sms_phone ? 'sms' : row.via_api ? 'api' : 'widget',
-    assignee: row.assignee_id ? { id: row.assignee_id, email: row.assignee_email! } : null,
+    assignee: row.assignee_id ? { id: row.assignee_id, email: row.assignee_email!, ...(row.assignee_name ? { name: row.assignee_name } : {}) } : null,
     customer: row.customer_id ? { id: row.customer_id, email: row.customer_email, phone: row.sms_phone ?? row.customer_phone, name: row.customer_name } : null,
     lastMessage:
       row.last_text !== null && row.last_at

@@ -56,7 +56,7 @@ const SUMMARY_COLUMNS = 'id, tenant_id, session_id, role, text, status, sources,
 export const newMessageId = (): string => newId('msg');
 
 /** jsonb arrives parsed from both PGlite and pg; tolerate a string in case a driver returns text. */
-function jsonArray<T>(value: unknown): T[] {
+export function jsonArray<T>(value: unknown): T[] {
   const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   return Array.isArray(parsed) ? (parsed as T[]) : [];
 }

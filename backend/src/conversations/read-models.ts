@@ -1,4 +1,6 @@
+import type { AttachmentPart } from '@prex/protocol';
 import type { Db } from '../db/db.js';
+import { jsonArray } from './messages.js';
 
 /** Reads of conversations shaped for the features that show them. Every query is scoped by tenant. */
 
@@ -35,21 +37,33 @@ export async function listConversationSummaries(db: Db, tenantId: string, sessio
 export interface FinishedMessage {
   role: 'user' | 'assistant';
   author: 'bot' | 'human';
+  /** The staff member's display name on a staff reply, when it was signed. */
+  authorName: string | null;
   text: string;
   /** As stored: the citations' shape is checked by whoever renders them. */
   sources: Array<{ title?: unknown; url?: unknown }> | null;
+  /** The files the message carries (a visitor's attachment is a message without text). */
+  attachments: AttachmentPart[];
   createdAt: Date;
 }
 
-/** The session's finished messages in order; answers still streaming or left empty are not part of it. */
+/** The session's finished messages in order; answers still streaming, and messages with neither text nor a file, are not part of it. */
 export async function finishedMessagesOf(db: Db, tenantId: string, sessionId: string): Promise<FinishedMessage[]> {
-  const rows = await db.query<Omit<FinishedMessage, 'createdAt'> & { created_at: Date }>(
-    `select role, author, text, sources, created_at from messages
-     where tenant_id = $1 and session_id = $2 and status <> 'streaming' and text <> ''
+  const rows = await db.query<Omit<FinishedMessage, 'createdAt' | 'authorName' | 'attachments'> & { author_name: string | null; attachments: unknown; created_at: Date }>(
+    `select role, author, author_name, text, sources, attachments, created_at from messages
+     where tenant_id = $1 and session_id = $2 and status <> 'streaming' and (text <> '' or attachments <> '[]'::jsonb)
      order by created_at, position`,
     [tenantId, sessionId],
   );
-  return rows.map((r) => ({ role: r.role, author: r.author, text: r.text, sources: r.sources, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    role: r.role,
+    author: r.author,
+    authorName: r.author_name,
+    text: r.text,
+    sources: r.sources,
+    attachments: jsonArray<AttachmentPart>(r.attachments),
+    createdAt: r.created_at,
+  }));
 }
 
 /** The name of the agent that last spoke or was spoken to in the conversation, if it still exists. */

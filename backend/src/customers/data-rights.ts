@@ -1,4 +1,4 @@
-import type { CustomerExport } from '@prex/protocol';
+import { attachmentPath, type CustomerExport } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { hashIdentifier } from '../privacy/hash.js';
 import { findCustomer } from './repository.js';
@@ -47,6 +47,12 @@ export async function exportCustomer(db: Db, tenantId: string, customerId: strin
       messages: messages
         .filter((m) => m.session_id === s.id)
         .map((m) => ({ id: m.id, role: m.role, author: m.author, text: m.text, createdAt: m.created_at.toISOString() })),
+      // The files, by name and size, each with the path that serves its bytes to the customer.
+      attachments: messages
+        .filter((m) => m.session_id === s.id)
+        .flatMap((m) =>
+          m.attachments.map((a) => ({ id: a.id, messageId: m.id, name: a.name, contentType: a.contentType, size: a.size, createdAt: m.created_at.toISOString(), path: attachmentPath(a.id) })),
+        ),
       escalations: escalations
         .filter((e) => e.session_id === s.id)
         .map((e) => ({ id: e.id, status: e.status, reason: e.reason, createdAt: e.created_at.toISOString() })),
@@ -56,7 +62,8 @@ export async function exportCustomer(db: Db, tenantId: string, customerId: strin
 }
 
 /**
- * Erases a customer in one transaction: their sessions (messages and escalations cascade), codes,
+ * Erases a customer in one transaction: their sessions (messages, escalations and attachment rows
+ * cascade; the attachments feature then removes the files from storage), codes,
  * emails sent, refusals counted for their email, and the profile. Usage records stay, detached from
  * any session or message: that anonymized row is what the tenant must keep. Returns false when
  * there was no such customer.

@@ -1,6 +1,6 @@
 import type { EscalationSource } from '@prex/protocol';
 import { escapeHtml, htmlDocument, paragraphs, safeHttpUrl, tenantFooterHtml } from '../mail/html.js';
-import { speakerName, transcriptAsText, type TranscriptEntry } from './transcript.js';
+import { fileLabel, speakerName, transcriptAsText, type TranscriptEntry } from './transcript.js';
 import type { OutgoingMail } from '../mail/types.js';
 
 export interface SummaryMailInput {
@@ -81,8 +81,9 @@ function entryHtml(entry: TranscriptEntry, tenantName: string, customerLabel: st
   });
   return [
     `<div style="margin:0 0 12px;padding:12px;border-radius:6px;background:${background}">`,
-    `<div style="font-weight:bold;margin:0 0 4px">${escapeHtml(speakerName(entry.speaker, tenantName, customerLabel))}</div>`,
-    paragraphs(entry.text),
+    `<div style="font-weight:bold;margin:0 0 4px">${escapeHtml(speakerName(entry, tenantName, customerLabel))}</div>`,
+    entry.text.trim() ? paragraphs(entry.text) : '',
+    ...entry.files.map((f) => `<p style="margin:0 0 8px">📎 Attached: ${escapeHtml(fileLabel(f))}</p>`),
     sources.length ? `<div style="font-size:13px;color:#57606a">Sources:<ul style="margin:4px 0 0;padding-left:20px">${sources.join('')}</ul></div>` : '',
     '</div>',
   ].join('\n');

@@ -10,10 +10,19 @@ export interface TranscriptSource {
   url: string | undefined;
 }
 
+/** A file on a transcript line: named (never linked: a mail outlives the session that may fetch it). */
+export interface TranscriptFile {
+  name: string;
+  size: number;
+}
+
 export interface TranscriptEntry {
   speaker: Speaker;
+  /** The staff member's display name on a signed staff reply. */
+  name?: string | undefined;
   text: string;
   sources: TranscriptSource[];
+  files: TranscriptFile[];
   at: Date;
 }
 
@@ -23,12 +32,14 @@ export async function loadTranscript(db: Db, tenantId: string, sessionId: string
   const rows = await finishedMessagesOf(db, tenantId, sessionId);
   return rows.map((r) => ({
     speaker: r.role === 'user' ? 'customer' : r.author === 'human' ? 'staff' : 'assistant',
+    ...(r.role === 'assistant' && r.author === 'human' && r.authorName ? { name: r.authorName } : {}),
     text: r.text,
     sources: (r.sources ?? []).map((s) => ({
       title: typeof s.title === 'string' && s.title ? s.title : 'Source',
       // Only http(s) links survive into a mail, in either body.
       url: typeof s.url === 'string' ? safeHttpUrl(s.url) : undefined,
     })),
+    files: r.attachments.map((a) => ({ name: a.name, size: a.size })),
     at: r.createdAt,
   }));
 }
@@ -44,18 +55,27 @@ export function transcriptAsText(entries: readonly TranscriptEntry[], tenantName
         const url = safeHttpUrl(s.url);
         return `  - ${s.title}${url ? ` <${url}>` : ''}`;
       });
-      return [`${speakerName(e.speaker, tenantName, customerLabel)}: ${e.text.trim()}`, ...(sources.length ? ['  Sources:', ...sources] : [])].join('\n');
+      const files = e.files.map((f) => `  [Attached: ${fileLabel(f)}]`);
+      const line = `${speakerName(e, tenantName, customerLabel)}:${e.text.trim() ? ` ${e.text.trim()}` : ''}`;
+      return [line, ...files, ...(sources.length ? ['  Sources:', ...sources] : [])].join('\n');
     })
     .join('\n\n');
 }
 
-export function speakerName(speaker: Speaker, tenantName: string, customerLabel = 'You'): string {
-  switch (speaker) {
+/** Who wrote the line, as the mail names them: a signed staff reply by the staff member's name. */
+export function speakerName(entry: Pick<TranscriptEntry, 'speaker' | 'name'>, tenantName: string, customerLabel = 'You'): string {
+  switch (entry.speaker) {
     case 'customer':
       return customerLabel;
     case 'assistant':
       return `${tenantName} assistant`;
     case 'staff':
-      return `${tenantName} team`;
+      return entry.name ? `${entry.name} (${tenantName} team)` : `${tenantName} team`;
   }
+}
+
+/** "receipt.pdf (12 KB)": a file as a mail names it. */
+export function fileLabel(file: TranscriptFile): string {
+  const size = file.size < 1024 ? `${file.size} B` : file.size < 1024 * 1024 ? `${Math.round(file.size / 1024)} KB` : `${(file.size / (1024 * 1024)).toFixed(1)} MB`;
+  return `${file.name} (${size})`;
 }

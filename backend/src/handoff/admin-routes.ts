@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import {
   adminEscalationsQuerySchema,
   adminEscalationUpdateSchema,
@@ -35,6 +36,14 @@ function idParam(value: unknown, pattern: RegExp, what: string): string {
 export type HandoffRoutePaths = { readonly [K in keyof typeof HANDOFF_ADMIN_ROUTES]: string };
 
 /**
+ * Who is replying or typing, when the caller is a signed-in staff account (the console): its display
+ * name signs the reply (beating any staffName in the body; an email never stands in for a name), and
+ * its id lets teammates' inboxes tell whose typing notice is whose. Undefined for the admin API: the
+ * body's staffName, else the widget's "support team" label.
+ */
+export type StaffSignerOf = (res: Response) => Promise<{ accountId: string; name: string | undefined } | undefined>;
+
+/**
  * The tenant's team (secret key, or a staff session through the console): escalations to work on and the conversations behind them.
  * - GET   /v1/admin/escalations?status=&limit=&offset=   newest first
  * - PATCH /v1/admin/escalations/:escalationId {status: 'resolved'}
@@ -46,6 +55,7 @@ export function addHandoffAdminRoutes(
   routes: RouteGroup,
   deps: { db: Db; bus: ConversationBus; log: Logger; handoff: HandoffService },
   paths: HandoffRoutePaths = HANDOFF_ADMIN_ROUTES,
+  signerOf: StaffSignerOf = async () => undefined,
 ): void {
   const { db } = deps;
   routes.get(paths.escalations, async (req, res) => {
@@ -86,7 +96,7 @@ export function addHandoffAdminRoutes(
     const { text, staffName } = parseJsonBody(staffReplyRequestSchema, req, 'reply');
     const tenantId = tenantOf(res).id;
     if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
-    const { message, seq } = await insertStaffReply(db, { tenantId, sessionId, text, staffName });
+    const { message, seq } = await insertStaffReply(db, { tenantId, sessionId, text, staffName: (await signerOf(res))?.name ?? staffName });
     await announceConversationEvent(deps, { tenantId, sessionId }, seq);
     await touchConversation(deps, { tenantId, sessionId }, 'staff-reply');
     // Other channels of the conversation (SMS) relay the reply; the reply is stored whatever the bus does.
@@ -102,7 +112,8 @@ export function addHandoffAdminRoutes(
     const { staffName } = parseJsonBody(staffTypingRequestSchema, req, 'typing notice');
     const tenantId = tenantOf(res).id;
     if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
-    await announceStaffTyping(deps, { tenantId, sessionId }, staffName);
+    const signer = await signerOf(res);
+    await announceStaffTyping(deps, { tenantId, sessionId }, { name: signer?.name ?? staffName, accountId: signer?.accountId });
     res.status(204).end();
   });
 }

@@ -5,7 +5,9 @@ import type { SseResponse } from '../http/sse.js';
 /** The inbox's wire event for a bus event of the tenant's inbox topic; undefined for any other kind. */
 function toStreamEvent(event: BusEvent): InboxStreamEvent | undefined {
   if (event.kind === 'inbox-changed') return { type: 'conversation-changed', sessionId: event.sessionId };
-  if (event.kind === 'inbox-typing') return { type: 'staff-typing', sessionId: event.sessionId, ...(event.name ? { name: event.name } : {}) };
+  if (event.kind === 'inbox-typing') {
+    return { type: 'staff-typing', sessionId: event.sessionId, ...(event.name ? { name: event.name } : {}), ...(event.accountId ? { accountId: event.accountId } : {}) };
+  }
   return undefined;
 }
 

@@ -28,18 +28,21 @@ import type { Tenant } from '../tenants/tenant.js';
 import { addStaffIdentityRoutes } from './staff-identity.js';
 import { addStaffImageHostsRoute } from './staff-image-hosts.js';
 import { addStaffRetentionRoute } from './staff-retention.js';
+import { addStaffVoiceRoute } from './staff-voice.js';
 
 export interface StaffSettingsDeps {
   db: Db;
   routes: Routes;
   /** PREX_PUBLIC_URL (origin and path prefix): where the embed snippet loads the loader from; else the request's origin. */
   publicUrl: string | undefined;
+  /** Whether a transcription endpoint is configured (the voice setting's 'server' needs one). */
+  transcription?: boolean | undefined;
 }
 
 /**
  * The console's Settings page, for owners and admins (an agent gets 403): the allowed origins, the
  * embed snippet, the keys, the notification emails, signed identities and data retention of the
- * signed-in staff member's tenant. The same services as the admin API and the CLI (`prex keys
+ * signed-in staff member's tenant, and the widget's microphone. The same services as the admin API and the CLI (`prex keys
  * rotate`); rotating a key or the identity secret is the owner's alone, since the secret key opens
  * the whole admin API and a publishable key or identity secret rotated by mistake breaks the site's widget.
  */
@@ -69,6 +72,7 @@ export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
       previousPublishableKeys: previousKeys.map((k) => ({ publishableKey: k.publishableKey, expiresAt: k.expiresAt.toISOString() })),
       channels: { hasSecret },
       imageHosts: tenant.imageHosts,
+      voice: { voiceInput: tenant.voiceInput, transcription: deps.transcription ?? false },
     };
     res.set('Cache-Control', 'no-store').json(out);
   };
@@ -118,6 +122,7 @@ export function createStaffSettingsFeature(deps: StaffSettingsDeps): Feature {
   addStaffIdentityRoutes(routes, db, replyWithSettings);
   addStaffRetentionRoute(routes, db, replyWithSettings);
   addStaffImageHostsRoute(routes, db, reply);
+  addStaffVoiceRoute(routes, db, (res, tenant) => reply(res, tenant));
 
   return { publicRoutes: routes.router };
 }

@@ -77,6 +77,12 @@ export async function setPasswordHash(db: Db, tenantId: string, id: string, pass
   return rows[0] && fromRow(rows[0]);
 }
 
+/** Sets (or with null removes) the account's display name; the account as it is now, or undefined when it is gone. */
+export async function setName(db: Db, tenantId: string, id: string, name: string | null): Promise<StoredAccount | undefined> {
+  const rows = await db.query<AccountRow>(`update staff_accounts set name = $3 where tenant_id = $1 and id = $2 returning ${COLUMNS}`, [tenantId, id, name]);
+  return rows[0] && fromRow(rows[0]);
+}
+
 /**
  * The tenant's owners, locked until the caller's transaction ends: a role change or removal that
  * checks "another owner remains" holds the lock, so two owners demoting each other at the same

@@ -2,6 +2,8 @@ import {
   STAFF_ROUTES,
   staffAcceptInviteRequestSchema,
   staffLoginRequestSchema,
+  staffProfileUpdateRequestSchema,
+  type StaffAccountResponse,
   type StaffAcceptInviteResponse,
   type StaffLogoutEverywhereResponse,
   type StaffSessionResponse,
@@ -11,7 +13,7 @@ import type { Db } from '../db/db.js';
 import { badRequest, conflict, HttpError, tooManyRequests, unauthorized } from '../http/errors.js';
 import type { RouteGroup } from '../http/route-group.js';
 import { parseJsonBody } from '../http/validate.js';
-import { findAccount, publicAccount } from './accounts.js';
+import { findAccount, publicAccount, setName } from './accounts.js';
 import { clearSessionCookie } from './cookies.js';
 import { attemptLogin, type LoginLimits } from './login.js';
 import { revokeAccountSessions, revokeSession } from './sessions.js';
@@ -53,6 +55,7 @@ export function addSignInRoutes(routes: RouteGroup, deps: { db: Db; loginLimits?
 /**
  * The signed-in staff member's own session (staff group):
  * - GET  /v1/staff/me                  the account, tenant and CSRF token (after a page reload)
+ * - PATCH /v1/staff/me {name}           the account's own display name (null removes it)
  * - POST /v1/staff/logout              ends this session
  * - POST /v1/staff/logout-everywhere   ends every session of the account
  */
@@ -63,6 +66,15 @@ export function addSessionRoutes(routes: RouteGroup, db: Db): void {
     const account = await findAccount(db, staff.tenantId, staff.accountId);
     if (!account) throw new HttpError(401, 'unauthorized', 'This staff account no longer exists');
     const out: StaffSessionResponse = { account: publicAccount(account), tenant: { id: tenant.id, name: tenant.name }, csrfToken: staff.csrfToken };
+    res.set('Cache-Control', 'no-store').json(out);
+  });
+
+  routes.patch(STAFF_ROUTES.me, async (req, res) => {
+    const { name } = parseJsonBody(staffProfileUpdateRequestSchema, req, 'profile');
+    const staff = staffOf(res);
+    const account = await setName(db, staff.tenantId, staff.accountId, name);
+    if (!account) throw new HttpError(401, 'unauthorized', 'This staff account no longer exists');
+    const out: StaffAccountResponse = { account: publicAccount(account) };
     res.set('Cache-Control', 'no-store').json(out);
   });
 

@@ -1,4 +1,5 @@
 import { STAFF_ROUTES } from '@prex/protocol';
+import { staffOf } from '../auth/context.js';
 import type { Db } from '../db/db.js';
 import type { ConversationBus } from '../bus/index.js';
 import type { Feature } from '../feature.js';
@@ -7,6 +8,7 @@ import { addHandoffAdminRoutes } from '../handoff/admin-routes.js';
 import type { Routes } from '../http/route-group.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/types.js';
+import { findAccount } from './accounts.js';
 import { addSessionRoutes, addSignInRoutes } from './auth-routes.js';
 import type { LoginLimits } from './login.js';
 import { addPasswordChangeRoutes } from './password-change-routes.js';
@@ -45,7 +47,10 @@ export function createStaffFeature(deps: StaffDeps): Feature {
   addSessionRoutes(staff, deps.db);
   addPasswordChangeRoutes(staff, deps);
   addTeamRoutes(staff, deps);
-  addHandoffAdminRoutes(staff, deps, STAFF_ROUTES);
+  addHandoffAdminRoutes(staff, deps, STAFF_ROUTES, async (res) => {
+    const { tenantId, accountId } = staffOf(res);
+    return { accountId, name: (await findAccount(deps.db, tenantId, accountId))?.name };
+  });
   // Reset mails still being sent finish before the mailer closes.
   return { publicRoutes: [signIn.router, staff.router], stop: () => resets.settled() };
 }

@@ -11,7 +11,7 @@ interface TenantRow {
   allowed_origins: string[];
   admin_origins: string[];
   theme: unknown;
-  voice_input: 'browser' | 'server';
+  voice_input: 'browser' | 'server' | 'off';
   image_hosts: string[];
   created_at: Date;
 }

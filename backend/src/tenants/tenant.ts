@@ -9,8 +9,8 @@ export interface Tenant {
   /** Origins whose pages may read the admin API with the secret key (CORS); empty by default. */
   adminOrigins: string[];
   theme: Theme;
-  /** 'server': the widget records voice messages for server transcription even where the browser recognises speech. */
-  voiceInput: 'browser' | 'server';
+  /** 'server': the widget records voice messages for server transcription even where the browser recognises speech; 'off': no microphone. */
+  voiceInput: 'browser' | 'server' | 'off';
   /** Answers show Markdown images from these hosts only (`cdn.example`, `*.cdn.example`, `host:port`). */
   imageHosts: string[];
   createdAt: Date;

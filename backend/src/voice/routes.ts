@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler } from 'express';
 import { VOICE_AUDIO_TYPES, VOICE_LIMITS, VOICE_ROUTE, voiceQuerySchema, type VoiceTranscriptResponse } from '@prex/protocol';
-import { sessionOf } from '../auth/context.js';
+import { sessionOf, tenantOf } from '../auth/context.js';
 import type { Feature } from '../feature.js';
 import { badRequest, HttpError } from '../http/errors.js';
 import type { Routes } from '../http/route-group.js';
@@ -33,8 +33,11 @@ export function createVoiceFeature(deps: VoiceDeps): Feature {
   const routes = deps.routes.visitor();
   const oneAtATime = new Set<string>();
 
-  const available: RequestHandler = (_req, _res, next) =>
-    next(transcriber ? undefined : new HttpError(404, 'not_found', 'Voice messages are not available here: no transcription endpoint is configured'));
+  const available: RequestHandler = (_req, res, next) => {
+    if (!transcriber) return next(new HttpError(404, 'not_found', 'Voice messages are not available here: no transcription endpoint is configured'));
+    // The workspace turned the microphone off (console Settings, or voiceInput 'off' in the admin API).
+    next(tenantOf(res).voiceInput === 'off' ? new HttpError(403, 'forbidden', 'Voice input is turned off for this workspace: type your message') : undefined);
+  };
 
   routes.post(VOICE_ROUTE, available, audioType, readAudio, async (req, res) => {
     if (!transcriber) return;

@@ -67,7 +67,10 @@ describe('email through a real SMTP relay on loopback', () => {
       customerEmail: 'evil@example.com',
       summary: hostile,
       transcript: [
-        { speaker: 'customer', text: hostile, sources: [], at: new Date() },
+        { speaker: 'customer', text: hostile, sources: [], files: [], at: new Date() },
+        // A file's name and a staff member's name are the visitor's and the staff's words: escaped too.
+        { speaker: 'customer', text: '', sources: [], files: [{ name: '<img src=x onerror=alert(4)>.pdf', size: 2048 }], at: new Date() },
+        { speaker: 'staff', name: '<b>Eve</b>', text: 'Got it.', sources: [], files: [], at: new Date() },
         {
           speaker: 'assistant',
           text: 'See the docs.',
@@ -75,6 +78,7 @@ describe('email through a real SMTP relay on loopback', () => {
             { title: 'Refunds "policy"', url: 'https://help.example/refunds?a=1&b="><script>alert(2)</script>' },
             { title: 'Sneaky', url: 'javascript:alert(3)' },
           ],
+          files: [],
           at: new Date(),
         },
       ],
@@ -85,6 +89,8 @@ describe('email through a real SMTP relay on loopback', () => {
       expect(received.html).not.toMatch(/<script|<img|<i>|<b>|onerror=alert\(1\)>/);
       expect(received.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
       expect(received.html).toContain('it&#39;s &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;');
+      expect(received.html).toContain('Attached: &lt;img src=x onerror=alert(4)&gt;.pdf (2 KB)');
+      expect(received.html).toContain('&lt;b&gt;Eve&lt;/b&gt; (Evil');
       // The crafted link stays one attribute value: its quote and brackets are escaped by URL encoding or entities.
       const hrefs = [...received.html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
       expect(hrefs).toHaveLength(1);

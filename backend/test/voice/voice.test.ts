@@ -106,6 +106,21 @@ describe('voice messages transcribed on the server', () => {
     const bad = await adminCall(app, 'PATCH', TENANT_ADMIN_ROUTE, { voiceInput: 'always' });
     expect(bad.status).toBe(400);
   });
+
+  it("'off': no microphone in the widget config, and the route refuses recordings with a 403 in words", async () => {
+    expect((await adminCall(app, 'PATCH', TENANT_ADMIN_ROUTE, { voiceInput: 'off' })).status).toBe(200);
+    try {
+      expect(await widgetConfig(app)).toMatchObject({ voice: null, microphone: false });
+      const before = model.transcriptions.length;
+      const res = await upload(RECORDING, 'audio/webm');
+      expect(res.status).toBe(403);
+      expect((await readJson<{ error: { message: string } }>(res)).error.message).toMatch(/Voice input is turned off/);
+      expect(model.transcriptions.length).toBe(before);
+    } finally {
+      await adminCall(app, 'PATCH', TENANT_ADMIN_ROUTE, { voiceInput: 'browser' });
+    }
+    expect(await widgetConfig(app)).toMatchObject({ voice: { prefer: 'browser' }, microphone: true });
+  });
 });
 
 describe('without a transcription endpoint', () => {

@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import { STAFF_ACCESS_ROUTES, STAFF_ROUTES } from '@prex/protocol/wire';
-import type { StaffSessionResponse } from '@prex/protocol';
+import type { StaffAccount, StaffSessionResponse } from '@prex/protocol';
 import { api, ApiError, setCsrfToken } from './api.js';
 
 /** undefined: not known yet; null: signed out. */
@@ -33,6 +33,11 @@ export async function signInWithSupabase(accessToken: string): Promise<void> {
 /** Takes a session response from another sign-in (first-run setup, Supabase). */
 export function adoptSession(value: StaffSessionResponse): void {
   signedIn(value);
+}
+
+/** The signed-in account as the server now has it (after the person changed their own profile). */
+export function accountChanged(account: StaffAccount): void {
+  if (session.value) session.value = { ...session.value, account };
 }
 
 export async function signOut(everywhere = false): Promise<void> {

@@ -10,7 +10,7 @@ export const ATTACHMENT_ROUTES = {
    * 201 with the message that carries it; 400 empty, 413 too large, 415 a type the tenant does not take.
    */
   upload: '/v1/attachments',
-  /** GET (visitor): a file of the caller's own conversation; another conversation's is 404. */
+  /** GET (visitor): a file of the caller's conversation, or of another conversation of the same customer (the data export's paths); anyone else's is 404. */
   visitorFile: '/v1/attachments/:attachmentId',
   /** GET (staff): a file of any conversation of the signed-in staff member's tenant. */
   staffFile: '/v1/staff/attachments/:attachmentId',

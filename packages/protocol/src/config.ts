@@ -32,6 +32,8 @@ export const widgetConfigResponseSchema = z.object({
   voice: widgetVoiceConfigSchema.optional(),
   /** Hosts whose Markdown images answers show (`cdn.example`, `*.cdn.example`); absent: none. */
   imageHosts: z.array(z.string()).optional(),
+  /** false: the workspace turned voice input off, the pane shows no microphone (absent: shown where it can work). */
+  microphone: z.boolean().optional(),
 });
 /** PUT /v1/admin/theme: the tenant's stored theme (a partial theme; missing fields use the defaults). */
 export const adminThemeRequestSchema = themeOverrideSchema;

@@ -191,6 +191,21 @@ export const exportedMessageSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
+/**
+ * A file the customer attached, in their data export: its name, sniffed type and size, and the path
+ * that serves its bytes (GET with the session token of any of the customer's conversations).
+ */
+export const exportedAttachmentSchema = z.object({
+  id: z.string(),
+  /** The message that carries it (a message of its own, without text). */
+  messageId: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int().positive(),
+  createdAt: z.iso.datetime(),
+  path: z.string(),
+});
+
 /** Everything Prex holds about one customer (data portability). */
 export const customerExportSchema = z.object({
   exportedAt: z.iso.datetime(),
@@ -202,6 +217,7 @@ export const customerExportSchema = z.object({
       createdAt: z.iso.datetime(),
       lastSeenAt: z.iso.datetime(),
       messages: z.array(exportedMessageSchema),
+      attachments: z.array(exportedAttachmentSchema),
       escalations: z.array(z.object({ id: z.string(), status: z.string(), reason: z.string(), createdAt: z.iso.datetime() })),
     }),
   ),

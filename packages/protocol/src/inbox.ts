@@ -31,7 +31,8 @@ export const inboxQuerySchema = z.strictObject({
 });
 export type InboxQuery = z.output<typeof inboxQuerySchema>;
 
-export const inboxAssigneeSchema = z.object({ id: z.string(), email: z.string() });
+/** A staff member as the team sees them: name is their display name, when they set one. */
+export const inboxAssigneeSchema = z.object({ id: z.string(), email: z.string(), name: z.string().optional() });
 
 /** One row of the inbox. */
 export const inboxConversationSchema = z.object({
@@ -108,8 +109,8 @@ export type StaffNoteResponse = z.infer<typeof staffNoteResponseSchema>;
 export type InboxStreamEvent =
   /** A visitor, bot or staff message, a note, a handoff, a status or assignee change. */
   | { type: 'conversation-changed'; sessionId: string }
-  /** Another staff member is writing in this conversation. */
-  | { type: 'staff-typing'; sessionId: string; name?: string }
+  /** Another staff member is writing in this conversation; accountId: theirs (absent when the admin API sent it). */
+  | { type: 'staff-typing'; sessionId: string; name?: string; accountId?: string }
   /** Changes may have been missed (the server's link to the database dropped): read the list and the open thread again. */
   | { type: 'resync' };
 

@@ -18,6 +18,8 @@ export const STAFF_SETTINGS_ROUTES = {
   rotateIdentitySecret: '/v1/staff/settings/identity-secret/rotate',
   /** PUT {conversationRetentionDays}: delete conversations quiet for longer (null: keep them). */
   retention: '/v1/staff/settings/retention',
+  /** PUT {voiceInput}: the widget's microphone: 'browser', 'server' or 'off' (owners and admins). */
+  voice: '/v1/staff/settings/voice',
   /** POST {graceSeconds}: a new publishable key (owners only); the old one keeps working for the grace. */
   rotatePublishableKey: '/v1/staff/settings/publishable-key/rotate',
   /** GET, PUT {accountSid, authToken?, phoneNumber, managerNumbers?}, DELETE: the tenant's Twilio number (the auth token is write-only). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { staffAccountSchema, staffEmailSchema, staffPasswordSchema, staffSessionResponseSchema } from './staff.js';
+import { staffAccountSchema, staffDisplayNameSchema, staffEmailSchema, staffPasswordSchema, staffSessionResponseSchema } from './staff.js';
 import { tenantNameSchema, tenantOriginSchema } from './tenant.js';
 
 /** Request and response bodies of STAFF_ACCESS_ROUTES (setup.ts): first-run setup, password reset, Supabase sign-in. */
@@ -24,7 +24,7 @@ export const setupRequestSchema = z.strictObject({
   origin: tenantOriginSchema,
   email: staffEmailSchema,
   /** The owner's name, as the team sees it in the console. */
-  ownerName: z.string({ error: 'ownerName must be a string' }).trim().min(1, 'ownerName is empty').max(100, 'ownerName is longer than 100 characters'),
+  ownerName: staffDisplayNameSchema('ownerName'),
   password: staffPasswordSchema,
 });
 export type SetupRequest = z.output<typeof setupRequestSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { customerSettingsSchema } from './customers.js';
 import { SETTINGS_LIMITS } from './settings-wire.js';
-import { imageHostListSchema, tenantOriginSchema } from './tenant.js';
+import { imageHostListSchema, tenantOriginSchema, voiceInputSchema } from './tenant.js';
 
 export { SETTINGS_LIMITS, STAFF_SETTINGS_ROUTES } from './settings-wire.js';
 
@@ -34,6 +34,8 @@ export const staffSettingsResponseSchema = z.object({
   channels: z.object({ hasSecret: z.boolean() }),
   /** Answers show Markdown images from these hosts only; any other image stays a link. */
   imageHosts: z.array(z.string()),
+  /** The widget's microphone, and whether this server can transcribe ('server' needs it). */
+  voice: z.object({ voiceInput: voiceInputSchema, transcription: z.boolean() }),
 });
 export type StaffSettingsResponse = z.infer<typeof staffSettingsResponseSchema>;
 
@@ -96,6 +98,10 @@ export const staffRetentionRequestSchema = z.strictObject({
     .nullable(),
 });
 export type StaffRetentionRequest = z.output<typeof staffRetentionRequestSchema>;
+
+/** PUT /v1/staff/settings/voice: the widget's microphone. Answers the settings. */
+export const staffVoiceRequestSchema = z.strictObject({ voiceInput: voiceInputSchema });
+export type StaffVoiceRequest = z.output<typeof staffVoiceRequestSchema>;
 
 /** POST /v1/staff/settings/publishable-key/rotate: how long the old key keeps opening the widget (0: at once). Answers the settings. */
 export const staffRotatePublishableKeyRequestSchema = staffRotateSecretKeyRequestSchema;

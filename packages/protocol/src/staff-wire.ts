@@ -7,6 +7,7 @@ export const STAFF_ROUTES = {
   login: '/v1/staff/login',
   logout: '/v1/staff/logout',
   logoutEverywhere: '/v1/staff/logout-everywhere',
+  /** GET the signed-in account, tenant and CSRF token; PATCH {name}: the account's display name (null clears it). */
   me: '/v1/staff/me',
   /** POST {currentPassword, newPassword}: the signed-in account's password; its other sessions end. */
   password: '/v1/staff/me/password',
@@ -33,6 +34,8 @@ export const STAFF_LIMITS = {
   minPasswordChars: 12,
   /** Bounds the work of hashing one request's password. */
   maxPasswordChars: 256,
+  /** A display name: what visitors see on a reply and the team sees in the console. */
+  maxNameChars: 100,
 } as const;
 
 /**

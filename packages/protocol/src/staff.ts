@@ -30,11 +30,25 @@ export const staffLoginRequestSchema = z.strictObject({
 });
 export type StaffLoginRequest = z.output<typeof staffLoginRequestSchema>;
 
+// C0/C1 controls (newlines, escapes) and the bidirectional overrides and isolates: a name must not
+// break a line in the console or turn a reply's signature around for the visitor.
+const NAME_CONTROL = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
+/** A person's display name, trimmed; `field` names it in the errors (name, ownerName). */
+export function staffDisplayNameSchema(field: string) {
+  return z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .min(1, `${field} is empty`)
+    .max(STAFF_LIMITS.maxNameChars, `${field} is longer than ${STAFF_LIMITS.maxNameChars} characters`)
+    .refine((name) => !NAME_CONTROL.test(name), `${field} contains a control character (a line break, tab or direction override)`);
+}
+
 export const staffAccountSchema = z.object({
   id: z.string(),
   tenantId: z.string(),
   email: z.string(),
-  /** The name the person goes by, when they gave one (first-run setup asks the owner for it). */
+  /** The name the person goes by, when they gave one (first-run setup and the Account page): visitors see it on replies. */
   name: z.string().optional(),
   role: staffRoleSchema,
   createdAt: z.iso.datetime(),
@@ -49,6 +63,12 @@ export const staffSessionResponseSchema = z.object({
   csrfToken: z.string(),
 });
 export type StaffSessionResponse = z.infer<typeof staffSessionResponseSchema>;
+
+/** PATCH /v1/staff/me: the signed-in account's own profile; name null removes the display name. */
+export const staffProfileUpdateRequestSchema = z.strictObject({
+  name: staffDisplayNameSchema('name').nullable(),
+});
+export type StaffProfileUpdateRequest = z.output<typeof staffProfileUpdateRequestSchema>;
 
 /** POST /v1/staff/invites (owner; admin for agents). */
 export const staffInviteRequestSchema = z.strictObject({

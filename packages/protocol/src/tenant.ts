@@ -13,8 +13,13 @@ export const tenantNameSchema = z.string({ error: 'name must be a string' }).tri
 
 const originListSchema = z.array(tenantOriginSchema).max(50, 'at most 50 origins');
 
-/** 'server' needs a transcription endpoint (PREX_TRANSCRIPTION_MODEL); without one the widget uses the browser's recognition alone. */
-export const voiceInputSchema = z.enum(['browser', 'server'], { error: "voiceInput is 'browser' or 'server'" });
+/**
+ * The widget's microphone. 'browser': the browser's own speech recognition where it has one (the
+ * server's transcription elsewhere, when configured); 'server' needs a transcription endpoint
+ * (PREX_TRANSCRIPTION_MODEL), without one the widget uses the browser's recognition alone; 'off':
+ * no microphone at all.
+ */
+export const voiceInputSchema = z.enum(['browser', 'server', 'off'], { error: "voiceInput is 'browser', 'server' or 'off'" });
 
 /**
  * A host answers may show images from: `cdn.example`, `*.cdn.example` (any subdomain) or
@@ -39,7 +44,7 @@ export const tenantSettingsResponseSchema = z.object({
   allowedOrigins: z.array(z.string()),
   /** Pages from these origins may read the admin API with the secret key (CORS); none by default. */
   adminOrigins: z.array(z.string()),
-  /** How the widget's microphone turns speech into text: the browser's own recognition where it has one, or always the server. */
+  /** How the widget's microphone turns speech into text: the browser's own recognition where it has one, always the server, or no microphone ('off'). */
   voiceInput: voiceInputSchema,
   /** Answers show Markdown images from these hosts only (imageHostSchema). */
   imageHosts: z.array(z.string()),

@@ -67,6 +67,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   const voice = signal<WidgetVoiceConfig>(null);
   /** Hosts whose Markdown images answers show (the tenant's setting); none until the config arrives. */
   const imageHosts = signal<string[]>([]);
+  /** False when the tenant turned voice input off: no microphone, whatever the browser can do. */
+  const microphone = signal(true);
   const isOpen = signal(false);
   /** 'loading' while the previous conversation is being restored. */
   const phase = signal<'loading' | 'ready'>('ready');
@@ -101,6 +103,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
       theme.value = resolveTheme(cfg.theme, themeOverride);
       voice.value = cfg.voice ?? null;
       imageHosts.value = cfg.imageHosts ?? [];
+      microphone.value = cfg.microphone !== false;
       onTheme?.(theme.value);
     } catch {
       /* keep the defaults; the chat itself reports real problems */
@@ -451,6 +454,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     configured,
     voice,
     imageHosts,
+    microphone,
     isOpen,
     phase,
     connection,

@@ -219,3 +219,30 @@ describe('conversation tokens', () => {
     expect(localStorage.getItem(`prex:${PK}:sessions`)).toContain('ses_22');
   });
 });
+
+describe('the microphone', () => {
+  /** A browser with speech recognition of its own (Chrome, Edge, Safari): the microphone can work without the server. */
+  const g = globalThis as { webkitSpeechRecognition?: unknown };
+  afterEach(() => {
+    delete g.webkitSpeechRecognition;
+  });
+
+  async function composerWith(extra: Record<string, unknown>) {
+    g.webkitSpeechRecognition = class {};
+    const pane = setup({ 'GET /v1/widget/config': () => ({ json: { ...config().json, voice: null, ...extra } }) });
+    handle!.open();
+    await until(() => pane.$('prex-title')?.textContent === 'Help');
+    return pane;
+  }
+
+  it('shows where the browser can listen and the workspace leaves voice input on', async () => {
+    const { $ } = await composerWith({ microphone: true });
+    expect($('prex-voice')).not.toBeNull();
+  });
+
+  it('is gone when the workspace turned voice input off, whatever the browser can do', async () => {
+    const { $ } = await composerWith({ microphone: false });
+    expect($('prex-send')).not.toBeNull();
+    expect($('prex-voice')).toBeNull();
+  });
+});

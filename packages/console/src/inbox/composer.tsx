@@ -2,8 +2,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { STAFF_INBOX_ROUTES, STAFF_ROUTES } from '@prex/protocol/wire';
 import type { CannedRepliesResponse, CannedReply } from '@prex/protocol';
 import { api, messageOf, path } from '../api.js';
-import { session } from '../auth.js';
-import { displayName } from '../staff-name.js';
 import { streamDraft } from './draft.js';
 
 /** Staff typing notices are repeated at most this often while they write (the widget shows one for a few seconds). */
@@ -36,7 +34,6 @@ export function Composer({ sessionId, onSent }: { sessionId: string; onSent(): P
   const [drafting, setDrafting] = useState<AbortController | null>(null);
   const [draftSources, setDraftSources] = useState<string[]>([]);
   const lastTyping = useRef(0);
-  const staffName = displayName(session.value!.account.email);
   const query = cannedQuery(text);
   const matches = query === null ? [] : canned.filter((c) => c.shortcut.startsWith(query)).slice(0, 8);
 
@@ -51,8 +48,9 @@ export function Composer({ sessionId, onSent }: { sessionId: string; onSent(): P
     const now = Date.now();
     if (now - lastTyping.current < TYPING_EVERY_MS) return;
     lastTyping.current = now;
-    // Best effort: a lost typing notice costs nothing.
-    void api('POST', path(STAFF_ROUTES.conversationTyping, { sessionId }), { staffName }).catch(() => undefined);
+    // Best effort: a lost typing notice costs nothing. The server signs it (and replies) with the
+    // account's display name, so the visitor never sees anything made from an email.
+    void api('POST', path(STAFF_ROUTES.conversationTyping, { sessionId }), {}).catch(() => undefined);
   }
 
   async function submit(event?: Event) {
@@ -62,7 +60,7 @@ export function Composer({ sessionId, onSent }: { sessionId: string; onSent(): P
     setBusy(true);
     setError(null);
     try {
-      if (mode === 'reply') await api('POST', path(STAFF_ROUTES.conversationReplies, { sessionId }), { text: body, staffName });
+      if (mode === 'reply') await api('POST', path(STAFF_ROUTES.conversationReplies, { sessionId }), { text: body });
       else await api('POST', path(STAFF_INBOX_ROUTES.notes, { sessionId }), { text: body });
       setText('');
       setDraftSources([]);

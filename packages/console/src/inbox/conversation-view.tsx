@@ -186,7 +186,7 @@ function NoteItem({ note }: { note: StaffNote }) {
   return (
     <li class="message note" data-testid="thread-note">
       <span class="author">
-        Private note · {note.author.email}
+        Private note · {note.author.name ?? note.author.email}
         <time dateTime={note.createdAt}>{shortTime(note.createdAt)}</time>
       </span>
       <p class="text">{note.text}</p>

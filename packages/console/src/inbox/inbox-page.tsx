@@ -156,7 +156,7 @@ function ConversationRow({ conversation: c, selected, onSelect }: { conversation
         <span class="preview">{writer ? `${writer} is typing…` : c.lastMessage ? `${c.lastMessage.from === 'visitor' ? '' : c.lastMessage.from === 'bot' ? 'AI: ' : 'You: '}${c.lastMessage.text}` : 'No messages yet'}</span>
         <span class="row-meta">
           {c.label && <span class="tag">{c.label}</span>}
-          {c.assignee && <span class="muted">→ {c.assignee.email}</span>}
+          {c.assignee && <span class="muted">→ {c.assignee.name ?? c.assignee.email}</span>}
         </span>
       </a>
     </li>

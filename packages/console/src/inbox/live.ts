@@ -2,13 +2,12 @@ import { signal } from '@preact/signals';
 import { STAFF_INBOX_ROUTES } from '@prex/protocol/wire';
 import type { InboxStreamEvent } from '@prex/protocol';
 import { loadSession, session } from '../auth.js';
-import { displayName } from '../staff-name.js';
 import { conversationChanged, refreshList, resynced, staffTyping } from './store.js';
 
 /** 'live' while the tenant's event stream is open; 'reconnecting' after a drop. */
 export const liveState = signal<'connecting' | 'live' | 'reconnecting'>('connecting');
 
-const ownName = () => (session.value ? displayName(session.value.account.email) : undefined);
+const ownId = () => session.value?.account.id;
 
 /** After the server refused the stream (not a drop, which EventSource retries itself): 5 s, 10 s, … 60 s. */
 const retryDelay = (attempt: number) => Math.min(60_000, 5_000 * 2 ** attempt);
@@ -47,7 +46,7 @@ export function followInbox(): () => void {
       if (event.type === 'conversation-changed') conversationChanged(event.sessionId);
       else if (event.type === 'resync') resynced();
       // Our own typing notices come back too: show only the others'.
-      else if (event.type === 'staff-typing' && event.name !== ownName()) staffTyping(event.sessionId, event.name ?? 'A teammate');
+      else if (event.type === 'staff-typing' && event.accountId !== ownId()) staffTyping(event.sessionId, event.name ?? 'A teammate');
     };
   };
   connect();

@@ -1,11 +1,57 @@
 import { useState } from 'preact/hooks';
 import { STAFF_LIMITS, STAFF_ROUTES } from '@prex/protocol/wire';
-import type { StaffPasswordChangeResponse } from '@prex/protocol';
+import type { StaffAccountResponse, StaffPasswordChangeResponse } from '@prex/protocol';
 import { api } from '../api.js';
-import { session } from '../auth.js';
+import { accountChanged, session } from '../auth.js';
 import { useAction } from '../use-action.js';
 
-/** The signed-in person's own account: who they are here, and changing their password. */
+/**
+ * The name visitors see on this person's replies and the team sees in the console. Left empty, a
+ * reply shows the widget's "support team" label: the email is never shown to a visitor.
+ */
+function DisplayName() {
+  const me = session.value!.account;
+  const action = useAction();
+  const [saved, setSaved] = useState(false);
+
+  async function save(event: Event) {
+    event.preventDefault();
+    const name = String(new FormData(event.currentTarget as HTMLFormElement).get('name')).trim();
+    setSaved(false);
+    const ok = await action.run(async () => {
+      accountChanged((await api<StaffAccountResponse>('PATCH', STAFF_ROUTES.me, { name: name || null })).account);
+    });
+    setSaved(ok);
+  }
+
+  return (
+    <>
+      <h2>Display name</h2>
+      <form class="stack" onSubmit={save}>
+        <label>
+          Name visitors see on your replies
+          <input name="name" autocomplete="name" maxLength={STAFF_LIMITS.maxNameChars} defaultValue={me.name ?? ''} data-testid="account-name" />
+        </label>
+        <p class="muted">Leave it empty to reply as the support team. Your email is never shown to visitors.</p>
+        <button type="submit" disabled={action.busy}>
+          Save name
+        </button>
+      </form>
+      {action.error ? (
+        <p role="alert" class="error">
+          {action.error}
+        </p>
+      ) : null}
+      {saved ? (
+        <p role="status" class="ok">
+          {me.name ? `Saved: visitors now see “${me.name}” on your replies.` : 'Name removed: your replies show as from the support team.'}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** The signed-in person's own account: who they are here, their display name, and changing their password. */
 export default function AccountPage() {
   const me = session.value!.account;
   const action = useAction();
@@ -34,15 +80,10 @@ export default function AccountPage() {
       <dl>
         <dt>Email</dt>
         <dd>{me.email}</dd>
-        {me.name ? (
-          <>
-            <dt>Name</dt>
-            <dd>{me.name}</dd>
-          </>
-        ) : null}
         <dt>Role</dt>
         <dd>{me.role}</dd>
       </dl>
+      <DisplayName />
       <h2>Change password</h2>
       <form class="stack" onSubmit={change}>
         <label>

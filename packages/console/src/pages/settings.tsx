@@ -11,13 +11,14 @@ import { PublishableKey } from '../settings/publishable-key.js';
 import { ImageHosts } from '../settings/image-hosts.js';
 import { Retention } from '../settings/retention.js';
 import { AttachmentSettingsForm } from '../settings/attachments.js';
+import { VoiceInputSettings } from '../settings/voice.js';
 import { SmsSettings } from '../settings/sms.js';
 import { useAsync } from '../use-async.js';
 
 /**
  * The workspace's settings (owners and admins): the sites that may load the widget, the snippet to
- * paste on them, the keys, who is emailed summaries and handoff notices, signed identities and data
- * retention. Rotating a key or the identity secret is the owner's alone; a new secret is shown once.
+ * paste on them, the keys, who is emailed summaries and handoff notices, signed identities, data
+ * retention, attachments and the widget's microphone. Rotating a key or the identity secret is the owner's alone; a new secret is shown once.
  */
 export default function SettingsPage() {
   const [settings, setSettings] = useState<StaffSettingsResponse | null>(null);
@@ -41,6 +42,7 @@ export default function SettingsPage() {
           <Retention days={settings.retention.conversationRetentionDays} onChange={setSettings} />
           <AttachmentSettingsForm />
           <ImageHosts hosts={settings.imageHosts} onChange={setSettings} />
+          <VoiceInputSettings voice={settings.voice} onChange={setSettings} />
           <ChannelsSecret settings={settings} isOwner={isOwner()} />
           <SmsSettings />
         </>

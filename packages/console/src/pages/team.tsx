@@ -67,6 +67,7 @@ export default function TeamPage() {
           <caption class="visually-hidden">Accounts and invitations</caption>
           <thead>
             <tr>
+              <th scope="col">Name</th>
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">State</th>
@@ -78,6 +79,7 @@ export default function TeamPage() {
           <tbody>
             {team.accounts.map((a) => (
               <tr key={a.id} data-testid="team-account">
+                <td>{a.name ?? <span class="muted">—</span>}</td>
                 <td>{a.email}</td>
                 <td>
                   {isOwner ? (
@@ -102,6 +104,7 @@ export default function TeamPage() {
             ))}
             {team.invites.map((i) => (
               <tr key={i.id} data-testid="pending-invite">
+                <td />
                 <td>{i.email}</td>
                 <td>{i.role}</td>
                 <td>Invited, link valid until {new Date(i.expiresAt).toLocaleString()}</td>

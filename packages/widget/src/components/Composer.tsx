@@ -122,7 +122,7 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
             }
           }}
         />
-        {!busy && (server || canListen()) && (
+        {!busy && store.microphone.value && (server || canListen()) && (
           <button
             type="button"
             class="prex-voice"
