@@ -5,7 +5,7 @@ import type { Passage } from '../passage.js';
 import { CANDIDATES_PER_CHANNEL, reciprocalRankFusion } from './hybrid.js';
 import { CONTEXT_WEIGHT } from './follow-up.js';
 import { paraphrasesOf } from './paraphrases.js';
-import { analyzeQuery, DEFAULT_TUNING, hydratePassages, hydrateWithSignals, lexicalRank, parseQuery, type ExtraWords, type LexicalTuning, type QueryAnalysis, type SignalledPassage } from './lexical.js';
+import { analyzeQuery, DEFAULT_TUNING, hydratePassages, lexicalRank, parseQuery, type ExtraWords, type LexicalTuning, type QueryAnalysis } from './lexical.js';
 import { matchedWords } from './matched-words.js';
 import { indexChunkEmbeddings, openVectorChannel, vectorRank, type VectorChannel } from './vector.js';
 
@@ -16,7 +16,7 @@ import { indexChunkEmbeddings, openVectorChannel, vectorRank, type VectorChannel
  */
 
 export { followUpContext, isFollowUp } from './follow-up.js';
-export { DEFAULT_TUNING, LEARNED_WEIGHT, parseQuery, type DocumentFilter, type LexicalTuning, type SignalledPassage } from './lexical.js';
+export { DEFAULT_TUNING, LEARNED_WEIGHT, parseQuery, type DocumentFilter, type LexicalTuning } from './lexical.js';
 export { ANSWER_THRESHOLD, answerConfidence, answeringPassages, DECISION_MODEL, type AnswerSignals } from './decision.js';
 export { embedMissingChunks, indexChunkEmbeddings, type VectorChannel } from './vector.js';
 export { createOpenAIEmbedder, type Embedder } from '../../model/embeddings.js';
@@ -87,12 +87,6 @@ export async function configureRetrieval(db: Db, embedder: Embedder | null, log:
 export async function searchPassages(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<Passage[]> {
   const ranked = await rankChunks(db, tenantId, query, opts);
   return ranked ? hydratePassages(db, tenantId, ranked.ids, ranked.analysis) : [];
-}
-
-/** searchPassages with the signals each passage's score was computed from (calibrating the decision). */
-export async function searchWithSignals(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<SignalledPassage[]> {
-  const ranked = await rankChunks(db, tenantId, query, opts);
-  return ranked ? hydrateWithSignals(db, tenantId, ranked.ids, ranked.analysis) : [];
 }
 
 /** A passage with the words of it that matched the question (lower case, as written). */
