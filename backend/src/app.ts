@@ -31,6 +31,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { requestMetrics } from './http/request-metrics.js';
 import { createKnowledgeFeature } from './knowledge/admin-routes.js';
+import { LEXICAL_RETRIEVAL, type Retrieval } from './knowledge/search/index.js';
 import { createAnswerer } from './llm/index.js';
 import type { LogRing } from './log-ring.js';
 import type { Logger } from './logger.js';
@@ -75,6 +76,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** The logger's recent lines in memory (the console's Operations page); none kept when not given. */
   logRing?: LogRing;
+  /** Knowledge search and embedding as start-up configured them (configureRetrieval); lexical only when not given. */
+  retrieval?: Retrieval;
 }
 
 export interface PrexApp {
@@ -116,6 +119,7 @@ export function createApp(deps: AppDeps): PrexApp {
   const transcriber = config.transcription && createTranscriber(config.transcription);
   const mailer = createMailer(config, log);
   const bus = deps.bus ?? createMemoryBus();
+  const retrieval = deps.retrieval ?? LEXICAL_RETRIEVAL;
   // Told of each handoff besides the staff email: the SMS feature's manager notices (built later, after the chat it answers with).
   const handoffListeners: HandoffOpenedListener[] = [];
   // Every path that opens an escalation goes through this service; it emails the tenant's staff once.
@@ -132,7 +136,7 @@ export function createApp(deps: AppDeps): PrexApp {
 
   // Visitors' answers and the console's drafts speak with the same answerer.
   const answerer = createAnswerer({ config, gateway, log });
-  const chat = createChatFeature({ db, config, log, gateway, answerer, bus, routes, metrics, seams: { createEscalation: handoff.createEscalation, usage } });
+  const chat = createChatFeature({ db, config, log, gateway, answerer, search: retrieval.search, bus, routes, metrics, seams: { createEscalation: handoff.createEscalation, usage } });
   const sms = createSmsFeature({ config, db, log, routes, bus, answer: chat.answer });
   handoffListeners.push(sms.handoffOpened);
   const features: Feature[] = [
@@ -142,6 +146,7 @@ export function createApp(deps: AppDeps): PrexApp {
       db,
       log,
       routes,
+      retrieval,
       ingestion: config.ingestion,
       metrics,
       agentTags: async (tenantId, name) => (await resolveAgent(db, tenantId, name)).knowledgeFilter.tags,
@@ -163,10 +168,10 @@ export function createApp(deps: AppDeps): PrexApp {
     createStaffThemeFeature({ db, routes }),
     createRetentionFeature({ db, log }),
     createStaffOperationsFeature({ db, log, config, routes, logRing: deps.logRing }),
-    createCopilotFeature({ config, db, log, routes, answerer, usage }),
+    createCopilotFeature({ config, db, log, routes, answerer, search: retrieval.search, usage }),
     createStaffAgentsFeature({ db, log, gateway, routes }),
-    createTryItFeature({ config, db, log, routes, answerer, usage }),
-    createSolutionsFeature({ db, log, routes }),
+    createTryItFeature({ config, db, log, routes, answerer, search: retrieval.search, usage }),
+    createSolutionsFeature({ db, log, routes, indexChunks: retrieval.indexChunks }),
     createAnalyticsFeature({ db, routes }),
     createAttachmentsFeature({ db, log, bus, routes, storage: openAttachmentStorage(config) }),
     chat,

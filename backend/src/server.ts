@@ -6,7 +6,7 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { openDatabase } from './db/open.js';
-import { configureRetrieval, createOpenAIEmbedder } from './knowledge/search/index.js';
+import { configureRetrieval, createOpenAIEmbedder, type Retrieval } from './knowledge/search/index.js';
 import { LogRing } from './log-ring.js';
 import { createLogger, type Logger } from './logger.js';
 import { seedDemo, type DemoSeedResult } from './seed/demo.js';
@@ -33,6 +33,8 @@ export interface RunningServer {
   db: Db;
   /** The Express app being served (its router lists every route). */
   app: Express;
+  /** Search and the embedding step as this server configured them (the vector channel when embeddings are on). */
+  retrieval: Retrieval;
   /** The demo seed's outcome when config.demo.enabled. */
   demo: DemoSeedResult | undefined;
   /** http://host:port/metrics when PREX_METRICS_PORT is set. */
@@ -58,13 +60,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   try {
     // Without PREX_SESSION_SECRET, the secret stored in the database: shared by every instance, kept across restarts.
     if (!config.session.secretFromEnv) config = { ...config, session: { ...config.session, secret: await persistedSecret(db, 'session') } };
-    await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
+    // Start-up work against the database (pgvector's table), so here; createApp hands the result to the features.
+    const retrieval = await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
     const demo = config.demo.enabled ? await seedDemo(db, config.demo, log) : undefined;
     // Instances on one Postgres server hear each other's answers through it; PGlite has one process.
     bus = await createBus(config.database, log);
     const metrics = createMetrics();
     metricsServer = await serveMetricsIfConfigured(config.metrics, metrics, log);
-    const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log, bus, metrics, logRing });
+    const { app, shutdown, handoffNoticesSettled } = createApp({ config, db, log, bus, metrics, logRing, retrieval });
     const server = createHttpServer(app, config.server).listen(config.port, config.host);
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
@@ -84,7 +87,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         if (ownsDb) await db.close();
         await tracing?.shutdown();
       })());
-    return { url: `http://${host}:${port}`, port, db, app, demo, metricsUrl: metricsServer?.url, close, handoffNoticesSettled };
+    return { url: `http://${host}:${port}`, port, db, app, retrieval, demo, metricsUrl: metricsServer?.url, close, handoffNoticesSettled };
   } catch (err) {
     await metricsServer?.close();
     await bus?.close().catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
+import { startPeriodicTask, type PeriodicTask } from '../periodic.js';
 import { forgetErasures, pendingErasures } from './repository.js';
 import type { AttachmentStorage } from './storage.js';
 
@@ -24,28 +25,15 @@ export async function removeErasedFiles(deps: { db: Db; storage: AttachmentStora
   }
 }
 
-export interface ErasureWorker {
-  /** One round now (rounds never overlap); resolves with the files removed. */
-  runOnce(): Promise<number>;
-  stop(): Promise<void>;
-}
+/** One round now resolves with the files removed. */
+export type ErasureWorker = PeriodicTask<number>;
 
 /** Runs removeErasedFiles every `intervalMs`; a failure is logged and retried next round. */
 export function startErasureWorker(deps: { db: Db; storage: AttachmentStorage; log: Logger; intervalMs: number }): ErasureWorker {
-  let running: Promise<number> | undefined;
-  const runOnce = (): Promise<number> =>
-    (running ??= removeErasedFiles(deps).finally(() => {
-      running = undefined;
-    }));
-  const timer = setInterval(() => {
-    runOnce().catch((error: unknown) => deps.log.warn('could not remove erased attachment files', { error: error instanceof Error ? error.message : String(error) }));
-  }, deps.intervalMs);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return startPeriodicTask({
+    run: () => removeErasedFiles(deps),
+    everyMs: deps.intervalMs,
+    log: deps.log,
+    failure: { message: 'could not remove erased attachment files', level: 'warn' },
+  });
 }

@@ -29,7 +29,6 @@ import { parseInput, parseJsonBody } from '../http/validate.js';
 import { lastConversationEventSeq } from '../conversations/event-log.js';
 import { announceInboxChange, touchConversation, type ConversationChange } from '../conversations/working-state.js';
 import { openEscalationOfSession } from '../handoff/repository.js';
-import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer, PriorTurn } from '../llm/answerer.js';
 import { createAnswerer } from '../llm/index.js';
 import { persistAsItStreams } from './answer-log.js';
@@ -69,8 +68,8 @@ export interface ChatFeatureDeps {
   gateway: ModelGateway | null;
   /** Defaults to createAnswerer (the model through the gateway, else extractive); tests and benches pass their own. */
   answerer?: Answerer;
-  /** Defaults to the knowledge base's full-text search. */
-  search?: SearchFn;
+  /** The knowledge base's search (app.ts's Retrieval); tests and benches may pass their own. */
+  search: SearchFn;
   /** The other features an answer composes (agents, tools, handoff, usage, classifier, customers); defaults are the real ones. */
   seams?: Partial<AnsweringSeams>;
   /** Open streams and answer latencies. */
@@ -111,7 +110,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   const { config, db, log } = deps;
   const hub = new AnswerHub();
   const answerer = deps.answerer ?? createAnswerer({ config, gateway: deps.gateway, log });
-  const search = deps.search ?? searchPassages;
+  const { search } = deps;
   const seams = defaultSeams({ config, db, log, gateway: deps.gateway }, deps.seams);
   const bus = deps.bus ?? createMemoryBus();
   const openStreams = new Set<SseResponse>();

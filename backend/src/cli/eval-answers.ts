@@ -121,7 +121,7 @@ export async function runAnswersEval(file: EvalFile, unanswerable: QuestionsFile
   const server = await startServer({ config, log: createLogger('silent') });
   try {
     const { tenant } = await createTenant(server.db, { name: 'eval scratch', allowedOrigins: [] });
-    const { passageOfDocument, chunks, seconds } = await ingestEvalPassages(server.db, tenant.id, file);
+    const { passageOfDocument, chunks, seconds } = await ingestEvalPassages(server.db, server.retrieval, tenant.id, file);
     print(`ingested ${file.passages.length} passages as ${chunks} chunks in ${seconds.toFixed(1)} s; answerer: ${config.llm ? 'model' : 'extractive'}`);
     const client = new EvalClient({ baseUrl: server.url, publishableKey: tenant.publishableKey, turnTimeoutMs: 120_000 });
     const answerable = everyNth(file.examples, step);
@@ -130,7 +130,7 @@ export async function runAnswersEval(file: EvalFile, unanswerable: QuestionsFile
     const result: AnswersEvalResult = await askAndScore();
     if (!opts.learn) return result;
     const documentOfPassage = new Map([...passageOfDocument].map(([documentId, passage]) => [passage, documentId]));
-    const taught = await learnFromTrain(server.db, tenant.id, opts.learn, documentOfPassage);
+    const taught = await learnFromTrain(server.db, server.retrieval, tenant.id, opts.learn, documentOfPassage);
     print(`learned ${taught.learned} questions as rated-up answers in ${taught.seconds.toFixed(1)} s`);
     return { ...result, learned: { ...(await askAndScore()), learnedQuestions: taught.learned } };
   } finally {

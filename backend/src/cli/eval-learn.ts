@@ -6,7 +6,7 @@ import { createSession } from '../conversations/sessions.js';
 import { finishAssistantMessage, insertAssistantMessage, insertUserMessage } from '../conversations/messages.js';
 import { rateAnswer } from '../feedback/rate-answer.js';
 import { chunkIdsOf } from '../knowledge/repository.js';
-import { MAX_SEARCH_LIMIT, searchPassages } from '../knowledge/search/index.js';
+import { MAX_SEARCH_LIMIT, type Retrieval } from '../knowledge/search/index.js';
 import { passageToCitation } from '../llm/citations.js';
 import type { Passage } from '../knowledge/passage.js';
 import type { EvalFile } from './eval-file.js';
@@ -23,10 +23,10 @@ export interface LearnedFromTrain {
  * The passage an answer to `question` would cite from `documentId`: the document's chunk that the
  * search ranks best for it, else its first chunk (as a staff member picking the page would).
  */
-async function citedChunk(db: Db, tenantId: string, question: string, documentId: string): Promise<Passage | undefined> {
+async function citedChunk(db: Db, retrieval: Retrieval, tenantId: string, question: string, documentId: string): Promise<Passage | undefined> {
   const ids = await chunkIdsOf(db, tenantId, documentId);
   if (ids.length === 1) return chunkPassage(db, tenantId, documentId, ids[0]!);
-  const found = await searchPassages(db, tenantId, question, { limit: MAX_SEARCH_LIMIT });
+  const found = await retrieval.search(db, tenantId, question, { limit: MAX_SEARCH_LIMIT });
   const best = found.find((p) => p.documentId === documentId);
   if (best) return best;
   return ids[0] === undefined ? undefined : chunkPassage(db, tenantId, documentId, ids[0]);
@@ -43,13 +43,13 @@ async function chunkPassage(db: Db, tenantId: string, documentId: string, first:
 }
 
 /** Teaches every TRAIN question whose passage FILE has, as a rated-up answer citing that passage. */
-export async function learnFromTrain(db: Db, tenantId: string, train: Pick<EvalFile, 'examples'>, documentOfPassage: ReadonlyMap<string, string>): Promise<LearnedFromTrain> {
+export async function learnFromTrain(db: Db, retrieval: Retrieval, tenantId: string, train: Pick<EvalFile, 'examples'>, documentOfPassage: ReadonlyMap<string, string>): Promise<LearnedFromTrain> {
   const started = performance.now();
   let learned = 0;
   let skipped = 0;
   for (const example of train.examples) {
     const documentId = documentOfPassage.get(String(example.passage_id));
-    const passage = documentId && (await citedChunk(db, tenantId, example.question, documentId));
+    const passage = documentId && (await citedChunk(db, retrieval, tenantId, example.question, documentId));
     if (!passage) {
       skipped += 1;
       continue;

@@ -6,7 +6,7 @@ import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { openPglite } from '../db/pglite.js';
 import { upsertDocument } from '../knowledge/ingest.js';
-import { indexChunkEmbeddings, searchPassages, DEFAULT_TUNING, MAX_SEARCH_LIMIT, type LexicalTuning } from '../knowledge/search/index.js';
+import { LEXICAL_RETRIEVAL, searchPassages, DEFAULT_TUNING, MAX_SEARCH_LIMIT, type LexicalTuning, type Retrieval } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
 import { createTenant } from '../tenants/repository.js';
 import { registerEvalAgentCommand } from './eval-agent.js';
@@ -87,8 +87,8 @@ export interface IngestedPassages {
   seconds: number;
 }
 
-/** The file's passages as documents of `tenantId`, through the normal ingestion path. */
-export async function ingestEvalPassages(db: Db, tenantId: string, file: Pick<EvalFile, 'passages'>, opts: { chunkTokens?: number } = {}): Promise<IngestedPassages> {
+/** The file's passages as documents of `tenantId`, through the normal ingestion path (embedded when `retrieval` has the vector channel). */
+export async function ingestEvalPassages(db: Db, retrieval: Retrieval, tenantId: string, file: Pick<EvalFile, 'passages'>, opts: { chunkTokens?: number } = {}): Promise<IngestedPassages> {
   const passageOfDocument = new Map<string, string>();
   let chunks = 0;
   const started = performance.now();
@@ -103,7 +103,7 @@ export async function ingestEvalPassages(db: Db, tenantId: string, file: Pick<Ev
         url: p.uri ?? undefined,
         content: passageMarkdown(p),
       },
-      { ...(opts.chunkTokens ? { maxTokens: opts.chunkTokens } : {}), indexChunks: indexChunkEmbeddings },
+      { ...(opts.chunkTokens ? { maxTokens: opts.chunkTokens } : {}), indexChunks: retrieval.indexChunks },
     );
     passageOfDocument.set(result.documentId, id);
     chunks += result.chunks;
@@ -142,7 +142,7 @@ export async function runRetrievalEval(file: EvalFile, opts: EvalOptions = {}): 
   try {
     if (!opts.db) await migrate(db, createLogger('silent'));
     const { tenant } = await createTenant(db, { name: 'eval scratch', allowedOrigins: [] });
-    const { passageOfDocument, chunks, seconds: ingestSeconds } = await ingestEvalPassages(db, tenant.id, file, opts);
+    const { passageOfDocument, chunks, seconds: ingestSeconds } = await ingestEvalPassages(db, LEXICAL_RETRIEVAL, tenant.id, file, opts);
     print(`ingested ${file.passages.length} passages as ${chunks} chunks in ${ingestSeconds.toFixed(1)} s`);
 
     const tuning = opts.tuning ?? DEFAULT_TUNING;
@@ -155,7 +155,7 @@ export async function runRetrievalEval(file: EvalFile, opts: EvalOptions = {}): 
     if (!opts.learn) return result;
 
     const documentOfPassage = new Map([...passageOfDocument].map(([documentId, passage]) => [passage, documentId]));
-    const taught = await learnFromTrain(db, tenant.id, opts.learn, documentOfPassage);
+    const taught = await learnFromTrain(db, LEXICAL_RETRIEVAL, tenant.id, opts.learn, documentOfPassage);
     print(`learned ${taught.learned} questions as rated-up answers in ${taught.seconds.toFixed(1)} s${taught.skipped ? ` (${taught.skipped} skipped: their passage is not in the file)` : ''}`);
     result.learned = [];
     for (const weight of opts.learnedWeights ?? [tuning.learnedWeight]) {

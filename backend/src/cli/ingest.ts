@@ -15,7 +15,7 @@ import { createJob, listJobItems } from '../knowledge/jobs/repository.js';
 import { IngestionWorker, type WorkerEvent } from '../knowledge/jobs/worker.js';
 import { ParseSandbox } from '../knowledge/parse/sandbox.js';
 import { detectFormat, unsupportedReason } from '../knowledge/parse/index.js';
-import { configureRetrieval, createOpenAIEmbedder, indexChunkEmbeddings } from '../knowledge/search/index.js';
+import { configureRetrieval, createOpenAIEmbedder } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
 import { findTenant } from './database.js';
 
@@ -153,7 +153,7 @@ async function ingestDirect(paths: string[], options: IngestCliOptions): Promise
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
   const db = await openDatabase(config.database, log);
   try {
-    await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
+    const retrieval = await configureRetrieval(db, config.embeddings ? createOpenAIEmbedder(config.embeddings) : null, log);
     const tenant = await findTenant(db, options.tenant);
     const items: FileInput[] = [];
     for (const f of files) items.push({ externalId: f.externalId, filename: f.externalId, bytes: await readFile(f.file), tags: options.tags });
@@ -167,7 +167,7 @@ async function ingestDirect(paths: string[], options: IngestCliOptions): Promise
     const worker = new IngestionWorker(db, {
       log,
       jobId,
-      indexChunks: indexChunkEmbeddings,
+      indexChunks: retrieval.indexChunks,
       parse: sandbox.parse,
       chunking: options.chunkTokens ? { maxTokens: options.chunkTokens } : undefined,
       onEvent: (e: WorkerEvent) => {

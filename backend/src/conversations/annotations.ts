@@ -1,9 +1,8 @@
-import type { LabelSource, MessageLabel } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 
 /**
- * What is said about a stored message after it was written: a visitor's thumbs, the classifier's
- * label, staff marking an answer good. Each write is scoped by tenant (and session where the
+ * What is said about a stored message after it was written: a visitor's thumbs, staff marking an
+ * answer good. (The classifier's label is written with the answer: messages.ts finishAssistantMessage.) Each write is scoped by tenant (and session where the
  * caller is a visitor).
  */
 
@@ -32,27 +31,6 @@ export async function saveFeedback(
     [f.messageId, f.tenantId, f.sessionId],
   );
   return exists[0] ? 'streaming' : 'missing';
-}
-
-export interface LabelToSave {
-  tenantId: string;
-  messageId: string;
-  label: MessageLabel;
-  source: LabelSource;
-}
-
-/**
- * Stores how a user message was classified. Only the tenant's own user messages are labelled;
- * returns false when no such message exists (nothing is written then).
- */
-export async function saveLabel(db: Db, toSave: LabelToSave): Promise<boolean> {
-  const rows = await db.query<{ id: string }>(
-    `update messages set label = $3, label_source = $4
-     where tenant_id = $1 and id = $2 and role = 'user'
-     returning id`,
-    [toSave.tenantId, toSave.messageId, toSave.label, toSave.source],
-  );
-  return rows.length > 0;
 }
 
 export type MarkGoodOutcome = { good: boolean } | 'missing' | { notFinished: string };

@@ -15,7 +15,6 @@ import type { Routes } from '../http/route-group.js';
 import { SseResponse } from '../http/sse.js';
 import { parseJsonBody } from '../http/validate.js';
 import { newId } from '../ids.js';
-import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { UsageRecorder } from '../usage/index.js';
@@ -31,8 +30,8 @@ export interface CopilotFeatureDeps {
   /** The answerer of visitors' answers (the model through the gateway, else extractive): drafts speak with the same voice. */
   answerer: Answerer;
   usage: UsageRecorder;
-  /** Defaults to the knowledge base's search, as answers use it. */
-  search?: SearchFn;
+  /** The knowledge base's search, as answers use it (app.ts's Retrieval). */
+  search: SearchFn;
 }
 
 export interface CopilotFeature extends Feature {
@@ -68,7 +67,7 @@ function draftRequestOf(req: Request): CopilotDraftRequest {
  */
 export function createCopilotFeature(deps: CopilotFeatureDeps): CopilotFeature {
   const { db, log } = deps;
-  const draftDeps = { db, log, answerer: deps.answerer, search: deps.search ?? searchPassages, usage: deps.usage };
+  const draftDeps = { db, log, answerer: deps.answerer, search: deps.search, usage: deps.usage };
   const running = new Map<LiveAnswer, Promise<unknown>>();
   let closing = false;
   const routes = deps.routes.staff();

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { startPeriodicTask, type PeriodicTask } from '../periodic.js';
 import { claimQuietSessions } from '../conversations/summary-mail.js';
 import { sendConversationSummary, type SummaryDeps } from './conversation-summary.js';
 
@@ -7,12 +8,8 @@ export interface SummarySchedulerOptions extends SummaryDeps {
   config: { summaries: { inactivityMinutes: number; scanIntervalMs: number } };
 }
 
-export interface SummaryScheduler {
-  /** One scan now: claims the quiet sessions and sends their summaries; resolves with the sessions claimed. */
-  runOnce(): Promise<number>;
-  /** Stops the timer and waits for a scan in progress. */
-  stop(): Promise<void>;
-}
+/** One scan now claims the quiet sessions and sends their summaries; it resolves with the sessions claimed. */
+export type SummaryScheduler = PeriodicTask<number>;
 
 /**
  * Every scanIntervalMs, emails an automatic summary of each conversation that went quiet. A
@@ -22,13 +19,6 @@ export interface SummaryScheduler {
 export function startSummaryScheduler(options: SummarySchedulerOptions): SummaryScheduler {
   const { db, log, config } = options;
   const { inactivityMinutes, scanIntervalMs } = config.summaries;
-  let running: Promise<number> | undefined;
-
-  const runOnce = (): Promise<number> =>
-    (running ??= scan().finally(() => {
-      running = undefined;
-    }));
-
   async function scan(): Promise<number> {
     const claimed = await claimQuietSessions(db, inactivityMinutes);
     for (const session of claimed) {
@@ -42,16 +32,5 @@ export function startSummaryScheduler(options: SummarySchedulerOptions): Summary
   }
 
   if (inactivityMinutes === 0) return { runOnce: async () => 0, stop: async () => {} };
-  const timer = setInterval(() => {
-    runOnce().catch((err: unknown) => log.error('summary scan failed', { error: err instanceof Error ? err.message : String(err) }));
-  }, scanIntervalMs);
-  // A pending scan must not keep a process (or a test run) alive.
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return startPeriodicTask({ run: scan, everyMs: scanIntervalMs, log, failure: { message: 'summary scan failed' } });
 }

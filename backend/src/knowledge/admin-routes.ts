@@ -25,7 +25,7 @@ import { IngestionWorker, type WorkerEvent } from './jobs/worker.js';
 import { ParseError } from './parse/index.js';
 import { ParseSandbox } from './parse/sandbox.js';
 import { findDocument, setDocumentTags } from './repository.js';
-import { indexChunkEmbeddings, searchPassages } from './search/index.js';
+import type { Retrieval } from './search/index.js';
 import { createStaffKnowledgeRoutes } from './staff-routes.js';
 import { guardedUpload, uploadedItems } from './upload.js';
 
@@ -35,8 +35,8 @@ export interface KnowledgeFeatureDeps {
   routes: Routes;
   /** The document tags an agent's knowledge filter allows (404 for an unknown agent): the test search's ?agent=. */
   agentTags(tenantId: string, agentName: string): Promise<string[] | undefined>;
-  /** The embedding step after a document's chunks are written; default knowledge/search's indexChunkEmbeddings. */
-  indexChunks?: ChunkIndexer | undefined;
+  /** The test searches and the embedding step after a document's chunks are written (app.ts builds it). */
+  retrieval: Retrieval;
   chunking?: ChunkOptions | undefined;
   /** The memory, time and format limits uploaded files are parsed under (config.ingestion). */
   ingestion: IngestionConfig;
@@ -68,13 +68,13 @@ export interface KnowledgeFeature extends Feature {
  */
 export function createKnowledgeFeature(deps: KnowledgeFeatureDeps): KnowledgeFeature {
   const { db, log } = deps;
-  const indexChunks = deps.indexChunks ?? indexChunkEmbeddings;
+  const { indexChunks } = deps.retrieval;
   const sandbox = new ParseSandbox(deps.ingestion);
   const worker = new IngestionWorker(db, { log, indexChunks, chunking: deps.chunking, parse: sandbox.parse, keepAlive: false, onEvent: countItem(deps.metrics) });
   const routes = deps.routes.admin();
   addDocumentRoutes(routes, deps, worker, { ...deps.chunking, indexChunks, parse: sandbox.parse });
   addJobRoutes(routes, db, worker, deps.metrics);
-  const staffRoutes = createStaffKnowledgeRoutes({ db, routes: deps.routes, worker, agentTags: deps.agentTags, metrics: deps.metrics });
+  const staffRoutes = createStaffKnowledgeRoutes({ db, routes: deps.routes, retrieval: deps.retrieval, worker, agentTags: deps.agentTags, metrics: deps.metrics });
   return {
     adminRoutes: routes.router,
     publicRoutes: staffRoutes,
@@ -144,7 +144,7 @@ function addDocumentRoutes(routes: RouteGroup, deps: KnowledgeFeatureDeps, worke
     const tenantId = tenantOf(res).id;
     // With ?agent=, what that agent's knowledge filter lets it retrieve.
     const tags = query.agent !== undefined ? await deps.agentTags(tenantId, query.agent) : undefined;
-    const passages = await searchPassages(db, tenantId, query.q, { limit: query.limit ?? 5, tags });
+    const passages = await deps.retrieval.search(db, tenantId, query.q, { limit: query.limit ?? 5, tags });
     res.json({ passages });
   });
 

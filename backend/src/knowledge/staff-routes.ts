@@ -21,7 +21,7 @@ import { documentDetail, documentInfo, jobDetail, jobInfo } from './document-vie
 import { createJob, latestItems, listJobs } from './jobs/repository.js';
 import type { IngestionWorker } from './jobs/worker.js';
 import { deleteDocument, findDocumentById, listDocuments, setDocumentTags, VERSION_TEXTS_KEPT, versionTexts, type DocumentSummary } from './repository.js';
-import { searchWithMatchedWords } from './search/index.js';
+import type { Retrieval } from './search/index.js';
 import { guardedUpload, uploadedItems } from './upload.js';
 import { foldUnchanged } from './versions/fold.js';
 import { diffLines } from './versions/line-diff.js';
@@ -29,6 +29,8 @@ import { diffLines } from './versions/line-diff.js';
 export interface StaffKnowledgeDeps {
   db: Db;
   routes: Routes;
+  /** The test search (highlighting the matched words), as answers search. */
+  retrieval: Retrieval;
   /** The knowledge feature's ingestion worker: uploads from the console queue like the admin API's. */
   worker: IngestionWorker;
   /** The document tags an agent's knowledge filter allows (404 for an unknown agent): the test search's ?agent=. */
@@ -125,7 +127,7 @@ export function createStaffKnowledgeRoutes(deps: StaffKnowledgeDeps): Router {
     const tenantId = tenantOf(res).id;
     // With ?agent=, what that agent's knowledge filter lets it retrieve.
     const tags = query.agent !== undefined ? await deps.agentTags(tenantId, query.agent) : undefined;
-    const passages = await searchWithMatchedWords(db, tenantId, query.q, { limit: query.limit ?? 5, tags });
+    const passages = await deps.retrieval.searchWithMatchedWords(db, tenantId, query.q, { limit: query.limit ?? 5, tags });
     const body: StaffKnowledgeSearchResponse = { passages };
     res.json(body);
   });

@@ -2,6 +2,7 @@ import { claimExpiredConversations, type ExpiredConversation } from '../conversa
 import { eraseConversations } from '../customers/data-rights.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
+import { startPeriodicTask, type PeriodicTask } from '../periodic.js';
 
 /** Conversations erased per transaction: small enough that a sweep never holds many locks for long. */
 const BATCH_SIZE = 100;
@@ -15,12 +16,8 @@ export interface RetentionSweepOptions {
   intervalMs: number;
 }
 
-export interface RetentionSweep {
-  /** One sweep now, until nothing is left to delete; resolves with the conversations this sweeper erased. */
-  runOnce(): Promise<number>;
-  /** Stops the timer and waits for a sweep in progress. */
-  stop(): Promise<void>;
-}
+/** One sweep now runs until nothing is left to delete; it resolves with the conversations this sweeper erased. */
+export type RetentionSweep = PeriodicTask<number>;
 
 /**
  * Deletes the conversations each tenant's retention period says to, in batches, each batch one
@@ -29,32 +26,18 @@ export interface RetentionSweep {
  */
 export function startRetentionSweep(options: RetentionSweepOptions): RetentionSweep {
   const { db, log } = options;
-  let running: Promise<number> | undefined;
-
-  const runOnce = (): Promise<number> =>
-    (running ??= sweep(db).finally(() => {
-      running = undefined;
-    }));
-
-  const tick = () => {
-    runOnce()
-      .then((erased) => erased > 0 && log.info('retention sweep deleted conversations', { erased }))
-      .catch((err: unknown) => log.error('retention sweep failed', { error: err instanceof Error ? err.message : String(err) }));
-  };
-  // A first sweep soon after start: instances redeployed more often than the interval still sweep.
-  const first = setTimeout(tick, Math.min(FIRST_SWEEP_DELAY_MS, options.intervalMs));
-  const timer = setInterval(tick, options.intervalMs);
-  // A pending sweep must not keep a process (or a test run) alive.
-  first.unref();
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      clearTimeout(first);
-      clearInterval(timer);
-      await running?.catch(() => undefined);
+  return startPeriodicTask({
+    run: async () => {
+      const erased = await sweep(db);
+      if (erased > 0) log.info('retention sweep deleted conversations', { erased });
+      return erased;
     },
-  };
+    everyMs: options.intervalMs,
+    // A first sweep soon after start: instances redeployed more often than the interval still sweep.
+    firstAfterMs: Math.min(FIRST_SWEEP_DELAY_MS, options.intervalMs),
+    log,
+    failure: { message: 'retention sweep failed' },
+  });
 }
 
 /** Erases batch after batch until a batch comes back short. */

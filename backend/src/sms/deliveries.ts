@@ -63,19 +63,3 @@ export async function applyDeliveryStatus(db: Db, tenantId: string, update: { si
   const known = await db.query('select 1 from sms_deliveries where tenant_id = $1 and message_sid = $2', [tenantId, update.sid]);
   return known.length > 0 ? 'not-newer' : 'unknown';
 }
-
-export interface Delivery {
-  sid: string;
-  status: string;
-  errorCode: number | null;
-}
-
-/** The deliveries of one outbound sms_messages row, manager notice or code text (one per part), by sid. */
-export async function listDeliveries(db: Db, tenantId: string, owner: DeliveryOwner): Promise<Delivery[]> {
-  const [column, id] = ownerColumn(owner);
-  const rows = await db.query<{ message_sid: string; status: string; error_code: number | null }>(
-    `select message_sid, status, error_code from sms_deliveries where tenant_id = $1 and ${column} = $2 order by message_sid`,
-    [tenantId, id],
-  );
-  return rows.map((r) => ({ sid: r.message_sid, status: r.status, errorCode: r.error_code }));
-}

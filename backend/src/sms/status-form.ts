@@ -16,4 +16,3 @@ export const smsStatusCallbackSchema = z.object({
     .transform(Number)
     .optional(),
 });
-export type SmsStatusCallback = z.infer<typeof smsStatusCallbackSchema>;

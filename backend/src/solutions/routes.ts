@@ -20,7 +20,6 @@ import { badRequest, notFound } from '../http/errors.js';
 import type { Routes } from '../http/route-group.js';
 import { parseInput, parseJsonBody } from '../http/validate.js';
 import { findConversationSession } from '../conversations/staff-thread.js';
-import { indexChunkEmbeddings } from '../knowledge/search/index.js';
 import type { Logger } from '../logger.js';
 import { replyAsSolution } from './from-reply.js';
 import { findSolution, listSolutions, listVersions } from './repository.js';
@@ -30,8 +29,8 @@ export interface SolutionsFeatureDeps {
   db: Db;
   log: Logger;
   routes: Routes;
-  /** The embedding step after a solution's document is written; default knowledge/search's indexChunkEmbeddings. */
-  indexChunks?: SolutionStoreDeps['indexChunks'];
+  /** The embedding step after a solution's document is written (app.ts's Retrieval). */
+  indexChunks: SolutionStoreDeps['indexChunks'];
 }
 
 function solutionIdOf(value: unknown): string {
@@ -62,7 +61,7 @@ function scopeOf(res: Response): { tenantId: string; staffId: string } {
  */
 export function createSolutionsFeature(deps: SolutionsFeatureDeps): Feature {
   const { db } = deps;
-  const store: SolutionStoreDeps = { db, log: deps.log, indexChunks: deps.indexChunks ?? indexChunkEmbeddings };
+  const store: SolutionStoreDeps = { db, log: deps.log, indexChunks: deps.indexChunks };
   const routes = deps.routes.staff();
 
   routes.get(SOLUTION_ROUTES.solutions, async (req, res) => {

@@ -13,7 +13,6 @@ import type { Routes } from '../http/route-group.js';
 import { SseResponse } from '../http/sse.js';
 import { parseJsonBody } from '../http/validate.js';
 import { newId } from '../ids.js';
-import { searchPassages } from '../knowledge/search/index.js';
 import type { Answerer } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { UsageRecorder } from '../usage/index.js';
@@ -27,8 +26,8 @@ export interface TryItFeatureDeps {
   /** The answerer of visitors' answers: the try-it chat must sound exactly like the widget. */
   answerer: Answerer;
   usage: UsageRecorder;
-  /** Defaults to the knowledge base's search, as answers use it. */
-  search?: SearchFn;
+  /** The knowledge base's search, as answers use it (app.ts's Retrieval). */
+  search: SearchFn;
 }
 
 export interface TryItFeature extends Feature {
@@ -48,7 +47,7 @@ const STOPPED = { clientGone: 'the console closed the stream', shutdown: 'server
  * may be a paid model call); more get 429. Closing the stream stops the answer and its model call.
  */
 export function createTryItFeature(deps: TryItFeatureDeps): TryItFeature {
-  const runDeps = { db: deps.db, log: deps.log, answerer: deps.answerer, search: deps.search ?? searchPassages, usage: deps.usage };
+  const runDeps = { db: deps.db, log: deps.log, answerer: deps.answerer, search: deps.search, usage: deps.usage };
   const running = new Map<LiveAnswer, Promise<unknown>>();
   const perTenant = new Map<string, number>();
   let closing = false;

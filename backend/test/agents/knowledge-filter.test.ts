@@ -5,7 +5,7 @@ import { createAgent, resolveAgent, updateAgent } from '../../src/agents/reposit
 import type { Db } from '../../src/db/db.js';
 import { upsertDocument } from '../../src/knowledge/ingest.js';
 import { findDocument } from '../../src/knowledge/repository.js';
-import { configureRetrieval, createOpenAIEmbedder, indexChunkEmbeddings, searchPassages } from '../../src/knowledge/search/index.js';
+import { configureRetrieval, createOpenAIEmbedder, searchPassages, type Retrieval } from '../../src/knowledge/search/index.js';
 import { vectorRank } from '../../src/knowledge/search/vector.js';
 import { createTenant } from '../../src/tenants/repository.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -92,15 +92,17 @@ describe('knowledge filter in the vector channel (pgvector + embeddings server)'
   let db: Db;
   let close: () => Promise<void>;
   let tenant: string;
+  let retrieval: Retrieval;
 
   beforeAll(async () => {
     // "reimbursement" means "refund" to the embedder: a paraphrase only the vector channel finds.
     server = await startEmbeddingsServer({ dimensions: 32, synonyms: { reimbursement: 'refund' }, apiKey: 'sk-test' });
     ({ db, close } = await openEngine('pglite'));
     const embedder = createOpenAIEmbedder({ apiKey: 'sk-test', baseUrl: server.baseUrl, model: 'hashed-bow', dimensions: 32, batchSize: 8, timeoutMs: 5000, maxRetries: 1 });
-    expect(await configureRetrieval(db, embedder, silentLog)).toBe('ready');
+    retrieval = await configureRetrieval(db, embedder, silentLog);
+    expect(retrieval.vector).not.toBeNull();
     tenant = (await createTenant(db, { name: 'V', allowedOrigins: [] })).tenant.id;
-    const index = { indexChunks: indexChunkEmbeddings };
+    const index = { indexChunks: retrieval.indexChunks };
     await upsertDocument(db, tenant, REFUNDS, index);
     await upsertDocument(db, tenant, PRICING, index);
   }, 60_000);
@@ -110,14 +112,14 @@ describe('knowledge filter in the vector channel (pgvector + embeddings server)'
   });
 
   it('nearest chunks come only from tagged documents', async () => {
-    const all = await vectorRank(db, tenant, 'reimbursement', 10);
-    const sales = await vectorRank(db, tenant, 'reimbursement', 10, { tags: ['sales'] });
+    const all = await vectorRank(db, retrieval.vector!, tenant, 'reimbursement', 10);
+    const sales = await vectorRank(db, retrieval.vector!, tenant, 'reimbursement', 10, { tags: ['sales'] });
     const pricingChunks = await db.query<{ id: string }>(`select c.id from chunks c join documents d on d.id = c.document_id where d.external_id = 'pricing' and c.tenant_id = $1`, [tenant]);
     expect(all.length).toBeGreaterThan(sales.length);
     expect(sales.length).toBeGreaterThan(0);
     expect(sales.every((id) => pricingChunks.some((c) => c.id === id))).toBe(true);
-    expect(titles(await searchPassages(db, tenant, 'reimbursement', { tags: ['sales'] }))).not.toContain('Refunds');
-    expect(titles(await searchPassages(db, tenant, 'reimbursement', { tags: ['billing'] }))).toEqual(['Refunds']);
+    expect(titles(await retrieval.search(db, tenant, 'reimbursement', { tags: ['sales'] }))).not.toContain('Refunds');
+    expect(titles(await retrieval.search(db, tenant, 'reimbursement', { tags: ['billing'] }))).toEqual(['Refunds']);
   });
 });
 

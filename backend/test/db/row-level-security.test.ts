@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { openDatabase } from '../../src/db/open.js';
 import type { Embedder } from '../../src/model/embeddings.js';
-import { configureRetrieval } from '../../src/knowledge/search/vector.js';
+import { configureRetrieval } from '../../src/knowledge/search/index.js';
 import { createTenant, findByPublishableKey } from '../../src/tenants/repository.js';
 import { history, lastAssistant, newVisitor, readSse, send, startChatTestServer, textOf, type ChatTestServer } from '../helpers/chat.js';
 import { openMemoryDb, silentLog } from '../helpers/db.js';
@@ -31,7 +31,7 @@ describe('every table has row-level security (enabled, forced, owner policy)', (
       expect(await unprotectedTables(db)).toEqual([]);
       // The vector channel creates its table at start-up (PGlite has pgvector).
       const embedder: Embedder = { model: 'test-embeddings', dimensions: 3, embed: async (texts) => texts.map(() => [1, 0, 0]) };
-      expect(await configureRetrieval(db, embedder, silentLog)).toBe('ready');
+      expect((await configureRetrieval(db, embedder, silentLog)).vector).not.toBeNull();
       expect(await unprotectedTables(db)).toEqual([]);
       expect(await db.query(`select 1 from pg_tables where tablename = 'chunk_embeddings'`)).toHaveLength(1);
     } finally {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOLUTION_ROUTES, type SolutionResponse } from '@prex/protocol';
 import { startEmbeddingsServer, type EmbeddingsServer } from '@prex/testing';
-import { searchPassages } from '../../src/knowledge/search/index.js';
 import { readJson } from '../helpers/app.js';
 import { history, lastAssistant, newVisitor, readSse, send, startChatTestServer, type ChatTestServer } from '../helpers/chat.js';
 import { signedInStaff, type StaffBrowser } from '../helpers/staff.js';
@@ -58,9 +57,9 @@ describe('solutions with embeddings', () => {
     expect(embeddings.requests.some((r) => r.inputs.some((input) => input.includes('dog on a leash')))).toBe(true);
 
     // Search finds it through the vector channel for words it does not contain…
-    const paraphrase = await searchPassages(t.server.db, t.tenantId, 'Are puppies allowed?');
+    const paraphrase = await t.server.retrieval.search(t.server.db, t.tenantId, 'Are puppies allowed?');
     expect(paraphrase[0]).toMatchObject({ documentId: solution.documentId });
-    expect(await searchPassages(t.server.db, t.tenantId, 'Are puppies allowed?', { channels: 'lexical' })).toEqual([]);
+    expect(await t.server.retrieval.search(t.server.db, t.tenantId, 'Are puppies allowed?', { channels: 'lexical' })).toEqual([]);
     // …and a visitor's answer quotes and cites it (grounding is the lexical decision's, docs/retrieval.md).
     const answer = await answerTo('May I bring my dog into your shop?');
     expect(answer.sources[0]).toMatchObject({ externalId: `solution:${solution.id}` });

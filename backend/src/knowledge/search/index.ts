@@ -1,11 +1,13 @@
 import type { Db } from '../../db/db.js';
+import type { Logger } from '../../logger.js';
+import type { Embedder } from '../../model/embeddings.js';
 import type { Passage } from '../passage.js';
 import { CANDIDATES_PER_CHANNEL, reciprocalRankFusion } from './hybrid.js';
 import { CONTEXT_WEIGHT } from './follow-up.js';
 import { paraphrasesOf } from './paraphrases.js';
-import { analyzeQuery, DEFAULT_TUNING, hydratePassages, hydrateWithSignals, lexicalRank, parseQuery, type ExtraWords, type LexicalTuning, type QueryAnalysis, type SignalledPassage } from './lexical.js';
+import { analyzeQuery, DEFAULT_TUNING, hydratePassages, lexicalRank, parseQuery, type ExtraWords, type LexicalTuning, type QueryAnalysis } from './lexical.js';
 import { matchedWords } from './matched-words.js';
-import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
+import { indexChunkEmbeddings, openVectorChannel, vectorRank, type VectorChannel } from './vector.js';
 
 /**
  * Knowledge-base search: the lexical channel (Postgres full-text, BM25-ranked; always on) and,
@@ -14,9 +16,9 @@ import { vectorEnabled, vectorLog, vectorRank } from './vector.js';
  */
 
 export { followUpContext, isFollowUp } from './follow-up.js';
-export { DEFAULT_TUNING, LEARNED_WEIGHT, parseQuery, type DocumentFilter, type LexicalTuning, type SignalledPassage } from './lexical.js';
+export { DEFAULT_TUNING, LEARNED_WEIGHT, parseQuery, type DocumentFilter, type LexicalTuning } from './lexical.js';
 export { ANSWER_THRESHOLD, answerConfidence, answeringPassages, DECISION_MODEL, type AnswerSignals } from './decision.js';
-export { configureRetrieval, embedMissingChunks, indexChunkEmbeddings, vectorEnabled, type VectorStatus } from './vector.js';
+export { embedMissingChunks, indexChunkEmbeddings, type VectorChannel } from './vector.js';
 export { createOpenAIEmbedder, type Embedder } from '../../model/embeddings.js';
 export { reciprocalRankFusion, CANDIDATES_PER_CHANNEL, RRF_K } from './hybrid.js';
 export { retrievalEnabled, setRetrievalEnabled, setSearchLanguage } from './settings.js';
@@ -36,6 +38,43 @@ export interface SearchOptions {
   paraphrases?: boolean;
   /** Words of the conversation a follow-up leans on (follow-up.ts), searched at CONTEXT_WEIGHT. */
   context?: string | undefined;
+  /** The vector channel (a Retrieval's); none: the lexical channel only. */
+  vector?: VectorChannel | null | undefined;
+}
+
+/**
+ * Search and the embedding step as this process configured them: bound to the vector channel when
+ * it is on, lexical only when it is off. The composition root builds one and hands it to every
+ * feature that searches or indexes, so no module looks the configuration up on its own.
+ */
+export interface Retrieval {
+  /** The vector channel; null: search is lexical only. */
+  readonly vector: VectorChannel | null;
+  search(db: Db, tenantId: string, query: string, opts?: SearchOptions): Promise<Passage[]>;
+  searchWithMatchedWords(db: Db, tenantId: string, query: string, opts?: SearchOptions): Promise<MatchedPassage[]>;
+  /** After chunks are committed: embeds them (knowledge/ingest.ts's ChunkIndexer); a no-op with the vector channel off. */
+  indexChunks(db: Db, tenantId: string, chunkIds: readonly string[]): Promise<void>;
+}
+
+/** Retrieval over the given vector channel (null: lexical only). */
+export function retrievalOver(vector: VectorChannel | null): Retrieval {
+  return {
+    vector,
+    search: (db, tenantId, query, opts = {}) => searchPassages(db, tenantId, query, { ...opts, vector }),
+    searchWithMatchedWords: (db, tenantId, query, opts = {}) => searchWithMatchedWords(db, tenantId, query, { ...opts, vector }),
+    indexChunks: (db, tenantId, chunkIds) => indexChunkEmbeddings(db, vector, tenantId, chunkIds),
+  };
+}
+
+/** Search with the lexical channel only: no embeddings configured. */
+export const LEXICAL_RETRIEVAL: Retrieval = retrievalOver(null);
+
+/**
+ * Once per process, at start-up: opens the vector channel on `db` when an embedder is given and the
+ * database has pgvector (vector.ts), and returns the Retrieval to hand on.
+ */
+export async function configureRetrieval(db: Db, embedder: Embedder | null, log: Logger): Promise<Retrieval> {
+  return retrievalOver(await openVectorChannel(db, embedder, log));
 }
 
 /**
@@ -48,12 +87,6 @@ export interface SearchOptions {
 export async function searchPassages(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<Passage[]> {
   const ranked = await rankChunks(db, tenantId, query, opts);
   return ranked ? hydratePassages(db, tenantId, ranked.ids, ranked.analysis) : [];
-}
-
-/** searchPassages with the signals each passage's score was computed from (calibrating the decision). */
-export async function searchWithSignals(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<SignalledPassage[]> {
-  const ranked = await rankChunks(db, tenantId, query, opts);
-  return ranked ? hydrateWithSignals(db, tenantId, ranked.ids, ranked.analysis) : [];
 }
 
 /** A passage with the words of it that matched the question (lower case, as written). */
@@ -84,16 +117,17 @@ async function rankChunks(db: Db, tenantId: string, query: string, opts: SearchO
   }
   const analysis = await analyzeQuery(db, tenantId, query, extras);
   if (analysis.terms.length === 0) return undefined;
-  const hybrid = opts.channels !== 'lexical' && vectorEnabled(db) && analysis.parsed.filter === '' && analysis.parsed.text !== '';
+  const vector = opts.channels === 'lexical' ? null : (opts.vector ?? null);
+  const hybrid = vector !== null && analysis.parsed.filter === '' && analysis.parsed.text !== '';
   const filter = { tags: opts.tags };
   const lexical = await lexicalRank(db, tenantId, analysis, hybrid ? CANDIDATES_PER_CHANNEL : limit, opts.tuning ?? DEFAULT_TUNING, filter);
   let ids = lexical.map((r) => r.chunkId);
   if (hybrid) {
     try {
-      const vector = await vectorRank(db, tenantId, analysis.parsed.text, CANDIDATES_PER_CHANNEL, filter);
-      ids = reciprocalRankFusion([ids, vector]);
+      const nearest = await vectorRank(db, vector, tenantId, analysis.parsed.text, CANDIDATES_PER_CHANNEL, filter);
+      ids = reciprocalRankFusion([ids, nearest]);
     } catch (error) {
-      vectorLog(db)?.warn('vector search failed; lexical results only', { error: error instanceof Error ? error.message : String(error) });
+      vector.log.warn('vector search failed; lexical results only', { error: error instanceof Error ? error.message : String(error) });
     }
   }
   return { ids: ids.slice(0, limit), analysis };

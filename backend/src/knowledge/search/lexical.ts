@@ -466,7 +466,7 @@ interface HydrateRow {
 }
 
 /** A passage with the signals its score was computed from (for calibrating the decision). */
-export type SignalledPassage = Passage & { signals: AnswerSignals };
+type SignalledPassage = Passage & { signals: AnswerSignals };
 
 /**
  * The passages for chunk ids, in the given order, with the calibrated score and a snippet around
@@ -476,7 +476,7 @@ export async function hydratePassages(db: Db, tenantId: string, chunkIds: readon
   return (await hydrateWithSignals(db, tenantId, chunkIds, analysis)).map(({ signals: _signals, ...passage }) => passage);
 }
 
-export async function hydrateWithSignals(db: Db, tenantId: string, chunkIds: readonly string[], analysis: QueryAnalysis): Promise<SignalledPassage[]> {
+async function hydrateWithSignals(db: Db, tenantId: string, chunkIds: readonly string[], analysis: QueryAnalysis): Promise<SignalledPassage[]> {
   if (chunkIds.length === 0) return [];
   const lexemes = analysis.terms.filter((t) => !t.prefix).map((t) => t.lexeme);
   const rows = await db.query<HydrateRow>(HYDRATE_SQL, [tenantId, [...chunkIds], lexemes, analysis.language]);

@@ -5,15 +5,16 @@ import type { Db } from '../../db/db.js';
  * The retrieval switch of the tenant's default agent (agents/): off means knowledge-base search is
  * off for chat, so answers get no passages. It began as a tenant-level setting in `tenants.agent`
  * (jsonb, migration 004); the default agent carries that value over when it is created, and these
- * two functions now act on the default agent (creating it if need be).
+ * two functions act on the default agent only (creating it if need be). The old value is read only
+ * when a tenant's first default agent is created, and a tenant never loses its default once it has
+ * one (agents/repository.ts deleteAgent), so the agent is the one place the switch is kept.
  */
 export async function retrievalEnabled(db: Db, tenantId: string): Promise<boolean> {
   return (await ensureDefaultAgent(db, tenantId)).retrieval;
 }
 
-/** Sets the default agent's retrieval switch (and the old tenant-level value, kept in step). */
+/** Sets the default agent's retrieval switch. */
 export async function setRetrievalEnabled(db: Db, tenantId: string, enabled: boolean): Promise<void> {
-  await db.query(`update tenants set agent = agent || jsonb_build_object('retrieval', $2::boolean) where id = $1`, [tenantId, enabled]);
   const agent = await ensureDefaultAgent(db, tenantId);
   if (agent.retrieval !== enabled) await updateAgent(db, tenantId, agent.name, { retrieval: enabled });
 }

@@ -9,8 +9,9 @@ import { tagsParam, type DocumentFilter } from './lexical.js';
  *
  * It exists only where both hold: an embeddings model is configured and the database has the
  * `vector` extension (PGlite always does; a Postgres server when pgvector is installed, as on
- * Supabase). configureRetrieval() checks both once per database handle and creates the table;
- * otherwise search is lexical only and one log line says why.
+ * Supabase). openVectorChannel() checks both once, at start-up, and creates the table; it returns
+ * the channel, which the composition root hands on (search/index.ts's Retrieval): nothing here
+ * remembers it. Otherwise it returns null, search is lexical only and one log line says why.
  *
  * Tenant filtering: HNSW finds the nearest vectors of all tenants and the tenant filter applies
  * after, which would starve a small tenant next to a big one. pgvector's iterative index scan
@@ -18,15 +19,11 @@ import { tagsParam, type DocumentFilter } from './lexical.js';
  * rows pass the filter; the outer ORDER BY restores exact order among them.
  */
 
-interface RetrievalContext {
-  embedder: Embedder;
-  log: Logger;
+/** The vector channel of the database it was opened on: the embedder, and the log its search-time failures go to. */
+export interface VectorChannel {
+  readonly embedder: Embedder;
+  readonly log: Logger;
 }
-
-/** Databases whose vector channel is ready, with their embedder. */
-const contexts = new WeakMap<Db, RetrievalContext>();
-
-export type VectorStatus = 'ready' | 'not-configured' | 'no-extension';
 
 /** Lock key for the one-time vector setup on a shared server. */
 const VECTOR_SETUP_LOCK = 7_238_401_114;
@@ -34,15 +31,15 @@ const VECTOR_SETUP_LOCK = 7_238_401_114;
 /**
  * Enables the vector channel on `db` when embeddings are configured and the `vector` extension is
  * available: creates the extension, the `chunk_embeddings` table (dimension from config) and its
- * HNSW index, idempotently. Otherwise search stays lexical and one line is logged. Returns the outcome.
+ * HNSW index, idempotently, and returns the channel. Otherwise returns null (search stays lexical)
+ * and, when embeddings are configured, logs one line saying why.
  */
-export async function configureRetrieval(db: Db, embedder: Embedder | null, log: Logger): Promise<VectorStatus> {
-  contexts.delete(db);
-  if (!embedder) return 'not-configured';
+export async function openVectorChannel(db: Db, embedder: Embedder | null, log: Logger): Promise<VectorChannel | null> {
+  if (!embedder) return null;
   const available = await db.query(`select 1 from pg_available_extensions where name = 'vector'`);
   if (available.length === 0) {
     log.warn('vector search off: the database has no "vector" extension (pgvector); retrieval is lexical only', { engine: db.engine });
-    return 'no-extension';
+    return null;
   }
   await db.transaction(async (tx) => {
     if (tx.engine === 'postgres') await tx.query('select pg_advisory_xact_lock($1)', [VECTOR_SETUP_LOCK]);
@@ -71,14 +68,8 @@ export async function configureRetrieval(db: Db, embedder: Embedder | null, log:
       create index if not exists chunk_embeddings_hnsw_idx on chunk_embeddings using hnsw (embedding vector_cosine_ops);
       select prex_protect_table('chunk_embeddings'); -- row-level security like every table (migrations/014)`);
   });
-  contexts.set(db, { embedder, log });
   log.info('vector search on', { model: embedder.model, dimensions: embedder.dimensions, engine: db.engine });
-  return 'ready';
-}
-
-/** True when `db` has a ready vector channel (configureRetrieval said 'ready'). */
-export function vectorEnabled(db: Db): boolean {
-  return contexts.has(db);
+  return { embedder, log };
 }
 
 /** pgvector's text input format. */
@@ -93,14 +84,13 @@ function embeddingText(c: { title: string; section: string | null; content: stri
 
 /**
  * The hook for ingestion: embeds and stores the given chunks of a tenant, skipping those already
- * embedded by the current model (idempotent). A no-op when the vector channel is off. Call it with the root Db after the
+ * embedded by the current model (idempotent). A no-op when the vector channel is off (null). Call it with the root Db after the
  * chunks are committed (not with a transaction handle: embedding is a network call). Unknown ids,
  * other tenants' ids and chunks deleted meanwhile are skipped. Throws when the endpoint fails
  * after its retries; the chunks stay searchable lexically (embedMissingChunks catches up later).
  */
-export async function indexChunkEmbeddings(db: Db, tenantId: string, chunkIds: readonly string[]): Promise<void> {
-  const ctx = contexts.get(db);
-  if (!ctx || chunkIds.length === 0) return;
+export async function indexChunkEmbeddings(db: Db, vector: VectorChannel | null, tenantId: string, chunkIds: readonly string[]): Promise<void> {
+  if (!vector || chunkIds.length === 0) return;
   const step = 512;
   for (let i = 0; i < chunkIds.length; i += step) {
     // A chunk id's text never changes (re-ingestion writes new chunks), so one already embedded by
@@ -110,17 +100,17 @@ export async function indexChunkEmbeddings(db: Db, tenantId: string, chunkIds: r
        left join chunk_embeddings e on e.tenant_id = c.tenant_id and e.chunk_id = c.id and e.model = $3
        where c.tenant_id = $1 and c.id = any($2::text[]) and e.chunk_id is null
        order by c.id`,
-      [tenantId, chunkIds.slice(i, i + step), ctx.embedder.model],
+      [tenantId, chunkIds.slice(i, i + step), vector.embedder.model],
     );
     if (rows.length === 0) continue;
-    const vectors = await ctx.embedder.embed(rows.map(embeddingText));
+    const vectors = await vector.embedder.embed(rows.map(embeddingText));
     await db.query(
       `insert into chunk_embeddings (chunk_id, tenant_id, model, embedding)
        select c.id, c.tenant_id, $3, e.v::vector
        from unnest($2::text[], $4::text[]) as e(id, v)
        join chunks c on c.id = e.id and c.tenant_id = $1
        on conflict (tenant_id, chunk_id) do update set model = excluded.model, embedding = excluded.embedding`,
-      [tenantId, rows.map((r) => r.id), ctx.embedder.model, vectors.map(vectorLiteral)],
+      [tenantId, rows.map((r) => r.id), vector.embedder.model, vectors.map(vectorLiteral)],
     );
   }
 }
@@ -129,9 +119,8 @@ export async function indexChunkEmbeddings(db: Db, tenantId: string, chunkIds: r
  * Embeds a tenant's chunks that have no embedding from the current model (backfill after the
  * model changed or the endpoint was down). Returns how many were embedded.
  */
-export async function embedMissingChunks(db: Db, tenantId: string, batch = 256): Promise<number> {
-  const ctx = contexts.get(db);
-  if (!ctx) return 0;
+export async function embedMissingChunks(db: Db, vector: VectorChannel | null, tenantId: string, batch = 256): Promise<number> {
+  if (!vector) return 0;
   let done = 0;
   for (;;) {
     const rows = await db.query<{ id: string }>(
@@ -139,10 +128,10 @@ export async function embedMissingChunks(db: Db, tenantId: string, batch = 256):
        left join chunk_embeddings e on e.tenant_id = c.tenant_id and e.chunk_id = c.id and e.model = $2
        where c.tenant_id = $1 and e.chunk_id is null
        order by c.id limit $3`,
-      [tenantId, ctx.embedder.model, batch],
+      [tenantId, vector.embedder.model, batch],
     );
     if (rows.length === 0) return done;
-    await indexChunkEmbeddings(db, tenantId, rows.map((r) => r.id));
+    await indexChunkEmbeddings(db, vector, tenantId, rows.map((r) => r.id));
     done += rows.length;
   }
 }
@@ -151,10 +140,8 @@ export async function embedMissingChunks(db: Db, tenantId: string, batch = 256):
 const EF_SEARCH = 100;
 
 /** The tenant's chunks nearest to the question, best first (cosine distance). */
-export async function vectorRank(db: Db, tenantId: string, question: string, limit: number, filter: DocumentFilter = {}): Promise<string[]> {
-  const ctx = contexts.get(db);
-  if (!ctx) return [];
-  const [vector] = await ctx.embedder.embed([question]);
+export async function vectorRank(db: Db, channel: VectorChannel, tenantId: string, question: string, limit: number, filter: DocumentFilter = {}): Promise<string[]> {
+  const [vector] = await channel.embedder.embed([question]);
   if (!vector) return [];
   return db.transaction(async (tx) => {
     await tx.exec(`set local hnsw.iterative_scan = relaxed_order; set local hnsw.ef_search = ${EF_SEARCH}`);
@@ -170,13 +157,9 @@ export async function vectorRank(db: Db, tenantId: string, question: string, lim
          limit $4
        )
        select chunk_id from nearest order by distance, chunk_id`,
-      [tenantId, vectorLiteral(vector), ctx.embedder.model, limit, tagsParam(filter)],
+      [tenantId, vectorLiteral(vector), channel.embedder.model, limit, tagsParam(filter)],
     );
     return rows.map((r) => r.chunk_id);
   });
 }
 
-/** For the vector channel's failures at search time: logged, and the search goes on lexically. */
-export function vectorLog(db: Db): Logger | undefined {
-  return contexts.get(db)?.log;
-}

@@ -3,14 +3,7 @@ import { startEmbeddingsServer, type EmbeddingsServer } from '@prex/testing';
 import type { EmbeddingsConfig } from '../../../src/config.js';
 import type { Db } from '../../../src/db/db.js';
 import { upsertDocument } from '../../../src/knowledge/ingest.js';
-import {
-  configureRetrieval,
-  createOpenAIEmbedder,
-  embedMissingChunks,
-  indexChunkEmbeddings,
-  searchPassages,
-  vectorEnabled,
-} from '../../../src/knowledge/search/index.js';
+import { configureRetrieval, createOpenAIEmbedder, embedMissingChunks, searchPassages, type Retrieval } from '../../../src/knowledge/search/index.js';
 import { vectorRank } from '../../../src/knowledge/search/vector.js';
 import type { Logger } from '../../../src/logger.js';
 import { createTenant } from '../../../src/tenants/repository.js';
@@ -36,16 +29,18 @@ describe('hybrid search on PGlite (pgvector) through the openai client', () => {
   let close: () => Promise<void>;
   let tenant: string;
   let other: string;
+  let retrieval: Retrieval;
   const log = recordingLog();
 
   beforeAll(async () => {
     // "reimbursement" and "money" count as "refund": a paraphrase only the vector channel can find.
     server = await startEmbeddingsServer({ dimensions: DIMS, synonyms: { reimbursement: 'refund', money: 'refund' }, failFirst: 1, apiKey: 'sk-test' });
     ({ db, close } = await openEngine('pglite'));
-    expect(await configureRetrieval(db, createOpenAIEmbedder(embeddingsConfig(server)), log)).toBe('ready');
+    retrieval = await configureRetrieval(db, createOpenAIEmbedder(embeddingsConfig(server)), log);
+    expect(retrieval.vector).not.toBeNull();
     tenant = (await createTenant(db, { name: 'A', allowedOrigins: [] })).tenant.id;
     other = (await createTenant(db, { name: 'B', allowedOrigins: [] })).tenant.id;
-    const index = { indexChunks: indexChunkEmbeddings };
+    const index = { indexChunks: retrieval.indexChunks };
     await upsertDocument(db, tenant, doc('refunds', 'Refunds', '# Refund policy\n\nA refund is possible within 14 days of purchase.'), index);
     await upsertDocument(db, tenant, doc('shipping', 'Shipping', '# Delivery\n\nOrders ship in 2 days by courier.'), index);
     await upsertDocument(db, tenant, doc('password', 'Passwords', '# Reset\n\nReset your password from the sign-in page.'), index);
@@ -68,22 +63,24 @@ describe('hybrid search on PGlite (pgvector) through the openai client', () => {
   });
 
   it('finds a paraphrase with no shared word through the vector channel', async () => {
-    const hits = await searchPassages(db, tenant, 'reimbursement');
+    const hits = await retrieval.search(db, tenant, 'reimbursement');
     expect(hits[0]?.title).toBe('Refunds');
     expect(hits[0]?.url).toBe('https://help.example/refunds');
     expect(hits.every((h) => h.documentId && h.snippet)).toBe(true);
     // Lexically the same question finds nothing.
-    expect(await searchPassages(db, tenant, 'reimbursement', { channels: 'lexical' })).toEqual([]);
+    expect(await retrieval.search(db, tenant, 'reimbursement', { channels: 'lexical' })).toEqual([]);
+    // So does search without the vector channel.
+    expect(await searchPassages(db, tenant, 'reimbursement')).toEqual([]);
   });
 
   it('fuses both channels: a chunk both rank well comes first', async () => {
-    const hits = await searchPassages(db, tenant, 'refund money');
+    const hits = await retrieval.search(db, tenant, 'refund money');
     expect(hits[0]!.title).toBe('Refunds');
     expect(hits.length).toBeGreaterThanOrEqual(1);
   });
 
   it('never returns another tenant’s chunks, and keeps recall next to a bigger, closer tenant', async () => {
-    const ids = await vectorRank(db, tenant, 'refund reimbursement policy', 50);
+    const ids = await vectorRank(db, retrieval.vector!, tenant, 'refund reimbursement policy', 50);
     expect(ids).toHaveLength(3);
     const owners = await db.query<{ tenant_id: string }>('select distinct tenant_id from chunks where id = any($1::text[])', [ids]);
     expect(owners.map((o) => o.tenant_id)).toEqual([tenant]);
@@ -102,24 +99,24 @@ describe('hybrid search on PGlite (pgvector) through the openai client', () => {
   it('skips chunks already embedded by the model', async () => {
     const before = server.requests.length;
     const ids = (await db.query<{ id: string }>('select id from chunks where tenant_id = $1', [tenant])).map((r) => r.id);
-    await indexChunkEmbeddings(db, tenant, ids);
+    await retrieval.indexChunks(db, tenant, ids);
     expect(server.requests.length).toBe(before);
   });
 
   it('backfills chunks that have no embedding', async () => {
     await db.query('delete from chunk_embeddings where chunk_id in (select id from chunks where tenant_id = $1)', [tenant]);
-    expect(await embedMissingChunks(db, tenant)).toBe(3);
-    expect(await embedMissingChunks(db, tenant)).toBe(0);
+    expect(await embedMissingChunks(db, retrieval.vector, tenant)).toBe(3);
+    expect(await embedMissingChunks(db, retrieval.vector, tenant)).toBe(0);
   });
 
   it('falls back to lexical results when the embeddings endpoint fails', async () => {
     const broken = await openEngine('pglite');
     try {
       const brokenLog = recordingLog();
-      await configureRetrieval(broken.db, createOpenAIEmbedder(embeddingsConfig(server, { baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0, timeoutMs: 500 })), brokenLog);
+      const brokenRetrieval = await configureRetrieval(broken.db, createOpenAIEmbedder(embeddingsConfig(server, { baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0, timeoutMs: 500 })), brokenLog);
       const t = (await createTenant(broken.db, { name: 'C', allowedOrigins: [] })).tenant.id;
       await upsertDocument(broken.db, t, doc('refunds', 'Refunds', '# Refund policy\n\nA refund is possible.'));
-      const hits = await searchPassages(broken.db, t, 'refund');
+      const hits = await brokenRetrieval.search(broken.db, t, 'refund');
       expect(hits.map((h) => h.title)).toEqual(['Refunds']);
       expect(brokenLog.lines.some((l) => l.startsWith('warn vector search failed'))).toBe(true);
     } finally {
@@ -158,13 +155,13 @@ describe('vector channel on Postgres 15 without pgvector', () => {
     const { db, close } = await openEngine('postgres');
     try {
       const log = recordingLog();
-      expect(await configureRetrieval(db, createOpenAIEmbedder(embeddingsConfig(server)), log)).toBe('no-extension');
+      const retrieval = await configureRetrieval(db, createOpenAIEmbedder(embeddingsConfig(server)), log);
       expect(log.lines).toHaveLength(1);
       expect(log.lines[0]).toMatch(/^warn vector search off: .*lexical only/);
-      expect(vectorEnabled(db)).toBe(false);
+      expect(retrieval.vector).toBeNull();
       const t = (await createTenant(db, { name: 'PG', allowedOrigins: [] })).tenant.id;
-      await upsertDocument(db, t, doc('refunds', 'Refunds', '# Refund policy\n\nA refund is possible.'), { indexChunks: indexChunkEmbeddings });
-      expect((await searchPassages(db, t, 'refunds')).map((h) => h.title)).toEqual(['Refunds']);
+      await upsertDocument(db, t, doc('refunds', 'Refunds', '# Refund policy\n\nA refund is possible.'), { indexChunks: retrieval.indexChunks });
+      expect((await retrieval.search(db, t, 'refunds')).map((h) => h.title)).toEqual(['Refunds']);
       expect(server.requests).toHaveLength(0);
     } finally {
       await close();
