@@ -86,6 +86,36 @@ test.describe('launcher badge', () => {
     await expect(widget.lastAnswer()).toHaveAttribute('data-status', 'complete');
     expect(await page.evaluate(() => (window as unknown as { __unread: number[] }).__unread)).toEqual([1, 0]);
   });
+
+  test('the page’s own JS API: showNewMessage prefills the composer, isOpen and unreadCount answer, hideLauncher hides the button', async ({ page }) => {
+    const widget = new Widget(page);
+    await page.goto(stack.hostUrl);
+    type P = (...a: unknown[]) => unknown;
+    const prex = (...args: unknown[]) => page.evaluate((a) => ((window as unknown as { Prex: P }).Prex)(...a), args);
+    expect(await prex('isOpen')).toBe(false);
+    expect(await prex('unreadCount')).toBe(0);
+    // Before the pane was ever loaded: it loads, opens and shows the text, which the visitor sends.
+    await prex('showNewMessage', 'How do I get a refund for order 1042?');
+    await expect(widget.input).toHaveValue('How do I get a refund for order 1042?');
+    expect(await prex('isOpen')).toBe(true);
+    await widget.input.press('Enter');
+    await expect(widget.messages('user').last()).toContainText('order 1042');
+    await expect(widget.lastAnswer()).toHaveAttribute('data-status', 'streaming');
+    await widget.pane.getByTestId('prex-close').click();
+    expect(await prex('isOpen')).toBe(false);
+    await expect.poll(() => prex('unreadCount')).toBe(1);
+    // Loaded and closed: opens again with the new text.
+    await prex('showNewMessage', 'And for order 1043?');
+    await expect(widget.input).toHaveValue('And for order 1043?');
+    expect(await prex('unreadCount')).toBe(0);
+
+    // A page with its own chat button boots without the launcher and opens the pane itself.
+    await prex('shutdown');
+    await prex('boot', { publishableKey: 'pk_demo_northwind', apiBase: stack.apiUrl, hideLauncher: true });
+    await expect(widget.launcher).toBeHidden();
+    await prex('open');
+    await expect(widget.pane).toBeVisible();
+  });
 });
 
 test.describe('examples/spa', () => {

@@ -13,6 +13,8 @@ export interface BootConfig {
   locale?: string;
   /** The agent that answers, by name (e.g. 'sales'); default: the tenant's default agent. */
   agent?: string;
+  /** No launcher button: the page opens the pane from its own (Intercom's hide_default_launcher). */
+  hideLauncher?: boolean;
   /**
    * Brand colour and side for the first paint, before the tenant's config has been fetched
    * (`data-prex-color`, `data-prex-position`); the tenant's config wins once it arrives.
@@ -33,12 +35,13 @@ const PANE_PATH = '/widget/pane.js';
 
 /** The launcher icons a theme can pick (`launcherIcon`); our own constant markup. */
 const ICONS: Record<string, string> = {
-  chat: '<path d="M21 11.5a8.4 8.4 0 0 1-12.3 7.4L3 21l2.1-5.6A8.4 8.4 0 1 1 21 11.5z"/>',
-  help: '<circle cx="12" cy="12" r="9"/><path d="M9 9a3 3 0 1 1 3 3v2m0 3v.1"/>',
-  sparkle: '<path d="M12 3l2 6 6 2-6 2-2 6-2-6-6-2 6-2z"/>',
-  headset: '<path d="M4 15v-3a8 8 0 0 1 16 0v3M4 14h3v6H4zm13 0h3v6h-3z"/>',
+  chat: 'M21 11.5a8.4 8.4 0 0 1-12.3 7.4L3 21l2.1-5.6A8.4 8.4 0 1 1 21 11.5z',
+  help: 'M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M9 9a3 3 0 1 1 3 3v2m0 3v.1',
+  sparkle: 'M12 3l2 6 6 2-6 2-2 6-2-6-6-2 6-2z',
+  headset: 'M4 15v-3a8 8 0 0 1 16 0v3M4 14h3v6H4zm13 0h3v6h-3z',
 };
-const svg = (c: string, d: string) => `<svg class=${c} viewBox="0 0 24 24" aria-hidden=true>${d}</svg>`;
+/** One icon: a single path (a circle is drawn as two arcs). */
+const svg = (c: string, d: string) => `<svg class=${c} viewBox="0 0 24 24" aria-hidden=true><path d="${d}"/></svg>`;
 
 /**
  * Inside the shadow root, `:host` declarations marked !important beat the page's !important
@@ -50,11 +53,11 @@ const CSS =
   'bottom:var(--y,20px)!important;right:var(--x,20px)!important}' +
   ':host([data-side=left]){left:var(--x,20px)!important;right:auto!important}' +
   'button{all:initial;position:relative;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;' +
-  'background:var(--a,#4f46e5);color:var(--f,#fff);cursor:pointer;box-shadow:0 6px 20px rgba(17,24,39,.3);transition:transform .15s}' +
+  'background:var(--a,#4f46e5);color:var(--f,#fff);cursor:pointer;box-shadow:0 6px 20px #1118274d;transition:transform .15s}' +
   'button:hover{transform:scale(1.06)}button:focus-visible{outline:3px solid var(--a,#4f46e5);outline-offset:3px}' +
   '[aria-busy=true]{cursor:progress;opacity:.85}' +
   'svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}' +
-  '[aria-expanded=true] .o,[aria-expanded=false] .x,b[hidden]{display:none}' +
+  '[aria-expanded=true] .o,[aria-expanded=false] .x,[hidden]{display:none}' +
   'b{position:absolute;top:-4px;right:-4px;min-width:12px;padding:0 4px;border-radius:9px;background:#b91c1c;color:#fff;font:700 12px/18px sans-serif}' +
   '@media (prefers-reduced-motion:reduce){button{transition:none}}';
 
@@ -80,7 +83,7 @@ export function install(
   // (`src` reads back absolute; no src: '' and boot asks for an apiBase.)
   const scriptOrigin = script?.src && new URL(script.src).origin;
 
-  let cfg: (BootConfig & { apiBase: string; open?: boolean }) | undefined;
+  let cfg: (BootConfig & { apiBase: string; open?: boolean; draft?: string }) | undefined;
   let host: HTMLElement | undefined;
   let root: ShadowRoot;
   let btn: HTMLButtonElement;
@@ -91,6 +94,7 @@ export function install(
   let module: Promise<PaneModule> | undefined;
   let moduleUrl: string | undefined;
   let isOpen = false;
+  let unread = 0;
   let wantOpen = false;
   let identity: [Record<string, unknown>, string?] | undefined;
   let keeper: MutationObserver | undefined;
@@ -99,7 +103,7 @@ export function install(
   // Widget events (from the pane) fan out to the page's listeners; a throwing listener is contained.
   const emit: Emit = (name, payload) => {
     if (name == 'unread:change') {
-      const n = (payload as { count: number }).count;
+      const n = (unread = (payload as { count: number }).count);
       badge.hidden = !n;
       badge.textContent = n > 9 ? '9+' : '' + n;
     }
@@ -154,7 +158,7 @@ export function install(
     setThemeCss(`:host{${css}}`);
     if (t.position) host!.setAttribute('data-side', t.position == 'left' ? 'left' : 'right');
     if (t.launcherLabel) btn.setAttribute('aria-label', t.launcherLabel);
-    btn.innerHTML = svg('o', ICONS[t.launcherIcon!] ?? ICONS.chat!) + svg('x', '<path d="m6 9 6 6 6-6"/>');
+    btn.innerHTML = svg('o', ICONS[t.launcherIcon!] ?? ICONS.chat!) + svg('x', 'm6 9 6 6 6-6');
     btn.append(badge);
   };
 
@@ -196,7 +200,7 @@ export function install(
             storage('theme', JSON.stringify(t, ['accentColor', 'position', 'launcherLabel', 'launcherIcon', 'offsetX', 'offsetY']));
           },
         });
-        if (identity) pane.identify?.(...identity);
+        if (identity) pane.identify(...identity);
         if (isOpen) pane.open();
       })
       .catch((e: unknown) => {
@@ -226,9 +230,9 @@ export function install(
 
   // `c` comes from the page as is: it may be anything, hence `c?.`.
   const boot = (c: BootConfig) => {
-    if (!/^pk_/.test(c?.publishableKey)) return warn('boot needs { publishableKey: "pk_…" }');
+    if (!/^pk_/.test(c?.publishableKey)) return warn('boot needs a publishableKey');
     const apiBase = (c.apiBase ?? scriptOrigin)?.replace(/\/+$/, '');
-    if (!apiBase || !/^https?:\/\//.test(apiBase)) return warn('boot needs { apiBase: "https://…" }');
+    if (!apiBase || !/^https?:\/\//.test(apiBase)) return warn('boot needs an apiBase');
     if (cfg) teardown();
     cfg = { ...c, apiBase };
     const reopen = storage('open', undefined, 'sessionStorage');
@@ -249,6 +253,7 @@ export function install(
     btn.onpointerenter = btn.onfocus = prefetch;
     badge = doc.createElement('b');
     badge.hidden = true;
+    btn.hidden = !!c.hideLauncher;
     badge.setAttribute('data-testid', 'prex-unread');
     root.append(btn);
     setExpanded(false);
@@ -286,6 +291,14 @@ export function install(
           return setOpen(false);
         case 'toggle':
           return setOpen(cfg ? !isOpen : !wantOpen);
+        // Opens with the text in the composer; a pane not loaded yet takes it at mount.
+        case 'showNewMessage':
+          cfg && (cfg.draft = a), pane?.draft(a);
+          return setOpen(true);
+        case 'isOpen':
+          return isOpen;
+        case 'unreadCount':
+          return unread;
         case 'on':
           // returns the unsubscribe function (a call queued before the loader arrived cannot: use 'off')
           (listeners[a] ??= new Set()).add(b);
@@ -294,14 +307,14 @@ export function install(
           return void listeners[a]?.delete(b);
         case 'identify':
           identity = [a, b];
-          return pane?.identify?.(a, b);
+          return pane?.identify(a, b);
         case 'update': {
           const p = (a ?? {}) as Parameters<PaneHandle['update']>[0];
           if (!cfg) return;
           cfg.theme = { ...cfg.theme, ...p.theme };
           if (p.locale) cfg.locale = p.locale;
           applyTheme({ ...cfg.hint, ...cfg.theme }); // on top of the first-paint bits, not instead of them
-          return pane?.update?.(p);
+          return pane?.update(p);
         }
         case 'shutdown':
           // log-out: forget the session and the visitor's list of past conversations
@@ -310,7 +323,7 @@ export function install(
           identity = undefined;
           return teardown();
         default:
-          warn(`unknown command "${String(command)}"`);
+          warn('unknown command', command);
       }
     } catch (e) {
       fail(e);

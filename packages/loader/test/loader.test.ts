@@ -8,7 +8,7 @@ const win = window as unknown as PrexWindow;
 const PK = 'pk_demo_northwind';
 
 function fakePane() {
-  const handle = { open: vi.fn(), close: vi.fn(), toggle: vi.fn(), destroy: vi.fn(), update: vi.fn(), identify: vi.fn(), identity: undefined } satisfies PaneHandle;
+  const handle = { open: vi.fn(), close: vi.fn(), toggle: vi.fn(), destroy: vi.fn(), update: vi.fn(), identify: vi.fn(), identity: undefined, draft: vi.fn() } satisfies PaneHandle;
   const mounts: MountOptions[] = [];
   const mod: PaneModule = {
     mount: (o) => {
@@ -98,7 +98,7 @@ describe('loader', () => {
     const real = install(win, null, pane.load);
     expect(win.Prex).toBe(real);
     expect(win.Prex).not.toBe(stub);
-    expect(warn).toHaveBeenCalledWith('[Prex]', 'unknown command "frobnicate"');
+    expect(warn).toHaveBeenCalledWith('[Prex]', 'unknown command', 'frobnicate');
     expect(pane.load).toHaveBeenCalledWith('https://api.prex.test/widget/pane.js');
     expect(button().getAttribute('aria-label')).toBe('Help');
     await flush();
@@ -330,9 +330,47 @@ describe('loader JS API', () => {
     expect(update).toHaveBeenCalledWith({ theme: { launcherLabel: 'Hilfe', position: 'left', launcherIcon: 'help', offsetX: 40 }, locale: 'de' });
     expect(button().getAttribute('aria-label')).toBe('Hilfe');
     expect(launcher()!.getAttribute('data-side')).toBe('left');
-    expect(button().querySelector('circle')).not.toBeNull();
+    expect(button().querySelector('path')?.getAttribute('d')).toMatch(/^M3 12a9 9/); // the help icon's circle
     const css = launcher()!.shadowRoot!.adoptedStyleSheets.map((s) => [...s.cssRules].map((r) => r.cssText).join('')).join('');
     expect(css).toMatch(/--x:\s*40px/);
+  });
+
+  it('showNewMessage opens with the text in the composer, whether the pane was loaded or not', async () => {
+    const pane = fakePane();
+    const { p } = boot(pane);
+    p('showNewMessage', 'My order #42 has not arrived');
+    await flush();
+    expect(pane.mounts[0]!.draft).toBe('My order #42 has not arrived');
+    expect(pane.handle.open).toHaveBeenCalled();
+    expect(p('isOpen')).toBe(true);
+    p('close');
+    expect(p('isOpen')).toBe(false);
+    p('showNewMessage', 'And a refund?');
+    expect(pane.handle.draft).toHaveBeenCalledWith('And a refund?');
+    expect(p('isOpen')).toBe(true);
+  });
+
+  it("unreadCount follows the pane's count (the badge); isOpen the pane", async () => {
+    const pane = fakePane();
+    const { p } = boot(pane);
+    expect(p('isOpen')).toBe(false);
+    expect(p('unreadCount')).toBe(0);
+    p('open');
+    await flush();
+    pane.mounts[0]!.emit!('unread:change', { count: 3 });
+    expect(p('unreadCount')).toBe(3);
+    expect(button().querySelector('[data-testid="prex-unread"]')!.textContent).toBe('3');
+  });
+
+  it('hideLauncher at boot: no launcher button, and the page still opens the pane', async () => {
+    const pane = fakePane();
+    const p = install(win, null, pane.load);
+    p('boot', { publishableKey: PK, apiBase: 'https://prex.example', hideLauncher: true });
+    expect(button().hidden).toBe(true);
+    expect(getComputedStyle(button()).display).toBe('none');
+    p('open');
+    await flush();
+    expect(pane.handle.open).toHaveBeenCalled();
   });
 
   it('puts the launcher back when a SPA re-renders <body>', async () => {

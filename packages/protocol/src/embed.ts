@@ -55,6 +55,8 @@ export interface MountOptions {
   agent?: string | undefined;
   /** Instance name for storage keys ('Prex' or absent: the default instance). */
   namespace?: string | undefined;
+  /** Text put in the composer at mount (the page called `showNewMessage` before the pane was loaded). */
+  draft?: string | undefined;
   /** Inline placement (`<prex-chat>`): the pane fills its container, is always open, has no close button. */
   inline?: boolean | undefined;
   /** Receives the widget's events (ready, open, close, message:*, unread:change, handoff, error). */
@@ -88,6 +90,8 @@ export interface PaneHandle {
    */
   identify(user: Record<string, unknown>, signature?: string): void;
   readonly identity: Identity | undefined;
+  /** Puts `text` in the composer (the page's `showNewMessage(text)`); the visitor still sends it. */
+  draft(text: string): void;
   /** Stops streams, unmounts and removes the pane (the stored session is kept). */
   destroy(): void;
 }

@@ -32,6 +32,8 @@ export interface PrexConfig {
   agent?: string;
   /** Separate storage keys for a second instance on the page (e.g. 'Sales'). */
   namespace?: string;
+  /** No launcher button: the page opens the pane from its own (Intercom's hide_default_launcher). */
+  hideLauncher?: boolean;
 }
 
 export interface PrexInstance {
@@ -42,6 +44,12 @@ export interface PrexInstance {
   /** Who the visitor is (`{ userId, email?, name? }`) and the host server's signature (hex HMAC or JWT); see docs/embedding.md. */
   identify(user: Record<string, unknown>, signature?: string): void;
   on<K extends PrexEventName>(name: K, listener: Listener<K>): () => void;
+  /** Opens the pane with `text` in the composer; the visitor sends it (Intercom's showNewMessage). */
+  showNewMessage(text: string): void;
+  /** Whether the pane is open. */
+  isOpen(): boolean;
+  /** Answers and staff replies that arrived while the pane was closed (the launcher's badge). */
+  unreadCount(): number;
   /** Removes the widget and forgets the stored session and conversation list (e.g. at log-out). */
   shutdown(): void;
 }
@@ -54,7 +62,7 @@ const CSS =
   'button:focus-visible{outline:3px solid var(--a,#4f46e5);outline-offset:3px}' +
   'svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2}' +
   'b{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#b91c1c;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}' +
-  'b[hidden]{display:none}';
+  '[hidden]{display:none}';
 
 /**
  * A floating launcher plus the pane (mounted on first open), with the same JS API as the script
@@ -78,6 +86,7 @@ export function createPrex(config: PrexConfig): PrexInstance {
   button.innerHTML =
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M21 11.5a8.4 8.4 0 0 1-12.3 7.4L3 21l2.1-5.6A8.4 8.4 0 1 1 21 11.5z"/></svg><b hidden></b>';
   const badge = button.querySelector('b')!;
+  button.hidden = !!config.hideLauncher;
   root.append(button);
   doc.body.append(host);
   // SPA frameworks may replace <body>'s content: put the launcher back (its pane keeps its state).
@@ -97,10 +106,13 @@ export function createPrex(config: PrexConfig): PrexInstance {
     if (t?.launcherLabel) button.setAttribute('aria-label', t.launcherLabel);
   };
   restyle(theme);
+  let unread = 0;
   events.on('unread:change', ({ count }) => {
+    unread = count;
     badge.hidden = !count;
     badge.textContent = count > 9 ? '9+' : String(count);
   });
+  let draft: string | undefined;
   const setOpen = (open: boolean) => {
     button.setAttribute('aria-expanded', String(open));
     if (!pane && open) {
@@ -112,6 +124,7 @@ export function createPrex(config: PrexConfig): PrexInstance {
         locale,
         agent: config.agent,
         namespace: config.namespace,
+        draft,
         emit: events.emit,
         onTheme: restyle,
         onClose: () => {
@@ -140,6 +153,13 @@ export function createPrex(config: PrexConfig): PrexInstance {
       pane?.identify(user, signature);
     },
     on: events.on,
+    showNewMessage(text) {
+      draft = text;
+      pane?.draft(text);
+      setOpen(true);
+    },
+    isOpen: () => button.getAttribute('aria-expanded') === 'true',
+    unreadCount: () => unread,
     shutdown() {
       keep.disconnect();
       pane?.destroy();
@@ -161,5 +181,16 @@ const nothing = () => {};
 
 /** What `createPrex` returns on a server: every method callable, none with an effect. */
 function inertInstance(): PrexInstance {
-  return { open: nothing, close: nothing, toggle: nothing, update: nothing, identify: nothing, on: () => nothing, shutdown: nothing };
+  return {
+    open: nothing,
+    close: nothing,
+    toggle: nothing,
+    update: nothing,
+    identify: nothing,
+    on: () => nothing,
+    showNewMessage: nothing,
+    isOpen: () => false,
+    unreadCount: () => 0,
+    shutdown: nothing,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Theme, ThemeOverride } from '@prex/protocol';
+import { LIMITS } from '@prex/protocol/wire';
 import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { createApi } from './api.js';
@@ -52,6 +53,9 @@ export function mount(options: MountOptions): PaneHandle {
   const store = createStore(storeOptions);
   if (options.hint) store.theme.value = resolveTheme(options.hint, override);
   if (options.open) store.isOpen.value = true;
+  // The page's showNewMessage(text): the visitor sees it in the composer and sends it (or not).
+  const draft = (text: unknown) => void (typeof text == 'string' && (store.draft.value = text.slice(0, LIMITS.maxMessageChars)));
+  draft(options.draft);
 
   // Tenant CSS: a sanitized constructable sheet in this shadow root only (it cannot leak out).
   // The filter is a lazy chunk: most tenants write no CSS, and their visitors do not download it.
@@ -116,6 +120,7 @@ export function mount(options: MountOptions): PaneHandle {
     get identity() {
       return identity;
     },
+    draft: (text) => void (alive && draft(text)),
     destroy() {
       if (!alive) return;
       alive = false;
