@@ -9,7 +9,7 @@ import { upsertPhoneCustomer } from '../../../src/customers/repository.js';
 import { rateAnswer } from '../../../src/feedback/rate-answer.js';
 import { upsertDocument } from '../../../src/knowledge/ingest.js';
 import { learnFromAnswer, listLearned } from '../../../src/knowledge/learning/index.js';
-import { searchPassages } from '../../../src/knowledge/search/index.js';
+import { answeringPassages, searchPassages } from '../../../src/knowledge/search/index.js';
 import { passageToCitation } from '../../../src/llm/citations.js';
 import { sweep } from '../../../src/retention/sweep.js';
 import { createSolution, removeSolution } from '../../../src/solutions/store.js';
@@ -152,6 +152,16 @@ describe.each<Engine>(['pglite', 'postgres'])('learned questions on %s', (engine
     expect(after!.chunkId).not.toBeNull();
     expect(after!.chunkId).not.toBe(before);
     expect(await topExternalId(db, tenantId, PARAPHRASE)).toBe('lost');
+  });
+
+  it('what was learned answers the next visitor who asks it, and an off-domain question sharing its words is still declined', async () => {
+    const { tenantId } = await knowledgeBase(db, 'shop');
+    const answerable = async (question: string) => answeringPassages(await searchPassages(db, tenantId, question)).map((p) => p.externalId);
+    expect(await answerable(TAUGHT)).toEqual([]);
+    await rate(db, tenantId, await answered(db, tenantId, TAUGHT, 'lost'), 'up');
+    expect((await answerable(TAUGHT))[0]).toBe('lost');
+    // "turned up" is in the learned question; the flight and the gate are in nothing this shop wrote.
+    expect(await answerable('my flight never turned up at the gate')).toEqual([]);
   });
 
   it('one tenant’s learned questions never change another tenant’s search', async () => {
