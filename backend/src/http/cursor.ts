@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { eventCursorSchema } from '@prex/protocol';
 import { badRequest } from './errors.js';
 
 /**
@@ -10,10 +11,11 @@ export function parseCursor(req: Request): number {
   const raw = fromQuery !== undefined ? fromQuery : req.get('last-event-id');
   if (raw === undefined) return 0;
   const where = fromQuery !== undefined ? 'after' : 'Last-Event-ID';
-  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw.trim())) {
+  const cursor = eventCursorSchema.safeParse(raw);
+  if (!cursor.success) {
     throw badRequest(`Invalid ${where}: expected the non-negative integer id of the last event received`, [
       { path: where, message: 'must be a non-negative integer' },
     ]);
   }
-  return Number(raw.trim());
+  return cursor.data;
 }

@@ -123,7 +123,7 @@ describe('resume: GET /v1/chat/:messageId/stream', () => {
   it('rejects a cursor that is not a non-negative integer', async () => {
     const v = await newVisitor(t);
     const messageId = messageIdOf(await readSse(await send(v, { text: 'How do I get a refund?' })));
-    for (const cursor of [{ after: '-1' }, { after: 'abc' }, { after: '1.5' }, { after: '' }, { lastEventId: 'x' }, { lastEventId: '-3' }]) {
+    for (const cursor of [{ after: '-1' }, { after: 'abc' }, { after: '1.5' }, { after: '' }, { after: '1e3' }, { lastEventId: 'x' }, { lastEventId: '-3' }]) {
       const res = await resume(v, messageId, cursor);
       expect(res.status, JSON.stringify(cursor)).toBe(400);
       expect(errorBodySchema.parse(await res.json()).error.code).toBe('invalid_request');

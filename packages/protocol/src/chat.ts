@@ -186,7 +186,17 @@ export const stopResponseSchema = z.object({
 });
 export type StopResponse = z.infer<typeof stopResponseSchema>;
 
+/**
+ * An SSE stream's resume cursor, `?after=N` or the Last-Event-ID header: the id of the last event
+ * received, digits only (`1e3`, `-1` or an empty value are refused, not read as a number).
+ */
+export const eventCursorSchema = z
+  .string({ error: 'must be a non-negative integer' })
+  .trim()
+  .regex(/^\d{1,15}$/, 'must be a non-negative integer')
+  .transform(Number);
+
 /** GET /v1/chat/:messageId/stream?after=N (or the Last-Event-ID header) */
 export const resumeQuerySchema = z.object({
-  after: z.coerce.number().int().min(0).optional(),
+  after: eventCursorSchema.optional(),
 });
