@@ -37,14 +37,23 @@ function DisplayName() {
           Save name
         </button>
       </form>
-      {action.error ? (
+      <Outcome error={action.error} done={saved ? (me.name ? `Saved: visitors now see “${me.name}” on your replies.` : 'Name removed: your replies show as from the support team.') : null} />
+    </>
+  );
+}
+
+/** What became of a form's request: the error (an alert) or what was done (a status line). */
+function Outcome({ error, done }: { error: string | null | undefined; done: string | null }) {
+  return (
+    <>
+      {error ? (
         <p role="alert" class="error">
-          {action.error}
+          {error}
         </p>
       ) : null}
-      {saved ? (
+      {done ? (
         <p role="status" class="ok">
-          {me.name ? `Saved: visitors now see “${me.name}” on your replies.` : 'Name removed: your replies show as from the support team.'}
+          {done}
         </p>
       ) : null}
     </>
@@ -102,16 +111,7 @@ export default function AccountPage() {
           Change password
         </button>
       </form>
-      {action.error ? (
-        <p role="alert" class="error">
-          {action.error}
-        </p>
-      ) : null}
-      {done ? (
-        <p role="status" class="ok">
-          {done}
-        </p>
-      ) : null}
+      <Outcome error={action.error} done={done} />
     </main>
   );
 }
