@@ -51,10 +51,10 @@ export function mount(options: MountOptions): PaneHandle {
     conversations: createConversationTokens(options.publishableKey, options.storage, options.namespace),
   };
   const store = createStore(storeOptions);
-  if (options.hint) store.theme.value = resolveTheme(options.hint, override);
-  if (options.open) store.isOpen.value = true;
+  if (options.hint) store.setTheme(resolveTheme(options.hint, override));
+  if (options.open) store.setOpen(true);
   // The page's showNewMessage(text): the visitor sees it in the composer and sends it (or not).
-  const draft = (text: unknown) => void (typeof text == 'string' && (store.draft.value = text.slice(0, LIMITS.maxMessageChars)));
+  const draft = (text: unknown) => void (typeof text == 'string' && store.setDraft(text.slice(0, LIMITS.maxMessageChars)));
   draft(options.draft);
 
   // Tenant CSS: a sanitized constructable sheet in this shadow root only (it cannot leak out).
@@ -87,7 +87,7 @@ export function mount(options: MountOptions): PaneHandle {
 
   const close = () => {
     if (options.inline) return;
-    store.isOpen.value = false;
+    store.setOpen(false);
     options.onClose?.();
   };
   render(<Pane store={store} onClose={close} />, shadow);
@@ -95,18 +95,18 @@ export function mount(options: MountOptions): PaneHandle {
   void store.init().then(() => {
     if (alive) emit('ready', { sessionId: tokens.get()?.split('.')[0] });
   });
-  if (options.inline) store.isOpen.value = true;
+  if (options.inline) store.setOpen(true);
 
   let identity: Identity | undefined;
   return {
-    open: () => void (store.isOpen.value = alive),
-    close: () => void (store.isOpen.value = !!options.inline && alive),
-    toggle: () => void (store.isOpen.value = alive && (!!options.inline || !store.isOpen.peek())),
+    open: () => store.setOpen(alive),
+    close: () => store.setOpen(!!options.inline && alive),
+    toggle: () => store.setOpen(alive && (!!options.inline || !store.isOpen.peek())),
     update(patch) {
       if (!alive || !patch) return;
       if (patch.theme) {
         override = { ...override, ...patch.theme };
-        store.theme.value = resolveTheme(tenantTheme ?? options.hint, override);
+        store.setTheme(resolveTheme(tenantTheme ?? options.hint, override));
         options.onTheme?.(store.theme.peek());
       }
       const locale = (store as { locale?: { value: string | undefined } }).locale;

@@ -1,7 +1,7 @@
 import type { Citation, Theme, ThemeOverride, UIStreamChunk, WidgetVoiceConfig } from '@prex/protocol';
 import { LIMITS } from '@prex/protocol/wire';
 import { emptyAnswer, reduceAnswerChunk, type AnswerState } from '@prex/protocol/client';
-import { batch, computed, effect, signal } from '@preact/signals';
+import { batch, computed, effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { ApiError, type ApiClient } from './api.js';
 import { createConversationTokens, type ConversationTokens } from './conversations.js';
 import { stringsFor, type Strings } from './i18n/index.js';
@@ -43,6 +43,9 @@ export interface StoreOptions {
 }
 
 export type Store = ReturnType<typeof createStore>;
+
+/** A signal as the components see it: read-only (the store's actions write it). */
+type RO<S> = S extends Signal<infer V> ? ReadonlySignal<V> : never;
 
 const makeFriendly = (t: Strings) => (e: unknown): string => {
   if (e instanceof ApiError) {
@@ -429,39 +432,52 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     void restore();
   }
 
+  // Components read the state and change it through the actions below: each signal has one
+  // writer here (or in its concern's module), so a change can be traced to a named action.
   return {
     api,
     session,
     handoff,
     identify: identity.identify,
-    accountIntent,
+    accountIntent: accountIntent as RO<typeof accountIntent>,
     forget,
     adoptConversations: history.adopt,
     strings,
     locale: lang,
-    unread,
-    announcement,
-    view,
+    unread: unread as RO<typeof unread>,
+    announcement: announcement as RO<typeof announcement>,
+    view: view as RO<typeof view>,
     conversations: history.list,
     loadConversations: history.load,
     newConversation,
     openConversation,
     feedback: (m: UiMessage, rating: 'up' | 'down', comment?: string) => sendFeedback(api, session, m, rating, comment),
     resend,
-    messages,
+    messages: messages as RO<typeof messages>,
     staffTyping: staffEvents.typing,
-    theme,
-    configured,
-    voice,
-    imageHosts,
-    microphone,
-    isOpen,
-    phase,
-    connection,
-    failure,
-    draft,
+    theme: theme as RO<typeof theme>,
+    configured: configured as RO<typeof configured>,
+    voice: voice as RO<typeof voice>,
+    imageHosts: imageHosts as RO<typeof imageHosts>,
+    microphone: microphone as RO<typeof microphone>,
+    isOpen: isOpen as RO<typeof isOpen>,
+    phase: phase as RO<typeof phase>,
+    connection: connection as RO<typeof connection>,
+    failure: failure as RO<typeof failure>,
+    draft: draft as RO<typeof draft>,
     busy,
-    current,
+    current: current as RO<typeof current>,
+    /** Shows a view of the pane; the account view may be asked to do something (show the profile, email this conversation). */
+    show: (to: 'chat' | 'history' | 'account', intent?: 'profile' | 'email') =>
+      batch(() => {
+        if (intent) accountIntent.value = { intent };
+        view.value = to;
+      }),
+    setDraft: (text: string) => void (draft.value = text),
+    /** A message that did not come from an answer stream (an uploaded file). */
+    append: (m: UiMessage) => void (messages.value = [...messages.peek(), m]),
+    setOpen: (open: boolean) => void (isOpen.value = open),
+    setTheme: (t: Theme) => void (theme.value = t),
     /** Loads the tenant theme and restores the conversation. */
     init: () => Promise.all([loadConfig(), restore()]).then(() => {}),
     send,

@@ -194,7 +194,7 @@ export function createAccountFlow(store: Store, now: () => number = Date.now) {
       await call(ROUTES.customerDelete, { code });
       // Nothing of the old identity stays on this device: a fresh anonymous session follows.
       store.forget();
-      store.view.value = 'account';
+      store.show('account');
       lastEmail = '';
       batch(() => {
         level.value = 'anonymous';

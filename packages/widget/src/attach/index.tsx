@@ -44,7 +44,7 @@ export async function upload(store: Store, files: File[]): Promise<void> {
   for (const { file, u } of batch) {
     try {
       const message = await uploadFile(await target(store), file, (done) => (u.progress.value = done));
-      store.messages.value = [...store.messages.peek(), fromServer({ ...message, status: 'complete', sources: [] })];
+      store.append(fromServer({ ...message, status: 'complete', sources: [] }));
       list.value = list.peek().filter((x) => x !== u);
     } catch (e) {
       u.error.value = e instanceof UploadError ? e.message : 'The file could not be sent. Please try again.';

@@ -43,7 +43,7 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
 
   const submit = () => {
     stopListening.current?.();
-    if (store.send(store.draft.peek())) store.draft.value = '';
+    if (store.send(store.draft.peek())) store.setDraft('');
   };
 
   const voice = () => {
@@ -52,7 +52,7 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
     void (server ? import('../recorder.js') : import('../voice.js')).then(({ listen }) => {
       stopListening.current = listen(
         store,
-        (text) => (store.draft.value = text),
+        store.setDraft,
         () => {
           stopListening.current = null;
           setListening(false);
@@ -109,7 +109,7 @@ export function Composer({ store, inputRef }: { store: Store; inputRef: Ref<HTML
           rows={1}
           maxLength={LIMITS.maxMessageChars}
           value={draft}
-          onInput={(e) => (store.draft.value = e.currentTarget.value)}
+          onInput={(e) => store.setDraft(e.currentTarget.value)}
           onPaste={(e) => {
             const files = [...(e.clipboardData?.files ?? [])];
             if (files.length) e.preventDefault();

@@ -32,10 +32,7 @@ export function Menu({ store, onNewChat }: { store: Store; onNewChat: () => void
       </button>
     </li>
   );
-  const account = (intent: 'profile' | 'email') => () => {
-    store.accountIntent.value = { intent };
-    store.view.value = 'account';
-  };
+  const account = (intent: 'profile' | 'email') => () => store.show('account', intent);
   return (
     <div
       class="prex-menu"
@@ -68,7 +65,7 @@ export function Menu({ store, onNewChat }: { store: Store; onNewChat: () => void
             store.newConversation();
             onNewChat();
           })}
-          {item('prex-history-button', t.history, () => (store.view.value = 'history'))}
+          {item('prex-history-button', t.history, () => store.show('history'))}
           {!human && item('prex-menu-human', t.talkToHuman, () => void store.handoff.ask())}
           {item('prex-menu-email', t.emailChat, account('email'))}
           {item('prex-menu-account', t.account, account('profile'))}

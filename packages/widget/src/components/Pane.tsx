@@ -101,7 +101,7 @@ export function Pane({ store, onClose }: { store: Store; onClose: () => void }) 
     >
       {/* Two buttons at most beside the title (new conversation and history are in the menu), so it is not cut. */}
       <div class="prex-header">
-        {view !== 'chat' && headerButton('prex-back', t.back, BackIcon, () => (store.view.value = 'chat'))}
+        {view !== 'chat' && headerButton('prex-back', t.back, BackIcon, () => store.show('chat'))}
         {theme.avatarUrl && isSafeLink(theme.avatarUrl) && <img class="prex-header-avatar" src={theme.avatarUrl} alt="" />}
         <h2 class="prex-title" data-testid="prex-title">
           {store.configured.value ? theme.title : ''}
