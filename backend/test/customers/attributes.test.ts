@@ -104,6 +104,10 @@ describe('custom attributes of a customer', () => {
     const res = await identify(w, signed('attr-full', { attributes: { one_more: true } }));
     expect(res.status).toBe(400);
     expect((await readJson(res)).error.message).toMatch(/more than 20 attributes; remove some with null/);
+    // Refused as a whole: a new session that sent it is not linked either.
+    const elsewhere = await openWidget(t.app);
+    expect((await identify(elsewhere, signed('attr-full', { attributes: { one_more: true } }))).status).toBe(400);
+    expect(await readJson(await elsewhere.call('GET', ROUTES.customerMe))).toMatchObject({ level: 'anonymous', customer: null });
     // Replacing one and removing one is fine.
     expect((await identify(w, signed('attr-full', { attributes: { k0: null, one_more: true, k1: 'one' } }))).status).toBe(200);
     const stored = (await attributesSeenByStaff(w.sessionId)) as Record<string, unknown>;
