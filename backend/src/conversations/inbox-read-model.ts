@@ -1,4 +1,4 @@
-import { INBOX_LIMITS, type ConversationChannel, type ConversationStatus, type InboxConversation, type InboxQuery } from '@prex/protocol';
+import { INBOX_LIMITS, type ConversationChannel, type CustomerAttributeValue, type ConversationStatus, type InboxConversation, type InboxQuery } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 
 /**
@@ -36,7 +36,7 @@ const ROW_SELECT = `
   select cs.session_id, ${STATUS} as status, cs.snoozed_until, cs.updated_at, s.created_at,
          sc.phone as sms_phone, ac.session_id is not null as via_api, lv.label, lv.agent_id,
          a.id as assignee_id, a.email as assignee_email, a.name as assignee_name,
-         c.id as customer_id, c.email as customer_email, c.name as customer_name, c.phone as customer_phone,
+         c.id as customer_id, c.email as customer_email, c.name as customer_name, c.phone as customer_phone, c.attributes as customer_attributes,
          lm.text as last_text, lm.role as last_role, lm.author as last_author, lm.created_at as last_at,
          (select count(*) from messages u
            where u.tenant_id = cs.tenant_id and u.session_id = cs.session_id and u.role = 'user'
@@ -71,6 +71,7 @@ interface Row {
   customer_id: string | null;
   customer_email: string | null;
   customer_name: string | null;
+  customer_attributes: Record<string, CustomerAttributeValue> | null;
   last_text: string | null;
   last_role: 'user' | 'assistant' | null;
   last_author: 'bot' | 'human' | null;
@@ -78,6 +79,7 @@ interface Row {
   unread: number | string;
 }
 
+/** A row of the list; the detail adds the customer's attributes (up to 20 short values each, kept out of pages). */
 function toConversation(row: Row): InboxConversation {
   return {
     sessionId: row.session_id,
@@ -180,7 +182,11 @@ export async function countByStatus(db: Db, scope: { tenantId: string; reader: s
 /** One conversation as an inbox row; undefined when the tenant has no such conversation. */
 export async function findInboxConversation(db: Db, scope: { tenantId: string; reader: string }, sessionId: string): Promise<InboxConversation | undefined> {
   const rows = await db.query<Row>(`${ROW_SELECT} where cs.tenant_id = $1 and cs.session_id = $3`, [scope.tenantId, scope.reader, sessionId]);
-  return rows[0] && toConversation(rows[0]);
+  const row = rows[0];
+  if (!row) return undefined;
+  const conversation = toConversation(row);
+  if (conversation.customer) conversation.customer.attributes = row.customer_attributes ?? {};
+  return conversation;
 }
 
 /** The customer's other conversations, newest activity first (at most a page). */

@@ -37,6 +37,7 @@ export async function exportCustomer(db: Db, tenantId: string, customerId: strin
       preferences: customer.preferences as CustomerExport['customer']['preferences'],
       interests: customer.interests,
       notes: customer.notes,
+      attributes: customer.attributes,
       createdAt: customer.createdAt.toISOString(),
     },
     conversations: sessions.map((s) => ({

@@ -18,6 +18,7 @@ import { customerSettings, identitySecret } from './settings.js';
  * identity secret (an HMAC of the user id, or an HS256 JWT). A valid signature links the session to
  * that customer (level 'host'). An unsigned identity is never linked to anyone: refused when the
  * tenant requires signing, otherwise acknowledged and ignored (the session stays anonymous).
+ * Attributes (plan, company…) are kept only with an accepted identity, on the customer it names.
  */
 export function addIdentityRoutes(routes: RouteGroup, deps: CustomersDeps): void {
   const { db, config } = deps;
@@ -37,7 +38,7 @@ export function addIdentityRoutes(routes: RouteGroup, deps: CustomersDeps): void
       await recordAuthEvent(db, { tenantId, kind: 'invalid_signature', ip: req.ip ?? null });
       throw invalidSignature(check.why);
     }
-    const customer = await linkHostIdentity(db, { tenantId, sessionId }, check.identity);
+    const customer = await linkHostIdentity(db, { tenantId, sessionId }, check.identity, body.attributes);
     const out: CustomerMeResponse = { level: await identityLevelOf(db, tenantId, sessionId), customer: toWireCustomer(customer) };
     res.json(out);
   });

@@ -1,11 +1,13 @@
 import type { Db } from '../db/db.js';
-import { conflict } from '../http/errors.js';
+import { CUSTOMER_ATTRIBUTES, type CustomerAttributeValue } from '@prex/protocol';
+import { badRequest, conflict } from '../http/errors.js';
 import type { CustomerProfile } from './profile.js';
 import {
   customerOfSession,
   releaseAssertedEmail,
   setExternalId,
   findCustomerByPhone,
+  mergeAttributes,
   setVerifiedEmail,
   setVerifiedPhone,
   upsertHostCustomer,
@@ -85,15 +87,29 @@ async function raisedTo(db: Db, scope: { tenantId: string; sessionId: string }, 
  * Links the session to the host site's user. A session already linked to another customer is
  * refused (409), except an email-verified customer the host has not named yet, who takes the id.
  */
-export async function linkHostIdentity(db: Db, scope: { tenantId: string; sessionId: string }, identity: HostIdentity): Promise<CustomerProfile> {
+export async function linkHostIdentity(
+  db: Db,
+  scope: { tenantId: string; sessionId: string },
+  identity: HostIdentity,
+  attributes?: Record<string, CustomerAttributeValue | null>,
+): Promise<CustomerProfile> {
   return db.transaction(async (tx) => {
     const current = await customerOfSession(tx, scope.tenantId, scope.sessionId);
     const customer = current ? await adoptHostId(tx, current, identity) : await upsertHostCustomer(tx, scope.tenantId, { externalId: identity.userId, email: identity.email, name: identity.name });
     if (!customer) throw otherCustomer();
     // A verified session stays where it is: the host's word adds to it, it does not lower it.
     await linkSession(tx, scope.tenantId, scope.sessionId, customer.id, await raisedTo(tx, scope, 'host'));
-    return customer;
+    return attributes && Object.keys(attributes).length > 0 ? await withAttributes(tx, customer, attributes) : customer;
   });
+}
+
+/** The customer with the host's attributes merged in; a 400 (nothing kept) when they would exceed the limit. */
+async function withAttributes(tx: Db, customer: CustomerProfile, attributes: Record<string, CustomerAttributeValue | null>): Promise<CustomerProfile> {
+  const merged = await mergeAttributes(tx, customer, attributes, CUSTOMER_ATTRIBUTES.maxKeys);
+  if (merged) return merged;
+  throw badRequest(`Invalid identity: attributes: the customer would have more than ${CUSTOMER_ATTRIBUTES.maxKeys} attributes; remove some with null`, [
+    { path: 'attributes', message: `at most ${CUSTOMER_ATTRIBUTES.maxKeys} attributes per customer` },
+  ]);
 }
 
 async function adoptHostId(tx: Db, current: CustomerProfile, identity: HostIdentity): Promise<CustomerProfile | null> {

@@ -17,5 +17,5 @@ export function toWireCustomer(p: CustomerProfile): Customer {
 }
 
 export function toAdminCustomer(p: CustomerProfile, sessionCount: number): AdminCustomer {
-  return { ...toWireCustomer(p), notes: p.notes, sessionCount };
+  return { ...toWireCustomer(p), notes: p.notes, attributes: p.attributes, sessionCount };
 }

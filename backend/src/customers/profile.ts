@@ -1,3 +1,5 @@
+import type { CustomerAttributeValue } from '@prex/protocol';
+
 /** What Prex knows of a verified customer (per tenant). */
 export interface CustomerProfile {
   id: string;
@@ -11,6 +13,8 @@ export interface CustomerProfile {
   emailVerifiedAt: Date | null;
   /** E.164, set once proved by an SMS code. */
   phone: string | null;
+  /** What the host page said about its user with identify (plan, company…). */
+  attributes: Record<string, CustomerAttributeValue>;
   createdAt: Date;
 }
 

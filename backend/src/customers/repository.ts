@@ -1,3 +1,4 @@
+import type { CustomerAttributeValue } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
 import { sessionCustomerId } from '../conversations/session-identity.js';
@@ -14,10 +15,11 @@ interface CustomerRow {
   notes: string;
   email_verified_at: Date | null;
   phone: string | null;
+  attributes: Record<string, CustomerAttributeValue> | null;
   created_at: Date;
 }
 
-const COLUMNS = 'c.id, c.tenant_id, c.email, c.external_id, c.name, c.preferences, c.interests, c.notes, c.email_verified_at, c.phone, c.created_at';
+const COLUMNS = 'c.id, c.tenant_id, c.email, c.external_id, c.name, c.preferences, c.interests, c.notes, c.email_verified_at, c.phone, c.attributes, c.created_at';
 
 function toProfile(r: CustomerRow): CustomerProfile {
   return {
@@ -31,6 +33,7 @@ function toProfile(r: CustomerRow): CustomerProfile {
     notes: r.notes,
     emailVerifiedAt: r.email_verified_at,
     phone: r.phone,
+    attributes: r.attributes ?? {},
     createdAt: r.created_at,
   };
 }
@@ -205,4 +208,27 @@ export async function setExternalId(db: Db, customer: CustomerProfile, externalI
 export async function listCustomers(db: Db, tenantId: string, limit = 100): Promise<CustomerProfile[]> {
   const rows = await db.query<CustomerRow>(`select ${COLUMNS} from customers c where c.tenant_id = $1 order by c.updated_at desc limit $2`, [tenantId, limit]);
   return rows.map(toProfile);
+}
+
+/**
+ * Merges what the host page said about its user into the stored attributes: a key sent replaces
+ * the stored one, a null removes it, keys not sent stay. At most CUSTOMER_ATTRIBUTES.maxKeys
+ * (20) are kept: a merge that would go beyond returns null and changes nothing.
+ */
+export async function mergeAttributes(
+  db: Db,
+  customer: CustomerProfile,
+  changes: Record<string, CustomerAttributeValue | null>,
+  maxKeys: number,
+): Promise<CustomerProfile | null> {
+  const removed = Object.keys(changes).filter((key) => changes[key] === null);
+  const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== null));
+  const rows = await db.query<CustomerRow>(
+    `update customers c set attributes = (c.attributes - $3::text[]) || $4::jsonb, updated_at = now()
+      where c.tenant_id = $1 and c.id = $2
+        and (select count(*) from jsonb_object_keys((c.attributes - $3::text[]) || $4::jsonb)) <= $5
+     returning ${COLUMNS}`,
+    [customer.tenantId, customer.id, removed, JSON.stringify(set), maxKeys],
+  );
+  return rows[0] ? toProfile(rows[0]) : null;
 }

@@ -41,6 +41,36 @@ const userIdSchema = z
 
 const nameSchema = z.string({ error: 'name must be a string' }).trim().min(1, 'name is empty').max(200, 'name is longer than 200 characters');
 
+/** What the host page may tell Prex about its user besides the id, email and name (plan, company…). */
+export const CUSTOMER_ATTRIBUTES = { maxKeys: 20, keyPattern: /^[a-z][a-z0-9_]{0,39}$/, maxValueChars: 200 } as const;
+
+/** A stored attribute: a short string, a finite number or a boolean. */
+export type CustomerAttributeValue = string | number | boolean;
+export const customerAttributesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/** Why one attribute is refused, or null when it is fine (null itself means "remove this key"). */
+function attributeProblem(key: string, value: unknown): string | null {
+  if (!CUSTOMER_ATTRIBUTES.keyPattern.test(key)) return 'a key is a lower-case letter then up to 39 lower-case letters, digits or _';
+  if (value === null || typeof value === 'boolean') return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? null : 'a number must be finite';
+  if (typeof value !== 'string') return 'a value is a string, a number, a boolean or null (null removes the key)';
+  if (value.length > CUSTOMER_ATTRIBUTES.maxValueChars) return `a string is at most ${CUSTOMER_ATTRIBUTES.maxValueChars} characters`;
+  return /[\u0000-\u001f\u007f]/.test(value) ? 'a string must not contain control characters' : null;
+}
+
+/** Attributes sent with an identity: set or replace each key; null removes it. Each problem names its key. */
+export const customerAttributesUpdateSchema = z
+  .record(z.string(), z.unknown(), { error: 'attributes must be an object of keys to values' })
+  .superRefine((attributes, ctx) => {
+    const keys = Object.keys(attributes);
+    if (keys.length > CUSTOMER_ATTRIBUTES.maxKeys) ctx.addIssue({ code: 'custom', message: `at most ${CUSTOMER_ATTRIBUTES.maxKeys} attributes (got ${keys.length})` });
+    for (const key of keys) {
+      const problem = attributeProblem(key, attributes[key]);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: `attribute "${key}": ${problem}` });
+    }
+  })
+  .transform((attributes) => attributes as Record<string, CustomerAttributeValue | null>);
+
 /** POST /v1/identity: the host site's user, signed with the tenant's identity secret. */
 export const identityRequestSchema = z
   .strictObject({
@@ -51,6 +81,8 @@ export const identityRequestSchema = z
     token: z.string({ error: 'token must be a string' }).max(4096, 'token is longer than 4096 characters').optional(),
     email: customerEmailSchema.optional(),
     name: nameSchema.optional(),
+    /** Kept on the customer once the identity is accepted, merged with what is stored. */
+    attributes: customerAttributesUpdateSchema.optional(),
   })
   .refine((v) => !(v.signature && v.token), { message: 'send either signature or token, not both', path: ['token'] });
 export type IdentityRequest = z.output<typeof identityRequestSchema>;
@@ -114,6 +146,8 @@ export type Customer = z.infer<typeof customerSchema>;
 /** The customer as the tenant sees them: with the tenant's notes. */
 export const adminCustomerSchema = customerSchema.extend({
   notes: z.string(),
+  /** What the host page said about its user with identify (plan, company…). */
+  attributes: customerAttributesSchema,
   sessionCount: z.number().int(),
 });
 export type AdminCustomer = z.infer<typeof adminCustomerSchema>;

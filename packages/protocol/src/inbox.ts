@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerAttributesSchema } from './customers.js';
 import { INBOX_LIMITS } from './staff-wire.js';
 
 export { INBOX_LIMITS, STAFF_INBOX_ROUTES } from './staff-wire.js';
@@ -41,7 +42,16 @@ export const inboxConversationSchema = z.object({
   channel: conversationChannelSchema,
   assignee: inboxAssigneeSchema.nullable(),
   /** The verified customer, when the visitor verified an email or wrote from a known phone. */
-  customer: z.object({ id: z.string(), email: z.string().nullable(), phone: z.string().nullable(), name: z.string().nullable() }).nullable(),
+  customer: z
+    .object({
+      id: z.string(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      name: z.string().nullable(),
+      /** What the host page said about its user (identify's attributes); in GET /v1/staff/inbox/:sessionId only. */
+      attributes: customerAttributesSchema.optional(),
+    })
+    .nullable(),
   /** The last message of the thread (notes excluded), cut to a preview. */
   lastMessage: z.object({ text: z.string(), from: z.enum(['visitor', 'bot', 'staff']), createdAt: z.iso.datetime() }).nullable(),
   /** The classifier's label of the last visitor message, when there is one. */

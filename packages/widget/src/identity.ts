@@ -15,6 +15,7 @@ export interface IdentityBody {
   token?: string;
   email?: string;
   name?: string;
+  attributes?: unknown;
 }
 
 const text = (v: unknown, max: number) => (typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : undefined);
@@ -31,6 +32,8 @@ export function identityBody(user: unknown, signature: unknown): IdentityBody | 
   const name = text(u.name, 200);
   if (email) body.email = email;
   if (name) body.name = name;
+  // Passed as given: the server checks keys and values and names any it refuses.
+  if (u.attributes !== undefined) body.attributes = u.attributes;
   if (signature === undefined || signature === null || signature === '') return body;
   if (typeof signature !== 'string') return 'identify: the signature must be a string (hex HMAC or JWT)';
   const sig = signature.trim();

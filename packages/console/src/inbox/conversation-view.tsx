@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { STAFF_INBOX_ROUTES } from '@prex/protocol/wire';
 import type { AdminConversationMessage, InboxUpdate, StaffNote } from '@prex/protocol';
@@ -194,7 +195,9 @@ function NoteItem({ note }: { note: StaffNote }) {
   );
 }
 
-function CustomerCard({ details, others }: { details: { conversation: { customer: { email: string | null; phone: string | null; name: string | null } | null; channel: string; createdAt: string } }; others: { sessionId: string; status: string; updatedAt: string }[] }) {
+type Attributes = Record<string, string | number | boolean>;
+
+function CustomerCard({ details, others }: { details: { conversation: { customer: { email: string | null; phone: string | null; name: string | null; attributes?: Attributes | undefined } | null; channel: string; createdAt: string } }; others: { sessionId: string; status: string; updatedAt: string }[] }) {
   const { customer, channel, createdAt } = details.conversation;
   return (
     <aside class="customer" aria-label="Customer" data-testid="customer-card">
@@ -223,6 +226,7 @@ function CustomerCard({ details, others }: { details: { conversation: { customer
       ) : (
         <p class="muted">Not identified (no verified email).</p>
       )}
+      {customer?.attributes && Object.keys(customer.attributes).length > 0 && <CustomerAttributes attributes={customer.attributes} />}
       <p class="muted">
         Via {channel === 'sms' ? 'SMS' : channel === 'api' ? 'the gateway API' : 'the website'} · since {new Date(createdAt).toLocaleString()}
       </p>
@@ -241,5 +245,22 @@ function CustomerCard({ details, others }: { details: { conversation: { customer
         </>
       )}
     </aside>
+  );
+}
+
+/** What the host page said about its user with identify (plan, company…), as it said it; text nodes only. */
+function CustomerAttributes({ attributes }: { attributes: Attributes }) {
+  return (
+    <>
+      <h4>Attributes</h4>
+      <dl class="attributes" data-testid="customer-attributes">
+        {Object.entries(attributes).map(([key, value]) => (
+          <Fragment key={key}>
+            <dt>{key}</dt>
+            <dd>{String(value)}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </>
   );
 }
