@@ -5,7 +5,7 @@ export class Widget {
   constructor(readonly page: Page) {}
 
   get launcher(): Locator {
-    return this.page.getByTestId('prex-launcher');
+    return this.page.locator('prex-launcher button[aria-haspopup=dialog]');
   }
   get pane(): Locator {
     return this.page.getByTestId('prex-pane');

@@ -54,7 +54,7 @@ test('the owner edits the theme with the real widget as preview, is stopped by l
   // The accent, as it is typed: the pane's header and the loader's launcher follow.
   await page.getByLabel('Accent colour', { exact: true }).fill('#b45309');
   await expect.poll(style(header, 'backgroundColor')).toBe('rgb(180, 83, 9)');
-  await expect.poll(style(preview.getByTestId('prex-launcher'), 'backgroundColor')).toBe('rgb(180, 83, 9)');
+  await expect.poll(style(preview.locator('prex-launcher button[aria-haspopup=dialog]'), 'backgroundColor')).toBe('rgb(180, 83, 9)');
   await page.getByLabel('Title', { exact: true }).fill('Northwind help');
   await expect(preview.getByTestId('prex-title')).toHaveText('Northwind help');
   // Tenant CSS goes through the pane's own filter in the preview, as on a visitor's page.

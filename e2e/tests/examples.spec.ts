@@ -38,10 +38,10 @@ test.describe('examples/plain-html', () => {
       document.head.append(s);
     }, stack.apiUrl);
     const sales = page.locator('prex-launcher[data-prex-namespace="Sales"]');
-    await expect(sales.getByTestId('prex-launcher')).toBeVisible();
+    await expect(sales.locator('button[aria-haspopup=dialog]')).toBeVisible();
     await expect(page.locator('prex-launcher')).toHaveCount(2);
     await page.evaluate(() => (window as unknown as { Sales: (c: string, a?: unknown) => void }).Sales('update', { theme: { position: 'left', title: 'Sales' } }));
-    await sales.getByTestId('prex-launcher').click();
+    await sales.locator('button[aria-haspopup=dialog]').click();
     const salesPane = sales.getByTestId('prex-pane');
     await expect(salesPane).toBeVisible();
     await expect(sales.getByTestId('prex-title')).toHaveText('Sales');
@@ -78,7 +78,7 @@ test.describe('launcher badge', () => {
     await expect(widget.lastAnswer()).toHaveAttribute('data-status', 'streaming');
     await widget.pane.getByTestId('prex-close').click();
     await expect(widget.pane).toBeHidden();
-    const badge = page.getByTestId('prex-unread');
+    const badge = page.locator('prex-launcher button[aria-haspopup=dialog] > b');
     await expect(badge).toBeVisible();
     await expect(badge).toHaveText('1');
     await widget.open();

@@ -51,10 +51,10 @@ test('with a person on the conversation, staff typing, their replies (counted on
   await page.keyboard.press('Escape');
   await expect(widget.pane).toBeHidden();
   await stack.admin('POST', `/v1/admin/conversations/${sessionId}/replies`, { text: 'Anything else I can do?', staffName: 'Sam' });
-  await expect(page.getByTestId('prex-unread')).toHaveText('1');
+  await expect(page.locator('prex-launcher button[aria-haspopup=dialog] > b')).toHaveText('1');
   await widget.launcher.click();
   await expect(widget.answerText(widget.messages('assistant').last())).toHaveText('Anything else I can do?');
-  await expect(page.getByTestId('prex-unread')).toBeHidden();
+  await expect(page.locator('prex-launcher button[aria-haspopup=dialog] > b')).toBeHidden();
 
   const { escalations } = await stack.admin<AdminEscalationsResponse>('GET', '/v1/admin/escalations?status=open');
   const escalation = escalations.find((e) => e.sessionId === sessionId)!;

@@ -244,7 +244,6 @@ export function install(
     setThemeCss = sheet('');
     btn = doc.createElement('button');
     btn.type = 'button';
-    btn.setAttribute('data-testid', 'prex-launcher');
     btn.setAttribute('aria-haspopup', 'dialog');
     btn.setAttribute('aria-label', 'Open support chat');
     btn.onclick = () => setOpen(!isOpen);
@@ -254,7 +253,6 @@ export function install(
     badge = doc.createElement('b');
     badge.hidden = true;
     btn.hidden = !!c.hideLauncher;
-    badge.setAttribute('data-testid', 'prex-unread');
     root.append(btn);
     setExpanded(false);
     let cached: LauncherTheme = {};
@@ -277,6 +275,9 @@ export function install(
     cfg.open = !!reopen && !wantOpen;
     if (wantOpen || reopen) setOpen(true);
     wantOpen = false;
+    // The page may use the API from now on; the pane, once it has loaded and restored the
+    // conversation, sends 'ready' again with the session's id.
+    emit('ready', {});
   };
 
   const prex: PrexFunction = (command, ...args) => {

@@ -52,7 +52,7 @@ describe('loader', () => {
     expect(b.getAttribute('aria-label')).toBe('Open support chat');
     expect(b.getAttribute('aria-expanded')).toBe('false');
     expect(b.type).toBe('button');
-    expect(b.dataset.testid).toBe('prex-launcher');
+    expect(b.getAttribute('aria-haspopup')).toBe('dialog');
     await flush();
     expect(pane.load).not.toHaveBeenCalled();
 
@@ -305,7 +305,7 @@ describe('loader JS API', () => {
     const { p, pane } = boot();
     p('open');
     await flush();
-    const badge = launcher()!.shadowRoot!.querySelector<HTMLElement>('[data-testid="prex-unread"]')!;
+    const badge = launcher()!.shadowRoot!.querySelector<HTMLElement>('button > b')!;
     expect(badge.hidden).toBe(true);
     pane.mounts[0]!.emit!('unread:change', { count: 2 });
     expect(badge.hidden).toBe(false);
@@ -335,6 +335,25 @@ describe('loader JS API', () => {
     expect(css).toMatch(/--x:\s*40px/);
   });
 
+  it("'ready' comes at boot, before any open (a listener queued before the loader arrived hears it); the pane's own follows with the session", async () => {
+    const heard: unknown[] = [];
+    const stub: PrexFunction = function (this: unknown) {
+      // eslint-disable-next-line prefer-rest-params
+      (stub.q = stub.q || []).push(arguments);
+    } as unknown as PrexFunction;
+    win.Prex = stub;
+    win.Prex('on', 'ready', (e: unknown) => heard.push(e));
+    win.Prex('boot', { publishableKey: PK, apiBase: 'https://api.prex.test' });
+    const pane = fakePane();
+    const p = install(win, null, pane.load);
+    expect(heard).toEqual([{}]);
+    expect(pane.load).not.toHaveBeenCalled();
+    p('open');
+    await flush();
+    pane.mounts[0]!.emit!('ready', { sessionId: 'ses_1' });
+    expect(heard).toEqual([{}, { sessionId: 'ses_1' }]);
+  });
+
   it('showNewMessage opens with the text in the composer, whether the pane was loaded or not', async () => {
     const pane = fakePane();
     const { p } = boot(pane);
@@ -359,7 +378,7 @@ describe('loader JS API', () => {
     await flush();
     pane.mounts[0]!.emit!('unread:change', { count: 3 });
     expect(p('unreadCount')).toBe(3);
-    expect(button().querySelector('[data-testid="prex-unread"]')!.textContent).toBe('3');
+    expect(button().querySelector('b')!.textContent).toBe('3');
   });
 
   it('hideLauncher at boot: no launcher button, and the page still opens the pane', async () => {

@@ -8,8 +8,11 @@ import type { Theme, ThemeOverride } from './theme.js';
 
 /** Events the widget reports to the host page through `Prex('on', name, fn)`. */
 export interface PrexEventMap {
-  /** The pane is mounted and its conversation restored. */
-  ready: { sessionId: string | undefined };
+  /**
+   * The widget is booted and its API usable (`{}`: the loader at boot, `createPrex` at creation);
+   * again with the session's id once the pane has mounted and restored the conversation.
+   */
+  ready: { sessionId?: string | undefined };
   open: Record<string, never>;
   close: Record<string, never>;
   /** The visitor sent a message. */

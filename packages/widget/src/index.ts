@@ -79,7 +79,6 @@ export function createPrex(config: PrexConfig): PrexInstance {
   adoptStyles(root, CSS);
   const button = doc.createElement('button');
   button.type = 'button';
-  button.setAttribute('data-testid', 'prex-launcher');
   button.setAttribute('aria-haspopup', 'dialog');
   button.setAttribute('aria-expanded', 'false');
   button.setAttribute('aria-label', config.theme?.launcherLabel ?? 'Open support chat');
@@ -138,6 +137,8 @@ export function createPrex(config: PrexConfig): PrexInstance {
   };
   button.onclick = () => setOpen(button.getAttribute('aria-expanded') !== 'true');
 
+  // Listeners attached right after createPrex() hear it, as a script tag's page hears the loader's.
+  queueMicrotask(() => events.emit('ready', {}));
   return {
     open: () => setOpen(true),
     close: () => setOpen(false),
