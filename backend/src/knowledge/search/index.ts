@@ -5,7 +5,9 @@ import type { Passage } from '../passage.js';
 import { CANDIDATES_PER_CHANNEL, reciprocalRankFusion } from './hybrid.js';
 import { CONTEXT_WEIGHT } from './follow-up.js';
 import { paraphrasesOf } from './paraphrases.js';
-import { analyzeQuery, DEFAULT_TUNING, hydratePassages, lexicalRank, parseQuery, type ExtraWords, type LexicalTuning, type QueryAnalysis } from './lexical.js';
+import { hydratePassages } from './hydrate.js';
+import { DEFAULT_TUNING, lexicalPassages, lexicalRank, type LexicalQuery, type LexicalTuning } from './lexical.js';
+import { parseQuery, type ExtraWords, type QueryAnalysis } from './query-terms.js';
 import { matchedWords } from './matched-words.js';
 import { indexChunkEmbeddings, openVectorChannel, vectorRank, type VectorChannel } from './vector.js';
 
@@ -16,7 +18,8 @@ import { indexChunkEmbeddings, openVectorChannel, vectorRank, type VectorChannel
  */
 
 export { followUpContext, isFollowUp } from './follow-up.js';
-export { DEFAULT_TUNING, LEARNED_WEIGHT, parseQuery, type DocumentFilter, type LexicalTuning } from './lexical.js';
+export { DEFAULT_TUNING, LEARNED_WEIGHT, type DocumentFilter, type LexicalTuning } from './lexical.js';
+export { parseQuery } from './query-terms.js';
 export { ANSWER_THRESHOLD, answerConfidence, answeringPassages, DECISION_MODEL, type AnswerSignals } from './decision.js';
 export { embedMissingChunks, indexChunkEmbeddings, type VectorChannel } from './vector.js';
 export { createOpenAIEmbedder, type Embedder } from '../../model/embeddings.js';
@@ -79,14 +82,14 @@ export async function configureRetrieval(db: Db, embedder: Embedder | null, log:
 
 /**
  * Best passages for a natural-language question, best first. Lexical BM25 ranking over the
- * tenant's chunks; with the vector channel on, the best CANDIDATES_PER_CHANNEL of each channel
- * are fused by reciprocal rank. A question with phrases or exclusions ("…", -word) is answered
- * lexically only: those are exact-match requests. A question with no searchable word returns [].
+ * tenant's chunks, in one statement (the question's analysis, ranking and passages together); with
+ * the vector channel on, the best CANDIDATES_PER_CHANNEL of each channel are fused by reciprocal
+ * rank, then read. A question with phrases or exclusions ("…", -word) is answered lexically only:
+ * those are exact-match requests. A question with no searchable word returns [].
  * A failing embeddings endpoint is logged and the search goes on lexically.
  */
 export async function searchPassages(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<Passage[]> {
-  const ranked = await rankChunks(db, tenantId, query, opts);
-  return ranked ? hydratePassages(db, tenantId, ranked.ids, ranked.analysis) : [];
+  return (await search(db, tenantId, query, opts)).passages;
 }
 
 /** A passage with the words of it that matched the question (lower case, as written). */
@@ -97,38 +100,41 @@ export type MatchedPassage = Passage & { matchedWords: string[] };
  * console's test search highlights them. Answers do not use it: it parses every word of the passages.
  */
 export async function searchWithMatchedWords(db: Db, tenantId: string, query: string, opts: SearchOptions = {}): Promise<MatchedPassage[]> {
-  const ranked = await rankChunks(db, tenantId, query, opts);
-  if (!ranked) return [];
-  const passages = await hydratePassages(db, tenantId, ranked.ids, ranked.analysis);
-  const words = await matchedWords(db, tenantId, passages.map((p) => p.chunkId), ranked.analysis);
+  const { passages, analysis } = await search(db, tenantId, query, opts);
+  if (!analysis || passages.length === 0) return [];
+  const words = await matchedWords(db, tenantId, passages.map((p) => p.chunkId), analysis);
   return passages.map((p) => ({ ...p, matchedWords: words.get(p.chunkId) ?? [] }));
 }
 
-/** The best chunk ids, best first, and the analysed question; undefined when it has no searchable word. */
-async function rankChunks(db: Db, tenantId: string, query: string, opts: SearchOptions): Promise<{ ids: string[]; analysis: QueryAnalysis } | undefined> {
+/** The passages and the analysed question (undefined when nothing was found). */
+async function search(db: Db, tenantId: string, query: string, opts: SearchOptions): Promise<{ passages: Passage[]; analysis: QueryAnalysis | undefined }> {
+  const lexical = await lexicalQuery(tenantId, query, opts);
+  const vector = opts.channels === 'lexical' ? null : (opts.vector ?? null);
+  const hybrid = vector !== null && lexical.parsed.filter === '' && lexical.parsed.text !== '';
+  if (!hybrid) return lexicalPassages(db, lexical);
+  const ranked = await lexicalRank(db, { ...lexical, limit: CANDIDATES_PER_CHANNEL });
+  if (ranked.analysis.terms.length === 0) return { passages: [], analysis: undefined };
+  let ids = ranked.ids;
+  try {
+    const nearest = await vectorRank(db, vector, tenantId, lexical.parsed.text, CANDIDATES_PER_CHANNEL, lexical.filter);
+    ids = reciprocalRankFusion([ids, nearest]);
+  } catch (error) {
+    vector.log.warn('vector search failed; lexical results only', { error: error instanceof Error ? error.message : String(error) });
+  }
+  return { passages: await hydratePassages(db, tenantId, ids.slice(0, lexical.limit), ranked.analysis), analysis: ranked.analysis };
+}
+
+/** The lexical search for a question: its parsed text, the words searched on its behalf, limit, tuning and filter. */
+async function lexicalQuery(tenantId: string, query: string, opts: SearchOptions): Promise<LexicalQuery> {
   const wanted = Number.isFinite(opts.limit) ? Math.floor(opts.limit!) : DEFAULT_SEARCH_LIMIT;
   const limit = Math.min(Math.max(1, wanted), MAX_SEARCH_LIMIT);
-  const paraphrases = opts.paraphrases === false ? [] : await paraphrasesOf(parseQuery(query).text);
+  const parsed = parseQuery(query);
+  const paraphrases = opts.paraphrases === false ? [] : await paraphrasesOf(parsed.text);
   const extras: ExtraWords[] = paraphrases.map((p) => ({ text: p.word, of: p.of, weight: p.weight, onlyForUnknownWords: p.onlyForUnknownWords }));
   if (opts.context) {
     extras.push({ text: opts.context, weight: CONTEXT_WEIGHT });
     // The earlier turn's everyday wording ("money back") finds the help center's word (refund) too.
     if (opts.paraphrases !== false) for (const p of await paraphrasesOf(opts.context)) extras.push({ text: p.word, of: p.of, weight: p.weight * CONTEXT_WEIGHT, onlyForUnknownWords: p.onlyForUnknownWords });
   }
-  const analysis = await analyzeQuery(db, tenantId, query, extras);
-  if (analysis.terms.length === 0) return undefined;
-  const vector = opts.channels === 'lexical' ? null : (opts.vector ?? null);
-  const hybrid = vector !== null && analysis.parsed.filter === '' && analysis.parsed.text !== '';
-  const filter = { tags: opts.tags };
-  const lexical = await lexicalRank(db, tenantId, analysis, hybrid ? CANDIDATES_PER_CHANNEL : limit, opts.tuning ?? DEFAULT_TUNING, filter);
-  let ids = lexical.map((r) => r.chunkId);
-  if (hybrid) {
-    try {
-      const nearest = await vectorRank(db, vector, tenantId, analysis.parsed.text, CANDIDATES_PER_CHANNEL, filter);
-      ids = reciprocalRankFusion([ids, nearest]);
-    } catch (error) {
-      vector.log.warn('vector search failed; lexical results only', { error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return { ids: ids.slice(0, limit), analysis };
+  return { tenantId, parsed, extras, limit, tuning: opts.tuning ?? DEFAULT_TUNING, filter: { tags: opts.tags } };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/db.js';
-import type { QueryAnalysis } from './lexical.js';
+import type { QueryAnalysis } from './query-terms.js';
 
 /** Distinct matched words kept per passage (STAFF_KNOWLEDGE_LIMITS.maxMatchedWords). */
 export const MAX_MATCHED_WORDS = 50;
