@@ -1,5 +1,4 @@
-import { createClient } from '@supabase/supabase-js';
-import ws from 'ws';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { assertStorageKey, type AttachmentStorage } from './storage.js';
 
 export interface SupabaseStorageConfig {
@@ -22,22 +21,28 @@ function isNotFound(error: unknown): boolean {
  * which check who may see them). Objects are named by the storage key, never the visitor's name.
  */
 export function createSupabaseStorage(config: SupabaseStorageConfig): AttachmentStorage {
-  const client = createClient(config.url, config.serviceRoleKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    // Node 20 has no global WebSocket, and createClient throws without one (realtime is never used here).
-    realtime: { transport: ws as never },
-  });
-  const bucket = () => client.storage.from(config.bucket);
+  // supabase-js is loaded by the first file stored or read, not by every start.
+  let client: Promise<SupabaseClient> | undefined;
+  const bucket = async () => {
+    client ??= Promise.all([import('@supabase/supabase-js'), import('ws')]).then(([{ createClient }, { default: ws }]) =>
+      createClient(config.url, config.serviceRoleKey, {
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        // Node 20 has no global WebSocket, and createClient throws without one (realtime is never used here).
+        realtime: { transport: ws as never },
+      }),
+    );
+    return (await client).storage.from(config.bucket);
+  };
   return {
     kind: 'supabase',
     async put(key, bytes, contentType) {
       assertStorageKey(key);
-      const { error } = await bucket().upload(key, bytes, { contentType, upsert: false, cacheControl: '0' });
+      const { error } = await (await bucket()).upload(key, bytes, { contentType, upsert: false, cacheControl: '0' });
       if (error) throw new Error(`Supabase Storage refused the upload: ${error.message}`);
     },
     async get(key) {
       assertStorageKey(key);
-      const { data, error } = await bucket().download(key);
+      const { data, error } = await (await bucket()).download(key);
       if (error) {
         if (isNotFound(error)) return undefined;
         throw new Error(`Supabase Storage refused the download: ${error.message}`);
@@ -48,7 +53,7 @@ export function createSupabaseStorage(config: SupabaseStorageConfig): Attachment
       if (keys.length === 0) return;
       keys.forEach(assertStorageKey);
       // Removing a name that is not there succeeds with it left out of the answer.
-      const { error } = await bucket().remove([...keys]);
+      const { error } = await (await bucket()).remove([...keys]);
       if (error) throw new Error(`Supabase Storage refused to remove files: ${error.message}`);
     },
   };

@@ -2,16 +2,14 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { backupDatabase, restoreDatabase, type BackupOutcome, type RestoreOutcome } from '../db/backup.js';
 import { createLogger } from '../logger.js';
+import { LISTINGS } from './commands.js';
 
-const ENGINE_NOTE =
-  'The database is the one the server uses (DATABASE_URL, else the embedded one in PREX_DATA_DIR). ' +
-  'Stop the server first when it uses the embedded database: one process at a time may open it.';
 
 /** `prex backup FILE` and `prex restore FILE [--force]`. */
 export function registerBackupCommands(program: Command): void {
   program
     .command('backup')
-    .description(`Write the whole database to FILE (embedded: gzipped data directory; Postgres server: pg_dump custom format). ${ENGINE_NOTE}`)
+    .description(LISTINGS.backup.description)
     .argument('<file>', 'where to write the backup')
     .action(async (file: string) => {
       const config = loadConfig(process.env);
@@ -21,7 +19,7 @@ export function registerBackupCommands(program: Command): void {
 
   program
     .command('restore')
-    .description(`Restore FILE, written by prex backup, into the database; refuses one that holds data unless --force. ${ENGINE_NOTE}`)
+    .description(LISTINGS.restore.description)
     .argument('<file>', 'a file written by prex backup')
     .option('--force', 'replace a database that holds data (a Postgres server: its tables are dropped and recreated; the embedded one: its directory is moved aside)')
     .action(async (file: string, options: { force?: boolean }) => {

@@ -9,6 +9,7 @@ import { upsertDocument } from '../knowledge/ingest.js';
 import { LEXICAL_RETRIEVAL, searchPassages, DEFAULT_TUNING, MAX_SEARCH_LIMIT, type LexicalTuning, type Retrieval } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
 import { createTenant } from '../tenants/repository.js';
+import { LISTINGS } from './commands.js';
 import { registerEvalAgentCommand } from './eval-agent.js';
 import { readEvalFile, type EvalFile } from './eval-file.js';
 import { learnFromTrain } from './eval-learn.js';
@@ -183,7 +184,7 @@ const weightList = (value: string): number[] => {
 
 /** Adds `prex eval` with its `retrieval` and `agent` commands; returns it for further eval commands. */
 export function registerEvalCommands(program: Command): Command {
-  const evalCommand = program.command('eval').description('measure Prex');
+  const evalCommand = program.command('eval').description(LISTINGS.eval.description);
   evalCommand
     .command('retrieval')
     .description('knowledge-base search quality on a FeedbackQA-format file: recall@5, MRR@10, nDCG@10')

@@ -17,6 +17,7 @@ import { ParseSandbox } from '../knowledge/parse/sandbox.js';
 import { detectFormat, unsupportedReason } from '../knowledge/parse/index.js';
 import { configureRetrieval, createOpenAIEmbedder } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
+import { LISTINGS } from './commands.js';
 import { findTenant } from './database.js';
 
 interface IngestCliOptions {
@@ -47,15 +48,7 @@ export interface IngestSummary {
 export function registerIngestCommand(program: Command): void {
   program
     .command('ingest')
-    .description(
-      'Ingest documents (Markdown, text, HTML, PDF, DOCX, JSON/CSV FAQ lists) into a tenant’s knowledge base.\n' +
-        'Directories are searched recursively; a file in a directory is stored under its path relative to that\n' +
-        'directory (e.g. billing/refunds.md), a file named directly under its file name. Re-running updates\n' +
-        'changed files and skips unchanged ones.\n\n' +
-        'Connection: by default straight to the database configured like the server (DATABASE_URL, or the\n' +
-        'embedded PGlite in PREX_DATA_DIR: stop a server using the same PGlite directory first). With --api,\n' +
-        'through a running server’s admin API with the tenant’s secret key in PREX_SECRET_KEY.',
-    )
+    .description(LISTINGS.ingest.description)
     .argument('<paths...>', 'files and/or directories')
     .option('--tenant <id-or-key>', 'tenant id (ten_…) or publishable key (pk_…); required without --api')
     .option('--api <url>', 'base URL of a Prex server (e.g. https://prex.example.com); needs PREX_SECRET_KEY')

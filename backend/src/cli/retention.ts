@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { staffRetentionRequestSchema } from '@prex/protocol';
 import { conversationRetentionDays, setConversationRetentionDays } from '../retention/setting.js';
+import { LISTINGS } from './commands.js';
 import { findTenant, withDatabase } from './database.js';
 
 /**
@@ -37,7 +38,7 @@ async function save(options: TenantOptions, days: number | null): Promise<void> 
 const tenantOption = ['--tenant <id-or-key>', 'tenant id (ten_…) or publishable key (pk_…)'] as const;
 
 export function registerRetentionCommands(program: Command): void {
-  const retention = program.command('retention').description('How long a tenant’s conversations are kept');
+  const retention = program.command('retention').description(LISTINGS.retention.description);
 
   retention
     .command('show')

@@ -3,6 +3,7 @@ import { staffEmailSchema, staffRoleSchema, type StaffRole } from '@prex/protoco
 import { AccountExistsError } from '../staff/accounts.js';
 import { generatePassword } from '../staff/password.js';
 import { createAccountWithPassword } from '../staff/team.js';
+import { LISTINGS } from './commands.js';
 import { findTenant, withDatabase } from './database.js';
 
 /**
@@ -20,7 +21,7 @@ function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } |
 export function registerStaffCommands(program: Command): void {
   program
     .command('staff')
-    .description('Manage the staff accounts of a tenant')
+    .description(LISTINGS.staff.description)
     .command('create')
     .description('Create a staff account with a generated password (printed once)')
     .requiredOption('--tenant <id-or-key>', 'tenant id (ten_…) or publishable key (pk_…)')

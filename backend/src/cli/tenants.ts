@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { SETTINGS_LIMITS, tenantSettingsPatchSchema } from '@prex/protocol';
 import { createTenant, listTenants, previousPublishableKeys, rotatePublishableKey, rotateSecretKey, updateTenantSettings } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/tenant.js';
+import { LISTINGS } from './commands.js';
 import { findTenant, withDatabase } from './database.js';
 
 /**
@@ -63,7 +64,7 @@ function printCreated(tenant: Tenant, secretKey: string): void {
 }
 
 export function registerTenantCommands(program: Command): void {
-  const tenants = program.command('tenants').description('Create and list tenants (workspaces) in the database configured like the server');
+  const tenants = program.command('tenants').description(LISTINGS.tenants.description);
 
   tenants
     .command('create')
@@ -95,7 +96,7 @@ export function registerTenantCommands(program: Command): void {
       });
     });
 
-  const keys = program.command('keys').description('Rotate a tenant’s secret or publishable key');
+  const keys = program.command('keys').description(LISTINGS.keys.description);
   keys
     .command('rotate')
     .description('Issue a new secret key (printed once); the tenant’s other keys stop working after --grace seconds')

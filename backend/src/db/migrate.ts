@@ -27,8 +27,12 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  */
 export async function migrate(db: Db, log: Logger, migrations?: Migration[]): Promise<string[]> {
   const all = migrations ?? (await loadMigrations());
+  // One read instead of a transaction per migration on every start: a recorded version is never
+  // undone, so it needs no lock. The rest are checked again under the lock (another process may be
+  // applying them right now).
+  const recorded = await appliedVersions(db);
   const applied: string[] = [];
-  for (const migration of all) {
+  for (const migration of all.filter((m) => !recorded.has(m.version))) {
     const done = await db.transaction(async (tx) => {
       await lockMigrations(tx);
       await tx.exec('create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())');
@@ -44,6 +48,15 @@ export async function migrate(db: Db, log: Logger, migrations?: Migration[]): Pr
     }
   }
   return applied;
+}
+
+/** The versions recorded in schema_migrations; none on a database never migrated. */
+export async function appliedVersions(db: Db): Promise<Set<string>> {
+  // to_regclass answers null instead of failing when the table does not exist.
+  const [table] = await db.query<{ t: string | null }>(`select to_regclass('schema_migrations')::text as t`);
+  if (!table?.t) return new Set();
+  const rows = await db.query<{ version: string }>('select version from schema_migrations');
+  return new Set(rows.map((r) => r.version));
 }
 
 async function lockMigrations(tx: Db): Promise<void> {

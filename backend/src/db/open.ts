@@ -4,11 +4,11 @@ import type { Db } from './db.js';
 import { libpqConnectionString } from './connection-string.js';
 import { migrate } from './migrate.js';
 import { isMemoryDir, openPglite } from './pglite.js';
-import { openPostgres } from './postgres.js';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(config: Config['database'], log: Logger): Promise<Db> {
-  const db = config.kind === 'postgres' ? openPostgres(config.url, log, config.caFile) : await openPglite(config.dataDir);
+  // Each engine's driver is loaded only when it is the one configured (`pg` is ~13 MiB resident).
+  const db = config.kind === 'postgres' ? (await import('./postgres.js')).openPostgres(config.url, log, config.caFile) : await openPglite(config.dataDir);
   try {
     await migrate(db, log);
   } catch (err) {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/db.js';
-import { loadMigrations, MIGRATIONS_DIR } from '../db/migrate.js';
+import { appliedVersions, loadMigrations, MIGRATIONS_DIR } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
 
 /** What /readyz reports: ready, or the first check that failed and why. */
@@ -39,14 +39,6 @@ export function createReadinessCheck(db: Db, log: Logger, options: ReadinessOpti
     }
     return { ready: true, migrations: applied.size };
   };
-}
-
-async function appliedVersions(db: Db): Promise<Set<string>> {
-  // to_regclass answers null instead of failing when the table does not exist (a database never migrated).
-  const [table] = await db.query<{ t: string | null }>(`select to_regclass('schema_migrations')::text as t`);
-  if (!table?.t) return new Set();
-  const rows = await db.query<{ version: string }>('select version from schema_migrations');
-  return new Set(rows.map((r) => r.version));
 }
 
 export class ReadinessTimeout extends Error {}

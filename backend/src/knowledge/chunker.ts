@@ -14,7 +14,15 @@
  *
  * The budget counts the chunk's content only; the heading path and the title are stored beside it.
  */
-import { countTokens as countCl100k, decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { createRequire } from 'node:module';
+
+type Cl100k = typeof import('gpt-tokenizer/encoding/cl100k_base');
+let cl100k: Cl100k | undefined;
+/**
+ * The encoding's tables cost ~10 MB of heap and ~0.2 s to load: loaded on the first chunk (an
+ * ingestion), not by every process that imports this module. require() keeps the chunker synchronous.
+ */
+const tokenizer = (): Cl100k => (cl100k ??= createRequire(import.meta.url)('gpt-tokenizer/encoding/cl100k_base') as Cl100k);
 
 /**
  * Default token budget per chunk. The one constant to change; ingestion and the eval command take
@@ -72,9 +80,9 @@ const SLICE_CHARS = 1000;
 
 /** Tokens in `text` as the chunker counts them (cl100k_base); summed over slices when it holds a very long run (a slight overcount). */
 export function countTokens(text: string): number {
-  if (!LONG_RUN.test(text)) return countCl100k(text, ALLOW_SPECIAL_TEXT);
+  if (!LONG_RUN.test(text)) return tokenizer().countTokens(text, ALLOW_SPECIAL_TEXT);
   let total = 0;
-  for (let i = 0; i < text.length; i += SLICE_CHARS) total += countCl100k(text.slice(i, i + SLICE_CHARS), ALLOW_SPECIAL_TEXT);
+  for (let i = 0; i < text.length; i += SLICE_CHARS) total += tokenizer().countTokens(text.slice(i, i + SLICE_CHARS), ALLOW_SPECIAL_TEXT);
   return total;
 }
 
@@ -234,12 +242,12 @@ function hardSplit(text: string, maxTokens: number): Piece[] {
   const headChars = maxTokens * 12;
   while (rest) {
     const head = rest.slice(0, headChars);
-    const tokens = encode(head, ALLOW_SPECIAL_TEXT);
+    const tokens = tokenizer().encode(head, ALLOW_SPECIAL_TEXT);
     if (tokens.length <= maxTokens && head.length === rest.length) {
       out.push({ text: rest, tokens: tokens.length });
       break;
     }
-    let window = tokens.length <= maxTokens ? head : decode(tokens.slice(0, maxTokens));
+    let window = tokens.length <= maxTokens ? head : tokenizer().decode(tokens.slice(0, maxTokens));
     // A window may end inside a multi-byte character: back off to what the text really starts with.
     while (window && !rest.startsWith(window)) window = window.slice(0, -1);
     const space = window.lastIndexOf(' ');

@@ -1,5 +1,14 @@
-import { countTokens } from 'gpt-tokenizer';
+import { createRequire } from 'node:module';
 import type { PriorTurn } from './answerer.js';
+
+type O200k = typeof import('gpt-tokenizer');
+let o200k: O200k | undefined;
+/**
+ * o200k's tables cost ~20 MB of heap and ~0.3 s to load: loaded by the first model answer with a
+ * history to fit, not by every start (the extractive default never needs them). require() keeps
+ * counting synchronous.
+ */
+const tokenizer = (): O200k => (o200k ??= createRequire(import.meta.url)('gpt-tokenizer') as O200k);
 
 // Conversation text may contain "<|endoftext|>" and the like; here they are just characters to count.
 const COUNT_OPTIONS = { disallowedSpecial: new Set<string>() };
@@ -8,7 +17,7 @@ const TOKENS_PER_TURN = 4;
 
 /** Tokens a turn costs in the prompt (o200k, the encoding of current OpenAI models; close enough for others). */
 export function turnTokens(turn: PriorTurn): number {
-  return countTokens(turn.text, COUNT_OPTIONS) + TOKENS_PER_TURN;
+  return tokenizer().countTokens(turn.text, COUNT_OPTIONS) + TOKENS_PER_TURN;
 }
 
 /**

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import { ConfigError, type EmailConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Mailer, OutgoingMail, SentMail } from './types.js';
+
+type Nodemailer = typeof import('nodemailer');
+let loaded: Nodemailer | undefined;
+/** nodemailer (~12 MiB resident) is loaded by the first mail, not by every start: most never send one. */
+const nodemailer = (): Nodemailer => (loaded ??= createRequire(import.meta.url)('nodemailer') as Nodemailer);
 
 /** A relay that stops answering must not hold a visitor's request (or the scheduler) for minutes. */
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
@@ -52,14 +58,15 @@ function checkSmtpUrl(url: string): void {
 function smtpMailer(url: string, toMessage: MessageBuilder): Mailer {
   checkSmtpUrl(url);
   // Pooled: summary bursts reuse a few connections instead of a handshake per mail.
-  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 3, ...SMTP_TIMEOUTS });
+  let transport: Transporter | undefined;
   return {
     async send(mail) {
+      transport ??= nodemailer().createTransport({ url, pool: true, maxConnections: 3, ...SMTP_TIMEOUTS });
       const info = await transport.sendMail(toMessage(mail));
       return { via: 'smtp', providerId: info.messageId ?? null };
     },
     async close() {
-      transport.close();
+      transport?.close();
     },
   };
 }
@@ -70,9 +77,10 @@ function smtpMailer(url: string, toMessage: MessageBuilder): Mailer {
  * subject itself is logged only with prompt logging on (PREX_LOG_PROMPTS).
  */
 function outboxMailer(outboxDir: string, toMessage: MessageBuilder, log: Logger): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  let transport: Transporter | undefined;
   return {
     async send(mail): Promise<SentMail> {
+      transport ??= nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
       const info = await transport.sendMail(toMessage(mail));
       await mkdir(outboxDir, { recursive: true });
       const fileName = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 
 /**
  * Opens a connection to the relay, greets it and signs in when the URL carries credentials, then
@@ -6,6 +5,8 @@ import nodemailer from 'nodemailer';
  * relay that accepts the connection and never greets fails as surely as one that refuses it.
  */
 export async function verifySmtpRelay(url: string, timeoutMs: number): Promise<void> {
+  // Loaded when the Operations page first asks (the mailer loads it on its first mail).
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
   try {
     await transport.verify();

@@ -4,7 +4,8 @@ import type { ThemeOverride } from '@prex/protocol';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
-import { upsertDocument, type DocumentInput } from '../knowledge/ingest.js';
+import { documentChecksum, upsertDocument, type DocumentInput } from '../knowledge/ingest.js';
+import { listDocuments } from '../knowledge/repository.js';
 import { createTenant, findByPublishableKey, normalizeOrigins, updateAllowedOrigins } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { seedDemoAgentsAndCatalog } from './demo-extras.js';
@@ -44,7 +45,13 @@ export async function seedDemo(db: Db, demo: Config['demo'], log: Logger): Promi
   const owner = await ensureDemoOwner(db, tenant, log);
   let ingested = 0;
   let unchanged = 0;
+  // Compared here first, so a restart neither chunks (the tokenizer's tables) nor opens a transaction per article.
+  const stored = new Map((await listDocuments(db, tenant.id)).map((d) => [d.externalId, d.checksum]));
   for (const article of await loadDemoArticles()) {
+    if (stored.get(article.externalId) === documentChecksum(article)) {
+      unchanged += 1;
+      continue;
+    }
     const result = await upsertDocument(db, tenant.id, article);
     if (result.unchanged) unchanged += 1;
     else ingested += 1;

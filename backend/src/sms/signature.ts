@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import twilio from 'twilio';
 import { HttpError } from '../http/errors.js';
+import { twilioModule } from './twilio-client.js';
 
 /**
  * The URL Twilio called, as it signed it: the configured public origin (behind a proxy that changes
@@ -17,6 +17,7 @@ export function signedUrl(req: Request, publicUrl: string | undefined): string {
  * header, SHA-1 when absent). Missing or wrong: 403, before anything is stored.
  */
 export function verifyTwilioSignature(req: Request, authToken: string, url: string): void {
+  const twilio = twilioModule();
   const signature = req.get(twilio.SIGNATURE_HEADER);
   if (!signature) throw new HttpError(403, 'invalid_signature', `Missing ${twilio.SIGNATURE_HEADER}: only Twilio may call this webhook`);
   const algorithm = twilio.getSignatureAlgorithm(req.get(twilio.SIGNATURE_SETTINGS_HEADER));

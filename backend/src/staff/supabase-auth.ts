@@ -1,5 +1,3 @@
-import { createClient, isAuthApiError } from '@supabase/supabase-js';
-import ws from 'ws';
 import { staffEmailSchema } from '@prex/protocol';
 
 /**
@@ -27,7 +25,9 @@ const timedFetch: typeof fetch = (input, init) => {
   return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
 };
 
-export function createSupabaseAuth(config: { url: string; anonKey: string }): SupabaseAuth {
+/** The official client, made on the first sign-in: supabase-js is not loaded by every start. */
+async function supabaseClient(config: { url: string; anonKey: string }) {
+  const [{ createClient, isAuthApiError }, { default: ws }] = await Promise.all([import('@supabase/supabase-js'), import('ws')]);
   const client = createClient(config.url, config.anonKey, {
     // A server-side client: no session of its own to keep, refresh or read from a URL.
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
@@ -35,10 +35,16 @@ export function createSupabaseAuth(config: { url: string; anonKey: string }): Su
     realtime: { transport: ws as never },
     global: { fetch: timedFetch },
   });
+  return { client, isAuthApiError };
+}
+
+export function createSupabaseAuth(config: { url: string; anonKey: string }): SupabaseAuth {
+  let loaded: ReturnType<typeof supabaseClient> | undefined;
   return {
     url: config.url,
     anonKey: config.anonKey,
     async check(accessToken) {
+      const { client, isAuthApiError } = await (loaded ??= supabaseClient(config));
       const { data, error } = await client.auth.getUser(accessToken);
       if (error) {
         // 4xx: the token is malformed, expired, revoked or of another project. Else the server did not answer.

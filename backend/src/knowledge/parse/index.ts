@@ -1,11 +1,7 @@
 import path from 'node:path';
 import { markdownSections } from '../chunker.js';
-import { parseDocx } from './docx.js';
-import { parseFaqCsv, parseFaqJson } from './faq.js';
-import { parseHtml } from './html.js';
 import { checkDocumentChars, DEFAULT_PARSE_LIMITS, type ParseLimits } from './limits.js';
 import { parseMarkdown } from './markdown.js';
-import { parsePdf } from './pdf.js';
 import { parseText } from './text.js';
 import { DOCUMENT_FORMATS, fileLabel, ParseError, type DocumentFormat, type ParsedDocument, type ParseInput, type ParserOutput } from './types.js';
 
@@ -61,14 +57,22 @@ export function unsupportedReason(input: { filename?: string | undefined; mimeTy
   return `Unsupported ${what}: supported are ${SUPPORTED_EXTENSIONS.join(', ')}`;
 }
 
-const PARSERS: Record<DocumentFormat, (bytes: Uint8Array, what: string, limits: ParseLimits) => ParserOutput | Promise<ParserOutput>> = {
+type Parser = (bytes: Uint8Array, what: string, limits: ParseLimits) => ParserOutput | Promise<ParserOutput>;
+
+/**
+ * The HTML, PDF, DOCX and FAQ parsers (linkedom, Readability, htmlparser2, unpdf, mammoth,
+ * csv-parse) load on the first file of their format: a process that never parses one (the API's
+ * thread, whose uploads parse in the sandbox's thread) does not hold them. The first such file
+ * pays the import once (tens to a few hundred ms).
+ */
+const PARSERS: Record<DocumentFormat, Parser> = {
   markdown: parseMarkdown,
   text: parseText,
-  html: parseHtml,
-  pdf: parsePdf,
-  docx: parseDocx,
-  'faq-json': parseFaqJson,
-  'faq-csv': parseFaqCsv,
+  html: (...args) => import('./html.js').then((m) => m.parseHtml(...args)),
+  pdf: (...args) => import('./pdf.js').then((m) => m.parsePdf(...args)),
+  docx: (...args) => import('./docx.js').then((m) => m.parseDocx(...args)),
+  'faq-json': (bytes, what) => import('./faq.js').then((m) => m.parseFaqJson(bytes, what)),
+  'faq-csv': (bytes, what) => import('./faq.js').then((m) => m.parseFaqCsv(bytes, what)),
 };
 
 /**
