@@ -37,9 +37,10 @@ export type HandoffRoutePaths = { readonly [K in keyof typeof HANDOFF_ADMIN_ROUT
 
 /**
  * Who is replying or typing, when the caller is a signed-in staff account (the console): its display
- * name signs the reply (beating any staffName in the body; an email never stands in for a name), and
- * its id lets teammates' inboxes tell whose typing notice is whose. Undefined for the admin API: the
- * body's staffName, else the widget's "support team" label.
+ * name signs the reply, and no name means unsigned (the widget's "support team" label). The body's
+ * staffName never counts for an account: a teammate could otherwise reply as anyone, and an email
+ * never stands in for a name. Its id lets teammates' inboxes tell whose typing notice is whose.
+ * Undefined for the admin API (the tenant's secret key): the body's staffName, else the label.
  */
 export type StaffSignerOf = (res: Response) => Promise<{ accountId: string; name: string | undefined } | undefined>;
 
@@ -96,7 +97,8 @@ export function addHandoffAdminRoutes(
     const { text, staffName } = parseJsonBody(staffReplyRequestSchema, req, 'reply');
     const tenantId = tenantOf(res).id;
     if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
-    const { message, seq } = await insertStaffReply(db, { tenantId, sessionId, text, staffName: (await signerOf(res))?.name ?? staffName });
+    const signer = await signerOf(res);
+    const { message, seq } = await insertStaffReply(db, { tenantId, sessionId, text, staffName: signer ? signer.name : staffName });
     await announceConversationEvent(deps, { tenantId, sessionId }, seq);
     await touchConversation(deps, { tenantId, sessionId }, 'staff-reply');
     // Other channels of the conversation (SMS) relay the reply; the reply is stored whatever the bus does.
@@ -113,7 +115,7 @@ export function addHandoffAdminRoutes(
     const tenantId = tenantOf(res).id;
     if (!(await findConversationSession(db, tenantId, sessionId))) throw notFound(`No conversation ${sessionId}`);
     const signer = await signerOf(res);
-    await announceStaffTyping(deps, { tenantId, sessionId }, { name: signer?.name ?? staffName, accountId: signer?.accountId });
+    await announceStaffTyping(deps, { tenantId, sessionId }, { name: signer ? signer.name : staffName, accountId: signer?.accountId });
     res.status(204).end();
   });
 }

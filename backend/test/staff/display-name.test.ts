@@ -123,6 +123,17 @@ describe('where the name shows', { timeout: 120_000 }, () => {
     expect(JSON.stringify(last)).not.toContain('nameless');
   });
 
+  it('an account without a name cannot sign a reply as someone else through the body', async () => {
+    const member = await signedInStaff(w.app.url, w.app.db, w.app.tenant.id, 'unnamed@names.example', 'agent');
+    const visitor = await visitorAsking('Who is there?');
+    const replies = inboxPath(STAFF_ROUTES.conversationReplies, { sessionId: visitor.sessionId });
+    const reply = await member.call('POST', replies, { text: 'Your manager here.', staffName: 'The CEO' });
+    expect(reply.status).toBe(201);
+    const last = (await history(visitor)).messages.at(-1)!;
+    expect(last).toMatchObject({ author: 'human', text: 'Your manager here.' });
+    expect(last.authorName).toBeUndefined();
+  });
+
   it('notes and the inbox show the author’s current name to the team', async () => {
     const member = await signedInStaff(w.app.url, w.app.db, w.app.tenant.id, 'noter@names.example', 'agent');
     const visitor = await visitorAsking('A question for the team');
