@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { backupDatabase, restoreDatabase, type BackupOutcome, type RestoreOutcome } from '../db/backup.js';
 import { createLogger } from '../logger.js';
-import { LISTINGS } from './commands.js';
+import { LISTINGS } from './listings.js';
 
 
 /** `prex backup FILE` and `prex restore FILE [--force]`. */

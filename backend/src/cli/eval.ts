@@ -9,7 +9,7 @@ import { upsertDocument } from '../knowledge/ingest.js';
 import { LEXICAL_RETRIEVAL, searchPassages, DEFAULT_TUNING, MAX_SEARCH_LIMIT, type LexicalTuning, type Retrieval } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
 import { createTenant } from '../tenants/repository.js';
-import { LISTINGS } from './commands.js';
+import { LISTINGS } from './listings.js';
 import { registerEvalAgentCommand } from './eval-agent.js';
 import { readEvalFile, type EvalFile } from './eval-file.js';
 import { learnFromTrain } from './eval-learn.js';

@@ -17,7 +17,7 @@ import { ParseSandbox } from '../knowledge/parse/sandbox.js';
 import { detectFormat, unsupportedReason } from '../knowledge/parse/index.js';
 import { configureRetrieval, createOpenAIEmbedder } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
-import { LISTINGS } from './commands.js';
+import { LISTINGS } from './listings.js';
 import { findTenant } from './database.js';
 
 interface IngestCliOptions {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { staffRetentionRequestSchema } from '@prex/protocol';
 import { conversationRetentionDays, setConversationRetentionDays } from '../retention/setting.js';
-import { LISTINGS } from './commands.js';
+import { LISTINGS } from './listings.js';
 import { findTenant, withDatabase } from './database.js';
 
 /**

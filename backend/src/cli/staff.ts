@@ -3,7 +3,7 @@ import { staffEmailSchema, staffRoleSchema, type StaffRole } from '@prex/protoco
 import { AccountExistsError } from '../staff/accounts.js';
 import { generatePassword } from '../staff/password.js';
 import { createAccountWithPassword } from '../staff/team.js';
-import { LISTINGS } from './commands.js';
+import { LISTINGS } from './listings.js';
 import { findTenant, withDatabase } from './database.js';
 
 /**

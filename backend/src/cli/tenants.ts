@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { SETTINGS_LIMITS, tenantSettingsPatchSchema } from '@prex/protocol';
 import { createTenant, listTenants, previousPublishableKeys, rotatePublishableKey, rotateSecretKey, updateTenantSettings } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { LISTINGS } from './commands.js';
+import { LISTINGS } from './listings.js';
 import { findTenant, withDatabase } from './database.js';
 
 /**

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { closedPort } from '@prex/testing';
-import { LISTINGS, registerCommands, requestedCommand } from '../../src/cli/commands.js';
+import { registerCommands, requestedCommand } from '../../src/cli/commands.js';
+import { LISTINGS } from '../../src/cli/listings.js';
 import { ensureBuilt, prex } from '../helpers/cli.js';
 
 let dir: string;
