@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { createSession, runTurn, type Target, type TurnResult } from './client.js';
 import { builtinAnswer, startFloorServer, type FloorServer } from './floor.js';
 import { startPrex, startLoopbackLlm, type Stoppable } from './prex.js';
+import { DEMO_QUESTIONS } from './questions.js';
 import { measureBundles, type BundleSize } from './sizes.js';
 import { round, summarize, type Summary } from './stats.js';
 
@@ -64,20 +65,7 @@ for (const name of ONLY) {
 // The floor is the yardstick; it always runs.
 const wanted = new Set<ConfigName>(['floor', ...(ONLY as ConfigName[])]);
 
-/**
- * Questions the demo knowledge base answers (grounded), asked in rotation. Only grounded ones: for
- * an ungrounded question Prex skips the model, so the llm run would measure the extractive path.
- */
-const QUESTIONS = [
-  'How do I request a refund?',
-  'How do I reset my password?',
-  'How do I export my notes?',
-  'How much does the Plus plan cost?',
-  'How does sync work?',
-  'How do I turn on two-factor authentication?',
-  'How do I share a note with a link?',
-  'Why is the app slow?',
-];
+const QUESTIONS = DEMO_QUESTIONS;
 
 // ---------------------------------------------------------------------------------------------
 // Configurations
