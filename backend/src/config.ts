@@ -91,6 +91,12 @@ const envSchema = z.object({
    * without verifying, as libpq does.
    */
   PREX_DATABASE_CA_FILE: optionalText.refine((file) => !file || isReadableFile(file), 'must be a readable PEM file'),
+  /**
+   * Connections this instance keeps to the Postgres server (DATABASE_URL): statements beyond it wait
+   * in line, first come first served. Every instance holds its own; keep their sum under the
+   * server's max_connections (Supabase's session pooler: the pool size of the project's plan).
+   */
+  PREX_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   /** HMAC secret for session tokens; at least 32 characters. Generated per process when unset (sessions then end at restart). */
   PREX_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PREX_SESSION_TTL_DAYS: positiveInt.default(30),
@@ -310,7 +316,9 @@ export interface Config {
   metrics: { port: number | undefined; host: string };
   /** OpenTelemetry traces; null when no collector is configured. */
   tracing: TracingConfig | null;
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; caFile?: string };
+  database:
+    | { kind: 'pglite'; dataDir: string }
+    | { kind: 'postgres'; url: string; caFile?: string; /** Connections kept (PREX_DATABASE_POOL_SIZE); absent: openPostgres's default. */ poolSize?: number };
   /** secretFromEnv false: PREX_SESSION_SECRET is unset, and server.ts uses the one stored in the database. */
   session: { secret: string; ttlSeconds: number; secretFromEnv: boolean };
   /** Null when no model is configured: answers are extractive. */
@@ -377,7 +385,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { port: e.PREX_METRICS_PORT, host: e.PREX_METRICS_HOST },
     tracing: tracingConfig(e),
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.PREX_DATABASE_CA_FILE ? { caFile: e.PREX_DATABASE_CA_FILE } : {}) }
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.PREX_DATABASE_POOL_SIZE, ...(e.PREX_DATABASE_CA_FILE ? { caFile: e.PREX_DATABASE_CA_FILE } : {}) }
       : { kind: 'pglite', dataDir: e.PREX_DATA_DIR },
     session: {
       secret: e.PREX_SESSION_SECRET ?? randomBytes(32).toString('base64url'),

@@ -36,7 +36,14 @@ describe('config', () => {
 
   it('defaults to embedded PGlite and switches to a server with DATABASE_URL', () => {
     expect(loadConfig({}).database).toEqual({ kind: 'pglite', dataDir: '.prex/data' });
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', poolSize: 10 });
+  });
+
+  it('sizes the Postgres pool from PREX_DATABASE_POOL_SIZE and refuses a size that is not a positive integer, naming the variable', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', PREX_DATABASE_POOL_SIZE: '40' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', poolSize: 40 });
+    for (const bad of ['0', '-2', '2.5', 'many']) {
+      expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', PREX_DATABASE_POOL_SIZE: bad })).toThrow(/PREX_DATABASE_POOL_SIZE/);
+    }
   });
 
   it('takes a readable CA file for the database server and refuses a missing one, naming the variable', () => {
@@ -45,6 +52,7 @@ describe('config', () => {
       kind: 'postgres',
       url: 'postgres://u@h/db?sslmode=require',
       caFile: ca,
+      poolSize: 10,
     });
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', PREX_DATABASE_CA_FILE: '/nonexistent/ca.crt' })).toThrow(/PREX_DATABASE_CA_FILE: must be a readable PEM file/);
   });

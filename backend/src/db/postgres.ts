@@ -17,11 +17,15 @@ const types = {
 
 type Client = Pick<pg.PoolClient, 'query'>;
 
+/** Connections kept when the caller does not say (PREX_DATABASE_POOL_SIZE's default). */
+export const DEFAULT_POOL_SIZE = 10;
+
 /**
  * A pool of connections to a Postgres server (or a Supabase project's database). `sslmode` in the
  * URL means what libpq means by it; `caFile` is a PEM root certificate to verify the server against.
+ * At most `poolSize` statements run at once; the others wait for a connection in arrival order.
  */
-export function openPostgres(url: string, log: Logger, caFile?: string): Db {
+export function openPostgres(url: string, log: Logger, caFile?: string, poolSize = DEFAULT_POOL_SIZE): Db {
   const connection = libpqConnectionString(url, caFile);
   if (connection.tls === 'encrypted, certificate not verified') {
     log.warn('postgres: the connection is encrypted but the server certificate is not verified; set PREX_DATABASE_CA_FILE to its CA certificate');
@@ -32,7 +36,7 @@ export function openPostgres(url: string, log: Logger, caFile?: string): Db {
   const onConnect = async (client: pg.ClientBase): Promise<void> => {
     await client.query('set jit = off').catch(() => undefined);
   };
-  const pool = new pg.Pool({ connectionString: connection.url, types, max: 10, onConnect });
+  const pool = new pg.Pool({ connectionString: connection.url, types, max: poolSize, onConnect });
   // An idle client losing its connection emits 'error' on the pool; unhandled it would crash the process.
   pool.on('error', (err) => log.warn('postgres idle client error', { error: err.message }));
   return {

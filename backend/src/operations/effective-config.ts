@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
  * by being forgotten here. `prefix.*` allows every setting under it (a price table, the limits).
  */
 const SHOWN: readonly string[] = [
-  'port', 'host', 'server.*', 'metrics.*', 'database.kind', 'database.dataDir', 'database.caFile',
+  'port', 'host', 'server.*', 'metrics.*', 'database.kind', 'database.dataDir', 'database.caFile', 'database.poolSize',
   'session.ttlSeconds', 'session.secretFromEnv',
   'llm.model', 'llm.timeoutMs', 'llm.maxRetries', 'llm.firstTokenTimeoutMs', 'llm.idleTimeoutMs',
   'embeddings.model', 'embeddings.dimensions', 'embeddings.batchSize', 'embeddings.timeoutMs', 'embeddings.maxRetries',

@@ -76,3 +76,30 @@ describe('a Postgres server with TLS and a certificate from its own CA (as Supab
     await expect(connect('', strangerCa)).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
   });
 });
+
+describe('PREX_DATABASE_POOL_SIZE: the connections one instance keeps', () => {
+  let server: RunningPostgres;
+  beforeAll(async () => {
+    server = await startPostgres({ database: 'prex' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  /** The server processes that answered `statements` statements sent all at once. */
+  async function backendsUsed(poolSize: number | undefined, statements: number): Promise<number> {
+    const db = await openDatabase({ kind: 'postgres', url: server.url, ...(poolSize ? { poolSize } : {}) }, silentLog);
+    try {
+      // Each statement holds its connection a moment, so the ones sent at once need several.
+      const rows = await Promise.all(Array.from({ length: statements }, () => db.query<{ pid: number }>('select pg_backend_pid() as pid from pg_sleep(0.02)')));
+      return new Set(rows.map(([row]) => row!.pid)).size;
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('never opens more connections than configured: the rest of the statements wait their turn and all succeed', async () => {
+    expect(await backendsUsed(3, 30)).toBeLessThanOrEqual(3);
+    expect(await backendsUsed(undefined, 30)).toBeLessThanOrEqual(10);
+  });
+});
