@@ -144,6 +144,11 @@ interface Phase {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A visitor's pause before their next question (none when --think is 0), never past the deadline. */
+async function think(deadline: number): Promise<void> {
+  if (THINK_SECONDS > 0) await sleep(Math.min(-Math.log(1 - Math.random()) * THINK_SECONDS * 1000, Math.max(0, deadline - performance.now())));
+}
+
 /** The cause of a failed turn, short: `429`, `503`, `timeout`, `network`, `stream`. */
 function causeOf(err: unknown): string {
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -183,6 +188,8 @@ async function runPhase(target: Target, visitorCount: number, seconds: number, c
   const deadline = started + seconds * 1000;
   await Promise.all(
     visitors.map(async (visitor, v) => {
+      // With pauses, visitors arrive spread out, not all at the first instant.
+      await think(deadline);
       for (let i = v; performance.now() < deadline; i++) {
         try {
           const turn = await runTurn(visitor.target, visitor.token, DEMO_QUESTIONS[i % DEMO_QUESTIONS.length]!);
@@ -190,7 +197,7 @@ async function runPhase(target: Target, visitorCount: number, seconds: number, c
           phase.perVisitor[v]! += 1;
           phase.firstDelta.push(turn.firstDeltaMs);
           if (performance.now() <= deadline) phase.turnsInWindow += 1;
-          if (THINK_SECONDS > 0) await sleep(Math.min(-Math.log(1 - Math.random()) * THINK_SECONDS * 1000, Math.max(0, deadline - performance.now())));
+          await think(deadline);
         } catch (err) {
           const cause = causeOf(err);
           phase.errors.set(cause, (phase.errors.get(cause) ?? 0) + 1);
