@@ -199,7 +199,12 @@ export function upsertParsed(
   opts: IngestOptions = {},
   tags?: readonly string[],
 ): Promise<UpsertResult> {
-  return upsertDocument(db, tenantId, { externalId, title: doc.title, url: doc.url, content: doc.markdown, format: doc.format, byteSize, tags }, opts);
+  return upsertDocument(db, tenantId, parsedInput(externalId, doc, byteSize, tags), opts);
+}
+
+/** A parsed document as the input of upsertDocument(s). */
+export function parsedInput(externalId: string, doc: ParsedDocument, byteSize: number, tags?: readonly string[]): DocumentInput {
+  return { externalId, title: doc.title, url: doc.url, content: doc.markdown, format: doc.format, byteSize, tags };
 }
 
 export interface FileInput extends ParseInput {
