@@ -19,7 +19,7 @@ const MAX_IDLE_WAIT_MS = 5_000;
  * Items of one tenant ingested in one transaction (see ingest.ts upsertDocuments): one statement
  * per batch instead of per document, and the search_terms trigger counts a word once per batch.
  */
-export const DEFAULT_BATCH_ITEMS = 50;
+export const DEFAULT_BATCH_ITEMS = 100;
 /** Only files up to this size join a batch (a larger one goes alone), so a batch stays small in memory. */
 export const BATCH_ITEM_MAX_BYTES = 256 * 1024;
 
