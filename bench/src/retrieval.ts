@@ -1,11 +1,14 @@
 /**
  * Retrieval bench: ingestion throughput (MB of text per second through the normal ingestion path,
  * lexical only) on the FeedbackQA corpora (when ../shared/eval is present) and on a generated
- * corpus, then search latency (median, p95) in one tenant of --chunks chunks with 10 other tenants'
- * data present, on PGlite and on a Postgres server (Debian's, started on loopback).
+ * corpus, on PGlite and on a Postgres server (Debian's, started on loopback): one document per
+ * transaction (upsertDocument) and --batch documents per transaction (upsertDocuments), and with
+ * --baseline an older backend's source, in the same run. Then search latency (median, p95) in one
+ * tenant of --chunks chunks with 10 other tenants' data present, on both engines.
  * Prints; never asserts timings.
  *
- *   pnpm --filter @prex/bench bench:retrieval [--chunks 100000] [--others 10] [--other-chunks 5000] [--queries 300]
+ *   pnpm --filter @prex/bench bench:retrieval [--chunks 100000] [--ingest-chunks 20000] [--batch 100[,500]]
+ *     [--baseline backend/dist/baseline] [--others 10] [--other-chunks 5000] [--queries 300]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -26,35 +29,63 @@ const { values } = parseArgs({
     'other-chunks': { type: 'string', default: '5000' },
     queries: { type: 'string', default: '300' },
     'skip-postgres': { type: 'boolean', default: false },
-    /** Skip the ingestion-throughput part; the measured tenant is bulk-loaded instead. */
+    /** Skip the ingestion-throughput part. */
     'latency-only': { type: 'boolean', default: false },
+    /** Skip the search-latency part. */
+    'ingest-only': { type: 'boolean', default: false },
+    /** Chunks of the generated corpus ingested for the throughput figures. */
+    'ingest-chunks': { type: 'string', default: '20000' },
+    /** Documents per upsertDocuments call (one transaction) in the batched rows; a comma list gives a row each. */
+    batch: { type: 'string', default: '100' },
+    /** An older backend: a folder holding its src/ and migrations/ (see bench/README.md), measured beside this one. */
+    baseline: { type: 'string' },
   },
 });
 const CHUNKS = Number(values.chunks);
 const OTHERS = Number(values.others);
 const OTHER_CHUNKS = Number(values['other-chunks']);
 const QUERIES = Number(values.queries);
+const INGEST_CHUNKS = Number(values['ingest-chunks']);
+const BATCHES = values.batch.split(',').map((b) => Math.max(2, Number(b)));
 const SECTIONS_PER_DOC = 10;
 
 // The backend's modules, run from source by tsx (they are not part of its package exports).
 interface Db {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const backend = (p: string): Promise<any> => import(path.join(repoRoot, 'backend/src', p));
-const [{ openPglite }, { openPostgres }, { migrate }, { createLogger }, { createTenant }, { upsertDocument }, search, evalCli, evalFile] = await Promise.all([
+const [{ openPglite }, { openPostgres }, { migrate }, { createLogger }, { createTenant }, search, evalCli, evalFile] = await Promise.all([
   backend('db/pglite.ts'),
   backend('db/postgres.ts'),
   backend('db/migrate.ts'),
   backend('logger.ts'),
   backend('tenants/repository.ts'),
-  backend('knowledge/ingest.ts'),
   backend('knowledge/search/index.ts'),
   backend('cli/eval.ts'),
   backend('cli/eval-file.ts'),
 ]);
 const log = createLogger('silent');
+
+/** What ingestion needs from a backend build: this one, or the --baseline one. */
+interface IngestBuild {
+  name: string;
+  migrate(db: Db, log: unknown): Promise<unknown>;
+  createTenant(db: Db, input: { name: string; allowedOrigins: string[] }): Promise<{ tenant: { id: string } }>;
+  upsertDocument(db: Db, tenantId: string, doc: CorpusDocument): Promise<{ chunks: number }>;
+  upsertDocuments?: (db: Db, tenantId: string, docs: CorpusDocument[]) => Promise<{ chunks: number }[]>;
+}
+type CorpusDocument = { externalId: string; title: string; url?: string; content: string };
+
+async function loadBuild(name: string, srcDir: string): Promise<IngestBuild> {
+  const load = (p: string): Promise<any> => import(path.join(srcDir, p));
+  const [m, t, i] = await Promise.all([load('db/migrate.ts'), load('tenants/repository.ts'), load('knowledge/ingest.ts')]);
+  return { name, migrate: m.migrate, createTenant: t.createTenant, upsertDocument: i.upsertDocument, upsertDocuments: i.upsertDocuments };
+}
+const current = await loadBuild('this build', path.join(repoRoot, 'backend/src'));
+const baseline = values.baseline ? await loadBuild('baseline', path.join(path.resolve(repoRoot, values.baseline), 'src')) : undefined;
 
 // ---------------------------------------------------------------------------------------------
 // A generated help-center corpus: pseudo-words with a Zipf distribution, so some words are in
@@ -115,29 +146,28 @@ function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(2);
 }
 
-async function freshPglite(): Promise<Db> {
-  const db = await openPglite(':memory:');
-  await migrate(db, log);
-  return db;
-}
+type Throughput = { docs: number; chunks: number; bytes: number; seconds: number };
 
-async function ingestThroughput(db: Db, tenantId: string, docs: Iterable<{ externalId: string; title: string; url?: string; content: string }>): Promise<{ docs: number; chunks: number; bytes: number; seconds: number }> {
-  let n = 0;
+/** Ingests `docs` into a new tenant: one upsertDocument each, or upsertDocuments per `batch` documents. */
+async function ingestThroughput(build: IngestBuild, db: Db, docs: readonly CorpusDocument[], batch: number): Promise<Throughput> {
+  const tenantId = (await build.createTenant(db, { name: 'ingest', allowedOrigins: [] })).tenant.id;
   let chunks = 0;
-  let bytes = 0;
   const start = performance.now();
-  for (const doc of docs) {
-    const result = await upsertDocument(db, tenantId, doc);
-    n += 1;
-    chunks += result.chunks;
-    bytes += Buffer.byteLength(doc.title) + Buffer.byteLength(doc.content);
+  if (batch === 1) {
+    for (const doc of docs) chunks += (await build.upsertDocument(db, tenantId, doc)).chunks;
+  } else {
+    for (let first = 0; first < docs.length; first += batch) {
+      for (const r of await build.upsertDocuments!(db, tenantId, docs.slice(first, first + batch))) chunks += r.chunks;
+    }
   }
-  return { docs: n, chunks, bytes, seconds: (performance.now() - start) / 1000 };
+  const seconds = (performance.now() - start) / 1000;
+  const bytes = docs.reduce((sum, doc) => sum + Buffer.byteLength(doc.title) + Buffer.byteLength(doc.content), 0);
+  return { docs: docs.length, chunks, bytes, seconds };
 }
 
-function printThroughput(label: string, r: { docs: number; chunks: number; bytes: number; seconds: number }): void {
+function printThroughput(label: string, r: Throughput): void {
   console.log(
-    `  ${label.padEnd(28)} ${String(r.docs).padStart(7)} docs ${String(r.chunks).padStart(7)} chunks ${mb(r.bytes).padStart(7)} MB ${r.seconds.toFixed(1).padStart(7)} s  ${(r.bytes / 1e6 / r.seconds).toFixed(3)} MB/s  ${Math.round(r.chunks / r.seconds)} chunks/s`,
+    `  ${label.padEnd(74)} ${String(r.docs).padStart(6)} docs ${String(r.chunks).padStart(7)} chunks ${mb(r.bytes).padStart(7)} MB ${r.seconds.toFixed(1).padStart(7)} s  ${(r.bytes / 1e6 / r.seconds).toFixed(3)} MB/s  ${Math.round(r.chunks / r.seconds)} chunks/s`,
   );
 }
 
@@ -200,13 +230,11 @@ async function chunkCount(db: Db, tenantId?: string): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-async function latencySetup(db: Db, engine: string, mainFromIngest?: string): Promise<void> {
-  const main: string = mainFromIngest ?? (await createTenant(db, { name: 'main', allowedOrigins: [] })).tenant.id;
-  if (!mainFromIngest) {
-    const t0 = performance.now();
-    await bulkLoad(db, main, Math.ceil(CHUNKS / SECTIONS_PER_DOC), `${engine}-main`);
-    console.log(`  ${engine}: bulk-loaded ${await chunkCount(db, main)} chunks in the measured tenant (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  }
+async function latencySetup(db: Db, engine: string): Promise<void> {
+  const main: string = (await createTenant(db, { name: 'main', allowedOrigins: [] })).tenant.id;
+  const t0 = performance.now();
+  await bulkLoad(db, main, Math.ceil(CHUNKS / SECTIONS_PER_DOC), `${engine}-main`);
+  console.log(`  ${engine}: bulk-loaded ${await chunkCount(db, main)} chunks in the measured tenant (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const t1 = performance.now();
   for (let t = 0; t < OTHERS; t++) {
     const other = (await createTenant(db, { name: `other ${t}`, allowedOrigins: [] })).tenant.id;
@@ -224,49 +252,94 @@ console.log(`retrieval bench — ${cpus().length} CPUs (${cpus()[0]?.model ?? '?
 console.log(`chunks ${CHUNKS} in the measured tenant, ${OTHERS} other tenants × ${OTHER_CHUNKS} chunks, ${QUERIES} questions\n`);
 
 const LATENCY_ONLY = values['latency-only'];
-if (!LATENCY_ONLY) console.log('ingestion throughput (normal ingestion path, lexical only, PGlite in memory)');
-const evalDir = path.resolve(repoRoot, '../shared/eval/feedbackqa');
-if (LATENCY_ONLY) {
-  // measured tenant bulk-loaded below
-} else if (existsSync(evalDir)) {
-  for (const domain of ['UK', 'Australia']) {
+const server = values['skip-postgres'] ? undefined : await startPostgres({ database: 'bench' });
+try {
+  if (!LATENCY_ONLY) await ingestionSection();
+  if (!values['ingest-only']) await latencySection();
+} finally {
+  await server?.stop();
+}
+
+/** The corpora: FeedbackQA's two domains when present, then the generated one. */
+function corpora(): { name: string; docs: CorpusDocument[] }[] {
+  const out: { name: string; docs: CorpusDocument[] }[] = [];
+  const evalDir = path.resolve(repoRoot, '../shared/eval/feedbackqa');
+  if (!existsSync(evalDir)) console.log(`  (FeedbackQA corpora not found at ${evalDir}: skipped)`);
+  for (const domain of existsSync(evalDir) ? ['UK', 'Australia'] : []) {
     const file = path.join(evalDir, domain, 'test.json');
     if (!existsSync(file)) continue;
     const data = evalFile.parseEvalFile(JSON.parse(readFileSync(file, 'utf8')));
-    const db = await freshPglite();
-    const tenant = (await createTenant(db, { name: domain, allowedOrigins: [] })).tenant.id;
     const docs = data.passages.map((p: any) => ({
       externalId: `passage-${p.passage_id}`,
       title: p.reference.page_title ?? 'untitled',
       url: p.uri ?? undefined,
       content: evalCli.passageMarkdown(p),
     }));
-    printThroughput(`FeedbackQA ${domain}`, await ingestThroughput(db, tenant, docs));
-    await db.close();
+    out.push({ name: `FeedbackQA ${domain}`, docs });
   }
-} else {
-  console.log(`  (FeedbackQA corpora not found at ${evalDir}: skipped)`);
+  out.push({ name: `generated (${INGEST_CHUNKS} chunks)`, docs: Array.from({ length: Math.ceil(INGEST_CHUNKS / SECTIONS_PER_DOC) }, (_, i) => generatedDocument(i)) });
+  return out;
 }
 
-const pglite = await freshPglite();
-const mainTenant = (await createTenant(pglite, { name: 'main', allowedOrigins: [] })).tenant.id;
-function* generated(): Generator<ReturnType<typeof generatedDocument>> {
-  for (let i = 0; i < Math.ceil(CHUNKS / SECTIONS_PER_DOC); i++) yield generatedDocument(i);
+/** A fresh, migrated database of the engine; each measurement gets its own, so none pays for another's rows. */
+async function freshDb(engine: 'pglite' | 'postgres', build: IngestBuild, n: number): Promise<Db> {
+  if (engine === 'pglite') {
+    const db: Db = await openPglite(':memory:');
+    await build.migrate(db, log);
+    return db;
+  }
+  const name = `ingest_${n}`;
+  const admin: Db = openPostgres(server!.url, log);
+  await admin.exec(`create database ${name}`);
+  await admin.close();
+  const url = new URL(server!.url);
+  url.pathname = `/${name}`;
+  const db: Db = openPostgres(url.toString(), log);
+  await build.migrate(db, log);
+  return db;
 }
-if (!LATENCY_ONLY) printThroughput(`generated (${CHUNKS} chunks)`, await ingestThroughput(pglite, mainTenant, generated()));
 
-console.log('\nsearch latency (searchPassages, limit 5, lexical)');
-await latencySetup(pglite, 'pglite', LATENCY_ONLY ? undefined : mainTenant);
-await pglite.close();
+async function ingestionSection(): Promise<void> {
+  console.log(`ingestion throughput (normal ingestion path, lexical only; PGlite in memory${server ? ', Postgres 15 on loopback' : ''}; a fresh database each row)`);
+  const runs: { build: IngestBuild; batch: number; label: string }[] = [
+    ...(baseline ? [{ build: baseline, batch: 1, label: 'baseline, one document per transaction' }] : []),
+    { build: current, batch: 1, label: 'one document per transaction' },
+    ...BATCHES.map((batch) => ({ build: current, batch, label: `${batch} documents per transaction` })),
+  ];
+  let n = 0;
+  let turn = 0;
+  for (const corpus of corpora()) {
+    for (const engine of server ? (['pglite', 'postgres'] as const) : (['pglite'] as const)) {
+      // The order rotates, so no configuration always runs first (or last) in the process.
+      const rotated = runs.map((_, i) => runs[(i + turn) % runs.length]!);
+      turn += 1;
+      for (const run of rotated) {
+        const db = await freshDb(engine, run.build, n++);
+        try {
+          printThroughput(`${corpus.name}, ${engine}, ${run.label}`, await ingestThroughput(run.build, db, corpus.docs, run.batch));
+        } finally {
+          await db.close();
+        }
+      }
+    }
+  }
+}
 
-if (!values['skip-postgres']) {
-  const server = await startPostgres({ database: 'bench' });
+async function latencySection(): Promise<void> {
+  console.log('\nsearch latency (searchPassages, limit 5, lexical)');
+  const pglite = await openPglite(':memory:');
+  await migrate(pglite, log);
+  try {
+    await latencySetup(pglite, 'pglite');
+  } finally {
+    await pglite.close();
+  }
+  if (!server) return;
   const pg: Db = openPostgres(server.url, log);
   try {
     await migrate(pg, log);
     await latencySetup(pg, 'postgres');
   } finally {
     await pg.close();
-    await server.stop();
   }
 }

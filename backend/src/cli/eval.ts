@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { openPglite } from '../db/pglite.js';
-import { upsertDocument } from '../knowledge/ingest.js';
+import { upsertDocuments } from '../knowledge/ingest.js';
 import { LEXICAL_RETRIEVAL, searchPassages, DEFAULT_TUNING, MAX_SEARCH_LIMIT, type LexicalTuning, type Retrieval } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
 import { createTenant } from '../tenants/repository.js';
@@ -88,26 +88,31 @@ export interface IngestedPassages {
   seconds: number;
 }
 
+const EVAL_BATCH = 100;
+
 /** The file's passages as documents of `tenantId`, through the normal ingestion path (embedded when `retrieval` has the vector channel). */
 export async function ingestEvalPassages(db: Db, retrieval: Retrieval, tenantId: string, file: Pick<EvalFile, 'passages'>, opts: { chunkTokens?: number } = {}): Promise<IngestedPassages> {
   const passageOfDocument = new Map<string, string>();
   let chunks = 0;
   const started = performance.now();
-  for (const p of file.passages) {
-    const id = String(p.passage_id);
-    const result = await upsertDocument(
+  // EVAL_BATCH passages per transaction: the bulk path (see ingest.ts upsertDocuments).
+  for (let first = 0; first < file.passages.length; first += EVAL_BATCH) {
+    const batch = file.passages.slice(first, first + EVAL_BATCH);
+    const results = await upsertDocuments(
       db,
       tenantId,
-      {
-        externalId: `passage-${id}`,
-        title: p.reference.page_title?.trim() || `Passage ${id}`,
+      batch.map((p) => ({
+        externalId: `passage-${p.passage_id}`,
+        title: p.reference.page_title?.trim() || `Passage ${p.passage_id}`,
         url: p.uri ?? undefined,
         content: passageMarkdown(p),
-      },
+      })),
       { ...(opts.chunkTokens ? { maxTokens: opts.chunkTokens } : {}), indexChunks: retrieval.indexChunks },
     );
-    passageOfDocument.set(result.documentId, id);
-    chunks += result.chunks;
+    for (const [i, result] of results.entries()) {
+      passageOfDocument.set(result.documentId, String(batch[i]!.passage_id));
+      chunks += result.chunks;
+    }
   }
   return { passageOfDocument, chunks, seconds: (performance.now() - started) / 1000 };
 }

@@ -174,7 +174,8 @@ function packSection(paragraphs: string[], maxTokens: number, overlapTokens: num
   const flush = () => {
     if (!hasNew) return;
     const text = joinUnits(buffer);
-    out.push({ text, tokens: countTokens(text) });
+    // A piece of one unit is that unit's text, already counted: BPE is the chunker's main cost.
+    out.push({ text, tokens: buffer.length === 1 ? buffer[0]!.tokens : countTokens(text) });
     const seed = overlapTokens > 0 ? overlapOf(buffer, overlapTokens) : [];
     buffer = seed;
     bufferTokens = seed.reduce((n, u) => n + u.tokens + 1, 0);

@@ -4,7 +4,7 @@ import { chunkMarkdown, resolveChunkOptions, SECTION_SEPARATOR, type Chunk, type
 import { parseDocument, type DocumentFormat, type ParsedDocument, type ParseInput } from './parse/index.js';
 import type { DocumentParser } from './parse/sandbox.js';
 import { anchorLearnedQuestions } from './learning/store.js';
-import { chunkIdsOf, findDocument, recordVersion, replaceChunks, setDocumentTags, writeDocument } from './repository.js';
+import { chunkIdsOf, findDocuments, recordVersions, replaceChunksOf, setTagsOf, writeDocuments, type WrittenDocument } from './repository.js';
 
 export { deleteDocument, listDocuments } from './repository.js';
 
@@ -63,42 +63,116 @@ export function documentChecksum(input: Pick<DocumentInput, 'title' | 'url' | 'c
  * earlier versions'. An unchanged checksum writes nothing. After the commit, `indexChunks` runs.
  */
 export async function upsertDocument(db: Db, tenantId: string, input: DocumentInput, opts: IngestOptions = {}): Promise<UpsertResult> {
-  const content = input.content;
-  const checksum = documentChecksum(input, opts);
-  const format = input.format ?? 'markdown';
-  const byteSize = input.byteSize ?? Buffer.byteLength(content, 'utf8');
-  // Chunk before the transaction: it is CPU work that should not hold the document's row lock.
-  const chunks = withoutTitleHeading(chunkMarkdown(content, opts), input.title);
-  const result = await db.transaction(async (tx) => {
-    const written = await writeDocument(tx, tenantId, { ...input, content, checksum, format, byteSize });
-    if (written && input.tags) await setDocumentTags(tx, tenantId, written.id, input.tags);
-    if (!written) {
-      const existing = await findDocument(tx, tenantId, input.externalId);
-      if (!existing) throw new Error(`document ${input.externalId} vanished during upsert`);
-      if (input.tags) await setDocumentTags(tx, tenantId, existing.id, input.tags);
-      return { documentId: existing.id, chunks: existing.chunks, version: existing.version, unchanged: true, created: false, chunkIds: undefined };
-    }
-    const chunkIds = await replaceChunks(tx, tenantId, written.id, input.title, chunks, { isNew: written.created });
-    // Questions learned for the replaced chunks move to the new chunk that matches them best.
-    if (!written.created) await anchorLearnedQuestions(tx, tenantId, written.id);
-    await recordVersion(tx, tenantId, written.id, {
-      version: written.version,
-      checksum,
-      title: input.title,
-      url: input.url,
-      format,
-      byteSize,
-      chunkCount: chunks.length,
-      content,
-    });
-    return { documentId: written.id, chunks: chunks.length, version: written.version, unchanged: false, created: written.created, chunkIds };
+  const [result] = await upsertDocuments(db, tenantId, [input], opts);
+  return result!;
+}
+
+/**
+ * upsertDocument for many documents of one tenant in ONE transaction, each with the same outcome
+ * it would have alone (a later input with the same externalId replaces an earlier one, in order).
+ * All or nothing: a failure rolls every document back. The statements are per batch, not per
+ * document (see repository.ts), so the per-statement search_terms trigger counts a word once for the
+ * batch instead of once per document: the bulk path for the CLI, the job worker and eval.
+ * Results are in the inputs' order. After the commit, `indexChunks` runs for each document in turn.
+ */
+export async function upsertDocuments(db: Db, tenantId: string, inputs: readonly DocumentInput[], opts: IngestOptions = {}): Promise<UpsertResult[]> {
+  // Checksum and chunking before the transaction: CPU work that should not hold the rows' locks.
+  const prepared = inputs.map((input) => prepareDocument(input, opts));
+  const results = await db.transaction(async (tx) => {
+    const out: IndexedResult[] = [];
+    for (const run of distinctRuns(prepared)) out.push(...(await writeRun(tx, tenantId, run)));
+    return out;
   });
-  if (opts.indexChunks && (result.chunkIds || opts.reindexUnchanged)) {
+  for (const result of results) {
+    if (!opts.indexChunks || !(result.chunkIds || opts.reindexUnchanged)) continue;
     const ids = result.chunkIds ?? (await chunkIdsOf(db, tenantId, result.documentId));
     if (ids.length > 0) await opts.indexChunks(db, tenantId, ids);
   }
-  const { chunkIds: _ids, ...out } = result;
-  return out;
+  return results.map(({ chunkIds: _ids, ...out }) => out);
+}
+
+interface PreparedDocument {
+  input: DocumentInput;
+  checksum: string;
+  format: DocumentFormat;
+  byteSize: number;
+  chunks: Chunk[];
+}
+
+type IndexedResult = UpsertResult & { chunkIds: string[] | undefined };
+
+function prepareDocument(input: DocumentInput, opts: ChunkOptions): PreparedDocument {
+  return {
+    input,
+    checksum: documentChecksum(input, opts),
+    format: input.format ?? 'markdown',
+    byteSize: input.byteSize ?? Buffer.byteLength(input.content, 'utf8'),
+    chunks: withoutTitleHeading(chunkMarkdown(input.content, opts), input.title),
+  };
+}
+
+/** Consecutive runs without a repeated externalId: one statement cannot write a row twice. */
+function distinctRuns(docs: readonly PreparedDocument[]): PreparedDocument[][] {
+  const runs: PreparedDocument[][] = [];
+  let seen = new Set<string>();
+  for (const doc of docs) {
+    if (runs.length === 0 || seen.has(doc.input.externalId)) {
+      runs.push([]);
+      seen = new Set();
+    }
+    seen.add(doc.input.externalId);
+    runs.at(-1)!.push(doc);
+  }
+  return runs;
+}
+
+/** One run's documents, chunks, moved learned questions and versions, each a statement or two for the whole run. */
+async function writeRun(tx: Db, tenantId: string, run: readonly PreparedDocument[]): Promise<IndexedResult[]> {
+  const written = await writeDocuments(
+    tx,
+    tenantId,
+    run.map((d) => ({ ...d.input, checksum: d.checksum, format: d.format, byteSize: d.byteSize })),
+  );
+  const unchanged = run.filter((d) => !written.has(d.input.externalId)).map((d) => d.input.externalId);
+  const existing = unchanged.length > 0 ? await findDocuments(tx, tenantId, unchanged) : new Map();
+  const idOf = (d: PreparedDocument): string => {
+    const id = written.get(d.input.externalId)?.id ?? existing.get(d.input.externalId)?.id;
+    if (!id) throw new Error(`document ${d.input.externalId} vanished during upsert`);
+    return id;
+  };
+  await setTagsOf(tx, tenantId, run.filter((d) => d.input.tags).map((d) => ({ documentId: idOf(d), tags: d.input.tags! })));
+
+  const changed = run.filter((d) => written.has(d.input.externalId)).map((d) => ({ doc: d, row: written.get(d.input.externalId) as WrittenDocument }));
+  const chunkIds = await replaceChunksOf(
+    tx,
+    tenantId,
+    changed.map(({ doc, row }) => ({ documentId: row.id, title: doc.input.title, chunks: doc.chunks, isNew: row.created })),
+  );
+  // Questions learned for the replaced chunks move to the new chunk that matches them best.
+  const replaced = changed.filter(({ row }) => !row.created).map(({ row }) => row.id);
+  if (replaced.length > 0) await anchorLearnedQuestions(tx, tenantId, replaced);
+  await recordVersions(
+    tx,
+    tenantId,
+    changed.map(({ doc, row }) => ({
+      documentId: row.id,
+      version: row.version,
+      checksum: doc.checksum,
+      title: doc.input.title,
+      url: doc.input.url,
+      format: doc.format,
+      byteSize: doc.byteSize,
+      chunkCount: doc.chunks.length,
+      content: doc.input.content,
+    })),
+  );
+  const idsByDocument = new Map(changed.map(({ row }, i) => [row.id, chunkIds[i]!]));
+  return run.map((d) => {
+    const row = written.get(d.input.externalId);
+    if (row) return { documentId: row.id, chunks: d.chunks.length, version: row.version, unchanged: false, created: row.created, chunkIds: idsByDocument.get(row.id) };
+    const stored = existing.get(d.input.externalId)!;
+    return { documentId: stored.id, chunks: stored.chunks, version: stored.version, unchanged: true, created: false, chunkIds: undefined };
+  });
 }
 
 /**
@@ -125,7 +199,12 @@ export function upsertParsed(
   opts: IngestOptions = {},
   tags?: readonly string[],
 ): Promise<UpsertResult> {
-  return upsertDocument(db, tenantId, { externalId, title: doc.title, url: doc.url, content: doc.markdown, format: doc.format, byteSize, tags }, opts);
+  return upsertDocument(db, tenantId, parsedInput(externalId, doc, byteSize, tags), opts);
+}
+
+/** A parsed document as the input of upsertDocument(s). */
+export function parsedInput(externalId: string, doc: ParsedDocument, byteSize: number, tags?: readonly string[]): DocumentInput {
+  return { externalId, title: doc.title, url: doc.url, content: doc.markdown, format: doc.format, byteSize, tags };
 }
 
 export interface FileInput extends ParseInput {

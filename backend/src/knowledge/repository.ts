@@ -79,25 +79,54 @@ export async function findDocument(db: Db, tenantId: string, externalId: string)
   return rows[0] && toSummary(rows[0]);
 }
 
+export interface WrittenDocument {
+  id: string;
+  created: boolean;
+  version: number;
+}
+
+/** The current summaries of several documents, by external id (absent ones are missing from the map). */
+export async function findDocuments(db: Db, tenantId: string, externalIds: readonly string[]): Promise<Map<string, DocumentSummary>> {
+  const rows = await db.query<SummaryRow>(`${SUMMARY_SELECT} where d.tenant_id = $1 and d.external_id = any($2::text[])`, [tenantId, [...externalIds]]);
+  return new Map(rows.map((r) => [r.external_id, toSummary(r)]));
+}
+
 /**
- * Inserts the document or updates it when its checksum changed, bumping its version. One statement,
- * so two concurrent ingests of a new externalId cannot both insert, and the row lock it takes
- * serialises concurrent re-ingests of one document until the transaction ends. Returns undefined
- * when the stored checksum already matches (nothing to do).
+ * Inserts each document or updates it when its checksum changed, bumping its version. One statement
+ * per call, so two concurrent ingests of a new externalId cannot both insert, and the row locks it
+ * takes serialise concurrent re-ingests of a document until the transaction ends. Rows are written in
+ * external-id order, so two batches sharing documents lock them in the same order (no deadlock).
+ * The external ids must be distinct. Returns the written documents by external id; one whose
+ * stored checksum already matches (nothing to do) is missing from the map.
  */
-export async function writeDocument(db: Db, tenantId: string, doc: DocumentFields): Promise<{ id: string; created: boolean; version: number } | undefined> {
-  const rows = await db.query<{ id: string; created: boolean; version: number }>(
+export async function writeDocuments(db: Db, tenantId: string, docs: readonly DocumentFields[]): Promise<Map<string, WrittenDocument>> {
+  const sorted = [...docs].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  const column = <T>(pick: (d: DocumentFields) => T) => sorted.map(pick);
+  const rows = await db.query<WrittenDocument & { external_id: string }>(
     `insert into documents (id, tenant_id, external_id, title, url, content, checksum, format, byte_size)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     select id, $1, external_id, title, url, content, checksum, format, byte_size
+     from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[]) with ordinality
+       as d(id, external_id, title, url, content, checksum, format, byte_size, n)
+     order by n
      on conflict (tenant_id, external_id) do update
        set title = excluded.title, url = excluded.url, content = excluded.content,
            checksum = excluded.checksum, format = excluded.format, byte_size = excluded.byte_size,
            version = documents.version + 1, updated_at = now()
        where documents.checksum <> excluded.checksum
-     returning id, (xmax = 0) as created, version`,
-    [newId('doc'), tenantId, doc.externalId, doc.title, doc.url ?? null, doc.content, doc.checksum, doc.format, doc.byteSize],
+     returning external_id, id, (xmax = 0) as created, version`,
+    [
+      tenantId,
+      sorted.map(() => newId('doc')),
+      column((d) => d.externalId),
+      column((d) => d.title),
+      column((d) => d.url ?? null),
+      column((d) => d.content),
+      column((d) => d.checksum),
+      column((d) => d.format),
+      column((d) => d.byteSize),
+    ],
   );
-  return rows[0];
+  return new Map(rows.map((r) => [r.external_id, { id: r.id, created: r.created, version: r.version }]));
 }
 
 /**
@@ -113,26 +142,52 @@ export async function setDocumentTags(db: Db, tenantId: string, documentId: stri
   return rows.length > 0;
 }
 
-/** Replaces all chunks of a document; call inside the transaction that wrote the document. Returns the new chunk ids in order. */
-export async function replaceChunks(tx: Db, tenantId: string, documentId: string, title: string, chunks: Chunk[], opts: { isNew?: boolean } = {}): Promise<string[]> {
-  // A document created in this transaction has no chunks yet.
-  if (!opts.isNew) await tx.query('delete from chunks where tenant_id = $1 and document_id = $2', [tenantId, documentId]);
-  if (chunks.length === 0) return [];
-  const ids = chunks.map(() => newId('chk'));
+/** setDocumentTags for several documents in one statement. */
+export async function setTagsOf(db: Db, tenantId: string, tagged: readonly { documentId: string; tags: readonly string[] }[]): Promise<void> {
+  if (tagged.length === 0) return;
+  await db.query(
+    `update documents set tags = t.tags, updated_at = now()
+     from (select x.id, array(select jsonb_array_elements_text(x.tags)) as tags
+           from jsonb_to_recordset($2::jsonb) as x(id text, tags jsonb)) t
+     where documents.tenant_id = $1 and documents.id = t.id and documents.tags is distinct from t.tags`,
+    [tenantId, JSON.stringify(tagged.map((t) => ({ id: t.documentId, tags: t.tags })))],
+  );
+}
+
+export interface DocumentChunks {
+  documentId: string;
+  title: string;
+  chunks: readonly Chunk[];
+  /** Created in this transaction: it has no chunks to delete. */
+  isNew: boolean;
+}
+
+/**
+ * Replaces all chunks of several documents: one delete for the ones that had chunks, one insert for
+ * all the new chunks (so the search_terms trigger, 004, aggregates the whole batch once). Call
+ * inside the transaction that wrote the documents. Returns each document's new chunk ids in order.
+ */
+export async function replaceChunksOf(tx: Db, tenantId: string, docs: readonly DocumentChunks[]): Promise<string[][]> {
+  const replaced = docs.filter((d) => !d.isNew).map((d) => d.documentId);
+  if (replaced.length > 0) await tx.query('delete from chunks where tenant_id = $1 and document_id = any($2::text[])', [tenantId, replaced]);
+  const ids = docs.map((d) => d.chunks.map(() => newId('chk')));
+  const rows = docs.flatMap((d, i) => d.chunks.map((chunk, j) => ({ id: ids[i]![j]!, doc: d, chunk })));
+  if (rows.length === 0) return ids;
   // One statement for all chunks: arrays unnested in parallel.
   await tx.query(
     `insert into chunks (id, tenant_id, document_id, title, ordinal, section, content, token_count)
-     select id, $1, $2, $3, ordinal, section, content, token_count
-     from unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::int[]) as c(id, ordinal, section, content, token_count)`,
+     select id, $1, document_id, title, ordinal, section, content, token_count
+     from unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[])
+       as c(id, document_id, title, ordinal, section, content, token_count)`,
     [
       tenantId,
-      documentId,
-      title,
-      ids,
-      chunks.map((c) => c.ordinal),
-      chunks.map((c) => c.section ?? null),
-      chunks.map((c) => c.content),
-      chunks.map((c) => c.tokens),
+      rows.map((r) => r.id),
+      rows.map((r) => r.doc.documentId),
+      rows.map((r) => r.doc.title),
+      rows.map((r) => r.chunk.ordinal),
+      rows.map((r) => r.chunk.section ?? null),
+      rows.map((r) => r.chunk.content),
+      rows.map((r) => r.chunk.tokens),
     ],
   );
   return ids;
@@ -156,22 +211,43 @@ export interface DocumentVersion {
  */
 export const VERSION_TEXTS_KEPT = 10;
 
+export interface VersionRecord extends Omit<DocumentVersion, 'createdAt'> {
+  documentId: string;
+  content: string;
+}
+
 /**
- * Records a version's metadata and its text (what the console's diff between versions compares),
- * and lets go of the text of versions older than the newest VERSION_TEXTS_KEPT; call inside the
- * transaction that wrote it.
+ * Records versions' metadata and text (what the console's diff between versions compares), and
+ * lets go of the text of each document's versions older than its newest VERSION_TEXTS_KEPT; call
+ * inside the transaction that wrote them. Two statements, however many versions.
  */
-export async function recordVersion(tx: Db, tenantId: string, documentId: string, v: Omit<DocumentVersion, 'createdAt'> & { content: string }): Promise<void> {
+export async function recordVersions(tx: Db, tenantId: string, versions: readonly VersionRecord[]): Promise<void> {
+  if (versions.length === 0) return;
+  const column = <T>(pick: (v: VersionRecord) => T) => versions.map(pick);
   await tx.query(
     `insert into document_versions (tenant_id, document_id, version, checksum, title, url, format, byte_size, chunk_count, content)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [tenantId, documentId, v.version, v.checksum, v.title, v.url ?? null, v.format, v.byteSize, v.chunkCount, v.content],
+     select $1, document_id, version, checksum, title, url, format, byte_size, chunk_count, content
+     from unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[])
+       as v(document_id, version, checksum, title, url, format, byte_size, chunk_count, content)`,
+    [
+      tenantId,
+      column((v) => v.documentId),
+      column((v) => v.version),
+      column((v) => v.checksum),
+      column((v) => v.title),
+      column((v) => v.url ?? null),
+      column((v) => v.format),
+      column((v) => v.byteSize),
+      column((v) => v.chunkCount),
+      column((v) => v.content),
+    ],
   );
-  await tx.query('update document_versions set content = null where tenant_id = $1 and document_id = $2 and version <= $3 and content is not null', [
-    tenantId,
-    documentId,
-    v.version - VERSION_TEXTS_KEPT,
-  ]);
+  await tx.query(
+    `update document_versions v set content = null
+     from unnest($2::text[], $3::int[]) as x(document_id, version)
+     where v.tenant_id = $1 and v.document_id = x.document_id and v.version <= x.version and v.content is not null`,
+    [tenantId, column((v) => v.documentId), column((v) => v.version - VERSION_TEXTS_KEPT)],
+  );
 }
 
 /**

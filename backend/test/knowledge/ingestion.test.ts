@@ -130,6 +130,55 @@ describe.each<Engine>(['pglite', 'postgres'])('ingestion on %s', (engine) => {
   describe('jobs', () => {
     const events = (list: WorkerEvent[]) => list.map((e) => `${e.type}:${e.item.externalId}`);
 
+    /** A Db that counts the statements matching `pattern`. */
+    const counting = (inner: Db, pattern: RegExp) => {
+      const state = { count: 0 };
+      const wrap = (d: Db): Db => ({
+        engine: d.engine,
+        query: (sql, params) => {
+          if (pattern.test(sql)) state.count += 1;
+          return d.query(sql, params);
+        },
+        exec: (sql) => d.exec(sql),
+        transaction: (work) => d.transaction((tx) => work(wrap(tx))),
+        close: () => d.close(),
+      });
+      return { db: wrap(inner), state };
+    };
+    const smallFiles = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ externalId: `${prefix}${i}.md`, filename: `${prefix}${i}.md`, bytes: utf8(`# ${prefix} ${i}\n\nBatch text number ${i}.`) }));
+
+    it("ingests a job's small files together: one chunks insert for the batch, each item ready with its own outcome", async () => {
+      const t = await tenant();
+      const counted = counting(db, /insert into chunks/);
+      const jobId = await createJob(db, t, 'api', smallFiles('b', 6));
+      await new IngestionWorker(counted.db, { log: silentLog, jobId }).run();
+      expect(counted.state.count).toBe(1);
+      const items = await listJobItems(db, t, jobId);
+      expect(items.map((i) => [i.externalId, i.status, i.attempts, i.version, i.chunks])).toEqual(
+        Array.from({ length: 6 }, (_, i) => [`b${i}.md`, 'ready', 1, 1, 1]),
+      );
+      expect((await searchPassages(db, t, 'batch text number 4'))[0]).toMatchObject({ externalId: 'b4.md' });
+    });
+
+    it('when the batch transaction fails, each item is ingested on its own (one failing alone is retried alone)', async () => {
+      const t = await tenant();
+      // The batch's document write fails, then the first item's own write fails once more.
+      const flaky = flakyOn(db, /insert into documents/, 2);
+      const jobId = await createJob(db, t, 'api', smallFiles('f', 4));
+      const seen: WorkerEvent[] = [];
+      await new IngestionWorker(flaky.db, { log: silentLog, jobId, retryBaseMs: 5, onEvent: (e) => seen.push(e) }).run();
+      expect(flaky.state.failures).toBe(2);
+      const items = await listJobItems(db, t, jobId);
+      expect(items.map((i) => [i.externalId, i.status, i.attempts, i.version])).toEqual([
+        ['f0.md', 'ready', 2, 1],
+        ['f1.md', 'ready', 1, 1],
+        ['f2.md', 'ready', 1, 1],
+        ['f3.md', 'ready', 1, 1],
+      ]);
+      expect(events(seen).filter((e) => e.startsWith('retry'))).toEqual(['retry:f0.md']);
+    });
+
     it('a bad file fails alone with its reason; the others are indexed; nothing indexed before is lost', async () => {
       const t = await tenant();
       // Already indexed: must survive a failed re-upload of the same externalId.

@@ -93,6 +93,27 @@ export async function createJob(db: Db, tenantId: string, origin: JobOrigin, ite
   return jobId;
 }
 
+interface ClaimedRow {
+  id: string;
+  tenant_id: string;
+  job_id: string;
+  external_id: string;
+  filename: string | null;
+  mime_type: string | null;
+  format: string | null;
+  title: string | null;
+  url: string | null;
+  tags: string[] | null;
+  payload: Uint8Array | null;
+  attempts: number;
+}
+
+const DUE = `((status = 'queued' and next_attempt_at <= now()) or (status = 'indexing' and locked_until < now()))`;
+const QUEUE_ORDER = 'next_attempt_at, created_at, ordinal';
+const CLAIM = `set status = 'indexing', attempts = attempts + 1, updated_at = now(),
+            locked_until = now() + ($2::int * interval '1 millisecond')`;
+const CLAIMED_COLUMNS = 'id, tenant_id, job_id, external_id, filename, mime_type, format, title, url, tags, payload, attempts';
+
 /**
  * Takes the next due item (queued and past its backoff, or 'indexing' under an expired lease: its
  * worker died) and marks it indexing under a lease. SKIP LOCKED lets several workers (processes)
@@ -100,35 +121,47 @@ export async function createJob(db: Db, tenantId: string, origin: JobOrigin, ite
  * everything done for it. With `jobId`, only that job's items (the CLI runs its own job).
  */
 export async function claimNextItem(db: Db, opts: { jobId?: string | undefined; leaseMs: number }): Promise<ClaimedItem | undefined> {
-  const rows = await db.query<{
-    id: string;
-    tenant_id: string;
-    job_id: string;
-    external_id: string;
-    filename: string | null;
-    mime_type: string | null;
-    format: string | null;
-    title: string | null;
-    url: string | null;
-    tags: string[] | null;
-    payload: Uint8Array | null;
-    attempts: number;
-  }>(
-    `update ingestion_job_items
-        set status = 'indexing', attempts = attempts + 1, updated_at = now(),
-            locked_until = now() + ($2::int * interval '1 millisecond')
+  const rows = await db.query<ClaimedRow>(
+    `update ingestion_job_items ${CLAIM}
       where (tenant_id, id) = (
         select tenant_id, id from ingestion_job_items
-         where ((status = 'queued' and next_attempt_at <= now()) or (status = 'indexing' and locked_until < now()))
-           and ($1::text is null or job_id = $1)
-         order by next_attempt_at, created_at, ordinal
+         where ${DUE} and ($1::text is null or job_id = $1)
+         order by ${QUEUE_ORDER}
          limit 1
          for update skip locked)
-      returning id, tenant_id, job_id, external_id, filename, mime_type, format, title, url, tags, payload, attempts`,
+      returning ${CLAIMED_COLUMNS}`,
     [opts.jobId ?? null, Math.round(opts.leaseMs)],
   );
-  const r = rows[0];
-  if (!r) return undefined;
+  return rows[0] && toClaimed(rows[0]);
+}
+
+/**
+ * claimNextItem, plus up to `limit - 1` more due items of the same tenant (and job, with `jobId`)
+ * to ingest in one transaction, when the first and they are small (`smallBytes` at most each):
+ * a large file goes alone, so a batch's payloads stay small in memory. In queue order.
+ */
+export async function claimNextItems(
+  db: Db,
+  opts: { jobId?: string | undefined; leaseMs: number; limit: number; smallBytes: number },
+): Promise<ClaimedItem[]> {
+  const first = await claimNextItem(db, opts);
+  if (!first || opts.limit <= 1 || first.bytes.byteLength > opts.smallBytes) return first ? [first] : [];
+  const rows = await db.query<ClaimedRow & { n: number }>(
+    `update ingestion_job_items i ${CLAIM}
+       from (select tenant_id, id, row_number() over () as n from (
+               select tenant_id, id from ingestion_job_items
+                where tenant_id = $3 and ${DUE} and ($1::text is null or job_id = $1) and byte_size <= $4
+                order by ${QUEUE_ORDER}
+                limit $5
+                for update skip locked) due) picked
+      where i.tenant_id = picked.tenant_id and i.id = picked.id
+      returning picked.n, ${CLAIMED_COLUMNS.split(', ').map((c) => `i.${c}`).join(', ')}`,
+    [opts.jobId ?? null, Math.round(opts.leaseMs), first.tenantId, opts.smallBytes, opts.limit - 1],
+  );
+  return [first, ...rows.sort((a, b) => a.n - b.n).map(toClaimed)];
+}
+
+function toClaimed(r: ClaimedRow): ClaimedItem {
   return {
     id: r.id,
     tenantId: r.tenant_id,

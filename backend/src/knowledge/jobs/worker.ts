@@ -1,10 +1,11 @@
 import type { Db } from '../../db/db.js';
 import type { Logger } from '../../logger.js';
 import type { ChunkOptions } from '../chunker.js';
-import { ingestFile, type ChunkIndexer, type UpsertResult } from '../ingest.js';
-import { ParseError } from '../parse/index.js';
+import { ingestFile, parsedInput, upsertDocuments, type ChunkIndexer, type UpsertResult } from '../ingest.js';
+import { chunkIdsOf } from '../repository.js';
+import { ParseError, parseDocument, type ParsedDocument } from '../parse/index.js';
 import type { DocumentParser } from '../parse/sandbox.js';
-import { claimNextItem, markItemFailed, markItemReady, msUntilNextDue, scheduleItemRetry, type ClaimedItem } from './repository.js';
+import { claimNextItems, markItemFailed, markItemReady, msUntilNextDue, scheduleItemRetry, type ClaimedItem } from './repository.js';
 
 /** Attempts per document before a transient failure becomes a failed item. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -14,6 +15,13 @@ export const DEFAULT_RETRY_BASE_MS = 500;
 export const DEFAULT_LEASE_MS = 5 * 60_000;
 /** Upper bound on a sleep while waiting for a retry to come due (a kick wakes it earlier). */
 const MAX_IDLE_WAIT_MS = 5_000;
+/**
+ * Items of one tenant ingested in one transaction (see ingest.ts upsertDocuments): one statement
+ * per batch instead of per document, and the search_terms trigger counts a word once per batch.
+ */
+export const DEFAULT_BATCH_ITEMS = 100;
+/** Only files up to this size join a batch (a larger one goes alone), so a batch stays small in memory. */
+export const BATCH_ITEM_MAX_BYTES = 256 * 1024;
 
 export type WorkerEvent =
   | { type: 'started'; item: ClaimedItem }
@@ -28,6 +36,8 @@ export interface WorkerOptions {
   maxAttempts?: number | undefined;
   retryBaseMs?: number | undefined;
   leaseMs?: number | undefined;
+  /** Most items ingested in one transaction (default DEFAULT_BATCH_ITEMS; 1 = one at a time). */
+  batchItems?: number | undefined;
   chunking?: ChunkOptions | undefined;
   /** The embedding step after chunks are written (see ingest.ts ChunkIndexer). */
   indexChunks?: ChunkIndexer | undefined;
@@ -52,10 +62,11 @@ export function isPermanentFailure(err: unknown): boolean {
 }
 
 /**
- * The background ingestion loop, in-process: takes one queued item at a time, parses it (through
- * `parse`: the server and the CLI hand it a ParseSandbox, so parsing runs off this thread under
- * limits) and ingests it (its own transaction, so a failure never touches what other items indexed),
- * records the outcome,
+ * The background ingestion loop, in-process: takes the next queued item, with more small ones of the
+ * same tenant when they are due (a batch), parses each (through `parse`: the server and the CLI hand
+ * it a ParseSandbox, so parsing runs off this thread under limits) and ingests the batch in one
+ * transaction; when that fails, each item again in its own transaction, so a failure never touches
+ * what other items indexed. Records each item's outcome,
  * and goes on until nothing is due; retries wait in the queue with a backoff (next_attempt_at).
  * `kick()` after queueing work; `run()` to process until the queue (or the job) is empty.
  */
@@ -101,10 +112,15 @@ export class IngestionWorker {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       this.kicked = false;
-      let item: ClaimedItem | undefined;
+      let items: ClaimedItem[];
       try {
-        item = await claimNextItem(this.db, { jobId: this.opts.jobId, leaseMs: this.leaseMs });
-        if (!item) {
+        items = await claimNextItems(this.db, {
+          jobId: this.opts.jobId,
+          leaseMs: this.leaseMs,
+          limit: this.opts.batchItems ?? DEFAULT_BATCH_ITEMS,
+          smallBytes: BATCH_ITEM_MAX_BYTES,
+        });
+        if (items.length === 0) {
           const wait = await msUntilNextDue(this.db, { jobId: this.opts.jobId });
           if (wait === undefined) {
             if (this.kicked) continue;
@@ -118,7 +134,8 @@ export class IngestionWorker {
         if (!this.stopped) this.opts.log.warn('ingestion worker stopped on a database error', { error: message(err) });
         return;
       }
-      await this.process(item);
+      if (items.length === 1) await this.process(items[0]!);
+      else await this.processBatch(items);
     }
   }
 
@@ -137,9 +154,9 @@ export class IngestionWorker {
     });
   }
 
-  private async process(item: ClaimedItem): Promise<void> {
+  private async process(item: ClaimedItem, alreadyStarted = false): Promise<void> {
     const { db, opts } = this;
-    opts.onEvent?.({ type: 'started', item });
+    if (!alreadyStarted) opts.onEvent?.({ type: 'started', item });
     try {
       const result = await ingestFile(
         db,
@@ -147,27 +164,83 @@ export class IngestionWorker {
         { externalId: item.externalId, bytes: item.bytes, filename: item.filename, mimeType: item.mimeType, format: item.format, title: item.title, url: item.url, tags: item.tags },
         { ...opts.chunking, indexChunks: opts.indexChunks, reindexUnchanged: item.attempts > 1, parse: opts.parse },
       );
-      await markItemReady(db, item.tenantId, item.id, { documentId: result.documentId, version: result.version, chunks: result.chunks, unchanged: result.unchanged });
-      opts.onEvent?.({ type: 'ready', item, result });
+      await this.recordReady(item, result);
     } catch (err) {
+      await this.recordFailure(item, err);
+    }
+  }
+
+  /**
+   * Several items of one tenant: parsed one by one (a file that fails to parse fails alone), then
+   * ingested in one transaction. If that transaction fails, each parsed item is processed again on
+   * its own, with its own retries. Embedding (indexChunks) runs per item after the commit.
+   */
+  private async processBatch(items: ClaimedItem[]): Promise<void> {
+    const { db, opts } = this;
+    const parse = opts.parse ?? parseDocument;
+    const parsed: { item: ClaimedItem; doc: ParsedDocument }[] = [];
+    for (const item of items) {
+      opts.onEvent?.({ type: 'started', item });
       try {
-        if (isPermanentFailure(err)) {
-          await markItemFailed(db, item.tenantId, item.id, message(err));
-          opts.onEvent?.({ type: 'failed', item, error: message(err) });
-        } else if (item.attempts >= this.maxAttempts) {
-          const reason = `${message(err)} (gave up after ${item.attempts} attempts)`;
-          await markItemFailed(db, item.tenantId, item.id, reason);
-          opts.onEvent?.({ type: 'failed', item, error: reason });
-        } else {
-          const delayMs = this.retryBaseMs * 2 ** (item.attempts - 1);
-          await scheduleItemRetry(db, item.tenantId, item.id, message(err), delayMs);
-          opts.log.info('ingestion item will be retried', { tenantId: item.tenantId, item: item.id, attempt: item.attempts, delayMs, error: message(err) });
-          opts.onEvent?.({ type: 'retry', item, error: message(err), delayMs });
-        }
-      } catch (recordErr) {
-        // Could not even record the outcome: the lease expires and the item is taken again.
-        if (!this.stopped) opts.log.warn('ingestion item outcome not recorded', { tenantId: item.tenantId, item: item.id, error: message(recordErr) });
+        const doc = await parse({ bytes: item.bytes, filename: item.filename, mimeType: item.mimeType, format: item.format, title: item.title, url: item.url });
+        parsed.push({ item, doc });
+      } catch (err) {
+        await this.recordFailure(item, err);
       }
+    }
+    if (parsed.length === 0) return;
+    const tenantId = parsed[0]!.item.tenantId;
+    let results: UpsertResult[];
+    try {
+      results = await upsertDocuments(
+        db,
+        tenantId,
+        parsed.map(({ item, doc }) => parsedInput(item.externalId, doc, item.bytes.byteLength, item.tags)),
+        opts.chunking,
+      );
+    } catch {
+      for (const { item } of parsed) await this.process(item, true);
+      return;
+    }
+    for (const [i, { item, doc }] of parsed.entries()) {
+      const result = results[i]!;
+      try {
+        // As upsertDocument does with reindexUnchanged: a retried item's chunks are embedded again.
+        if (opts.indexChunks && (!result.unchanged || item.attempts > 1)) {
+          const ids = await chunkIdsOf(db, tenantId, result.documentId);
+          if (ids.length > 0) await opts.indexChunks(db, tenantId, ids);
+        }
+        await this.recordReady(item, { ...result, title: doc.title });
+      } catch (err) {
+        await this.recordFailure(item, err);
+      }
+    }
+  }
+
+  private async recordReady(item: ClaimedItem, result: UpsertResult & { title: string }): Promise<void> {
+    await markItemReady(this.db, item.tenantId, item.id, { documentId: result.documentId, version: result.version, chunks: result.chunks, unchanged: result.unchanged });
+    this.opts.onEvent?.({ type: 'ready', item, result });
+  }
+
+  private async recordFailure(item: ClaimedItem, err: unknown): Promise<void> {
+    const { db, opts } = this;
+    try {
+      if (isPermanentFailure(err)) {
+        await markItemFailed(db, item.tenantId, item.id, message(err));
+        opts.onEvent?.({ type: 'failed', item, error: message(err) });
+      } else if (item.attempts >= this.maxAttempts) {
+        const reason = `${message(err)} (gave up after ${item.attempts} attempts)`;
+        await markItemFailed(db, item.tenantId, item.id, reason);
+        opts.onEvent?.({ type: 'failed', item, error: reason });
+      } else {
+        const delayMs = this.retryBaseMs * 2 ** (item.attempts - 1);
+        await scheduleItemRetry(db, item.tenantId, item.id, message(err), delayMs);
+        opts.log.info('ingestion item will be retried', { tenantId: item.tenantId, item: item.id, attempt: item.attempts, delayMs, error: message(err) });
+        opts.onEvent?.({ type: 'retry', item, error: message(err), delayMs });
+      }
+    } catch (recordErr) {
+      // Could not even record the outcome: the lease expires and the item is taken again.
+      if (!this.stopped) opts.log.warn('ingestion item outcome not recorded', { tenantId: item.tenantId, item: item.id, error: message(recordErr) });
     }
   }
 }

@@ -62,16 +62,16 @@ const QUESTION_QUERY = `(select string_agg('''' || replace(replace(x, '\\', '\\\
 /**
  * Attaches the learned questions that have no chunk (their chunk was replaced by a re-ingest of its
  * document, or the citation named none) to the chunk of their document that matches them best
- * (ties: the first). Call inside the transaction that wrote the chunks: `documentId` limits it to
- * one document.
+ * (ties: the first). Call inside the transaction that wrote the chunks: `documentIds` limits it to
+ * those documents.
  */
-export async function anchorLearnedQuestions(tx: Db, tenantId: string, documentId?: string): Promise<void> {
+export async function anchorLearnedQuestions(tx: Db, tenantId: string, documentIds?: readonly string[]): Promise<void> {
   await tx.query(
     `update learned_questions l set chunk_id = (
         select c.id from chunks c where c.tenant_id = l.tenant_id and c.document_id = l.document_id
          order by ts_rank(c.tsv, coalesce(${QUESTION_QUERY}, ''::tsquery)) desc, c.ordinal limit 1)
-      where l.tenant_id = $1 and l.chunk_id is null and ($2::text is null or l.document_id = $2)`,
-    [tenantId, documentId ?? null],
+      where l.tenant_id = $1 and l.chunk_id is null and ($2::text[] is null or l.document_id = any($2::text[]))`,
+    [tenantId, documentIds ? [...documentIds] : null],
   );
 }
 
