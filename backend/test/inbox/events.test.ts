@@ -73,7 +73,9 @@ describe('one instance, two tenants', () => {
       await waitForChange(() => ownerA.call('PATCH', inboxPath(STAFF_INBOX_ROUTES.conversation, { sessionId: visitor.sessionId }), { status: 'resolved' }));
       await waitForChange(() => ownerA.call('POST', inboxPath(STAFF_ROUTES.conversationReplies, { sessionId: visitor.sessionId }), { text: 'Hi!' }));
 
-      const typing = await ownerA.call('POST', inboxPath(STAFF_ROUTES.conversationTyping, { sessionId: visitor.sessionId }), { staffName: 'Sam' });
+      // A signed-in account's typing notice carries its own display name, whatever the body says.
+      expect((await ownerA.call('PATCH', STAFF_ROUTES.me, { name: 'Sam' })).status).toBe(200);
+      const typing = await ownerA.call('POST', inboxPath(STAFF_ROUTES.conversationTyping, { sessionId: visitor.sessionId }), { staffName: 'Someone else' });
       expect(typing.status).toBe(204);
       await stream.until(() => stream.received.some((e) => e.type === 'staff-typing' && e.sessionId === visitor.sessionId && e.name === 'Sam'));
     } finally {
