@@ -114,8 +114,8 @@ function rankCtes(p: SqlParams, query: LexicalQuery): string {
   const learnedWeight = p.add(query.tuning.learnedWeight, 'float8');
   return `
   lcand as (
-    select l.id, l.chunk_id, l.tsv, length(l.tsv) as len from learned_questions l, probes
-    where l.tenant_id = ${t} and l.chunk_id is not null and l.tsv @@ probes.lq
+    select l.id, l.chunk_id, l.tsv, length(l.tsv) as len from learned_questions l
+    where l.tenant_id = ${t} and l.chunk_id is not null and l.tsv @@ (select lq from probes)
     limit ${CANDIDATE_CAP}
   ), lfreq as (
     select c.id, c.chunk_id, c.len, r.lidf, ts_rank('{1,1,1,1}'::float4[], c.tsv, r.q, 0) as tf
@@ -128,7 +128,9 @@ function rankCtes(p: SqlParams, query: LexicalQuery): string {
   ), lscore as (
     select chunk_id, max(s) as s from lquestion group by chunk_id
   ), ids as (
-    select * from (select c.id from chunks c, probes where c.tenant_id = ${t} and c.tsv @@ probes.q
+    -- The probe as a scalar subquery: a value known before the scan, so the GIN index can use it
+    -- (joined to the CTE's row, it was a filter over every chunk of the tenant).
+    select * from (select c.id from chunks c where c.tenant_id = ${t} and c.tsv @@ (select q from probes)
       and ${mustMatch}
       limit ${CANDIDATE_CAP}) b
     union
