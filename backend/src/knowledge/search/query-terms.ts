@@ -1,6 +1,5 @@
-import type { Db } from '../../db/db.js';
 import { STOPWORDS } from './question-words.js';
-import { SqlParams } from './sql-params.js';
+import type { SqlParams } from './sql-params.js';
 
 /**
  * A question as the lexical channel searches it: its terms (the tenant's language's lexemes of its
@@ -231,14 +230,6 @@ export const ANALYSIS_JSON = `(select json_build_object(
     'language', (select lang::text from cfg),
     'chunks', (select chunks from totals),
     'terms', coalesce((select json_agg(json_build_object('lexeme', lexeme, 'prefix', prefix, 'df', df, 'ldf', ldf, 'weight', weight, 'of', of, 'filler', filler) order by prefix, lexeme) from terms), '[]'::json)))`;
-
-/** The question's terms and statistics on their own (tests, tools): the search statement computes the same inline. */
-export async function analyzeQuery(db: Db, tenantId: string, query: string, extras: readonly ExtraWords[] = []): Promise<QueryAnalysis> {
-  const p = new SqlParams();
-  const ctes = termsCtes(p, { tenantId, parsed: parseQuery(query), extras, learned: true });
-  const rows = await db.query<{ analysis: QueryAnalysis }>(`with ${ctes} select ${ANALYSIS_JSON} as analysis`, p.values);
-  return rows[0]!.analysis;
-}
 
 /** A SQL expression quoting a lexeme as a tsquery literal (backslash and quote escaped): input never shapes the query. */
 export const tsqueryLiteral = (lexeme: string) => String.raw`'''' || replace(replace(${lexeme}, '\', '\\'), '''', '''''') || ''''`;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/db.js';
 import { upsertDocument } from '../../../src/knowledge/ingest.js';
-import { analyzeQuery, idf, parseQuery, termsCtes } from '../../../src/knowledge/search/query-terms.js';
+import { ANALYSIS_JSON, idf, parseQuery, termsCtes, type QueryAnalysis } from '../../../src/knowledge/search/query-terms.js';
 import { SqlParams } from '../../../src/knowledge/search/sql-params.js';
 import {
   reciprocalRankFusion,
@@ -12,6 +12,14 @@ import {
 } from '../../../src/knowledge/search/index.js';
 import { createTenant } from '../../../src/tenants/repository.js';
 import { openEngine, type Engine } from '../../helpers/db.js';
+
+/** The question's terms and statistics as the search statement computes them. */
+async function analyzeQuery(db: Db, tenantId: string, query: string): Promise<QueryAnalysis> {
+  const p = new SqlParams();
+  const ctes = termsCtes(p, { tenantId, parsed: parseQuery(query), extras: [], learned: true });
+  const rows = await db.query<{ analysis: QueryAnalysis }>(`with ${ctes} select ${ANALYSIS_JSON} as analysis`, p.values);
+  return rows[0]!.analysis;
+}
 
 const doc = (externalId: string, title: string, content: string) => ({ externalId, title, url: `https://help.example/${externalId}`, content });
 
