@@ -11,6 +11,7 @@ import type { ThemeOverride } from '@prex/protocol';
 import { definePrexChat as define } from './element.js';
 import { createEmitter, type Listener, type PrexEventName } from './events.js';
 import { mount, type PaneHandle } from './mount.js';
+import { liveStorageKey } from './live-marker.js';
 import { storagePrefix } from './session.js';
 import { adoptStyles } from './styles.js';
 import { onAccent } from './theme.js';
@@ -112,9 +113,8 @@ export function createPrex(config: PrexConfig): PrexInstance {
     badge.textContent = count > 9 ? '9+' : String(count);
   });
   let draft: string | undefined;
-  const setOpen = (open: boolean) => {
-    button.setAttribute('aria-expanded', String(open));
-    if (!pane && open) {
+  const mountPane = () => {
+    if (!pane) {
       pane = mount({
         root,
         publishableKey: config.publishableKey,
@@ -133,8 +133,16 @@ export function createPrex(config: PrexConfig): PrexInstance {
       });
       if (identity) pane.identify(...identity);
     }
-    if (pane) open ? pane.open() : pane.close();
+    return pane;
   };
+  const setOpen = (open: boolean) => {
+    button.setAttribute('aria-expanded', String(open));
+    if (open) mountPane().open();
+    else pane?.close();
+  };
+  // A person has this visitor's conversation: load the pane (closed) now, so their replies count
+  // on the badge of a page where the visitor has not opened the chat (see live-marker.ts).
+  if (hasLiveConversation(config)) mountPane();
   button.onclick = () => setOpen(button.getAttribute('aria-expanded') !== 'true');
 
   // Listeners attached right after createPrex() hear it, as a script tag's page hears the loader's.
@@ -171,11 +179,20 @@ export function createPrex(config: PrexConfig): PrexInstance {
         const prefix = storagePrefix(config.publishableKey, config.namespace);
         localStorage.removeItem(`${prefix}session`);
         localStorage.removeItem(`${prefix}sessions`);
+        localStorage.removeItem(`${prefix}live`);
       } catch {
         /* storage blocked */
       }
     },
   };
+}
+
+function hasLiveConversation(config: PrexConfig): boolean {
+  try {
+    return localStorage.getItem(liveStorageKey(config.publishableKey, config.namespace)) !== null;
+  } catch {
+    return false;
+  }
 }
 
 const nothing = () => {};

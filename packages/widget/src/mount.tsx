@@ -8,6 +8,7 @@ import { definePrexChat } from './element.js';
 import type { Emit } from './events.js';
 import { createConversationTokens } from './conversations.js';
 import type { Identity, MountOptions, PaneHandle } from './pane-contract.js';
+import { createLiveMarker } from './live-marker.js';
 import { createTokenStore } from './session.js';
 import { createStore } from './store.js';
 import css from './styles.css?inline';
@@ -49,6 +50,7 @@ export function mount(options: MountOptions): PaneHandle {
     emit,
     locale: options.locale,
     conversations: createConversationTokens(options.publishableKey, options.storage, options.namespace),
+    live: createLiveMarker(options.publishableKey, options.storage, options.namespace),
   };
   const store = createStore(storeOptions);
   if (options.hint) store.setTheme(resolveTheme(options.hint, override));

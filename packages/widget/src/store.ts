@@ -10,6 +10,7 @@ import { createHandoff } from './handoff.js';
 import { sendFeedback } from './feedback.js';
 import { createHistoryList } from './history-list.js';
 import { createIdentity } from './identity.js';
+import { createLiveMarker, unseenReplies, type LiveMarker } from './live-marker.js';
 import type { TokenStore } from './session.js';
 import { fromServer, makeMessage, plain, type UiMessage } from './message.js';
 import { createStaffEvents } from './staff-events.js';
@@ -40,6 +41,8 @@ export interface StoreOptions {
   locale?: string | undefined;
   /** The visitor's conversation tokens; default localStorage per publishable key. */
   conversations?: ConversationTokens | undefined;
+  /** "A person has the conversation" for the launcher of the next page; default localStorage per publishable key. */
+  live?: LiveMarker | undefined;
 }
 
 export type Store = ReturnType<typeof createStore>;
@@ -56,12 +59,13 @@ const makeFriendly = (t: Strings) => (e: unknown): string => {
   return t.errGeneric;
 };
 
-export function createStore({ api, tokens, themeOverride, stream, onTheme, emit, locale, conversations: convTokens }: StoreOptions) {
+export function createStore({ api, tokens, themeOverride, stream, onTheme, emit, locale, conversations: convTokens, live: liveMarker }: StoreOptions) {
   /** UI language; `update({ locale })` sets it at run time. */
   const lang = signal(locale);
   const strings = computed(() => stringsFor(lang.value));
   const friendly = (e: unknown) => makeFriendly(strings.peek())(e);
   const kept = convTokens ?? createConversationTokens(api.publishableKey);
+  const live = liveMarker ?? createLiveMarker(api.publishableKey);
   const messages = signal<UiMessage[]>([]);
   const theme = signal<Theme>(resolveTheme(themeOverride));
   /** The tenant's config has been asked for (answered or not): until then its greeting and title are unknown. */
@@ -125,18 +129,23 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
 
   async function restore() {
     const token = tokens.get();
-    if (!token) return prepareSession();
+    // No conversation (a log-out cleared it): nobody has one, so no launcher should load the pane for it.
+    if (!token) return live.clear(), prepareSession();
     if (!kept.list().includes(token)) kept.add(token);
     const gone = conv.signal;
     phase.value = 'loading';
     void identity.send();
-    void handoff.refresh(token);
+    // No person has it (any more): the next page's launcher need not load the pane.
+    void handoff.refresh(token).then((open) => open || live.clear());
     try {
       const h = await api.history(token);
       if (gone.aborted) return;
       staffEvents.setCursor(h.eventCursor ?? 0);
       const list = h.messages.map(fromServer);
       messages.value = list;
+      // The team's replies since the visitor last looked (on another page, or with no page open).
+      const seen = live.seen();
+      if (seen !== null && !isOpen.peek()) unread.value += unseenReplies(list, seen);
       const lastMsg = list.at(-1);
       if (lastMsg?.role === 'assistant' && lastMsg.status.peek() === 'streaming' && lastMsg.id.peek()) {
         void resume(lastMsg, lastMsg.id.peek()!, 0);
@@ -375,6 +384,7 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
   const staffMayReply = computed(() => handoff.state.value?.status === 'open' && phase.value === 'ready');
   // Opening the pane marks everything read; the count goes to the host page (launcher badge).
   let lastUnread = 0;
+  let wasLive = false;
   const stopEffects = [
     effect(() => {
       if (!isOpen.value) return;
@@ -394,6 +404,18 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
       const c = new AbortController();
       staffEvents.follow(c.signal);
       return () => c.abort();
+    }),
+    // While a person has it, the launcher of every next page loads the pane to hear them; what the
+    // visitor has seen is what the open pane showed (see live-marker.ts).
+    effect(() => {
+      if (!staffMayReply.value) return;
+      const list = messages.value;
+      if (isOpen.value || live.seen() === null) live.mark(list);
+    }),
+    effect(() => {
+      const open = handoff.state.value?.status === 'open';
+      if (wasLive && !open) live.clear();
+      wasLive = open;
     }),
   ];
 

@@ -209,6 +209,65 @@ describe('staff replies by push (GET /v1/conversations/current/events)', () => {
     expect(p.requests.filter((r) => r.path === '/v1/sessions/current/messages')).toHaveLength(1);
   });
 
+  describe('the "live" mark for the launcher of the next page', () => {
+    const LIVE = `prex:${PK}:live`;
+    const unread = (p: Pane) => p.events.filter((e) => e.name === 'unread:change').map((e) => (e.payload as { count: number }).count);
+
+    it('is set while a person has the conversation, follows what the open pane showed, stays while it is closed, and goes once the team resolved', async () => {
+      const { pane: p, connections } = reloadedWithStaff();
+      pane = p;
+      const { $, $$ } = p;
+      p.handle.open();
+      await until(() => connections.length === 1);
+      await until(() => localStorage.getItem(LIVE) === 'a1');
+      connections[0]!.push(sse(8, staff('h1', 'Hi, this is Sam.')));
+      await until(() => localStorage.getItem(LIVE) === 'h1');
+      // Closed, the visitor sees nothing new: the mark keeps what they saw, the badge counts.
+      p.handle.close();
+      connections[0]!.push(sse(9, staff('h2', 'Still there?')));
+      await until(() => $$('prex-message').length === 4);
+      expect(localStorage.getItem(LIVE)).toBe('h1');
+      expect(unread(p).at(-1)).toBe(1);
+      connections[0]!.push(sse(10, { type: 'handoff', status: 'resolved', escalationId: 'esc_1' }));
+      await until(() => !$('prex-handoff-open'));
+      expect(localStorage.getItem(LIVE)).toBeNull();
+    });
+
+    it('counts on the badge the replies that came while no page showed the conversation', async () => {
+      localStorage.setItem(LIVE, 'a1');
+      localStorage.setItem(`prex:${PK}:session`, STORED);
+      const missed = [...base, msg({ id: 'h1', role: 'assistant', text: 'Hi?', author: 'human' }), msg({ id: 'h2', role: 'assistant', text: 'Are you there?', author: 'human' })];
+      pane = mountPane({
+        'GET /v1/sessions/current/messages': () => json(200, { sessionId: 'ses_old', messages: missed, eventCursor: 9 }),
+        'GET /v1/handoff/current': () => json(200, { escalation: escalation('open') }),
+        'GET /v1/conversations/current/events': () => sseResponse().response,
+      });
+      const p = pane;
+      await until(() => unread(p).at(-1) === 2);
+      expect(localStorage.getItem(LIVE)).toBe('a1'); // not seen yet
+      p.handle.open();
+      await until(() => unread(p).at(-1) === 0);
+      await until(() => localStorage.getItem(LIVE) === 'h2');
+    });
+
+    it('a mark whose conversation the team resolved meanwhile is removed on restore, and counts nothing', async () => {
+      localStorage.setItem(LIVE, 'a1');
+      localStorage.setItem(`prex:${PK}:session`, STORED);
+      pane = mountPane({
+        'GET /v1/sessions/current/messages': () => json(200, { sessionId: 'ses_old', messages: base }),
+        'GET /v1/handoff/current': () => json(200, { escalation: escalation('resolved') }),
+      });
+      await until(() => localStorage.getItem(LIVE) === null);
+      expect(unread(pane)).toEqual([]);
+    });
+
+    it('a mark without a conversation (the page logged the visitor out) is removed', async () => {
+      localStorage.setItem(LIVE, 'a1');
+      pane = mountPane({});
+      await until(() => localStorage.getItem(LIVE) === null);
+    });
+  });
+
   it('after a drop it reconnects with the last id applied, shows nothing twice, and stops once the team resolved', async () => {
     const { pane: p, connections, lastEventIds } = reloadedWithStaff();
     pane = p;
