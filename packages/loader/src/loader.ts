@@ -55,7 +55,7 @@ const CSS =
   'button{all:initial;position:relative;display:grid;place-items:center;width:56px;height:56px;border-radius:50%;' +
   'background:var(--a,#4f46e5);color:var(--f,#fff);cursor:pointer;box-shadow:0 6px 20px #1118274d;transition:transform .15s}' +
   'button:hover{transform:scale(1.06)}button:focus-visible{outline:3px solid var(--a,#4f46e5);outline-offset:3px}' +
-  '[aria-busy=true]{cursor:progress;opacity:.85}' +
+  '[aria-busy]{cursor:progress;opacity:.85}' +
   'svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}' +
   '[aria-expanded=true] .o,[aria-expanded=false] .x,[hidden]{display:none}' +
   'b{position:absolute;top:-4px;right:-4px;min-width:12px;padding:0 4px;border-radius:9px;background:#b91c1c;color:#fff;font:700 12px/18px sans-serif}' +
@@ -179,9 +179,10 @@ export function install(
   };
   const prefetch = () => void fetchPane().catch(() => {});
 
-  const mountPane = () => {
+  // `quiet`: loaded without the visitor asking (a person has the conversation): no busy launcher.
+  const mountPane = (quiet?: 1) => {
     const c = cfg!;
-    btn.setAttribute('aria-busy', 'true');
+    quiet || btn.setAttribute('aria-busy', 'true');
     mounting ??= fetchPane()
       .then((m) => {
         if (cfg !== c || pane) return; // shut down or re-booted meanwhile
@@ -264,7 +265,8 @@ export function install(
     // The pane gets the same first-paint bits (c.hint travels in cfg), so its header is right at once too.
     applyTheme((cfg.hint = { ...c.hint, ...cached, ...c.theme }));
     // SPAs may re-render <body> (or replace it): put the launcher back, pane and state intact.
-    const attach = () => (doc.body ? host && !host.isConnected && doc.body.append(host) : doc.addEventListener('DOMContentLoaded', attach, { once: true }));
+    // (DOMContentLoaded fires once, and the same listener is added only once: no `once` needed.)
+    const attach = () => (doc.body ? host && !host.isConnected && doc.body.append(host) : doc.addEventListener('DOMContentLoaded', attach));
     attach();
     keeper ??= new MutationObserver(attach);
     keeper.observe(doc.documentElement, { childList: true, subtree: true });
@@ -274,6 +276,9 @@ export function install(
     }
     cfg.open = !!reopen && !wantOpen;
     if (wantOpen || reopen) setOpen(true);
+    // A person has this visitor's conversation (the pane's "live" mark): load the pane closed, so
+    // their replies count on the badge here too. Everyone else still gets no pane bytes before intent.
+    else if (storage('live')) mountPane(1);
     wantOpen = false;
     // The page may use the API from now on; the pane, once it has loaded and restored the
     // conversation, sends 'ready' again with the session's id.

@@ -316,6 +316,34 @@ describe('loader JS API', () => {
     expect(badge.hidden).toBe(true);
   });
 
+  it('while a person has the conversation (the pane\'s "live" mark), the pane loads closed at boot so the badge can count their replies', async () => {
+    localStorage.setItem(`prex:${PK}:live`, 'msg_last_seen');
+    const pane = fakePane();
+    install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
+    // no busy launcher: the visitor asked for nothing
+    expect(button().hasAttribute('aria-busy')).toBe(false);
+    await flush();
+    expect(pane.load).toHaveBeenCalledTimes(1);
+    expect(pane.mounts).toHaveLength(1);
+    expect(pane.handle.open).not.toHaveBeenCalled();
+    expect(button().getAttribute('aria-expanded')).toBe('false');
+    pane.mounts[0]!.emit!('unread:change', { count: 1 });
+    expect(launcher()!.shadowRoot!.querySelector<HTMLElement>('button > b')!.textContent).toBe('1');
+    // the click opens the pane already there
+    button().click();
+    expect(pane.handle.open).toHaveBeenCalledTimes(1);
+    expect(pane.load).toHaveBeenCalledTimes(1);
+  });
+
+  it('another tenant\'s or instance\'s live mark does not load this pane', async () => {
+    localStorage.setItem('prex:pk_other_tenant:live', 'msg_1');
+    localStorage.setItem(`prex:Support:${PK}:live`, 'msg_1');
+    const pane = fakePane();
+    install(win, scriptTag({ 'data-prex-key': PK }), pane.load);
+    await flush();
+    expect(pane.load).not.toHaveBeenCalled();
+  });
+
   it('identify and update reach the pane (identify also when it mounts later); update restyles the launcher', async () => {
     const pane = fakePane();
     const identify = vi.fn();
