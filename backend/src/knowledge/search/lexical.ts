@@ -1,6 +1,7 @@
 import type { Db } from '../../db/db.js';
 import type { Passage } from '../passage.js';
 import { hydrateCtes, HYDRATE_SELECT, passagesFromRows, type HydrateRow } from './hydrate.js';
+import { knownFillerJson, rememberFiller } from './filler-lexemes.js';
 import { ANALYSIS_JSON, termsCtes, type ExtraWords, type ParsedQuery, type QueryAnalysis } from './query-terms.js';
 import { SqlParams } from './sql-params.js';
 
@@ -158,15 +159,21 @@ function rankCtes(p: SqlParams, query: LexicalQuery): string {
 }
 
 /** The statement's analysis and ranking parts, parameters included. */
-function rankingStatement(query: LexicalQuery): { p: SqlParams; ctes: string } {
+function rankingStatement(db: Db, query: LexicalQuery): { p: SqlParams; ctes: string } {
   const p = new SqlParams();
-  const terms = termsCtes(p, { tenantId: query.tenantId, parsed: query.parsed, extras: query.extras, learned: query.tuning.learnedWeight > 0 });
+  const terms = termsCtes(p, {
+    tenantId: query.tenantId,
+    parsed: query.parsed,
+    extras: query.extras,
+    learned: query.tuning.learnedWeight > 0,
+    knownFiller: knownFillerJson(db),
+  });
   return { p, ctes: `${terms},${rankCtes(p, query)}` };
 }
 
 /** The best passages for the question, best first, with their calibrated scores: one statement. */
 export async function lexicalPassages(db: Db, query: LexicalQuery): Promise<{ passages: Passage[]; analysis: QueryAnalysis | undefined }> {
-  const { p, ctes } = rankingStatement(query);
+  const { p, ctes } = rankingStatement(db, query);
   const hydrate = hydrateCtes(p, {
     tenantId: query.tenantId,
     picked: 'select id, row_number() over (order by rank desc, id) as ord from ranked',
@@ -175,15 +182,17 @@ export async function lexicalPassages(db: Db, query: LexicalQuery): Promise<{ pa
   });
   const rows = await db.query<HydrateRow & { analysis: QueryAnalysis }>(`with ${ctes}, ${hydrate} ${HYDRATE_SELECT(`${ANALYSIS_JSON} as analysis`)}`, p.values);
   const analysis = rows[0]?.analysis;
+  rememberFiller(db, analysis);
   return { passages: analysis ? passagesFromRows(rows, analysis) : [], analysis };
 }
 
 /** The best `limit` chunk ids, best first, and the analysed question (for fusing with another channel): one statement. */
 export async function lexicalRank(db: Db, query: LexicalQuery): Promise<{ ids: string[]; analysis: QueryAnalysis }> {
-  const { p, ctes } = rankingStatement(query);
+  const { p, ctes } = rankingStatement(db, query);
   const rows = await db.query<{ ids: string[] | null; analysis: QueryAnalysis }>(
     `with ${ctes} select (select array_agg(id order by rank desc, id) from ranked) as ids, ${ANALYSIS_JSON} as analysis`,
     p.values,
   );
+  rememberFiller(db, rows[0]!.analysis);
   return { ids: rows[0]!.ids ?? [], analysis: rows[0]!.analysis };
 }

@@ -81,6 +81,8 @@ export interface QueryAnalysis {
   terms: QueryTerm[];
   /** The tenant's chunk count. */
   chunks: number;
+  /** The framing words' lexemes, when the statement had to parse them (see filler-lexemes.ts). */
+  fillerLexemes?: string[] | null;
 }
 
 /**
@@ -105,6 +107,8 @@ export interface TermsInput {
   /** The learned-questions field counts (its weight above 0); it still needs learned questions to exist. */
   learned: boolean;
   budget?: number;
+  /** The framing words' lexemes already known per configuration, as jsonb text (filler-lexemes.ts); default none. */
+  knownFiller?: string;
 }
 
 /**
@@ -133,9 +137,15 @@ export function termsCtes(p: SqlParams, input: TermsInput): string {
     select coalesce(
       (select c.oid::regconfig from tenants t join pg_ts_config c on c.cfgname = t.agent ->> 'language' where t.id = ${t}),
       'english'::regconfig) as lang
+  ), fill_known as materialized (
+    select ${p.add(input.knownFiller ?? '{}', 'jsonb')} -> (cfg.lang::text) as lexemes from cfg
   ), fill as materialized (
-    -- Parsed once per statement (inlined, it was parsed again for every term).
-    select tsvector_to_array(to_tsvector(cfg.lang, ${p.add(FILLER_TEXT, 'text')})) as lexemes from cfg
+    -- Known for this configuration (filler-lexemes.ts), or parsed once per statement (inlined, it
+    -- was parsed again for every term). \`parsed\`: the analysis returns them to be remembered.
+    select case when k.lexemes is null then tsvector_to_array(to_tsvector(cfg.lang, ${p.add(FILLER_TEXT, 'text')}))
+                else array(select jsonb_array_elements_text(k.lexemes)) end as lexemes,
+           k.lexemes is null as parsed
+    from cfg, fill_known k
   ), words as (
     select distinct w.lexeme, false as prefix, 1::float8 as weight, null::text[] as of, false as unknown_only
     from cfg, unnest(tsvector_to_array(to_tsvector(cfg.lang, ${p.add(input.parsed.text, 'text')}))) as w(lexeme)
@@ -229,6 +239,7 @@ export function termsCtes(p: SqlParams, input: TermsInput): string {
 export const ANALYSIS_JSON = `(select json_build_object(
     'language', (select lang::text from cfg),
     'chunks', (select chunks from totals),
+    'fillerLexemes', (select case when parsed then to_json(lexemes) end from fill),
     'terms', coalesce((select json_agg(json_build_object('lexeme', lexeme, 'prefix', prefix, 'df', df, 'ldf', ldf, 'weight', weight, 'of', of, 'filler', filler) order by prefix, lexeme) from terms), '[]'::json)))`;
 
 /** A SQL expression quoting a lexeme as a tsquery literal (backslash and quote escaped): input never shapes the query. */
