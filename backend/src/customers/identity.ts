@@ -91,6 +91,6 @@ async function checkSignature(db: Db, tenantId: string, body: IdentityRequest, n
   const claimedEmail = customerEmailSchema.safeParse(check.identity.email);
   return {
     valid: true,
-    identity: { userId: body.userId, email: claimedEmail.success ? claimedEmail.data : null, name: check.identity.name ?? body.name ?? null },
+    identity: { ...check.identity, email: claimedEmail.success ? claimedEmail.data : null, name: check.identity.name ?? body.name ?? null },
   };
 }
