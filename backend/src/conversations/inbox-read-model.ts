@@ -36,7 +36,7 @@ const ROW_SELECT = `
   select cs.session_id, ${STATUS} as status, cs.snoozed_until, cs.updated_at, s.created_at,
          sc.phone as sms_phone, ac.session_id is not null as via_api, lv.label, lv.agent_id,
          a.id as assignee_id, a.email as assignee_email, a.name as assignee_name,
-         c.id as customer_id, c.email as customer_email, c.name as customer_name, c.phone as customer_phone, c.attributes as customer_attributes,
+         c.id as customer_id, c.email as customer_email, c.name as customer_name, c.phone as customer_phone, c.attributes as customer_attributes, c.verified_attribute_keys as customer_verified_attributes,
          lm.text as last_text, lm.role as last_role, lm.author as last_author, lm.created_at as last_at,
          (select count(*) from messages u
            where u.tenant_id = cs.tenant_id and u.session_id = cs.session_id and u.role = 'user'
@@ -72,6 +72,7 @@ interface Row {
   customer_email: string | null;
   customer_name: string | null;
   customer_attributes: Record<string, CustomerAttributeValue> | null;
+  customer_verified_attributes: string[] | null;
   last_text: string | null;
   last_role: 'user' | 'assistant' | null;
   last_author: 'bot' | 'human' | null;
@@ -185,7 +186,10 @@ export async function findInboxConversation(db: Db, scope: { tenantId: string; r
   const row = rows[0];
   if (!row) return undefined;
   const conversation = toConversation(row);
-  if (conversation.customer) conversation.customer.attributes = row.customer_attributes ?? {};
+  if (conversation.customer) {
+    conversation.customer.attributes = row.customer_attributes ?? {};
+    conversation.customer.verifiedAttributes = row.customer_verified_attributes ?? [];
+  }
   return conversation;
 }
 

@@ -38,6 +38,7 @@ export async function exportCustomer(db: Db, tenantId: string, customerId: strin
       interests: customer.interests,
       notes: customer.notes,
       attributes: customer.attributes,
+      verifiedAttributes: customer.verifiedAttributes,
       createdAt: customer.createdAt.toISOString(),
     },
     conversations: sessions.map((s) => ({

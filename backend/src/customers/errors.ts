@@ -24,6 +24,13 @@ export class CustomerError extends HttpError {
 
 export const signatureRequired = () =>
   new CustomerError(401, 'signature_required', 'This site requires a signed identity: send userId with a signature or token made with the identity secret on your server');
+/** The tenant requires signed identities, and attributes sent beside the signature are not signed. */
+export const unsignedAttributesRefused = () =>
+  new CustomerError(
+    401,
+    'signature_required',
+    "This site requires signed identities, so unsigned attributes are refused: put them in the identity token's attributes claim (an HMAC signs the user id only)",
+  );
 export const invalidSignature = (why: string) => new CustomerError(401, 'invalid_signature', `Identity signature rejected: ${why}`);
 export const invalidCode = (attemptsLeft?: number) =>
   new CustomerError(

@@ -11,6 +11,8 @@ export interface HostIdentity {
   /** Claimed by the host (the JWT's email/name claims); never marked verified by Prex. */
   email: string | null;
   name: string | null;
+  /** The JWT's `attributes` claim as it came (undefined without one): signed, but checked like any input (identity.ts). */
+  attributesClaim?: unknown;
 }
 
 export type SignatureCheck = { valid: true; identity: HostIdentity } | { valid: false; why: string };
@@ -29,7 +31,8 @@ export function verifyUserIdSignature(userId: string, signature: string, secret:
 
 /**
  * An HS256 JWT from the host's server: the algorithm is pinned (no "none", no RS/HS confusion),
- * `exp` is required and at most 24 h ahead, and `sub` must be the user id sent alongside.
+ * `exp` is required and at most 24 h ahead, and `sub` must be the user id sent alongside. Its
+ * optional `email`, `name` and `attributes` claims are covered by the signature.
  */
 export async function verifyIdentityToken(token: string, userId: string, secret: string, now: Date): Promise<SignatureCheck> {
   try {
@@ -46,7 +49,7 @@ export async function verifyIdentityToken(token: string, userId: string, secret:
     if (payload.sub !== userId) return { valid: false, why: 'token sub does not match userId' };
     return {
       valid: true,
-      identity: { userId, email: stringClaim(payload.email), name: stringClaim(payload.name) },
+      identity: { userId, email: stringClaim(payload.email), name: stringClaim(payload.name), attributesClaim: payload.attributes },
     };
   } catch (err) {
     return { valid: false, why: describeJoseError(err) };

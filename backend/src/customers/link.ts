@@ -1,18 +1,20 @@
 import type { Db } from '../db/db.js';
-import { CUSTOMER_ATTRIBUTES, type CustomerAttributeValue } from '@prex/protocol';
+import { CUSTOMER_ATTRIBUTES } from '@prex/protocol';
 import { badRequest, conflict } from '../http/errors.js';
+import { hasAttributeChanges, mergeAttributes, type AttributeChanges } from './attributes.js';
 import type { CustomerProfile } from './profile.js';
 import {
   customerOfSession,
   releaseAssertedEmail,
   setExternalId,
   findCustomerByPhone,
-  mergeAttributes,
+  lockCustomer,
   setVerifiedEmail,
   setVerifiedPhone,
   upsertHostCustomer,
   upsertPhoneCustomer,
   upsertVerifiedCustomer,
+  saveAttributes,
 } from './repository.js';
 import type { HostIdentity } from './host-signature.js';
 import { identityLevelOf, linkSession } from '../conversations/session-identity.js';
@@ -91,7 +93,7 @@ export async function linkHostIdentity(
   db: Db,
   scope: { tenantId: string; sessionId: string },
   identity: HostIdentity,
-  attributes?: Record<string, CustomerAttributeValue | null>,
+  attributes: AttributeChanges = { signed: {}, unsigned: {} },
 ): Promise<CustomerProfile> {
   return db.transaction(async (tx) => {
     const current = await customerOfSession(tx, scope.tenantId, scope.sessionId);
@@ -99,17 +101,17 @@ export async function linkHostIdentity(
     if (!customer) throw otherCustomer();
     // A verified session stays where it is: the host's word adds to it, it does not lower it.
     await linkSession(tx, scope.tenantId, scope.sessionId, customer.id, await raisedTo(tx, scope, 'host'));
-    return attributes && Object.keys(attributes).length > 0 ? await withAttributes(tx, customer, attributes) : customer;
+    return hasAttributeChanges(attributes) ? await withAttributes(tx, customer, attributes) : customer;
   });
 }
 
-/** The customer with the host's attributes merged in; a 400 (nothing kept) when they would exceed the limit. */
-async function withAttributes(tx: Db, customer: CustomerProfile, attributes: Record<string, CustomerAttributeValue | null>): Promise<CustomerProfile> {
-  const merged = await mergeAttributes(tx, customer, attributes, CUSTOMER_ATTRIBUTES.maxKeys);
-  if (merged) return merged;
-  throw badRequest(`Invalid identity: attributes: the customer would have more than ${CUSTOMER_ATTRIBUTES.maxKeys} attributes; remove some with null`, [
-    { path: 'attributes', message: `at most ${CUSTOMER_ATTRIBUTES.maxKeys} attributes per customer` },
-  ]);
+/** The customer with the host's attributes merged in; a 400 (nothing kept, no link) when the merge is refused. */
+async function withAttributes(tx: Db, customer: CustomerProfile, changes: AttributeChanges): Promise<CustomerProfile> {
+  const locked = (await lockCustomer(tx, customer.tenantId, customer.id)) ?? customer;
+  const merge = mergeAttributes({ values: locked.attributes, verified: locked.verifiedAttributes }, changes, CUSTOMER_ATTRIBUTES.maxKeys);
+  if (merge.ok) return saveAttributes(tx, locked, merge.attributes);
+  const path = merge.key === null ? 'attributes' : `attributes.${merge.key}`;
+  throw badRequest(`Invalid identity: attributes: ${merge.problem}`, [{ path, message: merge.problem }]);
 }
 
 async function adoptHostId(tx: Db, current: CustomerProfile, identity: HostIdentity): Promise<CustomerProfile | null> {

@@ -12,10 +12,13 @@ export function toWireCustomer(p: CustomerProfile): Customer {
     name: p.name,
     preferences: p.preferences as Customer['preferences'],
     interests: p.interests,
+    // The visitor's own: the host page gave them to the browser (or inside a token it can read) anyway.
+    attributes: p.attributes,
+    verifiedAttributes: p.verifiedAttributes,
     createdAt: p.createdAt.toISOString(),
   };
 }
 
 export function toAdminCustomer(p: CustomerProfile, sessionCount: number): AdminCustomer {
-  return { ...toWireCustomer(p), notes: p.notes, attributes: p.attributes, sessionCount };
+  return { ...toWireCustomer(p), notes: p.notes, attributes: p.attributes, verifiedAttributes: p.verifiedAttributes, sessionCount };
 }

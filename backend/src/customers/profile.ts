@@ -15,6 +15,8 @@ export interface CustomerProfile {
   phone: string | null;
   /** What the host page said about its user with identify (plan, company…). */
   attributes: Record<string, CustomerAttributeValue>;
+  /** The keys of `attributes` the host's server signed (a JWT's attributes claim); the others are unverified. */
+  verifiedAttributes: string[];
   createdAt: Date;
 }
 

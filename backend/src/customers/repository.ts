@@ -2,6 +2,7 @@ import type { CustomerAttributeValue } from '@prex/protocol';
 import type { Db } from '../db/db.js';
 import { newId } from '../ids.js';
 import { sessionCustomerId } from '../conversations/session-identity.js';
+import type { StoredAttributes } from './attributes.js';
 import type { CustomerProfile } from './profile.js';
 
 interface CustomerRow {
@@ -16,10 +17,12 @@ interface CustomerRow {
   email_verified_at: Date | null;
   phone: string | null;
   attributes: Record<string, CustomerAttributeValue> | null;
+  verified_attribute_keys: string[] | null;
   created_at: Date;
 }
 
-const COLUMNS = 'c.id, c.tenant_id, c.email, c.external_id, c.name, c.preferences, c.interests, c.notes, c.email_verified_at, c.phone, c.attributes, c.created_at';
+const COLUMNS =
+  'c.id, c.tenant_id, c.email, c.external_id, c.name, c.preferences, c.interests, c.notes, c.email_verified_at, c.phone, c.attributes, c.verified_attribute_keys, c.created_at';
 
 function toProfile(r: CustomerRow): CustomerProfile {
   return {
@@ -34,6 +37,7 @@ function toProfile(r: CustomerRow): CustomerProfile {
     emailVerifiedAt: r.email_verified_at,
     phone: r.phone,
     attributes: r.attributes ?? {},
+    verifiedAttributes: r.verified_attribute_keys ?? [],
     createdAt: r.created_at,
   };
 }
@@ -211,24 +215,21 @@ export async function listCustomers(db: Db, tenantId: string, limit = 100): Prom
 }
 
 /**
- * Merges what the host page said about its user into the stored attributes: a key sent replaces
- * the stored one, a null removes it, keys not sent stay. At most CUSTOMER_ATTRIBUTES.maxKeys
- * (20) are kept: a merge that would go beyond returns null and changes nothing.
+ * The customer, its row locked until the transaction ends: an attribute merge reads, decides and
+ * writes, and two devices identifying the same user at once must not lose each other's keys.
  */
-export async function mergeAttributes(
-  db: Db,
-  customer: CustomerProfile,
-  changes: Record<string, CustomerAttributeValue | null>,
-  maxKeys: number,
-): Promise<CustomerProfile | null> {
-  const removed = Object.keys(changes).filter((key) => changes[key] === null);
-  const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== null));
-  const rows = await db.query<CustomerRow>(
-    `update customers c set attributes = (c.attributes - $3::text[]) || $4::jsonb, updated_at = now()
-      where c.tenant_id = $1 and c.id = $2
-        and (select count(*) from jsonb_object_keys((c.attributes - $3::text[]) || $4::jsonb)) <= $5
-     returning ${COLUMNS}`,
-    [customer.tenantId, customer.id, removed, JSON.stringify(set), maxKeys],
-  );
+export async function lockCustomer(tx: Db, tenantId: string, customerId: string): Promise<CustomerProfile | null> {
+  const rows = await tx.query<CustomerRow>(`select ${COLUMNS} from customers c where c.tenant_id = $1 and c.id = $2 for update`, [tenantId, customerId]);
   return rows[0] ? toProfile(rows[0]) : null;
+}
+
+/** Stores the attributes a merge decided (customers/attributes.ts): the values and which keys are verified. */
+export async function saveAttributes(db: Db, customer: CustomerProfile, attributes: StoredAttributes): Promise<CustomerProfile> {
+  const rows = await db.query<CustomerRow>(
+    `update customers c set attributes = $3::jsonb, verified_attribute_keys = $4::text[], updated_at = now()
+      where c.tenant_id = $1 and c.id = $2
+     returning ${COLUMNS}`,
+    [customer.tenantId, customer.id, JSON.stringify(attributes.values), attributes.verified],
+  );
+  return toProfile(rows[0]!);
 }

@@ -84,8 +84,8 @@ export async function identitySecretOf(app: TestApp): Promise<string> {
   return (await readJson<{ identitySecret: string }>(res)).identitySecret;
 }
 
-/** An HS256 identity token as a host site's server would make it. */
-export function hostToken(secret: string, claims: { sub?: string; email?: string; name?: string }, expiresIn: string | number = '1h', alg = 'HS256'): Promise<string> {
+/** An HS256 identity token as a host site's server would make it (`attributes`: the verified ones). */
+export function hostToken(secret: string, claims: { sub?: string; email?: string; name?: string; attributes?: unknown }, expiresIn: string | number = '1h', alg = 'HS256'): Promise<string> {
   let jwt = new SignJWT(claims).setProtectedHeader({ alg }).setIssuedAt();
   if (expiresIn !== 0) jwt = jwt.setExpirationTime(expiresIn);
   if (claims.sub) jwt = jwt.setSubject(claims.sub);

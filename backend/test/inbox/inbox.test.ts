@@ -395,7 +395,7 @@ describe('private notes', () => {
     const [customer] = await a.db.query<{ id: string }>(`insert into customers (id, tenant_id, email, name) values ('cus_inbox1', $1, 'ada@example.com', 'Ada') returning id`, [a.tenant.id]);
     await a.db.query('update sessions set customer_id = $1 where id = any($2)', [customer!.id, [one.sessionId, two.sessionId]]);
     const detail = await conversationIn(await owner.call('GET', detailPath(two.sessionId)));
-    expect(detail.conversation.customer).toEqual({ id: 'cus_inbox1', email: 'ada@example.com', phone: null, name: 'Ada', attributes: {} });
+    expect(detail.conversation.customer).toEqual({ id: 'cus_inbox1', email: 'ada@example.com', phone: null, name: 'Ada', attributes: {}, verifiedAttributes: [] });
     expect(detail.otherConversations).toEqual([{ sessionId: one.sessionId, status: 'pending', updatedAt: expect.any(String) }]);
   });
 });

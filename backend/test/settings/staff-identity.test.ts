@@ -171,12 +171,15 @@ describe('the identity snippets the Settings page shows', () => {
     expect(await readJson(res)).toMatchObject({ level: 'host', customer: { externalId: 'user-snippet-1' } });
   });
 
-  it("the Node JWT snippet's token is accepted, with its email and name", async () => {
-    const out = await runNode('jwt', `prexIdentityToken({ id: 42, email: 'ada@shop.example', name: 'Ada' })`);
+  it("the Node JWT snippet's token is accepted, with its email, name and verified attributes", async () => {
+    const out = await runNode('jwt', `prexIdentityToken({ id: 42, email: 'ada@shop.example', name: 'Ada', attributes: { plan: 'Pro' } })`);
     expect(out.userId).toBe('42');
     const res = await identify(out);
     expect(res.status).toBe(200);
-    expect(await readJson(res)).toMatchObject({ level: 'host', customer: { externalId: '42', email: 'ada@shop.example', name: 'Ada' } });
+    expect(await readJson(res)).toMatchObject({
+      level: 'host',
+      customer: { externalId: '42', email: 'ada@shop.example', name: 'Ada', attributes: { plan: 'Pro' }, verifiedAttributes: ['plan'] },
+    });
   });
 
   it("the Python HMAC snippet's signature is accepted (when python3 is installed)", async (ctx) => {

@@ -44,12 +44,20 @@ const nameSchema = z.string({ error: 'name must be a string' }).trim().min(1, 'n
 /** What the host page may tell Prex about its user besides the id, email and name (plan, company…). */
 export const CUSTOMER_ATTRIBUTES = { maxKeys: 20, keyPattern: /^[a-z][a-z0-9_]{0,39}$/, maxValueChars: 200 } as const;
 
+/**
+ * Keys refused even where the pattern allows them: `constructor` and `prototype` would shadow an
+ * object's own machinery in any code that reads attributes into a plain object (and `__proto__`,
+ * which the pattern already refuses, would replace its prototype: a JSON body can carry it).
+ */
+export const RESERVED_ATTRIBUTE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
 /** A stored attribute: a short string, a finite number or a boolean. */
 export type CustomerAttributeValue = string | number | boolean;
 export const customerAttributesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 /** Why one attribute is refused, or null when it is fine (null itself means "remove this key"). */
 function attributeProblem(key: string, value: unknown): string | null {
+  if (RESERVED_ATTRIBUTE_KEYS.includes(key)) return `a reserved name (${RESERVED_ATTRIBUTE_KEYS.join(', ')}): pick another key`;
   if (!CUSTOMER_ATTRIBUTES.keyPattern.test(key)) return 'a key is a lower-case letter then up to 39 lower-case letters, digits or _';
   if (value === null || typeof value === 'boolean') return null;
   if (typeof value === 'number') return Number.isFinite(value) ? null : 'a number must be finite';
@@ -58,18 +66,28 @@ function attributeProblem(key: string, value: unknown): string | null {
   return /[\u0000-\u001f\u007f]/.test(value) ? 'a string must not contain control characters' : null;
 }
 
-/** Attributes sent with an identity: set or replace each key; null removes it. Each problem names its key. */
-export const customerAttributesUpdateSchema = z
-  .record(z.string(), z.unknown(), { error: 'attributes must be an object of keys to values' })
-  .superRefine((attributes, ctx) => {
-    const keys = Object.keys(attributes);
-    if (keys.length > CUSTOMER_ATTRIBUTES.maxKeys) ctx.addIssue({ code: 'custom', message: `at most ${CUSTOMER_ATTRIBUTES.maxKeys} attributes (got ${keys.length})` });
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Attributes sent with an identity (in the body, or in a JWT's `attributes` claim): set or replace
+ * each key; null removes it. Each problem names its key. The keys are checked on the raw input,
+ * before zod copies it into a record: the copy drops an own `__proto__` key silently, and a
+ * forged key must be refused, not lost.
+ */
+export const customerAttributesUpdateSchema = z.preprocess(
+  (raw, ctx) => {
+    if (!isPlainObject(raw)) return raw;
+    const keys = Object.keys(raw);
+    if (keys.length > CUSTOMER_ATTRIBUTES.maxKeys) ctx.addIssue({ code: 'custom', message: `at most ${CUSTOMER_ATTRIBUTES.maxKeys} attributes (got ${keys.length})`, input: raw });
     for (const key of keys) {
-      const problem = attributeProblem(key, attributes[key]);
-      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: `attribute "${key}": ${problem}` });
+      const problem = attributeProblem(key, raw[key]);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: `attribute "${key}": ${problem}`, input: raw });
     }
-  })
-  .transform((attributes) => attributes as Record<string, CustomerAttributeValue | null>);
+    return raw;
+  },
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]), { error: 'attributes must be an object of keys to values' }),
+);
+export type CustomerAttributesUpdate = Record<string, CustomerAttributeValue | null>;
 
 /** POST /v1/identity: the host site's user, signed with the tenant's identity secret. */
 export const identityRequestSchema = z
@@ -77,11 +95,19 @@ export const identityRequestSchema = z
     userId: userIdSchema,
     /** Hex HMAC-SHA256 of userId keyed with the identity secret. */
     signature: z.string({ error: 'signature must be a string' }).regex(/^[0-9a-fA-F]{64}$/, 'signature must be 64 hex characters (HMAC-SHA256)').optional(),
-    /** An HS256 JWT signed with the identity secret: sub = userId, exp required (≤ 24 h ahead). */
-    token: z.string({ error: 'token must be a string' }).max(4096, 'token is longer than 4096 characters').optional(),
+    /**
+     * An HS256 JWT signed with the identity secret: sub = userId, exp required (≤ 24 h ahead); its
+     * optional `attributes` claim holds verified attributes. 16384 characters leave room for 20
+     * attributes of 200 characters, even in scripts that take 3 bytes a character.
+     */
+    token: z.string({ error: 'token must be a string' }).max(16384, 'token is longer than 16384 characters').optional(),
     email: customerEmailSchema.optional(),
     name: nameSchema.optional(),
-    /** Kept on the customer once the identity is accepted, merged with what is stored. */
+    /**
+     * Not covered by any signature: kept as unverified on the customer once the identity is
+     * accepted, merged with what is stored; refused where the tenant requires signed identities.
+     * Verified attributes travel inside the token (its `attributes` claim).
+     */
     attributes: customerAttributesUpdateSchema.optional(),
   })
   .refine((v) => !(v.signature && v.token), { message: 'send either signature or token, not both', path: ['token'] });
@@ -139,6 +165,10 @@ export const customerSchema = z.object({
   name: z.string().nullable(),
   preferences: z.record(z.string(), preferenceValue),
   interests: z.array(z.string()),
+  /** What the host site said about its user with identify (plan, company…); absent from older servers. */
+  attributes: customerAttributesSchema.optional(),
+  /** The keys of `attributes` that came from a signed token (its `attributes` claim); the others are unverified. */
+  verifiedAttributes: z.array(z.string()).optional(),
   createdAt: z.iso.datetime(),
 });
 export type Customer = z.infer<typeof customerSchema>;
@@ -148,6 +178,8 @@ export const adminCustomerSchema = customerSchema.extend({
   notes: z.string(),
   /** What the host page said about its user with identify (plan, company…). */
   attributes: customerAttributesSchema,
+  /** The keys of `attributes` that came from a signed token; the others are unverified (the browser could have changed them). */
+  verifiedAttributes: z.array(z.string()),
   sessionCount: z.number().int(),
 });
 export type AdminCustomer = z.infer<typeof adminCustomerSchema>;

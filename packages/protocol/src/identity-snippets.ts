@@ -2,7 +2,8 @@
  * Server code a tenant copies to sign its visitors' identities, shown on the console's Settings
  * page. Each one does exactly what POST /v1/identity verifies (backend/src/customers/host-signature.ts):
  * - HMAC: hex HMAC-SHA256 of the user id's UTF-8 bytes, keyed with the identity secret's UTF-8 bytes;
- * - JWT: HS256, `sub` = the user id, `exp` required and at most 24 h ahead; optional `email`, `name`.
+ * - JWT: HS256, `sub` = the user id, `exp` required and at most 24 h ahead; optional `email`, `name`
+ *   and `attributes` (stored as verified: the signature covers them).
  * The secret is read from an environment variable of the tenant's server, never written in the code.
  * backend/test/settings/identity-snippets.test.ts runs the Node ones (and Python's when python3 is
  * there) and checks the backend accepts what they produce. Zod-free: '@prex/protocol/wire' exports it.
@@ -35,9 +36,10 @@ export function prexIdentity(userId) {
 const NODE_JWT = `// On your server, for the signed-in user. ${env}: the identity secret (never in a web page).
 import { SignJWT } from 'jose'; // npm install jose
 
+// attributes: what your support team sees as verified, e.g. { plan: user.plan } (at most 20).
 export async function prexIdentityToken(user) {
   const id = String(user.id);
-  const token = await new SignJWT({ email: user.email, name: user.name })
+  const token = await new SignJWT({ email: user.email, name: user.name, attributes: user.attributes })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(id)
     .setIssuedAt()
@@ -63,11 +65,13 @@ const PYTHON_JWT = `# On your server, for the signed-in user. ${env}: the identi
 import os, time
 import jwt  # pip install PyJWT
 
-def prex_identity_token(user_id, email=None, name=None):
+# attributes: what your support team sees as verified, e.g. {"plan": user.plan} (at most 20).
+def prex_identity_token(user_id, email=None, name=None, attributes=None):
     uid, now = str(user_id), int(time.time())
     claims = {"sub": uid, "iat": now, "exp": now + 3600}  # exp at most 24 h ahead
     if email: claims["email"] = email
     if name: claims["name"] = name
+    if attributes: claims["attributes"] = attributes
     token = jwt.encode(claims, os.environ["${env}"], algorithm="HS256")
     return {"userId": uid, "token": token}
 # In the page: Prex('identify', { userId }, token)
@@ -86,9 +90,10 @@ const PHP_JWT = `<?php
 // On your server, for the signed-in user. ${env}: the identity secret (never in a web page).
 use Firebase\\JWT\\JWT; // composer require firebase/php-jwt
 
-function prex_identity_token(string $userId, ?string $email = null, ?string $name = null): array {
+// $attributes: what your support team sees as verified, e.g. ['plan' => $user->plan] (at most 20).
+function prex_identity_token(string $userId, ?string $email = null, ?string $name = null, ?array $attributes = null): array {
     $now = time();
-    $claims = array_filter(['sub' => $userId, 'iat' => $now, 'exp' => $now + 3600, 'email' => $email, 'name' => $name]);
+    $claims = array_filter(['sub' => $userId, 'iat' => $now, 'exp' => $now + 3600, 'email' => $email, 'name' => $name, 'attributes' => $attributes]);
     $token = JWT::encode($claims, getenv('${env}'), 'HS256'); // exp at most 24 h ahead
     return ['userId' => $userId, 'token' => $token];
 }

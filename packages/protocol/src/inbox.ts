@@ -50,6 +50,8 @@ export const inboxConversationSchema = z.object({
       name: z.string().nullable(),
       /** What the host page said about its user (identify's attributes); in GET /v1/staff/inbox/:sessionId only. */
       attributes: customerAttributesSchema.optional(),
+      /** The keys of `attributes` the host's server signed (a token's `attributes` claim); the others are unverified. Detail only. */
+      verifiedAttributes: z.array(z.string()).optional(),
     })
     .nullable(),
   /** The last message of the thread (notes excluded), cut to a preview. */

@@ -15,7 +15,7 @@ import type { TokenStore } from './session.js';
 import { fromServer, makeMessage, plain, type UiMessage } from './message.js';
 import { createStaffEvents } from './staff-events.js';
 import { readAnswerStream, StreamDroppedError, type AnswerStreamOptions } from './stream.js';
-import { loadSseParser } from './sse-parser.js';
+import { loadAnswerReader } from './answer-reader.js';
 import { resolveTheme } from './theme.js';
 import { createVisitorSession } from './visitor-session.js';
 
@@ -389,8 +389,8 @@ export function createStore({ api, tokens, themeOverride, stream, onTheme, emit,
     effect(() => {
       if (!isOpen.value) return;
       unread.value = 0;
-      // The first question needs the SSE parser (a lazy chunk): fetch it while the visitor types.
-      loadSseParser().catch(() => {});
+      // The first question needs the answer reader (a lazy chunk): fetch it while the visitor types.
+      loadAnswerReader().catch(() => {});
     }),
     effect(() => {
       const n = unread.value;

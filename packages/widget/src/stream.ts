@@ -1,11 +1,11 @@
 import type { UIStreamChunk } from '@prex/protocol';
-import { STREAM_DONE } from '@prex/protocol/wire';
 import { ApiError } from './api.js';
-import { loadSseParser } from './sse-parser.js';
+import { loadAnswerReader } from './answer-reader.js';
 
 /**
- * Reads one answer's SSE stream (AI SDK UI message stream v1, `id: <seq>` on every event) and
- * survives drops: when the connection fails or ends before `[DONE]`, it reconnects to
+ * Reads one answer's SSE stream (AI SDK UI message stream v1, `id: <seq>` on every event) with
+ * `readAnswerStream` from @prex/protocol (bytes to chunks, as every Prex client reads them) and
+ * survives drops, which that reader leaves to its caller: when the connection fails or ends before `[DONE]`, it reconnects to
  * GET /v1/chat/:messageId/stream with `Last-Event-ID: <last seq applied>` after a backoff (cut
  * short by the `online` event). Events with a seq at or below the last one applied are ignored,
  * so the text comes out exact: nothing lost, nothing repeated.
@@ -68,54 +68,41 @@ export async function readAnswerStream(o: AnswerStreamOptions): Promise<'done' |
     let progressed = false;
     let error: unknown;
     try {
-      // Before connecting: a parser that cannot be fetched is a request never sent, not a lost answer.
-      const { createSseParser } = await loadSseParser();
+      // Before connecting: a reader that cannot be fetched is a request never sent, not a lost answer.
+      const { readAnswerStream: readEvents } = await loadAnswerReader();
       const res =
         connections++ === 0 ? await o.connect(ctrl.signal) : await o.reconnect(messageId!, last, ctrl.signal);
-      if (!res.body) throw new TypeError('response has no body');
-      const body = res.body.getReader();
-      const decoder = new TextDecoder();
       let done = false;
-      const parser = createSseParser((ev) => {
-        if (done) return;
-        if (ev.data === STREAM_DONE) {
-          done = true;
-          return;
-        }
-        const seq = ev.id === undefined || ev.id === '' ? NaN : Number(ev.id);
-        if (seq <= last) return; // already applied (a server replaying from too early)
-        let chunk: UIStreamChunk;
-        try {
-          chunk = JSON.parse(ev.data) as UIStreamChunk;
-        } catch {
-          return;
-        }
-        if (Number.isFinite(seq)) last = seq;
-        if (!progressed) {
-          progressed = true;
-          failures = 0;
-          if (connections > 1) o.onConnection?.('live');
-        }
-        if (chunk.type === 'start') messageId = chunk.messageId;
-        if (TERMINAL.has(chunk.type)) terminal = true;
-        o.onChunk(chunk, seq);
-      });
       let timer: ReturnType<typeof setTimeout> | undefined;
+      // Re-armed by every event and every `: ping`: silence for stallMs aborts the connection.
       const arm = () => {
         clearTimeout(timer);
         timer = setTimeout(abort, stallMs);
       };
       try {
         arm();
-        while (!done) {
-          const r = await body.read();
-          if (r.done) break;
+        // Leaving the loop (at `[DONE]`) cancels the body, which closes the connection.
+        for await (const event of readEvents(res, { onComment: arm })) {
           arm();
-          parser.feed(decoder.decode(r.value, { stream: true }));
+          if (event.done) {
+            done = true;
+            break;
+          }
+          const seq = event.seq ?? NaN;
+          if (seq <= last) continue; // already applied (a server replaying from too early)
+          if (Number.isFinite(seq)) last = seq;
+          if (!progressed) {
+            progressed = true;
+            failures = 0;
+            if (connections > 1) o.onConnection?.('live');
+          }
+          const { chunk } = event;
+          if (chunk.type === 'start') messageId = chunk.messageId;
+          if (TERMINAL.has(chunk.type)) terminal = true;
+          o.onChunk(chunk, seq);
         }
       } finally {
         clearTimeout(timer);
-        if (done) body.cancel().catch(() => {});
       }
       if (done || terminal) return 'done';
       error = new TypeError('stream ended before [DONE]');

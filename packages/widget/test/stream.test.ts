@@ -213,10 +213,10 @@ describe('readAnswerStream against a loopback SSE server', () => {
   });
 });
 
-describe('the SSE parser chunk (@prex/protocol/sse-parser, loaded lazily)', () => {
+describe('the answer reader chunk (@prex/protocol/answer-reader, loaded lazily)', () => {
   it('cannot be fetched: nothing is sent (a request never made, not a lost answer); the next try fetches it again', async () => {
     vi.resetModules();
-    vi.doMock('@prex/protocol/sse-parser', () => {
+    vi.doMock('@prex/protocol/answer-reader', () => {
       throw new Error('chunk unreachable');
     });
     try {
@@ -228,7 +228,7 @@ describe('the SSE parser chunk (@prex/protocol/sse-parser, loaded lazily)', () =
       await expect(failed).rejects.toMatchObject({ messageId: undefined, lastEventId: 0 });
       expect(connects).toBe(0);
 
-      vi.doUnmock('@prex/protocol/sse-parser');
+      vi.doUnmock('@prex/protocol/answer-reader');
       server = await startServer(async (_req, res) => {
         sseHead(res);
         res.end(frames(0));
@@ -243,7 +243,7 @@ describe('the SSE parser chunk (@prex/protocol/sse-parser, loaded lazily)', () =
       await expect(again).resolves.toBe('done');
       expect(chunks).toEqual(ANSWER);
     } finally {
-      vi.doUnmock('@prex/protocol/sse-parser');
+      vi.doUnmock('@prex/protocol/answer-reader');
       vi.resetModules();
     }
   });

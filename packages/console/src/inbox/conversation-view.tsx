@@ -196,8 +196,9 @@ function NoteItem({ note }: { note: StaffNote }) {
 }
 
 type Attributes = Record<string, string | number | boolean>;
+type CustomerOfCard = { email: string | null; phone: string | null; name: string | null; attributes?: Attributes | undefined; verifiedAttributes?: string[] | undefined };
 
-function CustomerCard({ details, others }: { details: { conversation: { customer: { email: string | null; phone: string | null; name: string | null; attributes?: Attributes | undefined } | null; channel: string; createdAt: string } }; others: { sessionId: string; status: string; updatedAt: string }[] }) {
+function CustomerCard({ details, others }: { details: { conversation: { customer: CustomerOfCard | null; channel: string; createdAt: string } }; others: { sessionId: string; status: string; updatedAt: string }[] }) {
   const { customer, channel, createdAt } = details.conversation;
   return (
     <aside class="customer" aria-label="Customer" data-testid="customer-card">
@@ -226,7 +227,7 @@ function CustomerCard({ details, others }: { details: { conversation: { customer
       ) : (
         <p class="muted">Not identified (no verified email).</p>
       )}
-      {customer?.attributes && Object.keys(customer.attributes).length > 0 && <CustomerAttributes attributes={customer.attributes} />}
+      {customer?.attributes && Object.keys(customer.attributes).length > 0 && <CustomerAttributes attributes={customer.attributes} verified={customer.verifiedAttributes ?? []} />}
       <p class="muted">
         Via {channel === 'sms' ? 'SMS' : channel === 'api' ? 'the gateway API' : 'the website'} · since {new Date(createdAt).toLocaleString()}
       </p>
@@ -248,8 +249,15 @@ function CustomerCard({ details, others }: { details: { conversation: { customer
   );
 }
 
-/** What the host page said about its user with identify (plan, company…), as it said it; text nodes only. */
-function CustomerAttributes({ attributes }: { attributes: Attributes }) {
+/**
+ * What the host page said about its user with identify (plan, company…), as it said it; text nodes
+ * only. Each is marked verified (signed by the tenant's server, in the identity token) or unverified
+ * (sent by the browser beside the signature: the visitor could have changed it), so staff know
+ * which they may act on.
+ */
+function CustomerAttributes({ attributes, verified }: { attributes: Attributes; verified: string[] }) {
+  const signed = new Set(verified);
+  const anyUnverified = Object.keys(attributes).some((key) => !signed.has(key));
   return (
     <>
       <h4>Attributes</h4>
@@ -257,10 +265,22 @@ function CustomerAttributes({ attributes }: { attributes: Attributes }) {
         {Object.entries(attributes).map(([key, value]) => (
           <Fragment key={key}>
             <dt>{key}</dt>
-            <dd>{String(value)}</dd>
+            <dd data-verified={signed.has(key) ? 'true' : 'false'}>
+              <span class="value">{String(value)}</span>{' '}
+              {signed.has(key) ? (
+                <span class="badge verified" title="Signed by your server in the identity token">
+                  ✓ verified
+                </span>
+              ) : (
+                <span class="badge unverified" title="Sent by the visitor's browser beside the signature: it could have been changed">
+                  unverified
+                </span>
+              )}
+            </dd>
           </Fragment>
         ))}
       </dl>
+      {anyUnverified && <p class="muted hint">Unverified attributes came from the visitor's browser: do not grant a refund or an entitlement on them alone.</p>}
     </>
   );
 }

@@ -35,7 +35,7 @@ export function SignedIdentities({ settings, isOwner, onChange }: { settings: St
       <form class="stack narrow" onSubmit={save}>
         <label class="inline">
           <input type="checkbox" name="requireSigned" defaultChecked={settings.identity.requireSignedIdentity} />
-          Require signed identities (refuse an identify call without a valid signature)
+          Require signed identities (refuse an identify call without a valid signature, or with attributes outside the signed token)
         </label>
         <button type="submit">Save identity setting</button>
       </form>
@@ -107,7 +107,7 @@ function Snippets() {
           Signing method
           <select value={method} onChange={(e) => setMethod((e.currentTarget as HTMLSelectElement).value as IdentitySigningMethod)}>
             <option value="hmac">HMAC-SHA256 of the user id</option>
-            <option value="jwt">JWT (HS256, can carry email and name)</option>
+            <option value="jwt">JWT (HS256, can carry email, name and verified attributes)</option>
           </select>
         </label>
       </div>
