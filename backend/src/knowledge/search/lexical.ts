@@ -157,6 +157,13 @@ function rankCtes(p: SqlParams, query: LexicalQuery): string {
   )`;
 }
 
+/**
+ * The search statements are prepared: their text is the same for every question (every value is a
+ * parameter), and planning the statement cost about as much as running it (bench/README.md,
+ * "Prepared search statement").
+ */
+const PREPARED = { prepare: true } as const;
+
 /** The statement's analysis and ranking parts, parameters included. */
 function rankingStatement(query: LexicalQuery): { p: SqlParams; ctes: string } {
   const p = new SqlParams();
@@ -173,7 +180,7 @@ export async function lexicalPassages(db: Db, query: LexicalQuery): Promise<{ pa
     lexemes: `(select coalesce(array_agg(lexeme), '{}') from terms where not prefix)`,
     language: '(select lang from cfg)',
   });
-  const rows = await db.query<HydrateRow & { analysis: QueryAnalysis }>(`with ${ctes}, ${hydrate} ${HYDRATE_SELECT(`${ANALYSIS_JSON} as analysis`)}`, p.values);
+  const rows = await db.query<HydrateRow & { analysis: QueryAnalysis }>(`with ${ctes}, ${hydrate} ${HYDRATE_SELECT(`${ANALYSIS_JSON} as analysis`)}`, p.values, PREPARED);
   const analysis = rows[0]?.analysis;
   return { passages: analysis ? passagesFromRows(rows, analysis) : [], analysis };
 }
@@ -184,6 +191,7 @@ export async function lexicalRank(db: Db, query: LexicalQuery): Promise<{ ids: s
   const rows = await db.query<{ ids: string[] | null; analysis: QueryAnalysis }>(
     `with ${ctes} select (select array_agg(id order by rank desc, id) from ranked) as ids, ${ANALYSIS_JSON} as analysis`,
     p.values,
+    PREPARED,
   );
   return { ids: rows[0]!.ids ?? [], analysis: rows[0]!.analysis };
 }
