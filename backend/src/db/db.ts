@@ -28,8 +28,9 @@ export interface QueryOptions {
   /**
    * Prepare the statement once per connection (prepared.ts) and reuse its plan: for a statement
    * whose text never changes (values only as parameters) that runs on every question, where
-   * planning costs as much as running it (search; docs/retrieval.md, "Prepared"). Postgres then
-   * settles on one plan for all parameter values after five executions, if that plan is no worse.
+   * planning costs as much as running it (search; bench/README.md, "Prepared search statement").
+   * On PGlite one plan then serves every parameter value; on a Postgres server the server chooses
+   * (after five runs it keeps one plan only if that is estimated no dearer; for search it was not).
    */
   prepare?: boolean;
 }
