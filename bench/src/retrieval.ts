@@ -8,7 +8,12 @@
  * Prints; never asserts timings.
  *
  *   pnpm --filter @prex/bench bench:retrieval [--chunks 100000] [--ingest-chunks 20000] [--batch 100[,500]]
- *     [--baseline backend/dist/baseline] [--others 10] [--other-chunks 5000] [--queries 300]
+ *     [--baseline backend/dist/baseline] [--others 10] [--other-chunks 5000] [--queries 300] [--explain 15]
+ *
+ * With --baseline, search latency is measured for both builds on the same database, question by
+ * question in alternating order, and the passages each returns are compared. --explain N prints
+ * where the statement's time goes (EXPLAIN (ANALYZE, BUFFERS): planning, execution, the costliest
+ * plan nodes) for the median question and the N slowest.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -39,6 +44,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     /** An older backend: a folder holding its src/ and migrations/ (see bench/README.md), measured beside this one. */
     baseline: { type: 'string' },
+    /** EXPLAIN (ANALYZE, BUFFERS) of the median question and this many of the slowest (0: none). */
+    explain: { type: 'string', default: '0' },
   },
 });
 const CHUNKS = Number(values.chunks);
@@ -48,22 +55,22 @@ const QUERIES = Number(values.queries);
 const INGEST_CHUNKS = Number(values['ingest-chunks']);
 const BATCHES = values.batch.split(',').map((b) => Math.max(2, Number(b)));
 const SECTIONS_PER_DOC = 10;
+const EXPLAIN = Number(values.explain);
 
 // The backend's modules, run from source by tsx (they are not part of its package exports).
 interface Db {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], opts?: unknown): Promise<R[]>;
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const backend = (p: string): Promise<any> => import(path.join(repoRoot, 'backend/src', p));
-const [{ openPglite }, { openPostgres }, { migrate }, { createLogger }, { createTenant }, search, evalCli, evalFile] = await Promise.all([
+const [{ openPglite }, { openPostgres }, { migrate }, { createLogger }, { createTenant }, evalCli, evalFile] = await Promise.all([
   backend('db/pglite.ts'),
   backend('db/postgres.ts'),
   backend('db/migrate.ts'),
   backend('logger.ts'),
   backend('tenants/repository.ts'),
-  backend('knowledge/search/index.ts'),
   backend('cli/eval.ts'),
   backend('cli/eval-file.ts'),
 ]);
@@ -72,6 +79,8 @@ const log = createLogger('silent');
 /** What ingestion needs from a backend build: this one, or the --baseline one. */
 interface IngestBuild {
   name: string;
+  /** The build's knowledge/search module (searchPassages). */
+  search: any;
   migrate(db: Db, log: unknown): Promise<unknown>;
   createTenant(db: Db, input: { name: string; allowedOrigins: string[] }): Promise<{ tenant: { id: string } }>;
   upsertDocument(db: Db, tenantId: string, doc: CorpusDocument): Promise<{ chunks: number }>;
@@ -81,8 +90,8 @@ type CorpusDocument = { externalId: string; title: string; url?: string; content
 
 async function loadBuild(name: string, srcDir: string): Promise<IngestBuild> {
   const load = (p: string): Promise<any> => import(path.join(srcDir, p));
-  const [m, t, i] = await Promise.all([load('db/migrate.ts'), load('tenants/repository.ts'), load('knowledge/ingest.ts')]);
-  return { name, migrate: m.migrate, createTenant: t.createTenant, upsertDocument: i.upsertDocument, upsertDocuments: i.upsertDocuments };
+  const [m, t, i, s] = await Promise.all([load('db/migrate.ts'), load('tenants/repository.ts'), load('knowledge/ingest.ts'), load('knowledge/search/index.ts')]);
+  return { name, search: s, migrate: m.migrate, createTenant: t.createTenant, upsertDocument: i.upsertDocument, upsertDocuments: i.upsertDocuments };
 }
 const current = await loadBuild('this build', path.join(repoRoot, 'backend/src'));
 const baseline = values.baseline ? await loadBuild('baseline', path.join(path.resolve(repoRoot, values.baseline), 'src')) : undefined;
@@ -208,21 +217,84 @@ async function bulkLoad(db: Db, tenantId: string, docs: number, prefix: string):
   }
 }
 
-async function latency(db: Db, tenantId: string): Promise<{ median: number; p95: number; hits: number }> {
+type Sample = { question: string; ms: number };
+type Latency = { build: IngestBuild; samples: Sample[]; hits: number };
+
+/**
+ * Every build answers every question (the first 30 warm up); with a baseline the builds take turns
+ * going first. Returns each build's samples and how many questions' passages differ between builds.
+ */
+async function latency(db: Db, tenantId: string): Promise<{ runs: Latency[]; differing: number }> {
   const questions = Array.from({ length: QUERIES + 30 }, generatedQuestion);
-  const samples: number[] = [];
-  let hits = 0;
-  for (const [i, q] of questions.entries()) {
-    const start = performance.now();
-    const passages = await search.searchPassages(db, tenantId, q, { limit: 5 });
-    const ms = performance.now() - start;
-    if (i >= 30) {
-      samples.push(ms);
-      hits += passages.length > 0 ? 1 : 0;
+  const runs: Latency[] = [current, ...(baseline ? [baseline] : [])].map((build) => ({ build, samples: [], hits: 0 }));
+  let differing = 0;
+  for (const [i, question] of questions.entries()) {
+    const order = i % 2 === 0 ? runs : [...runs].reverse();
+    const answers = new Map<Latency, string>();
+    for (const run of order) {
+      const start = performance.now();
+      const passages: { chunkId: string; score: number }[] = await run.build.search.searchPassages(db, tenantId, question, { limit: 5 });
+      const ms = performance.now() - start;
+      answers.set(run, JSON.stringify(passages.map((p) => [p.chunkId, p.score])));
+      if (i < 30) continue;
+      run.samples.push({ question, ms });
+      run.hits += passages.length > 0 ? 1 : 0;
     }
+    if (i >= 30 && new Set(answers.values()).size > 1) differing += 1;
   }
-  samples.sort((a, b) => a - b);
-  return { median: round(percentile(samples, 0.5)), p95: round(percentile(samples, 0.95)), hits: hits / samples.length };
+  return { runs, differing };
+}
+
+/** Median and p95 of a run's samples. */
+function figures(samples: readonly Sample[]): { median: number; p95: number } {
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return { median: round(percentile(sorted, 0.5)), p95: round(percentile(sorted, 0.95)) };
+}
+
+/** A Db that remembers its last statement, for EXPLAIN. */
+function recording(db: Db): Db & { last?: { sql: string; params: readonly unknown[] } } {
+  const rec: Db & { last?: { sql: string; params: readonly unknown[] } } = {
+    ...db,
+    query: (sql, params, opts) => {
+      rec.last = { sql, params: params ?? [] };
+      return db.query(sql, params, opts);
+    },
+  };
+  return rec;
+}
+
+type PlanNode = { 'Node Type': string; 'Actual Total Time': number; 'Actual Loops': number; Plans?: PlanNode[]; [k: string]: unknown };
+
+/** The node's own time (its children's taken out), in ms over all its loops. */
+function selfTimes(node: PlanNode, out: { label: string; ms: number }[] = []): { label: string; ms: number }[] {
+  const total = (n: PlanNode) => n['Actual Total Time'] * n['Actual Loops'];
+  // Approximate: a CTE Scan's time includes running its CTE (shown again under the CTE's own nodes).
+  const own = total(node) - (node.Plans ?? []).reduce((sum, child) => sum + total(child), 0);
+  const name = node['CTE Name'] ?? node['Relation Name'] ?? node['Index Name'] ?? node['Subplan Name'] ?? '';
+  out.push({ label: `${node['Node Type']}${name ? ` ${String(name)}` : ''}`, ms: own });
+  for (const child of node.Plans ?? []) selfTimes(child, out);
+  return out;
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of this build's statement for the median question and the EXPLAIN slowest. */
+async function explainSlowest(db: Db, tenantId: string, samples: readonly Sample[], engine: string): Promise<void> {
+  const sorted = [...samples].sort((a, b) => a.ms - b.ms);
+  const picks = [sorted[Math.floor(sorted.length / 2)]!, ...sorted.slice(-EXPLAIN).reverse()];
+  const rec = recording(db);
+  const totals = new Map<string, number>();
+  console.log(`  ${engine}: EXPLAIN (ANALYZE, BUFFERS) of this build's statement — the median question, then the ${EXPLAIN} slowest`);
+  for (const [i, pick] of picks.entries()) {
+    await current.search.searchPassages(rec, tenantId, pick.question, { limit: 5 });
+    const [row] = await db.query<{ 'QUERY PLAN': unknown }>(`explain (analyze, buffers, format json) ${rec.last!.sql}`, rec.last!.params);
+    const raw = row!['QUERY PLAN'];
+    const [plan] = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode; 'Planning Time': number; 'Execution Time': number; Planning?: { 'Shared Hit Blocks'?: number } }[];
+    const nodes = selfTimes(plan!.Plan).sort((a, b) => b.ms - a.ms);
+    if (i > 0) for (const n of nodes) totals.set(n.label, (totals.get(n.label) ?? 0) + n.ms);
+    const top = nodes.slice(0, 4).map((n) => `${n.label} ${n.ms.toFixed(1)}`).join(', ');
+    console.log(`    ${i === 0 ? 'median' : `slow ${i}`.padEnd(6)} ${pick.ms.toFixed(1).padStart(6)} ms measured; planning ${plan!['Planning Time'].toFixed(1)} ms, execution ${plan!['Execution Time'].toFixed(1)} ms; top nodes (ms): ${top}`);
+  }
+  const summed = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  console.log(`    the ${EXPLAIN} slowest, nodes summed (ms): ${summed.map(([label, ms]) => `${label} ${ms.toFixed(1)}`).join(', ')}`);
 }
 
 async function chunkCount(db: Db, tenantId?: string): Promise<number> {
@@ -242,8 +314,18 @@ async function latencySetup(db: Db, engine: string): Promise<void> {
   }
   await db.query('analyze');
   console.log(`  ${engine}: ${OTHERS} other tenants, ${(await chunkCount(db)) - (await chunkCount(db, main))} chunks (${((performance.now() - t1) / 1000).toFixed(1)} s); total ${await chunkCount(db)} chunks`);
-  const r = await latency(db, main);
-  console.log(`  ${engine.padEnd(10)} lexical search, ${await chunkCount(db, main)} chunks in tenant: median ${r.median} ms  p95 ${r.p95} ms  (${QUERIES} questions, ${(r.hits * 100).toFixed(0)}% with results)`);
+  const { runs, differing } = await latency(db, main);
+  const inTenant = await chunkCount(db, main);
+  for (const run of runs) {
+    const r = figures(run.samples);
+    console.log(
+      `  ${engine.padEnd(10)} ${run.build.name.padEnd(10)} lexical search, ${inTenant} chunks in tenant: median ${r.median} ms  p95 ${r.p95} ms  (${QUERIES} questions, ${((run.hits / run.samples.length) * 100).toFixed(0)}% with results)`,
+    );
+  }
+  if (runs.length > 1) console.log(`  ${engine.padEnd(10)} questions whose passages (ids and scores) differ between the builds: ${differing} of ${QUERIES}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const plans = await db.query<{ generic: number; custom: number }>('select sum(generic_plans)::int as generic, sum(custom_plans)::int as custom from pg_prepared_statements');
+  console.log(`  ${engine.padEnd(10)} prepared statements' plans in the session: ${plans[0]?.generic ?? 0} generic, ${plans[0]?.custom ?? 0} custom`);
+  if (EXPLAIN > 0) await explainSlowest(db, main, runs[0]!.samples, engine);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,7 +417,8 @@ async function latencySection(): Promise<void> {
     await pglite.close();
   }
   if (!server) return;
-  const pg: Db = openPostgres(server.url, log);
+  // One connection: the questions run one at a time anyway, and pg_prepared_statements shows that session's.
+  const pg: Db = openPostgres(server.url, log, undefined, 1);
   try {
     await migrate(pg, log);
     await latencySetup(pg, 'postgres');

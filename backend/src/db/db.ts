@@ -9,7 +9,7 @@
  */
 export interface Db {
   /** Runs one statement and returns its rows. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**
@@ -21,6 +21,18 @@ export interface Db {
   /** Which engine is behind this handle (for logs and engine-specific SQL). */
   readonly engine: 'pglite' | 'postgres';
   close(): Promise<void>;
+}
+
+/** How Db.query runs a statement. */
+export interface QueryOptions {
+  /**
+   * Prepare the statement once per connection (prepared.ts) and reuse its plan: for a statement
+   * whose text never changes (values only as parameters) that runs on every question, where
+   * planning costs as much as running it (search; bench/README.md, "Prepared search statement").
+   * On PGlite one plan then serves every parameter value; on a Postgres server the server chooses
+   * (after five runs it keeps one plan only if that is estimated no dearer; for search it was not).
+   */
+  prepare?: boolean;
 }
 
 /** Runs `work` between SAVEPOINT and RELEASE on a handle already inside a transaction. */

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { withSavepoint, type Db } from './db.js';
+import { withSavepoint, type Db, type QueryOptions } from './db.js';
+import { preparedStatements, type RunPrepared } from './pglite-prepared.js';
+import { PreparedNames } from './prepared.js';
 
 type Queryable = Pick<Transaction, 'query' | 'exec'>;
 
@@ -28,10 +30,11 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } 
   });
   // PGlite already parses int8 as number, timestamptz as Date and jsonb as objects,
   // which is the shape postgres.ts converts the `pg` driver's values to.
-  const root = handle(pg, 0);
+  const statements: Statements = { names: new PreparedNames(), run: preparedStatements(pg) };
+  const root = handle(pg, 0, statements);
   const db: Db = {
     ...root,
-    transaction: (work) => pg.transaction((tx) => work(handle(tx, 1))),
+    transaction: (work) => pg.transaction((tx) => work(handle(tx, 1, statements))),
     close: () => pg.close(),
   };
   snapshots.set(db, () => pg.dumpDataDir('none'));
@@ -73,17 +76,24 @@ export async function dumpPglite(db: Db): Promise<Blob> {
   return dump();
 }
 
-function handle(target: Queryable, depth: number): Db {
+/** The database's prepared statements: their names and how they run. */
+interface Statements {
+  names: PreparedNames;
+  run: RunPrepared;
+}
+
+function handle(target: Queryable, depth: number, statements: Statements): Db {
   const db: Db = {
     engine: 'pglite',
-    async query<Row>(sql: string, params?: readonly unknown[]) {
+    async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions) {
+      if (opts?.prepare) return statements.names.run(sql, (name) => statements.run<Row>(name, sql, params ?? [], depth > 0));
       const result = await target.query<Row>(sql, params ? [...params] : undefined);
       return result.rows;
     },
     async exec(sql: string) {
       await target.exec(sql);
     },
-    transaction: (work) => withSavepoint(db, depth, () => work(handle(target, depth + 1))),
+    transaction: (work) => withSavepoint(db, depth, () => work(handle(target, depth + 1, statements))),
     close: async () => {
       throw new Error('close() called on a transaction handle');
     },

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { libpqConnectionString } from './connection-string.js';
-import { withSavepoint, type Db } from './db.js';
+import { withSavepoint, type Db, type QueryOptions } from './db.js';
+import { PreparedNames } from './prepared.js';
 import type { Logger } from '../logger.js';
 
 const INT8_OID = 20;
@@ -39,13 +40,14 @@ export function openPostgres(url: string, log: Logger, caFile?: string, poolSize
   const pool = new pg.Pool({ connectionString: connection.url, types, max: poolSize, onConnect });
   // An idle client losing its connection emits 'error' on the pool; unhandled it would crash the process.
   pool.on('error', (err) => log.warn('postgres idle client error', { error: err.message }));
+  const prepared = new PreparedNames();
   return {
-    ...handle(pool, 0),
+    ...handle(pool, 0, prepared),
     transaction: async (work) => {
       const client = await pool.connect();
       try {
         await client.query('begin');
-        const result = await work(handle(client, 1));
+        const result = await work(handle(client, 1, prepared));
         await client.query('commit');
         return result;
       } catch (err) {
@@ -59,18 +61,20 @@ export function openPostgres(url: string, log: Logger, caFile?: string, poolSize
   };
 }
 
-function handle(client: Client, depth: number): Db {
+function handle(client: Client, depth: number, prepared: PreparedNames): Db {
   const db: Db = {
     engine: 'postgres',
-    async query<Row>(sql: string, params?: readonly unknown[]) {
-      const result = await client.query(sql, params ? [...params] : []);
+    async query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions) {
+      const values = params ? [...params] : [];
+      // A named query: the driver prepares it on each pooled connection the first time and then only binds it.
+      const result = opts?.prepare ? await prepared.run(sql, (name) => client.query({ name, text: sql, values })) : await client.query(sql, values);
       return result.rows as Row[];
     },
     async exec(sql: string) {
       // No parameters: the driver uses the simple protocol, which accepts several statements.
       await client.query(sql);
     },
-    transaction: (work) => withSavepoint(db, depth, () => work(handle(client, depth + 1))),
+    transaction: (work) => withSavepoint(db, depth, () => work(handle(client, depth + 1, prepared))),
     close: async () => {
       throw new Error('close() called on a transaction handle');
     },

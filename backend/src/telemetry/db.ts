@@ -1,5 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { Db } from '../db/db.js';
+import type { Db, QueryOptions } from '../db/db.js';
 import { SPAN } from './spans.js';
 import { inSpan } from './tracer.js';
 
@@ -43,8 +43,8 @@ function statementSpan<T>(engine: Db['engine'], sql: string, run: () => Promise<
 export function tracedDb(db: Db): Db {
   return {
     engine: db.engine,
-    query<Row>(sql: string, params?: readonly unknown[]) {
-      return statementSpan(db.engine, sql, () => db.query<Row>(sql, params));
+    query<Row>(sql: string, params?: readonly unknown[], opts?: QueryOptions) {
+      return statementSpan(db.engine, sql, () => db.query<Row>(sql, params, opts));
     },
     exec: (sql) => statementSpan(db.engine, sql, () => db.exec(sql)),
     transaction: (work) => inSpan(SPAN.transaction, { 'db.system.name': 'postgresql', 'prex.db.engine': db.engine }, () => db.transaction((tx) => work(tracedDb(tx))), { onlyWithParent: true }),

@@ -64,7 +64,7 @@ function gatedDb(db: Db) {
   }
   const wrap = (inner: Db): Db => ({
     engine: inner.engine,
-    query: (sql, params) => run(sql, params, () => inner.query(sql, params)),
+    query: (sql, params, opts) => run(sql, params, () => inner.query(sql, params, opts)),
     exec: (sql) => inner.exec(sql),
     transaction: (work) => inner.transaction((tx) => work(wrap(tx))),
     close: () => inner.close(),

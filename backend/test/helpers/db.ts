@@ -72,7 +72,7 @@ export function failingOn(db: Db, pattern: RegExp, enabled: () => boolean = () =
   const fails = (sql: string) => enabled() && pattern.test(sql);
   const wrap = (inner: Db): Db => ({
     engine: inner.engine,
-    query: (sql, params) => (fails(sql) ? Promise.reject(new Error(`injected failure: ${pattern}`)) : inner.query(sql, params)),
+    query: (sql, params, opts) => (fails(sql) ? Promise.reject(new Error(`injected failure: ${pattern}`)) : inner.query(sql, params, opts)),
     exec: (sql) => inner.exec(sql),
     transaction: (work) => inner.transaction((tx) => work(wrap(tx))),
     close: () => inner.close(),
@@ -88,9 +88,9 @@ export function slowOn(db: Db, pattern: RegExp, ms: number): Db {
   const pause = () => new Promise((resolve) => setTimeout(resolve, ms));
   const wrap = (inner: Db): Db => ({
     engine: inner.engine,
-    query: async (sql, params) => {
+    query: async (sql, params, opts) => {
       if (pattern.test(sql)) await pause();
-      return inner.query(sql, params);
+      return inner.query(sql, params, opts);
     },
     exec: (sql) => inner.exec(sql),
     transaction: (work) => inner.transaction((tx) => work(wrap(tx))),

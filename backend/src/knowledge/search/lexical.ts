@@ -128,17 +128,20 @@ function rankCtes(p: SqlParams, query: LexicalQuery): string {
     from lfreq f cross join totals tot cross join learned_mass m group by f.id, f.chunk_id, tot.lavg_len
   ), lscore as (
     select chunk_id, max(s) as s from lquestion group by chunk_id
-  ), ids as (
+  ), probed as (
     -- The probe as a scalar subquery: a value known before the scan, so the GIN index can use it
     -- (joined to the CTE's row, it was a filter over every chunk of the tenant).
-    select * from (select c.id from chunks c where c.tenant_id = ${t} and c.tsv @@ (select q from probes)
+    select c.id, c.tsv from chunks c where c.tenant_id = ${t} and c.tsv @@ (select q from probes)
       and ${mustMatch}
-      limit ${CANDIDATE_CAP}) b
-    union
-    select chunk_id from lscore
+      limit ${CANDIDATE_CAP}
   ), cand as (
-    select c.id, c.tsv, length(c.tsv) as len from ids join chunks c on c.tenant_id = ${t} and c.id = ids.id
-    where ${mustMatch}
+    -- The probed chunks keep the vector the scan read (looking each up again by id cost up to a
+    -- third of the slow questions' time); only chunks found through their learned questions alone are read here.
+    select id, tsv, length(tsv) as len from probed
+    union all
+    select c.id, c.tsv, length(c.tsv) from chunks c
+    where c.tenant_id = ${t} and c.id in (select chunk_id from lscore except select id from probed)
+      and ${mustMatch}
   ), freq as (
     select c.id, c.len, r.idf, ts_rank(${p.add(weights.weights, 'float4[]')}, c.tsv, r.q, 0) * ${p.add(weights.scale, 'float8')} as tf
     from cand c cross join rank_terms r
@@ -157,6 +160,13 @@ function rankCtes(p: SqlParams, query: LexicalQuery): string {
     limit ${p.add(query.limit, 'int')}
   )`;
 }
+
+/**
+ * The search statements are prepared: their text is the same for every question (every value is a
+ * parameter), and planning the statement cost about as much as running it (bench/README.md,
+ * "Prepared search statement").
+ */
+const PREPARED = { prepare: true } as const;
 
 /** The statement's analysis and ranking parts, parameters included. */
 function rankingStatement(db: Db, query: LexicalQuery): { p: SqlParams; ctes: string } {
@@ -180,7 +190,7 @@ export async function lexicalPassages(db: Db, query: LexicalQuery): Promise<{ pa
     lexemes: `(select coalesce(array_agg(lexeme), '{}') from terms where not prefix)`,
     language: '(select lang from cfg)',
   });
-  const rows = await db.query<HydrateRow & { analysis: QueryAnalysis }>(`with ${ctes}, ${hydrate} ${HYDRATE_SELECT(`${ANALYSIS_JSON} as analysis`)}`, p.values);
+  const rows = await db.query<HydrateRow & { analysis: QueryAnalysis }>(`with ${ctes}, ${hydrate} ${HYDRATE_SELECT(`${ANALYSIS_JSON} as analysis`)}`, p.values, PREPARED);
   const analysis = rows[0]?.analysis;
   rememberFiller(db, analysis);
   return { passages: analysis ? passagesFromRows(rows, analysis) : [], analysis };
@@ -192,6 +202,7 @@ export async function lexicalRank(db: Db, query: LexicalQuery): Promise<{ ids: s
   const rows = await db.query<{ ids: string[] | null; analysis: QueryAnalysis }>(
     `with ${ctes} select (select array_agg(id order by rank desc, id) from ranked) as ids, ${ANALYSIS_JSON} as analysis`,
     p.values,
+    PREPARED,
   );
   rememberFiller(db, rows[0]!.analysis);
   return { ids: rows[0]!.ids ?? [], analysis: rows[0]!.analysis };
