@@ -1,6 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import type { Logger } from '../logger.js';
+import { readClusterSnapshot, snapshotFile, SNAPSHOT_DIR } from './cluster-snapshot.js';
 import { withSavepoint, type Db } from './db.js';
 
 type Queryable = Pick<Transaction, 'query' | 'exec'>;
@@ -10,22 +13,26 @@ export function isMemoryDir(dataDir: string | undefined): boolean {
   return !dataDir || dataDir === ':memory:' || dataDir.startsWith('memory://');
 }
 
+export interface OpenPgliteOptions {
+  /** A snapshot from dumpPglite() to start a new cluster from (restores, test templates). */
+  loadDataDir?: Blob;
+  /**
+   * Where the build's cluster snapshots are (cluster-snapshot.ts), for a new cluster; false: run
+   * initdb (what the build does to make one).
+   */
+  snapshotDir?: string | false;
+  /** Says how a new cluster was made, and why not from the snapshot. */
+  log?: Logger;
+}
+
 /**
- * Embedded Postgres (WASM) in this process. The data directory is created on first start;
- * ':memory:' or no directory keeps the database in memory.
+ * Embedded Postgres (WASM) in this process. The data directory is created on first start, from the
+ * build's cluster snapshot when there is one for this PGlite version, else by initdb; ':memory:'
+ * or no directory keeps the database in memory.
  */
-export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } = {}): Promise<Db> {
+export async function openPglite(dataDir?: string, opts: OpenPgliteOptions = {}): Promise<Db> {
   if (!isMemoryDir(dataDir)) mkdirSync(dataDir!, { recursive: true });
-  const pg = await PGlite.create({
-    ...(isMemoryDir(dataDir) ? {} : { dataDir: dataDir! }),
-    // A snapshot from dumpPglite(): several times faster than initialising a new cluster (tests).
-    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
-    // pgvector, for the optional vector channel (created by knowledge/search/vector.ts when used).
-    extensions: { vector },
-    startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS],
-    serializers: { [BYTEA]: byteaToHex },
-    parsers: { [BYTEA]: hexToBytes },
-  });
+  const pg = opts.loadDataDir ? await createPglite(dataDir, opts.loadDataDir) : await openOrCreateCluster(dataDir, opts);
   // PGlite already parses int8 as number, timestamptz as Date and jsonb as objects,
   // which is the shape postgres.ts converts the `pg` driver's values to.
   const root = handle(pg, 0);
@@ -36,6 +43,56 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } 
   };
   snapshots.set(db, () => pg.dumpDataDir('none'));
   return db;
+}
+
+/**
+ * An existing cluster is resumed. A new one is loaded from the snapshot; if that fails (a damaged
+ * file PGlite cannot start from), whatever it left in the directory, which was empty, is removed
+ * and initdb makes the cluster as it would have without a snapshot.
+ */
+async function openOrCreateCluster(dataDir: string | undefined, opts: OpenPgliteOptions): Promise<PGlite> {
+  if (!isNewCluster(dataDir) || opts.snapshotDir === false) return createPglite(dataDir);
+  const snapshot = readClusterSnapshot(snapshotFile(undefined, opts.snapshotDir ?? SNAPSHOT_DIR));
+  if (!snapshot.ok) {
+    opts.log?.info('creating the embedded database with initdb (takes a few seconds)', { snapshot: snapshot.file, why: snapshot.reason });
+    return createPglite(dataDir);
+  }
+  try {
+    const pg = await createPglite(dataDir, snapshot.tar);
+    opts.log?.debug('embedded database created from the cluster snapshot', { snapshot: snapshot.file });
+    return pg;
+  } catch (err) {
+    opts.log?.warn('the cluster snapshot did not load; creating the embedded database with initdb instead', { snapshot: snapshot.file, error: (err as Error).message });
+    if (!isMemoryDir(dataDir)) emptyDir(dataDir!);
+    return createPglite(dataDir);
+  }
+}
+
+/** In memory every open is a new cluster; on disk only an empty (or just created) directory is. */
+function isNewCluster(dataDir: string | undefined): boolean {
+  return isMemoryDir(dataDir) || readdirSync(dataDir!).length === 0;
+}
+
+/** Removes a directory's contents, not the directory: it may be a mount point or a link the operator made. */
+function emptyDir(dir: string): void {
+  for (const entry of readdirSync(dir)) rmSync(path.join(dir, entry), { recursive: true, force: true });
+}
+
+async function createPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PGlite> {
+  const options: PGliteOptions = {
+    ...(isMemoryDir(dataDir) ? {} : { dataDir: dataDir! }),
+    ...(loadDataDir ? { loadDataDir } : {}),
+    // pgvector, for the optional vector channel (created by knowledge/search/vector.ts when used).
+    extensions: { vector },
+    startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS],
+    serializers: { [BYTEA]: byteaToHex },
+    parsers: { [BYTEA]: hexToBytes },
+  };
+  const pg = await PGlite.create(options);
+  // PGlite keeps this very object for the life of the database; the tar it has unpacked (~40 MB
+  // for a new cluster) would stay resident with it.
+  delete options.loadDataDir;
+  return pg;
 }
 
 /**
