@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { Logger } from '../logger.js';
@@ -23,6 +24,8 @@ export interface OpenPgliteOptions {
   snapshotDir?: string | false;
   /** Says how a new cluster was made, and why not from the snapshot. */
   log?: Logger;
+  /** false: compile PGlite's WASM with Liftoff only (see useLiftoffOnly); absent or true: V8's default. */
+  wasmTierUp?: boolean;
 }
 
 /**
@@ -32,6 +35,7 @@ export interface OpenPgliteOptions {
  */
 export async function openPglite(dataDir?: string, opts: OpenPgliteOptions = {}): Promise<Db> {
   if (!isMemoryDir(dataDir)) mkdirSync(dataDir!, { recursive: true });
+  if (opts.wasmTierUp === false) useLiftoffOnly();
   const pg = opts.loadDataDir ? await createPglite(dataDir, opts.loadDataDir) : await openOrCreateCluster(dataDir, opts);
   // PGlite already parses int8 as number, timestamptz as Date and jsonb as objects,
   // which is the shape postgres.ts converts the `pg` driver's values to.
@@ -66,6 +70,18 @@ async function openOrCreateCluster(dataDir: string | undefined, opts: OpenPglite
     if (!isMemoryDir(dataDir)) emptyDir(dataDir!);
     return createPglite(dataDir);
   }
+}
+
+/**
+ * V8 compiles PGlite's 9 MB of WASM with Liftoff, then recompiles the functions that run hot with
+ * TurboFan on background threads. That second tier held ~60 MiB of an idle server's ~240 (its
+ * code and the compilers' malloc arenas, which are not given back) and competed with start-up for
+ * the CPU; without it Postgres's own work runs slower once warm (bench/README.md, issue 18). The
+ * flag is read when a module is compiled, so it is set before PGlite's first start, and it holds
+ * for the whole process: every later WASM module is compiled the same way.
+ */
+function useLiftoffOnly(): void {
+  v8.setFlagsFromString('--liftoff-only');
 }
 
 /** In memory every open is a new cluster; on disk only an empty (or just created) directory is. */
