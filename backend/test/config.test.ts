@@ -35,8 +35,14 @@ describe('config', () => {
   });
 
   it('defaults to embedded PGlite and switches to a server with DATABASE_URL', () => {
-    expect(loadConfig({}).database).toEqual({ kind: 'pglite', dataDir: '.prex/data' });
+    expect(loadConfig({}).database).toEqual({ kind: 'pglite', dataDir: '.prex/data', wasmTierUp: false });
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', poolSize: 10 });
+  });
+
+  it('compiles the embedded Postgres with Liftoff only unless PREX_PGLITE_COMPILER=optimizing, and names the variable on a typo', () => {
+    expect(loadConfig({ PREX_PGLITE_COMPILER: 'optimizing' }).database).toMatchObject({ kind: 'pglite', wasmTierUp: true });
+    expect(loadConfig({ PREX_PGLITE_COMPILER: 'baseline' }).database).toMatchObject({ kind: 'pglite', wasmTierUp: false });
+    expect(() => loadConfig({ PREX_PGLITE_COMPILER: 'turbofan' })).toThrow(/PREX_PGLITE_COMPILER/);
   });
 
   it('sizes the Postgres pool from PREX_DATABASE_POOL_SIZE and refuses a size that is not a positive integer, naming the variable', () => {

@@ -8,7 +8,7 @@ import { isMemoryDir, openPglite } from './pglite.js';
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(config: Config['database'], log: Logger): Promise<Db> {
   // Each engine's driver is loaded only when it is the one configured (`pg` is ~13 MiB resident).
-  const db = config.kind === 'postgres' ? (await import('./postgres.js')).openPostgres(config.url, log, config.caFile, config.poolSize) : await openPglite(config.dataDir);
+  const db = config.kind === 'postgres' ? (await import('./postgres.js')).openPostgres(config.url, log, config.caFile, config.poolSize) : await openPglite(config.dataDir, { log, wasmTierUp: config.wasmTierUp });
   try {
     await migrate(db, log);
   } catch (err) {
