@@ -92,19 +92,30 @@ export async function upsertDocument(db: Db, tenantId: string, input: DocumentIn
  * Results are in the inputs' order. After the commit, `indexChunks` runs for each document in turn.
  */
 export async function upsertDocuments(db: Db, tenantId: string, inputs: readonly DocumentInput[], opts: IngestOptions = {}): Promise<UpsertResult[]> {
-  // Checksum and chunking before the transaction: CPU work that should not hold the rows' locks.
-  const prepared = await prepareDocuments(inputs, opts);
-  const results = await db.transaction(async (tx) => {
-    const out: IndexedResult[] = [];
-    for (const run of distinctRuns(prepared)) out.push(...(await writeRun(tx, tenantId, run)));
-    return out;
-  });
+  const results = await writeDocumentBatch(db, tenantId, inputs, opts);
   for (const result of results) {
     if (!opts.indexChunks || !(result.chunkIds || opts.reindexUnchanged)) continue;
     const ids = result.chunkIds ?? (await chunkIdsOf(db, tenantId, result.documentId));
     if (ids.length > 0) await opts.indexChunks(db, tenantId, ids);
   }
   return results.map(({ chunkIds: _ids, ...out }) => out);
+}
+
+/** A document's outcome with its new chunks' ids (undefined: unchanged, nothing written). */
+export type IndexedResult = UpsertResult & { chunkIds: string[] | undefined };
+
+/**
+ * upsertDocuments without the indexing after the commit: for a caller that indexes each document on
+ * its own (the job worker, so one failing embedding fails one item), with the new chunks' ids.
+ */
+export async function writeDocumentBatch(db: Db, tenantId: string, inputs: readonly DocumentInput[], opts: IngestOptions = {}): Promise<IndexedResult[]> {
+  // Checksum and chunking before the transaction: CPU work that should not hold the rows' locks.
+  const prepared = await prepareDocuments(inputs, opts);
+  return db.transaction(async (tx) => {
+    const out: IndexedResult[] = [];
+    for (const run of distinctRuns(prepared)) out.push(...(await writeRun(tx, tenantId, run)));
+    return out;
+  });
 }
 
 interface PreparedDocument {
@@ -114,8 +125,6 @@ interface PreparedDocument {
   byteSize: number;
   chunks: Chunk[];
 }
-
-type IndexedResult = UpsertResult & { chunkIds: string[] | undefined };
 
 /** Checksums and chunks of the inputs; the ones not cut ahead are cut together, in one task where `opts.chunk` says. */
 async function prepareDocuments(inputs: readonly DocumentInput[], opts: IngestOptions): Promise<PreparedDocument[]> {

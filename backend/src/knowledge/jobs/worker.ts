@@ -1,11 +1,11 @@
 import type { Db } from '../../db/db.js';
 import type { Logger } from '../../logger.js';
 import { resolveChunkOptions, type ChunkOptions, type MarkdownChunker } from '../chunker.js';
-import { ingestFile, parsedInput, upsertDocuments, type ChunkIndexer, type UpsertResult } from '../ingest.js';
+import { ingestFile, parsedInput, writeDocumentBatch, type ChunkIndexer, type IndexedResult, type UpsertResult } from '../ingest.js';
 import { chunkIdsOf } from '../repository.js';
 import { ParseError, parseDocument } from '../parse/index.js';
 import type { CutDocument, DocumentParser } from '../parse/sandbox.js';
-import { claimNextItems, markItemFailed, markItemReady, msUntilNextDue, scheduleItemRetry, type ClaimedItem } from './repository.js';
+import { claimNextItems, markItemFailed, markItemReady, markItemsReady, msUntilNextDue, scheduleItemRetry, type ClaimedItem } from './repository.js';
 
 /** Attempts per document before a transient failure becomes a failed item. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -199,9 +199,9 @@ export class IngestionWorker {
     }
     if (parsed.length === 0) return;
     const tenantId = parsed[0]!.item.tenantId;
-    let results: UpsertResult[];
+    let results: IndexedResult[];
     try {
-      results = await upsertDocuments(
+      results = await writeDocumentBatch(
         db,
         tenantId,
         parsed.map(({ item, doc }) => parsedInput(item.externalId, doc, item.bytes.byteLength, item.tags)),
@@ -211,19 +211,33 @@ export class IngestionWorker {
       for (const { item } of parsed) await this.process(item, true);
       return;
     }
+    const indexed: { item: ClaimedItem; result: UpsertResult & { title: string } }[] = [];
     for (const [i, { item, doc }] of parsed.entries()) {
-      const result = results[i]!;
+      const { chunkIds, ...result } = results[i]!;
       try {
         // As upsertDocument does with reindexUnchanged: a retried item's chunks are embedded again.
         if (opts.indexChunks && (!result.unchanged || item.attempts > 1)) {
-          const ids = await chunkIdsOf(db, tenantId, result.documentId);
+          const ids = chunkIds ?? (await chunkIdsOf(db, tenantId, result.documentId));
           if (ids.length > 0) await opts.indexChunks(db, tenantId, ids);
         }
-        await this.recordReady(item, { ...result, title: doc.title });
+        indexed.push({ item, result: { ...result, title: doc.title } });
       } catch (err) {
         await this.recordFailure(item, err);
       }
     }
+    if (indexed.length > 0) await this.recordBatchReady(indexed);
+  }
+
+  /** Each item's outcome in one statement; if that fails, each on its own (a failure to record is logged there). */
+  private async recordBatchReady(done: { item: ClaimedItem; result: UpsertResult & { title: string } }[]): Promise<void> {
+    const tenantId = done[0]!.item.tenantId;
+    try {
+      await markItemsReady(this.db, tenantId, done.map(({ item, result }) => ({ itemId: item.id, outcome: result })));
+    } catch {
+      for (const { item, result } of done) await this.recordReady(item, result).catch((err: unknown) => this.recordFailure(item, err));
+      return;
+    }
+    for (const { item, result } of done) this.opts.onEvent?.({ type: 'ready', item, result });
   }
 
   private async recordReady(item: ClaimedItem, result: UpsertResult & { title: string }): Promise<void> {
