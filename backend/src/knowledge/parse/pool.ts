@@ -10,6 +10,13 @@ export interface PoolLimits extends SandboxLimits {
  * A few ParseSandboxes: each task goes to the one with the fewest tasks in hand. Threads start on
  * the first task a sandbox gets and end when idle (see ParseSandbox), so a server that ingests
  * nothing holds none. A task that kills its thread fails alone, and only that sandbox restarts.
+ *
+ * Written here rather than taken from piscina or tinypool: each sandbox already owns its thread's
+ * heap cap, time limit, restart and idle end, which is what those libraries would add; what is left
+ * is choosing a sandbox. One caveat with several threads: the sandbox's watch on memory outside the
+ * heap reads the whole process's resident size, so a file that balloons it can also stop a file
+ * being parsed beside it (both fail with the limit's reason; the job retries neither, as for any
+ * ParseError). One thread, the default on 2 cores, has no such neighbour.
  */
 export class SandboxPool {
   private readonly sandboxes: ParseSandbox[];
