@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -216,6 +217,18 @@ const envSchema = z.object({
    * below 128 MB PDF.js itself does not load.
    */
   PREX_INGEST_MEMORY_MB: z.coerce.number().int().min(128).max(16_384).default(512),
+  /**
+   * Worker threads that parse uploads and cut documents into chunks (the CPU work of ingestion, off
+   * the thread that answers chats), each with PREX_INGEST_MEMORY_MB of heap. Started on the first
+   * upload, ended when idle. Default: the cores less one for the API, at least 1, at most 4 (a
+   * 2-core machine gets 1).
+   */
+  PREX_INGEST_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => Math.min(4, Math.max(1, availableParallelism() - 1))),
   /** Wall-clock time one uploaded file may take to parse before it is stopped and fails. */
   PREX_INGEST_FILE_TIMEOUT_MS: positiveInt.default(120_000),
   /** Characters of text one document may yield (about 800 printed pages by default). */
@@ -298,6 +311,8 @@ export interface TranscriptionConfig {
 
 /** How uploaded files are parsed: the sandbox's memory and time, and the format limits (knowledge/parse). */
 export interface IngestionConfig {
+  /** Ingestion threads (SandboxPool). */
+  threads: number;
   memoryMb: number;
   timeoutMs: number;
   maxDocumentChars: number;
@@ -450,6 +465,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           : { kind: 'local', dir: e.PREX_ATTACHMENTS_DIR },
     },
     ingestion: {
+      threads: e.PREX_INGEST_THREADS,
       memoryMb: e.PREX_INGEST_MEMORY_MB,
       timeoutMs: e.PREX_INGEST_FILE_TIMEOUT_MS,
       maxDocumentChars: e.PREX_INGEST_MAX_CHARS,

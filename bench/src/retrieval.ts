@@ -2,8 +2,10 @@
  * Retrieval bench: ingestion throughput (MB of text per second through the normal ingestion path,
  * lexical only) on the FeedbackQA corpora (when ../shared/eval is present) and on a generated
  * corpus, on PGlite and on a Postgres server (Debian's, started on loopback): one document per
- * transaction (upsertDocument) and --batch documents per transaction (upsertDocuments), and with
- * --baseline an older backend's source, in the same run. Then search latency (median, p95) in one
+ * transaction (upsertDocument) and --batch documents per transaction (upsertDocuments: cut in this
+ * thread, and cut in an ingestion thread as the API does), and with --baseline an older backend's
+ * source, in the same run. Each row prints the event loop's longest gaps meanwhile: what a chat
+ * turn served by the same process would have waited. Then search latency (median, p95) in one
  * tenant of --chunks chunks with 10 other tenants' data present, on both engines.
  * Prints; never asserts timings.
  *
@@ -84,7 +86,10 @@ interface IngestBuild {
   migrate(db: Db, log: unknown): Promise<unknown>;
   createTenant(db: Db, input: { name: string; allowedOrigins: string[] }): Promise<{ tenant: { id: string } }>;
   upsertDocument(db: Db, tenantId: string, doc: CorpusDocument): Promise<{ chunks: number }>;
-  upsertDocuments?: (db: Db, tenantId: string, docs: CorpusDocument[]) => Promise<{ chunks: number }[]>;
+  upsertDocuments?: (db: Db, tenantId: string, docs: CorpusDocument[], opts?: { chunk?: unknown }) => Promise<{ chunks: number }[]>;
+  /** This build's ingestion threads (knowledge/parse/pool.ts): where the API and the job worker cut documents. */
+  chunkInThread?: unknown;
+  close?(): Promise<void>;
 }
 type CorpusDocument = { externalId: string; title: string; url?: string; content: string };
 
@@ -94,6 +99,13 @@ async function loadBuild(name: string, srcDir: string): Promise<IngestBuild> {
   return { name, search: s, migrate: m.migrate, createTenant: t.createTenant, upsertDocument: i.upsertDocument, upsertDocuments: i.upsertDocuments };
 }
 const current = await loadBuild('this build', path.join(repoRoot, 'backend/src'));
+{
+  // One ingestion thread, as a 2-core server gets (PREX_INGEST_THREADS' default there).
+  const [{ SandboxPool }, { DEFAULT_PARSE_LIMITS }] = await Promise.all([backend('knowledge/parse/pool.ts'), backend('knowledge/parse/index.ts')]);
+  const pool = new SandboxPool({ ...DEFAULT_PARSE_LIMITS, threads: 1, memoryMb: 512, timeoutMs: 600_000 });
+  current.chunkInThread = pool.chunk;
+  current.close = () => pool.close();
+}
 const baseline = values.baseline ? await loadBuild('baseline', path.join(path.resolve(repoRoot, values.baseline), 'src')) : undefined;
 
 // ---------------------------------------------------------------------------------------------
@@ -155,28 +167,63 @@ function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(2);
 }
 
-type Throughput = { docs: number; chunks: number; bytes: number; seconds: number };
+type Throughput = { docs: number; chunks: number; bytes: number; seconds: number; lagP99Ms: number; lagMaxMs: number };
 
-/** Ingests `docs` into a new tenant: one upsertDocument each, or upsertDocuments per `batch` documents. */
-async function ingestThroughput(build: IngestBuild, db: Db, docs: readonly CorpusDocument[], batch: number): Promise<Throughput> {
+/**
+ * Ingests `docs` into a new tenant: one upsertDocument each, or upsertDocuments per `batch` documents
+ * (cut in an ingestion thread when `inThread`). The event loop's delay meanwhile is what a chat turn
+ * served by the same process would wait for (on PGlite the database's statements count too).
+ */
+async function ingestThroughput(build: IngestBuild, db: Db, docs: readonly CorpusDocument[], batch: number, inThread = false): Promise<Throughput> {
   const tenantId = (await build.createTenant(db, { name: 'ingest', allowedOrigins: [] })).tenant.id;
   let chunks = 0;
+  if (inThread) await warmThread(build);
+  const gaps = loopGaps();
   const start = performance.now();
   if (batch === 1) {
     for (const doc of docs) chunks += (await build.upsertDocument(db, tenantId, doc)).chunks;
   } else {
+    const opts = inThread ? { chunk: build.chunkInThread } : {};
     for (let first = 0; first < docs.length; first += batch) {
-      for (const r of await build.upsertDocuments!(db, tenantId, docs.slice(first, first + batch))) chunks += r.chunks;
+      for (const r of await build.upsertDocuments!(db, tenantId, docs.slice(first, first + batch), opts)) chunks += r.chunks;
     }
   }
   const seconds = (performance.now() - start) / 1000;
+  const lag = gaps.stop();
   const bytes = docs.reduce((sum, doc) => sum + Buffer.byteLength(doc.title) + Buffer.byteLength(doc.content), 0);
-  return { docs: docs.length, chunks, bytes, seconds };
+  return { docs: docs.length, chunks, bytes, seconds, lagP99Ms: percentile(lag, 0.99), lagMaxMs: lag.at(-1) ?? 0 };
+}
+
+/**
+ * The gaps between the ticks of a 10 ms timer, sorted: how long a request to the same process
+ * would have waited for the event loop. (perf_hooks' monitorEventLoopDelay records nothing when the
+ * loop never gets back to its timers, which is what a run that never yields looks like.)
+ */
+function loopGaps(): { stop(): number[] } {
+  const gaps: number[] = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    gaps.push(now - last);
+    last = now;
+  }, 10);
+  return {
+    stop() {
+      clearInterval(timer);
+      gaps.push(performance.now() - last);
+      return gaps.sort((a, b) => a - b);
+    },
+  };
+}
+
+/** Starts the ingestion thread and loads its tables before the clock starts (a server pays this once per idle spell). */
+async function warmThread(build: IngestBuild): Promise<void> {
+  await (build.chunkInThread as (texts: string[], o: { maxTokens: number; overlapTokens: number }) => Promise<unknown>)(['# Warm\n\nup'], { maxTokens: 200, overlapTokens: 20 });
 }
 
 function printThroughput(label: string, r: Throughput): void {
   console.log(
-    `  ${label.padEnd(74)} ${String(r.docs).padStart(6)} docs ${String(r.chunks).padStart(7)} chunks ${mb(r.bytes).padStart(7)} MB ${r.seconds.toFixed(1).padStart(7)} s  ${(r.bytes / 1e6 / r.seconds).toFixed(3)} MB/s  ${Math.round(r.chunks / r.seconds)} chunks/s`,
+    `  ${label.padEnd(80)} ${String(r.docs).padStart(6)} docs ${String(r.chunks).padStart(7)} chunks ${mb(r.bytes).padStart(7)} MB ${r.seconds.toFixed(1).padStart(7)} s  ${(r.bytes / 1e6 / r.seconds).toFixed(3)} MB/s  ${String(Math.round(r.chunks / r.seconds)).padStart(5)} chunks/s  loop gaps p99 ${Math.round(r.lagP99Ms)} ms, max ${Math.round(r.lagMaxMs)} ms`,
   );
 }
 
@@ -339,6 +386,7 @@ try {
   if (!LATENCY_ONLY) await ingestionSection();
   if (!values['ingest-only']) await latencySection();
 } finally {
+  await current.close?.();
   await server?.stop();
 }
 
@@ -383,10 +431,16 @@ async function freshDb(engine: 'pglite' | 'postgres', build: IngestBuild, n: num
 
 async function ingestionSection(): Promise<void> {
   console.log(`ingestion throughput (normal ingestion path, lexical only; PGlite in memory${server ? ', Postgres 15 on loopback' : ''}; a fresh database each row)`);
-  const runs: { build: IngestBuild; batch: number; label: string }[] = [
+  // This build's batched rows twice: cut in this thread (as eval and the bench's baseline do) and in
+  // an ingestion thread (as the API, the job worker and `prex ingest` do).
+  const runs: { build: IngestBuild; batch: number; label: string; inThread?: boolean }[] = [
     ...(baseline ? [{ build: baseline, batch: 1, label: 'baseline, one document per transaction' }] : []),
     { build: current, batch: 1, label: 'one document per transaction' },
-    ...BATCHES.map((batch) => ({ build: current, batch, label: `${batch} documents per transaction` })),
+    ...BATCHES.flatMap((batch) => [
+      ...(baseline ? [{ build: baseline, batch, label: `baseline, ${batch} documents per transaction` }] : []),
+      { build: current, batch, label: `${batch} documents per transaction` },
+      { build: current, batch, label: `${batch} documents per transaction, cut in a thread`, inThread: true },
+    ]),
   ];
   let n = 0;
   let turn = 0;
@@ -398,7 +452,7 @@ async function ingestionSection(): Promise<void> {
       for (const run of rotated) {
         const db = await freshDb(engine, run.build, n++);
         try {
-          printThroughput(`${corpus.name}, ${engine}, ${run.label}`, await ingestThroughput(run.build, db, corpus.docs, run.batch));
+          printThroughput(`${corpus.name}, ${engine}, ${run.label}`, await ingestThroughput(run.build, db, corpus.docs, run.batch, run.inThread));
         } finally {
           await db.close();
         }

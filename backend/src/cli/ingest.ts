@@ -13,7 +13,7 @@ import { MAX_CHUNK_TOKENS, MIN_CHUNK_TOKENS } from '../knowledge/chunker.js';
 import type { FileInput } from '../knowledge/ingest.js';
 import { createJob, listJobItems } from '../knowledge/jobs/repository.js';
 import { IngestionWorker, type WorkerEvent } from '../knowledge/jobs/worker.js';
-import { ParseSandbox } from '../knowledge/parse/sandbox.js';
+import { SandboxPool } from '../knowledge/parse/pool.js';
 import { detectFormat, unsupportedReason } from '../knowledge/parse/index.js';
 import { configureRetrieval, createOpenAIEmbedder } from '../knowledge/search/index.js';
 import { createLogger } from '../logger.js';
@@ -156,12 +156,13 @@ async function ingestDirect(paths: string[], options: IngestCliOptions): Promise
     console.log(`Ingesting ${items.length} document(s) into tenant ${tenant.id} (${tenant.name}), job ${jobId}${tagsNote(options.tags)}`);
     const progress = progressReporter(items.length, options.progress);
     // The same limits as the server's uploads: a hostile file fails alone, the run goes on.
-    const sandbox = new ParseSandbox(config.ingestion);
+    const sandbox = new SandboxPool(config.ingestion);
     const worker = new IngestionWorker(db, {
       log,
       jobId,
       indexChunks: retrieval.indexChunks,
       parse: sandbox.parse,
+      chunk: sandbox.chunk,
       chunking: options.chunkTokens ? { maxTokens: options.chunkTokens } : undefined,
       onEvent: (e: WorkerEvent) => {
         if (e.type === 'started') progress.line(e.item.externalId);

@@ -23,7 +23,7 @@ import { deleteDocument, ingestFile, listDocuments, type ChunkIndexer, type File
 import { createJob, latestItems, listJobs } from './jobs/repository.js';
 import { IngestionWorker, type WorkerEvent } from './jobs/worker.js';
 import { ParseError } from './parse/index.js';
-import { ParseSandbox } from './parse/sandbox.js';
+import { SandboxPool } from './parse/pool.js';
 import { findDocument, setDocumentTags } from './repository.js';
 import type { Retrieval } from './search/index.js';
 import { createStaffKnowledgeRoutes } from './staff-routes.js';
@@ -38,7 +38,7 @@ export interface KnowledgeFeatureDeps {
   /** The test searches and the embedding step after a document's chunks are written (app.ts builds it). */
   retrieval: Retrieval;
   chunking?: ChunkOptions | undefined;
-  /** The memory, time and format limits uploaded files are parsed under (config.ingestion). */
+  /** The ingestion threads, and the memory, time and format limits uploaded files are parsed under (config.ingestion). */
   ingestion: IngestionConfig;
   /** Jobs queued and items processed, by outcome. */
   metrics?: Metrics | undefined;
@@ -52,8 +52,9 @@ export interface KnowledgeFeature extends Feature {
 /**
  * The tenant's knowledge base, for its own servers (secret key), and the worker that ingests queued uploads.
  * The console's Knowledge routes (staff-routes.ts) are built here too, to queue on the same worker.
- * Every file and JSON document is parsed in a ParseSandbox (a worker thread under memory, time and
- * format limits), so a hostile upload fails alone instead of taking the API down for every tenant.
+ * Every file and JSON document is parsed and cut into chunks in a SandboxPool (worker threads under
+ * memory, time and format limits), so a hostile upload fails alone instead of taking the API down for
+ * every tenant, and a large one does not hold the event loop that answers every tenant's chats.
  *
  * - POST   /v1/admin/documents            JSON: one text document, ingested now (201/200)
  *                                         multipart/form-data: files (+ tags for all of them), queued as a job (202)
@@ -69,10 +70,11 @@ export interface KnowledgeFeature extends Feature {
 export function createKnowledgeFeature(deps: KnowledgeFeatureDeps): KnowledgeFeature {
   const { db, log } = deps;
   const { indexChunks } = deps.retrieval;
-  const sandbox = new ParseSandbox(deps.ingestion);
-  const worker = new IngestionWorker(db, { log, indexChunks, chunking: deps.chunking, parse: sandbox.parse, keepAlive: false, onEvent: countItem(deps.metrics) });
+  const sandbox = new SandboxPool(deps.ingestion);
+  const { parse, chunk } = sandbox;
+  const worker = new IngestionWorker(db, { log, indexChunks, chunking: deps.chunking, parse, chunk, keepAlive: false, onEvent: countItem(deps.metrics) });
   const routes = deps.routes.admin();
-  addDocumentRoutes(routes, deps, worker, { ...deps.chunking, indexChunks, parse: sandbox.parse });
+  addDocumentRoutes(routes, deps, worker, { ...deps.chunking, indexChunks, parse, chunk });
   addJobRoutes(routes, db, worker, deps.metrics);
   const staffRoutes = createStaffKnowledgeRoutes({ db, routes: deps.routes, retrieval: deps.retrieval, worker, agentTags: deps.agentTags, metrics: deps.metrics });
   return {

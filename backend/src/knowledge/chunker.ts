@@ -86,7 +86,25 @@ export function countTokens(text: string): number {
   return total;
 }
 
-export function resolveChunkOptions(opts: ChunkOptions = {}): Required<{ maxTokens: number; overlapTokens: number }> {
+/** Chunk options with their defaults applied and checked (resolveChunkOptions). */
+export type ResolvedChunkOptions = Required<{ maxTokens: number; overlapTokens: number }>;
+
+/**
+ * A document's chunks cut ahead of its upsert (in an ingestion thread, see parse/sandbox.ts), with
+ * the options they were cut with: ingestion uses them only when its own options are the same.
+ */
+export interface CutChunks {
+  options: ResolvedChunkOptions;
+  chunks: Chunk[];
+}
+
+/**
+ * Cuts several Markdown texts into chunks somewhere else than the calling thread (a ParseSandbox's
+ * chunk), in the texts' order. chunkMarkdown is the same work in this thread.
+ */
+export type MarkdownChunker = (texts: readonly string[], options: ResolvedChunkOptions) => Promise<Chunk[][]>;
+
+export function resolveChunkOptions(opts: ChunkOptions = {}): ResolvedChunkOptions {
   const maxTokens = Math.floor(opts.maxTokens ?? DEFAULT_CHUNK_TOKENS);
   if (!(maxTokens >= MIN_CHUNK_TOKENS && maxTokens <= MAX_CHUNK_TOKENS)) {
     throw new RangeError(`chunk token budget must be between ${MIN_CHUNK_TOKENS} and ${MAX_CHUNK_TOKENS} (got ${opts.maxTokens})`);

@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/db.js';
-import { chunkMarkdown, resolveChunkOptions, SECTION_SEPARATOR, type Chunk, type ChunkOptions } from './chunker.js';
-import { parseDocument, type DocumentFormat, type ParsedDocument, type ParseInput } from './parse/index.js';
-import type { DocumentParser } from './parse/sandbox.js';
+import {
+  chunkMarkdown,
+  resolveChunkOptions,
+  SECTION_SEPARATOR,
+  type Chunk,
+  type ChunkOptions,
+  type CutChunks,
+  type MarkdownChunker,
+  type ResolvedChunkOptions,
+} from './chunker.js';
+import { parseDocument, type DocumentFormat, type ParseInput } from './parse/index.js';
+import type { CutDocument, DocumentParser } from './parse/sandbox.js';
 import { anchorLearnedQuestions } from './learning/store.js';
 import { chunkIdsOf, findDocuments, recordVersions, replaceChunksOf, setTagsOf, writeDocuments, type WrittenDocument } from './repository.js';
 
@@ -21,6 +30,8 @@ export interface DocumentInput {
   byteSize?: number | undefined;
   /** For agents' knowledge filters: replaces the stored tags. Undefined keeps them (none for a new document). */
   tags?: readonly string[] | undefined;
+  /** `content`'s chunks, cut ahead in an ingestion thread; used when cut with this upsert's options, else it cuts. */
+  cut?: CutChunks | undefined;
 }
 
 /**
@@ -36,6 +47,11 @@ export interface IngestOptions extends ChunkOptions {
   indexChunks?: ChunkIndexer | undefined;
   /** Call indexChunks for an unchanged document too (a retry after indexing failed). */
   reindexUnchanged?: boolean | undefined;
+  /**
+   * Where documents without `cut` chunks are cut: a SandboxPool's chunk (an ingestion thread, off
+   * this event loop); default chunkMarkdown in this thread.
+   */
+  chunk?: MarkdownChunker | undefined;
 }
 
 export interface UpsertResult {
@@ -76,19 +92,30 @@ export async function upsertDocument(db: Db, tenantId: string, input: DocumentIn
  * Results are in the inputs' order. After the commit, `indexChunks` runs for each document in turn.
  */
 export async function upsertDocuments(db: Db, tenantId: string, inputs: readonly DocumentInput[], opts: IngestOptions = {}): Promise<UpsertResult[]> {
-  // Checksum and chunking before the transaction: CPU work that should not hold the rows' locks.
-  const prepared = inputs.map((input) => prepareDocument(input, opts));
-  const results = await db.transaction(async (tx) => {
-    const out: IndexedResult[] = [];
-    for (const run of distinctRuns(prepared)) out.push(...(await writeRun(tx, tenantId, run)));
-    return out;
-  });
+  const results = await writeDocumentBatch(db, tenantId, inputs, opts);
   for (const result of results) {
     if (!opts.indexChunks || !(result.chunkIds || opts.reindexUnchanged)) continue;
     const ids = result.chunkIds ?? (await chunkIdsOf(db, tenantId, result.documentId));
     if (ids.length > 0) await opts.indexChunks(db, tenantId, ids);
   }
   return results.map(({ chunkIds: _ids, ...out }) => out);
+}
+
+/** A document's outcome with its new chunks' ids (undefined: unchanged, nothing written). */
+export type IndexedResult = UpsertResult & { chunkIds: string[] | undefined };
+
+/**
+ * upsertDocuments without the indexing after the commit: for a caller that indexes each document on
+ * its own (the job worker, so one failing embedding fails one item), with the new chunks' ids.
+ */
+export async function writeDocumentBatch(db: Db, tenantId: string, inputs: readonly DocumentInput[], opts: IngestOptions = {}): Promise<IndexedResult[]> {
+  // Checksum and chunking before the transaction: CPU work that should not hold the rows' locks.
+  const prepared = await prepareDocuments(inputs, opts);
+  return db.transaction(async (tx) => {
+    const out: IndexedResult[] = [];
+    for (const run of distinctRuns(prepared)) out.push(...(await writeRun(tx, tenantId, run)));
+    return out;
+  });
 }
 
 interface PreparedDocument {
@@ -99,16 +126,24 @@ interface PreparedDocument {
   chunks: Chunk[];
 }
 
-type IndexedResult = UpsertResult & { chunkIds: string[] | undefined };
-
-function prepareDocument(input: DocumentInput, opts: ChunkOptions): PreparedDocument {
-  return {
+/** Checksums and chunks of the inputs; the ones not cut ahead are cut together, in one task where `opts.chunk` says. */
+async function prepareDocuments(inputs: readonly DocumentInput[], opts: IngestOptions): Promise<PreparedDocument[]> {
+  const options = resolveChunkOptions(opts);
+  const uncut = inputs.filter((input) => !cutWith(input.cut, options));
+  const texts = uncut.map((input) => input.content);
+  const cuts = texts.length === 0 ? [] : opts.chunk ? await opts.chunk(texts, options) : texts.map((text) => chunkMarkdown(text, options));
+  const cutOf = new Map(uncut.map((input, i) => [input, cuts[i]!]));
+  return inputs.map((input) => ({
     input,
-    checksum: documentChecksum(input, opts),
+    checksum: documentChecksum(input, options),
     format: input.format ?? 'markdown',
     byteSize: input.byteSize ?? Buffer.byteLength(input.content, 'utf8'),
-    chunks: withoutTitleHeading(chunkMarkdown(input.content, opts), input.title),
-  };
+    chunks: withoutTitleHeading(cutOf.get(input) ?? input.cut!.chunks, input.title),
+  }));
+}
+
+function cutWith(cut: CutChunks | undefined, options: ResolvedChunkOptions): boolean {
+  return cut !== undefined && cut.options.maxTokens === options.maxTokens && cut.options.overlapTokens === options.overlapTokens;
 }
 
 /** Consecutive runs without a repeated externalId: one statement cannot write a row twice. */
@@ -194,7 +229,7 @@ export function upsertParsed(
   db: Db,
   tenantId: string,
   externalId: string,
-  doc: ParsedDocument,
+  doc: CutDocument,
   byteSize: number,
   opts: IngestOptions = {},
   tags?: readonly string[],
@@ -202,9 +237,9 @@ export function upsertParsed(
   return upsertDocument(db, tenantId, parsedInput(externalId, doc, byteSize, tags), opts);
 }
 
-/** A parsed document as the input of upsertDocument(s). */
-export function parsedInput(externalId: string, doc: ParsedDocument, byteSize: number, tags?: readonly string[]): DocumentInput {
-  return { externalId, title: doc.title, url: doc.url, content: doc.markdown, format: doc.format, byteSize, tags };
+/** A parsed document (with its chunks, when its parser cut them) as the input of upsertDocument(s). */
+export function parsedInput(externalId: string, doc: CutDocument, byteSize: number, tags?: readonly string[]): DocumentInput {
+  return { externalId, title: doc.title, url: doc.url, content: doc.markdown, format: doc.format, byteSize, tags, cut: doc.cut };
 }
 
 export interface FileInput extends ParseInput {
@@ -215,8 +250,9 @@ export interface FileInput extends ParseInput {
 
 export interface FileIngestOptions extends IngestOptions {
   /**
-   * How the file is parsed: a ParseSandbox's parse for uploads (memory, time and format limits,
-   * off the API's thread); default parseDocument in this thread, with the format limits only.
+   * How the file is parsed: a SandboxPool's parse for uploads (memory, time and format limits, and
+   * the chunking too, off the API's thread); default parseDocument in this thread, with the format
+   * limits only.
    */
   parse?: DocumentParser | undefined;
 }
@@ -227,8 +263,12 @@ export interface FileIngestOptions extends IngestOptions {
  * is thrown before anything is written.
  */
 export async function ingestFile(db: Db, tenantId: string, file: FileInput, opts: FileIngestOptions = {}): Promise<UpsertResult & { title: string; format: DocumentFormat }> {
-  const { parse = parseDocument, ...ingest } = opts;
-  const parsed = await parse(file);
+  const { parse = parseInThisThread, ...ingest } = opts;
+  // Checked here, before the file goes anywhere: bad options are the caller's (a RangeError), not the file's.
+  const parsed = await parse(file, resolveChunkOptions(ingest));
   const result = await upsertParsed(db, tenantId, file.externalId, parsed, file.bytes.byteLength, ingest, file.tags);
   return { ...result, title: parsed.title, format: parsed.format };
 }
+
+/** parseDocument as a DocumentParser: it does not cut, so upsertDocuments does (where opts.chunk says). */
+const parseInThisThread: DocumentParser = (input) => parseDocument(input);

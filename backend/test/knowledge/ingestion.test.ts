@@ -148,12 +148,14 @@ describe.each<Engine>(['pglite', 'postgres'])('ingestion on %s', (engine) => {
     const smallFiles = (prefix: string, n: number) =>
       Array.from({ length: n }, (_, i) => ({ externalId: `${prefix}${i}.md`, filename: `${prefix}${i}.md`, bytes: utf8(`# ${prefix} ${i}\n\nBatch text number ${i}.`) }));
 
-    it("ingests a job's small files together: one chunks insert for the batch, each item ready with its own outcome", async () => {
+    it("ingests a job's small files together: one chunks insert and one status update for the batch, each item ready with its own outcome", async () => {
       const t = await tenant();
       const counted = counting(db, /insert into chunks/);
+      const marked = counting(counted.db, /set status = 'ready'/);
       const jobId = await createJob(db, t, 'api', smallFiles('b', 6));
-      await new IngestionWorker(counted.db, { log: silentLog, jobId }).run();
+      await new IngestionWorker(marked.db, { log: silentLog, jobId }).run();
       expect(counted.state.count).toBe(1);
+      expect(marked.state.count).toBe(1);
       const items = await listJobItems(db, t, jobId);
       expect(items.map((i) => [i.externalId, i.status, i.attempts, i.version, i.chunks])).toEqual(
         Array.from({ length: 6 }, (_, i) => [`b${i}.md`, 'ready', 1, 1, 1]),

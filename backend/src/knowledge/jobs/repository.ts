@@ -207,6 +207,27 @@ export async function markItemReady(db: Db, tenantId: string, itemId: string, ou
   );
 }
 
+/** markItemReady for several items of one tenant in one statement (a batch's items: one round trip, not one each). */
+export async function markItemsReady(db: Db, tenantId: string, items: readonly { itemId: string; outcome: ItemOutcome }[]): Promise<void> {
+  if (items.length === 0) return;
+  const column = <T>(pick: (i: { itemId: string; outcome: ItemOutcome }) => T) => items.map(pick);
+  await db.query(
+    `update ingestion_job_items i
+        set status = 'ready', error = null, payload = null, locked_until = null, updated_at = now(),
+            document_id = x.document_id, version = x.version, chunk_count = x.chunk_count, unchanged = x.unchanged
+       from unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::bool[]) as x(id, document_id, version, chunk_count, unchanged)
+      where i.tenant_id = $1 and i.id = x.id`,
+    [
+      tenantId,
+      column((i) => i.itemId),
+      column((i) => i.outcome.documentId),
+      column((i) => i.outcome.version),
+      column((i) => i.outcome.chunks),
+      column((i) => i.outcome.unchanged),
+    ],
+  );
+}
+
 export async function markItemFailed(db: Db, tenantId: string, itemId: string, reason: string): Promise<void> {
   await db.query(
     `update ingestion_job_items

@@ -1,11 +1,11 @@
 import type { Db } from '../../db/db.js';
 import type { Logger } from '../../logger.js';
-import type { ChunkOptions } from '../chunker.js';
-import { ingestFile, parsedInput, upsertDocuments, type ChunkIndexer, type UpsertResult } from '../ingest.js';
+import { resolveChunkOptions, type ChunkOptions, type MarkdownChunker } from '../chunker.js';
+import { ingestFile, parsedInput, writeDocumentBatch, type ChunkIndexer, type IndexedResult, type UpsertResult } from '../ingest.js';
 import { chunkIdsOf } from '../repository.js';
-import { ParseError, parseDocument, type ParsedDocument } from '../parse/index.js';
-import type { DocumentParser } from '../parse/sandbox.js';
-import { claimNextItems, markItemFailed, markItemReady, msUntilNextDue, scheduleItemRetry, type ClaimedItem } from './repository.js';
+import { ParseError, parseDocument } from '../parse/index.js';
+import type { CutDocument, DocumentParser } from '../parse/sandbox.js';
+import { claimNextItems, markItemFailed, markItemReady, markItemsReady, msUntilNextDue, scheduleItemRetry, type ClaimedItem } from './repository.js';
 
 /** Attempts per document before a transient failure becomes a failed item. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -41,8 +41,10 @@ export interface WorkerOptions {
   chunking?: ChunkOptions | undefined;
   /** The embedding step after chunks are written (see ingest.ts ChunkIndexer). */
   indexChunks?: ChunkIndexer | undefined;
-  /** How files are parsed: a ParseSandbox's parse (see ingest.ts FileIngestOptions). */
+  /** How files are parsed (and cut into chunks): a SandboxPool's parse (see ingest.ts FileIngestOptions). */
   parse?: DocumentParser | undefined;
+  /** Where texts a parser did not cut are cut: a SandboxPool's chunk (see ingest.ts IngestOptions). */
+  chunk?: MarkdownChunker | undefined;
   onEvent?: ((event: WorkerEvent) => void) | undefined;
   /**
    * Whether a wait for a retry keeps the process alive (default true: the CLI waits for its job).
@@ -64,7 +66,7 @@ export function isPermanentFailure(err: unknown): boolean {
 /**
  * The background ingestion loop, in-process: takes the next queued item, with more small ones of the
  * same tenant when they are due (a batch), parses each (through `parse`: the server and the CLI hand
- * it a ParseSandbox, so parsing runs off this thread under limits) and ingests the batch in one
+ * it a SandboxPool, so parsing and chunking run off this thread under limits) and ingests the batch in one
  * transaction; when that fails, each item again in its own transaction, so a failure never touches
  * what other items indexed. Records each item's outcome,
  * and goes on until nothing is due; retries wait in the queue with a backoff (next_attempt_at).
@@ -162,7 +164,7 @@ export class IngestionWorker {
         db,
         item.tenantId,
         { externalId: item.externalId, bytes: item.bytes, filename: item.filename, mimeType: item.mimeType, format: item.format, title: item.title, url: item.url, tags: item.tags },
-        { ...opts.chunking, indexChunks: opts.indexChunks, reindexUnchanged: item.attempts > 1, parse: opts.parse },
+        { ...opts.chunking, indexChunks: opts.indexChunks, reindexUnchanged: item.attempts > 1, parse: opts.parse, chunk: opts.chunk },
       );
       await this.recordReady(item, result);
     } catch (err) {
@@ -171,50 +173,71 @@ export class IngestionWorker {
   }
 
   /**
-   * Several items of one tenant: parsed one by one (a file that fails to parse fails alone), then
-   * ingested in one transaction. If that transaction fails, each parsed item is processed again on
-   * its own, with its own retries. Embedding (indexChunks) runs per item after the commit.
+   * Several items of one tenant: parsed and cut into chunks (a file that fails to parse fails alone;
+   * with a SandboxPool of several threads, several at once), then ingested in one transaction. If
+   * that transaction fails, each parsed item is processed again on its own, with its own retries.
+   * Embedding (indexChunks) runs per item after the commit.
    */
   private async processBatch(items: ClaimedItem[]): Promise<void> {
     const { db, opts } = this;
-    const parse = opts.parse ?? parseDocument;
-    const parsed: { item: ClaimedItem; doc: ParsedDocument }[] = [];
-    for (const item of items) {
-      opts.onEvent?.({ type: 'started', item });
-      try {
-        const doc = await parse({ bytes: item.bytes, filename: item.filename, mimeType: item.mimeType, format: item.format, title: item.title, url: item.url });
-        parsed.push({ item, doc });
-      } catch (err) {
-        await this.recordFailure(item, err);
-      }
+    const parse = opts.parse ?? ((input) => parseDocument(input));
+    for (const item of items) opts.onEvent?.({ type: 'started', item });
+    const outcomes = await Promise.all(
+      items.map(async (item) => {
+        try {
+          const input = { bytes: item.bytes, filename: item.filename, mimeType: item.mimeType, format: item.format, title: item.title, url: item.url };
+          return { item, doc: await parse(input, resolveChunkOptions(opts.chunking)) };
+        } catch (err) {
+          return { item, err };
+        }
+      }),
+    );
+    const parsed: { item: ClaimedItem; doc: CutDocument }[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.doc) parsed.push({ item: outcome.item, doc: outcome.doc });
+      else await this.recordFailure(outcome.item, outcome.err);
     }
     if (parsed.length === 0) return;
     const tenantId = parsed[0]!.item.tenantId;
-    let results: UpsertResult[];
+    let results: IndexedResult[];
     try {
-      results = await upsertDocuments(
+      results = await writeDocumentBatch(
         db,
         tenantId,
         parsed.map(({ item, doc }) => parsedInput(item.externalId, doc, item.bytes.byteLength, item.tags)),
-        opts.chunking,
+        { ...opts.chunking, chunk: opts.chunk },
       );
     } catch {
       for (const { item } of parsed) await this.process(item, true);
       return;
     }
+    const indexed: { item: ClaimedItem; result: UpsertResult & { title: string } }[] = [];
     for (const [i, { item, doc }] of parsed.entries()) {
-      const result = results[i]!;
+      const { chunkIds, ...result } = results[i]!;
       try {
         // As upsertDocument does with reindexUnchanged: a retried item's chunks are embedded again.
         if (opts.indexChunks && (!result.unchanged || item.attempts > 1)) {
-          const ids = await chunkIdsOf(db, tenantId, result.documentId);
+          const ids = chunkIds ?? (await chunkIdsOf(db, tenantId, result.documentId));
           if (ids.length > 0) await opts.indexChunks(db, tenantId, ids);
         }
-        await this.recordReady(item, { ...result, title: doc.title });
+        indexed.push({ item, result: { ...result, title: doc.title } });
       } catch (err) {
         await this.recordFailure(item, err);
       }
     }
+    if (indexed.length > 0) await this.recordBatchReady(indexed);
+  }
+
+  /** Each item's outcome in one statement; if that fails, each on its own (a failure to record is logged there). */
+  private async recordBatchReady(done: { item: ClaimedItem; result: UpsertResult & { title: string } }[]): Promise<void> {
+    const tenantId = done[0]!.item.tenantId;
+    try {
+      await markItemsReady(this.db, tenantId, done.map(({ item, result }) => ({ itemId: item.id, outcome: result })));
+    } catch {
+      for (const { item, result } of done) await this.recordReady(item, result).catch((err: unknown) => this.recordFailure(item, err));
+      return;
+    }
+    for (const { item, result } of done) this.opts.onEvent?.({ type: 'ready', item, result });
   }
 
   private async recordReady(item: ClaimedItem, result: UpsertResult & { title: string }): Promise<void> {

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import type { CutChunks, MarkdownChunker, ResolvedChunkOptions } from '../chunker.js';
 import { formatCount, type ParseLimits } from './limits.js';
-import type { ParseReply, ParseRequest } from './sandbox-worker.js';
+import type { SandboxReply, SandboxRequest, SandboxResult, SandboxTask } from './sandbox-worker.js';
 import { fileLabel, ParseError, type ParsedDocument, type ParseInput } from './types.js';
 
 /** The limits of one parse in the sandbox: the format limits plus memory and time for the whole file. */
@@ -11,8 +12,14 @@ export interface SandboxLimits extends ParseLimits {
   timeoutMs: number;
 }
 
-/** What ingestion calls to turn a file into a document: parseDocument in-process, or a sandbox's parse. */
-export type DocumentParser = (input: ParseInput) => Promise<ParsedDocument>;
+/** A parsed document, with its chunks when the parser was asked to cut it too. */
+export type CutDocument = ParsedDocument & { cut?: CutChunks | undefined };
+
+/**
+ * What ingestion calls to turn a file into a document: parseDocument in-process (which ignores
+ * `chunking`: ingestion then cuts in its own thread), or a sandbox's parse (which cuts in its thread).
+ */
+export type DocumentParser = (input: ParseInput, chunking?: ResolvedChunkOptions) => Promise<CutDocument>;
 
 /**
  * An idle parsing thread is kept this long for the next file (starting one and loading the parsers
@@ -25,32 +32,49 @@ const STACK_MB = 4;
 const MEMORY_WATCH_MS = 100;
 
 /**
- * Parses untrusted files in a worker thread, so a hostile one costs the API process neither its heap
- * nor its event loop: the thread has its own heap capped at `memoryMb` (V8 ends the thread, not the
+ * Parses untrusted files, and cuts texts into chunks, in a worker thread, so neither a hostile file
+ * nor a large upload costs the API process its heap or its event loop: the thread has its own heap capped at `memoryMb` (V8 ends the thread, not the
  * process, when it is exhausted), each file gets `timeoutMs` before the thread is terminated, and the
  * format limits are checked in the thread while the file is read. Memory V8 does not count in the
  * heap (inflated buffers) is watched from here: the process's resident size growing by more than
  * twice `memoryMb` during a parse ends it too. Every limit fails only that file, with a
  * ParseError('limit') saying which; the next file gets a fresh thread.
  *
- * Files are parsed one at a time: the ingestion queue hands over one item at a time anyway, and a
- * second parse would only compete with the API for the cores of a small machine.
+ * One sandbox runs one task at a time, in order; SandboxPool spreads tasks over several.
  */
 export class ParseSandbox {
   private thread: Worker | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
   private nextId = 1;
   private closed = false;
 
   constructor(private readonly limits: SandboxLimits) {}
 
-  /** Parses one file in the sandbox (after the files before it); throws what parseDocument would, or a ParseError('limit'). */
-  readonly parse: DocumentParser = (input) => {
-    const run = this.queue.then(() => this.parseNow(input));
-    this.queue = run.catch(() => undefined);
-    return run;
+  /**
+   * Parses one file in the sandbox (after the tasks before it), and with `chunking` cuts its text
+   * too; throws what parseDocument would, or a ParseError('limit').
+   */
+  readonly parse: DocumentParser = async (input, chunking) => {
+    const { document, chunks } = await this.enqueue({ kind: 'parse', input, limits: this.formatLimits(), chunking }, fileLabel(input), 'parse');
+    if (!document) throw new Error(`the parsing thread answered without a document for ${fileLabel(input)}`);
+    return chunking && chunks?.[0] ? { ...document, cut: { options: chunking, chunks: chunks[0] } } : document;
   };
+
+  /** Cuts Markdown texts into chunks in the sandbox (after the tasks before it), in their order. */
+  readonly chunk: MarkdownChunker = async (texts, chunking) => {
+    if (texts.length === 0) return [];
+    const what = texts.length === 1 ? 'the document' : `${formatCount(texts.length)} documents`;
+    const { chunks } = await this.enqueue({ kind: 'chunk', texts, chunking }, what, 'chunk');
+    if (chunks?.length !== texts.length) throw new Error(`the ingestion thread answered with ${chunks?.length ?? 0} chunk lists for ${texts.length} texts`);
+    return chunks;
+  };
+
+  /** Tasks queued or running here (SandboxPool sends the next task to the least busy sandbox). */
+  get pending(): number {
+    return this.waiting;
+  }
 
   /** Ends the parsing thread after the file in hand. */
   async close(): Promise<void> {
@@ -59,13 +83,24 @@ export class ParseSandbox {
     await this.endThread();
   }
 
-  private async parseNow(input: ParseInput): Promise<ParsedDocument> {
+  private formatLimits(): ParseLimits {
+    return { maxDocumentChars: this.limits.maxDocumentChars, maxPdfPages: this.limits.maxPdfPages };
+  }
+
+  private enqueue(task: SandboxTask, what: string, verb: TaskVerb): Promise<SandboxResult> {
+    this.waiting += 1;
+    const run = this.queue.then(() => this.runNow(task, what, verb)).finally(() => (this.waiting -= 1));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runNow(task: SandboxTask, what: string, verb: TaskVerb): Promise<SandboxResult> {
     if (this.closed) throw new Error('the parse sandbox is closed');
     clearTimeout(this.idleTimer);
     const thread = (this.thread ??= this.newThread());
     thread.ref();
     try {
-      return await this.exchange(thread, input);
+      return await this.exchange(thread, task, what, verb);
     } finally {
       if (this.thread === thread) {
         thread.unref();
@@ -74,40 +109,39 @@ export class ParseSandbox {
     }
   }
 
-  /** Sends one file and waits for the answer, a limit, or the thread's end. */
-  private exchange(thread: Worker, input: ParseInput): Promise<ParsedDocument> {
-    const what = fileLabel(input);
-    const { memoryMb, timeoutMs, maxDocumentChars, maxPdfPages } = this.limits;
-    const request: ParseRequest = { id: this.nextId++, input, limits: { maxDocumentChars, maxPdfPages } };
-    return new Promise<ParsedDocument>((resolve, reject) => {
+  /** Sends one task and waits for the answer, a limit, or the thread's end. `what` and `verb` name it in errors. */
+  private exchange(thread: Worker, task: SandboxTask, what: string, verb: TaskVerb): Promise<SandboxResult> {
+    const { memoryMb, timeoutMs } = this.limits;
+    const request: SandboxRequest = { ...task, id: this.nextId++ };
+    return new Promise<SandboxResult>((resolve, reject) => {
       const rssAtStart = process.memoryUsage.rss();
       const stop = (err: Error) => {
         settle();
         void this.endThread(thread);
         reject(err);
       };
-      const timer = setTimeout(() => stop(new ParseError('limit', `${what} took longer than ${seconds(timeoutMs)} to parse (the limit per file) and was stopped`)), timeoutMs);
+      const timer = setTimeout(() => stop(new ParseError('limit', `${what} took longer than ${seconds(timeoutMs)} to ${verb} (the limit per file) and was stopped`)), timeoutMs);
       const memoryWatch = setInterval(() => {
-        if (process.memoryUsage.rss() - rssAtStart > 2 * memoryMb * MB) stop(outOfMemory(what, memoryMb));
+        if (process.memoryUsage.rss() - rssAtStart > 2 * memoryMb * MB) stop(outOfMemory(what, verb, memoryMb));
       }, MEMORY_WATCH_MS);
-      const onMessage = (reply: ParseReply) => {
+      const onMessage = (reply: SandboxReply) => {
         if (reply.id !== request.id) return;
         settle();
-        if (reply.ok) resolve(reply.document);
+        if (reply.ok) resolve(reply.result);
         else if ('parseError' in reply) reject(new ParseError(reply.parseError.reason, reply.parseError.message));
-        else reject(new Error(`${what} could not be parsed: ${reply.failure}`));
+        else reject(new Error(`${what} could not be ${PAST[verb]}: ${reply.failure}`));
       };
       const onError = (err: Error & { code?: string }) => {
         settle();
         this.forget(thread);
         // V8 ended the thread at its heap limit: this file's doing. Anything else is a fault to retry.
-        if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') reject(outOfMemory(what, memoryMb));
-        else reject(new Error(`the parsing thread failed on ${what}: ${err.message}`));
+        if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') reject(outOfMemory(what, verb, memoryMb));
+        else reject(new Error(`the ingestion thread failed on ${what}: ${err.message}`));
       };
       const onExit = (code: number) => {
         settle();
         this.forget(thread);
-        reject(new Error(`the parsing thread exited (code ${code}) while parsing ${what}`));
+        reject(new Error(`the ingestion thread exited (code ${code}) during the ${verb} of ${what}`));
       };
       const settle = () => {
         clearTimeout(timer);
@@ -143,6 +177,10 @@ export class ParseSandbox {
 
 const MB = 1024 * 1024;
 
+/** How a task is named in its errors ("took longer than 2 s to parse", "could not be chunked"). */
+type TaskVerb = SandboxTask['kind'];
+const PAST: Record<TaskVerb, string> = { parse: 'parsed', chunk: 'chunked' };
+
 /**
  * The parsing thread. From the built backend (dist/) its entry is the compiled sandbox-worker.js
  * next to this file. From TypeScript source (vitest, tsx) the entry is sandbox-worker.ts, which a
@@ -157,8 +195,8 @@ function startThread(memoryMb: number): Worker {
   return new Worker(bootstrap, { ...options, eval: true });
 }
 
-function outOfMemory(what: string, memoryMb: number): ParseError {
-  return new ParseError('limit', `${what} needed more than ${formatCount(memoryMb)} MB of memory to parse (the limit per file) and was stopped`);
+function outOfMemory(what: string, verb: TaskVerb, memoryMb: number): ParseError {
+  return new ParseError('limit', `${what} needed more than ${formatCount(memoryMb)} MB of memory to ${verb} (the limit per file) and was stopped`);
 }
 
 function seconds(ms: number): string {

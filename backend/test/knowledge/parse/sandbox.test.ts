@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PARSE_LIMITS, parseDocument, ParseError, type ParseInput } from '../../../src/knowledge/parse/index.js';
+import { chunkMarkdown, resolveChunkOptions } from '../../../src/knowledge/chunker.js';
+import { SandboxPool } from '../../../src/knowledge/parse/pool.js';
 import { ParseSandbox, type SandboxLimits } from '../../../src/knowledge/parse/sandbox.js';
 import { makeDocx, makePdf } from '../../fixtures/documents.js';
 import { wideHtml, zipBombDocx } from '../../fixtures/hostile.js';
@@ -13,7 +15,13 @@ function sandbox(limits: Partial<SandboxLimits> = {}): ParseSandbox {
   sandboxes.push(s);
   return s;
 }
-afterAll(() => Promise.all(sandboxes.map((s) => s.close())));
+const pools: SandboxPool[] = [];
+function pool(limits: Partial<SandboxLimits> & { threads: number }): SandboxPool {
+  const p = new SandboxPool({ ...LIMITS, ...limits });
+  pools.push(p);
+  return p;
+}
+afterAll(() => Promise.all([...sandboxes, ...pools].map((s) => s.close())));
 
 async function refusal(parse: Promise<unknown>): Promise<ParseError> {
   const err = await parse.then(
@@ -64,5 +72,33 @@ describe('ParseSandbox (parsing in a worker thread)', () => {
     expect(titles).toEqual(['Returns', 'team', 'Warranty', 'Handbook']);
     await s.close();
     await expect(s.parse(GOOD[0]!)).rejects.toThrow('the parse sandbox is closed');
+  });
+});
+
+describe('SandboxPool (parsing and chunking in ingestion threads)', () => {
+  const options = resolveChunkOptions({ maxTokens: 64 });
+  const sections = Array.from({ length: 12 }, (_, i) => `## Topic ${i}\n\n${'Every order ships within two days of payment. '.repeat(20 + i)}`);
+  const manual = `# Manual\n\n${sections.join('\n\n')}`;
+
+  it('cuts a parsed file and plain texts into exactly the chunks chunkMarkdown cuts in this thread', async () => {
+    const p = pool({ threads: 2 });
+    const parsed = await p.parse({ bytes: utf8(manual), filename: 'manual.md' }, options);
+    expect(parsed.cut).toEqual({ options, chunks: chunkMarkdown(parsed.markdown, options) });
+    expect(parsed.cut!.chunks.length).toBeGreaterThan(12);
+    const texts = [manual, '# Returns\n\nReturn any item within 30 days.'];
+    expect(await p.chunk(texts, options)).toEqual(texts.map((text) => chunkMarkdown(text, options)));
+    // Without chunk options a parse is a parse only.
+    expect((await p.parse(GOOD[0]!)).cut).toBeUndefined();
+  });
+
+  it('a file that kills its thread fails alone with its reason; the tasks after it, on any thread, still work', async () => {
+    const p = pool({ threads: 2, memoryMb: 128 });
+    const crash = p.parse({ bytes: utf8(wideHtml(300_000)), filename: 'big.html' }, options);
+    const err = await refusal(crash);
+    expect(err.message).toBe('"big.html" needed more than 128 MB of memory to parse (the limit per file) and was stopped');
+    // Enough tasks to reach both threads, including the one that was ended and started again.
+    const after = await Promise.all([1, 2, 3, 4].map(() => p.parse({ bytes: utf8(manual), filename: 'manual.md' }, options)));
+    for (const doc of after) expect(doc.cut!.chunks).toEqual(chunkMarkdown(manual, options));
+    expect(await p.chunk([manual], options)).toEqual([chunkMarkdown(manual, options)]);
   });
 });
