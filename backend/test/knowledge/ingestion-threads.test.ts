@@ -52,15 +52,23 @@ describe('ingestion threads', () => {
     }
   });
 
-  it('a chat turn is answered while a large ingestion is still being cut in the ingestion thread', async () => {
+  it('a chat turn is answered while a large ingestion waits for the ingestion thread\'s chunks', async () => {
     server = await startChatTestServer();
     const pool = new SandboxPool({ ...DEFAULT_PARSE_LIMITS, threads: 1, memoryMb: 512, timeoutMs: 600_000 });
     try {
-      // Marks when the thread hands the chunks back: the turn must complete before that.
+      // The thread's chunks are held until the turn has been answered. Deterministic, and it fails
+      // (the turn never completes) if an ingestion awaiting its chunks held anything a turn needs:
+      // on PGlite, a transaction left open while the thread cuts would stop every tenant's statements.
+      // (That the cutting itself is not on this thread is the first test's: the BPE never loads here.)
+      let turnAnswered!: () => void;
+      const answered = new Promise<void>((resolve) => (turnAnswered = resolve));
       let chunksBack = false;
-      const chunk: MarkdownChunker = (texts, options) => pool.chunk(texts, options).finally(() => (chunksBack = true));
-      // ~6 MB of help-center text: seconds of BPE in the thread, where a turn takes a fraction of a second
-      // (this thread cutting it would hold every request until it was done, and this order could not happen).
+      const chunk: MarkdownChunker = async (texts, options) => {
+        const chunks = await pool.chunk(texts, options);
+        await answered;
+        chunksBack = true;
+        return chunks;
+      };
       const docs = Array.from({ length: 30 }, (_, i) => ({
         externalId: `manual-${i}`,
         title: `Manual ${i}`,
@@ -74,6 +82,7 @@ describe('ingestion threads', () => {
       expect(read.done).toBe(true);
       expect(textOf(read.chunks)).toMatch(/refund/i);
       expect(chunksBack).toBe(false);
+      turnAnswered();
 
       const results = await ingesting;
       expect(chunksBack).toBe(true);
