@@ -11,7 +11,7 @@ import type { ThemeOverride } from '@prex/protocol';
 import { definePrexChat as define } from './element.js';
 import { createEmitter, type Listener, type PrexEventName } from './events.js';
 import { mount, type PaneHandle } from './mount.js';
-import { liveStorageKey } from './live-marker.js';
+import { createLiveMarker } from './live-marker.js';
 import { storagePrefix } from './session.js';
 import { adoptStyles } from './styles.js';
 import { onAccent } from './theme.js';
@@ -179,20 +179,16 @@ export function createPrex(config: PrexConfig): PrexInstance {
         const prefix = storagePrefix(config.publishableKey, config.namespace);
         localStorage.removeItem(`${prefix}session`);
         localStorage.removeItem(`${prefix}sessions`);
-        localStorage.removeItem(`${prefix}live`);
       } catch {
         /* storage blocked */
       }
+      createLiveMarker(config.publishableKey, undefined, config.namespace).clear();
     },
   };
 }
 
 function hasLiveConversation(config: PrexConfig): boolean {
-  try {
-    return localStorage.getItem(liveStorageKey(config.publishableKey, config.namespace)) !== null;
-  } catch {
-    return false;
-  }
+  return createLiveMarker(config.publishableKey, undefined, config.namespace).seen() !== null;
 }
 
 const nothing = () => {};

@@ -11,10 +11,12 @@ import type { Db } from '../../db/db.js';
  * Kept per Db, not per process: two databases may run different Postgres versions (stemmers).
  */
 const known = new WeakMap<Db, Map<string, readonly string[]>>();
+/** The same as the statement's parameter, serialized once per change rather than on every question. */
+const knownJson = new WeakMap<Db, string>();
 
 /** The configurations' lexemes known for `db`, as the statement's jsonb parameter ({ english: [...] }). */
 export function knownFillerJson(db: Db): string {
-  return JSON.stringify(Object.fromEntries(known.get(db) ?? []));
+  return knownJson.get(db) ?? '{}';
 }
 
 /** Keeps what a statement parsed (nothing when it used the known lexemes). */
@@ -23,4 +25,5 @@ export function rememberFiller(db: Db, analysis: { language: string; fillerLexem
   let byLanguage = known.get(db);
   if (!byLanguage) known.set(db, (byLanguage = new Map()));
   byLanguage.set(analysis.language, analysis.fillerLexemes);
+  knownJson.set(db, JSON.stringify(Object.fromEntries(byLanguage)));
 }
